@@ -1,0 +1,80 @@
+/* The `mizani` command: a table of subcommands sharing one option parser, so every
+ * command gets the same --help layout, global flags and usage errors. Only this folder
+ * prints errors and chooses exit codes. */
+#ifndef MZ_CLI_H
+#define MZ_CLI_H
+
+#include "mizani/mizani.h"
+
+#include <stdio.h>
+
+/* One option a command accepts. `arg` names its value ("PATH"); NULL makes it a flag. */
+typedef struct mz_cli_opt {
+    const char *name; /* without the leading "--" */
+    const char *arg;
+    const char *help;
+} mz_cli_opt;
+
+#define MZ_CLI_MAX_VALUES 64
+
+/* What the parser found: option values by name, and positional arguments. */
+typedef struct mz_cli_args {
+    const char *names[MZ_CLI_MAX_VALUES];
+    const char *values[MZ_CLI_MAX_VALUES]; /* "" for a flag that is present */
+    int n_values;
+    char **positional;
+    int n_positional;
+} mz_cli_args;
+
+/* Settings every command sees, filled from the global flags. */
+typedef struct mz_cli {
+    mz_ctx *ctx;
+    FILE *out; /* results */
+    FILE *err; /* errors, progress */
+    unsigned long seed;
+    int threads; /* 0: all cores */
+    int quiet;
+} mz_cli;
+
+typedef struct mz_cli_command {
+    const char *name;
+    const char *summary;     /* one line for `mizani --help` */
+    const char *usage;       /* after "mizani NAME " */
+    const char *description; /* what it does and what it writes, for --help */
+    const char *examples;    /* complete command lines, one per line */
+    const mz_cli_opt *opts;  /* terminated by a {NULL} entry; may be NULL */
+    /* Positional arguments allowed: [min_args, max_args]; max_args < 0 means no limit. */
+    int min_args, max_args;
+    /* NULL: not built yet in this version; the command says so and exits 2. */
+    mz_status (*run)(mz_cli *cli, const mz_cli_args *args);
+} mz_cli_command;
+
+/* The table, NULL-terminated, in the order `mizani --help` lists it. */
+extern const mz_cli_command *const mz_cli_commands[];
+const mz_cli_command *mz_cli_find(const char *name);
+
+/* Entry point behind main(): returns the process exit code. */
+int mz_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/* Runs one command on its arguments (those after its name): parse, --help, run, and the
+ * one-line error on `err`. Returns the exit code. */
+int mz_cli_run(const mz_cli_command *cmd, int argc, char **argv, FILE *out, FILE *err);
+
+/* Parses argv[0..argc) for `cmd` (command options plus the global ones) into `args` and
+ * the global settings into `cli`. MZ_ERR_USAGE with a message on the context on error. */
+mz_status mz_cli_parse(mz_cli *cli, const mz_cli_command *cmd, int argc, char **argv,
+                       mz_cli_args *args);
+void mz_cli_print_help(FILE *out, const mz_cli_command *cmd);
+
+/* Typed access to parsed values; missing options leave *value as it was. */
+const char *mz_cli_get(const mz_cli_args *args, const char *name);
+int mz_cli_flag(const mz_cli_args *args, const char *name);
+mz_status mz_cli_get_long(mz_cli *cli, const mz_cli_args *args, const char *name, long min,
+                          long max, long *value);
+mz_status mz_cli_get_double(mz_cli *cli, const mz_cli_args *args, const char *name,
+                            double min, double max, double *value);
+/* An option the command cannot run without. */
+mz_status mz_cli_require(mz_cli *cli, const mz_cli_args *args, const char *cmd_name,
+                         const char *name, const char **value);
+
+#endif

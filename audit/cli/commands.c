@@ -1,0 +1,78 @@
+/* The table of `mizani` subcommands. To add one: write cmd_NAME.c defining a
+ * `const mz_cli_command mz_cmd_NAME`, declare it here and list it in mz_cli_commands. */
+#include "cli.h"
+
+#include <string.h>
+
+static const mz_cli_command cmd_audit = {
+    .name = "audit",
+    .summary = "audit a model for social bias in Swahili and English, write an HTML report",
+    .usage = "--model DIR|FILE.gguf [--probes PATHS] [--out DIR]",
+    .description =
+        "Runs every applicable probe set (association tests, minimal pairs, masked templates,\n"
+        "tokenizer fairness on parallel text) through the model and writes report.html and\n"
+        "results.json: effect sizes with confidence intervals and corrected p-values.",
+    .examples = "  mizani audit --model ./afriberta-small --out audit-before\n",
+    .max_args = 0,
+};
+
+static const mz_cli_command cmd_explain = {
+    .name = "explain",
+    .summary = "per-token attributions and attention views for chosen sentences",
+    .usage = "--model DIR --text TEXT [--out DIR]",
+    .description = "Explains one prediction: which input tokens drove it (gradient-based\n"
+                   "attributions) and where each attention head looked.",
+    .examples = "  mizani explain --model ./mbert --text \"Daktari yuko hapa.\"\n",
+    .max_args = 0,
+};
+
+static const mz_cli_command cmd_compare = {
+    .name = "compare",
+    .summary = "compare two audits; exit 1 when bias grew past a threshold",
+    .usage = "BEFORE/results.json AFTER/results.json [--threshold D]",
+    .description = "Shows what changed between an audit before and after fine-tuning, with\n"
+                   "confidence intervals on each difference. For CI pipelines.",
+    .examples = "  mizani compare audit-before/results.json audit-after/results.json\n",
+    .min_args = 2,
+    .max_args = 2,
+};
+
+static const mz_cli_command cmd_tokenize = {
+    .name = "tokenize",
+    .summary = "tokenize text exactly as a model's tokenizer does, with byte spans",
+    .usage = "--tokenizer PATH [--offsets] [--json] TEXT|-",
+    .description = "Prints tokens, ids and the byte span of each token in the original text.",
+    .examples = "  mizani tokenize --tokenizer ./xlmr/tokenizer.json \"Ng'ombe wanakula nyasi.\"\n",
+    .min_args = 1,
+    .max_args = 1,
+};
+
+static const mz_cli_command cmd_inspect = {
+    .name = "inspect",
+    .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
+    .usage = "--model DIR|FILE.gguf",
+    .description = "Prints the facts of a model folder or GGUF file that an audit report's\n"
+                   "transparency card records.",
+    .examples = "  mizani inspect --model ./bert-base-multilingual-cased\n",
+    .max_args = 0,
+};
+
+static const mz_cli_command cmd_probes = {
+    .name = "probes",
+    .summary = "list and lint probe sets",
+    .usage = "list|lint [PATHS]",
+    .description = "Lists the shipped probe sets, or checks probe files against the schema.",
+    .examples = "  mizani probes lint corpora/\n",
+    .min_args = 1,
+    .max_args = -1,
+};
+
+const mz_cli_command *const mz_cli_commands[] = {
+    &cmd_audit, &cmd_explain, &cmd_compare, &cmd_tokenize, &cmd_inspect, &cmd_probes, NULL,
+};
+
+const mz_cli_command *mz_cli_find(const char *name) {
+    for (int i = 0; mz_cli_commands[i]; i++)
+        if (strcmp(mz_cli_commands[i]->name, name) == 0) return mz_cli_commands[i];
+    return NULL;
+}
