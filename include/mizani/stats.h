@@ -1,0 +1,90 @@
+/* Statistics for the audit, all computed with GSL: permutation tests, bootstrap intervals,
+ * binomial tests and intervals, multiple-testing corrections, random-effects meta-analysis.
+ * Every random draw comes from a GSL generator seeded by the caller, so one seed gives one
+ * set of numbers whatever the thread count. */
+#ifndef MIZANI_STATS_H
+#define MIZANI_STATS_H
+
+#include "mizani/error.h"
+#include "mizani/progress.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Permutation test of a split into two groups ---------------------------------------
+ * Values s[0..n) are split into a first group of n_first and the rest; the statistic of a
+ * split is sum(first) - sum(rest). The observed split is s[0..n_first) vs s[n_first..n).
+ * p is one-sided: the share of splits whose statistic is >= the observed one (ties within
+ * a relative 1e-14 count, as scipy does). Exact enumeration when the number of splits is at
+ * most `max_exact`; otherwise `n_resamples` random splits and p = (hits + 1)/(n + 1) with
+ * its Monte Carlo standard error. */
+typedef struct mz_perm_result {
+    double p_value;
+    double mc_se;       /* 0 for an exact test */
+    int exact;          /* 1: all splits enumerated */
+    uint64_t n_splits;  /* splits evaluated */
+} mz_perm_result;
+
+typedef struct mz_perm_options {
+    uint64_t max_exact;   /* enumerate when C(n, n_first) <= this; 0 means never */
+    uint64_t n_resamples; /* Monte Carlo splits otherwise */
+    unsigned long seed;
+    mz_progress *progress; /* may be NULL */
+} mz_perm_options;
+
+mz_status mz_stats_perm_split(mz_perm_result *out, const double *s, size_t n, size_t n_first,
+                              const mz_perm_options *opt, mz_ctx *ctx);
+
+/* C(n, k) as a double (exact below 2^53), for choosing exact or Monte Carlo. */
+double mz_stats_choose(size_t n, size_t k);
+
+/* ---- Binomial --------------------------------------------------------------------------- */
+/* Two-sided exact binomial test of k successes in n trials against p = 0.5 (the sign test;
+ * McNemar's exact test on b and c discordant pairs is mz_stats_sign_test(b, b + c)). */
+mz_status mz_stats_sign_test(double *p_value, unsigned long k, unsigned long n, mz_ctx *ctx);
+/* Clopper-Pearson ("exact") and Wilson score intervals for the proportion k/n. */
+mz_status mz_stats_binom_ci_exact(double *lo, double *hi, unsigned long k, unsigned long n,
+                                  double level, mz_ctx *ctx);
+mz_status mz_stats_binom_ci_wilson(double *lo, double *hi, unsigned long k, unsigned long n,
+                                   double level, mz_ctx *ctx);
+
+/* ---- Multiple testing ------------------------------------------------------------------- */
+/* Holm's step-down (family-wise error) and Benjamini-Hochberg (false discovery rate)
+ * adjusted p-values; `adjusted` may alias `p`. */
+mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx);
+mz_status mz_stats_bh(double *adjusted, const double *p, size_t n, mz_ctx *ctx);
+
+/* ---- Random-effects meta-analysis (DerSimonian-Laird) ----------------------------------- */
+typedef struct mz_meta_result {
+    double effect;       /* combined effect */
+    double se;           /* its standard error */
+    double ci_lo, ci_hi; /* normal interval at the requested level */
+    double z, p_value;   /* two-sided test of effect = 0 */
+    double q;            /* Cochran's Q */
+    double q_p_value;    /* chi-square test of homogeneity, k - 1 degrees of freedom */
+    double i2;           /* I^2 in [0, 1]: share of variation due to heterogeneity */
+    double tau2;         /* between-study variance */
+    size_t k;
+} mz_meta_result;
+
+mz_status mz_stats_meta_dl(mz_meta_result *out, const double *effects, const double *variances,
+                           size_t k, double level, mz_ctx *ctx);
+
+/* ---- Bootstrap -------------------------------------------------------------------------- */
+/* Percentile interval at `level` of the finite values in draws[0..n) (sorted in place).
+ * MZ_ERR_NUMERIC when fewer than half the draws are finite. */
+mz_status mz_stats_percentile_ci(double *lo, double *hi, double *draws, size_t n, double level,
+                                 mz_ctx *ctx);
+
+/* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
+ * generators so results do not depend on how blocks are spread over threads. */
+unsigned long mz_stats_block_seed(unsigned long seed, uint64_t block);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
