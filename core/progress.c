@@ -17,7 +17,7 @@ struct mz_progress {
     char label[64];
     uint64_t total, done;
     double start, last_print, interval;
-    int finished;
+    int finished, printed;
     pthread_mutex_t lock;
 };
 
@@ -85,6 +85,7 @@ static void print_status(mz_progress *p, double t, int final) {
     fputs(p->style == MZ_PROGRESS_BAR && !final ? "\033[K" : "\n", p->out);
     fflush(p->out);
     p->last_print = t;
+    p->printed = 1;
 }
 
 void mz_progress_add(mz_progress *p, uint64_t n) {
@@ -102,7 +103,10 @@ void mz_progress_add(mz_progress *p, uint64_t n) {
 void mz_progress_finish(mz_progress *p) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
-    if (!p->finished && p->style != MZ_PROGRESS_QUIET) print_status(p, now_seconds(), 1);
+    /* A job too quick to have shown progress ends without a line of noise. */
+    double t = now_seconds();
+    int worth = p->printed || t - p->start >= 1.0;
+    if (!p->finished && p->style != MZ_PROGRESS_QUIET && worth) print_status(p, t, 1);
     p->finished = 1;
     pthread_mutex_unlock(&p->lock);
 }

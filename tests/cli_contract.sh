@@ -26,8 +26,17 @@ expect 2 'Usage: mizani' --
 expect 2 'not built yet' -- audit --model x
 expect 0 '^Usage: mizani audit' -- audit --help
 expect 0 '^Usage: mizani compare' -- help compare
-expect 2 "needs a value" -- compare a b --threads
-expect 2 "must be a whole number" -- --threads many compare a b
+data=$(dirname "$0")/data
+w=(--vectors "$data/tiny.vec" --x daktari,mhandisi --y muuguzi,mpishi --a baba --b mama)
+expect 2 "option '--threads' needs a value" -- weat "${w[@]}" --threads
+expect 2 "^mizani weat: error: --threads must be a whole number" -- --threads many weat "${w[@]}"
+expect 2 "unknown option '--bogus' for 'mizani weat'" -- weat "${w[@]}" --bogus
+expect 2 "'mizani weat' needs --x" -- weat --vectors "$data/tiny.vec"
+expect 0 "effect size d +\+" -- weat "${w[@]}"
+expect 0 '"p_value": 0\.16' -- --seed 3 weat "${w[@]}" --json
+expect 3 "broken.vec:2: 2 numbers, want 3 \(the dimension of the first line\)" -- weat --vectors "$data/broken.vec" --x a,b --y c,d --a e --b f
+expect 4 "nothere.vec: cannot open vectors file: No such file or directory" -- weat --vectors nothere.vec --x a,b --y c,d --a e --b f
+expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec" --x daktari,rubani --y muuguzi,mpishi --a baba --b mama
 
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

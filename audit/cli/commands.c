@@ -67,8 +67,11 @@ static const mz_cli_command cmd_probes = {
     .max_args = -1,
 };
 
+extern const mz_cli_command mz_cmd_weat;
+
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit, &cmd_explain, &cmd_compare, &cmd_tokenize, &cmd_inspect, &cmd_probes, NULL,
+    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &cmd_tokenize, &cmd_inspect,
+    &cmd_probes, NULL,
 };
 
 const mz_cli_command *mz_cli_find(const char *name) {

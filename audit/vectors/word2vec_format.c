@@ -69,7 +69,7 @@ mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name,
     char *word = mz_malloc(MAX_WORD_BYTES);
     if (!row || !word) rc = mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     for (long i = 0; !rc && i < count; i++) {
-        size_t len;
+        size_t len = 0;
         rc = read_word(word, &len, f, name, i, ctx);
         if (!rc) rc = read_vector(row, v->dim, f, name, i, ctx);
         if (!rc && mz_vectors_wanted(v, word, len)) rc = mz_vectors_append(v, word, len, row, ctx);

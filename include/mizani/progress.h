@@ -26,7 +26,8 @@ mz_progress *mz_progress_new(FILE *out, mz_progress_style style, const char *lab
 void mz_progress_set_interval(mz_progress *p, double seconds);
 /* Adds `n` finished units. Cheap: prints only when a redraw is due. Thread-safe. */
 void mz_progress_add(mz_progress *p, uint64_t n);
-/* Prints the final line (done, elapsed, rate). Safe to call once; _free calls it if needed. */
+/* Prints the final line (done, elapsed, rate) unless the job was too quick (under a second,
+ * nothing shown yet) to need one. Safe to call again; _free calls it. */
 void mz_progress_finish(mz_progress *p);
 void mz_progress_free(mz_progress *p);
 

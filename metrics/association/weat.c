@@ -169,7 +169,10 @@ mz_status mz_weat(mz_weat_result *out, const mz_word_set *x, const mz_word_set *
     if (rc) return rc;
     *out = (mz_weat_result){0};
     weat_table t;
-    if ((rc = build_table(&t, x, y, a, b, dim, ctx))) return mz_free(t.cos), rc;
+    if ((rc = build_table(&t, x, y, a, b, dim, ctx))) {
+        mz_free(t.cos);
+        return rc;
+    }
     size_t nt = x->n + y->n;
     double *s = mz_malloc(nt * sizeof *s);
     double *draws = opt->n_bootstrap ? mz_malloc(opt->n_bootstrap * sizeof *draws) : NULL;

@@ -8,6 +8,7 @@
 
 /* Ranks of p (ascending) in `order`, after checking every p is a probability. */
 static mz_status sort_order(size_t **order, const double *p, size_t n, mz_ctx *ctx) {
+    *order = NULL;
     for (size_t i = 0; i < n; i++)
         if (!(p[i] >= 0 && p[i] <= 1))
             return mz_fail(ctx, MZ_ERR_INPUT, NULL, "p-value %zu is %g, not in [0, 1]", i, p[i]);
@@ -20,10 +21,16 @@ static mz_status sort_order(size_t **order, const double *p, size_t n, mz_ctx *c
 mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
     size_t *order;
     mz_status rc = sort_order(&order, p, n, ctx);
-    if (rc || n == 0) return mz_free(order), rc;
+    if (rc || n == 0) {
+        mz_free(order);
+        return rc;
+    }
     double running = 0;
     double *tmp = mz_malloc(n * sizeof *tmp);
-    if (!tmp) return mz_free(order), mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!tmp) {
+        mz_free(order);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
     for (size_t r = 0; r < n; r++) { /* step down: a p-value never adjusts below an earlier one */
         running = fmax(running, fmin(1, (double)(n - r) * p[order[r]]));
         tmp[order[r]] = running;
@@ -37,10 +44,16 @@ mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx
 mz_status mz_stats_bh(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
     size_t *order;
     mz_status rc = sort_order(&order, p, n, ctx);
-    if (rc || n == 0) return mz_free(order), rc;
+    if (rc || n == 0) {
+        mz_free(order);
+        return rc;
+    }
     double running = 1;
     double *tmp = mz_malloc(n * sizeof *tmp);
-    if (!tmp) return mz_free(order), mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!tmp) {
+        mz_free(order);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
     for (size_t r = n; r-- > 0;) { /* step up from the largest p */
         running = fmin(running, (double)n * p[order[r]] / (double)(r + 1));
         tmp[order[r]] = running;

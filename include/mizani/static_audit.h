@@ -1,0 +1,64 @@
+/* Association tests on static word vectors: looks each probe word up (optionally after
+ * case folding), reports which words were missing or matched only after folding, refuses a
+ * set that lost too many words (by name, never a silent NaN), and runs WEAT. */
+#ifndef MIZANI_STATIC_AUDIT_H
+#define MIZANI_STATIC_AUDIT_H
+
+#include "mizani/association.h"
+#include "mizani/vectors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { MZ_ROLE_X, MZ_ROLE_Y, MZ_ROLE_A, MZ_ROLE_B, MZ_N_ROLES };
+
+/* One word list of a test, as asked for. */
+typedef struct mz_word_list {
+    const char *name;          /* "math", "wanaume" */
+    const char *const *words;
+    size_t n;
+} mz_word_list;
+
+/* What became of a list in a vector file. */
+typedef struct mz_set_lookup {
+    size_t n_asked, n_found;
+    char **missing; /* [n_asked - n_found] words with no vector */
+    char **folded;  /* words found only after case folding */
+    size_t n_missing, n_folded;
+} mz_set_lookup;
+
+typedef struct mz_static_options {
+    int fold_case;       /* look words up again after case folding */
+    double max_missing;  /* a set losing more than this share of its words is not computable */
+    mz_weat_options weat;
+} mz_static_options;
+
+void mz_static_options_default(mz_static_options *opt); /* max_missing 0.2, WEAT defaults */
+
+typedef struct mz_static_weat {
+    char *name;                    /* the test's name */
+    mz_set_lookup sets[MZ_N_ROLES];
+    int computable;                /* 0: see reason */
+    char reason[320];
+    mz_weat_result weat;           /* valid when computable */
+} mz_static_weat;
+
+/* Runs one test. A test that cannot be computed (too many missing words, zero spread) is
+ * not an error: out->computable is 0 and out->reason says why. Errors are for bad
+ * arguments, no memory and the like. Free with mz_static_weat_clear. */
+mz_status mz_static_weat_run(mz_static_weat *out, const char *name, const mz_vectors *v,
+                             const mz_word_list lists[MZ_N_ROLES], const mz_static_options *opt,
+                             mz_ctx *ctx);
+void mz_static_weat_clear(mz_static_weat *r);
+
+/* Every word of the lists, for mz_vectors_options.keep (pointers into the lists). */
+mz_status mz_word_lists_union(const char ***words, size_t *n, const mz_word_list *lists,
+                              size_t n_lists, mz_ctx *ctx);
+
+extern const char *const mz_role_names[MZ_N_ROLES]; /* "target X", ... */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,68 @@
+/* Results as JSON. Numbers that could not be computed are written as null with a reason,
+ * never as NaN (which JSON cannot hold). */
+#include "mizani/alloc.h"
+#include "mizani/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static json_t *number_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+static json_t *string_array(char *const *items, size_t n) {
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) json_array_append_new(a, json_string(items[i]));
+    return a;
+}
+
+static json_t *set_json(const char *role, const mz_set_lookup *s) {
+    return json_pack("{s:s, s:I, s:I, s:o, s:o}", "role", role, "asked", (json_int_t)s->n_asked,
+                     "found", (json_int_t)s->n_found, "missing",
+                     string_array(s->missing, s->n_missing), "matched_after_case_folding",
+                     string_array(s->folded, s->n_folded));
+}
+
+static json_t *weat_json(const mz_weat_result *w) {
+    json_t *o = json_pack(
+        "{s:o, s:o, s:o, s:{s:o, s:b, s:I, s:o}}", "effect_size", number_or_null(w->effect_size),
+        "mean_difference", number_or_null(w->mean_diff), "statistic",
+        number_or_null(w->statistic), "permutation_test", "p_value",
+        number_or_null(w->perm.p_value), "exact", w->perm.exact, "splits",
+        (json_int_t)w->perm.n_splits, "monte_carlo_se", number_or_null(w->perm.mc_se));
+    if (o && w->ci_level > 0)
+        json_object_set_new(o, "confidence_interval",
+                            json_pack("{s:o, s:o, s:f, s:s, s:I}", "low",
+                                      number_or_null(w->ci_lo), "high", number_or_null(w->ci_hi),
+                                      "level", w->ci_level, "method", "percentile bootstrap",
+                                      "draws", (json_int_t)w->n_bootstrap));
+    return o;
+}
+
+json_t *mz_report_static_weat_json(const mz_static_weat *r) {
+    json_t *sets = json_array();
+    for (int i = 0; sets && i < MZ_N_ROLES; i++)
+        json_array_append_new(sets, set_json(mz_role_names[i], &r->sets[i]));
+    json_t *o = json_pack("{s:s, s:s, s:b, s:o}", "test", r->name, "kind", "WEAT", "computable",
+                          r->computable, "sets", sets);
+    if (!o) return NULL;
+    if (r->computable) json_object_set_new(o, "weat", weat_json(&r->weat));
+    else json_object_set_new(o, "reason", json_string(r->reason));
+    return o;
+}
+
+mz_status mz_report_write_json(const json_t *root, const char *path, mz_ctx *ctx) {
+    size_t n = strlen(path) + 16;
+    char *tmp = mz_malloc(n);
+    if (!tmp) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    mz_status rc = MZ_OK;
+    if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)))
+        rc = mz_fail_errno(ctx, path, "cannot write results");
+    else if (rename(tmp, path))
+        rc = mz_fail_errno(ctx, path, "cannot move results into place");
+    if (rc) unlink(tmp);
+    mz_free(tmp);
+    return rc;
+}

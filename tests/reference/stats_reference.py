@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Independent reference for Mizani's statistics: numpy and scipy (Debian's python3-numpy and
+python3-scipy) compute the same quantities on the same committed inputs, written to
+tests/golden/stats.json. Run with Debian's python3:  /usr/bin/python3 tests/reference/stats_reference.py
+The C test (tests/test_stats.c) reads the inputs and the expected values from that file."""
+import itertools
+import json
+import os
+import sys
+
+import numpy as np
+from scipy import stats
+
+rng = np.random.default_rng(20261126)
+
+
+def perm_case(name, s, n_first, resamples=None):
+    s = np.asarray(s, dtype=float)
+    x, y = s[:n_first], s[n_first:]
+    kw = dict(permutation_type="independent", alternative="greater", vectorized=True)
+    def stat(a, b, axis):
+        return a.sum(axis=axis) - b.sum(axis=axis)
+    if resamples is None:
+        r = stats.permutation_test((x, y), stat, n_resamples=np.inf, **kw)
+        return dict(name=name, s=s.tolist(), n_first=n_first, exact=True, p_value=float(r.pvalue))
+    r = stats.permutation_test((x, y), stat, n_resamples=resamples, random_state=1, **kw)
+    p = float(r.pvalue)
+    return dict(name=name, s=s.tolist(), n_first=n_first, exact=False, p_value=p,
+                resamples=resamples, mc_se=float(np.sqrt(p * (1 - p) / resamples)))
+
+
+def weat_reference(X, Y, A, B):
+    """WEAT written from the paper's definitions, with an exhaustive exact test."""
+    def cos(u, v):
+        return u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+    def s_word(w):
+        return np.mean([cos(w, a) for a in A]) - np.mean([cos(w, b) for b in B])
+    sx = np.array([s_word(w) for w in X])
+    sy = np.array([s_word(w) for w in Y])
+    allv = np.concatenate([sx, sy])
+    d = (sx.mean() - sy.mean()) / allv.std(ddof=1)
+    observed = sx.sum() - sy.sum()
+    total = allv.sum()
+    gamma = max(1e-14, abs(1e-14 * observed))
+    hits = count = 0
+    for idx in itertools.combinations(range(len(allv)), len(sx)):
+        stat = 2 * allv[list(idx)].sum() - total
+        hits += stat >= observed - gamma
+        count += 1
+    return dict(effect_size=float(d), mean_diff=float(sx.mean() - sy.mean()),
+                statistic=float(observed), p_value=hits / count, splits=count,
+                scores=allv.tolist())
+
+
+def weat_case(name, sizes, dim):
+    sets = [rng.normal(size=(n, dim)) for n in sizes]
+    # a planted association so the test has something to find
+    sets[0][:, 0] += 1.0
+    sets[2][:, 0] += 1.0
+    out = dict(name=name, dim=dim, sets=[s.astype(np.float32).tolist() for s in sets])
+    f32 = [np.asarray(s, dtype=np.float32).astype(float) for s in out["sets"]]
+    out.update(weat_reference(*f32))
+    return out
+
+
+def holm(p):
+    p = np.asarray(p); n = len(p); order = np.argsort(p, kind="stable")
+    adj = np.empty(n); running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (n - rank) * p[i])); adj[i] = running
+    return adj.tolist()
+
+
+def bh(p):
+    p = np.asarray(p); n = len(p); order = np.argsort(p, kind="stable")
+    adj = np.empty(n); running = 1.0
+    for rank in range(n - 1, -1, -1):
+        i = order[rank]
+        running = min(running, n * p[i] / (rank + 1)); adj[i] = running
+    return adj.tolist()
+
+
+def meta_dl(e, v):
+    e = np.asarray(e); v = np.asarray(v); w = 1 / v
+    fixed = (w * e).sum() / w.sum()
+    q = (w * (e - fixed) ** 2).sum(); df = len(e) - 1
+    c = w.sum() - (w ** 2).sum() / w.sum()
+    tau2 = max(0.0, (q - df) / c)
+    ws = 1 / (v + tau2)
+    eff = (ws * e).sum() / ws.sum(); se = np.sqrt(1 / ws.sum())
+    z = stats.norm.ppf(0.975)
+    return dict(effects=e.tolist(), variances=v.tolist(), effect=eff, se=se,
+                ci_lo=eff - z * se, ci_hi=eff + z * se, p_value=2 * stats.norm.sf(abs(eff / se)),
+                q=q, q_p_value=stats.chi2.sf(q, df), i2=max(0.0, (q - df) / q), tau2=tau2)
+
+
+def main():
+    out = {}
+    out["permutation"] = [
+        perm_case("16 values, 8 first", rng.normal(size=16).round(6) + np.r_[np.full(8, 0.4), np.zeros(8)], 8),
+        perm_case("12 values, 5 first", rng.normal(size=12).round(6), 5),
+        perm_case("ties", [1, 2, 2, 3, 1, 2, 2, 3, 2, 2], 4),
+        perm_case("no effect", rng.normal(size=14).round(6), 7),
+        perm_case("40 values, Monte Carlo", rng.normal(size=40).round(6) + np.r_[np.full(20, 0.3), np.zeros(20)], 20,
+                  resamples=200000),
+    ]
+    out["weat"] = [weat_case("8x8x8x8, 50 dims", (8, 8, 8, 8), 50),
+                   weat_case("6x5x7x4, 20 dims", (6, 5, 7, 4), 20)]
+    binom = []
+    for k, n in [(0, 10), (3, 10), (5, 10), (10, 10), (17, 40), (120, 150), (1, 1), (73, 151)]:
+        r = stats.binomtest(k, n, 0.5)
+        ex = r.proportion_ci(0.95, method="exact"); wi = r.proportion_ci(0.9, method="wilson")
+        binom.append(dict(k=k, n=n, p_value=r.pvalue, exact_lo=ex.low, exact_hi=ex.high,
+                          wilson90_lo=wi.low, wilson90_hi=wi.high))
+    out["binomial"] = binom
+    p = [0.01, 0.04, 0.03, 0.005, 0.5, 0.04, 0.2, 0.0001, 1.0, 0.049]
+    out["adjust"] = dict(p=p, holm=holm(p), bh=bh(p))
+    out["meta"] = [meta_dl([0.8, 0.3, 1.1, 0.5, -0.1, 0.9], [0.04, 0.09, 0.05, 0.02, 0.1, 0.06]),
+                   meta_dl([0.5, 0.52, 0.48], [0.1, 0.1, 0.1])]
+    draws = rng.normal(size=1001)
+    out["percentile"] = dict(draws=draws.tolist(), level=0.95,
+                             lo=float(np.percentile(draws, 2.5)), hi=float(np.percentile(draws, 97.5)))
+    path = os.path.join(os.path.dirname(__file__), "..", "golden", "stats.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1, default=float)
+        f.write("\n")
+    print("wrote", os.path.normpath(path), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+/* Statistics against the numpy/scipy reference in tests/golden/stats.json
+ * (tests/reference/stats_reference.py) and against cases whose answer is known exactly. */
+#include "check.h"
+#include "golden_json.h"
+#include "mizani/association.h"
+#include "mizani/mizani.h"
+
+#include <stdint.h>
+
+static mz_ctx *ctx;
+
+static void test_permutation(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        size_t n;
+        double *s = golden_doubles(json_object_get(c, "s"), &n);
+        size_t n_first = (size_t)json_integer_value(json_object_get(c, "n_first"));
+        int exact = json_is_true(json_object_get(c, "exact"));
+        mz_perm_options opt = {.max_exact = exact ? 1000000 : 0, .n_resamples = 200000, .seed = 7};
+        mz_perm_result r;
+        CHECK_INT(mz_stats_perm_split(&r, s, n, n_first, &opt, ctx), MZ_OK);
+        double want = golden_num(c, "p_value");
+        if (exact) {
+            CHECK_INT(r.exact, 1);
+            CHECK_NEAR(r.p_value, want, 1e-15); /* a ratio of counts: exact */
+        } else {
+            double se_ref = golden_num(c, "mc_se");
+            CHECK_NEAR(r.p_value, want, 3 * sqrt(r.mc_se * r.mc_se + se_ref * se_ref));
+            CHECK(r.mc_se > 0);
+            /* the same seed gives the same p whatever the thread count */
+            mz_set_threads(1);
+            mz_perm_result r1;
+            mz_stats_perm_split(&r1, s, n, n_first, &opt, ctx);
+            mz_set_threads(2);
+            CHECK(r1.p_value == r.p_value);
+        }
+        free(s);
+    }
+}
+
+static void load_sets(const json_t *c, mz_word_set sets[4], float *m[4], size_t *dim) {
+    for (int k = 0; k < 4; k++) {
+        size_t rows;
+        m[k] = golden_matrix(json_array_get(json_object_get(c, "sets"), (size_t)k), &rows, dim);
+        sets[k] = (mz_word_set){.name = "set", .vectors = m[k], .n = rows};
+    }
+}
+
+static void test_weat(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        mz_word_set sets[4];
+        float *m[4];
+        size_t dim;
+        load_sets(c, sets, m, &dim);
+        mz_weat_options opt;
+        mz_weat_options_default(&opt);
+        opt.n_bootstrap = 2000;
+        mz_weat_result r;
+        CHECK_INT(mz_weat(&r, &sets[0], &sets[1], &sets[2], &sets[3], dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.effect_size, golden_num(c, "effect_size"), 1e-9);
+        CHECK_NEAR(r.mean_diff, golden_num(c, "mean_diff"), 1e-9);
+        CHECK_NEAR(r.statistic, golden_num(c, "statistic"), 1e-9);
+        CHECK_NEAR(r.perm.p_value, golden_num(c, "p_value"), 1e-15);
+        CHECK_INT(r.perm.n_splits, golden_num(c, "splits"));
+        CHECK(r.ci_lo < r.effect_size && r.effect_size < r.ci_hi);
+
+        size_t nt;
+        double *want = golden_doubles(json_object_get(c, "scores"), &nt);
+        double *got = calloc(sets[0].n, sizeof *got);
+        CHECK_INT(mz_assoc_word_scores(got, &sets[0], &sets[2], &sets[3], dim, ctx), MZ_OK);
+        for (size_t w = 0; w < sets[0].n; w++) CHECK_NEAR(got[w], want[w], 1e-12);
+        free(got);
+        free(want);
+
+        mz_weat_result again; /* one seed, one interval, any thread count */
+        mz_set_threads(1);
+        mz_weat(&again, &sets[0], &sets[1], &sets[2], &sets[3], dim, &opt, ctx);
+        mz_set_threads(2);
+        CHECK(again.ci_lo == r.ci_lo && again.ci_hi == r.ci_hi);
+        opt.seed = 2;
+        mz_weat(&again, &sets[0], &sets[1], &sets[2], &sets[3], dim, &opt, ctx);
+        CHECK(again.ci_lo != r.ci_lo);
+        for (int k = 0; k < 4; k++) free(m[k]);
+    }
+}
+
+/* X = {e1, e1}, Y = {e2, e2}, A = {e1}, B = {e2}: s = (1, 1, -1, -1), so
+ * d = 2 / sd(1, 1, -1, -1) = sqrt(3), and only the observed split of the six reaches it. */
+static void test_weat_analytic(void) {
+    const float e1[] = {1, 0, 1, 0}, e2[] = {0, 1, 0, 1};
+    mz_word_set x = {.name = "X", .vectors = e1, .n = 2}, y = {.name = "Y", .vectors = e2, .n = 2};
+    mz_word_set a = {.name = "A", .vectors = e1, .n = 1}, b = {.name = "B", .vectors = e2, .n = 1};
+    mz_weat_options opt;
+    mz_weat_options_default(&opt);
+    opt.n_bootstrap = 0;
+    mz_weat_result r;
+    CHECK_INT(mz_weat(&r, &x, &y, &a, &b, 2, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.effect_size, sqrt(3.0), 1e-12);
+    CHECK_NEAR(r.mean_diff, 2.0, 1e-12);
+    CHECK_NEAR(r.statistic, 4.0, 1e-12);
+    CHECK_NEAR(r.perm.p_value, 1.0 / 6.0, 1e-15);
+    CHECK_INT(r.perm.n_splits, 6);
+    CHECK_INT(r.ci_level, 0);
+
+    /* degenerate inputs: a clear error, never NaN */
+    const float zero[] = {0, 0, 1, 0};
+    mz_word_set z = {.name = "Z", .vectors = zero, .n = 2, .words = (const char *[]){"sifuri", "x"}};
+    CHECK_INT(mz_weat(&r, &z, &y, &a, &b, 2, &opt, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "'sifuri'");
+    CHECK_CONTAINS(mz_ctx_message(ctx), "all zeros");
+    mz_word_set same = {.name = "same", .vectors = e1, .n = 2};
+    CHECK_INT(mz_weat(&r, &x, &same, &a, &b, 2, &opt, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "not computable");
+    mz_word_set empty = {.name = "tupu", .vectors = e1, .n = 0};
+    CHECK_INT(mz_weat(&r, &x, &y, &empty, &b, 2, &opt, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "attribute A set 'tupu' has 0 words");
+}
+
+static void test_binomial(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        unsigned long k = (unsigned long)golden_num(c, "k"), n = (unsigned long)golden_num(c, "n");
+        double p, lo, hi;
+        CHECK_INT(mz_stats_sign_test(&p, k, n, ctx), MZ_OK);
+        CHECK_NEAR(p, golden_num(c, "p_value"), 1e-12);
+        CHECK_INT(mz_stats_binom_ci_exact(&lo, &hi, k, n, 0.95, ctx), MZ_OK);
+        CHECK_NEAR(lo, golden_num(c, "exact_lo"), 1e-9);
+        CHECK_NEAR(hi, golden_num(c, "exact_hi"), 1e-9);
+        CHECK_INT(mz_stats_binom_ci_wilson(&lo, &hi, k, n, 0.90, ctx), MZ_OK);
+        CHECK_NEAR(lo, golden_num(c, "wilson90_lo"), 1e-12);
+        CHECK_NEAR(hi, golden_num(c, "wilson90_hi"), 1e-12);
+    }
+    double lo, hi;
+    CHECK_INT(mz_stats_binom_ci_exact(&lo, &hi, 3, 2, 0.95, ctx), MZ_ERR_INPUT);
+    CHECK_INT(mz_stats_binom_ci_wilson(&lo, &hi, 0, 0, 0.95, ctx), MZ_ERR_INPUT);
+    CHECK_INT(mz_stats_binom_ci_exact(&lo, &hi, 1, 2, 1.5, ctx), MZ_ERR_USAGE);
+}
+
+static void test_adjust(const json_t *c) {
+    size_t n, m;
+    double *p = golden_doubles(json_object_get(c, "p"), &n);
+    double *holm = golden_doubles(json_object_get(c, "holm"), &m);
+    double *bh = golden_doubles(json_object_get(c, "bh"), &m);
+    double got[64];
+    CHECK_INT(mz_stats_holm(got, p, n, ctx), MZ_OK);
+    for (size_t i = 0; i < n; i++) CHECK_NEAR(got[i], holm[i], 1e-15);
+    CHECK_INT(mz_stats_bh(got, p, n, ctx), MZ_OK);
+    for (size_t i = 0; i < n; i++) CHECK_NEAR(got[i], bh[i], 1e-15);
+    p[2] = NAN;
+    CHECK_INT(mz_stats_bh(got, p, n, ctx), MZ_ERR_INPUT);
+    free(p);
+    free(holm);
+    free(bh);
+}
+
+static void test_meta(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        size_t k;
+        double *e = golden_doubles(json_object_get(c, "effects"), &k);
+        double *v = golden_doubles(json_object_get(c, "variances"), &k);
+        mz_meta_result r;
+        CHECK_INT(mz_stats_meta_dl(&r, e, v, k, 0.95, ctx), MZ_OK);
+        CHECK_NEAR(r.effect, golden_num(c, "effect"), 1e-12);
+        CHECK_NEAR(r.se, golden_num(c, "se"), 1e-12);
+        CHECK_NEAR(r.ci_lo, golden_num(c, "ci_lo"), 1e-9);
+        CHECK_NEAR(r.ci_hi, golden_num(c, "ci_hi"), 1e-9);
+        CHECK_NEAR(r.p_value, golden_num(c, "p_value"), 1e-12);
+        CHECK_NEAR(r.q, golden_num(c, "q"), 1e-12);
+        CHECK_NEAR(r.q_p_value, golden_num(c, "q_p_value"), 1e-12);
+        CHECK_NEAR(r.i2, golden_num(c, "i2"), 1e-12);
+        CHECK_NEAR(r.tau2, golden_num(c, "tau2"), 1e-12);
+        v[0] = 0;
+        CHECK_INT(mz_stats_meta_dl(&r, e, v, k, 0.95, ctx), MZ_ERR_INPUT);
+        free(e);
+        free(v);
+    }
+}
+
+static void test_percentile(const json_t *c) {
+    size_t n;
+    double *d = golden_doubles(json_object_get(c, "draws"), &n), lo, hi;
+    d[5] = NAN; /* an uncomputable draw is left out, not propagated */
+    d[n - 1] = d[5 + 1];
+    CHECK_INT(mz_stats_percentile_ci(&lo, &hi, d, n, 0.95, ctx), MZ_OK);
+    CHECK(lo < hi);
+    free(d);
+    d = golden_doubles(json_object_get(c, "draws"), &n);
+    CHECK_INT(mz_stats_percentile_ci(&lo, &hi, d, n, 0.95, ctx), MZ_OK);
+    CHECK_NEAR(lo, golden_num(c, "lo"), 1e-12);
+    CHECK_NEAR(hi, golden_num(c, "hi"), 1e-12);
+    for (size_t i = 0; i < n; i++) d[i] = NAN;
+    CHECK_INT(mz_stats_percentile_ci(&lo, &hi, d, n, 0.95, ctx), MZ_ERR_NUMERIC);
+    free(d);
+}
+
+int main(void) {
+    ctx = mz_ctx_new();
+    mz_init(ctx);
+    json_t *g = golden_load("golden/stats.json");
+    CHECK(g != NULL);
+    if (!g) return mz_check_result("test_stats");
+    test_permutation(json_object_get(g, "permutation"));
+    test_weat(json_object_get(g, "weat"));
+    test_weat_analytic();
+    test_binomial(json_object_get(g, "binomial"));
+    test_adjust(json_object_get(g, "adjust"));
+    test_meta(json_object_get(g, "meta"));
+    test_percentile(json_object_get(g, "percentile"));
+    CHECK_NEAR(mz_stats_choose(16, 8), 12870, 0);
+    CHECK_NEAR(mz_stats_choose(40, 20), 137846528820.0, 0);
+    json_decref(g);
+    mz_ctx_free(ctx);
+    return mz_check_result("test_stats");
+}
