@@ -125,11 +125,12 @@ static mz_status process_line(text_reader *r, char *line, size_t len, mz_ctx *ct
         r->v->dim = r->n_fields - 1;
     }
     size_t dim = r->v->dim;
-    if (!r->row && !(r->row = mz_malloc(dim * sizeof *r->row)))
-        return mz_fail(ctx, MZ_ERR_NOMEM, r->name, "out of memory");
     if (r->n_fields < dim + 1)
         return bad(r, ctx, "%zu numbers, want %zu (the dimension of the %s)", r->n_fields - 1, dim,
                    r->declared_count >= 0 ? "header" : "first line");
+    /* allocated only once a line has shown that many numbers, whatever the header claims */
+    if (!r->row && !(r->row = mz_malloc(dim * sizeof *r->row)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, r->name, "out of memory");
     if (r->n_fields > dim + 1 && looks_numeric(&r->fields[r->n_fields - dim - 1]))
         return bad(r, ctx, "more than %zu numbers (the dimension of the %s)", dim,
                    r->declared_count >= 0 ? "header" : "first line");
