@@ -66,6 +66,9 @@ mz_status mz_cli_parse(mz_cli *cli, const mz_cli_command *cmd, int argc, char **
                        mz_cli_args *args);
 void mz_cli_print_help(FILE *out, const mz_cli_command *cmd);
 
+/* The folder of the shipped probe sets ($MIZANI_CORPORA overrides the built-in path). */
+const char *mz_cli_corpora_dir(void);
+
 /* Typed access to parsed values; missing options leave *value as it was. */
 const char *mz_cli_get(const mz_cli_args *args, const char *name);
 int mz_cli_flag(const mz_cli_args *args, const char *name);

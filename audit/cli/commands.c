@@ -57,21 +57,11 @@ static const mz_cli_command cmd_inspect = {
     .max_args = 0,
 };
 
-static const mz_cli_command cmd_probes = {
-    .name = "probes",
-    .summary = "list and lint probe sets",
-    .usage = "list|lint [PATHS]",
-    .description = "Lists the shipped probe sets, or checks probe files against the schema.",
-    .examples = "  mizani probes lint corpora/\n",
-    .min_args = 1,
-    .max_args = -1,
-};
-
-extern const mz_cli_command mz_cmd_weat;
+extern const mz_cli_command mz_cmd_weat, mz_cmd_probes;
 
 const mz_cli_command *const mz_cli_commands[] = {
     &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &cmd_tokenize, &cmd_inspect,
-    &cmd_probes, NULL,
+    &mz_cmd_probes, NULL,
 };
 
 const mz_cli_command *mz_cli_find(const char *name) {

@@ -1,0 +1,103 @@
+/* `mizani probes`: list the probe sets, or lint probe files. */
+#include "cli.h"
+#include "mizani/probes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The shipped corpora: $MIZANI_CORPORA, else the source tree this binary was built from. */
+const char *mz_cli_corpora_dir(void) {
+    const char *env = getenv("MIZANI_CORPORA");
+    return env && *env ? env : MZ_CORPORA_DIR;
+}
+
+static const char *const severity_names[] = {"error", "warning", "note"};
+
+/* Lints one file: prints its findings; a load failure is itself a finding. */
+static mz_status lint_file(mz_cli *cli, const char *path, size_t *errors, size_t *warnings) {
+    mz_probe_set *set;
+    mz_status rc = mz_probes_load(&set, path, cli->ctx);
+    if (rc == MZ_ERR_INPUT || rc == MZ_ERR_UNSUPPORTED) {
+        fprintf(cli->out, "%s: error: %s\n", path, mz_ctx_message(cli->ctx));
+        mz_ctx_clear(cli->ctx);
+        ++*errors;
+        return MZ_OK;
+    }
+    if (rc) return rc;
+    mz_lint_report report = {0};
+    rc = mz_probes_lint(&report, set, cli->ctx);
+    for (size_t i = 0; !rc && i < report.n; i++) {
+        const mz_lint_finding *f = &report.items[i];
+        fprintf(cli->out, "%s: at %s: %s: %s\n", path, f->where, severity_names[f->severity],
+                f->message);
+    }
+    *errors += report.n_errors;
+    *warnings += report.n_warnings;
+    mz_lint_report_clear(&report);
+    mz_probes_free(set);
+    return rc;
+}
+
+static mz_status find_files(mz_cli *cli, const mz_cli_args *args, char ***paths, size_t *n) {
+    const char *def = mz_cli_corpora_dir();
+    const char *const *roots = args->n_positional > 1 ? (const char *const *)args->positional + 1 : &def;
+    size_t n_roots = args->n_positional > 1 ? (size_t)args->n_positional - 1 : 1;
+    mz_status rc = mz_probes_find(paths, n, roots, n_roots, cli->ctx);
+    if (!rc && *n == 0) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, roots[0], "no probe files (*.json) found");
+    return rc;
+}
+
+static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
+    size_t errors = 0, warnings = 0;
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; i < n && !rc; i++) rc = lint_file(cli, paths[i], &errors, &warnings);
+    if (rc) return rc;
+    fprintf(cli->out, "%zu file%s, %zu error%s, %zu warning%s\n", n, n == 1 ? "" : "s", errors,
+            errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    if (errors) return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL, "%zu error%s in probe files", errors,
+                               errors == 1 ? "" : "s");
+    return MZ_OK;
+}
+
+static mz_status run_list(mz_cli *cli, char **paths, size_t n) {
+    fprintf(cli->out, "%-36s %-4s %-26s %s\n", "id", "lang", "dimension", "title");
+    for (size_t i = 0; i < n; i++) {
+        mz_probe_set *s;
+        mz_status rc = mz_probes_load(&s, paths[i], cli->ctx);
+        if (rc) return rc;
+        fprintf(cli->out, "%-36s %-4s %-26s %s\n", s->id, s->language, s->dimension, s->title);
+        mz_probes_free(s);
+    }
+    return MZ_OK;
+}
+
+static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
+    const char *action = args->positional[0];
+    int lint = strcmp(action, "lint") == 0;
+    if (!lint && strcmp(action, "list") != 0)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "'mizani probes' takes list or lint, not '%s'",
+                       action);
+    char **paths = NULL;
+    size_t n = 0;
+    mz_status rc = find_files(cli, args, &paths, &n);
+    if (!rc) rc = lint ? run_lint(cli, paths, n) : run_list(cli, paths, n);
+    mz_probes_paths_free(paths, n);
+    return rc;
+}
+
+const mz_cli_command mz_cmd_probes = {
+    .name = "probes",
+    .summary = "list and lint probe sets",
+    .usage = "list|lint [PATHS]",
+    .description =
+        "'list' shows the probe sets (files or folders; default: the shipped corpora/).\n"
+        "'lint' checks probe files against corpora/SCHEMA.md and for what a reviewer would look\n"
+        "for: Unicode NFC, a word in both target or both attribute lists, duplicates, unbalanced\n"
+        "lists, empty or over-long entries, Swahili words without a noun class, curly\n"
+        "apostrophes (files store ng' with U+0027), words with a second reading. Prints\n"
+        "FILE: at JSON-PATH: error|warning|note: message; exits 3 when there is an error.",
+    .examples = "  mizani probes list\n  mizani probes lint corpora/weat-sw my-probes.json\n",
+    .min_args = 1,
+    .max_args = -1,
+    .run = run_probes,
+};
