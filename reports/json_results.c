@@ -1,6 +1,7 @@
 /* Results as JSON. Numbers that could not be computed are written as null with a reason,
  * never as NaN (which JSON cannot hold). */
 #include "mizani/alloc.h"
+#include "mizani/mizani.h"
 #include "mizani/report.h"
 
 #include <errno.h>
@@ -50,6 +51,36 @@ json_t *mz_report_static_weat_json(const mz_static_weat *r) {
     if (r->computable) json_object_set_new(o, "weat", weat_json(&r->weat));
     else json_object_set_new(o, "reason", json_string(r->reason));
     return o;
+}
+
+static json_t *probe_set_json(const mz_probe_set *p) {
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", p->id, "path", p->path, "title", p->title,
+                     "dimension", p->dimension, "language", p->language);
+}
+
+json_t *mz_report_static_suite_json(const mz_static_suite *s, const mz_static_options *opt) {
+    json_t *tests = json_array();
+    for (size_t i = 0; tests && i < s->n; i++) {
+        json_t *t = mz_report_static_weat_json(&s->tests[i]);
+        if (!t) {
+            json_decref(tests);
+            return NULL;
+        }
+        json_object_set_new(t, "probe_set", probe_set_json(s->sets[i]));
+        json_object_set_new(t, "p_holm", number_or_null(s->p_holm[i]));
+        json_object_set_new(t, "p_benjamini_hochberg", number_or_null(s->p_bh[i]));
+        json_array_append_new(tests, t);
+    }
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:{s:I, s:b, s:f, s:I, s:I, s:I, s:f}, s:I, s:o}",
+        "schema", "mizani-results/1", "job", "static-association", "mizani_version", mz_version(),
+        "build", mz_build_info(), "vectors", "path", s->vectors_path, "words_kept",
+        (json_int_t)s->vectors_words, "dimension", (json_int_t)s->vectors_dim, "options", "seed",
+        (json_int_t)s->seed, "case_folding", s->fold_case, "max_missing", opt->max_missing,
+        "max_exact_splits", (json_int_t)opt->weat.max_exact, "permutations",
+        (json_int_t)opt->weat.n_permutations, "bootstrap", (json_int_t)opt->weat.n_bootstrap,
+        "ci_level", opt->weat.ci_level, "computable_tests", (json_int_t)s->n_computable, "tests",
+        tests);
 }
 
 mz_status mz_report_write_json(const json_t *root, const char *path, mz_ctx *ctx) {

@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "mizani/report.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const mz_cli_opt weat_opts[] = {
     {"vectors", "FILE", "word vectors: .vec/.txt (fastText, GloVe) or .bin (word2vec)"},
@@ -18,6 +20,9 @@ static const mz_cli_opt weat_opts[] = {
     {"lower", NULL, "match a word missing as written after Unicode case folding, and say which"},
     {"max-missing", "SHARE", "a set that loses more than this share of its words is not computable "
                              "(default 0.2)"},
+    {"probes", "PATHS", "run every association probe set in these files or folders (comma-"
+                        "separated; 'default' for the shipped corpora/) instead of --x/--y/--a/--b"},
+    {"report", "DIR", "with --probes: write DIR/results.json and DIR/report.html"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
 };
@@ -96,51 +101,57 @@ static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_fo
     return MZ_OK;
 }
 
-static mz_status run_weat(mz_cli *cli, const mz_cli_args *args) {
+/* Loads the vectors, keeping only `keep`, with progress on stderr. */
+static mz_status load_vectors(mz_cli *cli, const mz_cli_args *args, const char **keep,
+                              size_t n_keep, int fold_case, mz_vectors **v) {
+    const char *path;
+    mz_vectors_options vo = {.keep = keep, .n_keep = n_keep, .fold_case = fold_case};
+    mz_status rc = mz_cli_require(cli, args, "weat", "vectors", &path);
+    if (!rc) rc = read_format(cli, args, &vo.format);
+    if (rc) return rc;
+    vo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
+                                  "reading vectors (bytes)", 0);
+    rc = mz_vectors_load(v, path, &vo, cli->ctx);
+    mz_progress_free(vo.progress);
+    return rc;
+}
+
+static mz_status print_json(mz_cli *cli, json_t *j) {
+    mz_status rc = MZ_OK;
+    if (!j || json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
+        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
+    fputc('\n', cli->out);
+    json_decref(j);
+    return rc;
+}
+
+static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     static const char *flags[MZ_N_ROLES] = {"x", "y", "a", "b"};
     static const char *names[MZ_N_ROLES] = {"X", "Y", "A", "B"};
-    const char *path, *values[MZ_N_ROLES];
+    const char *value;
     mz_word_list lists[MZ_N_ROLES] = {{0}};
     char *copies[MZ_N_ROLES] = {0};
     const char **keep = NULL;
+    size_t n_keep = 0;
     mz_vectors *v = NULL;
     mz_static_weat result = {0};
-    mz_static_options opt;
-    mz_vectors_options vo = {0};
-    mz_status rc = mz_cli_require(cli, args, "weat", "vectors", &path);
+    mz_status rc = MZ_OK;
     for (int i = 0; i < MZ_N_ROLES && !rc; i++) {
-        rc = mz_cli_require(cli, args, "weat", flags[i], &values[i]);
-        if (!rc && !(copies[i] = mz_strdup(values[i])))
+        rc = mz_cli_require(cli, args, "weat", flags[i], &value);
+        if (!rc && !(copies[i] = mz_strdup(value)))
             rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         if (!rc) rc = split_words(cli, flags[i], copies[i], (const char ***)&lists[i].words, &lists[i].n);
         lists[i].name = names[i];
     }
-    if (!rc) rc = read_options(cli, args, &opt);
-    if (!rc) rc = read_format(cli, args, &vo.format);
-    if (!rc) rc = mz_word_lists_union(&keep, &vo.n_keep, lists, MZ_N_ROLES, cli->ctx);
-    vo.keep = keep;
-    vo.fold_case = opt.fold_case;
-    mz_progress *progress = NULL;
-    if (!rc) {
-        progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                                   "reading vectors (bytes)", 0);
-        vo.progress = progress;
-        rc = mz_vectors_load(&v, path, &vo, cli->ctx);
-        mz_progress_free(progress);
-    }
+    if (!rc) rc = mz_word_lists_union(&keep, &n_keep, lists, MZ_N_ROLES, cli->ctx);
+    if (!rc) rc = load_vectors(cli, args, keep, n_keep, opt->fold_case, &v);
     const char *test_name = mz_cli_get(args, "name");
     if (!rc) rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists,
-                                     &opt, cli->ctx);
-    if (!rc && mz_cli_flag(args, "json")) {
-        json_t *j = mz_report_static_weat_json(&result);
-        if (!j || json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
-            rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
-        fputc('\n', cli->out);
-        json_decref(j);
-    } else if (!rc) {
-        print_table(cli->out, &result, lists);
-    }
-    if (!rc && !result.computable) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "%s", result.reason);
+                                     opt, cli->ctx);
+    if (!rc && mz_cli_flag(args, "json")) rc = print_json(cli, mz_report_static_weat_json(&result));
+    else if (!rc) print_table(cli->out, &result, lists);
+    if (!rc && !result.computable)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"), "%s", result.reason);
     mz_static_weat_clear(&result);
     mz_vectors_free(v);
     mz_free(keep);
@@ -151,10 +162,105 @@ static mz_status run_weat(mz_cli *cli, const mz_cli_args *args) {
     return rc;
 }
 
+static void print_suite(FILE *out, const mz_static_suite *s) {
+    fprintf(out, "%-30s %-5s %-24s %7s  %-17s %9s %9s\n", "test", "lang", "dimension", "d",
+            "95% CI", "p", "p (Holm)");
+    for (size_t i = 0; i < s->n; i++) {
+        const mz_static_weat *t = &s->tests[i];
+        fprintf(out, "%-30s %-5s %-24.24s ", s->sets[i]->id, s->sets[i]->language,
+                s->sets[i]->dimension);
+        if (!t->computable) {
+            fprintf(out, "not computable: %s\n", t->reason);
+            continue;
+        }
+        const mz_weat_result *w = &t->weat;
+        char ci[40] = "";
+        if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.2f, %+.2f]", w->ci_lo, w->ci_hi);
+        fprintf(out, "%+7.3f  %-17s %9.3g %9.3g%s\n", w->effect_size, ci, w->perm.p_value,
+                s->p_holm[i], s->p_holm[i] < 0.05 ? " *" : "");
+    }
+    fprintf(out, "%zu of %zu tests computable; * marks p (Holm) < 0.05 across them.\n",
+            s->n_computable, s->n);
+}
+
+/* --report DIR: results.json and report.html, each written atomically. */
+static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suite *s,
+                              const mz_static_options *opt) {
+    char path[4096];
+    if (mkdir(dir, 0777) && errno != EEXIST) return mz_fail_errno(cli->ctx, dir, "cannot create the report folder");
+    json_t *j = mz_report_static_suite_json(s, opt);
+    if (!j) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    mz_status rc = mz_report_write_json(j, path, cli->ctx);
+    json_decref(j);
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    if (!rc) rc = mz_report_static_suite_html(s, opt, path, cli->ctx);
+    if (!rc && !cli->quiet) fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
+    return rc;
+}
+
+/* Every probe file under the --probes paths. */
+static mz_status load_probe_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
+    char *copy = mz_strdup(spec), **paths = NULL;
+    const char *roots[64];
+    size_t n_roots = 0, n_paths = 0;
+    if (!copy) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (char *tok = strtok(copy, ","); tok && n_roots < 64; tok = strtok(NULL, ","))
+        roots[n_roots++] = strcmp(tok, "default") ? tok : mz_cli_corpora_dir();
+    mz_status rc = mz_probes_find(&paths, &n_paths, roots, n_roots, cli->ctx);
+    *n = 0;
+    *sets = mz_calloc(n_paths ? n_paths : 1, sizeof **sets);
+    if (!rc && !*sets) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && n_paths == 0) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no probe files (*.json) found");
+    for (size_t i = 0; !rc && i < n_paths; i++)
+        if (!(rc = mz_probes_load(&(*sets)[*n], paths[i], cli->ctx))) ++*n;
+    mz_probes_paths_free(paths, n_paths);
+    mz_free(copy);
+    return rc;
+}
+
+static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
+    mz_probe_set **sets = NULL;
+    size_t n_sets = 0, n_keep = 0;
+    const char **keep = NULL;
+    mz_vectors *v = NULL;
+    mz_static_suite suite = {0};
+    mz_status rc = load_probe_sets(cli, mz_cli_get(args, "probes"), &sets, &n_sets);
+    if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
+    if (!rc) rc = load_vectors(cli, args, keep, n_keep, opt->fold_case, &v);
+    if (!rc) {
+        mz_progress *p = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
+                                         "association tests", n_sets);
+        rc = mz_static_suite_run(&suite, v, mz_cli_get(args, "vectors"),
+                                 (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
+        mz_progress_free(p);
+    }
+    if (!rc && mz_cli_flag(args, "json")) rc = print_json(cli, mz_report_static_suite_json(&suite, opt));
+    else if (!rc) print_suite(cli->out, &suite);
+    const char *dir = mz_cli_get(args, "report");
+    if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
+    mz_static_suite_clear(&suite);
+    mz_vectors_free(v);
+    mz_free(keep);
+    for (size_t i = 0; i < n_sets; i++) mz_probes_free(sets[i]);
+    mz_free(sets);
+    return rc;
+}
+
+static mz_status run_weat(mz_cli *cli, const mz_cli_args *args) {
+    mz_static_options opt;
+    mz_status rc = read_options(cli, args, &opt);
+    if (rc) return rc;
+    if (mz_cli_get(args, "probes")) return run_suite(cli, args, &opt);
+    if (mz_cli_get(args, "report"))
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--report goes with --probes");
+    return run_adhoc(cli, args, &opt);
+}
+
 const mz_cli_command mz_cmd_weat = {
     .name = "weat",
     .summary = "association tests (WEAT) on static word vectors",
-    .usage = "--vectors FILE --x W,.. --y W,.. --a W,.. --b W,.. [options]",
+    .usage = "--vectors FILE (--x W,.. --y W,.. --a W,.. --b W,.. | --probes PATHS) [options]",
     .description =
         "Runs the Word Embedding Association Test (Caliskan et al. 2017) on fastText, GloVe or\n"
         "word2vec vectors. For each target word w, s(w,A,B) is its mean cosine similarity to the\n"
@@ -163,12 +269,15 @@ const mz_cli_command mz_cmd_weat = {
         "X and Y that score at least as high (exact when there are at most a million splits,\n"
         "Monte Carlo otherwise), and the interval comes from resampling every set. Words missing\n"
         "from the vectors are listed; a set that loses too many is reported as not computable\n"
-        "(exit 3) instead of a silently smaller test. Only the words asked for are kept in memory.",
+        "(exit 3) instead of a silently smaller test. Only the words asked for are kept in memory.\n"
+        "With --probes, every association probe set found runs in turn, p-values are adjusted\n"
+        "across them (Holm and Benjamini-Hochberg), and --report DIR writes an HTML report.",
     .examples =
         "  mizani weat --vectors cc.sw.300.vec --x daktari,mhandisi --y mpishi,mkunga \\\n"
         "      --a baba,kaka,mwanamume --b mama,dada,mwanamke --lower\n"
         "  mizani weat --vectors glove.txt --x math,algebra --y poetry,art --a he,man --b she,woman "
-        "--json\n",
+        "--json\n"
+        "  mizani weat --vectors cc.sw.300.vec --probes default --lower --report audit-sw\n",
     .opts = weat_opts,
     .max_args = 0,
     .run = run_weat,

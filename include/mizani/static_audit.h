@@ -5,6 +5,7 @@
 #define MIZANI_STATIC_AUDIT_H
 
 #include "mizani/association.h"
+#include "mizani/probes.h"
 #include "mizani/vectors.h"
 
 #ifdef __cplusplus
@@ -57,6 +58,30 @@ mz_status mz_word_lists_union(const char ***words, size_t *n, const mz_word_list
                               size_t n_lists, mz_ctx *ctx);
 
 extern const char *const mz_role_names[MZ_N_ROLES]; /* "target X", ... */
+
+/* ---- A suite: every association probe set against one vector file ------------------------ */
+typedef struct mz_static_suite {
+    mz_static_weat *tests;       /* [n], in the order of the probe sets */
+    const mz_probe_set **sets;   /* [n] borrowed: the caller keeps the sets alive */
+    size_t n;
+    double *p_holm, *p_bh;       /* [n] adjusted over the computable tests; NAN for the others */
+    size_t n_computable;
+    /* provenance */
+    char *vectors_path;
+    size_t vectors_words, vectors_dim;
+    unsigned long seed;
+    int fold_case;
+} mz_static_suite;
+
+/* All words of all sets, for mz_vectors_options.keep (pointers into the sets). */
+mz_status mz_probe_sets_words(const char ***words, size_t *n, const mz_probe_set *const *sets,
+                              size_t n_sets, mz_ctx *ctx);
+
+/* Runs every set (progress counts tests), then adjusts the p-values of those computable. */
+mz_status mz_static_suite_run(mz_static_suite *out, const mz_vectors *v, const char *vectors_path,
+                              const mz_probe_set *const *sets, size_t n_sets,
+                              const mz_static_options *opt, mz_progress *progress, mz_ctx *ctx);
+void mz_static_suite_clear(mz_static_suite *s);
 
 #ifdef __cplusplus
 }
