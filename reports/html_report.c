@@ -53,27 +53,42 @@ static const char *size_word(double d) {
     return d >= 0.8 ? "large" : d >= 0.5 ? "medium" : d >= 0.2 ? "small" : "negligible";
 }
 
-/* What a test found, in a sentence a non-statistician can act on. */
+/* What a test found, in a sentence a non-statistician can act on. WEAT's p-value is
+ * one-sided (X closer to A), so an effect the other way is described, not tested. */
 static void meaning(char *buf, size_t cap, const mz_probe_set *p, const mz_static_weat *t,
                     double p_holm) {
     const mz_weat_result *w = &t->weat;
-    int pos = w->effect_size >= 0;
-    const char *near = pos ? p->targets[0].name : p->targets[1].name;
-    const char *far = pos ? p->targets[1].name : p->targets[0].name;
+    const char *x = p->targets[0].name, *y = p->targets[1].name, *a = p->attributes[0].name;
+    int ci_excludes_zero = w->ci_level > 0 && (w->ci_lo > 0 || w->ci_hi < 0);
     if (p_holm < ALPHA)
         snprintf(buf, cap, "'%s' words sit closer to '%s' than '%s' words do: a %s effect that "
-                 "chance alone is unlikely to produce.", near, p->attributes[0].name, far,
-                 size_word(w->effect_size));
+                 "chance alone is unlikely to produce.", x, a, y, size_word(w->effect_size));
+    else if (w->effect_size < 0 && ci_excludes_zero)
+        snprintf(buf, cap, "The effect points the other way: '%s' words sit closer to '%s' (%s). "
+                 "The one-sided test covers only the direction named in the title; the interval "
+                 "excludes zero.", y, a, size_word(w->effect_size));
     else
-        snprintf(buf, cap, "No reliable association: an effect this %s could arise by chance "
-                 "across this many tests (%s).", size_word(w->effect_size),
-                 w->ci_level > 0 && w->ci_lo < 0 && w->ci_hi > 0 ? "the interval includes zero"
-                                                                  : "after correction");
+        snprintf(buf, cap, "No reliable association in the tested direction: an effect this %s "
+                 "could arise by chance across this many tests%s.", size_word(w->effect_size),
+                 w->ci_level > 0 && !ci_excludes_zero ? " (the interval includes zero)" : "");
+}
+
+/* At most `max` bytes of `s` for a plot label, cut at a UTF-8 boundary with an ellipsis. */
+static void short_label(char *out, size_t max, const char *s) {
+    size_t n = strlen(s);
+    if (n < max) {
+        memcpy(out, s, n + 1);
+        return;
+    }
+    n = max - 4;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    memcpy(out, s, n);
+    memcpy(out + n, "\xE2\x80\xA6", 4);
 }
 
 /* Forest plot: one row per computable test, a dot at d and a line over its interval. */
 static void forest_plot(xmlNodePtr parent, const mz_static_suite *s) {
-    const int label_w = 260, plot_w = 420, row_h = 22, top = 24;
+    const int label_w = 330, plot_w = 400, row_h = 22, top = 24;
     const double lo = -2.0, hi = 2.0;
     int rows = (int)s->n_computable;
     xmlNodePtr svg = el(parent, "svg", NULL);
@@ -99,7 +114,9 @@ static void forest_plot(xmlNodePtr parent, const mz_static_suite *s) {
         if (!t->computable) continue;
         int y = top + r++ * row_h + row_h / 2;
         const char *color = s->p_holm[i] < ALPHA ? "#a40000" : "#777";
-        xmlNodePtr name = elf(svg, "text", "%s (%s)", s->sets[i]->title, s->sets[i]->language);
+        char label[52];
+        short_label(label, sizeof label, s->sets[i]->title);
+        xmlNodePtr name = elf(svg, "text", "%s (%s)", label, s->sets[i]->language);
         attrf(name, "x", "0");
         attrf(name, "y", "%d", y + 4);
         elf(name, "title", "%s: %s", s->sets[i]->id, s->sets[i]->title);

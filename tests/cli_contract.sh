@@ -14,6 +14,7 @@ expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTE
   fi
 }
 lines() { "$mz" "$@" 2>&1 | wc -l; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 expect 0 '^  audit ' -- --help
 expect 0 '^  tokenize ' -- --help
@@ -37,6 +38,24 @@ expect 0 '"p_value": 0\.16' -- --seed 3 weat "${w[@]}" --json
 expect 3 "broken.vec:2: 2 numbers, want 3 \(the dimension of the first line\)" -- weat --vectors "$data/broken.vec" --x a,b --y c,d --a e --b f
 expect 4 "nothere.vec: cannot open vectors file: No such file or directory" -- weat --vectors nothere.vec --x a,b --y c,d --a e --b f
 expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec" --x daktari,rubani --y muuguzi,mpishi --a baba --b mama
+
+
+# probe files
+printf '{"schema": "mizani-probes/1", "id": 3}\n' > "$tmp/bad.json"
+expect 3 "bad.json: error: .*bad.json: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
+expect 3 "1 file, 1 error" -- probes lint "$tmp/bad.json"
+expect 0 "weat7-en +en +gender" -- probes list
+expect 2 "takes list or lint, not 'show'" -- probes show
+
+# the suite: deterministic for a seed, report written whole
+demo=(--vectors "$(dirname "$0")/../corpora/demo/synthetic-vectors.vec" --probes default --quiet)
+"$mz" weat "${demo[@]}" --seed 5 --json > "$tmp/a.json"; "$mz" --threads 1 weat "${demo[@]}" --seed 5 --json > "$tmp/b.json"
+n=$((n + 1)); cmp -s "$tmp/a.json" "$tmp/b.json" || { fails=$((fails + 1)); echo "FAIL: same seed, different results"; }
+expect 0 "^22 of 22 tests computable" -- weat "${demo[@]}" --report "$tmp/rep"
+n=$((n + 1))
+grep -q "6 of them show an association" "$tmp/rep/report.html" && [ -s "$tmp/rep/results.json" ] &&
+  [ -z "$(ls "$tmp/rep" | grep tmp)" ] || { fails=$((fails + 1)); echo "FAIL: report folder"; }
+expect 2 "--report goes with --probes" -- weat "${w[@]}" --report "$tmp/x"
 
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]
