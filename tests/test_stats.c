@@ -119,6 +119,83 @@ static void test_weat_analytic(void) {
     CHECK_CONTAINS(mz_ctx_message(ctx), "attribute A set 'tupu' has 0 words");
 }
 
+/* RND, MAC, ECT, RIPA and RNSB against numpy/scipy from the papers' definitions. */
+static void test_metrics(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        mz_word_set sets[3];
+        float *m[3];
+        size_t dim, n;
+        for (int k = 0; k < 3; k++) {
+            m[k] = golden_matrix(json_array_get(json_object_get(c, "sets"), (size_t)k), &n, &dim);
+            sets[k] = (mz_word_set){.name = "set", .vectors = m[k], .n = n};
+        }
+        const mz_word_set *s = &sets[0], *a = &sets[1], *b = &sets[2];
+        mz_metric_options opt;
+        mz_metric_options_default(&opt);
+        opt.n_permutations = 20000;
+        mz_metric_result r;
+        double got[64], *want;
+
+        CHECK_INT(mz_assoc_rnd(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "rnd"), 1e-9);
+        want = golden_doubles(json_object_get(c, "rnd_per_word"), &n);
+        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+        free(want);
+        double ref_p = golden_num(c, "rnd_p"), ref_se = sqrt(ref_p * (1 - ref_p) / 20000);
+        CHECK_NEAR(r.p_value, ref_p, 3 * sqrt(r.mc_se * r.mc_se + ref_se * ref_se));
+        CHECK(r.ci_lo <= r.value && r.value <= r.ci_hi);
+
+        CHECK_INT(mz_assoc_mac(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "mac"), 1e-9);
+        CHECK(isnan(r.p_value));
+
+        CHECK_INT(mz_assoc_ect(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "ect"), 1e-9);
+        want = golden_doubles(json_object_get(c, "ect_per_word"), &n);
+        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+        free(want);
+        CHECK(r.ci_lo < r.ci_hi);
+
+        if (a->n == b->n) {
+            CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+            CHECK_NEAR(r.value, golden_num(c, "ripa"), 1e-9);
+            want = golden_doubles(json_object_get(c, "ripa_per_word"), &n);
+            for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+            free(want);
+        } else {
+            CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_ERR_INPUT);
+            CHECK_CONTAINS(mz_ctx_message(ctx), "paired groups of equal size (got 5 and 7)");
+        }
+
+        opt.n_bootstrap = 200; /* each draw refits the classifier */
+        CHECK_INT(mz_assoc_rnsb(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "rnsb"), 1e-7);
+        want = golden_doubles(json_object_get(c, "rnsb_per_word"), &n);
+        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-8);
+        free(want);
+        CHECK(r.ci_lo < r.ci_hi);
+        for (int k = 0; k < 3; k++) free(m[k]);
+    }
+}
+
+/* RIPA's sign is a contract: words along A - B score positive, whatever sign the
+ * eigen-solver gives the principal direction. Pairs differ by 1, 2, 3 along e1 (plus a
+ * shared offset on e2), so beta = e1 and s = 2 e1 scores exactly 2; swapping A and B
+ * scores -2. */
+static void test_ripa_orientation(void) {
+    const float a[] = {1, 5, 2, 5, 3, 5}, b[] = {0, 5, 0, 5, 0, 5}, s[] = {2, 0};
+    mz_word_set sa = {.name = "A", .vectors = a, .n = 3}, sb = {.name = "B", .vectors = b, .n = 3};
+    mz_word_set ss = {.name = "S", .vectors = s, .n = 1};
+    mz_metric_options opt = {.ci_level = 0.95};
+    mz_metric_result r;
+    CHECK_INT(mz_assoc_ripa(&r, NULL, &ss, &sa, &sb, 2, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, 2.0, 1e-12);
+    CHECK_INT(mz_assoc_ripa(&r, NULL, &ss, &sb, &sa, 2, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, -2.0, 1e-12);
+}
+
 static void test_binomial(const json_t *cases) {
     size_t i;
     json_t *c;
@@ -208,6 +285,8 @@ int main(void) {
     test_permutation(json_object_get(g, "permutation"));
     test_weat(json_object_get(g, "weat"));
     test_weat_analytic();
+    test_metrics(json_object_get(g, "metrics"));
+    test_ripa_orientation();
     test_binomial(json_object_get(g, "binomial"));
     test_adjust(json_object_get(g, "adjust"));
     test_meta(json_object_get(g, "meta"));

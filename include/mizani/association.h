@@ -52,6 +52,58 @@ mz_status mz_weat(mz_weat_result *out, const mz_word_set *x, const mz_word_set *
                   const mz_word_set *a, const mz_word_set *b, size_t dim,
                   const mz_weat_options *opt, mz_ctx *ctx);
 
+/* ---- The metrics beyond WEAT (as collected by WEFE) ----------------------------------------
+ * Each takes a set S of words under test and two groups A and B, and reports one number with
+ * a percentile bootstrap interval over the words of S (RNSB: over the attribute words it is
+ * trained on); RND also has a permutation p-value. per_word, where given, receives one value
+ * per word of S (the per-word quantity the metric sums or averages; RNSB: the normalised
+ * probability of the negative class). */
+typedef struct mz_metric_options {
+    uint32_t n_bootstrap;   /* draws for the interval; 0: none */
+    uint64_t n_permutations; /* RND's permutation test; 0: none */
+    double ci_level;
+    unsigned long seed;
+} mz_metric_options;
+
+void mz_metric_options_default(mz_metric_options *opt); /* 2000 draws, 10000 permutations, 0.95 */
+
+typedef struct mz_metric_result {
+    double value;
+    double ci_lo, ci_hi, ci_level; /* ci_level 0: no interval */
+    double p_value;                /* NAN where the metric has no test */
+    double mc_se;                  /* Monte Carlo standard error of p_value */
+} mz_metric_result;
+
+/* RND (Garg et al. 2018): sum over s of ||s - mean(A)|| - ||s - mean(B)||, on unit-normalised
+ * vectors; positive means S sits closer to B. p: two-sided, permuting the A/B labels. */
+mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_set *s,
+                       const mz_word_set *a, const mz_word_set *b, size_t dim,
+                       const mz_metric_options *opt, mz_ctx *ctx);
+/* MAC (Manzini et al. 2019): mean over s and over the groups {A, B} of the mean cosine
+ * distance 1 - cos(s, x); 1 means no association either way. */
+mz_status mz_assoc_mac(mz_metric_result *out, double *per_word, const mz_word_set *s,
+                       const mz_word_set *a, const mz_word_set *b, size_t dim,
+                       const mz_metric_options *opt, mz_ctx *ctx);
+/* ECT (Dev and Phillips 2019): Spearman correlation over s of cos(s, mean(A)) and
+ * cos(s, mean(B)); 1 means S ranks the same against both groups (no bias). per_word gets
+ * cos(s, mean(A)) - cos(s, mean(B)). */
+mz_status mz_assoc_ect(mz_metric_result *out, double *per_word, const mz_word_set *s,
+                       const mz_word_set *a, const mz_word_set *b, size_t dim,
+                       const mz_metric_options *opt, mz_ctx *ctx);
+/* RIPA (Ethayarajh et al. 2019): mean over s of s . beta, where beta is the unit first
+ * principal direction of the pair differences a_i - b_i (A and B paired, same size), oriented
+ * so that the differences project positively. */
+mz_status mz_assoc_ripa(mz_metric_result *out, double *per_word, const mz_word_set *s,
+                        const mz_word_set *a, const mz_word_set *b, size_t dim,
+                        const mz_metric_options *opt, mz_ctx *ctx);
+/* RNSB (Sweeney and Najafian 2019): an L2-regularised logistic regression (C = 1, with a
+ * regularised bias feature, as LIBLINEAR's default) learns A (positive, label 0) against B
+ * (negative, label 1); P(negative) of each word of S, normalised over S, is compared with the
+ * uniform distribution by Kullback-Leibler divergence. 0 means no word of S is singled out. */
+mz_status mz_assoc_rnsb(mz_metric_result *out, double *per_word, const mz_word_set *s,
+                        const mz_word_set *a, const mz_word_set *b, size_t dim,
+                        const mz_metric_options *opt, mz_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

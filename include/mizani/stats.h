@@ -80,6 +80,23 @@ mz_status mz_stats_meta_dl(mz_meta_result *out, const double *effects, const dou
 mz_status mz_stats_percentile_ci(double *lo, double *hi, double *draws, size_t n, double level,
                                  mz_ctx *ctx);
 
+/* Stratified percentile bootstrap. The items are strata[0] items of the first stratum, then
+ * strata[1] of the second, and so on (n in all); each resample idx[0..n) draws every stratum
+ * with replacement from within itself, and statistic(idx, data, scratch) is evaluated on it. Draws run
+ * in seeded blocks (OpenMP): one seed, one interval, any thread count. A statistic may return
+ * NAN for a degenerate resample; such draws are left out (see mz_stats_percentile_ci). */
+typedef double (*mz_resample_stat)(const size_t *idx, void *data, void *scratch);
+/* scratch_bytes: working memory each thread hands the statistic (0: none). */
+mz_status mz_stats_bootstrap_ci(double *lo, double *hi, mz_resample_stat statistic, void *data,
+                                size_t scratch_bytes, const size_t *strata, size_t n_strata,
+                                uint32_t n_draws, double level, unsigned long seed, mz_ctx *ctx);
+
+/* L2-regularised logistic regression, min 0.5|w|^2 + C sum log(1 + exp(-y_i w.x_i)) with
+ * y in {-1, +1} and x_i = (features, 1) (the bias is a regularised feature, as LIBLINEAR's
+ * default), solved by Newton's method. x: [m, d] row-major; w: [d + 1], the last the bias. */
+mz_status mz_stats_logistic_fit(double *w, const double *x, const int *y, size_t m, size_t d,
+                                double c, mz_ctx *ctx);
+
 /* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
  * generators so results do not depend on how blocks are spread over threads. */
 unsigned long mz_stats_block_seed(unsigned long seed, uint64_t block);

@@ -2,15 +2,12 @@
  * cosines between the targets X∪Y and the attributes A∪B. */
 #include "mizani/alloc.h"
 #include "mizani/association.h"
-#include "cosine.h"
+#include "embedding_math.h"
 
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
 
-#define BOOT_BLOCK 256
-#define BOOT_STREAM 0x5EA7B007UL /* keeps bootstrap draws apart from permutation draws */
 
 void mz_weat_options_default(mz_weat_options *opt) {
     *opt = (mz_weat_options){.max_exact = 1000000, .n_permutations = 100000,
@@ -43,43 +40,16 @@ typedef struct weat_table {
     size_t nx, ny, na, nb;
 } weat_table;
 
-static void draw_indices(size_t *out, size_t n, size_t offset, gsl_rng *rng) {
-    for (size_t i = 0; i < n; i++) out[i] = offset + gsl_rng_uniform_int(rng, n);
-}
-
-/* Bootstrap: resample each of X, Y, A and B with replacement, within its own set. */
-static mz_status bootstrap(double *draws, const weat_table *t, const mz_weat_options *opt,
-                           mz_ctx *ctx) {
+/* One bootstrap resample of WEAT: idx lists X, Y (rows of the table), then A, B (offset by
+ * the number of targets: columns are counted from 0). scratch: [na + nb] size_t then
+ * [nx + ny] double. */
+static double resampled_effect(const size_t *idx, void *data, void *scratch) {
+    const weat_table *t = data;
     size_t nt = t->nx + t->ny, ncol = t->na + t->nb;
-    uint64_t n_blocks = (opt->n_bootstrap + BOOT_BLOCK - 1) / BOOT_BLOCK;
-    int failed = 0;
-#pragma omp parallel reduction(| : failed)
-    {
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        size_t *idx = mz_malloc((nt + ncol) * sizeof *idx);
-        double *s = mz_malloc(nt * sizeof *s);
-        failed = !rng || !idx || !s;
-#pragma omp for schedule(dynamic)
-        for (uint64_t blk = 0; blk < n_blocks; blk++) {
-            if (failed) continue;
-            gsl_rng_set(rng, mz_stats_block_seed(opt->seed ^ BOOT_STREAM, blk));
-            uint64_t end = (blk + 1) * BOOT_BLOCK;
-            if (end > opt->n_bootstrap) end = opt->n_bootstrap;
-            for (uint64_t r = blk * BOOT_BLOCK; r < end; r++) {
-                size_t *it = idx, *ia = idx + nt, *ib = ia + t->na;
-                draw_indices(it, t->nx, 0, rng);
-                draw_indices(it + t->nx, t->ny, t->nx, rng);
-                draw_indices(ia, t->na, 0, rng);
-                draw_indices(ib, t->nb, t->na, rng);
-                draws[r] = effect_size(NULL, s, t->cos, ncol, it, t->nx, t->ny, ia, t->na, ib,
-                                       t->nb);
-            }
-        }
-        mz_free(s);
-        mz_free(idx);
-        if (rng) gsl_rng_free(rng);
-    }
-    return failed ? mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory in WEAT bootstrap") : MZ_OK;
+    size_t *ia = scratch;
+    double *s = (double *)(ia + ncol);
+    for (size_t i = 0; i < ncol; i++) ia[i] = idx[nt + i] - nt;
+    return effect_size(NULL, s, t->cos, ncol, idx, t->nx, t->ny, ia, t->na, ia + t->na, t->nb);
 }
 
 static mz_status check_sets(const mz_word_set *sets[4], mz_ctx *ctx) {
@@ -175,20 +145,19 @@ mz_status mz_weat(mz_weat_result *out, const mz_word_set *x, const mz_word_set *
     }
     size_t nt = x->n + y->n;
     double *s = mz_malloc(nt * sizeof *s);
-    double *draws = opt->n_bootstrap ? mz_malloc(opt->n_bootstrap * sizeof *draws) : NULL;
-    if (!s || (opt->n_bootstrap && !draws)) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!s) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = weat_observed(out, s, &t, ctx);
     mz_perm_options po = {.max_exact = opt->max_exact, .n_resamples = opt->n_permutations,
                           .seed = opt->seed, .progress = opt->progress};
     if (!rc) rc = mz_stats_perm_split(&out->perm, s, nt, x->n, &po, ctx);
     if (!rc && opt->n_bootstrap) {
-        rc = bootstrap(draws, &t, opt, ctx);
-        if (!rc) rc = mz_stats_percentile_ci(&out->ci_lo, &out->ci_hi, draws, opt->n_bootstrap,
-                                             opt->ci_level, ctx);
+        const size_t strata[4] = {t.nx, t.ny, t.na, t.nb};
+        size_t scratch = (t.na + t.nb) * sizeof(size_t) + nt * sizeof(double);
+        rc = mz_stats_bootstrap_ci(&out->ci_lo, &out->ci_hi, resampled_effect, &t, scratch,
+                                   strata, 4, opt->n_bootstrap, opt->ci_level, opt->seed, ctx);
         out->ci_level = opt->ci_level;
         out->n_bootstrap = opt->n_bootstrap;
     }
-    mz_free(draws);
     mz_free(s);
     mz_free(t.cos);
     return rc;

@@ -94,6 +94,50 @@ def meta_dl(e, v):
                 q=q, q_p_value=stats.chi2.sf(q, df), i2=max(0.0, (q - df) / q), tau2=tau2)
 
 
+def unit(m):
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def metrics_case(name, n_s, n_a, n_b, dim):
+    """RND, MAC, ECT, RIPA and RNSB from their papers' definitions, with numpy and scipy."""
+    S = rng.normal(size=(n_s, dim)); A = rng.normal(size=(n_a, dim)); B = rng.normal(size=(n_b, dim))
+    S[: n_s // 2, 0] += 1.5; A[:, 0] += 1.5  # half of S leans towards A
+    S, A, B = (np.asarray(m, dtype=np.float32).astype(float) for m in (S, A, B))
+    cos = lambda u, v: u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+    # RND (Garg et al.): unit vectors, group means of the unit vectors
+    ma, mb = unit(A).mean(0), unit(B).mean(0)
+    rnd_w = np.linalg.norm(unit(S) - ma, axis=1) - np.linalg.norm(unit(S) - mb, axis=1)
+    # permutation p-value of |RND| over relabellings of A and B
+    G = np.vstack([unit(A), unit(B)]); r = np.random.default_rng(5); hits = 0; n_perm = 20000
+    for _ in range(n_perm):
+        o = r.permutation(len(G)); pa, pb = G[o[:n_a]].mean(0), G[o[n_a:]].mean(0)
+        v = (np.linalg.norm(unit(S) - pa, axis=1) - np.linalg.norm(unit(S) - pb, axis=1)).sum()
+        hits += abs(v) >= abs(rnd_w.sum())
+    rnd_p = (hits + 1) / (n_perm + 1)
+    # MAC (Manzini et al.)
+    mac_w = np.array([(np.mean([1 - cos(x, a) for a in A]) + np.mean([1 - cos(x, b) for b in B])) / 2 for x in S])
+    # ECT (Dev and Phillips)
+    ua = np.array([cos(x, A.mean(0)) for x in S]); ub = np.array([cos(x, B.mean(0)) for x in S])
+    ect = stats.spearmanr(ua, ub).correlation
+    # RIPA (Ethayarajh et al.): first right singular vector of the pair differences
+    D = A[: min(n_a, n_b)] - B[: min(n_a, n_b)]
+    beta = np.linalg.svd(D, full_matrices=False)[2][0]
+    if (D @ beta).sum() < 0: beta = -beta
+    ripa_w = S @ beta
+    # RNSB (Sweeney and Najafian): L2 logistic regression, C = 1, regularised bias feature
+    X = np.hstack([np.vstack([A, B]), np.ones((n_a + n_b, 1))]); y = np.r_[-np.ones(n_a), np.ones(n_b)]
+    from scipy.optimize import minimize
+    f = lambda w: 0.5 * w @ w + np.logaddexp(0, -y * (X @ w)).sum()
+    g = lambda w: w - X.T @ (y * (1 - 1 / (1 + np.exp(-y * (X @ w)))))
+    w = minimize(f, np.zeros(X.shape[1]), jac=g, method="BFGS", options={"gtol": 1e-12, "maxiter": 10000}).x
+    prob = 1 / (1 + np.exp(-(np.hstack([S, np.ones((n_s, 1))]) @ w)))
+    P = prob / prob.sum(); kl = float((P * np.log(P * n_s)).sum())
+    return dict(name=name, dim=dim, sets=[m.astype(np.float32).tolist() for m in (S, A, B)],
+                rnd=float(rnd_w.sum()), rnd_per_word=rnd_w.tolist(), rnd_p=rnd_p, rnd_p_resamples=n_perm,
+                mac=float(mac_w.mean()), ect=float(ect), ect_per_word=(ua - ub).tolist(),
+                ripa=float(ripa_w.mean()), ripa_per_word=ripa_w.tolist(), rnsb=kl, rnsb_per_word=P.tolist())
+
+
 def main():
     out = {}
     out["permutation"] = [
@@ -117,6 +161,8 @@ def main():
     out["adjust"] = dict(p=p, holm=holm(p), bh=bh(p))
     out["meta"] = [meta_dl([0.8, 0.3, 1.1, 0.5, -0.1, 0.9], [0.04, 0.09, 0.05, 0.02, 0.1, 0.06]),
                    meta_dl([0.5, 0.52, 0.48], [0.1, 0.1, 0.1])]
+    out["metrics"] = [metrics_case("12 words, 8+8 groups, 30 dims", 12, 8, 8, 30),
+                      metrics_case("9 words, 5+7 groups, 40 dims", 9, 5, 7, 40)]
     draws = rng.normal(size=1001)
     out["percentile"] = dict(draws=draws.tolist(), level=0.95,
                              lo=float(np.percentile(draws, 2.5)), hi=float(np.percentile(draws, 97.5)))
