@@ -7,9 +7,60 @@
 const char *const mz_role_names[MZ_N_ROLES] = {"target X", "target Y", "attribute A",
                                                "attribute B"};
 
+const char *const mz_metric_names[MZ_N_METRICS] = {"rnd", "mac", "ect", "ripa", "rnsb"};
+
 void mz_static_options_default(mz_static_options *opt) {
     *opt = (mz_static_options){.max_missing = 0.2};
     mz_weat_options_default(&opt->weat);
+    mz_metric_options_default(&opt->metric);
+}
+
+mz_status mz_static_parse_metrics(unsigned *mask, const char *list, mz_ctx *ctx) {
+    *mask = 0;
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        int known = len == 4 && !strncmp(p, "weat", 4);
+        if (len == 3 && !strncmp(p, "all", 3)) {
+            *mask = (1u << MZ_N_METRICS) - 1;
+            known = 1;
+        }
+        for (int m = 0; m < MZ_N_METRICS && !known; m++)
+            if (strlen(mz_metric_names[m]) == len && !strncmp(p, mz_metric_names[m], len)) {
+                *mask |= 1u << m;
+                known = 1;
+            }
+        if (!known)
+            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "unknown metric '%.*s' (known: weat, rnd, mac, "
+                           "ect, ripa, rnsb, all)", (int)len, p);
+        p += len + (p[len] == ',');
+    }
+    return MZ_OK;
+}
+
+typedef mz_status (*metric_fn)(mz_metric_result *, double *, const mz_word_set *,
+                               const mz_word_set *, const mz_word_set *, size_t,
+                               const mz_metric_options *, mz_ctx *);
+
+/* One metric on S = X and S = Y (RNSB: S = X and Y together). A metric the data cannot
+ * support (RIPA on unpaired lists, a degenerate spread) is recorded with its reason. */
+static mz_status run_metric(mz_static_metric *out, int m, const mz_word_set sets[MZ_N_ROLES],
+                            const mz_word_set *xy, size_t dim, const mz_metric_options *opt,
+                            mz_ctx *ctx) {
+    static const metric_fn fns[MZ_N_METRICS] = {mz_assoc_rnd, mz_assoc_mac, mz_assoc_ect,
+                                                mz_assoc_ripa, mz_assoc_rnsb};
+    const mz_word_set *a = &sets[MZ_ROLE_A], *b = &sets[MZ_ROLE_B];
+    mz_status rc = m == MZ_METRIC_RNSB ? fns[m](&out->on_x, NULL, xy, a, b, dim, opt, ctx)
+                                       : fns[m](&out->on_x, NULL, &sets[MZ_ROLE_X], a, b, dim, opt, ctx);
+    if (!rc && m != MZ_METRIC_RNSB)
+        rc = fns[m](&out->on_y, NULL, &sets[MZ_ROLE_Y], a, b, dim, opt, ctx);
+    out->computed = rc == MZ_OK;
+    if (rc == MZ_ERR_INPUT || rc == MZ_ERR_NUMERIC) {
+        snprintf(out->reason, sizeof out->reason, "%s", mz_ctx_cause(ctx));
+        mz_ctx_clear(ctx);
+        rc = MZ_OK;
+    }
+    return rc;
 }
 
 static void free_words(char **w, size_t n) {
@@ -94,7 +145,7 @@ mz_status mz_static_weat_run(mz_static_weat *out, const char *name, const mz_vec
                      opt->fold_case, ctx);
         sets[i] = (mz_word_set){.name = lists[i].name, .words = labels + at,
                                 .vectors = vectors + at * dim, .n = out->sets[i].n_found};
-        at += lists[i].n;
+        at += out->sets[i].n_found; /* found words packed: X and Y end up adjacent */
     }
     if (!rc && check_losses(out, lists, opt->max_missing)) {
         rc = mz_weat(&out->weat, &sets[0], &sets[1], &sets[2], &sets[3], dim, &opt->weat, ctx);
@@ -105,6 +156,10 @@ mz_status mz_static_weat_run(mz_static_weat *out, const char *name, const mz_vec
             rc = MZ_OK;
         }
     }
+    /* X and Y are packed one after the other, so together they are one set */
+    mz_word_set xy = {.name = "X+Y", .vectors = sets[0].vectors, .n = sets[0].n + sets[1].n};
+    for (int m = 0; m < MZ_N_METRICS && !rc && out->computable; m++)
+        if (opt->metrics & (1u << m)) rc = run_metric(&out->metrics[m], m, sets, &xy, dim, &opt->metric, ctx);
     mz_free(vectors);
     mz_free(labels);
     return rc;

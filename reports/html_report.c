@@ -172,6 +172,37 @@ static void results_table(xmlNodePtr body, const mz_static_suite *s) {
     }
 }
 
+/* The metrics beyond WEAT, when they were asked for: one row per test, one cell per metric. */
+static void other_metrics(xmlNodePtr body, const mz_static_suite *s, unsigned mask) {
+    if (!mask) return;
+    el(body, "h2", "Other association measures");
+    el(body, "p", "The same word lists through the measures collected by WEFE, each on the first "
+                  "and on the second target list (X / Y) against the two attribute lists, with 95% "
+                  "bootstrap intervals in the JSON results. RND below 0: closer to the first "
+                  "attribute list; MAC: mean cosine distance (1 = no association); ECT: 1 = both "
+                  "attribute lists rank the words alike; RIPA above 0: along first minus second "
+                  "attribute list; RNSB: 0 = no target word singled out as negative.");
+    xmlNodePtr table = el(body, "table", NULL), head = el(table, "tr", NULL);
+    el(head, "th", "Test");
+    for (int m = 0; m < MZ_N_METRICS; m++)
+        if (mask & (1u << m)) el(head, "th", mz_metric_names[m]);
+    for (size_t i = 0; i < s->n; i++) {
+        const mz_static_weat *t = &s->tests[i];
+        if (!t->computable) continue;
+        xmlNodePtr tr = el(table, "tr", NULL);
+        el(tr, "td", s->sets[i]->title);
+        for (int m = 0; m < MZ_N_METRICS; m++) {
+            if (!(mask & (1u << m))) continue;
+            const mz_static_metric *sm = &t->metrics[m];
+            xmlNodePtr td = !sm->computed ? el(tr, "td", "not computable")
+                            : m == MZ_METRIC_RNSB ? elf(tr, "td", "%.3f", sm->on_x.value)
+                            : elf(tr, "td", "%+.3f / %+.3f", sm->on_x.value, sm->on_y.value);
+            attrf(td, "class", "num");
+            if (!sm->computed) attrf(td, "title", "%s", sm->reason);
+        }
+    }
+}
+
 static void missing_words(xmlNodePtr body, const mz_static_suite *s) {
     xmlNodePtr ul = NULL;
     for (size_t i = 0; i < s->n; i++)
@@ -258,6 +289,7 @@ mz_status mz_report_static_suite_html(const mz_static_suite *s, const mz_static_
     forest_plot(body, s);
     el(body, "h2", "Results");
     results_table(body, s);
+    other_metrics(body, s, opt->metrics);
     not_computable(body, s);
     missing_words(body, s);
     method(body, s, opt);

@@ -41,6 +41,32 @@ static json_t *weat_json(const mz_weat_result *w) {
     return o;
 }
 
+static json_t *metric_json(const mz_metric_result *m) {
+    json_t *o = json_pack("{s:o, s:o}", "value", number_or_null(m->value), "p_value",
+                          number_or_null(m->p_value));
+    if (o && m->ci_level > 0)
+        json_object_set_new(o, "confidence_interval",
+                            json_pack("{s:o, s:o, s:f, s:s}", "low", number_or_null(m->ci_lo),
+                                      "high", number_or_null(m->ci_hi), "level", m->ci_level,
+                                      "method", "percentile bootstrap"));
+    return o;
+}
+
+/* The metrics beyond WEAT that were asked for: each on X and on Y (RNSB on both together). */
+static json_t *metrics_json(const mz_static_weat *r) {
+    json_t *o = json_object();
+    for (int m = 0; o && m < MZ_N_METRICS; m++) {
+        const mz_static_metric *sm = &r->metrics[m];
+        if (!sm->computed && !sm->reason[0]) continue;
+        json_t *e = !sm->computed ? json_pack("{s:s}", "not_computable", sm->reason)
+                    : m == MZ_METRIC_RNSB ? json_pack("{s:o}", "targets_x_and_y", metric_json(&sm->on_x))
+                    : json_pack("{s:o, s:o}", "targets_x", metric_json(&sm->on_x), "targets_y",
+                                metric_json(&sm->on_y));
+        json_object_set_new(o, mz_metric_names[m], e);
+    }
+    return o;
+}
+
 json_t *mz_report_static_weat_json(const mz_static_weat *r) {
     json_t *sets = json_array();
     for (int i = 0; sets && i < MZ_N_ROLES; i++)
@@ -48,7 +74,12 @@ json_t *mz_report_static_weat_json(const mz_static_weat *r) {
     json_t *o = json_pack("{s:s, s:s, s:b, s:o}", "test", r->name, "kind", "WEAT", "computable",
                           r->computable, "sets", sets);
     if (!o) return NULL;
-    if (r->computable) json_object_set_new(o, "weat", weat_json(&r->weat));
+    if (r->computable) {
+        json_object_set_new(o, "weat", weat_json(&r->weat));
+        json_t *m = metrics_json(r);
+        if (json_object_size(m)) json_object_set_new(o, "metrics", m);
+        else json_decref(m);
+    }
     else json_object_set_new(o, "reason", json_string(r->reason));
     return o;
 }

@@ -56,6 +56,9 @@ n=$((n + 1))
 grep -q "6 of them show an association" "$tmp/rep/report.html" && [ -s "$tmp/rep/results.json" ] &&
   [ -z "$(ls "$tmp/rep" | grep tmp)" ] || { fails=$((fails + 1)); echo "FAIL: report folder"; }
 expect 2 "--report goes with --probes" -- weat "${w[@]}" --report "$tmp/x"
+expect 2 "unknown metric 'wefe' \\(known: weat, rnd" -- weat "${w[@]}" --metrics rnd,wefe
+expect 0 "^  rnsb +X\\+Y " -- weat "${w[@]}" --metrics all
+expect 0 '"ripa": [{]' -- weat "${demo[@]}" --metrics ripa --json
 
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -5,6 +5,8 @@
 #include "mizani/association.h"
 #include "mizani/mizani.h"
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <stdint.h>
 
 static mz_ctx *ctx;
@@ -196,6 +198,33 @@ static void test_ripa_orientation(void) {
     CHECK_NEAR(r.value, -2.0, 1e-12);
 }
 
+/* Separable data in more dimensions than samples (every RNSB fit on a few dozen words):
+ * the regularised fit must still converge to the optimum, where the gradient
+ * w + sum_i c (sigma(y_i w.x_i) - 1) y_i x_i vanishes. */
+static void test_logistic_separable(void) {
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    enum { M = 14, D = 100 };
+    static double x[M * D], w[D + 1];
+    int y[M];
+    for (int trial = 0; trial < 40; trial++) {
+        for (size_t i = 0; i < M * D; i++) x[i] = gsl_ran_gaussian(r, 1.0);
+        for (size_t i = 0; i < M; i++) y[i] = i < M / 2 ? -1 : 1;
+        CHECK_INT(mz_stats_logistic_fit(w, x, y, M, D, 1.0, ctx), MZ_OK);
+        double g[D + 1], norm = 0;
+        memcpy(g, w, sizeof g);
+        for (size_t i = 0; i < M; i++) {
+            double z = w[D];
+            for (size_t k = 0; k < D; k++) z += w[k] * x[i * D + k];
+            double coef = (1 / (1 + exp(-y[i] * z)) - 1) * y[i];
+            for (size_t k = 0; k < D; k++) g[k] += coef * x[i * D + k];
+            g[D] += coef;
+        }
+        for (size_t k = 0; k <= D; k++) norm += g[k] * g[k];
+        CHECK(sqrt(norm) < 1e-8);
+    }
+    gsl_rng_free(r);
+}
+
 static void test_binomial(const json_t *cases) {
     size_t i;
     json_t *c;
@@ -287,6 +316,7 @@ int main(void) {
     test_weat_analytic();
     test_metrics(json_object_get(g, "metrics"));
     test_ripa_orientation();
+    test_logistic_separable();
     test_binomial(json_object_get(g, "binomial"));
     test_adjust(json_object_get(g, "adjust"));
     test_meta(json_object_get(g, "meta"));

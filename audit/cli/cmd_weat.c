@@ -3,6 +3,7 @@
 #include "mizani/report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -23,6 +24,8 @@ static const mz_cli_opt weat_opts[] = {
     {"probes", "PATHS", "run every association probe set in these files or folders (comma-"
                         "separated; 'default' for the shipped corpora/) instead of --x/--y/--a/--b"},
     {"report", "DIR", "with --probes: write DIR/results.json and DIR/report.html"},
+    {"metrics", "LIST", "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
+                        "and on Y against the groups A and B"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
 };
@@ -44,6 +47,28 @@ static mz_status split_words(mz_cli *cli, const char *flag, char *s, const char 
     if (*n == 0)
         return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s lists no words", flag);
     return MZ_OK;
+}
+
+static void print_metric(FILE *out, const char *label, const mz_metric_result *m) {
+    fprintf(out, "%s %+.4f", label, m->value);
+    if (m->ci_level > 0) fprintf(out, " [%+.3f, %+.3f]", m->ci_lo, m->ci_hi);
+    if (!isnan(m->p_value)) fprintf(out, " p=%.3g", m->p_value);
+}
+
+/* The metrics beyond WEAT, one line each: on X, on Y (RNSB: X and Y together). */
+static void print_metrics(FILE *out, const mz_static_weat *r) {
+    for (int m = 0; m < MZ_N_METRICS; m++) {
+        const mz_static_metric *sm = &r->metrics[m];
+        if (!sm->computed && !sm->reason[0]) continue;
+        fprintf(out, "  %-19s ", mz_metric_names[m]);
+        if (!sm->computed) fprintf(out, "not computable: %s", sm->reason);
+        else if (m == MZ_METRIC_RNSB) print_metric(out, "X+Y", &sm->on_x);
+        else {
+            print_metric(out, "X", &sm->on_x);
+            print_metric(out, "   Y", &sm->on_y);
+        }
+        fputc('\n', out);
+    }
 }
 
 static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *lists) {
@@ -72,6 +97,7 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
     else
         fprintf(out, "  p (one-sided)       %.4g +/- %.2g (Monte Carlo, %llu splits)\n",
                 w->perm.p_value, w->perm.mc_se, (unsigned long long)w->perm.n_splits);
+    print_metrics(out, r);
     fprintf(out, "  reading: d > 0 means '%s' words sit closer to '%s' than '%s' words do;\n"
                  "  |d| of 0.2, 0.5 and 0.8 are conventionally small, medium and large.\n",
             lists[0].name, lists[2].name, lists[1].name);
@@ -88,6 +114,10 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     opt->weat.n_bootstrap = (uint32_t)boot;
     opt->weat.seed = cli->seed;
     if (mz_cli_flag(args, "exact")) opt->weat.max_exact = UINT64_MAX;
+    opt->metric.seed = cli->seed;
+    opt->metric.n_bootstrap = opt->weat.n_bootstrap < 500 ? opt->weat.n_bootstrap : 500;
+    const char *metrics = mz_cli_get(args, "metrics");
+    if (!rc && metrics) rc = mz_static_parse_metrics(&opt->metrics, metrics, cli->ctx);
     return rc;
 }
 
@@ -271,7 +301,13 @@ const mz_cli_command mz_cmd_weat = {
         "from the vectors are listed; a set that loses too many is reported as not computable\n"
         "(exit 3) instead of a silently smaller test. Only the words asked for are kept in memory.\n"
         "With --probes, every association probe set found runs in turn, p-values are adjusted\n"
-        "across them (Holm and Benjamini-Hochberg), and --report DIR writes an HTML report.",
+        "across them (Holm and Benjamini-Hochberg), and --report DIR writes an HTML report.\n"
+        "--metrics adds the measures WEFE collects beyond WEAT, with their published definitions:\n"
+        "RND (Garg et al. 2018; relative norm distance, with a permutation p-value), MAC (Manzini\n"
+        "et al. 2019; mean cosine distance, 1 = none), ECT (Dev and Phillips 2019; Spearman\n"
+        "correlation, 1 = no bias), RIPA (Ethayarajh et al. 2019; A and B paired in list order),\n"
+        "RNSB (Sweeney and Najafian 2019; KL divergence of a sentiment classifier's outputs,\n"
+        "0 = none); each with a bootstrap interval.",
     .examples =
         "  mizani weat --vectors cc.sw.300.vec --x daktari,mhandisi --y mpishi,mkunga \\\n"
         "      --a baba,kaka,mwanamume --b mama,dada,mwanamke --lower\n"

@@ -29,13 +29,29 @@ typedef struct mz_set_lookup {
     size_t n_missing, n_folded;
 } mz_set_lookup;
 
+/* The metrics beyond WEAT, run with S = each target list and the attribute lists as the
+ * groups A and B (RNSB: S = X and Y together, A positive, B negative). */
+enum { MZ_METRIC_RND, MZ_METRIC_MAC, MZ_METRIC_ECT, MZ_METRIC_RIPA, MZ_METRIC_RNSB, MZ_N_METRICS };
+extern const char *const mz_metric_names[MZ_N_METRICS]; /* "rnd", "mac", ... */
+
 typedef struct mz_static_options {
     int fold_case;       /* look words up again after case folding */
     double max_missing;  /* a set losing more than this share of its words is not computable */
     mz_weat_options weat;
+    unsigned metrics;    /* bit (1 << MZ_METRIC_x) for each extra metric to run */
+    mz_metric_options metric;
 } mz_static_options;
 
-void mz_static_options_default(mz_static_options *opt); /* max_missing 0.2, WEAT defaults */
+typedef struct mz_static_metric {
+    int computed;                 /* 0: see reason (or not asked for: reason empty) */
+    char reason[160];
+    mz_metric_result on_x, on_y;  /* RNSB: on_x holds the result for X and Y together */
+} mz_static_metric;
+
+/* max_missing 0.2, WEAT and metric defaults, no extra metrics */
+void mz_static_options_default(mz_static_options *opt);
+/* Parses "rnd,mac,..." or "all" into the metrics mask; "weat" alone is 0. */
+mz_status mz_static_parse_metrics(unsigned *mask, const char *list, mz_ctx *ctx);
 
 typedef struct mz_static_weat {
     char *name;                    /* the test's name */
@@ -43,6 +59,7 @@ typedef struct mz_static_weat {
     int computable;                /* 0: see reason */
     char reason[320];
     mz_weat_result weat;           /* valid when computable */
+    mz_static_metric metrics[MZ_N_METRICS];
 } mz_static_weat;
 
 /* Runs one test. A test that cannot be computed (too many missing words, zero spread) is

@@ -82,12 +82,13 @@ static void gram_matrix(double *gram, const fit *f) {
 }
 
 /* Halves the step until the objective does not rise (Newton on a convex objective rarely
- * needs it, but a far start can overshoot). */
+ * needs it, but a far start can overshoot). Near the optimum the objective is flat to
+ * rounding, so a rise within rounding error does not count as a rise. */
 static void line_search(double *w, double *trial, const double *delta, const fit *f) {
-    double before = objective(f, w);
+    double before = objective(f, w), slack = 1e-12 * (1 + fabs(before));
     for (double t = 1; t > 1e-10; t /= 2) {
         for (size_t k = 0; k <= f->d; k++) trial[k] = w[k] - t * delta[k];
-        if (objective(f, trial) <= before) break;
+        if (objective(f, trial) <= before + slack) break;
     }
     memcpy(w, trial, (f->d + 1) * sizeof *w);
 }
