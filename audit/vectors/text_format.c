@@ -113,7 +113,35 @@ static mz_status parse_numbers(text_reader *r, const field *nums, mz_ctx *ctx) {
     return MZ_OK;
 }
 
+/* Fields on the line, counted without recording them; *first_len gets the first's length. */
+static size_t count_fields(const char *line, size_t len, size_t *first_len) {
+    size_t n = 0, i = 0;
+    *first_len = 0;
+    while (i < len) {
+        while (i < len && is_sep(line[i])) i++;
+        if (i == len) break;
+        size_t start = i;
+        while (i < len && !is_sep(line[i])) i++;
+        if (n++ == 0) *first_len = i - start;
+    }
+    return n;
+}
+
+/* Most lines of a large file hold words nobody asked for: when the line has exactly the
+ * word and dim numbers and its first field is not wanted, it is counted and skipped without
+ * recording its fields. Anything else takes the full path (and its checks). */
+static int skippable(text_reader *r, const char *line, size_t len) {
+    if (!r->v->keep || r->v->dim == 0 || len == 0 || is_sep(line[0])) return 0;
+    size_t first_len, n = count_fields(line, len, &first_len);
+    if (n != r->v->dim + 1 || mz_vectors_wanted(r->v, line, first_len)) return 0;
+    return mz_utf8_invalid_at(line, first_len) == 0;
+}
+
 static mz_status process_line(text_reader *r, char *line, size_t len, mz_ctx *ctx) {
+    if (skippable(r, line, len)) {
+        r->n_data++;
+        return MZ_OK;
+    }
     if (split_fields(r, line, len)) return mz_fail(ctx, MZ_ERR_NOMEM, r->name, "out of memory");
     if (r->n_fields == 0) return MZ_OK; /* blank line */
     if (r->v->dim == 0) {

@@ -71,15 +71,6 @@ double mz_cos_fd(const float *u, const double *v, size_t dim) {
     return dot / (norm_of(u, dim) * sqrt(nv));
 }
 
-double mz_dist_fd(const float *u, const double *v, size_t dim, int unit_u) {
-    double scale = unit_u ? 1 / norm_of(u, dim) : 1, d2 = 0;
-    for (size_t k = 0; k < dim; k++) {
-        double diff = scale * u[k] - v[k];
-        d2 += diff * diff;
-    }
-    return sqrt(d2);
-}
-
 typedef struct value_list {
     const double *v;
     size_t n;

@@ -14,9 +14,8 @@ mz_status mz_vectors_check(const mz_word_set *set, size_t dim, mz_ctx *ctx);
 
 /* mean: [dim], the mean of the set's vectors, each scaled to unit length first when `unit`. */
 void mz_set_mean(double *mean, const mz_word_set *set, size_t dim, int unit);
-/* cos(u, v) and |u - v| for a float row u and a double vector v; unit_u scales u to length 1. */
+/* cos(u, v) for a float row u and a double vector v. */
 double mz_cos_fd(const float *u, const double *v, size_t dim);
-double mz_dist_fd(const float *u, const double *v, size_t dim, int unit_u);
 
 /* The interval of the mean (or sum) of values[0..n) over words resampled with replacement;
  * nothing when opt->n_bootstrap is 0. */

@@ -1,4 +1,7 @@
-/* RND, relative norm distance (Garg et al. 2018), with a permutation test on the group labels. */
+/* RND, relative norm distance (Garg et al. 2018), with a permutation test on the group labels.
+ * On unit vectors every distance follows from dot products: |s - m|^2 = 1 - 2 s.m + |m|^2 with
+ * m the mean of the group's rows, so one table of s.g and one of g.g serve the observed labels
+ * and every relabelling, without touching the vectors again. */
 #include "mizani/alloc.h"
 #include "embedding_math.h"
 
@@ -10,23 +13,29 @@
 #define PERM_BLOCK 256
 #define PERM_STREAM 0x9E7A11ABUL
 
-/* sum over s of |s - mean(A)| - |s - mean(B)| on unit vectors, with A and B given as rows of
- * `groups` picked by order[0..na) and order[na..na+nb); means: [2, dim] scratch. */
-static double rnd_of(double *per_word, const mz_word_set *s, const mz_word_set *groups,
-                     const size_t *order, size_t na, size_t nb, size_t dim, double *means) {
-    double *ma = means, *mb = means + dim;
-    memset(means, 0, 2 * dim * sizeof *means);
-    for (size_t i = 0; i < na + nb; i++) {
-        const float *v = groups->vectors + order[i] * dim;
-        double *m = i < na ? ma : mb, norm = 0;
-        for (size_t k = 0; k < dim; k++) norm += (double)v[k] * v[k];
-        norm = sqrt(norm) * (double)(i < na ? na : nb);
-        for (size_t k = 0; k < dim; k++) m[k] += v[k] / norm;
+typedef struct rnd_tables {
+    const double *sg; /* [n_s, n_g] s_i . g_j, unit vectors; groups A then B */
+    const double *gg; /* [n_g, n_g] g_j . g_l */
+    size_t n_s, na, nb;
+} rnd_tables;
+
+/* Distance from unit word i to the mean of the group rows listed in rows[0..n). */
+static double dist_to_mean(const rnd_tables *t, size_t i, const size_t *rows, size_t n) {
+    size_t ng = t->na + t->nb;
+    double dot = 0, sq = 0;
+    for (size_t j = 0; j < n; j++) {
+        dot += t->sg[i * ng + rows[j]];
+        for (size_t l = 0; l < n; l++) sq += t->gg[rows[j] * ng + rows[l]];
     }
+    double nn = (double)n;
+    return sqrt(fmax(0, 1 - 2 * dot / nn + sq / (nn * nn)));
+}
+
+/* RND with A = rows order[0..na) and B = the rest. */
+static double rnd_of(double *per_word, const rnd_tables *t, const size_t *order) {
     double total = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const float *u = s->vectors + i * dim;
-        double d = mz_dist_fd(u, ma, dim, 1) - mz_dist_fd(u, mb, dim, 1);
+    for (size_t i = 0; i < t->n_s; i++) {
+        double d = dist_to_mean(t, i, order, t->na) - dist_to_mean(t, i, order + t->na, t->nb);
         if (per_word) per_word[i] = d;
         total += d;
     }
@@ -34,31 +43,29 @@ static double rnd_of(double *per_word, const mz_word_set *s, const mz_word_set *
 }
 
 /* Two-sided Monte Carlo p over random relabellings of A∪B into groups of the same sizes. */
-static mz_status permutation_p(mz_metric_result *out, const mz_word_set *s,
-                               const mz_word_set *groups, size_t na, size_t nb, size_t dim,
+static mz_status permutation_p(mz_metric_result *out, const rnd_tables *t,
                                const mz_metric_options *opt, mz_ctx *ctx) {
+    size_t ng = t->na + t->nb;
     uint64_t n_blocks = (opt->n_permutations + PERM_BLOCK - 1) / PERM_BLOCK, hits = 0;
     double observed = fabs(out->value), gamma = fmax(1e-14, 1e-14 * observed);
     int failed = 0;
 #pragma omp parallel reduction(+ : hits) reduction(| : failed)
     {
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        size_t *order = mz_malloc((na + nb) * sizeof *order);
-        double *means = mz_malloc(2 * dim * sizeof *means);
-        failed = !rng || !order || !means;
+        size_t *order = mz_malloc(ng * sizeof *order);
+        failed = !rng || !order;
 #pragma omp for schedule(dynamic)
         for (uint64_t blk = 0; blk < n_blocks; blk++) {
             if (failed) continue;
             gsl_rng_set(rng, mz_stats_block_seed(opt->seed ^ PERM_STREAM, blk));
-            for (size_t i = 0; i < na + nb; i++) order[i] = i;
+            for (size_t i = 0; i < ng; i++) order[i] = i;
             uint64_t end = (blk + 1) * PERM_BLOCK < opt->n_permutations ? (blk + 1) * PERM_BLOCK
                                                                         : opt->n_permutations;
             for (uint64_t r = blk * PERM_BLOCK; r < end; r++) {
-                gsl_ran_shuffle(rng, order, na + nb, sizeof *order);
-                hits += fabs(rnd_of(NULL, s, groups, order, na, nb, dim, means)) >= observed - gamma;
+                gsl_ran_shuffle(rng, order, ng, sizeof *order);
+                hits += fabs(rnd_of(NULL, t, order)) >= observed - gamma;
             }
         }
-        mz_free(means);
         mz_free(order);
         if (rng) gsl_rng_free(rng);
     }
@@ -66,6 +73,27 @@ static mz_status permutation_p(mz_metric_result *out, const mz_word_set *s,
     out->p_value = ((double)hits + 1) / ((double)opt->n_permutations + 1);
     out->mc_se = sqrt(out->p_value * (1 - out->p_value) / (double)opt->n_permutations);
     return MZ_OK;
+}
+
+/* unit: [n, dim] the set's rows scaled to length 1. */
+static void unit_rows(double *unit, const mz_word_set *set, size_t dim) {
+    for (size_t i = 0; i < set->n; i++) {
+        const float *v = set->vectors + i * dim;
+        double norm = 0;
+        for (size_t k = 0; k < dim; k++) norm += (double)v[k] * v[k];
+        norm = sqrt(norm);
+        for (size_t k = 0; k < dim; k++) unit[i * dim + k] = v[k] / norm;
+    }
+}
+
+static void dot_table(double *out, const double *p, size_t np, const double *q, size_t nq,
+                      size_t dim) {
+    for (size_t i = 0; i < np; i++)
+        for (size_t j = 0; j < nq; j++) {
+            double d = 0;
+            for (size_t k = 0; k < dim; k++) d += p[i * dim + k] * q[j * dim + k];
+            out[i * nq + j] = d;
+        }
 }
 
 mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_set *s,
@@ -78,24 +106,27 @@ mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_se
         mz_status rc = mz_vectors_check(sets[i], dim, ctx);
         if (rc) return rc;
     }
-    size_t n = a->n + b->n;
-    float *stacked = mz_malloc(n * dim * sizeof *stacked);
-    size_t *order = mz_malloc(n * sizeof *order);
-    double *means = mz_malloc((2 * dim + s->n) * sizeof *means), *values = means + 2 * dim;
-    mz_status rc = stacked && order && means ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) {
-        memcpy(stacked, a->vectors, a->n * dim * sizeof *stacked);
-        memcpy(stacked + a->n * dim, b->vectors, b->n * dim * sizeof *stacked);
-        for (size_t i = 0; i < n; i++) order[i] = i;
-        mz_word_set groups = {.name = "A+B", .vectors = stacked, .n = n};
-        out->value = rnd_of(values, s, &groups, order, a->n, b->n, dim, means);
-        if (per_word) memcpy(per_word, values, s->n * sizeof *values);
-        rc = mz_metric_ci(out, values, s->n, 1, opt, ctx);
-        if (!rc && opt->n_permutations)
-            rc = permutation_p(out, s, &groups, a->n, b->n, dim, opt, ctx);
+    size_t ng = a->n + b->n;
+    double *us = mz_malloc(((s->n + ng) * dim + s->n * ng + ng * ng + s->n) * sizeof *us);
+    size_t *order = mz_malloc(ng * sizeof *order);
+    if (!us || !order) {
+        mz_free(us);
+        mz_free(order);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    mz_free(stacked);
+    double *ug = us + s->n * dim, *sg = ug + ng * dim, *gg = sg + s->n * ng, *values = gg + ng * ng;
+    unit_rows(us, s, dim);
+    unit_rows(ug, a, dim);
+    unit_rows(ug + a->n * dim, b, dim);
+    dot_table(sg, us, s->n, ug, ng, dim);
+    dot_table(gg, ug, ng, ug, ng, dim);
+    for (size_t i = 0; i < ng; i++) order[i] = i;
+    rnd_tables t = {sg, gg, s->n, a->n, b->n};
+    out->value = rnd_of(values, &t, order);
+    if (per_word) memcpy(per_word, values, s->n * sizeof *values);
+    mz_status rc = mz_metric_ci(out, values, s->n, 1, opt, ctx);
+    if (!rc && opt->n_permutations) rc = permutation_p(out, &t, opt, ctx);
     mz_free(order);
-    mz_free(means);
+    mz_free(us);
     return rc;
 }
