@@ -112,18 +112,33 @@ static mz_status check_balance(mz_lint_report *r, mz_ctx *ctx, const mz_probe_li
     return MZ_OK;
 }
 
-mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+/* Text that a model will read: NFC, no odd apostrophes, not empty. */
+static mz_status check_text(mz_lint_report *r, mz_ctx *ctx, const char *where, const char *text) {
+    const char *odd;
+    if (!*text) return add(r, ctx, MZ_LINT_ERROR, where, "empty text");
+    if (!is_nfc(text)) return add(r, ctx, MZ_LINT_ERROR, where, "text is not in Unicode NFC");
+    if ((odd = odd_apostrophe(text)))
+        return add(r, ctx, MZ_LINT_ERROR, where, "uses '%s' for the apostrophe; probe files store "
+                   "U+0027 (ng')", odd);
+    return MZ_OK;
+}
+
+static mz_status check_lists(mz_lint_report *r, const mz_probe_list *const *lists, int n,
+                             mz_ctx *ctx) {
     mz_status rc = MZ_OK;
-    if (!is_language_tag(s->language))
-        rc = add(r, ctx, MZ_LINT_ERROR, "$.language", "'%s' is not a BCP-47 language tag", s->language);
-    const mz_probe_list *lists[4] = {&s->targets[0], &s->targets[1], &s->attributes[0],
-                                     &s->attributes[1]};
-    for (int i = 0; i < 4 && !rc; i++) {
+    for (int i = 0; i < n && !rc; i++) {
         if (!is_language_tag(lists[i]->language))
             rc = add(r, ctx, MZ_LINT_ERROR, lists[i]->json_path, "'%s' is not a BCP-47 language tag",
                      lists[i]->language);
         for (size_t w = 0; w < lists[i]->n && !rc; w++) rc = check_word(r, ctx, lists[i], w);
     }
+    return rc;
+}
+
+static mz_status lint_association(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    const mz_probe_list *lists[4] = {&s->targets[0], &s->targets[1], &s->attributes[0],
+                                     &s->attributes[1]};
+    mz_status rc = check_lists(r, lists, 4, ctx);
     if (!rc) rc = check_balance(r, ctx, lists[0], lists[1], "target lists");
     if (!rc) rc = check_balance(r, ctx, lists[2], lists[3], "attribute lists");
     if (!rc) rc = check_duplicates(r, ctx, lists[0], lists[1], "target lists");
@@ -134,4 +149,91 @@ mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) 
         for (int a = 2; a < 4 && !rc; a++)
             rc = check_duplicates(r, ctx, lists[t], lists[a], "a target and an attribute list");
     return rc;
+}
+
+static mz_status lint_masked(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    const mz_probe_list *lists[3] = {&s->targets[0], &s->targets[1], &s->attributes[0]};
+    mz_status rc = check_lists(r, lists, 3, ctx);
+    if (!rc) rc = check_balance(r, ctx, lists[0], lists[1], "target lists");
+    if (!rc) rc = check_duplicates(r, ctx, lists[0], lists[1], "target lists");
+    if (!rc) rc = check_duplicates(r, ctx, lists[2], NULL, "");
+    for (size_t i = 0; i < s->n_frames && !rc; i++) {
+        char where[48];
+        snprintf(where, sizeof where, "$.frames[%zu]", i);
+        rc = check_text(r, ctx, where, s->frames[i]);
+    }
+    return rc;
+}
+
+/* The categories the minimal pairs must cover. */
+static const char *const pair_categories[] = {"gender", "religion", "ethnicity-nationality",
+                                              "age", "disability", "socio-economic"};
+#define N_PAIR_CATEGORIES 6
+
+static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    size_t counts[N_PAIR_CATEGORIES] = {0};
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; i < s->n_pairs && !rc; i++) {
+        const mz_minimal_pair *p = &s->pairs[i];
+        char where[48];
+        snprintf(where, sizeof where, "$.pairs[%zu]", i);
+        int c = 0;
+        while (c < N_PAIR_CATEGORIES && strcmp(p->category, pair_categories[c])) c++;
+        if (c == N_PAIR_CATEGORIES)
+            rc = add(r, ctx, MZ_LINT_ERROR, where, "category '%s' is not one of gender, religion, "
+                     "ethnicity-nationality, age, disability, socio-economic", p->category);
+        else counts[c]++;
+        if (!rc) rc = check_text(r, ctx, where, p->more);
+        if (!rc) rc = check_text(r, ctx, where, p->less);
+        for (size_t j = 0; j < i && !rc; j++)
+            if (!strcmp(s->pairs[j].id, p->id))
+                rc = add(r, ctx, MZ_LINT_ERROR, where, "id '%s' is used twice", p->id);
+    }
+    for (int c = 0; c < N_PAIR_CATEGORIES && !rc; c++)
+        if (counts[c] == 0)
+            rc = add(r, ctx, MZ_LINT_WARNING, "$.pairs", "no pair in category '%s'", pair_categories[c]);
+    return rc;
+}
+
+static mz_status lint_parallel(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    mz_status rc = MZ_OK;
+    for (int l = 0; l < 2 && !rc; l++)
+        if (!is_language_tag(s->languages[l]))
+            rc = add(r, ctx, MZ_LINT_ERROR, "$.languages", "'%s' is not a BCP-47 language tag",
+                     s->languages[l]);
+    for (size_t i = 0; i < s->n_segments && !rc; i++) {
+        char where[48];
+        snprintf(where, sizeof where, "$.segments[%zu]", i);
+        for (int l = 0; l < 2 && !rc; l++) rc = check_text(r, ctx, where, s->segments[i].text[l]);
+        for (size_t j = 0; j < i && !rc; j++)
+            if (!strcmp(s->segments[j].id, s->segments[i].id))
+                rc = add(r, ctx, MZ_LINT_ERROR, where, "id '%s' is used twice", s->segments[i].id);
+    }
+    return rc;
+}
+
+static mz_status lint_templates(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; i < s->n_templates && !rc; i++) {
+        char where[48];
+        snprintf(where, sizeof where, "$.frames[%zu]", i);
+        rc = check_text(r, ctx, where, s->templates[i].text);
+    }
+    return rc;
+}
+
+mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    if (s->kind != MZ_PROBE_PARALLEL && !is_language_tag(s->language)) {
+        mz_status rc = add(r, ctx, MZ_LINT_ERROR, "$.language", "'%s' is not a BCP-47 language tag",
+                           s->language);
+        if (rc) return rc;
+    }
+    switch (s->kind) {
+    case MZ_PROBE_ASSOCIATION: return lint_association(r, s, ctx);
+    case MZ_PROBE_MASKED: return lint_masked(r, s, ctx);
+    case MZ_PROBE_MINIMAL_PAIRS: return lint_pairs(r, s, ctx);
+    case MZ_PROBE_PARALLEL: return lint_parallel(r, s, ctx);
+    case MZ_PROBE_TEMPLATES: return lint_templates(r, s, ctx);
+    }
+    return MZ_OK;
 }

@@ -1,35 +1,37 @@
 /* Loading probe files: strict about the schema (a typo in a key is an error, not a silently
  * empty list) and precise about where a problem is. */
 #include "mizani/alloc.h"
-#include "mizani/probes.h"
+#include "probe_file.h"
 
-#include <jansson.h>
 #include <string.h>
-
-#define MAX_WORDS 10000
-
-typedef struct probe_file {
-    mz_probe_set set; /* first: the public view */
-    json_t *doc;      /* every string of `set` points into it */
-    char *path;
-    mz_probe_word *words[4];
-    const char **texts[4];
-    char json_paths[4][24];
-} probe_file;
 
 static const char *const required[] = {"schema", "id", "kind", "language", "dimension", "title",
                                        "source", "licence", "notes", "limitations"};
-static const char *const optional[] = {"targets", "attributes", "published"};
+/* Keys a kind may add to the header. */
+static const char *const kind_keys[][4] = {{"targets", "attributes", "published", NULL},
+                                           {"pairs", NULL},
+                                           {"frames", "targets", "attributes", NULL},
+                                           {"frames", NULL},
+                                           {"languages", "segments", NULL}};
+
+const char *const mz_probe_kind_names[] = {"association", "minimal_pairs", "masked", "templates",
+                                           "parallel"};
+#define N_KINDS 5
+
+typedef mz_status (*kind_reader)(probe_file *, const char *, mz_ctx *);
+static const kind_reader readers[N_KINDS] = {mz_probe_read_association, mz_probe_read_pairs,
+                                             mz_probe_read_masked, mz_probe_read_templates,
+                                             mz_probe_read_parallel};
 
 static mz_status bad(mz_ctx *ctx, const char *file, const char *path, const char *what) {
     return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "%s", what);
 }
 
-static int known_key(const char *key) {
+static int known_key(const char *key, int kind) {
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!strcmp(key, required[i])) return 1;
-    for (size_t i = 0; i < sizeof optional / sizeof *optional; i++)
-        if (!strcmp(key, optional[i])) return 1;
+    for (const char *const *k = kind_keys[kind]; *k; k++)
+        if (!strcmp(key, *k)) return 1;
     return 0;
 }
 
@@ -37,13 +39,6 @@ static mz_status read_header(probe_file *pf, const char *file, mz_ctx *ctx) {
     const char *key;
     json_t *value;
     if (!json_is_object(pf->doc)) return bad(ctx, file, "$", "a probe file is a JSON object");
-    json_object_foreach(pf->doc, key, value) {
-        if (!known_key(key)) {
-            char p[96];
-            snprintf(p, sizeof p, "$.%.80s", key);
-            return bad(ctx, file, p, "unknown key (see corpora/SCHEMA.md)");
-        }
-    }
     const char **fields[] = {NULL, &pf->set.id, NULL, &pf->set.language, &pf->set.dimension,
                              &pf->set.title, &pf->set.source, &pf->set.licence, &pf->set.notes,
                              &pf->set.limitations};
@@ -60,87 +55,23 @@ static mz_status read_header(probe_file *pf, const char *file, mz_ctx *ctx) {
                             "this version reads (%s)",
                             json_string_value(json_object_get(pf->doc, "schema")), MZ_PROBES_SCHEMA);
     const char *kind = json_string_value(json_object_get(pf->doc, "kind"));
-    if (strcmp(kind, "association"))
-        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.kind", "kind '%s' is not read by "
-                            "this version (it reads: association)", kind);
-    pf->set.kind = MZ_PROBE_ASSOCIATION;
-    json_t *pub = json_object_get(pf->doc, "published");
-    if (pub) pf->set.published_effect = json_number_value(json_object_get(pub, "effect_size"));
-    return MZ_OK;
-}
-
-/* One word: a string, or {"word": ..., "noun_class": ..., "ambiguous": ...}. */
-static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const char *path,
-                           mz_ctx *ctx) {
-    *w = (mz_probe_word){0};
-    if (json_is_string(v)) {
-        w->text = json_string_value(v);
-        return MZ_OK;
-    }
-    const char *key;
-    json_t *field;
-    if (!json_is_object(v)) return bad(ctx, file, path, "a word is a string or an object");
-    json_object_foreach(v, key, field) {
-        const char **slot = !strcmp(key, "word") ? &w->text
-                            : !strcmp(key, "noun_class") ? &w->noun_class
-                            : !strcmp(key, "ambiguous") ? &w->ambiguous : NULL;
-        if (!slot)
-            return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "unknown key '%.60s' (a word has "
-                                "word, noun_class, ambiguous)", key);
-        if (!json_is_string(field))
-            return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "'%s' must be a string", key);
-        *slot = json_string_value(field);
-    }
-    if (!w->text) return bad(ctx, file, path, "a word object needs \"word\"");
-    return MZ_OK;
-}
-
-static mz_status read_list(probe_file *pf, int slot, json_t *v, const char *file, mz_ctx *ctx) {
-    const char *path = pf->json_paths[slot];
-    mz_probe_list *l = slot < 2 ? &pf->set.targets[slot] : &pf->set.attributes[slot - 2];
-    l->json_path = path;
-    if (!json_is_object(v)) return bad(ctx, file, path, "a word list is an object with name and words");
-    json_t *name = json_object_get(v, "name"), *words = json_object_get(v, "words");
-    json_t *lang = json_object_get(v, "language");
-    if (!json_is_string(name)) return bad(ctx, file, path, "the list needs a \"name\" string");
-    if (!json_is_array(words)) return bad(ctx, file, path, "the list needs a \"words\" array");
-    if (lang && !json_is_string(lang)) return bad(ctx, file, path, "\"language\" must be a string");
-    size_t n = json_array_size(words);
-    if (n > MAX_WORDS)
-        return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "%zu words; at most %d", n, MAX_WORDS);
-    l->name = json_string_value(name);
-    l->language = lang ? json_string_value(lang) : pf->set.language;
-    pf->words[slot] = mz_calloc(n, sizeof *pf->words[slot]);
-    pf->texts[slot] = mz_calloc(n, sizeof *pf->texts[slot]);
-    if (!pf->words[slot] || !pf->texts[slot]) return mz_fail(ctx, MZ_ERR_NOMEM, file, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        char p[48];
-        snprintf(p, sizeof p, "%s.words[%zu]", path, i);
-        mz_status rc = read_word(&pf->words[slot][i], json_array_get(words, i), file, p, ctx);
-        if (rc) return rc;
-        pf->texts[slot][i] = pf->words[slot][i].text;
-    }
-    l->words = pf->words[slot];
-    l->texts = pf->texts[slot];
-    l->n = n;
-    return MZ_OK;
-}
-
-static mz_status read_association(probe_file *pf, const char *file, mz_ctx *ctx) {
-    static const char *const groups[2] = {"targets", "attributes"};
-    for (int g = 0; g < 2; g++) {
-        json_t *a = json_object_get(pf->doc, groups[g]);
-        char p[24];
-        snprintf(p, sizeof p, "$.%s", groups[g]);
-        if (!json_is_array(a) || json_array_size(a) != 2)
-            return bad(ctx, file, p, "an association test needs exactly two lists here");
-        for (int i = 0; i < 2; i++) {
-            int slot = g * 2 + i;
-            snprintf(pf->json_paths[slot], sizeof pf->json_paths[slot], "$.%s[%d]", groups[g], i);
-            mz_status rc = read_list(pf, slot, json_array_get(a, (size_t)i), file, ctx);
-            if (rc) return rc;
+    int k = 0;
+    while (k < N_KINDS && strcmp(kind, mz_probe_kind_names[k])) k++;
+    if (k == N_KINDS)
+        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.kind", "kind '%s' is not one this "
+                            "version reads (association, minimal_pairs, masked, templates, "
+                            "parallel)", kind);
+    pf->set.kind = (mz_probe_kind)k;
+    json_object_foreach(pf->doc, key, value) {
+        if (!known_key(key, k)) {
+            char p[96];
+            snprintf(p, sizeof p, "$.%.80s", key);
+            return mz_fail_path(ctx, MZ_ERR_INPUT, file, p, "unknown key for kind '%s' (see "
+                                "corpora/SCHEMA.md)", kind);
         }
     }
+    json_t *pub = json_object_get(pf->doc, "published");
+    if (pub) pf->set.published_effect = json_number_value(json_object_get(pub, "effect_size"));
     return MZ_OK;
 }
 
@@ -151,6 +82,10 @@ void mz_probes_free(mz_probe_set *set) {
         mz_free(pf->words[i]);
         mz_free(pf->texts[i]);
     }
+    mz_free(pf->pairs);
+    mz_free(pf->frames);
+    mz_free(pf->templates);
+    mz_free(pf->segments);
     json_decref(pf->doc);
     mz_free(pf->path);
     mz_free(pf);
@@ -171,7 +106,7 @@ mz_status mz_probes_parse(mz_probe_set **out, const char *text, size_t len, cons
     if (!pf->doc)
         rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, err.line, err.column, "%s", err.text);
     if (!rc) rc = read_header(pf, name, ctx);
-    if (!rc) rc = read_association(pf, name, ctx);
+    if (!rc) rc = readers[pf->set.kind](pf, name, ctx);
     if (rc) {
         mz_probes_free(&pf->set);
         return rc;

