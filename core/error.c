@@ -102,6 +102,10 @@ mz_status mz_fail_errno(mz_ctx *ctx, const char *file, const char *what) {
     return mz_fail(ctx, MZ_ERR_IO, file, "%s: %s", what, strerror(err));
 }
 
+void mz_ctx_set_line(mz_ctx *ctx, long line) {
+    if (ctx && ctx->status != MZ_OK) ctx->line = line;
+}
+
 void mz_ctx_set_file(mz_ctx *ctx, const char *file) {
     if (ctx && ctx->status != MZ_OK && ctx->file[0] == '\0')
         copy_bounded(ctx->file, sizeof ctx->file, file);
@@ -119,7 +123,9 @@ const char *mz_ctx_message(mz_ctx *ctx) {
     if (!ctx) return "out of memory";
     char where[MZ_FILE_MAX + MZ_PATH_MAX + 48] = "";
     const char *sep = ctx->file[0] ? ": " : "";
-    if (ctx->line > 0 && ctx->column > 0)
+    if (ctx->line > 0 && ctx->json_path[0])
+        snprintf(where, sizeof where, "%s:%ld: at %s: ", ctx->file, ctx->line, ctx->json_path);
+    else if (ctx->line > 0 && ctx->column > 0)
         snprintf(where, sizeof where, "%s:%ld:%ld: ", ctx->file, ctx->line, ctx->column);
     else if (ctx->line > 0)
         snprintf(where, sizeof where, "%s:%ld: ", ctx->file, ctx->line);

@@ -108,10 +108,12 @@ mz_status mz_probes_lint_dictionary(mz_lint_report *r, const mz_probe_set *s,
     const mz_probe_list *lists[4] = {&s->targets[0], &s->targets[1], &s->attributes[0],
                                      &s->attributes[1]};
     mz_status rc = MZ_OK;
+    size_t from = r->n;
     for (int k = 0; k < 4 && !rc; k++) {
         const mz_probe_list *l = lists[k];
         if (!l->words || !l->language || strcmp(l->language, "sw")) continue;
         for (size_t i = 0; i < l->n && !rc; i++) rc = check_entry(r, l, i, d, ctx);
     }
+    mz_lint_locate(r, from, s);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* The probe linter: what a reviewer of a probe set would check by eye, checked by machine. */
 #include "mizani/alloc.h"
-#include "mizani/probes.h"
+#include "mizani/json_path.h"
+#include "probe_file.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,12 +223,7 @@ static mz_status lint_templates(mz_lint_report *r, const mz_probe_set *s, mz_ctx
     return rc;
 }
 
-mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
-    if (s->kind != MZ_PROBE_PARALLEL && !is_language_tag(s->language)) {
-        mz_status rc = add(r, ctx, MZ_LINT_ERROR, "$.language", "'%s' is not a BCP-47 language tag",
-                           s->language);
-        if (rc) return rc;
-    }
+static mz_status lint_kind(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
     switch (s->kind) {
     case MZ_PROBE_ASSOCIATION: return lint_association(r, s, ctx);
     case MZ_PROBE_MASKED: return lint_masked(r, s, ctx);
@@ -236,4 +232,21 @@ mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) 
     case MZ_PROBE_TEMPLATES: return lint_templates(r, s, ctx);
     }
     return MZ_OK;
+}
+
+void mz_lint_locate(mz_lint_report *r, size_t from, const mz_probe_set *s) {
+    const probe_file *pf = (const probe_file *)s;
+    for (size_t i = from; i < r->n; i++)
+        r->items[i].line = mz_json_path_line(pf->text, pf->text_len, r->items[i].where);
+}
+
+mz_status mz_probes_lint(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
+    size_t from = r->n;
+    mz_status rc = MZ_OK;
+    if (s->kind != MZ_PROBE_PARALLEL && !is_language_tag(s->language))
+        rc = add(r, ctx, MZ_LINT_ERROR, "$.language", "'%s' is not a BCP-47 language tag",
+                 s->language);
+    if (!rc) rc = lint_kind(r, s, ctx);
+    mz_lint_locate(r, from, s);
+    return rc;
 }

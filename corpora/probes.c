@@ -1,6 +1,7 @@
 /* Loading probe files: strict about the schema (a typo in a key is an error, not a silently
  * empty list) and precise about where a problem is. */
 #include "mizani/alloc.h"
+#include "mizani/json_path.h"
 #include "probe_file.h"
 
 #include <string.h>
@@ -87,6 +88,7 @@ void mz_probes_free(mz_probe_set *set) {
     mz_free(pf->templates);
     mz_free(pf->segments);
     json_decref(pf->doc);
+    mz_free(pf->text);
     mz_free(pf->path);
     mz_free(pf);
 }
@@ -107,6 +109,10 @@ mz_status mz_probes_parse(mz_probe_set **out, const char *text, size_t len, cons
         rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, err.line, err.column, "%s", err.text);
     if (!rc) rc = read_header(pf, name, ctx);
     if (!rc) rc = readers[pf->set.kind](pf, name, ctx);
+    if (rc && mz_ctx_json_path(ctx)[0])
+        mz_ctx_set_line(ctx, mz_json_path_line(text, len, mz_ctx_json_path(ctx)));
+    if (!rc && !(pf->text = mz_strndup(text, len))) rc = mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
+    pf->text_len = len;
     if (rc) {
         mz_probes_free(&pf->set);
         return rc;

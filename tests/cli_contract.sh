@@ -42,7 +42,7 @@ expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec"
 
 # probe files
 printf '{"schema": "mizani-probes/1", "id": 3}\n' > "$tmp/bad.json"
-expect 3 "bad.json: error: .*bad.json: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
+expect 3 "bad.json:1: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
 expect 3 "1 file, 1 error" -- probes lint "$tmp/bad.json"
 expect 0 "weat7-en +association +en +gender" -- probes list
 expect 2 "takes list, lint or extract-udhr, not 'show'" -- probes show

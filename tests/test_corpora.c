@@ -76,6 +76,7 @@ static void test_templates(void) {
     expect_first(en, "en", "hour", "noun", "This is an hour.");
     expect_first(en, "en", "cousins", "plural", "These are cousins.");
     expect_first(en, "en", "he", "subject", "He is here.");
+    expect_first(en, "en", "kill", "verb", "This will kill.");
     expect_first(sw, "sw", "kiwanda", "7/8", "Hiki ni kiwanda.");
     expect_first(sw, "sw", "soko", "5/6", "Hili ni soko.");
     expect_first(sw, "sw", "msikiti", "3/4", "Huu ni msikiti.");

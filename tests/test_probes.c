@@ -53,24 +53,31 @@ static void expect(const char *text, mz_status status, const char *message) {
 static void test_errors(void) {
     expect("{\"schema\": \"mizani-probes/1\",\n  \"id\": }", MZ_ERR_INPUT,
            "p.json:2:9: unexpected token near '}'");
-    expect("[]", MZ_ERR_INPUT, "p.json: at $: a probe file is a JSON object");
+    expect("[]", MZ_ERR_INPUT, "p.json:1: at $: a probe file is a JSON object");
     expect("{" HEADER ", \"atributes\": []}", MZ_ERR_INPUT,
-           "p.json: at $.atributes: unknown key for kind 'association' (see corpora/SCHEMA.md)");
+           "p.json:1: at $.atributes: unknown key for kind 'association' (see corpora/SCHEMA.md)");
     expect("{\"schema\": \"mizani-probes/1\"}", MZ_ERR_INPUT,
-           "p.json: at $.id: missing or not a non-empty string");
+           "p.json: at $.id: missing or not a non-empty string" /* absent: no line */);
     char *t = make("[\"a\", 3]", "[\"c\"]", "[\"d\"]", "[\"e\"]");
-    expect(t, MZ_ERR_INPUT, "p.json: at $.targets[0].words[1]: a word is a string or an object");
+    expect(t, MZ_ERR_INPUT, "p.json:1: at $.targets[0].words[1]: a word is a string or an object");
     free(t);
+    /* the line is that of the offending value, wherever the file breaks its lines */
+    expect("{\"schema\": \"mizani-probes/1\", \"id\": \"t\", \"kind\": \"association\",\n"
+           "\"language\": \"sw\", \"dimension\": \"d\", \"title\": \"t\", \"source\": \"s\",\n"
+           "\"licence\": \"l\", \"notes\": \"n\", \"limitations\": \"l\",\n"
+           "\"targets\": [{\"name\": \"X\", \"words\": [\"a\",\n  \"b\",\n  [1]]},\n"
+           "  {\"name\": \"Y\", \"words\": []}], \"attributes\": []}",
+           MZ_ERR_INPUT, "p.json:6: at $.targets[0].words[2]: a word is a string or an object");
     t = make("[{\"word\": \"a\", \"class\": \"1\"}]", "[\"c\"]", "[\"d\"]", "[\"e\"]");
-    expect(t, MZ_ERR_INPUT, "p.json: at $.targets[0].words[0]: unknown key 'class'");
+    expect(t, MZ_ERR_INPUT, "p.json:1: at $.targets[0].words[0]: unknown key 'class'");
     free(t);
     expect("{" HEADER ", \"targets\": [], \"attributes\": []}", MZ_ERR_INPUT,
-           "p.json: at $.targets: needs exactly 2 lists here");
+           "p.json:1: at $.targets: needs exactly 2 lists here");
     char other[1024];
     snprintf(other, sizeof other, "{" HEADER "}");
     memcpy(strstr(other, "association"), "sentiment\"  ", 12);
     expect(other, MZ_ERR_UNSUPPORTED,
-           "p.json: at $.kind: kind 'sentiment' is not one this version reads (association, "
+           "p.json:1: at $.kind: kind 'sentiment' is not one this version reads (association, "
            "minimal_pairs, masked, templates, parallel)");
     mz_probe_set *s;
     CHECK_INT(mz_probes_load(&s, "no/such.json", ctx), MZ_ERR_IO);

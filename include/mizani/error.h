@@ -54,6 +54,9 @@ mz_status mz_fail_path(mz_ctx *ctx, mz_status status, const char *file, const ch
 /* Record a failure whose cause is errno (open, read, mmap ...). */
 mz_status mz_fail_errno(mz_ctx *ctx, const char *file, const char *what);
 
+/* Sets the line of the current error (kept with its JSON path, when it has one). */
+void mz_ctx_set_line(mz_ctx *ctx, long line);
+
 /* Sets the file on the current error if the failing code did not know it (a parser fed
  * from memory, wrapped by a loader that knows the path). */
 void mz_ctx_set_file(mz_ctx *ctx, const char *file);
@@ -67,7 +70,8 @@ const char *mz_ctx_json_path(const mz_ctx *ctx); /* "" when unknown */
 const char *mz_ctx_cause(const mz_ctx *ctx);     /* the message without location */
 
 /* One line for a person: "FILE:LINE:COL: cause", "FILE: byte N: cause",
- * "FILE: at $.model.vocab: cause" or "cause". Valid until the context changes. */
+ * "FILE: at $.model.vocab: cause", "FILE:LINE: at $.model.vocab: cause" or "cause". Valid
+ * until the context changes. */
 const char *mz_ctx_message(mz_ctx *ctx);
 
 const char *mz_status_name(mz_status status);

@@ -128,6 +128,7 @@ typedef enum mz_lint_severity { MZ_LINT_ERROR, MZ_LINT_WARNING, MZ_LINT_NOTE } m
 
 typedef struct mz_lint_finding {
     mz_lint_severity severity;
+    long line;         /* line of `where` in the file; 0 when unknown */
     char where[96];    /* JSON path */
     char message[256];
 } mz_lint_finding;
@@ -142,6 +143,8 @@ typedef struct mz_lint_report {
  * second reading. Appends findings to `report`. */
 mz_status mz_probes_lint(mz_lint_report *report, const mz_probe_set *set, mz_ctx *ctx);
 void mz_lint_report_clear(mz_lint_report *report);
+/* Fills the line of findings [from, n) from the set's file text (done by the lint calls). */
+void mz_lint_locate(mz_lint_report *report, size_t from, const mz_probe_set *set);
 
 /* Swahili word lists to check probe words against: hunspell-sw's sw_TZ and sw_KE word lists
  * and FreeDict's Swahili-English headwords (Debian's hunspell-sw, dict-freedict-swh-eng). */
