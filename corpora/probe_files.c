@@ -1,6 +1,7 @@
 /* Finding and reading probe files on disk. */
 #define _GNU_SOURCE /* strverscmp */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/probes.h"
 
 #include <dirent.h>
@@ -9,31 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_PROBE_FILE (16L << 20)
+#define MAX_PROBE_FILE ((size_t)16 << 20)
 
 mz_status mz_probes_load(mz_probe_set **out, const char *path, mz_ctx *ctx) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return mz_fail_errno(ctx, path, "cannot open probe file");
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    mz_status rc = MZ_OK;
-    for (;;) {
-        if (mz_grow((void **)&text, &cap, len + 65536, 1)) {
-            rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
-            break;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-        if ((long)len > MAX_PROBE_FILE) {
-            rc = mz_fail(ctx, MZ_ERR_INPUT, path, "larger than %ld bytes: not a probe file",
-                         MAX_PROBE_FILE);
-            break;
-        }
-    }
-    if (!rc && ferror(f)) rc = mz_fail_errno(ctx, path, "read failed");
-    fclose(f);
+    char *text;
+    size_t len;
+    mz_status rc = mz_read_file(&text, &len, path, MAX_PROBE_FILE, ctx);
     if (!rc) rc = mz_probes_parse(out, text, len, path, ctx);
     mz_free(text);
     return rc;

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int mz_check_failures;
@@ -63,6 +64,15 @@ static int mz_check_count;
                     h_ ? h_ : "(null)", n_);                                                   \
         }                                                                                      \
     } while (0)
+
+/* Everything written to a tmpfile so far, as a string (caller frees). */
+static inline char *slurp(FILE *f) {
+    long n = ftell(f);
+    rewind(f);
+    char *s = calloc(1, (size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
+    return s;
+}
 
 static inline int mz_check_result(const char *name) {
     printf("%s: %d checks, %d failed\n", name, mz_check_count, mz_check_failures);

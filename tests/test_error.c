@@ -5,15 +5,6 @@
 
 #include <stdlib.h>
 
-/* Reads everything written to a tmpfile back as a string (caller frees). */
-static char *slurp(FILE *f) {
-    long n = ftell(f);
-    rewind(f);
-    char *s = calloc(1, (size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-    return s;
-}
-
 static void test_locations(void) {
     mz_ctx *ctx = mz_ctx_new();
     CHECK(ctx != NULL);

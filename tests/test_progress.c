@@ -4,14 +4,6 @@
 
 #include <stdlib.h>
 
-static char *slurp(FILE *f) {
-    long n = ftell(f);
-    rewind(f);
-    char *s = calloc(1, (size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-    return s;
-}
-
 int main(void) {
     FILE *f = tmpfile();
     mz_progress *p = mz_progress_new(f, MZ_PROGRESS_LINES, "permutations", 200);

@@ -1,5 +1,6 @@
 /* `mizani probes`: list the probe sets, or lint probe files. */
 #include "cli.h"
+#include "mizani/file.h"
 #include "mizani/probes.h"
 
 #include <stdlib.h>
@@ -87,25 +88,6 @@ static mz_status run_list(mz_cli *cli, char **paths, size_t n) {
     return MZ_OK;
 }
 
-/* Reads a whole (small) file: probe sources such as the UDHR pages. */
-static mz_status read_small_file(mz_cli *cli, const char *path, char **text, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mz_fail_errno(cli->ctx, path, "cannot open");
-    size_t cap = 0;
-    *text = NULL;
-    *len = 0;
-    mz_status rc = MZ_OK;
-    for (size_t got = 1; !rc && got;) {
-        if (mz_grow((void **)text, &cap, *len + 65536, 1) || *len > (64u << 20))
-            rc = mz_fail(cli->ctx, *len > (64u << 20) ? MZ_ERR_INPUT : MZ_ERR_NOMEM, path,
-                         "too large or out of memory");
-        else *len += got = fread(*text + *len, 1, cap - *len, f);
-    }
-    if (!rc && ferror(f)) rc = mz_fail_errno(cli->ctx, path, "read failed");
-    fclose(f);
-    return rc;
-}
-
 /* extract-udhr A.html B.html: the article-aligned parallel probe file on standard output. */
 static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
     if (args->n_positional != 3)
@@ -116,7 +98,7 @@ static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
     for (int i = 0; i < 2 && !rc; i++) {
         char *html = NULL;
         size_t len = 0;
-        rc = read_small_file(cli, args->positional[1 + i], &html, &len);
+        rc = mz_read_file(&html, &len, args->positional[1 + i], (size_t)64 << 20, cli->ctx);
         if (!rc) rc = mz_udhr_parse(&u[i], html, len, args->positional[1 + i], cli->ctx);
         mz_free(html);
     }

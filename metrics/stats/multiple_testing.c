@@ -18,48 +18,31 @@ static mz_status sort_order(size_t **order, const double *p, size_t n, mz_ctx *c
     return MZ_OK;
 }
 
-mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
+/* Holm steps down from the smallest p (factor n - r, running maximum); Benjamini-Hochberg
+ * steps up from the largest (factor n / (r + 1), running minimum). */
+static mz_status adjust(double *adjusted, const double *p, size_t n, int step_up, mz_ctx *ctx) {
     size_t *order;
     mz_status rc = sort_order(&order, p, n, ctx);
-    if (rc || n == 0) {
-        mz_free(order);
-        return rc;
-    }
-    double running = 0;
-    double *tmp = mz_malloc(n * sizeof *tmp);
-    if (!tmp) {
-        mz_free(order);
-        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    }
-    for (size_t r = 0; r < n; r++) { /* step down: a p-value never adjusts below an earlier one */
-        running = fmax(running, fmin(1, (double)(n - r) * p[order[r]]));
+    double *tmp = rc || n == 0 ? NULL : mz_malloc(n * sizeof *tmp);
+    if (!rc && n && !tmp) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory adjusting p-values");
+    double running = step_up ? 1 : 0;
+    for (size_t k = 0; tmp && k < n; k++) {
+        size_t r = step_up ? n - 1 - k : k;
+        double nn = (double)n, q = step_up ? nn * p[order[r]] / (double)(r + 1)
+                                           : fmin(1, (nn - (double)r) * p[order[r]]);
+        running = step_up ? fmin(running, q) : fmax(running, q);
         tmp[order[r]] = running;
     }
-    memcpy(adjusted, tmp, n * sizeof *tmp);
+    if (tmp) memcpy(adjusted, tmp, n * sizeof *tmp);
     mz_free(tmp);
     mz_free(order);
-    return MZ_OK;
+    return rc;
+}
+
+mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
+    return adjust(adjusted, p, n, 0, ctx);
 }
 
 mz_status mz_stats_bh(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
-    size_t *order;
-    mz_status rc = sort_order(&order, p, n, ctx);
-    if (rc || n == 0) {
-        mz_free(order);
-        return rc;
-    }
-    double running = 1;
-    double *tmp = mz_malloc(n * sizeof *tmp);
-    if (!tmp) {
-        mz_free(order);
-        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    }
-    for (size_t r = n; r-- > 0;) { /* step up from the largest p */
-        running = fmin(running, (double)n * p[order[r]] / (double)(r + 1));
-        tmp[order[r]] = running;
-    }
-    memcpy(adjusted, tmp, n * sizeof *tmp);
-    mz_free(tmp);
-    mz_free(order);
-    return MZ_OK;
+    return adjust(adjusted, p, n, 1, ctx);
 }

@@ -1,0 +1,32 @@
+/* Whole-file reads for small inputs. */
+#include "mizani/alloc.h"
+#include "mizani/file.h"
+
+#include <stdio.h>
+
+mz_status mz_read_file(char **text, size_t *len, const char *path, size_t max_bytes, mz_ctx *ctx) {
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return mz_fail_errno(ctx, path, "cannot open");
+    size_t cap = 0;
+    mz_status rc = MZ_OK;
+    for (size_t got = 1; !rc && got;) {
+        if (*len > max_bytes)
+            rc = mz_fail(ctx, MZ_ERR_INPUT, path, "larger than %zu bytes", max_bytes);
+        else if (mz_grow((void **)text, &cap, *len + 65537, 1))
+            rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        else
+            *len += got = fread(*text + *len, 1, cap - *len - 1, f);
+    }
+    if (!rc && ferror(f)) rc = mz_fail_errno(ctx, path, "read failed");
+    fclose(f);
+    if (rc) {
+        mz_free(*text);
+        *text = NULL;
+        *len = 0;
+    } else {
+        (*text)[*len] = '\0';
+    }
+    return rc;
+}

@@ -1,0 +1,13 @@
+/* Reading a whole file that is small by nature (probe files, HTML pages, configs). */
+#ifndef MIZANI_FILE_H
+#define MIZANI_FILE_H
+
+#include "mizani/error.h"
+
+#include <stddef.h>
+
+/* *text (mz_free) holds the file and a terminating NUL; *len its length. MZ_ERR_INPUT when the
+ * file is larger than max_bytes, MZ_ERR_IO naming the file when it cannot be read. */
+mz_status mz_read_file(char **text, size_t *len, const char *path, size_t max_bytes, mz_ctx *ctx);
+
+#endif
