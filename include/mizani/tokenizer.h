@@ -1,0 +1,51 @@
+/* Tokenizers that reproduce Hugging Face's exactly: the same ids, and for each token the byte
+ * span of the caller's original text it came from, even when normalisation changed the text.
+ * Loaded from tokenizer.json, or from the tokenizer inside a GGUF file. */
+#ifndef MIZANI_TOKENIZER_H
+#define MIZANI_TOKENIZER_H
+
+#include "mizani/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mz_tokenizer mz_tokenizer;
+
+/* One encoded text. Arrays hold n entries. */
+typedef struct mz_encoding {
+    size_t n, cap;
+    int32_t *ids;
+    uint32_t *start, *end; /* byte span of the token in the original text ([start, end)) */
+    int32_t *word_ids;     /* which pre-tokenized word the token came from; -1 for specials */
+    uint8_t *special;      /* 1 for tokens the post-processor added ([CLS], <s>, ...) */
+} mz_encoding;
+
+/* path: a tokenizer.json, a .gguf file, or a model folder holding tokenizer.json. Errors name
+ * the file and the JSON path or byte offset of what is wrong; a component Mizani does not
+ * implement is MZ_ERR_UNSUPPORTED naming it. */
+mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx);
+void mz_tokenizer_free(mz_tokenizer *t);
+
+/* Encodes text[0..len). Invalid UTF-8 is an error naming the byte offset of the first bad
+ * byte (MZ_ERR_INPUT): the audit never tokenizes a guess. add_special applies the
+ * post-processor ([CLS] ... [SEP], <s> ... </s>). `out` is reset first; reuse it across calls. */
+mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
+                              size_t len, int add_special, mz_ctx *ctx);
+void mz_encoding_clear(mz_encoding *e);
+
+size_t mz_tokenizer_vocab_size(const mz_tokenizer *t);
+/* The token string of an id as the vocabulary stores it (NULL for an unknown id). */
+const char *mz_tokenizer_token(const mz_tokenizer *t, int32_t id);
+/* The id of a token string, or -1. */
+int32_t mz_tokenizer_id(const mz_tokenizer *t, const char *token);
+/* "WordPiece", "BPE", "Unigram", "WordLevel". */
+const char *mz_tokenizer_model_name(const mz_tokenizer *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

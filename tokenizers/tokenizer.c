@@ -1,0 +1,216 @@
+/* The tokenizer pipeline: added tokens are matched in the raw text first; the rest is
+ * normalised, pre-tokenised and run through the model; the post-processor adds specials. */
+#define _GNU_SOURCE /* qsort_r */
+#include "mizani/alloc.h"
+#include "tokenizer_internal.h"
+#include "unicode_props.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int mz_vocab_add(mz_vocab *v, const char *token, size_t len) {
+    if (mz_grow((void **)&v->tokens, &v->cap, v->n + 1, sizeof *v->tokens)) return -1;
+    if (!v->ids && !(v->ids = mz_strmap_new())) return -1;
+    if (!(v->tokens[v->n] = mz_strndup(token, len))) return -1;
+    if (mz_strmap_put(v->ids, token, len, v->n, NULL) < 0) return -1;
+    v->n++;
+    return 0;
+}
+
+static int compare_scores(const void *a, const void *b, void *scores) {
+    double x = ((double *)scores)[*(const uint32_t *)a], y = ((double *)scores)[*(const uint32_t *)b];
+    return x > y ? -1 : x < y ? 1 : (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
+int mz_model_rank_scores(mz_model *m) {
+    uint32_t *order = mz_malloc(m->vocab.n * sizeof *order);
+    m->score_rank = mz_malloc(m->vocab.n * sizeof *m->score_rank);
+    if (!order || !m->score_rank) {
+        mz_free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < m->vocab.n; i++) order[i] = (uint32_t)i;
+    qsort_r(order, m->vocab.n, sizeof *order, compare_scores, m->scores);
+    for (size_t r = 0; r < m->vocab.n; r++) m->score_rank[order[r]] = (uint32_t)r;
+    mz_free(order);
+    return 0;
+}
+
+int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+    switch (m->kind) {
+    case MODEL_WORDPIECE: return mz_wordpiece_encode(out, m, w, widx);
+    case MODEL_BPE: return mz_bpe_encode(out, m, w, widx);
+    case MODEL_UNIGRAM: return mz_unigram_encode(out, m, w, widx);
+    case MODEL_WORDLEVEL: {
+        size_t id;
+        if (!w->len) return 0;
+        int32_t tid = mz_strmap_get(m->vocab.ids, w->s, w->len, &id) ? (int32_t)id : m->unk_id;
+        return mz_encoding_push(out, tid, w->o0[0], w->o1[w->len - 1], widx, 0);
+    }
+    }
+    return -1;
+}
+
+void mz_model_clear(mz_model *m) {
+    for (size_t i = 0; i < m->vocab.n; i++) mz_free(m->vocab.tokens[i]);
+    mz_free(m->vocab.tokens);
+    mz_strmap_free(m->vocab.ids);
+    mz_strmap_free(m->merges);
+    mz_free(m->prefix);
+    mz_free(m->suffix);
+    mz_free(m->scores);
+    mz_free(m->score_rank);
+    memset(m, 0, sizeof *m);
+}
+
+void mz_tokenizer_free(mz_tokenizer *t) {
+    if (!t) return;
+    for (size_t i = 0; i < t->n_norms; i++) mz_normalizer_clear(&t->norms[i]);
+    for (size_t i = 0; i < t->n_pres; i++) mz_pretokenizer_clear(&t->pres[i]);
+    mz_free(t->norms);
+    mz_free(t->pres);
+    mz_model_clear(&t->model);
+    mz_strmap_free(t->added);
+    mz_free(t);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
+    *out = NULL;
+    mz_tokenizer *t = mz_calloc(1, sizeof *t);
+    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    t->model.unk_id = -1;
+    t->post.cls_id = t->post.sep_id = -1;
+    struct stat st;
+    char file[4096];
+    mz_status rc;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(file, sizeof file, "%s/tokenizer.json", path);
+        rc = mz_tokenizer_from_json(t, file, ctx);
+    } else if (ends_with(path, ".gguf")) {
+        rc = mz_tokenizer_from_gguf(t, path, ctx);
+    } else {
+        rc = mz_tokenizer_from_json(t, path, ctx);
+    }
+    if (rc) {
+        mz_tokenizer_free(t);
+        return rc;
+    }
+    *out = t;
+    return MZ_OK;
+}
+
+/* The longest added token starting at text[i], or -1. */
+static int32_t added_at(const mz_tokenizer *t, const char *text, size_t len, size_t i, size_t *n) {
+    if (!t->added) return -1;
+    for (size_t l = len - i < 64 ? len - i : 64; l > 0; l--) {
+        size_t id;
+        if (mz_strmap_get(t->added, text + i, l, &id)) {
+            *n = l;
+            return (int32_t)id;
+        }
+    }
+    return -1;
+}
+
+/* One stretch of ordinary text [a, b): normalise, pre-tokenise, encode each word. */
+static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t a,
+                          size_t b, int32_t *word, mz_nstr *ns, mz_nstr *scratch, mz_words *words) {
+    mz_nstr_reset(ns);
+    for (size_t i = a; i < b; i++)
+        if (mz_nstr_push(ns, text + i, 1, (uint32_t)i, (uint32_t)i + 1)) return -1;
+    if (mz_normalize(ns, scratch, t->norms, t->n_norms) ||
+        mz_pretokenize(words, ns, t->pres, t->n_pres))
+        return -1;
+    for (size_t k = 0; k < words->n; k++)
+        if (mz_model_encode_word(out, &t->model, &words->items[k], (*word)++)) return -1;
+    return 0;
+}
+
+/* Byte-level tokens carry the space before a word; their spans should not (trim_offsets). */
+static void trim_spans(mz_encoding *e, const char *text) {
+    for (size_t i = 0; i < e->n; i++) {
+        while (e->start[i] < e->end[i] && mz_uc_is_whitespace((unsigned char)text[e->start[i]]))
+            e->start[i]++;
+        while (e->end[i] > e->start[i] && mz_uc_is_whitespace((unsigned char)text[e->end[i] - 1]))
+            e->end[i]--;
+    }
+}
+
+static int add_specials(mz_encoding *e, const mz_post *p) {
+    if (p->cls_id >= 0) {
+        if (mz_encoding_push(e, 0, 0, 0, -1, 1)) return -1;
+        size_t n = e->n - 1;
+        memmove(e->ids + 1, e->ids, n * sizeof *e->ids);
+        memmove(e->start + 1, e->start, n * sizeof *e->start);
+        memmove(e->end + 1, e->end, n * sizeof *e->end);
+        memmove(e->word_ids + 1, e->word_ids, n * sizeof *e->word_ids);
+        memmove(e->special + 1, e->special, n);
+        e->ids[0] = p->cls_id;
+        e->start[0] = e->end[0] = 0;
+        e->word_ids[0] = -1;
+        e->special[0] = 1;
+    }
+    return p->sep_id >= 0 ? mz_encoding_push(e, p->sep_id, 0, 0, -1, 1) : 0;
+}
+
+static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
+    for (size_t i = 0; i < len;) {
+        int32_t c;
+        int n = mz_uc_next(text + i, len - i, &c);
+        if (n < 0)
+            return mz_fail_offset(ctx, MZ_ERR_INPUT, NULL, (long long)i, "invalid UTF-8 in the "
+                                  "text to tokenize");
+        i += (size_t)n;
+    }
+    return MZ_OK;
+}
+
+mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
+                              size_t len, int add_special, mz_ctx *ctx) {
+    out->n = 0;
+    mz_status rc = check_utf8(text, len, ctx);
+    if (rc) return rc;
+    mz_nstr ns = {0}, scratch = {0};
+    mz_words words = {0};
+    int32_t word = 0;
+    int err = 0;
+    size_t seg = 0;
+    for (size_t i = 0; i <= len && !err;) {
+        size_t n = 0;
+        int32_t id = i < len ? added_at(t, text, len, i, &n) : -1;
+        if (id < 0 && i < len) {
+            i++;
+            continue;
+        }
+        err = encode_segment(out, t, text, seg, i, &word, &ns, &scratch, &words);
+        if (!err && id >= 0) err = mz_encoding_push(out, id, (uint32_t)i, (uint32_t)(i + n), word++, 1);
+        i += id >= 0 ? n : 1;
+        seg = i;
+    }
+    if (!err && t->post.trim_byte_level) trim_spans(out, text);
+    if (!err && add_special) err = add_specials(out, &t->post);
+    mz_nstr_free(&ns);
+    mz_nstr_free(&scratch);
+    mz_words_free(&words);
+    return err ? mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while tokenizing") : MZ_OK;
+}
+
+size_t mz_tokenizer_vocab_size(const mz_tokenizer *t) { return t->model.vocab.n; }
+
+const char *mz_tokenizer_token(const mz_tokenizer *t, int32_t id) {
+    return id >= 0 && (size_t)id < t->model.vocab.n ? t->model.vocab.tokens[id] : NULL;
+}
+
+int32_t mz_tokenizer_id(const mz_tokenizer *t, const char *token) {
+    size_t id;
+    return mz_strmap_get(t->model.vocab.ids, token, strlen(token), &id) ? (int32_t)id : -1;
+}
+
+const char *mz_tokenizer_model_name(const mz_tokenizer *t) { return t->model_name; }

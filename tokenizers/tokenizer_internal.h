@@ -1,0 +1,130 @@
+/* Internal to tokenizers/: the pipeline's pieces. A text flows as an mz_nstr, a normalised
+ * string whose every byte remembers the span of the original text it came from; normalisers
+ * rewrite it, pre-tokenisers cut it into words, a model turns each word into tokens. */
+#ifndef MZ_TOKENIZER_INTERNAL_H
+#define MZ_TOKENIZER_INTERNAL_H
+
+#include "mizani/strmap.h"
+#include "mizani/tokenizer.h"
+
+#include <stdint.h>
+
+typedef struct mz_nstr {
+    char *s;            /* UTF-8, NUL-terminated */
+    size_t len, cap;
+    uint32_t *o0, *o1;  /* [len] original span of each byte */
+} mz_nstr;
+
+int mz_nstr_push(mz_nstr *n, const char *bytes, size_t len, uint32_t o0, uint32_t o1);
+void mz_nstr_reset(mz_nstr *n);
+void mz_nstr_free(mz_nstr *n);
+void mz_nstr_swap(mz_nstr *a, mz_nstr *b);
+
+/* ---- normalisers ---- */
+typedef enum {
+    NORM_BERT, NORM_LOWERCASE, NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD, NORM_STRIP_ACCENTS,
+    NORM_REPLACE, NORM_PREPEND, NORM_STRIP, NORM_PRECOMPILED
+} mz_norm_kind;
+
+typedef struct mz_normalizer {
+    mz_norm_kind kind;
+    int clean_text, chinese_chars, strip_accents, lowercase; /* BertNormalizer */
+    int strip_left, strip_right;                            /* Strip */
+    char *pattern, *content;                                /* Replace (literal), Prepend */
+    struct mz_charsmap *charsmap;                           /* Precompiled */
+} mz_normalizer;
+
+/* Applies normalisers in order; scratch is reused. 0, or -1 on no memory. */
+int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, size_t n);
+void mz_normalizer_clear(mz_normalizer *n);
+
+/* ---- pre-tokenisers: cut a normalised string into words (byte ranges of it) ---- */
+typedef enum {
+    PRE_BERT, PRE_WHITESPACE_SPLIT, PRE_WHITESPACE, PRE_BYTE_LEVEL, PRE_METASPACE, PRE_SPLIT_REGEX,
+    PRE_PUNCTUATION, PRE_DIGITS
+} mz_pre_kind;
+
+typedef struct mz_pretokenizer {
+    mz_pre_kind kind;
+    int add_prefix_space, use_regex;  /* ByteLevel */
+    int prepend_always, split;        /* Metaspace (replacement is U+2581) */
+    int individual_digits;            /* Digits */
+    int behavior;                     /* Split: 0 removed, 1 isolated, 2 merged with previous,
+                                         3 merged with next, 4 contiguous */
+    int invert;
+    struct URegularExpression *regex; /* Split / ByteLevel */
+} mz_pretokenizer;
+
+typedef struct mz_words {
+    mz_nstr *items;   /* each word's normalised text with spans */
+    size_t n, cap;
+} mz_words;
+
+/* Runs the pre-tokenisers over `text` into `words` (ByteLevel also maps bytes to its
+ * printable alphabet). 0, or -1 on no memory or a regex failure. */
+int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *pres, size_t n);
+void mz_words_reset(mz_words *w);
+void mz_words_free(mz_words *w);
+void mz_pretokenizer_clear(mz_pretokenizer *p);
+
+/* ---- models ---- */
+typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_model_kind;
+
+typedef struct mz_vocab {
+    char **tokens;     /* [n] by id */
+    size_t n, cap;
+    mz_strmap *ids;    /* token -> id */
+} mz_vocab;
+
+typedef struct mz_model {
+    mz_model_kind kind;
+    mz_vocab vocab;
+    int32_t unk_id;                /* -1: none */
+    char *prefix;                  /* WordPiece continuing_subword_prefix, BPE's too */
+    char *suffix;                  /* BPE end_of_word_suffix */
+    size_t max_chars;              /* WordPiece max_input_chars_per_word */
+    mz_strmap *merges;             /* BPE: "left right" -> rank */
+    int byte_fallback, ignore_merges, fuse_unk;
+    double *scores;                /* Unigram: [vocab.n] */
+    uint32_t *score_rank;          /* BPE from SentencePiece scores (no merges table): the rank
+                                      of each id by descending score */
+} mz_model;
+
+int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
+int mz_bpe_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
+int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
+/* Ranks ids by descending score, for BPE merges taken from SentencePiece scores. */
+int mz_model_rank_scores(mz_model *m);
+
+/* Appends the tokens of one word to `out` (word index `word`); spans come from the word's
+ * byte spans. 0, or -1 on no memory. */
+int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *word, int32_t widx);
+void mz_model_clear(mz_model *m);
+int mz_vocab_add(mz_vocab *v, const char *token, size_t len);
+
+/* ---- post-processing ---- */
+typedef struct mz_post {
+    int kind;                  /* 0 none, 1 cls/sep around (BERT, RoBERTa, template A) */
+    int32_t cls_id, sep_id;    /* -1: not added */
+    int trim_byte_level;       /* ByteLevel/RoBERTa: trim offsets of leading spaces */
+} mz_post;
+
+struct mz_tokenizer {
+    mz_normalizer *norms;
+    size_t n_norms;
+    mz_pretokenizer *pres;
+    size_t n_pres;
+    mz_model model;
+    mz_post post;
+    mz_strmap *added;          /* special/added tokens matched before normalisation */
+    const char *model_name;
+};
+
+int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, int32_t word,
+                     uint8_t special);
+
+/* Loaders */
+mz_status mz_tokenizer_from_gguf(mz_tokenizer *t, const char *path, mz_ctx *ctx);
+mz_status mz_tokenizer_from_json(mz_tokenizer *t, const char *path, mz_ctx *ctx);
+
+#endif
