@@ -2,7 +2,7 @@
  * ships it: a blob of [uint32 trie size][double-array trie][NUL-separated replacements]. Like
  * Hugging Face's Precompiled normaliser, a grapheme shorter than 6 bytes is replaced whole when
  * a prefix of it is in the trie (the shortest such prefix decides); otherwise each character
- * is looked up on its own. */
+ * is looked up on its own; and spans follow HF's edit list, quirks included. */
 #include "mizani/alloc.h"
 #include "tokenizer_internal.h"
 #include "unicode_props.h"
@@ -75,24 +75,87 @@ static const char *transform(const struct mz_charsmap *m, const char *key, size_
     return NULL;
 }
 
-static int push_replaced(mz_nstr *out, const mz_nstr *in, size_t a, size_t b, const char *with) {
-    return mz_nstr_push(out, with, strlen(with), in->o0[a], in->o1[b - 1]);
+/* The edit list Hugging Face builds: each output character with its change (0 replaces one
+ * input character, +1 is inserted, -n also drops n more input characters). */
+typedef struct edit {
+    char bytes[4];
+    int len, change;
+} edit;
+
+typedef struct edits {
+    edit *items;
+    size_t n, cap;
+} edits;
+
+static int push_char(edits *e, const char *s, int len, int change) {
+    if (mz_grow((void **)&e->items, &e->cap, e->n + 1, sizeof *e->items)) return -1;
+    edit *x = &e->items[e->n++];
+    memcpy(x->bytes, s, (size_t)len);
+    x->len = len;
+    x->change = change;
+    return 0;
 }
 
-/* One grapheme [a, b) of `in`. */
-static int grapheme(mz_nstr *out, const mz_nstr *in, size_t a, size_t b,
-                    const struct mz_charsmap *m) {
+static size_t count_chars(const char *s, size_t len) {
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* `old_chars` input characters become `with`: characters map one to one; extra ones are
+ * insertions; when fewer, the last edit so far absorbs the difference (none if the list is
+ * still empty: HF's quirk, kept so spans match it exactly). */
+static int replace(edits *e, size_t old_chars, const char *with) {
+    size_t wlen = strlen(with), n_new = count_chars(with, wlen);
+    for (size_t i = 0; i < wlen;) {
+        int32_t c;
+        int n = mz_uc_next(with + i, wlen - i, &c);
+        if (n < 0 || push_char(e, with + i, n, 0)) return -1;
+        i += (size_t)n;
+    }
+    long diff = (long)n_new - (long)old_chars;
+    if (diff > 0)
+        for (size_t k = 0; k < (size_t)diff; k++) e->items[e->n - 1 - k].change = 1;
+    else if (diff < 0 && e->n)
+        e->items[e->n - 1].change += (int)diff;
+    return 0;
+}
+
+/* One grapheme [a, b) of `in` into the edit list. */
+static int grapheme(edits *e, const mz_nstr *in, size_t a, size_t b, const struct mz_charsmap *m) {
     const char *norm;
-    if (b - a < 6 && (norm = transform(m, in->s + a, b - a))) return push_replaced(out, in, a, b, norm);
+    if (b - a < 6 && (norm = transform(m, in->s + a, b - a)))
+        return replace(e, count_chars(in->s + a, b - a), norm);
     for (size_t i = a; i < b;) {
         int32_t c;
         int n = mz_uc_next(in->s + i, b - i, &c);
         if (n < 0) return -1;
         norm = transform(m, in->s + i, (size_t)n);
-        int rc = norm ? push_replaced(out, in, i, i + (size_t)n, norm)
-                      : mz_nstr_push(out, in->s + i, (size_t)n, in->o0[i], in->o1[i + (size_t)n - 1]);
-        if (rc) return -1;
+        if (norm ? replace(e, 1, norm) : push_char(e, in->s + i, n, 0)) return -1;
         i += (size_t)n;
+    }
+    return 0;
+}
+
+/* Replays the edit list over `in` as HF's NormalizedString::transform does. */
+static int apply_edits(mz_nstr *out, const mz_nstr *in, const edits *e) {
+    size_t offset = 0;
+    for (size_t k = 0; k < e->n; k++) {
+        const edit *x = &e->items[k];
+        uint32_t o0 = 0, o1 = 0;
+        if (x->change > 0) {
+            if (offset) o0 = in->o0[offset - 1], o1 = in->o1[offset - 1];
+        } else if (offset < in->len) {
+            o0 = in->o0[offset], o1 = in->o1[offset];
+        } else if (in->len) {
+            o0 = o1 = in->o1[in->len - 1];
+        }
+        for (int consume = x->change <= 0 ? 1 - x->change : 0; consume > 0 && offset < in->len; consume--) {
+            int32_t c;
+            int n = mz_uc_next(in->s + offset, in->len - offset, &c);
+            offset += n > 0 ? (size_t)n : 1;
+        }
+        if (mz_nstr_push(out, x->bytes, (size_t)x->len, o0, o1)) return -1;
     }
     return 0;
 }
@@ -106,9 +169,12 @@ int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_chars
     if (U_SUCCESS(err)) ubrk_setUText(bi, ut, &err);
     int rc = U_FAILURE(err) ? -1 : 0;
     int32_t a = U_SUCCESS(err) ? ubrk_first(bi) : 0;
+    edits e = {0};
     for (int32_t b; !rc && (b = ubrk_next(bi)) != UBRK_DONE; a = b)
-        rc = grapheme(out, in, (size_t)a, (size_t)b, m);
+        rc = grapheme(&e, in, (size_t)a, (size_t)b, m);
     if (bi) ubrk_close(bi);
     utext_close(ut);
+    if (!rc) rc = apply_edits(out, in, &e);
+    mz_free(e.items);
     return rc;
 }

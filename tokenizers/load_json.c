@@ -87,10 +87,13 @@ static mz_status one_normalizer(loader *L, mz_normalizer *n, json_t *o, const ch
         if (!(n->content = mz_strdup(str(o, "prepend")))) return nomem(L);
     } else if (!strcmp(type, "Replace")) {
         const char *lit = str(json_object_get(o, "pattern"), "String");
-        if (!lit) return unsupported(L, jp, "Replace with a pattern other than", "String");
+        const char *re = str(json_object_get(o, "pattern"), "Regex");
         n->kind = NORM_REPLACE;
+        if (!lit && !re) return bad(L, jp, "Replace needs a pattern {\"String\": ...} or {\"Regex\": ...}");
         if (!str(o, "content")) return bad(L, jp, "Replace needs \"content\"");
-        if (!(n->pattern = mz_strdup(lit)) || !(n->content = mz_strdup(str(o, "content")))) return nomem(L);
+        if (!(n->content = mz_strdup(str(o, "content")))) return nomem(L);
+        if (lit && !(n->pattern = mz_strdup(lit))) return nomem(L);
+        if (re && !(n->regex = mz_regex_compile(re))) return unsupported(L, jp, "regular expression", re);
     } else if (!strcmp(type, "Precompiled")) {
         const char *b64 = str(o, "precompiled_charsmap");
         unsigned char *blob;
@@ -389,9 +392,13 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
         t->post.kind = 1;
         t->post.cls_id = pair_id(json_object_get(o, "cls"));
         t->post.sep_id = pair_id(json_object_get(o, "sep"));
-        if (!strcmp(type, "RobertaProcessing")) t->post.trim_byte_level = flag(o, "trim_offsets", 1);
+        if (!strcmp(type, "RobertaProcessing")) {
+            t->post.trim_byte_level = flag(o, "trim_offsets", 1);
+            t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
+        }
     } else if (!strcmp(type, "ByteLevel")) {
         t->post.trim_byte_level = flag(o, "trim_offsets", 1);
+        t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
     } else if (!strcmp(type, "TemplateProcessing")) {
         json_t *single = json_object_get(o, "single"), *specials = json_object_get(o, "special_tokens");
         int seen_a = 0;

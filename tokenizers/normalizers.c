@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uregex.h>
+#include <unicode/utext.h>
 #include <utf8proc.h>
 
 int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_charsmap *m);
@@ -70,23 +72,41 @@ static int map_chars(mz_nstr *out, const mz_nstr *in, char_fn fn, const mz_norma
     return 0;
 }
 
-/* NFC/NFD/NFKC/NFKD one combining sequence (a starter and the marks after it) at a time:
- * everything a sequence becomes carries the sequence's span. */
+#define SEQ_MAX 64 /* characters of one combining sequence that keep their own spans */
+
+/* NFC/NFD/NFKC/NFKD one combining sequence (a starter and the marks after it) at a time.
+ * Spans follow Hugging Face's alignment: output characters take the spans of input
+ * characters in order; a composed character takes its starter's span and the marks it
+ * absorbed vanish; characters a decomposition adds share the span of their source. */
 static int unicode_normalize(mz_nstr *out, const mz_nstr *in, int options) {
     mz_nstr_reset(out);
+    size_t starts[SEQ_MAX + 1];
     for (size_t i = 0; i < in->len;) {
-        size_t j = i;
+        size_t j = i, k = 0;
         int32_t c;
         int n = mz_uc_next(in->s + j, in->len - j, &c);
+        starts[k++] = j;
         j += (size_t)n;
         while (j < in->len && (n = mz_uc_next(in->s + j, in->len - j, &c)) > 0 &&
-               utf8proc_get_property(c)->combining_class != 0)
+               utf8proc_get_property(c)->combining_class != 0) {
+            if (k < SEQ_MAX) starts[k++] = j;
             j += (size_t)n;
+        }
+        starts[k] = j;
         utf8proc_uint8_t *mapped = NULL;
         utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)in->s + i,
                                           (utf8proc_ssize_t)(j - i), &mapped,
                                           (utf8proc_option_t)(UTF8PROC_STABLE | options));
-        int rc = m < 0 || mz_nstr_push(out, (const char *)mapped, (size_t)m, in->o0[i], in->o1[j - 1]);
+        size_t n_out = 0;
+        for (utf8proc_ssize_t b = 0; m > 0 && b < m; b++) n_out += (mapped[b] & 0xC0) != 0x80;
+        int rc = m < 0;
+        for (utf8proc_ssize_t b = 0, o = 0; !rc && b < m; o++) {
+            int len = mz_uc_next((const char *)mapped + b, (size_t)(m - b), &c);
+            size_t src = n_out < k ? (o == 0 ? 0 : k - n_out + (size_t)o) : ((size_t)o < k ? (size_t)o : k - 1);
+            rc = len < 0 || mz_nstr_push(out, (const char *)mapped + b, (size_t)len,
+                                         in->o0[starts[src]], in->o1[starts[src + 1] - 1]);
+            b += len;
+        }
         free(mapped);
         if (rc) return -1;
         i = j;
@@ -99,7 +119,9 @@ static int replace_literal(mz_nstr *out, const mz_nstr *in, const char *pattern,
     mz_nstr_reset(out);
     for (size_t i = 0; i < in->len;) {
         if (plen && i + plen <= in->len && !memcmp(in->s + i, pattern, plen)) {
-            if (wlen && mz_nstr_push(out, with, wlen, in->o0[i], in->o1[i + plen - 1])) return -1;
+            /* HF aligns the replacement with the last character replaced */
+            size_t last = i + plen - 1;
+            if (wlen && mz_nstr_push(out, with, wlen, in->o0[last], in->o1[last])) return -1;
             i += plen;
         } else {
             if (mz_nstr_push(out, in->s + i, 1, in->o0[i], in->o1[i])) return -1;
@@ -107,6 +129,27 @@ static int replace_literal(mz_nstr *out, const mz_nstr *in, const char *pattern,
         }
     }
     return 0;
+}
+
+/* Replace with a regular expression (ICU over the UTF-8 text); alignment as for literals. */
+static int replace_regex(mz_nstr *out, const mz_nstr *in, struct URegularExpression *re,
+                         const char *with) {
+    UErrorCode err = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, in->s, (int64_t)in->len, &err);
+    uregex_setUText(re, ut, &err);
+    size_t pos = 0, wlen = strlen(with);
+    int rc = 0;
+    mz_nstr_reset(out);
+    while (!rc && U_SUCCESS(err) && uregex_findNext(re, &err)) {
+        size_t a = (size_t)uregex_start64(re, 0, &err), b = (size_t)uregex_end64(re, 0, &err);
+        if (a == b) continue;
+        for (; !rc && pos < a; pos++) rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
+        if (!rc && wlen) rc = mz_nstr_push(out, with, wlen, in->o0[b - 1], in->o1[b - 1]);
+        pos = b;
+    }
+    for (; !rc && pos < in->len; pos++) rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
+    utext_close(ut);
+    return rc || U_FAILURE(err) ? -1 : 0;
 }
 
 static int strip(mz_nstr *out, const mz_nstr *in, int left, int right) {
@@ -145,7 +188,9 @@ static int apply(mz_nstr *out, const mz_nstr *in, const mz_normalizer *nm) {
     case NORM_NFD: return unicode_normalize(out, in, UTF8PROC_DECOMPOSE);
     case NORM_NFKC: return unicode_normalize(out, in, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
     case NORM_NFKD: return unicode_normalize(out, in, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
-    case NORM_REPLACE: return replace_literal(out, in, nm->pattern, nm->content);
+    case NORM_REPLACE:
+        return nm->regex ? replace_regex(out, in, nm->regex, nm->content)
+                         : replace_literal(out, in, nm->pattern, nm->content);
     case NORM_PREPEND: return prepend(out, in, nm->content);
     case NORM_STRIP: return strip(out, in, nm->strip_left, nm->strip_right);
     case NORM_PRECOMPILED: return mz_charsmap_normalize(out, in, nm->charsmap);
@@ -165,5 +210,6 @@ void mz_normalizer_clear(mz_normalizer *n) {
     mz_free(n->pattern);
     mz_free(n->content);
     mz_charsmap_free(n->charsmap);
+    if (n->regex) uregex_close(n->regex);
     memset(n, 0, sizeof *n);
 }

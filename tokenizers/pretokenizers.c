@@ -166,7 +166,7 @@ static int to_byte_level(mz_nstr *out, const mz_nstr *in) {
 static int metaspace(mz_words *w, const mz_nstr *s, const mz_pretokenizer *p, int first) {
     mz_nstr m = {0};
     int rc = 0;
-    if (s->len && (p->prepend_always || first) && strncmp(s->s, METASPACE, 3) != 0)
+    if (s->len && (p->prepend_always || first) && s->s[0] != ' ' && strncmp(s->s, METASPACE, 3) != 0)
         rc = mz_nstr_push(&m, METASPACE, 3, s->o0[0], s->o1[0]);
     for (size_t i = 0; i < s->len && !rc; i++)
         rc = s->s[i] == ' ' ? mz_nstr_push(&m, METASPACE, 3, s->o0[i], s->o1[i])

@@ -123,8 +123,14 @@ static int32_t added_at(const mz_tokenizer *t, const char *text, size_t len, siz
 static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t a,
                           size_t b, int32_t *word, mz_nstr *ns, mz_nstr *scratch, mz_words *words) {
     mz_nstr_reset(ns);
-    for (size_t i = a; i < b; i++)
-        if (mz_nstr_push(ns, text + i, 1, (uint32_t)i, (uint32_t)i + 1)) return -1;
+    /* every byte starts with its character's span: a token that ends up with part of a
+     * character (byte-level BPE, byte fallback) reports the whole character, as HF does */
+    for (size_t i = a; i < b;) {
+        int32_t c;
+        int n = mz_uc_next(text + i, b - i, &c);
+        if (mz_nstr_push(ns, text + i, (size_t)n, (uint32_t)i, (uint32_t)(i + (size_t)n))) return -1;
+        i += (size_t)n;
+    }
     if (mz_normalize(ns, scratch, t->norms, t->n_norms) ||
         mz_pretokenize(words, ns, t->pres, t->n_pres))
         return -1;
@@ -133,13 +139,28 @@ static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *t
     return 0;
 }
 
-/* Byte-level tokens carry the space before a word; their spans should not (trim_offsets). */
-static void trim_spans(mz_encoding *e, const char *text) {
+/* Spaces (U+0120 in the byte-level alphabet) at one end of a token string. */
+static uint32_t count_spaces(const char *tok, int from_end) {
+    uint32_t n = 0;
+    size_t len = strlen(tok);
+    if (!from_end)
+        for (size_t i = 0; i + 1 < len && !memcmp(tok + i, "\xC4\xA0", 2); i += 2) n++;
+    else
+        for (size_t i = len; i >= 2 && !memcmp(tok + i - 2, "\xC4\xA0", 2); i -= 2) n++;
+    return n;
+}
+
+/* trim_offsets: a byte-level token's span leaves out the spaces it carries, except the one
+ * space the pre-tokenizer itself put before the first word. */
+static void trim_spans(mz_encoding *e, const mz_tokenizer *t) {
     for (size_t i = 0; i < e->n; i++) {
-        while (e->start[i] < e->end[i] && mz_uc_is_whitespace((unsigned char)text[e->start[i]]))
-            e->start[i]++;
-        while (e->end[i] > e->start[i] && mz_uc_is_whitespace((unsigned char)text[e->end[i] - 1]))
-            e->end[i]--;
+        const char *tok = mz_tokenizer_token(t, e->ids[i]);
+        if (!tok) continue;
+        uint32_t lead = count_spaces(tok, 0), trail = count_spaces(tok, 1);
+        if (lead && (i == 0 || e->start[i] == 0) && t->post.add_prefix_space && lead == 1) lead = 0;
+        if (lead) e->start[i] = e->start[i] + lead < e->end[i] ? e->start[i] + lead : e->end[i];
+        if (trail && e->end[i] >= trail)
+            e->end[i] = e->end[i] - trail > e->start[i] ? e->end[i] - trail : e->start[i];
     }
 }
 
@@ -190,11 +211,13 @@ mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const cha
             continue;
         }
         err = encode_segment(out, t, text, seg, i, &word, &ns, &scratch, &words);
-        if (!err && id >= 0) err = mz_encoding_push(out, id, (uint32_t)i, (uint32_t)(i + n), word++, 1);
+        /* an added token written in the text is not marked special: only post-processor
+         * tokens are, as in Hugging Face's special-tokens mask */
+        if (!err && id >= 0) err = mz_encoding_push(out, id, (uint32_t)i, (uint32_t)(i + n), word++, 0);
         i += id >= 0 ? n : 1;
         seg = i;
     }
-    if (!err && t->post.trim_byte_level) trim_spans(out, text);
+    if (!err && t->post.trim_byte_level) trim_spans(out, t);
     if (!err && add_special) err = add_specials(out, &t->post);
     mz_nstr_free(&ns);
     mz_nstr_free(&scratch);

@@ -31,6 +31,7 @@ typedef struct mz_normalizer {
     int clean_text, chinese_chars, strip_accents, lowercase; /* BertNormalizer */
     int strip_left, strip_right;                            /* Strip */
     char *pattern, *content;                                /* Replace (literal), Prepend */
+    struct URegularExpression *regex;                       /* Replace (regex) */
     struct mz_charsmap *charsmap;                           /* Precompiled */
 } mz_normalizer;
 
@@ -107,6 +108,7 @@ typedef struct mz_post {
     int kind;                  /* 0 none, 1 cls/sep around (BERT, RoBERTa, template A) */
     int32_t cls_id, sep_id;    /* -1: not added */
     int trim_byte_level;       /* ByteLevel/RoBERTa: trim offsets of leading spaces */
+    int add_prefix_space;      /* ... sparing the space the pre-tokenizer added */
 } mz_post;
 
 struct mz_tokenizer {

@@ -24,6 +24,8 @@ static double min_score(const mz_model *m) {
     return lo;
 }
 
+/* A run of unknown characters [a, b): one unknown token, or with byte fallback one <0xXX>
+ * token per byte, each spanning the whole run (as Hugging Face reports them). */
 static int emit_unknown(mz_encoding *out, const mz_model *m, const mz_nstr *w, size_t a, size_t b,
                         int32_t widx) {
     if (!m->byte_fallback)
@@ -33,7 +35,7 @@ static int emit_unknown(mz_encoding *out, const mz_model *m, const mz_nstr *w, s
         size_t id;
         snprintf(buf, sizeof buf, "<0x%02X>", (unsigned char)w->s[i]);
         int32_t tid = mz_strmap_get(m->vocab.ids, buf, 6, &id) ? (int32_t)id : m->unk_id;
-        if (mz_encoding_push(out, tid, w->o0[i], w->o1[i], widx, 0)) return -1;
+        if (mz_encoding_push(out, tid, w->o0[a], w->o1[b - 1], widx, 0)) return -1;
     }
     return 0;
 }
