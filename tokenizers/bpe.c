@@ -105,7 +105,7 @@ static int initial_symbols(symbol **out, size_t *n, const mz_model *m, const mz_
         size_t slen = last && m->suffix ? strlen(m->suffix) : 0;
         int found = 0;
         if (plen + len + slen < sizeof buf) {
-            memcpy(buf, m->prefix, plen);
+            if (plen) memcpy(buf, m->prefix, plen);
             memcpy(buf + plen, w->s + i, len);
             if (slen) memcpy(buf + plen + len, m->suffix, slen);
             found = mz_strmap_get(m->vocab.ids, buf, plen + len + slen, &id);

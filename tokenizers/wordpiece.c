@@ -10,7 +10,7 @@ static int32_t lookup(const mz_vocab *v, const char *prefix, const char *s, size
                       size_t cap) {
     size_t plen = prefix ? strlen(prefix) : 0;
     if (plen + len >= cap) return -1;
-    memcpy(buf, prefix, plen);
+    if (plen) memcpy(buf, prefix, plen);
     memcpy(buf + plen, s, len);
     size_t id;
     return mz_strmap_get(v->ids, buf, plen + len, &id) ? (int32_t)id : -1;
