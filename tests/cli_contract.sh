@@ -60,5 +60,18 @@ expect 2 "unknown metric 'wefe' \\(known: weat, rnd" -- weat "${w[@]}" --metrics
 expect 0 "^  rnsb +X\\+Y " -- weat "${w[@]}" --metrics all
 expect 0 '"ripa": [{]' -- weat "${demo[@]}" --metrics ripa --json
 
+
+# tokenize: exact tokens with spans; bad UTF-8, missing and malformed tokenizers
+tk=(--tokenizer "$data/../golden/tokenizers/wordpiece-bert.json")
+expect 0 "^ +102  haki +\\[13, 17\\)  \"haki\"" -- tokenize "${tk[@]}" --offsets "Kila mtu ana haki"
+expect 0 '"special_tokens_mask":[[]1,0,0,1[]]' -- tokenize "${tk[@]}" --json --special "mtu ana"
+n=$((n + 1)); printf 'ab\xff' | "$mz" tokenize "${tk[@]}" - >/dev/null 2>"$tmp/err"; code=$?
+[ "$code" -eq 3 ] && grep -q "<stdin>: byte 2: invalid UTF-8" "$tmp/err" || { fails=$((fails + 1)); echo "FAIL: bad UTF-8 on stdin"; }
+expect 4 "no/such.json: cannot open tokenizer" -- tokenize --tokenizer no/such.json "x"
+printf '{"model": {"type": "WordPiece",\n "vocab": {"a": 0, "b": 0}}}' > "$tmp/tok.json"
+expect 3 "tok.json:2: at \\$.model.vocab: ids must run 0..n-1" -- tokenize --tokenizer "$tmp/tok.json" "x"
+printf '{"model": {"type": "Magic", "vocab": {}}}' > "$tmp/tok2.json"
+expect 3 "model 'Magic' is not supported yet" -- tokenize --tokenizer "$tmp/tok2.json" "x"
+
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,6 +1,7 @@
 /* tokenizer.json (Hugging Face tokenizers' serialisation) into the pipeline. Every component
  * is checked; one Mizani does not implement is MZ_ERR_UNSUPPORTED naming it and its path. */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/json_path.h"
 #include "tokenizer_internal.h"
 
@@ -425,15 +426,21 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
 }
 
 mz_status mz_tokenizer_from_json(mz_tokenizer *t, const char *path, mz_ctx *ctx) {
+    char *text;
+    size_t len;
+    mz_status rc = mz_read_file(&text, &len, path, (size_t)1 << 30, ctx);
+    if (rc == MZ_ERR_IO) mz_fail_errno(ctx, path, "cannot open tokenizer");
+    if (!rc) rc = mz_tokenizer_from_json_text(t, text, len, path, ctx);
+    mz_free(text);
+    return rc;
+}
+
+mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t len,
+                                      const char *path, mz_ctx *ctx) {
     loader L = {path, ctx};
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        FILE *f = fopen(path, "rb");
-        if (!f) return mz_fail_errno(ctx, path, "cannot open tokenizer");
-        fclose(f);
-        return mz_fail_line(ctx, MZ_ERR_INPUT, path, err.line, err.column, "%s", err.text);
-    }
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) return mz_fail_line(ctx, MZ_ERR_INPUT, path, err.line, err.column, "%s", err.text);
     mz_status rc = json_is_object(root) ? MZ_OK : bad(&L, "$", "tokenizer.json must be an object");
     if (!rc) rc = load_model(&L, t, json_object_get(root, "model"));
     if (!rc) rc = load_added(&L, t, json_object_get(root, "added_tokens"));
@@ -442,5 +449,7 @@ mz_status mz_tokenizer_from_json(mz_tokenizer *t, const char *path, mz_ctx *ctx)
     if (!rc && json_object_get(root, "post_processor") && !json_is_null(json_object_get(root, "post_processor")))
         rc = one_post(&L, t, json_object_get(root, "post_processor"));
     json_decref(root);
+    if (rc && mz_ctx_json_path(ctx)[0]) /* the line of the offending value */
+        mz_ctx_set_line(ctx, mz_json_path_line(text, len, mz_ctx_json_path(ctx)));
     return rc;
 }

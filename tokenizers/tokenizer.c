@@ -81,12 +81,29 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
-    *out = NULL;
+static mz_tokenizer *new_tokenizer(void) {
     mz_tokenizer *t = mz_calloc(1, sizeof *t);
-    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    if (!t) return NULL;
     t->model.unk_id = -1;
     t->post.cls_id = t->post.sep_id = -1;
+    return t;
+}
+
+mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
+                                  const char *name, mz_ctx *ctx) {
+    *out = NULL;
+    mz_tokenizer *t = new_tokenizer();
+    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
+    mz_status rc = mz_tokenizer_from_json_text(t, json, len, name, ctx);
+    if (rc) mz_tokenizer_free(t);
+    else *out = t;
+    return rc;
+}
+
+mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
+    *out = NULL;
+    mz_tokenizer *t = new_tokenizer();
+    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     struct stat st;
     char file[4096];
     mz_status rc;

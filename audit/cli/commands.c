@@ -37,16 +37,6 @@ static const mz_cli_command cmd_compare = {
     .max_args = 2,
 };
 
-static const mz_cli_command cmd_tokenize = {
-    .name = "tokenize",
-    .summary = "tokenize text exactly as a model's tokenizer does, with byte spans",
-    .usage = "--tokenizer PATH [--offsets] [--json] TEXT|-",
-    .description = "Prints tokens, ids and the byte span of each token in the original text.",
-    .examples = "  mizani tokenize --tokenizer ./xlmr/tokenizer.json \"Ng'ombe wanakula nyasi.\"\n",
-    .min_args = 1,
-    .max_args = 1,
-};
-
 static const mz_cli_command cmd_inspect = {
     .name = "inspect",
     .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
@@ -57,10 +47,10 @@ static const mz_cli_command cmd_inspect = {
     .max_args = 0,
 };
 
-extern const mz_cli_command mz_cmd_weat, mz_cmd_probes;
+extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &cmd_tokenize, &cmd_inspect,
+    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &mz_cmd_tokenize, &cmd_inspect,
     &mz_cmd_probes, NULL,
 };
 

@@ -204,6 +204,10 @@ int mz_gguf_get_string(const mz_gguf *g, const char *key, mz_gguf_str *out) {
     return 1;
 }
 
+/* A float as an integer where it has one; 0 for NaN and out-of-range values (converting
+ * those is undefined behaviour, and a file can hold anything). */
+static int64_t as_int(double x) { return x > -9.2e18 && x < 9.2e18 ? (int64_t)x : 0; }
+
 /* A number of any scalar type at p, as a double and an int64 (integers exact). */
 static int number_at(const uint8_t *p, mz_gguf_type t, double *d, int64_t *i) {
     union { uint8_t u8; int8_t i8; uint16_t u16; int16_t i16; uint32_t u32; int32_t i32;
@@ -220,8 +224,8 @@ static int number_at(const uint8_t *p, mz_gguf_type t, double *d, int64_t *i) {
     case MZ_GGUF_INT32: *i = u.i32; break;
     case MZ_GGUF_UINT64: *i = (int64_t)u.u64; break;
     case MZ_GGUF_INT64: *i = u.i64; break;
-    case MZ_GGUF_FLOAT32: *d = u.f32; *i = (int64_t)u.f32; return 1;
-    case MZ_GGUF_FLOAT64: *d = u.f64; *i = (int64_t)u.f64; return 1;
+    case MZ_GGUF_FLOAT32: *d = u.f32; *i = as_int(*d); return 1;
+    case MZ_GGUF_FLOAT64: *d = u.f64; *i = as_int(*d); return 1;
     default: return 0;
     }
     *d = (double)*i;
