@@ -55,8 +55,7 @@ static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const c
         }
         if (mz_vocab_add(&t->model.vocab, buf, len)) return nomem(ctx, path);
         /* control (3) and user-defined (4) tokens are matched in the text before the model */
-        if ((tt == 3 || tt == 4) && (mz_strmap_put(t->added, buf, len, i, NULL) < 0))
-            return nomem(ctx, path);
+        if ((tt == 3 || tt == 4) && mz_tokenizer_add_added(t, buf, len, i)) return nomem(ctx, path);
     }
     return MZ_OK;
 }
@@ -214,7 +213,6 @@ mz_status mz_tokenizer_from_gguf(mz_tokenizer *t, const char *path, mz_ctx *ctx)
     if (!bert && !gpt2 && !llama)
         rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "tokenizer.ggml.model '%.*s' is not supported "
                      "(supported: bert, gpt2, llama)", (int)model.len, model.data);
-    if (!rc && !(t->added = mz_strmap_new())) rc = nomem(ctx, path);
     if (!rc) rc = add_tokens(t, g, bert, path, ctx);
     if (!rc) rc = bert ? setup_bert(t, g, path, ctx) : gpt2 ? setup_gpt2(t, g, path, ctx)
                                                            : setup_llama(t, g, path, ctx);

@@ -314,6 +314,7 @@ static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
     m->unk_id = json_is_integer(unk) ? (int32_t)json_integer_value(unk) : -1;
     if (m->unk_id >= (int32_t)n) return bad(L, "$.model.unk_id", "unk_id is beyond the vocabulary");
     m->byte_fallback = flag(o, "byte_fallback", 0);
+    mz_unigram_prepare(m);
     return MZ_OK;
 }
 
@@ -359,7 +360,6 @@ static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
 
 /* ---- added tokens and post-processing ---- */
 static mz_status load_added(loader *L, mz_tokenizer *t, json_t *a) {
-    if (!(t->added = mz_strmap_new())) return nomem(L);
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *o = json_array_get(a, i);
         const char *content = str(o, "content");
@@ -376,7 +376,7 @@ static mz_status load_added(loader *L, mz_tokenizer *t, json_t *a) {
             snprintf(jp, sizeof jp, "$.added_tokens[%zu]", i);
             return bad(L, jp, "an added token's id skips past the vocabulary");
         }
-        if (mz_strmap_put(t->added, content, strlen(content), want, NULL) < 0) return nomem(L);
+        if (mz_tokenizer_add_added(t, content, strlen(content), want)) return nomem(L);
     }
     return MZ_OK;
 }

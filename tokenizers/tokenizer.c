@@ -123,10 +123,19 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     return MZ_OK;
 }
 
-/* The longest added token starting at text[i], or -1. */
+int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_t id) {
+    if (!len) return 0;
+    if (!t->added && !(t->added = mz_strmap_new())) return -1;
+    if (mz_strmap_put(t->added, token, len, id, NULL) < 0) return -1;
+    t->added_first[(unsigned char)token[0]] = 1;
+    if (len > t->added_max) t->added_max = len;
+    return 0;
+}
+
+/* The longest added token starting at text[i], or -1. Most bytes start none. */
 static int32_t added_at(const mz_tokenizer *t, const char *text, size_t len, size_t i, size_t *n) {
-    if (!t->added) return -1;
-    for (size_t l = len - i < 64 ? len - i : 64; l > 0; l--) {
+    if (!t->added || !t->added_first[(unsigned char)text[i]]) return -1;
+    for (size_t l = len - i < t->added_max ? len - i : t->added_max; l > 0; l--) {
         size_t id;
         if (mz_strmap_get(t->added, text + i, l, &id)) {
             *n = l;

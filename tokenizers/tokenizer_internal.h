@@ -89,6 +89,8 @@ typedef struct mz_model {
     double *scores;                /* Unigram: [vocab.n] */
     uint32_t *score_rank;          /* BPE from SentencePiece scores (no merges table): the rank
                                       of each id by descending score */
+    double unk_score;              /* Unigram: the lowest score minus 10, as SentencePiece */
+    size_t max_piece;              /* Unigram: the longest piece in bytes */
 } mz_model;
 
 int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
@@ -119,8 +121,15 @@ struct mz_tokenizer {
     mz_model model;
     mz_post post;
     mz_strmap *added;          /* special/added tokens matched before normalisation */
+    uint8_t added_first[256];  /* bytes that start an added token */
+    size_t added_max;          /* the longest added token */
     const char *model_name;
 };
+
+/* Registers an added token (matched in the raw text before the pipeline). 0, or -1. */
+int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_t id);
+/* Fills the Unigram model's unk_score and max_piece once its vocabulary is loaded. */
+void mz_unigram_prepare(mz_model *m);
 
 int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, int32_t word,
                      uint8_t special);

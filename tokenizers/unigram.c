@@ -9,19 +9,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_PIECE_BYTES 256
-
 typedef struct cell {
     double score;  /* best total score of the text before this position */
     size_t from;   /* where the last piece of that best path starts */
     int32_t id;    /* its id (unk_id for an unknown character) */
 } cell;
 
-static double min_score(const mz_model *m) {
+void mz_unigram_prepare(mz_model *m) {
     double lo = DBL_MAX;
-    for (size_t i = 0; i < m->vocab.n; i++)
+    m->max_piece = 1;
+    for (size_t i = 0; i < m->vocab.n; i++) {
         if (m->scores[i] < lo) lo = m->scores[i];
-    return lo;
+        size_t len = strlen(m->vocab.tokens[i]);
+        if (len > m->max_piece) m->max_piece = len;
+    }
+    m->unk_score = lo - 10.0;
 }
 
 /* A run of unknown characters [a, b): one unknown token, or with byte fallback one <0xXX>
@@ -49,7 +51,7 @@ int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int
         mz_free(path);
         return -1;
     }
-    double unk_score = min_score(m) - 10.0;
+    double unk_score = m->unk_score;
     for (size_t i = 0; i <= w->len; i++) best[i] = (cell){-DBL_MAX, 0, -1};
     best[0].score = 0;
     for (size_t a = 0; a < w->len; a++) {
@@ -57,7 +59,7 @@ int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int
         size_t clen = 1; /* the character at a, for the unknown fallback */
         while (a + clen < w->len && ((unsigned char)w->s[a + clen] & 0xC0) == 0x80) clen++;
         int matched_char = 0;
-        for (size_t b = a + 1; b <= w->len && b - a <= MAX_PIECE_BYTES; b++) {
+        for (size_t b = a + 1; b <= w->len && b - a <= m->max_piece; b++) {
             if (b < w->len && ((unsigned char)w->s[b] & 0xC0) == 0x80) continue;
             size_t id;
             if (!mz_strmap_get(m->vocab.ids, w->s + a, b - a, &id) || (int32_t)id == m->unk_id) continue;
