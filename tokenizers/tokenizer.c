@@ -89,6 +89,23 @@ static mz_tokenizer *new_tokenizer(void) {
     return t;
 }
 
+static int exists(const char *dir, const char *name, char *out, size_t cap) {
+    struct stat st;
+    snprintf(out, cap, "%s/%s", dir, name);
+    return stat(out, &st) == 0;
+}
+
+/* A model folder: tokenizer.json, else the files older folders carry. */
+static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
+    char a[4096], b[4096];
+    if (exists(dir, "tokenizer.json", a, sizeof a)) return mz_tokenizer_from_json(t, a, ctx);
+    if (exists(dir, "vocab.txt", a, sizeof a)) return mz_tokenizer_from_vocab_txt(t, a, dir, ctx);
+    if (exists(dir, "vocab.json", a, sizeof a) && exists(dir, "merges.txt", b, sizeof b))
+        return mz_tokenizer_from_vocab_merges(t, a, b, dir, ctx);
+    return mz_fail(ctx, MZ_ERR_INPUT, dir, "no tokenizer.json, vocab.txt or vocab.json + merges.txt "
+                   "in this folder");
+}
+
 mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
                                   const char *name, mz_ctx *ctx) {
     *out = NULL;
@@ -105,11 +122,9 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     mz_tokenizer *t = new_tokenizer();
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     struct stat st;
-    char file[4096];
     mz_status rc;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(file, sizeof file, "%s/tokenizer.json", path);
-        rc = mz_tokenizer_from_json(t, file, ctx);
+        rc = load_folder(t, path, ctx);
     } else if (ends_with(path, ".gguf")) {
         rc = mz_tokenizer_from_gguf(t, path, ctx);
     } else {

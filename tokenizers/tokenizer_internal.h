@@ -137,6 +137,10 @@ int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, i
 /* Loaders */
 mz_status mz_tokenizer_from_gguf(mz_tokenizer *t, const char *path, mz_ctx *ctx);
 mz_status mz_tokenizer_from_json(mz_tokenizer *t, const char *path, mz_ctx *ctx);
+mz_status mz_tokenizer_from_vocab_txt(mz_tokenizer *t, const char *path, const char *dir,
+                                      mz_ctx *ctx);
+mz_status mz_tokenizer_from_vocab_merges(mz_tokenizer *t, const char *vocab_path,
+                                         const char *merges_path, const char *dir, mz_ctx *ctx);
 mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t len,
                                       const char *path, mz_ctx *ctx);
 
