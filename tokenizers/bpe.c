@@ -66,7 +66,7 @@ static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *ran
     if (a + b >= sizeof buf) return 0;
     memcpy(buf, m->vocab.tokens[l], a);
     memcpy(buf + a, m->vocab.tokens[r], b);
-    if (!mz_strmap_get(m->vocab.ids, buf, a + b, &id)) return 0;
+    if (!mz_strmap_get(m->vocab.ids, buf, a + b, &id) || (m->unusable && m->unusable[id])) return 0;
     *rank = m->score_rank[id];
     *merged = (int32_t)id;
     return 1;
@@ -108,7 +108,8 @@ static int initial_symbols(symbol **out, size_t *n, const mz_model *m, const mz_
             if (plen) memcpy(buf, m->prefix, plen);
             memcpy(buf + plen, w->s + i, len);
             if (slen) memcpy(buf + plen + len, m->suffix, slen);
-            found = mz_strmap_get(m->vocab.ids, buf, plen + len + slen, &id);
+            found = mz_strmap_get(m->vocab.ids, buf, plen + len + slen, &id) &&
+                    !(m->unusable && m->unusable[id]);
         }
         size_t pieces = found || !m->byte_fallback ? 1 : len;
         if (mz_grow((void **)out, &cap, *n + pieces, sizeof **out)) return -1;

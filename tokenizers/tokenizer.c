@@ -62,6 +62,7 @@ void mz_model_clear(mz_model *m) {
     mz_free(m->suffix);
     mz_free(m->scores);
     mz_free(m->score_rank);
+    mz_free(m->unusable);
     memset(m, 0, sizeof *m);
 }
 
@@ -102,6 +103,9 @@ static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
     if (exists(dir, "vocab.txt", a, sizeof a)) return mz_tokenizer_from_vocab_txt(t, a, dir, ctx);
     if (exists(dir, "vocab.json", a, sizeof a) && exists(dir, "merges.txt", b, sizeof b))
         return mz_tokenizer_from_vocab_merges(t, a, b, dir, ctx);
+    static const char *const spm_names[] = {"sentencepiece.bpe.model", "spiece.model", "tokenizer.model"};
+    for (size_t i = 0; i < sizeof spm_names / sizeof *spm_names; i++)
+        if (exists(dir, spm_names[i], a, sizeof a)) return mz_tokenizer_from_spm(t, a, ctx);
     return mz_fail(ctx, MZ_ERR_INPUT, dir, "no tokenizer.json, vocab.txt or vocab.json + merges.txt "
                    "in this folder");
 }
@@ -117,6 +121,17 @@ mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t l
     return rc;
 }
 
+mz_status mz_tokenizer_parse_spm(mz_tokenizer **out, const void *model, size_t len,
+                                 const char *name, mz_ctx *ctx) {
+    *out = NULL;
+    mz_tokenizer *t = new_tokenizer();
+    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
+    mz_status rc = mz_tokenizer_from_spm_data(t, model, len, name, ctx);
+    if (rc) mz_tokenizer_free(t);
+    else *out = t;
+    return rc;
+}
+
 mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     *out = NULL;
     mz_tokenizer *t = new_tokenizer();
@@ -127,6 +142,8 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
         rc = load_folder(t, path, ctx);
     } else if (ends_with(path, ".gguf")) {
         rc = mz_tokenizer_from_gguf(t, path, ctx);
+    } else if (ends_with(path, ".model")) {
+        rc = mz_tokenizer_from_spm(t, path, ctx);
     } else {
         rc = mz_tokenizer_from_json(t, path, ctx);
     }

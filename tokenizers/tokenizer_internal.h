@@ -89,6 +89,9 @@ typedef struct mz_model {
     double *scores;                /* Unigram: [vocab.n] */
     uint32_t *score_rank;          /* BPE from SentencePiece scores (no merges table): the rank
                                       of each id by descending score */
+    uint8_t *unusable;             /* [vocab.n] or NULL: ids the model never produces
+                                      (SentencePiece control and unused pieces) */
+    size_t unusable_cap;
     double unk_score;              /* Unigram: the lowest score minus 10, as SentencePiece */
     size_t max_piece;              /* Unigram: the longest piece in bytes */
 } mz_model;
@@ -141,6 +144,9 @@ mz_status mz_tokenizer_from_vocab_txt(mz_tokenizer *t, const char *path, const c
                                       mz_ctx *ctx);
 mz_status mz_tokenizer_from_vocab_merges(mz_tokenizer *t, const char *vocab_path,
                                          const char *merges_path, const char *dir, mz_ctx *ctx);
+mz_status mz_tokenizer_from_spm(mz_tokenizer *t, const char *path, mz_ctx *ctx);
+mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_t len,
+                                     const char *path, mz_ctx *ctx);
 mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t len,
                                       const char *path, mz_ctx *ctx);
 

@@ -62,7 +62,9 @@ int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int
         for (size_t b = a + 1; b <= w->len && b - a <= m->max_piece; b++) {
             if (b < w->len && ((unsigned char)w->s[b] & 0xC0) == 0x80) continue;
             size_t id;
-            if (!mz_strmap_get(m->vocab.ids, w->s + a, b - a, &id) || (int32_t)id == m->unk_id) continue;
+            if (!mz_strmap_get(m->vocab.ids, w->s + a, b - a, &id) || (int32_t)id == m->unk_id ||
+                (m->unusable && m->unusable[id]))
+                continue;
             matched_char |= b == a + clen;
             double s = best[a].score + m->scores[id];
             if (s > best[b].score) best[b] = (cell){s, a, (int32_t)id};

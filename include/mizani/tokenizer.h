@@ -31,6 +31,9 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx);
 /* The same from tokenizer.json text in memory; `name` labels errors (fuzzing, tests). */
 mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
                                   const char *name, mz_ctx *ctx);
+/* The same from a SentencePiece .model in memory. */
+mz_status mz_tokenizer_parse_spm(mz_tokenizer **out, const void *model, size_t len,
+                                 const char *name, mz_ctx *ctx);
 void mz_tokenizer_free(mz_tokenizer *t);
 
 /* Encodes text[0..len). Invalid UTF-8 is an error naming the byte offset of the first bad
