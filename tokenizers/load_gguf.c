@@ -56,6 +56,7 @@ static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const c
         if (mz_vocab_add(&t->model.vocab, buf, len)) return nomem(ctx, path);
         /* control (3) and user-defined (4) tokens are matched in the text before the model */
         if ((tt == 3 || tt == 4) && mz_tokenizer_add_added(t, buf, len, i)) return nomem(ctx, path);
+        if (tt == 3 && mz_tokenizer_mark_special(t, i)) return nomem(ctx, path);
     }
     return MZ_OK;
 }
@@ -89,6 +90,25 @@ static mz_status add_merges(mz_model *m, const mz_gguf *g, const char *path, mz_
     return MZ_OK;
 }
 
+/* The decoders of each family, as the Hugging Face tokenizer.json files have them. */
+static mz_status set_decoders(mz_tokenizer *t, mz_dec_kind family, const char *path, mz_ctx *ctx) {
+    size_t n = family == DEC_METASPACE ? 2 : 1;
+    if (!(t->decs = mz_calloc(n, sizeof *t->decs))) return nomem(ctx, path);
+    t->n_decs = n;
+    if (family == DEC_WORDPIECE) {
+        t->decs[0] = (mz_decoder){.kind = DEC_WORDPIECE, .a = mz_strdup("##"), .cleanup = 1};
+        if (!t->decs[0].a) return nomem(ctx, path);
+    } else if (family == DEC_BYTE_LEVEL) {
+        t->decs[0].kind = DEC_BYTE_LEVEL;
+    } else { /* SentencePiece: bytes back from <0xXX>, U+2581 to spaces, the first one dropped */
+        t->decs[0].kind = DEC_BYTE_FALLBACK;
+        t->decs[1] = (mz_decoder){.kind = DEC_METASPACE, .a = mz_strdup(META), .prepend = 1};
+        if (!t->decs[1].a) return nomem(ctx, path);
+    }
+    t->pad_id = mz_tokenizer_id(t, family == DEC_WORDPIECE ? "[PAD]" : "<pad>");
+    return MZ_OK;
+}
+
 static int32_t id_of(const mz_gguf *g, const char *key, const mz_tokenizer *t, const char *token) {
     uint64_t v;
     if (mz_gguf_get_uint(g, key, &v) && v < t->model.vocab.n) return (int32_t)v;
@@ -109,10 +129,9 @@ static mz_status setup_bert(mz_tokenizer *t, const mz_gguf *g, const char *path,
     t->pres[0].kind = PRE_BERT;
     t->n_pres = 1;
     t->model.unk_id = id_of(g, "tokenizer.ggml.unknown_token_id", t, "[UNK]");
-    t->post.kind = 1;
-    t->post.cls_id = id_of(g, "tokenizer.ggml.cls_token_id", t, "[CLS]");
-    t->post.sep_id = id_of(g, "tokenizer.ggml.seperator_token_id", t, "[SEP]");
-    return MZ_OK;
+    mz_post_bert(&t->post, id_of(g, "tokenizer.ggml.cls_token_id", t, "[CLS]"),
+                 id_of(g, "tokenizer.ggml.seperator_token_id", t, "[SEP]"));
+    return set_decoders(t, DEC_WORDPIECE, path, ctx);
 }
 
 /* Byte-level pre-tokenisation by name (tokenizer.ggml.pre): the original tokenizer.json's
@@ -174,7 +193,8 @@ static mz_status setup_gpt2(mz_tokenizer *t, const mz_gguf *g, const char *path,
     t->pres[n] = (mz_pretokenizer){.kind = PRE_BYTE_LEVEL};
     t->n_pres = n + 1;
     t->post.trim_byte_level = 1;
-    return add_merges(&t->model, g, path, ctx);
+    mz_status rc = add_merges(&t->model, g, path, ctx);
+    return rc ? rc : set_decoders(t, DEC_BYTE_LEVEL, path, ctx);
 }
 
 /* SentencePiece BPE (Llama): "\u2581" before the text and for every space, pieces merged by
@@ -198,7 +218,7 @@ static mz_status setup_llama(mz_tokenizer *t, const mz_gguf *g, const char *path
     t->norms[1] = (mz_normalizer){.kind = NORM_REPLACE, .pattern = mz_strdup(" "), .content = mz_strdup(META)};
     t->n_norms = 2;
     if (!t->norms[0].content || !t->norms[1].pattern || !t->norms[1].content) return nomem(ctx, path);
-    return MZ_OK;
+    return set_decoders(t, DEC_METASPACE, path, ctx);
 }
 
 mz_status mz_tokenizer_from_gguf(mz_tokenizer *t, const char *path, mz_ctx *ctx) {

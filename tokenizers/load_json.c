@@ -377,6 +377,55 @@ static mz_status load_added(loader *L, mz_tokenizer *t, json_t *a) {
             return bad(L, jp, "an added token's id skips past the vocabulary");
         }
         if (mz_tokenizer_add_added(t, content, strlen(content), want)) return nomem(L);
+        if (flag(o, "special", 0) && mz_tokenizer_mark_special(t, want)) return nomem(L);
+    }
+    return MZ_OK;
+}
+
+/* ---- decoders ---- */
+static mz_status one_decoder(loader *L, mz_decoder *d, json_t *o) {
+    const char *type = str(o, "type");
+    if (!type) return bad(L, "$.decoder", "a decoder needs a \"type\"");
+    const char *a = NULL, *b = NULL;
+    if (!strcmp(type, "WordPiece")) {
+        *d = (mz_decoder){.kind = DEC_WORDPIECE, .cleanup = flag(o, "cleanup", 1)};
+        a = str(o, "prefix") ? str(o, "prefix") : "##";
+    } else if (!strcmp(type, "ByteLevel")) d->kind = DEC_BYTE_LEVEL;
+    else if (!strcmp(type, "ByteFallback")) d->kind = DEC_BYTE_FALLBACK;
+    else if (!strcmp(type, "Fuse")) d->kind = DEC_FUSE;
+    else if (!strcmp(type, "Metaspace")) {
+        const char *scheme = str(o, "prepend_scheme");
+        *d = (mz_decoder){.kind = DEC_METASPACE,
+                          .prepend = scheme ? strcmp(scheme, "never") != 0 : flag(o, "add_prefix_space", 1)};
+        a = str(o, "replacement") ? str(o, "replacement") : "\xE2\x96\x81";
+    } else if (!strcmp(type, "BPEDecoder")) {
+        d->kind = DEC_BPE_SUFFIX;
+        a = str(o, "suffix") ? str(o, "suffix") : "</w>";
+    } else if (!strcmp(type, "Replace")) {
+        d->kind = DEC_REPLACE;
+        a = str(json_object_get(o, "pattern"), "String");
+        b = str(o, "content");
+        if (!a || !b) return unsupported(L, "$.decoder", "Replace decoder pattern", "Regex");
+    } else if (!strcmp(type, "Strip")) {
+        json_t *st = json_object_get(o, "start"), *sp = json_object_get(o, "stop");
+        *d = (mz_decoder){.kind = DEC_STRIP, .start = (int)json_integer_value(st), .stop = (int)json_integer_value(sp)};
+        a = str(o, "content") ? str(o, "content") : " ";
+    } else {
+        return unsupported(L, "$.decoder", "decoder", type);
+    }
+    if ((a && !(d->a = mz_strdup(a))) || (b && !(d->b = mz_strdup(b)))) return nomem(L);
+    return MZ_OK;
+}
+
+static mz_status load_decoders(loader *L, mz_tokenizer *t, json_t *o) {
+    if (!o || json_is_null(o)) return MZ_OK;
+    json_t *seq = members(o, "decoders");
+    size_t n = seq ? json_array_size(seq) : 1;
+    if (!(t->decs = mz_calloc(n ? n : 1, sizeof *t->decs))) return nomem(L);
+    for (size_t i = 0; i < n; i++) {
+        mz_status rc = one_decoder(L, &t->decs[i], seq ? json_array_get(seq, i) : o);
+        t->n_decs = i + 1;
+        if (rc) return rc;
     }
     return MZ_OK;
 }
@@ -386,13 +435,39 @@ static int32_t pair_id(json_t *pair) { /* ["[CLS]", 101] */
     return json_is_integer(id) ? (int32_t)json_integer_value(id) : -1;
 }
 
+/* A TemplateProcessing template: SpecialToken and Sequence items with their type ids. */
+static mz_status read_template(loader *L, mz_template_item *items, size_t *n, json_t *a,
+                               json_t *specials) {
+    *n = 0;
+    if (json_array_size(a) > MZ_TEMPLATE_MAX)
+        return bad(L, "$.post_processor", "a template with more pieces than Mizani reads");
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *it = json_array_get(a, i), *sp = json_object_get(it, "SpecialToken"),
+               *sq = json_object_get(it, "Sequence"), *body = sp ? sp : sq;
+        json_t *type = json_object_get(body, "type_id");
+        mz_template_item x = {-1, 0, (uint8_t)(json_is_integer(type) ? json_integer_value(type) : 0)};
+        if (sp) {
+            json_t *ids = json_object_get(json_object_get(specials, str(sp, "id")), "ids");
+            if (json_array_size(ids) != 1 || !json_is_integer(json_array_get(ids, 0)))
+                return bad(L, "$.post_processor.special_tokens", "a template's special token needs one id");
+            x.id = (int32_t)json_integer_value(json_array_get(ids, 0));
+        } else if (sq) {
+            x.seq = str(sq, "id") && !strcmp(str(sq, "id"), "B");
+        } else {
+            return bad(L, "$.post_processor", "a template piece is a SpecialToken or a Sequence");
+        }
+        items[(*n)++] = x;
+    }
+    return MZ_OK;
+}
+
 static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
     const char *type = str(o, "type");
     if (!type) return MZ_OK;
     if (!strcmp(type, "BertProcessing") || !strcmp(type, "RobertaProcessing")) {
-        t->post.kind = 1;
-        t->post.cls_id = pair_id(json_object_get(o, "cls"));
-        t->post.sep_id = pair_id(json_object_get(o, "sep"));
+        int32_t cls = pair_id(json_object_get(o, "cls")), sep = pair_id(json_object_get(o, "sep"));
+        if (!strcmp(type, "BertProcessing")) mz_post_bert(&t->post, cls, sep);
+        else mz_post_roberta(&t->post, cls, sep);
         if (!strcmp(type, "RobertaProcessing")) {
             t->post.trim_byte_level = flag(o, "trim_offsets", 1);
             t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
@@ -401,18 +476,10 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
         t->post.trim_byte_level = flag(o, "trim_offsets", 1);
         t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
     } else if (!strcmp(type, "TemplateProcessing")) {
-        json_t *single = json_object_get(o, "single"), *specials = json_object_get(o, "special_tokens");
-        int seen_a = 0;
-        t->post.kind = 1;
-        for (size_t i = 0; i < json_array_size(single); i++) {
-            json_t *it = json_array_get(single, i), *sp = json_object_get(it, "SpecialToken");
-            if (json_object_get(it, "Sequence")) seen_a = 1;
-            if (!sp) continue;
-            json_t *ids = json_object_get(json_object_get(specials, str(sp, "id")), "ids");
-            int32_t id = json_is_integer(json_array_get(ids, 0)) ? (int32_t)json_integer_value(json_array_get(ids, 0)) : -1;
-            if (!seen_a) t->post.cls_id = id;
-            else t->post.sep_id = id;
-        }
+        json_t *specials = json_object_get(o, "special_tokens");
+        mz_status rc = read_template(L, t->post.single, &t->post.n_single, json_object_get(o, "single"), specials);
+        if (!rc) rc = read_template(L, t->post.pair, &t->post.n_pair, json_object_get(o, "pair"), specials);
+        if (rc) return rc;
     } else if (!strcmp(type, "Sequence")) {
         json_t *procs = json_object_get(o, "processors");
         for (size_t i = 0; i < json_array_size(procs); i++) {
@@ -448,6 +515,10 @@ mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t 
     if (!rc) rc = load_pres(&L, t, json_object_get(root, "pre_tokenizer"));
     if (!rc && json_object_get(root, "post_processor") && !json_is_null(json_object_get(root, "post_processor")))
         rc = one_post(&L, t, json_object_get(root, "post_processor"));
+    if (!rc) rc = load_decoders(&L, t, json_object_get(root, "decoder"));
+    json_t *pad = json_object_get(json_object_get(root, "padding"), "pad_id");
+    t->pad_id = json_is_integer(pad) ? (int32_t)json_integer_value(pad) : token_id(&t->model.vocab, "[PAD]");
+    if (t->pad_id < 0) t->pad_id = token_id(&t->model.vocab, "<pad>");
     json_decref(root);
     if (rc && mz_ctx_json_path(ctx)[0]) /* the line of the offending value */
         mz_ctx_set_line(ctx, mz_json_path_line(text, len, mz_ctx_json_path(ctx)));

@@ -159,8 +159,9 @@ static mz_status read_model(mz_tokenizer *t, spm *s, const uint8_t *data, size_t
             t->model.scores[id] = score;
             /* control and unused pieces never match text; user-defined ones always do */
             t->model.unusable[id] = type == PIECE_CONTROL || type == PIECE_UNUSED;
-            if (type == PIECE_USER && mz_tokenizer_add_added(t, (const char *)piece.p,
-                                                           (size_t)(piece.end - piece.p), id))
+            if ((type == PIECE_USER && mz_tokenizer_add_added(t, (const char *)piece.p,
+                                                            (size_t)(piece.end - piece.p), id)) ||
+                (type == PIECE_CONTROL && mz_tokenizer_mark_special(t, id)))
                 return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         } else if ((num == 2 || num == 3) && wire == 2 && read_spec(sub, s, num == 2)) {
             return mz_fail(ctx, MZ_ERR_INPUT, path, "malformed %s spec", num == 2 ? "trainer" : "normalizer");
@@ -195,6 +196,13 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
         t->pres[0] = (mz_pretokenizer){.kind = PRE_METASPACE, .split = 1};
         t->n_pres = 1;
         t->model.unk_id = (int32_t)s.unk_id;
+        t->pad_id = mz_tokenizer_id(t, "<pad>");
+        t->decs = mz_calloc(2, sizeof *t->decs);
+        if (!t->decs || !(t->decs[1].a = mz_strdup(META))) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        t->decs[0].kind = DEC_BYTE_FALLBACK;
+        t->decs[1].kind = DEC_METASPACE;
+        t->decs[1].prepend = s.add_dummy_prefix;
+        t->n_decs = 2;
         t->model.byte_fallback = s.byte_fallback;
         t->model.fuse_unk = 1;
         if (s.model_type == 1) {

@@ -53,10 +53,16 @@ int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, i
         int32_t *w = en ? mz_realloc(e->word_ids, cap * sizeof *w) : NULL;
         if (w) e->word_ids = w;
         uint8_t *sp = w ? mz_realloc(e->special, cap) : NULL;
-        if (!sp) return -1;
-        e->special = sp;
+        if (sp) e->special = sp;
+        uint8_t *ty = sp ? mz_realloc(e->type_ids, cap) : NULL;
+        if (ty) e->type_ids = ty;
+        uint8_t *at = ty ? mz_realloc(e->attention, cap) : NULL;
+        if (!at) return -1;
+        e->attention = at;
         e->cap = cap;
     }
+    e->type_ids[e->n] = 0;
+    e->attention[e->n] = 1;
     e->ids[e->n] = id;
     e->start[e->n] = start;
     e->end[e->n] = end;
@@ -71,5 +77,7 @@ void mz_encoding_clear(mz_encoding *e) {
     mz_free(e->end);
     mz_free(e->word_ids);
     mz_free(e->special);
+    mz_free(e->type_ids);
+    mz_free(e->attention);
     memset(e, 0, sizeof *e);
 }

@@ -73,6 +73,12 @@ void mz_tokenizer_free(mz_tokenizer *t) {
     mz_free(t->norms);
     mz_free(t->pres);
     mz_model_clear(&t->model);
+    for (size_t i = 0; i < t->n_decs; i++) {
+        mz_free(t->decs[i].a);
+        mz_free(t->decs[i].b);
+    }
+    mz_free(t->decs);
+    mz_free(t->is_special);
     mz_strmap_free(t->added);
     mz_free(t);
 }
@@ -86,8 +92,29 @@ static mz_tokenizer *new_tokenizer(void) {
     mz_tokenizer *t = mz_calloc(1, sizeof *t);
     if (!t) return NULL;
     t->model.unk_id = -1;
-    t->post.cls_id = t->post.sep_id = -1;
+    t->pad_id = -1;
     return t;
+}
+
+static void set_template(mz_template_item *items, size_t *n, const mz_template_item *from, size_t k) {
+    memcpy(items, from, k * sizeof *items);
+    *n = k;
+}
+
+void mz_post_bert(mz_post *p, int32_t cls, int32_t sep) {
+    if (cls < 0 || sep < 0) return;
+    const mz_template_item single[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}};
+    const mz_template_item pair[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}, {-1, 1, 1}, {sep, 0, 1}};
+    set_template(p->single, &p->n_single, single, 3);
+    set_template(p->pair, &p->n_pair, pair, 5);
+}
+
+void mz_post_roberta(mz_post *p, int32_t cls, int32_t sep) {
+    if (cls < 0 || sep < 0) return;
+    const mz_template_item single[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}};
+    const mz_template_item pair[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}, {sep, 0, 0}, {-1, 1, 0}, {sep, 0, 0}};
+    set_template(p->single, &p->n_single, single, 3);
+    set_template(p->pair, &p->n_pair, pair, 6);
 }
 
 static int exists(const char *dir, const char *name, char *out, size_t cap) {
@@ -153,6 +180,19 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     }
     *out = t;
     return MZ_OK;
+}
+
+int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id) {
+    if (id >= t->is_special_cap) {
+        size_t cap = id + 1 > 2 * t->is_special_cap ? id + 1 : 2 * t->is_special_cap;
+        uint8_t *f = mz_realloc(t->is_special, cap);
+        if (!f) return -1;
+        memset(f + t->is_special_cap, 0, cap - t->is_special_cap);
+        t->is_special = f;
+        t->is_special_cap = cap;
+    }
+    t->is_special[id] = 1;
+    return 0;
 }
 
 int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_t id) {
@@ -222,21 +262,30 @@ static void trim_spans(mz_encoding *e, const mz_tokenizer *t) {
     }
 }
 
-static int add_specials(mz_encoding *e, const mz_post *p) {
-    if (p->cls_id >= 0) {
-        if (mz_encoding_push(e, 0, 0, 0, -1, 1)) return -1;
-        size_t n = e->n - 1;
-        memmove(e->ids + 1, e->ids, n * sizeof *e->ids);
-        memmove(e->start + 1, e->start, n * sizeof *e->start);
-        memmove(e->end + 1, e->end, n * sizeof *e->end);
-        memmove(e->word_ids + 1, e->word_ids, n * sizeof *e->word_ids);
-        memmove(e->special + 1, e->special, n);
-        e->ids[0] = p->cls_id;
-        e->start[0] = e->end[0] = 0;
-        e->word_ids[0] = -1;
-        e->special[0] = 1;
+/* Copies token k of `from` to the end of `to` with the given type id. */
+static int copy_token(mz_encoding *to, const mz_encoding *from, size_t k, uint8_t type) {
+    if (mz_encoding_push(to, from->ids[k], from->start[k], from->end[k], from->word_ids[k],
+                         from->special[k]))
+        return -1;
+    to->type_ids[to->n - 1] = type;
+    return 0;
+}
+
+/* Builds `out` from the sequences by a post-processing template. */
+static int apply_template(mz_encoding *out, const mz_encoding *seqs[2],
+                          const mz_template_item *items, size_t n) {
+    out->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mz_template_item *it = &items[i];
+        if (it->id >= 0) {
+            if (mz_encoding_push(out, it->id, 0, 0, -1, 1)) return -1;
+            out->type_ids[out->n - 1] = it->type_id;
+            continue;
+        }
+        for (size_t k = 0; seqs[it->seq] && k < seqs[it->seq]->n; k++)
+            if (copy_token(out, seqs[it->seq], k, it->type_id)) return -1;
     }
-    return p->sep_id >= 0 ? mz_encoding_push(e, p->sep_id, 0, 0, -1, 1) : 0;
+    return 0;
 }
 
 static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
@@ -251,8 +300,9 @@ static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
     return MZ_OK;
 }
 
-mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
-                              size_t len, int add_special, mz_ctx *ctx) {
+/* One text through the pipeline, without post-processing. */
+static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char *text,
+                             size_t len, mz_ctx *ctx) {
     out->n = 0;
     mz_status rc = check_utf8(text, len, ctx);
     if (rc) return rc;
@@ -276,12 +326,90 @@ mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const cha
         seg = i;
     }
     if (!err && t->post.trim_byte_level) trim_spans(out, t);
-    if (!err && add_special) err = add_specials(out, &t->post);
     mz_nstr_free(&ns);
     mz_nstr_free(&scratch);
     mz_words_free(&words);
     return err ? mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while tokenizing") : MZ_OK;
 }
+
+static mz_status templated(mz_encoding *out, const mz_encoding *seqs[2], const mz_template_item *items,
+                           size_t n, mz_ctx *ctx) {
+    mz_encoding tmp = {0};
+    if (apply_template(&tmp, seqs, items, n)) {
+        mz_encoding_clear(&tmp);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while tokenizing");
+    }
+    mz_encoding_clear(out);
+    *out = tmp;
+    return MZ_OK;
+}
+
+mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
+                              size_t len, int add_special, mz_ctx *ctx) {
+    mz_status rc = encode_text(out, t, text, len, ctx);
+    if (rc || !add_special || !t->post.n_single) return rc;
+    const mz_encoding *seqs[2] = {out, NULL};
+    return templated(out, seqs, t->post.single, t->post.n_single, ctx);
+}
+
+mz_status mz_tokenizer_encode_pair(mz_encoding *out, const mz_tokenizer *t, const char *a,
+                                   size_t a_len, const char *b, size_t b_len, int add_special,
+                                   mz_ctx *ctx) {
+    mz_encoding second = {0};
+    mz_status rc = encode_text(out, t, a, a_len, ctx);
+    if (!rc) rc = encode_text(&second, t, b, b_len, ctx);
+    const mz_encoding *seqs[2] = {out, &second};
+    const mz_template_item plain[] = {{-1, 0, 0}, {-1, 1, 1}};
+    if (!rc) rc = add_special && t->post.n_pair ? templated(out, seqs, t->post.pair, t->post.n_pair, ctx)
+                                                : templated(out, seqs, plain, 2, ctx);
+    mz_encoding_clear(&second);
+    return rc;
+}
+
+/* Cuts an encoding to max tokens keeping its trailing specials (the end of the text goes). */
+static void truncate_to(mz_encoding *e, size_t max) {
+    if (e->n <= max) return;
+    size_t tail = 0;
+    while (tail < e->n && e->special[e->n - 1 - tail]) tail++;
+    if (tail > max) tail = max;
+    size_t keep = max - tail;
+    for (size_t k = 0; k < tail; k++) {
+        size_t from = e->n - tail + k, to = keep + k;
+        e->ids[to] = e->ids[from];
+        e->start[to] = e->start[from];
+        e->end[to] = e->end[from];
+        e->word_ids[to] = e->word_ids[from];
+        e->special[to] = e->special[from];
+        e->type_ids[to] = e->type_ids[from];
+        e->attention[to] = e->attention[from];
+    }
+    e->n = max;
+}
+
+mz_status mz_tokenizer_encode_batch(mz_encoding *outs, const mz_tokenizer *t,
+                                    const char *const *texts, const size_t *lens, size_t n,
+                                    const mz_batch_options *opt, mz_ctx *ctx) {
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        mz_status rc = mz_tokenizer_encode(&outs[i], t, texts[i], lens[i], opt->add_special, ctx);
+        if (rc) return rc;
+        if (opt->max_length) truncate_to(&outs[i], opt->max_length);
+        if (outs[i].n > longest) longest = outs[i].n;
+    }
+    if (!opt->pad) return MZ_OK;
+    size_t target = opt->pad_to_max && opt->max_length ? opt->max_length : longest;
+    int32_t pad = opt->pad_id >= 0 ? opt->pad_id : t->pad_id;
+    if (pad < 0) return mz_fail(ctx, MZ_ERR_USAGE, NULL, "padding needs a pad token, and this tokenizer has none");
+    for (size_t i = 0; i < n; i++)
+        while (outs[i].n < target) {
+            if (mz_encoding_push(&outs[i], pad, 0, 0, -1, 1))
+                return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while padding");
+            outs[i].attention[outs[i].n - 1] = 0;
+        }
+    return MZ_OK;
+}
+
+int32_t mz_tokenizer_pad_id(const mz_tokenizer *t) { return t->pad_id; }
 
 size_t mz_tokenizer_vocab_size(const mz_tokenizer *t) { return t->model.vocab.n; }
 

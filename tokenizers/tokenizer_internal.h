@@ -109,12 +109,39 @@ void mz_model_clear(mz_model *m);
 int mz_vocab_add(mz_vocab *v, const char *token, size_t len);
 
 /* ---- post-processing ---- */
+/* One piece of a post-processing template: a special token, or sequence A or B. */
+typedef struct mz_template_item {
+    int32_t id;      /* the special token; -1 for a sequence */
+    uint8_t seq;     /* for sequences: 0 A, 1 B */
+    uint8_t type_id;
+} mz_template_item;
+
+#define MZ_TEMPLATE_MAX 12
+
 typedef struct mz_post {
-    int kind;                  /* 0 none, 1 cls/sep around (BERT, RoBERTa, template A) */
-    int32_t cls_id, sep_id;    /* -1: not added */
+    mz_template_item single[MZ_TEMPLATE_MAX], pair[MZ_TEMPLATE_MAX];
+    size_t n_single, n_pair;   /* 0: nothing is added */
     int trim_byte_level;       /* ByteLevel/RoBERTa: trim offsets of leading spaces */
     int add_prefix_space;      /* ... sparing the space the pre-tokenizer added */
 } mz_post;
+
+/* [CLS] A [SEP] / [CLS] A [SEP] B [SEP] with type ids 0, 1 (BERT); RoBERTa's
+ * <s> A </s> / <s> A </s></s> B </s> all type 0. */
+void mz_post_bert(mz_post *p, int32_t cls, int32_t sep);
+void mz_post_roberta(mz_post *p, int32_t cls, int32_t sep);
+
+/* ---- decoding ---- */
+typedef enum {
+    DEC_WORDPIECE, DEC_BYTE_LEVEL, DEC_METASPACE, DEC_BPE_SUFFIX, DEC_BYTE_FALLBACK, DEC_FUSE,
+    DEC_STRIP, DEC_REPLACE
+} mz_dec_kind;
+
+typedef struct mz_decoder {
+    mz_dec_kind kind;
+    char *a, *b;             /* WordPiece prefix; BPE suffix; Replace pattern, content; Strip content */
+    int cleanup, prepend;    /* WordPiece cleanup; Metaspace strips the space it prepended */
+    int start, stop;         /* Strip */
+} mz_decoder;
 
 struct mz_tokenizer {
     mz_normalizer *norms;
@@ -123,6 +150,11 @@ struct mz_tokenizer {
     size_t n_pres;
     mz_model model;
     mz_post post;
+    mz_decoder *decs;          /* none: tokens joined by spaces, as HF without a decoder */
+    size_t n_decs;
+    uint8_t *is_special;       /* [vocab.n] or NULL: ids that skip_special leaves out */
+    size_t is_special_cap;
+    int32_t pad_id;
     mz_strmap *added;          /* special/added tokens matched before normalisation */
     uint8_t added_first[256];  /* bytes that start an added token */
     size_t added_max;          /* the longest added token */
@@ -131,6 +163,8 @@ struct mz_tokenizer {
 
 /* Registers an added token (matched in the raw text before the pipeline). 0, or -1. */
 int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_t id);
+/* Marks an id as special (left out by decode's skip_special). 0, or -1 on no memory. */
+int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id);
 /* Fills the Unigram model's unk_score and max_piece once its vocabulary is loaded. */
 void mz_unigram_prepare(mz_model *m);
 

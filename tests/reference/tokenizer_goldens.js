@@ -33,15 +33,35 @@ function byteOffsets(text, offsets) {
   return offsets.map(([a, b]) => [at[a], at[b]]);
 }
 
+const pairs = udhr.segments.slice(1, 4).map((s) => [s.en, s.sw]).concat([['Habari?', 'Nzuri sana.'], ['', 'peke yake']]);
+
 async function goldens(file) {
   const t = Tokenizer.fromFile(file);
   const out = [];
   for (const text of texts) {
     for (const special of [false, true]) {
       const e = await t.encode(text, null, { addSpecialTokens: special });
-      out.push({ text, special, ids: e.getIds(), offsets: byteOffsets(text, e.getOffsets()),
-                 special_mask: e.getSpecialTokensMask() });
+      const ids = e.getIds();
+      out.push({ text, special, ids, offsets: byteOffsets(text, e.getOffsets()),
+                 special_mask: e.getSpecialTokensMask(),
+                 decoded: await t.decode(ids, true), decoded_all: await t.decode(ids, false) });
     }
+  }
+  // a batch: cut to 24 tokens with specials, padded on the right to the longest
+  const batchTexts = texts.slice(0, 8);
+  const padToken = ['[PAD]', '<pad>'].find((p) => t.getVocab(true)[p] !== undefined);
+  if (padToken) {
+    const b = Tokenizer.fromFile(file);
+    b.setTruncation(24);
+    b.setPadding({ padId: b.getVocab(true)[padToken], padToken });
+    const enc = await b.encodeBatch(batchTexts, { addSpecialTokens: true });
+    out.push({ batch: batchTexts, max_length: 24, pad_id: b.getVocab(true)[padToken],
+               ids: enc.map((e) => e.getIds()), attention: enc.map((e) => e.getAttentionMask()) });
+  }
+  for (const [a, b] of pairs) {
+    const e = await t.encode(a, b, { addSpecialTokens: true });
+    out.push({ text: a, pair: b, special: true, ids: e.getIds(), type_ids: e.getTypeIds(),
+               special_mask: e.getSpecialTokensMask() });
   }
   return out;
 }
