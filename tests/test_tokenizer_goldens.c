@@ -1,4 +1,4 @@
-/* Ids, byte offsets and special-token masks against Hugging Face tokenizers' own output
+/* Ids, byte offsets, word ids and special-token masks against Hugging Face tokenizers' own output
  * (tests/reference/tokenizer_goldens.js) for tokenizer.json files of every model type, on
  * English and Swahili UDHR text and hard cases (NFD input, emoji, CJK, Arabic with an RTL
  * mark, zero-width joiners, ng' with four apostrophes, whitespace runs, a 10 kB word). */
@@ -68,19 +68,21 @@ static int same_decode(const mz_tokenizer *t, const mz_encoding *e, json_t *c) {
 /* 1 when the encoding equals the golden case; prints the first difference when verbose. */
 static int same(const mz_encoding *e, json_t *c) {
     json_t *ids = json_object_get(c, "ids"), *offs = json_object_get(c, "offsets");
-    json_t *mask = json_object_get(c, "special_mask");
+    json_t *mask = json_object_get(c, "special_mask"), *words = json_object_get(c, "word_ids");
     int ok = e->n == json_array_size(ids);
     for (size_t i = 0; ok && i < e->n; i++) {
         json_t *o = json_array_get(offs, i);
         ok = e->ids[i] == json_integer_value(json_array_get(ids, i)) &&
+             e->word_ids[i] == json_integer_value(json_array_get(words, i)) &&
              e->start[i] == json_integer_value(json_array_get(o, 0)) &&
              e->end[i] == json_integer_value(json_array_get(o, 1)) &&
              e->special[i] == json_integer_value(json_array_get(mask, i));
         if (!ok && getenv("MZ_VERBOSE"))
-            printf("  token %zu: got %d [%u, %u) special %d, want %lld [%lld, %lld) special %lld\n", i,
-                   e->ids[i], e->start[i], e->end[i], e->special[i],
+            printf("  token %zu: got %d [%u, %u) special %d word %d, want %lld [%lld, %lld) special %lld word %lld\n", i,
+                   e->ids[i], e->start[i], e->end[i], e->special[i], e->word_ids[i],
                    json_integer_value(json_array_get(ids, i)), json_integer_value(json_array_get(o, 0)),
-                   json_integer_value(json_array_get(o, 1)), json_integer_value(json_array_get(mask, i)));
+                   json_integer_value(json_array_get(o, 1)), json_integer_value(json_array_get(mask, i)),
+                   json_integer_value(json_array_get(words, i)));
     }
     if (!ok && getenv("MZ_VERBOSE") && e->n != json_array_size(ids))
         printf("  %zu tokens, want %zu\n", e->n, json_array_size(ids));

@@ -43,7 +43,7 @@ async function goldens(file) {
       const e = await t.encode(text, null, { addSpecialTokens: special });
       const ids = e.getIds();
       out.push({ text, special, ids, offsets: byteOffsets(text, e.getOffsets()),
-                 special_mask: e.getSpecialTokensMask(),
+                 special_mask: e.getSpecialTokensMask(), word_ids: e.getWordIds().map((w) => (w === undefined || w === null ? -1 : w)),
                  decoded: await t.decode(ids, true), decoded_all: await t.decode(ids, false) });
     }
   }
