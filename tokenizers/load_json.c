@@ -311,8 +311,10 @@ static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
         m->scores[i] = json_number_value(json_array_get(it, 1));
     }
     json_t *unk = json_object_get(o, "unk_id");
-    m->unk_id = json_is_integer(unk) ? (int32_t)json_integer_value(unk) : -1;
-    if (m->unk_id >= (int32_t)n) return bad(L, "$.model.unk_id", "unk_id is beyond the vocabulary");
+    if (n == 0) return bad(L, "$.model.vocab", "the vocabulary is empty");
+    if (!json_is_integer(unk) || json_integer_value(unk) < 0 || json_integer_value(unk) >= (json_int_t)n)
+        return bad(L, "$.model.unk_id", "Unigram needs an unk_id inside the vocabulary");
+    m->unk_id = (int32_t)json_integer_value(unk);
     m->byte_fallback = flag(o, "byte_fallback", 0);
     mz_unigram_prepare(m);
     return MZ_OK;
@@ -355,6 +357,10 @@ static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
         return unsupported(L, "$.model.type", "model", type);
     }
     if (!rc && str(o, "unk_token")) m->unk_id = token_id(&m->vocab, str(o, "unk_token"));
+    if (!rc && m->vocab.n == 0) rc = bad(L, "$.model.vocab", "the vocabulary is empty");
+    /* WordPiece maps every word it cannot cover to the unknown token: it must exist */
+    if (!rc && m->kind == MODEL_WORDPIECE && m->unk_id < 0)
+        rc = bad(L, "$.model.unk_token", "WordPiece needs an unknown token that is in the vocabulary");
     return rc;
 }
 
