@@ -73,5 +73,11 @@ expect 3 "tok.json:2: at \\$.model.vocab: ids must run 0..n-1" -- tokenize --tok
 printf '{"model": {"type": "Magic", "vocab": {}}}' > "$tmp/tok2.json"
 expect 3 "model 'Magic' is not supported yet" -- tokenize --tokenizer "$tmp/tok2.json" "x"
 
+
+# fairness on the shipped UDHR with a committed tokenizer
+expect 0 "premium: the same content costs [0-9.]+x as many tokens in sw as in en \\(95% CI" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --dictionary /dev/null
+expect 0 '"premium": [0-9.]' -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --json
+expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --parallel "$(dirname "$0")/../corpora/weat-en/weat1.json"
+
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

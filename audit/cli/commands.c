@@ -47,10 +47,10 @@ static const mz_cli_command cmd_inspect = {
     .max_args = 0,
 };
 
-extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize;
+extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &mz_cmd_tokenize, &cmd_inspect,
+    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &mz_cmd_fairness, &mz_cmd_tokenize, &cmd_inspect,
     &mz_cmd_probes, NULL,
 };
 
