@@ -116,6 +116,21 @@ def char_bpe(suffix, ignore_merges, words):
             "merges": [[a, b] for a, b in merges]}
 
 
+def bpe_prefix():
+    """BPE whose non-initial symbols carry '##' (continuing_subword_prefix)."""
+    words = collections.Counter(w.lower() for w in WORDS.elements())
+    sym = collections.Counter({tuple([w[0]] + ["##" + c for c in w[1:]]): n for w, n in words.items()})
+    merges = learn_merges(sym, 400, lambda a, b: a + b[2:])
+    chars = sorted({c for w in words for c in w})
+    vocab = ["[UNK]"] + chars + ["##" + c for c in chars]
+    for a, b in merges:
+        if a + b[2:] not in vocab:
+            vocab.append(a + b[2:])
+    return {"type": "BPE", "dropout": None, "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+            "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+            "vocab": {t: i for i, t in enumerate(vocab)}, "merges": [f"{a} {b}" for a, b in merges]}
+
+
 def unigram():
     text = unicodedata.normalize("NFKC", TEXT)
     pieces = collections.Counter()
@@ -159,6 +174,8 @@ def main():
                                       "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
                                       "special_tokens": {"<s>": {"id": "<s>", "ids": [0], "tokens": ["<s>"]}, "</s>": {"id": "</s>", "ids": [2], "tokens": ["</s>"]}}},
                                      specials(["<s>", "<pad>", "</s>", "<unk>"]))
+    files["bpe-prefix"] = doc(bpe_prefix(), {"type": "Lowercase"}, {"type": "BertPreTokenizer"},
+                              None, specials(["[UNK]"]))
     wl = ["[UNK]"] + sorted({w.lower() for w in WORDS})
     files["wordlevel"] = doc({"type": "WordLevel", "vocab": {t: i for i, t in enumerate(wl)}, "unk_token": "[UNK]"},
                              {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Prepend", "prepend": " "}]},
