@@ -79,5 +79,15 @@ expect 0 "premium: the same content costs [0-9.]+x as many tokens in sw as in en
 expect 0 '"premium": [0-9.]' -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --json
 expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --parallel "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
+
+# compare: the same file twice changes nothing (exit 0); coastal towns pushed towards the
+# pleasant words makes the coastal/up-country bias grow (exit 1)
+dv="$(dirname "$0")/../corpora/demo/synthetic-vectors.vec"
+awk 'BEGIN { split("Mombasa Lamu Malindi Tanga Unguja Pemba Kilwa Bagamoyo upendo amani furaha afya uhuru rafiki zawadi baraka tumaini kicheko heshima uaminifu peponi upole likizo almasi sherehe bahati muujiza neema starehe shangwe fanaka mapenzi faraja", w, " "); for (i in w) m[w[i]] = 1 }
+     NR > 1 && ($1 in m) { $2 += 12; $3 += 12 } { print }' "$dv" > "$tmp/after.vec"
+expect 0 "^coastal-upcountry-sw +-0.082 +-0.082 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
+expect 1 "bias grew past the threshold .* in 1 of 22 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
+expect 2 "'mizani compare' needs --after" -- compare --before "$dv"
+
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -225,6 +225,31 @@ static void test_logistic_separable(void) {
     gsl_rng_free(r);
 }
 
+/* The change of d before/after against numpy. */
+static void test_change(const json_t *cases) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        size_t n, nx = (size_t)golden_num(c, "nx"), ny = (size_t)golden_num(c, "ny");
+        double *before = golden_doubles(json_object_get(c, "before"), &n);
+        double *after = golden_doubles(json_object_get(c, "after"), &n);
+        mz_weat_change r, again;
+        CHECK_INT(mz_weat_change_test(&r, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx), MZ_OK);
+        CHECK_NEAR(r.d_before, golden_num(c, "d_before"), 1e-12);
+        CHECK_NEAR(r.d_after, golden_num(c, "d_after"), 1e-12);
+        CHECK_NEAR(r.delta, golden_num(c, "delta"), 1e-12);
+        double p = golden_num(c, "p"), se = sqrt(p * (1 - p) / golden_num(c, "resamples"));
+        CHECK_NEAR(r.p_value, p, 3 * sqrt(se * se + r.mc_se * r.mc_se));
+        CHECK(r.ci_lo <= r.delta && r.delta <= r.ci_hi);
+        mz_set_threads(1);
+        CHECK_INT(mz_weat_change_test(&again, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx), MZ_OK);
+        mz_set_threads(2);
+        CHECK(again.p_value == r.p_value && again.ci_lo == r.ci_lo);
+        free(before);
+        free(after);
+    }
+}
+
 static void test_binomial(const json_t *cases) {
     size_t i;
     json_t *c;
@@ -316,6 +341,7 @@ int main(void) {
     test_weat_analytic();
     test_metrics(json_object_get(g, "metrics"));
     test_ripa_orientation();
+    test_change(json_object_get(g, "change"));
     test_logistic_separable();
     test_binomial(json_object_get(g, "binomial"));
     test_adjust(json_object_get(g, "adjust"));

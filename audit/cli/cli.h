@@ -5,6 +5,8 @@
 #define MZ_CLI_H
 
 #include "mizani/mizani.h"
+#include "mizani/probes.h"
+#include "mizani/vectors.h"
 
 #include <stdio.h>
 
@@ -68,6 +70,16 @@ void mz_cli_print_help(FILE *out, const mz_cli_command *cmd);
 
 /* The folder of the shipped probe sets ($MIZANI_CORPORA overrides the built-in path). */
 const char *mz_cli_corpora_dir(void);
+
+/* Inputs several commands share (cli_inputs.c). */
+/* The vector file named by option `flag` (with --format), keeping only `keep`; progress on
+ * stderr. */
+mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
+                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v);
+/* Every association probe set under comma-separated paths ("default": the shipped corpora). */
+mz_status mz_cli_load_association_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets,
+                                       size_t *n);
+void mz_cli_free_sets(mz_probe_set **sets, size_t n);
 
 /* Typed access to parsed values; missing options leave *value as it was. */
 const char *mz_cli_get(const mz_cli_args *args, const char *name);

@@ -121,31 +121,6 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     return rc;
 }
 
-static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt) {
-    const char *f = mz_cli_get(args, "format");
-    *fmt = MZ_VECTORS_AUTO;
-    if (!f) return MZ_OK;
-    if (strcmp(f, "text") == 0) *fmt = MZ_VECTORS_TEXT;
-    else if (strcmp(f, "bin") == 0) *fmt = MZ_VECTORS_WORD2VEC_BINARY;
-    else return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format must be text or bin, not '%s'", f);
-    return MZ_OK;
-}
-
-/* Loads the vectors, keeping only `keep`, with progress on stderr. */
-static mz_status load_vectors(mz_cli *cli, const mz_cli_args *args, const char **keep,
-                              size_t n_keep, int fold_case, mz_vectors **v) {
-    const char *path;
-    mz_vectors_options vo = {.keep = keep, .n_keep = n_keep, .fold_case = fold_case};
-    mz_status rc = mz_cli_require(cli, args, "weat", "vectors", &path);
-    if (!rc) rc = read_format(cli, args, &vo.format);
-    if (rc) return rc;
-    vo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                                  "reading vectors (bytes)", 0);
-    rc = mz_vectors_load(v, path, &vo, cli->ctx);
-    mz_progress_free(vo.progress);
-    return rc;
-}
-
 static mz_status print_json(mz_cli *cli, json_t *j) {
     mz_status rc = MZ_OK;
     if (!j || json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
@@ -174,7 +149,7 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
         lists[i].name = names[i];
     }
     if (!rc) rc = mz_word_lists_union(&keep, &n_keep, lists, MZ_N_ROLES, cli->ctx);
-    if (!rc) rc = load_vectors(cli, args, keep, n_keep, opt->fold_case, &v);
+    if (!rc) rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     const char *test_name = mz_cli_get(args, "name");
     if (!rc) rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists,
                                      opt, cli->ctx);
@@ -229,41 +204,15 @@ static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suit
     return rc;
 }
 
-/* Every association probe set under the --probes paths (other kinds need a model). */
-static mz_status load_probe_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
-    char *copy = mz_strdup(spec), **paths = NULL;
-    const char *roots[64];
-    size_t n_roots = 0, n_paths = 0;
-    if (!copy) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (char *tok = strtok(copy, ","); tok && n_roots < 64; tok = strtok(NULL, ","))
-        roots[n_roots++] = strcmp(tok, "default") ? tok : mz_cli_corpora_dir();
-    mz_status rc = mz_probes_find(&paths, &n_paths, roots, n_roots, cli->ctx);
-    *n = 0;
-    *sets = mz_calloc(n_paths ? n_paths : 1, sizeof **sets);
-    if (!rc && !*sets) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc && n_paths == 0) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no probe files (*.json) found");
-    for (size_t i = 0; !rc && i < n_paths; i++) {
-        mz_probe_set *s;
-        if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
-        if (s->kind == MZ_PROBE_ASSOCIATION) (*sets)[(*n)++] = s; /* the word-list tests */
-        else mz_probes_free(s);
-    }
-    if (!rc && *n == 0)
-        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no association probe sets among the files");
-    mz_probes_paths_free(paths, n_paths);
-    mz_free(copy);
-    return rc;
-}
-
 static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     mz_probe_set **sets = NULL;
     size_t n_sets = 0, n_keep = 0;
     const char **keep = NULL;
     mz_vectors *v = NULL;
     mz_static_suite suite = {0};
-    mz_status rc = load_probe_sets(cli, mz_cli_get(args, "probes"), &sets, &n_sets);
+    mz_status rc = mz_cli_load_association_sets(cli, mz_cli_get(args, "probes"), &sets, &n_sets);
     if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
-    if (!rc) rc = load_vectors(cli, args, keep, n_keep, opt->fold_case, &v);
+    if (!rc) rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     if (!rc) {
         mz_progress *p = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
                                          "association tests", n_sets);
@@ -278,8 +227,7 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
     mz_static_suite_clear(&suite);
     mz_vectors_free(v);
     mz_free(keep);
-    for (size_t i = 0; i < n_sets; i++) mz_probes_free(sets[i]);
-    mz_free(sets);
+    mz_cli_free_sets(sets, n_sets);
     return rc;
 }
 

@@ -26,17 +26,6 @@ static const mz_cli_command cmd_explain = {
     .max_args = 0,
 };
 
-static const mz_cli_command cmd_compare = {
-    .name = "compare",
-    .summary = "compare two audits; exit 1 when bias grew past a threshold",
-    .usage = "BEFORE/results.json AFTER/results.json [--threshold D]",
-    .description = "Shows what changed between an audit before and after fine-tuning, with\n"
-                   "confidence intervals on each difference. For CI pipelines.",
-    .examples = "  mizani compare audit-before/results.json audit-after/results.json\n",
-    .min_args = 2,
-    .max_args = 2,
-};
-
 static const mz_cli_command cmd_inspect = {
     .name = "inspect",
     .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
@@ -47,10 +36,11 @@ static const mz_cli_command cmd_inspect = {
     .max_args = 0,
 };
 
-extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness;
+extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness,
+    mz_cmd_compare;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit, &cmd_explain, &cmd_compare, &mz_cmd_weat, &mz_cmd_fairness, &mz_cmd_tokenize, &cmd_inspect,
+    &cmd_audit, &cmd_explain, &mz_cmd_compare, &mz_cmd_weat, &mz_cmd_fairness, &mz_cmd_tokenize, &cmd_inspect,
     &mz_cmd_probes, NULL,
 };
 

@@ -52,6 +52,23 @@ mz_status mz_weat(mz_weat_result *out, const mz_word_set *x, const mz_word_set *
                   const mz_word_set *a, const mz_word_set *b, size_t dim,
                   const mz_weat_options *opt, mz_ctx *ctx);
 
+/* ---- Before and after: how a WEAT effect changed ---------------------------------------------
+ * From each word's association score s(w, A, B) in the two embeddings (scores are comparable
+ * across spaces even when vectors are not): the change of d, a paired percentile bootstrap
+ * interval (the same words resampled on both sides) and a two-sided permutation p-value that
+ * swaps each word's before and after scores at random. */
+typedef struct mz_weat_change {
+    double d_before, d_after, delta; /* delta = d_after - d_before */
+    double ci_lo, ci_hi, ci_level;
+    double p_value, mc_se;
+    uint64_t n_permutations;
+} mz_weat_change;
+
+/* before/after: [nx + ny] scores, X's first. NAN d when a side has no spread (MZ_ERR_INPUT). */
+mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const double *after,
+                              size_t nx, size_t ny, uint32_t n_bootstrap, uint64_t n_permutations,
+                              double ci_level, unsigned long seed, mz_ctx *ctx);
+
 /* ---- The metrics beyond WEAT (as collected by WEFE) ----------------------------------------
  * Each takes a set S of words under test and two groups A and B, and reports one number with
  * a percentile bootstrap interval over the words of S (RNSB: over the attribute words it is

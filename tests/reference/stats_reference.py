@@ -138,6 +138,23 @@ def metrics_case(name, n_s, n_a, n_b, dim):
                 ripa=float(ripa_w.mean()), ripa_per_word=ripa_w.tolist(), rnsb=kl, rnsb_per_word=P.tolist())
 
 
+def change_case(name, nx, ny, shift):
+    """The change of d between two sets of per-word scores, with a permutation p-value that
+    swaps each word's before and after scores (numpy Monte Carlo)."""
+    before = rng.normal(size=nx + ny)
+    after = before + rng.normal(scale=0.3, size=nx + ny)
+    after[:nx] += shift
+    d = lambda s: (s[:nx].mean() - s[nx:].mean()) / s.std(ddof=1)
+    delta = d(after) - d(before)
+    r, hits, n_perm = np.random.default_rng(9), 0, 20000
+    for _ in range(n_perm):
+        swap = r.random(nx + ny) < 0.5
+        b, a = np.where(swap, after, before), np.where(swap, before, after)
+        hits += abs(d(a) - d(b)) >= abs(delta) - 1e-14
+    return dict(name=name, nx=nx, ny=ny, before=before.tolist(), after=after.tolist(),
+                d_before=d(before), d_after=d(after), delta=delta, p=(hits + 1) / (n_perm + 1), resamples=n_perm)
+
+
 def main():
     out = {}
     out["permutation"] = [
@@ -163,6 +180,7 @@ def main():
                    meta_dl([0.5, 0.52, 0.48], [0.1, 0.1, 0.1])]
     out["metrics"] = [metrics_case("12 words, 8+8 groups, 30 dims", 12, 8, 8, 30),
                       metrics_case("9 words, 5+7 groups, 40 dims", 9, 5, 7, 40)]
+    out["change"] = [change_case("8+8 words, a shift", 8, 8, 1.0), change_case("6+9 words, no shift", 6, 9, 0.0)]
     draws = rng.normal(size=1001)
     out["percentile"] = dict(draws=draws.tolist(), level=0.95,
                              lo=float(np.percentile(draws, 2.5)), hi=float(np.percentile(draws, 97.5)))

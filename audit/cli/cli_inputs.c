@@ -1,0 +1,59 @@
+/* Inputs that several commands read the same way: vector files and association probe sets. */
+#include "cli.h"
+#include "mizani/probes.h"
+#include "mizani/vectors.h"
+
+#include <string.h>
+
+static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt) {
+    const char *f = mz_cli_get(args, "format");
+    *fmt = MZ_VECTORS_AUTO;
+    if (!f) return MZ_OK;
+    if (strcmp(f, "text") == 0) *fmt = MZ_VECTORS_TEXT;
+    else if (strcmp(f, "bin") == 0) *fmt = MZ_VECTORS_WORD2VEC_BINARY;
+    else return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format must be text or bin, not '%s'", f);
+    return MZ_OK;
+}
+
+mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
+                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v) {
+    const char *path;
+    mz_vectors_options vo = {.keep = keep, .n_keep = n_keep, .fold_case = fold_case};
+    mz_status rc = mz_cli_require(cli, args, cmd, flag, &path);
+    if (!rc) rc = read_format(cli, args, &vo.format);
+    if (rc) return rc;
+    vo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
+                                  "reading vectors (bytes)", 0);
+    rc = mz_vectors_load(v, path, &vo, cli->ctx);
+    mz_progress_free(vo.progress);
+    return rc;
+}
+
+mz_status mz_cli_load_association_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
+    char *copy = mz_strdup(spec), **paths = NULL;
+    const char *roots[64];
+    size_t n_roots = 0, n_paths = 0;
+    if (!copy) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (char *tok = strtok(copy, ","); tok && n_roots < 64; tok = strtok(NULL, ","))
+        roots[n_roots++] = strcmp(tok, "default") ? tok : mz_cli_corpora_dir();
+    mz_status rc = mz_probes_find(&paths, &n_paths, roots, n_roots, cli->ctx);
+    *n = 0;
+    *sets = mz_calloc(n_paths ? n_paths : 1, sizeof **sets);
+    if (!rc && !*sets) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < n_paths; i++) {
+        mz_probe_set *s;
+        if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
+        if (s->kind == MZ_PROBE_ASSOCIATION) (*sets)[(*n)++] = s; /* the word-list tests */
+        else mz_probes_free(s);
+    }
+    if (!rc && *n == 0)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no association probe sets among the files");
+    mz_probes_paths_free(paths, n_paths);
+    mz_free(copy);
+    return rc;
+}
+
+void mz_cli_free_sets(mz_probe_set **sets, size_t n) {
+    for (size_t i = 0; i < n; i++) mz_probes_free(sets[i]);
+    mz_free(sets);
+}
