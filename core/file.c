@@ -1,8 +1,12 @@
-/* Whole-file reads for small inputs. */
+/* Whole-file reads for small inputs, read-only maps for large ones. */
 #include "mizani/alloc.h"
 #include "mizani/file.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 mz_status mz_read_file(char **text, size_t *len, const char *path, size_t max_bytes, mz_ctx *ctx) {
     *text = NULL;
@@ -29,4 +33,28 @@ mz_status mz_read_file(char **text, size_t *len, const char *path, size_t max_by
         (*text)[*len] = '\0';
     }
     return rc;
+}
+
+mz_status mz_map_file(void **map, size_t *size, const char *path, mz_ctx *ctx) {
+    *map = NULL;
+    *size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return mz_fail_errno(ctx, path, "cannot open");
+    struct stat st;
+    if (fstat(fd, &st) || st.st_size == 0) {
+        int empty = st.st_size == 0;
+        close(fd);
+        return empty ? mz_fail(ctx, MZ_ERR_INPUT, path, "empty file")
+                     : mz_fail_errno(ctx, path, "cannot stat");
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) return mz_fail_errno(ctx, path, "cannot map");
+    *map = m;
+    *size = (size_t)st.st_size;
+    return MZ_OK;
+}
+
+void mz_unmap_file(void *map, size_t size) {
+    if (map) munmap(map, size);
 }

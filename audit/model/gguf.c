@@ -2,14 +2,11 @@
  * so a malformed or truncated file gives an error naming the byte offset, never a read past
  * the end. Strings and arrays are not copied: the metadata points into the map. */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/gguf.h"
 #include "mizani/strmap.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define GGUF_MAX_KV 1000000
 
@@ -113,7 +110,7 @@ void mz_gguf_free(mz_gguf *g) {
     for (size_t i = 0; i < g->n_kvs; i++) mz_free(g->kvs[i].strings);
     mz_free(g->kvs);
     mz_strmap_free(g->index);
-    if (g->map) munmap(g->map, g->size);
+    mz_unmap_file(g->map, g->size);
     mz_free(g);
 }
 
@@ -167,20 +164,13 @@ mz_status mz_gguf_parse(mz_gguf **out, const void *data, size_t size, const char
 
 mz_status mz_gguf_open(mz_gguf **out, const char *path, mz_ctx *ctx) {
     *out = NULL;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return mz_fail_errno(ctx, path, "cannot open");
-    struct stat st;
-    if (fstat(fd, &st) || st.st_size == 0) {
-        close(fd);
-        return st.st_size == 0 ? mz_fail(ctx, MZ_ERR_INPUT, path, "empty file")
-                               : mz_fail_errno(ctx, path, "cannot stat");
-    }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) return mz_fail_errno(ctx, path, "cannot map");
-    mz_status rc = mz_gguf_parse(out, map, (size_t)st.st_size, path, ctx);
+    void *map;
+    size_t size;
+    mz_status rc = mz_map_file(&map, &size, path, ctx);
+    if (rc) return rc;
+    rc = mz_gguf_parse(out, map, size, path, ctx);
     if (rc) {
-        munmap(map, (size_t)st.st_size);
+        mz_unmap_file(map, size);
         return rc;
     }
     (*out)->map = map;

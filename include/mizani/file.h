@@ -10,4 +10,9 @@
  * file is larger than max_bytes, MZ_ERR_IO naming the file when it cannot be read. */
 mz_status mz_read_file(char **text, size_t *len, const char *path, size_t max_bytes, mz_ctx *ctx);
 
+/* Maps a whole file read-only (weights: pointed into, never copied). MZ_ERR_INPUT for an empty
+ * file, MZ_ERR_IO naming the file when it cannot be opened or mapped. Undo with mz_unmap_file. */
+mz_status mz_map_file(void **map, size_t *size, const char *path, mz_ctx *ctx);
+void mz_unmap_file(void *map, size_t size);
+
 #endif
