@@ -4,8 +4,10 @@
 #include "activations.h"
 #include "layers.h"
 #include "mizani/alloc.h"
+#include "mizani/mizani.h"
 #include "model_internal.h"
 
+#include <cblas.h>
 #include <string.h>
 
 typedef struct packing {
@@ -247,7 +249,11 @@ mz_status mz_model_run(mz_activations **out, mz_model *m, const mz_model_batch *
     for (int i = 0; !rc && i < n_want; i++) rc = mz_act_request(acts, want[i], ctx);
     if (!rc) rc = pack(&p, &m->cfg, batch, ctx);
     if (!rc) rc = arena_new(&a, &m->cfg, &p, mz_act_slot(acts, MZ_ACT_LOGITS, 0) != NULL, ctx);
-    if (!rc && p.N) forward(&a, acts, m, &p, batch->T);
+    if (!rc && p.N) {
+        openblas_set_num_threads(1); /* the engine's OpenMP threads split every product */
+        forward(&a, acts, m, &p, batch->T);
+        openblas_set_num_threads(mz_threads());
+    }
     mz_free(a.base);
     packing_free(&p);
     if (rc) mz_activations_free(acts);

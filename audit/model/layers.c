@@ -4,6 +4,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 void mz_embed_forward(float *out, const int32_t *ids, const int32_t *pos, const int32_t *types,
@@ -33,20 +34,41 @@ void mz_layernorm_forward(float *out, const float *inp, const float *w, const fl
     }
 }
 
-void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N,
-                       int C, int OC, int w_in_out) {
+/* One thread's block of the product: rows r0..r1 of out and columns c0..c1. */
+static void matmul_block(float *out, const float *inp, const float *w, const float *b, int C,
+                         int OC, int w_in_out, int r0, int r1, int c0, int c1) {
     float beta = 0.0f;
     if (b) {
-        for (int n = 0; n < N; n++) memcpy(out + (size_t)n * OC, b, (size_t)OC * sizeof *b);
+        for (int n = r0; n < r1; n++)
+            memcpy(out + (size_t)n * OC + c0, b + c0, (size_t)(c1 - c0) * sizeof *b);
         beta = 1.0f;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, w_in_out ? CblasNoTrans : CblasTrans, N, OC, C, 1.0f,
-                inp, C, w, w_in_out ? OC : C, beta, out, OC);
+    const float *wb = w_in_out ? w + c0 : w + (size_t)c0 * C;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, w_in_out ? CblasNoTrans : CblasTrans, r1 - r0,
+                c1 - c0, C, 1.0f, inp + (size_t)r0 * C, C, wb, w_in_out ? OC : C, beta,
+                out + (size_t)r0 * OC + c0, OC);
 }
 
-void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
+/* The engine's threads split the product among themselves (OpenBLAS runs single-threaded
+ * inside each), so one pool serves the whole pass: no second pool spinning against OpenMP.
+ * Many rows: split by rows; few (short probe batches): by output columns. */
+void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N,
+                       int C, int OC, int w_in_out) {
+#pragma omp parallel
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        if (N >= 64 * nt)
+            matmul_block(out, inp, w, b, C, OC, w_in_out, (int)((long)N * t / nt),
+                         (int)((long)N * (t + 1) / nt), 0, OC);
+        else {
+            int c0 = (int)((long)OC * t / nt / 16 * 16), c1 = t + 1 == nt ? OC : (int)((long)OC * (t + 1) / nt / 16 * 16);
+            if (c1 > c0) matmul_block(out, inp, w, b, C, OC, w_in_out, 0, N, c0, c1);
+        }
+    }
+}
+
+static void gelu_chunk(float *out, const float *inp, size_t n, int tanh_approx) {
     const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
-#pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) {
         float x = inp[i];
         out[i] = tanh_approx ? 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)))
@@ -54,33 +76,36 @@ void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
     }
 }
 
+void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
+    size_t chunk = 4096;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i += chunk)
+        gelu_chunk(out + i, inp + i, n - i < chunk ? n - i : chunk, tanh_approx);
+}
+
 void mz_residual_forward(float *out, const float *inp, size_t n) {
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) out[i] += inp[i];
 }
 
-/* One head of one sequence: P = softmax(Q K^T / sqrt(d)), O = P V. */
+/* One head of one sequence: P = softmax(Q K^T / sqrt(d)) and O = P V, both products through
+ * single-threaded SGEMM (the caller's threads split the heads). */
 static void attend_head(float *o, int ldo, float *P, const float *q, const float *k,
                         const float *v, int ld, int L, int d, int causal) {
-    float scale = 1.0f / sqrtf((float)d);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f / sqrtf((float)d), q, ld,
+                k, ld, 0.0f, P, L);
     for (int i = 0; i < L; i++) {
         float *p = P + (size_t)i * L; /* [L] */
         int keys = causal ? i + 1 : L;
         float mx = -INFINITY, sum = 0.0f;
-        for (int j = 0; j < keys; j++) {
-            float s = 0.0f;
-            for (int c = 0; c < d; c++) s += q[(size_t)i * ld + c] * k[(size_t)j * ld + c];
-            p[j] = s * scale;
-            mx = fmaxf(mx, p[j]);
-        }
+        for (int j = 0; j < keys; j++) mx = p[j] > mx ? p[j] : mx;
         for (int j = 0; j < keys; j++) sum += p[j] = expf(p[j] - mx);
-        for (int j = 0; j < keys; j++) p[j] /= sum;
+        float inv = 1.0f / sum;
+        for (int j = 0; j < keys; j++) p[j] *= inv;
         for (int j = keys; j < L; j++) p[j] = 0.0f;
-        float *oi = o + (size_t)i * ldo; /* [d] */
-        memset(oi, 0, (size_t)d * sizeof *oi);
-        for (int j = 0; j < keys; j++)
-            for (int c = 0; c < d; c++) oi[c] += p[j] * v[(size_t)j * ld + c];
     }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, d, L, 1.0f, P, L, v, ld, 0.0f, o,
+                ldo);
 }
 
 void mz_attention_forward(float *out, float *probs, const float *q, const float *k,

@@ -88,7 +88,7 @@ static int by_data(const void *a, const void *b) {
 
 /* No two tensors of one file may share bytes (a crafted header could alias weights). */
 static mz_status check_overlap(mz_st_tensor *t, size_t n, const char *file, mz_ctx *ctx) {
-    qsort(t, n, sizeof *t, by_data);
+    if (n > 1) qsort(t, n, sizeof *t, by_data);
     for (size_t i = 1; i < n; i++)
         if ((const char *)t[i - 1].data + t[i - 1].n_bytes > (const char *)t[i].data)
             return mz_fail(ctx, MZ_ERR_INPUT, file, "tensors '%s' and '%s' overlap",
