@@ -89,5 +89,19 @@ expect 0 "^coastal-upcountry-sw +-0.082 +-0.082 +\\+0.000" -- compare --before "
 expect 1 "bias grew past the threshold .* in 1 of 22 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
 expect 2 "'mizani compare' needs --after" -- compare --before "$dv"
 
+# the engine: inspect, run, verify on the tiny BERT whose goldens come from PyTorch
+bm="$data/../golden/models/bert"
+sum=$(sha256sum "$bm/model.safetensors" | cut -d' ' -f1)
+expect 0 "^sha256 +$sum" -- inspect --model "$bm"
+expect 0 "^special +\\[CLS\\]=2 \\[SEP\\]=3" -- inspect --model "$bm"
+expect 0 '^[{]"input_ids":[[]2,5,6,7,8,23,3[]],"logits":[{]"shape":[[]1,7,96[]]' -- run --model "$bm" --text "Kila mtu ana haki." --dump logits
+expect 0 "^logits +max-abs [0-9.e-]+ +nMSE [0-9.e-]+ +ok" -- verify --model "$bm" --reference "$bm/reference"
+expect 1 "7 of 7 arrays differ by more than 1e-12" -- verify --model "$bm" --reference "$bm/reference" --tolerance 1e-12
+expect 3 "'t5' is not supported; supported: bert, roberta" -- run --model "$data/models/unsupported" --ids 1
+expect 2 "unknown intermediate 'nope'" -- run --model "$bm" --ids 1 --dump nope
+expect 2 "give one of --text or --ids" -- run --model "$bm"
+"$mz" run --model "$bm" --ids 2,5,3 --dump hidden.2,layer.1.attn.probs --out "$tmp/dump" --quiet
+n=$((n + 1)); [ -f "$tmp/dump/hidden.2.npy" ] && [ -f "$tmp/dump/layer.1.attn.probs.npy" ] && [ -f "$tmp/dump/input_ids.npy" ] && [ ! -e "$tmp/dump/hidden.2.npy.part" ] || { fails=$((fails + 1)); echo "FAIL: run --out wrote no .npy files"; }
+
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -8,6 +8,7 @@
 #include "mizani/mizani.h"
 #include "mizani/model.h"
 #include "mizani/safetensors.h"
+#include "mizani/sha256.h"
 
 #define GOLDEN "golden/models/"
 
@@ -160,6 +161,23 @@ static void check_bad_requests(mz_ctx *ctx) {
     mz_model_free(m);
 }
 
+/* The digest that model cards record, on FIPS 180-4's own examples. */
+static void check_sha256(void) {
+    static const struct { const char *in, *hex; } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        mz_sha256 s;
+        char hex[65];
+        mz_sha256_init(&s);
+        mz_sha256_update(&s, v[i].in, strlen(v[i].in));
+        mz_sha256_final(&s, hex);
+        CHECK_STR(hex, v[i].hex);
+    }
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -173,6 +191,7 @@ int main(void) {
     check_malformed_weights(ctx);
     check_bad_models(ctx);
     check_bad_requests(ctx);
+    check_sha256();
     mz_ctx_free(ctx);
     return mz_check_result("test_engine");
 }

@@ -26,21 +26,11 @@ static const mz_cli_command cmd_explain = {
     .max_args = 0,
 };
 
-static const mz_cli_command cmd_inspect = {
-    .name = "inspect",
-    .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
-    .usage = "--model DIR|FILE.gguf",
-    .description = "Prints the facts of a model folder or GGUF file that an audit report's\n"
-                   "transparency card records.",
-    .examples = "  mizani inspect --model ./bert-base-multilingual-cased\n",
-    .max_args = 0,
-};
-
 extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness,
-    mz_cmd_compare;
+    mz_cmd_compare, mz_cmd_inspect, mz_cmd_run, mz_cmd_verify;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit, &cmd_explain, &mz_cmd_compare, &mz_cmd_weat, &mz_cmd_fairness, &mz_cmd_tokenize, &cmd_inspect,
+    &cmd_audit, &cmd_explain, &mz_cmd_compare, &mz_cmd_weat, &mz_cmd_fairness, &mz_cmd_tokenize, &mz_cmd_inspect, &mz_cmd_run, &mz_cmd_verify,
     &mz_cmd_probes, NULL,
 };
 

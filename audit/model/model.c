@@ -54,3 +54,5 @@ void mz_model_free(mz_model *m) {
 const mz_model_config *mz_model_get_config(const mz_model *m) { return &m->cfg; }
 size_t mz_model_n_params(const mz_model *m) { return m->n_params; }
 size_t mz_model_owned_bytes(const mz_model *m) { return m->owned_bytes; }
+void mz_model_sha256(const mz_model *m, char hex[65]) { mz_st_sha256(m->st, hex); }
+const mz_st *mz_model_tensors(const mz_model *m) { return m->st; }

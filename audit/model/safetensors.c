@@ -4,6 +4,7 @@
 #include "mizani/alloc.h"
 #include "mizani/file.h"
 #include "mizani/safetensors.h"
+#include "mizani/sha256.h"
 #include "mizani/strmap.h"
 
 #include <jansson.h>
@@ -255,4 +256,11 @@ size_t mz_st_file_bytes(const mz_st *st) {
     size_t n = 0;
     for (size_t i = 0; i < st->n_shards; i++) n += st->shards[i].size;
     return n;
+}
+
+void mz_st_sha256(const mz_st *st, char hex[65]) {
+    mz_sha256 h;
+    mz_sha256_init(&h);
+    for (size_t i = 0; i < st->n_shards; i++) mz_sha256_update(&h, st->shards[i].map, st->shards[i].size);
+    mz_sha256_final(&h, hex);
 }

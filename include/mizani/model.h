@@ -51,6 +51,10 @@ const char *mz_model_arch_name(mz_model_arch arch);
 /* "bert, roberta, ..." for error messages and --help. */
 const char *mz_model_supported_archs(void);
 size_t mz_model_n_params(const mz_model *m);
+/* SHA-256 of the weight files, in shard order (the model card's identity of the weights). */
+void mz_model_sha256(const mz_model *m, char hex[65]);
+/* The weight files' tensor directory (for dtype summaries). */
+const struct mz_st *mz_model_tensors(const mz_model *m);
 /* Bytes held beyond the map (widened half-precision weights, unaligned copies). */
 size_t mz_model_owned_bytes(const mz_model *m);
 

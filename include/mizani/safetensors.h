@@ -44,6 +44,8 @@ size_t mz_st_n_tensors(const mz_st *st);
 const mz_st_tensor *mz_st_tensor_at(const mz_st *st, size_t i);
 const mz_st_tensor *mz_st_find(const mz_st *st, const char *name); /* NULL when absent */
 const char *mz_st_dtype_name(mz_st_dtype dtype);
+/* SHA-256 of the mapped files' bytes, shard after shard (all zeros for mz_st_parse sets). */
+void mz_st_sha256(const mz_st *st, char hex[65]);
 /* Bytes of the mapped weight files, for memory budgets and the model card. */
 size_t mz_st_file_bytes(const mz_st *st);
 

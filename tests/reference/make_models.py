@@ -249,7 +249,42 @@ def build(name, cfg, out_dir):
     golden = {"input.ids": ids, "input.mask": mask, "input.types": tt}
     golden.update(out)
     write_safetensors(os.path.join(d, "golden.safetensors"), golden)
+    if name == "bert":
+        write_reference(d, golden)
+        write_tokenizer(d)
     return W
+
+
+def write_reference(d, golden):
+    """What a user's own framework would dump for `mizani verify`: NAME.npy per array."""
+    import numpy as np
+    r = os.path.join(d, "reference")
+    os.makedirs(r, exist_ok=True)
+    for k, t in golden.items():
+        name = {"input.ids": "input_ids", "input.mask": "attention_mask", "input.types": "token_type_ids"}.get(k, k)
+        np.save(os.path.join(r, name + ".npy"), t.numpy().astype(np.int64 if k.startswith("input.") else np.float32))
+
+
+def write_tokenizer(d):
+    """A 96-token WordPiece tokenizer.json in Hugging Face's layout, so `mizani run --text`
+    and `mizani inspect` have a tokenizer to load in the tiny BERT folder."""
+    words = ["kila", "mtu", "ana", "haki", "daktari", "yuko", "hapa", "mwalimu", "ni", "na", "the", "doctor",
+             "is", "here", "every", "person", "has", "rights", "."]
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words + letters + ["##" + c for c in letters]
+    vocab += ["##%d" % i for i in range(V - len(vocab))]
+    special = [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                "normalized": False, "special": True} for i, t in enumerate(vocab[:5])]
+    tok = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": special,
+           "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                          "strip_accents": None, "lowercase": True},
+           "pre_tokenizer": {"type": "BertPreTokenizer"},
+           "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+           "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+           "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                     "max_input_chars_per_word": 100, "vocab": {t: i for i, t in enumerate(vocab)}}}
+    with open(os.path.join(d, "tokenizer.json"), "w") as f:
+        json.dump(tok, f, indent=1)
 
 
 def encoder_cfg(arch, **kw):
