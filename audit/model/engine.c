@@ -150,10 +150,11 @@ static void attention(arena *a, mz_activations *acts, const mz_model *m, const p
                       const float *in, int l, int T) {
     const mz_model_config *c = &m->cfg;
     const mz_layer_weights *L = &m->w.layers[l];
-    int N = p->N, C = c->d_model, H = c->n_heads, ld = m->conv1d ? 3 * C : C;
-    float *q = a->qkv, *k = m->conv1d ? a->qkv + C : a->qkv + (size_t)N * C,
-          *v = m->conv1d ? a->qkv + 2 * C : a->qkv + 2 * (size_t)N * C;
-    if (m->conv1d) mz_matmul_forward(a->qkv, in, L->q.w, L->q.b, N, C, 3 * C, 1);
+    int fused = L->k.w == NULL; /* GPT-2's c_attn: one [3C] projection */
+    int N = p->N, C = c->d_model, H = c->n_heads, ld = fused ? 3 * C : C;
+    float *q = a->qkv, *k = fused ? a->qkv + C : a->qkv + (size_t)N * C,
+          *v = fused ? a->qkv + 2 * C : a->qkv + 2 * (size_t)N * C;
+    if (fused) mz_matmul_forward(a->qkv, in, L->q.w, L->q.b, N, C, 3 * C, m->conv1d);
     else {
         mz_matmul_forward(q, in, L->q.w, L->q.b, N, C, C, 0);
         mz_matmul_forward(k, in, L->k.w, L->k.b, N, C, C, 0);

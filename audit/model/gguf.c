@@ -26,6 +26,7 @@ struct mz_gguf {
     uint64_t n_tensors;
     kv *kvs;
     size_t n_kvs;
+    mz_gguf_tensor *tensors; /* [n_tensors] */
     mz_strmap *index;      /* key -> kvs slot */
 };
 
@@ -109,6 +110,7 @@ void mz_gguf_free(mz_gguf *g) {
     if (!g) return;
     for (size_t i = 0; i < g->n_kvs; i++) mz_free(g->kvs[i].strings);
     mz_free(g->kvs);
+    mz_free(g->tensors);
     mz_strmap_free(g->index);
     mz_unmap_file(g->map, g->size);
     mz_free(g);
@@ -135,6 +137,57 @@ static mz_status parse_kvs(mz_gguf *g, reader *r, uint64_t n) {
     return MZ_OK;
 }
 
+static size_t ggml_type_size(uint32_t type) {
+    return type == MZ_GGML_F32 ? 4 : type == MZ_GGML_F16 || type == MZ_GGML_BF16 ? 2 : 0;
+}
+
+static mz_status read_tensor_info(reader *r, mz_gguf_tensor *t, uint64_t *offset) {
+    mz_status rc = read_str(r, &t->name);
+    if (!rc) rc = read_u32(r, &t->n_dims);
+    if (!rc && (t->n_dims < 1 || t->n_dims > 4)) return bad(r, "a tensor with other than 1 to 4 dimensions");
+    for (uint32_t d = 0; !rc && d < t->n_dims; d++) rc = read_u64(r, &t->ne[d]);
+    if (!rc) rc = read_u32(r, &t->type);
+    return rc ? rc : read_u64(r, offset);
+}
+
+/* Element count and byte size of a readable tensor; 0 when they overflow. */
+static size_t tensor_bytes(const mz_gguf_tensor *t) {
+    uint64_t n = 1;
+    for (uint32_t d = 0; d < t->n_dims; d++) {
+        if (t->ne[d] && n > (UINT64_MAX >> 4) / t->ne[d]) return 0;
+        n *= t->ne[d];
+    }
+    return (size_t)(n * ggml_type_size(t->type));
+}
+
+/* The tensor directory after the metadata, then the aligned data section it points into. */
+static mz_status parse_tensors(mz_gguf *g, reader *r) {
+    if (g->n_tensors > (uint64_t)(r->end - r->p) / 24) return bad(r, "more tensors than the file can hold");
+    g->tensors = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *g->tensors);
+    uint64_t *offs = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *offs);
+    mz_status rc = g->tensors && offs ? MZ_OK : mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+    for (uint64_t i = 0; !rc && i < g->n_tensors; i++) rc = read_tensor_info(r, &g->tensors[i], &offs[i]);
+    uint64_t align = 32;
+    if (!rc && mz_gguf_get_uint(g, "general.alignment", &align) && (align == 0 || align > 65536 || align & (align - 1)))
+        rc = bad(r, "general.alignment is not a power of two");
+    size_t start = (size_t)(r->p - r->base);
+    start = (start + (size_t)align - 1) / (size_t)align * (size_t)align;
+    for (uint64_t i = 0; !rc && i < g->n_tensors; i++) {
+        mz_gguf_tensor *t = &g->tensors[i];
+        size_t n = tensor_bytes(t);
+        if (!ggml_type_size(t->type)) continue; /* quantised: listed, never read */
+        if (!n && t->ne[0] && t->ne[t->n_dims - 1])
+            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "tensor '%.*s': size overflows", (int)t->name.len, t->name.data);
+        else if (start > g->size || offs[i] > g->size - start || n > g->size - start - offs[i])
+            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "tensor '%.*s': data lies past the end of the file",
+                         (int)t->name.len, t->name.data);
+        else
+            t->data = r->base + start + offs[i], t->n_bytes = n;
+    }
+    mz_free(offs);
+    return rc;
+}
+
 mz_status mz_gguf_parse(mz_gguf **out, const void *data, size_t size, const char *name,
                         mz_ctx *ctx) {
     *out = NULL;
@@ -154,6 +207,7 @@ mz_status mz_gguf_parse(mz_gguf **out, const void *data, size_t size, const char
     if (!rc) rc = read_u64(&r, &g->n_tensors);
     if (!rc) rc = read_u64(&r, &n_kv);
     if (!rc) rc = parse_kvs(g, &r, n_kv);
+    if (!rc) rc = parse_tensors(g, &r);
     if (rc) {
         mz_gguf_free(g);
         return rc;
@@ -179,6 +233,12 @@ mz_status mz_gguf_open(mz_gguf **out, const char *path, mz_ctx *ctx) {
 
 uint32_t mz_gguf_version(const mz_gguf *g) { return g->version; }
 size_t mz_gguf_n_tensors(const mz_gguf *g) { return (size_t)g->n_tensors; }
+const mz_gguf_tensor *mz_gguf_tensor_at(const mz_gguf *g, size_t i) { return &g->tensors[i]; }
+
+const void *mz_gguf_bytes(const mz_gguf *g, size_t *size) {
+    *size = g->size;
+    return g->base;
+}
 
 static const kv *find(const mz_gguf *g, const char *key) {
     size_t i;

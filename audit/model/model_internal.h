@@ -44,6 +44,7 @@ struct mz_model {
     mz_st *st;
     mz_model_weights w;
     int conv1d;           /* projection weights stored [in,out] */
+    struct mz_gguf *gguf; /* non-NULL when the weights come from a GGUF file (ggml's names) */
     void **owned;         /* widened or realigned tensors */
     size_t n_owned, cap_owned, owned_bytes, n_params;
 };
@@ -51,5 +52,9 @@ struct mz_model {
 mz_status mz_model_read_config(mz_model_config *cfg, char **model_type, const char *path,
                                mz_ctx *ctx);
 mz_status mz_model_map_weights(mz_model *m, mz_ctx *ctx);
+/* The config from a GGUF file's {arch}.* keys and tensor shapes. */
+mz_status mz_model_gguf_config(mz_model_config *cfg, char **model_type, const struct mz_gguf *g,
+                               const char *path, mz_ctx *ctx);
+mz_status mz_model_gguf_tensors(mz_st **out, const struct mz_gguf *g, const char *path, mz_ctx *ctx);
 
 #endif

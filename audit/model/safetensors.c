@@ -198,6 +198,20 @@ mz_status mz_st_parse(mz_st **out, const void *data, size_t size, const char *na
     return finish(out, st, parse_file(st, data, size, name, ctx), ctx);
 }
 
+mz_status mz_st_from_tensors(mz_st **out, const mz_st_tensor *tensors, size_t n, mz_ctx *ctx) {
+    *out = NULL;
+    mz_st *st = mz_calloc(1, sizeof *st);
+    mz_status rc = st ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && !(st->tensors = mz_calloc(n ? n : 1, sizeof *st->tensors))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        st->tensors[i] = tensors[i];
+        if (!(st->tensors[i].name = mz_strdup(tensors[i].name))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        else st->n_tensors++;
+    }
+    if (!st) return rc;
+    return finish(out, st, rc, ctx);
+}
+
 /* The shard files an index names, each opened once, relative to the index's folder. */
 static mz_status open_index(mz_st *st, const char *path, mz_ctx *ctx) {
     char *text;

@@ -117,6 +117,13 @@ static const layer_names DISTILBERT_LAYER = {
     "transformer.layer.%d.attention.v_lin", "transformer.layer.%d.attention.out_lin",
     "transformer.layer.%d.sa_layer_norm", "transformer.layer.%d.ffn.lin1",
     "transformer.layer.%d.ffn.lin2", "transformer.layer.%d.output_layer_norm"};
+/* llama.cpp's names in GGUF files. */
+static const layer_names GGUF_BERT_LAYER = {"blk.%d.attn_q", "blk.%d.attn_k", "blk.%d.attn_v",
+                                            "blk.%d.attn_output", "blk.%d.attn_output_norm",
+                                            "blk.%d.ffn_up", "blk.%d.ffn_down", "blk.%d.layer_output_norm"};
+static const layer_names GGUF_GPT2_LAYER = {"blk.%d.attn_qkv", NULL, NULL, "blk.%d.attn_output",
+                                            "blk.%d.attn_norm", "blk.%d.ffn_up", "blk.%d.ffn_down",
+                                            "blk.%d.ffn_norm"};
 static const layer_names GPT2_LAYER = {"h.%d.attn.c_attn", NULL, NULL, "h.%d.attn.c_proj",
                                        "h.%d.ln_1", "h.%d.mlp.c_fc", "h.%d.mlp.c_proj",
                                        "h.%d.ln_2"};
@@ -184,6 +191,23 @@ static mz_status map_bert_family(mapper *M, const layer_names *ln) {
     return rc;
 }
 
+/* GGUF: no MLM head survives llama.cpp's BERT conversion; GPT-2 keeps `output` or ties it. */
+static mz_status map_gguf(mapper *M) {
+    mz_model *m = M->m;
+    const mz_model_config *c = &m->cfg;
+    int gpt2 = c->arch == MZ_ARCH_GPT2;
+    mz_status rc = map_embeddings(M, "token_embd.weight", "position_embd.weight", gpt2 ? NULL : "token_types.weight",
+                                  gpt2 ? NULL : "token_embd_norm");
+    if (!rc) rc = map_bert_family(M, gpt2 ? &GGUF_GPT2_LAYER : &GGUF_BERT_LAYER);
+    if (rc || !gpt2) return rc;
+    if ((rc = norm(&m->w.final_ln, M, "output_norm", c->d_model)) ||
+        (rc = tensor(&m->w.decoder.w, M, "output.weight", c->vocab, c->d_model, 1)))
+        return rc;
+    if (!m->w.decoder.w) m->w.decoder.w = m->w.wte;
+    m->cfg.has_lm_head = 1;
+    return MZ_OK;
+}
+
 static mz_status map_arch(mapper *M) {
     mz_model *m = M->m;
     const mz_model_config *c = &m->cfg;
@@ -231,5 +255,5 @@ mz_status mz_model_map_weights(mz_model *m, mz_ctx *ctx) {
     m->w.layers = mz_calloc((size_t)m->cfg.n_layers, sizeof *m->w.layers);
     if (!m->w.layers) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mapper M = {m, "", ctx};
-    return map_arch(&M);
+    return m->gguf ? map_gguf(&M) : map_arch(&M);
 }

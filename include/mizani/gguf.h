@@ -26,6 +26,22 @@ typedef struct mz_gguf_str {
     size_t len;
 } mz_gguf_str;
 
+/* One entry of the tensor directory. Dimensions are in GGUF order: ne[0] varies fastest (a
+ * PyTorch [out,in] weight has ne = {in, out}). data is NULL for ggml types Mizani does not read
+ * (quantised blocks); for F32 (type 0), F16 (1) and BF16 (30) its range is checked. */
+typedef struct mz_gguf_tensor {
+    mz_gguf_str name;
+    uint32_t n_dims;
+    uint64_t ne[4];
+    uint32_t type;
+    const void *data;
+    size_t n_bytes;
+} mz_gguf_tensor;
+
+#define MZ_GGML_F32 0u
+#define MZ_GGML_F16 1u
+#define MZ_GGML_BF16 30u
+
 mz_status mz_gguf_open(mz_gguf **out, const char *path, mz_ctx *ctx);
 /* The same over memory the caller keeps alive (fuzzing, tests); `name` labels errors. */
 mz_status mz_gguf_parse(mz_gguf **out, const void *data, size_t size, const char *name,
@@ -34,6 +50,9 @@ void mz_gguf_free(mz_gguf *g);
 
 uint32_t mz_gguf_version(const mz_gguf *g);
 size_t mz_gguf_n_tensors(const mz_gguf *g);
+const mz_gguf_tensor *mz_gguf_tensor_at(const mz_gguf *g, size_t i);
+/* The file's bytes (for its SHA-256). */
+const void *mz_gguf_bytes(const mz_gguf *g, size_t *size);
 
 /* Scalars: 1 when `key` exists with a type convertible to the result, else 0. */
 int mz_gguf_get_string(const mz_gguf *g, const char *key, mz_gguf_str *out);

@@ -38,6 +38,9 @@ typedef struct mz_st mz_st;
 mz_status mz_st_open(mz_st **out, const char *path, mz_ctx *ctx);
 /* One file's bytes held by the caller (fuzzing, tests); `name` labels errors. */
 mz_status mz_st_parse(mz_st **out, const void *data, size_t size, const char *name, mz_ctx *ctx);
+/* A set over tensors that live elsewhere (a GGUF file's directory): entries and names copied,
+ * data pointers kept. */
+mz_status mz_st_from_tensors(mz_st **out, const mz_st_tensor *tensors, size_t n, mz_ctx *ctx);
 void mz_st_free(mz_st *st);
 
 size_t mz_st_n_tensors(const mz_st *st);

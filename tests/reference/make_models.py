@@ -255,6 +255,64 @@ def build(name, cfg, out_dir):
     return W
 
 
+def write_gguf(path, arch, meta, tensors, half=False):
+    """GGUF v3 as ggml defines it: metadata, a tensor directory (dimensions innermost first),
+    data aligned to 32 bytes. With half, 2-D weights are stored F16 (norms stay F32)."""
+    enc = lambda x: struct.pack("<Q", len(x.encode())) + x.encode()
+    kvs = [("general.architecture", 8, enc(arch))]
+    for k, v in meta.items():
+        kvs.append((k, 6, struct.pack("<f", v)) if isinstance(v, float) else (k, 4, struct.pack("<I", v)))
+    head = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs))
+    head += b"".join(enc(k) + struct.pack("<I", t) + v for k, t, v in kvs)
+    blobs, off = [], 0
+    for name, t in tensors.items():
+        t = t.contiguous().to(torch.float16 if half and t.dim() == 2 else torch.float32)
+        raw = t.numpy().tobytes()
+        head += enc(name) + struct.pack("<I", t.dim()) + b"".join(struct.pack("<Q", d) for d in reversed(t.shape))
+        head += struct.pack("<IQ", 1 if t.dtype == torch.float16 else 0, off)
+        raw += b"\0" * (-len(raw) % 32)
+        blobs.append(raw)
+        off += len(raw)
+    head += b"\0" * (-len(head) % 32)
+    with open(path, "wb") as f:
+        f.write(head + b"".join(blobs))
+
+
+def gguf_bert(W):
+    """llama.cpp's names for a BERT checkpoint (its converter keeps no MLM head)."""
+    ren = {"embeddings.word_embeddings": "token_embd", "embeddings.position_embeddings": "position_embd",
+           "embeddings.token_type_embeddings": "token_types", "embeddings.LayerNorm": "token_embd_norm"}
+    per = {"attention.self.query": "attn_q", "attention.self.key": "attn_k", "attention.self.value": "attn_v",
+           "attention.output.dense": "attn_output", "attention.output.LayerNorm": "attn_output_norm",
+           "intermediate.dense": "ffn_up", "output.dense": "ffn_down", "output.LayerNorm": "layer_output_norm"}
+    out = {}
+    for k, v in W.items():
+        if not k.startswith("bert."):
+            continue
+        base, kind = k[5:].rsplit(".", 1)
+        if base in ren:
+            out[ren[base] + "." + kind] = v
+        else:
+            _, _, l, rest = base.split(".", 3)
+            out["blk.%s.%s.%s" % (l, per[rest], kind)] = v
+    return out
+
+
+def gguf_gpt2(W):
+    """llama.cpp's names for GPT-2; its converter transposes the Conv1D weights to [out,in]."""
+    per = {"ln_1": "attn_norm", "attn.c_attn": "attn_qkv", "attn.c_proj": "attn_output", "ln_2": "ffn_norm",
+           "mlp.c_fc": "ffn_up", "mlp.c_proj": "ffn_down"}
+    out = {}
+    for k, v in W.items():
+        base, kind = k[len("transformer."):].rsplit(".", 1)
+        if base in ("wte", "wpe", "ln_f"):
+            out[{"wte": "token_embd", "wpe": "position_embd", "ln_f": "output_norm"}[base] + "." + kind] = v
+            continue
+        _, l, rest = base.split(".", 2)
+        out["blk.%s.%s.%s" % (l, per[rest], kind)] = v.T if kind == "weight" and v.dim() == 2 else v
+    return out
+
+
 def write_reference(d, golden):
     """What a user's own framework would dump for `mizani verify`: NAME.npy per array."""
     import numpy as np
@@ -315,9 +373,16 @@ def main(out_dir):
                          "n_heads": H, "hidden_dim": FF, "max_position_embeddings": P,
                          "activation": "gelu", "pad_token_id": 0,
                          "architectures": ["DistilBertForMaskedLM"]}, out_dir)
-    build("gpt2", {"model_type": "gpt2", "vocab_size": V, "n_embd": C, "n_layer": L, "n_head": H,
+    meta = lambda a, eps: {a + ".block_count": L, a + ".embedding_length": C, a + ".attention.head_count": H,
+                           a + ".context_length": P, a + ".attention.layer_norm_epsilon": eps}
+    bert_meta = dict(meta("bert", 1e-12), **{"bert.feed_forward_length": FF})
+    write_gguf(os.path.join(out_dir, "bert.gguf"), "bert", bert_meta, gguf_bert(W))
+    write_gguf(os.path.join(out_dir, "bert-f16.gguf"), "bert", bert_meta, gguf_bert(W), half=True)
+    G = build("gpt2", {"model_type": "gpt2", "vocab_size": V, "n_embd": C, "n_layer": L, "n_head": H,
                    "n_inner": None, "n_positions": P, "activation_function": "gelu_new",
                    "layer_norm_epsilon": 1e-5, "architectures": ["GPT2LMHeadModel"]}, out_dir)
+    write_gguf(os.path.join(out_dir, "gpt2.gguf"), "gpt2",
+               dict(meta("gpt2", 1e-5), **{"gpt2.feed_forward_length": 4 * C}), gguf_gpt2(G))
 
 
 def broken(out_dir):
