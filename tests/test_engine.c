@@ -139,6 +139,21 @@ static void check_bad_models(mz_ctx *ctx) {
     CHECK_CONTAINS(mz_ctx_message(ctx), "'t5' is not supported; supported: bert, roberta");
     CHECK_INT(mz_model_open(&m, "data/models/wrong-shape", ctx), MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "has shape [96,32] but config.json implies [100,32]");
+    static const struct { const char *json, *cause; } configs[] = {
+        {"{\"model_type\": \"bert\", \"num_hidden_layers\": 2, \"hidden_size\": 30, \"num_attention_heads\": 4,"
+         " \"vocab_size\": 9, \"max_position_embeddings\": 8}", "at $.num_attention_heads: does not divide hidden_size (30)"},
+        {"{\"model_type\": \"gpt2\", \"n_layer\": -1}", "at $.n_layer: must be an integer between 1 and 1024"},
+        {"{\"model_type\": \"bert\", \"num_hidden_layers\": 1, \"hidden_size\": 8, \"num_attention_heads\": 2,"
+         " \"vocab_size\": 9, \"max_position_embeddings\": 8, \"hidden_act\": \"swish\"}", "activation 'swish' is not supported"},
+        {"{\"model_type\": ", "config.json:1:"},
+    };
+    for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
+        mz_model_config cfg;
+        char *type = NULL;
+        CHECK(mz_model_config_parse(&cfg, &type, configs[i].json, strlen(configs[i].json), "config.json", ctx) != MZ_OK);
+        CHECK_CONTAINS(mz_ctx_message(ctx), configs[i].cause);
+        mz_free(type);
+    }
     CHECK_INT(mz_model_open(&m, "data/models/no-weights", ctx), MZ_ERR_IO);
     CHECK_CONTAINS(mz_ctx_message(ctx), "no model.safetensors");
     CHECK(m == NULL);
@@ -160,6 +175,41 @@ static void check_bad_requests(mz_ctx *ctx) {
     CHECK_INT(mz_model_run(&a, m, &b, NULL, 0, ctx), MZ_ERR_USAGE);
     CHECK_CONTAINS(mz_ctx_message(ctx), "token id 96 outside the vocabulary");
     CHECK(a == NULL);
+    mz_model_free(m);
+}
+
+typedef struct seen {
+    char names[8][48];
+    int n;
+    float first;
+} seen;
+
+static void observe(const char *name, const float *data, const int *shape, int n_dims, void *user) {
+    seen *s = user;
+    (void)shape, (void)n_dims;
+    if (s->n < 8) snprintf(s->names[s->n++], sizeof s->names[0], "%s", name);
+    if (!strcmp(name, "hidden.0")) s->first = data[0];
+}
+
+/* The observer sees each requested intermediate once, in the order the pass computes them. */
+static void check_observer(mz_ctx *ctx) {
+    mz_model *m = NULL;
+    CHECK_INT(mz_model_open(&m, GOLDEN "gpt2", ctx), MZ_OK);
+    if (!m) return;
+    seen s = {0};
+    mz_model_set_observer(m, observe, &s);
+    int32_t ids[2] = {5, 6}, mask[2] = {1, 1};
+    mz_model_batch b = {1, 2, ids, mask, NULL};
+    mz_activations *a = NULL;
+    const char *want[] = {"logits", "layer.1.ffn.out", "hidden.0", "layer.0.attn.probs"};
+    CHECK_INT(mz_model_run(&a, m, &b, want, 4, ctx), MZ_OK);
+    CHECK_INT(s.n, 4);
+    CHECK_STR(s.names[0], "hidden.0");
+    CHECK_STR(s.names[1], "layer.0.attn.probs");
+    CHECK_STR(s.names[2], "layer.1.ffn.out");
+    CHECK_STR(s.names[3], "logits");
+    CHECK(a && s.first == mz_activations_get(a, "hidden.0", NULL, NULL)[0]);
+    mz_activations_free(a);
     mz_model_free(m);
 }
 
@@ -198,6 +248,7 @@ int main(void) {
     check_bad_models(ctx);
     check_bad_requests(ctx);
     check_sha256();
+    check_observer(ctx);
     mz_ctx_free(ctx);
     return mz_check_result("test_engine");
 }

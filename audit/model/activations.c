@@ -112,6 +112,12 @@ float *mz_act_slot(const mz_activations *a, mz_act_kind k, int layer) {
     return s ? a->e[s - 1].data : NULL;
 }
 
+void mz_act_done(const mz_activations *a, mz_act_kind k, int layer, mz_model_observer fn,
+                 void *user) {
+    int s = a->slot[k * (a->cfg.n_layers + 1) + layer];
+    if (fn && s) fn(a->e[s - 1].name, a->e[s - 1].data, a->e[s - 1].shape, a->e[s - 1].n_dims, user);
+}
+
 const float *mz_activations_get(const mz_activations *a, const char *name, int shape[4],
                                 int *n_dims) {
     for (size_t i = 0; i < a->n; i++)

@@ -16,5 +16,8 @@ mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, in
 mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx);
 /* The buffer for (kind, layer), NULL when nobody asked for it. */
 float *mz_act_slot(const mz_activations *a, mz_act_kind kind, int layer);
+/* Hands (kind, layer) to the observer, when it was requested and an observer is set. */
+void mz_act_done(const mz_activations *a, mz_act_kind kind, int layer, mz_model_observer fn,
+                 void *user);
 
 #endif

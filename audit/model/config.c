@@ -119,6 +119,25 @@ static mz_status read_config(mz_model_config *c, json_t *root, const char *path,
     return MZ_OK;
 }
 
+mz_status mz_model_config_parse(mz_model_config *cfg, char **model_type, const char *text,
+                                size_t len, const char *path, mz_ctx *ctx) {
+    *model_type = NULL;
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return root ? mz_fail(ctx, MZ_ERR_INPUT, path, "not a JSON object")
+                    : mz_fail_line(ctx, MZ_ERR_INPUT, path, jerr.line, jerr.column,
+                                   "not valid JSON: %s", jerr.text);
+    }
+    mz_status rc = read_config(cfg, root, path, ctx);
+    if (!rc && !(*model_type = mz_strdup(json_string_value(json_object_get(root, "model_type")))))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    cfg->model_type = *model_type;
+    json_decref(root);
+    return rc;
+}
+
 mz_status mz_model_read_config(mz_model_config *cfg, char **model_type, const char *path,
                                mz_ctx *ctx) {
     char *text;
@@ -126,19 +145,7 @@ mz_status mz_model_read_config(mz_model_config *cfg, char **model_type, const ch
     *model_type = NULL;
     mz_status rc = mz_read_file(&text, &len, path, 1u << 20, ctx);
     if (rc) return rc;
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
+    rc = mz_model_config_parse(cfg, model_type, text, len, path, ctx);
     mz_free(text);
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return root ? mz_fail(ctx, MZ_ERR_INPUT, path, "not a JSON object")
-                    : mz_fail_line(ctx, MZ_ERR_INPUT, path, jerr.line, jerr.column,
-                                   "not valid JSON: %s", jerr.text);
-    }
-    rc = read_config(cfg, root, path, ctx);
-    if (!rc && !(*model_type = mz_strdup(json_string_value(json_object_get(root, "model_type")))))
-        rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
-    cfg->model_type = *model_type;
-    json_decref(root);
     return rc;
 }

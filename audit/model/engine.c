@@ -166,6 +166,8 @@ static void attention(arena *a, mz_activations *acts, const mz_model *m, const p
     scatter_probs(mz_act_slot(acts, MZ_ACT_PROBS, l), a->probs, p, H, T);
     scatter_values(mz_act_slot(acts, MZ_ACT_VALUES, l), v, ld, p, H, C / H, T);
     scatter_rows(mz_act_slot(acts, MZ_ACT_ATTN_OUT, l), a->proj, p, C, C);
+    for (int k = MZ_ACT_PROBS; k <= MZ_ACT_ATTN_OUT; k++)
+        mz_act_done(acts, (mz_act_kind)k, l, m->observer, m->observer_user);
 }
 
 /* Feed-forward of layer l on `in` [N,C]; leaves its output in a->proj. */
@@ -178,6 +180,7 @@ static void feed_forward(arena *a, mz_activations *acts, const mz_model *m, cons
     mz_gelu_forward(a->ffh, a->ffh, (size_t)N * F, c->gelu_tanh);
     mz_matmul_forward(a->proj, a->ffh, L->ff2.w, L->ff2.b, N, F, C, m->conv1d);
     scatter_rows(mz_act_slot(acts, MZ_ACT_FFN_OUT, l), a->proj, p, C, C);
+    mz_act_done(acts, MZ_ACT_FFN_OUT, l, m->observer, m->observer_user);
 }
 
 static void layer(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int l,
@@ -225,17 +228,20 @@ static void forward(arena *a, mz_activations *acts, const mz_model *m, const pac
     int C = c->d_model;
     embed(a, m, p);
     scatter_rows(mz_act_slot(acts, MZ_ACT_HIDDEN, 0), a->x, p, C, C);
+    mz_act_done(acts, MZ_ACT_HIDDEN, 0, m->observer, m->observer_user);
     for (int l = 0; l < c->n_layers; l++) {
         layer(a, acts, m, p, l, T);
         if (c->causal && l == c->n_layers - 1) /* GPT-2's last hidden state is after ln_f */
             mz_layernorm_forward(a->x, a->x, m->w.final_ln.w, m->w.final_ln.b, (float)c->ln_eps,
                                  p->N, C);
         scatter_rows(mz_act_slot(acts, MZ_ACT_HIDDEN, l + 1), a->x, p, C, C);
+        mz_act_done(acts, MZ_ACT_HIDDEN, l + 1, m->observer, m->observer_user);
     }
     float *logits = mz_act_slot(acts, MZ_ACT_LOGITS, 0);
     if (logits) {
         lm_head(a, m, p);
         scatter_rows(logits, a->logits, p, c->vocab, c->vocab);
+        mz_act_done(acts, MZ_ACT_LOGITS, 0, m->observer, m->observer_user);
     }
 }
 

@@ -88,3 +88,8 @@ void mz_model_sha256(const mz_model *m, char hex[65]) {
     mz_sha256_final(&h, hex);
 }
 const mz_st *mz_model_tensors(const mz_model *m) { return m->st; }
+
+void mz_model_set_observer(mz_model *m, mz_model_observer fn, void *user) {
+    m->observer = fn;
+    m->observer_user = user;
+}

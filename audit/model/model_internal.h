@@ -44,6 +44,8 @@ struct mz_model {
     mz_st *st;
     mz_model_weights w;
     int conv1d;           /* projection weights stored [in,out] */
+    mz_model_observer observer;
+    void *observer_user;
     struct mz_gguf *gguf; /* non-NULL when the weights come from a GGUF file (ggml's names) */
     void **owned;         /* widened or realigned tensors */
     size_t n_owned, cap_owned, owned_bytes, n_params;

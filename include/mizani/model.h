@@ -42,6 +42,11 @@ typedef struct mz_model_config {
 
 typedef struct mz_model mz_model;
 
+/* config.json's text -> config (what mz_model_open reads first); *model_type (mz_free) backs
+ * cfg->model_type. `name` labels errors. */
+mz_status mz_model_config_parse(mz_model_config *cfg, char **model_type, const char *json,
+                                size_t len, const char *name, mz_ctx *ctx);
+
 /* `path`: a folder with config.json and model.safetensors (or the sharded index). F16 and BF16
  * weights are widened to F32 once, at open; F32 weights are used in place from the map. */
 mz_status mz_model_open(mz_model **out, const char *path, mz_ctx *ctx);
@@ -68,6 +73,14 @@ typedef struct mz_model_batch {
 } mz_model_batch;
 
 typedef struct mz_activations mz_activations;
+
+/* Called once for each requested intermediate as soon as the pass has computed it (padded
+ * layout, as mz_activations_get returns it), before later layers run: for streaming
+ * intermediates out or stopping work early in a probe. */
+typedef void (*mz_model_observer)(const char *name, const float *data, const int *shape,
+                                  int n_dims, void *user);
+/* NULL removes the observer. */
+void mz_model_set_observer(mz_model *m, mz_model_observer fn, void *user);
 
 /* Runs one forward pass and keeps the intermediates named in `want` (n_want names; "logits",
  * "hidden.3", "layer.0.attn.probs"; "hidden.*" / "layer.*.attn.probs" ask for every layer).
