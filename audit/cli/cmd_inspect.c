@@ -60,14 +60,15 @@ static mz_status inspect_cmd(mz_cli *cli, const mz_cli_args *args) {
 }
 
 static const mz_cli_opt inspect_opts[] = {
-    {"model", "DIR", "a Hugging Face model folder (config.json, model.safetensors, tokenizer)"},
+    {"model", "DIR|FILE.gguf", "a Hugging Face model folder (config.json, model.safetensors, tokenizer)\n"
+                               "or a GGUF file"},
     {NULL, NULL, NULL},
 };
 
 const mz_cli_command mz_cmd_inspect = {
     .name = "inspect",
     .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
-    .usage = "--model DIR",
+    .usage = "--model DIR|FILE.gguf",
     .description = "Prints the facts of a model folder that an audit report's transparency card\n"
                    "records: architecture and sizes, parameter count, weight dtypes, the SHA-256 of\n"
                    "the weight files, the tokenizer's type, vocabulary size and special tokens.",

@@ -147,12 +147,12 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
 }
 
 static const mz_cli_opt run_opts[] = {
-    {"model", "DIR", "a Hugging Face model folder (config.json, model.safetensors)"},
+    {"model", "DIR|FILE.gguf", "a Hugging Face model folder (config.json, model.safetensors) or a GGUF file"},
     {"text", "TEXT", "text to run, tokenized by the folder's own tokenizer with special tokens"},
     {"ids", "N,N,...", "token ids to run instead of --text"},
     {"dump", "NAMES", "intermediates to write, comma-separated (default hidden.*): hidden.L,\n"
                       "layer.L.attn.probs, layer.L.attn.values, layer.L.attn.out, layer.L.ffn.out,\n"
-                      "logits; L may be *"},
+                      "logits, pooled.cls, pooled.mean, pooled.pooler; L may be *"},
     {"format", "json|npy", "npy: one NAME.npy per array in --out; json: one object on stdout"},
     {"out", "DIR", "folder for the .npy files (created if missing)"},
     {NULL, NULL, NULL},
@@ -161,7 +161,7 @@ static const mz_cli_opt run_opts[] = {
 const mz_cli_command mz_cmd_run = {
     .name = "run",
     .summary = "one forward pass; write hidden states, attentions, logits by name",
-    .usage = "--model DIR (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
+    .usage = "--model DIR|FILE.gguf (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
     .description =
         "Runs the model once and writes the intermediates you name, so you can check Mizani\n"
         "against your own framework (np.load each NAME.npy; input_ids.npy holds the ids used).\n"
@@ -179,7 +179,7 @@ const mz_cli_command mz_cmd_run = {
 /* Whether element i of array `name` lies on real tokens: frameworks leave arbitrary values at
  * padded positions, Mizani zeros, so those do not count. */
 static int counts(const float *mask, const char *name, const int *shape, size_t i) {
-    if (!mask) return 1;
+    if (!mask || !strncmp(name, "pooled.", 7)) return 1; /* [B,C]: already over real tokens */
     size_t T = (size_t)shape[2], X = (size_t)shape[3];
     if (strstr(name, "attn.probs")) /* [B,H,T,T]: query and key */
         return mask[i / (shape[1] * T * T) * T + i / T % T] != 0 && mask[i / (shape[1] * T * T) * T + i % T] != 0;

@@ -21,7 +21,10 @@ struct mz_activations {
 };
 
 static const char *const SUFFIX[MZ_ACT_KINDS] = {NULL, "attn.probs", "attn.values", "attn.out",
-                                                 "ffn.out", NULL};
+                                                 "ffn.out", NULL, NULL, NULL, NULL};
+/* Whole-model outputs: one per model, no layer. */
+static const char *const GLOBAL[MZ_ACT_KINDS] = {NULL, NULL, NULL, NULL, NULL, "logits",
+                                                 "pooled.cls", "pooled.mean", "pooled.pooler"};
 
 mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, int T,
                      mz_ctx *ctx) {
@@ -45,6 +48,9 @@ static void shape_of(const mz_activations *a, mz_act_kind k, int s[4], int *nd) 
     case MZ_ACT_PROBS: s[0] = B, s[1] = H, s[2] = T, s[3] = T, *nd = 4; break;
     case MZ_ACT_VALUES: s[0] = B, s[1] = H, s[2] = T, s[3] = c->d_model / H, *nd = 4; break;
     case MZ_ACT_LOGITS: s[0] = B, s[1] = T, s[2] = c->vocab, *nd = 3; break;
+    case MZ_ACT_POOL_CLS:
+    case MZ_ACT_POOL_MEAN:
+    case MZ_ACT_POOLER: s[0] = B, s[1] = c->d_model, *nd = 2; break;
     default: s[0] = B, s[1] = T, s[2] = c->d_model, *nd = 3; break;
     }
 }
@@ -57,7 +63,7 @@ static mz_status add(mz_activations *a, mz_act_kind k, int layer, mz_ctx *ctx) {
     act_entry *e = &a->e[a->n];
     memset(e, 0, sizeof *e);
     if (k == MZ_ACT_HIDDEN) snprintf(e->name, sizeof e->name, "hidden.%d", layer);
-    else if (k == MZ_ACT_LOGITS) snprintf(e->name, sizeof e->name, "logits");
+    else if (GLOBAL[k]) snprintf(e->name, sizeof e->name, "%s", GLOBAL[k]);
     else snprintf(e->name, sizeof e->name, "layer.%d.%s", layer, SUFFIX[k]);
     shape_of(a, k, e->shape, &e->n_dims);
     size_t n = 1;
@@ -89,11 +95,12 @@ static mz_status add_range(mz_activations *a, mz_act_kind k, int layer, int limi
 
 mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
     int L = a->cfg.n_layers, layer;
-    if (!strcmp(name, "logits")) {
-        if (!a->cfg.has_lm_head)
-            return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL,
-                           "'logits' asked for, but this checkpoint has no language-model head");
-        return add(a, MZ_ACT_LOGITS, 0, ctx);
+    for (int k = MZ_ACT_LOGITS; k < MZ_ACT_KINDS; k++) {
+        if (strcmp(name, GLOBAL[k])) continue;
+        if ((k == MZ_ACT_LOGITS && !a->cfg.has_lm_head) || (k == MZ_ACT_POOLER && !a->cfg.has_pooler))
+            return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL, "'%s' asked for, but this checkpoint has no %s", name,
+                           k == MZ_ACT_LOGITS ? "language-model head" : "pooler");
+        return add(a, (mz_act_kind)k, 0, ctx);
     }
     if (!strncmp(name, "hidden.", 7) && parse_layer(name + 7, strlen(name + 7), L + 1, &layer))
         return add_range(a, MZ_ACT_HIDDEN, layer, L + 1, ctx);
@@ -103,7 +110,8 @@ mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
             return add_range(a, (mz_act_kind)k, layer, L, ctx);
     return mz_fail(ctx, MZ_ERR_USAGE, NULL,
                    "unknown intermediate '%s' (this model: hidden.0..%d, layer.0..%d.attn.probs, "
-                   "layer.N.attn.values, layer.N.attn.out, layer.N.ffn.out, logits; N may be *)",
+                   "layer.N.attn.values, layer.N.attn.out, layer.N.ffn.out, logits, pooled.cls, pooled.mean, "
+                   "pooled.pooler; N may be *)",
                    name, L, L - 1);
 }
 

@@ -8,6 +8,7 @@
 #include "model_internal.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct packing {
@@ -29,6 +30,7 @@ typedef struct arena {
     float *probs;  /* [sum H*L*L] */
     float *head;   /* [N,E] MLM transform */
     float *logits; /* [N,V] */
+    float *pool;   /* [S,C] first-token states, for the pooler */
     float *base;
 } arena;
 
@@ -91,9 +93,10 @@ static mz_status arena_new(arena *a, const mz_model_config *c, const packing *p,
                            mz_ctx *ctx) {
     size_t N = (size_t)(p->N ? p->N : 1), C = (size_t)c->d_model, E = (size_t)c->d_embed;
     size_t sizes[] = {N * C, N * (C > E ? C : E), 3 * N * C, N * C, N * C, N * (size_t)c->d_ff,
-                      p->n_probs + 1, logits ? N * E : 0, logits ? N * (size_t)c->vocab : 0};
+                      p->n_probs + 1, logits ? N * E : 0, logits ? N * (size_t)c->vocab : 0,
+                      2 * (size_t)p->S * C};
     float **slots[] = {&a->x, &a->ln, &a->qkv, &a->att, &a->proj, &a->ffh, &a->probs, &a->head,
-                       &a->logits};
+                       &a->logits, &a->pool};
     size_t total = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) total += sizes[i];
     if (!(a->base = mz_malloc(total * sizeof(float))))
@@ -223,6 +226,30 @@ static void lm_head(arena *a, const mz_model *m, const packing *p) {
     mz_matmul_forward(a->logits, h, w->decoder.w, w->decoder.b, N, E, c->vocab, 0);
 }
 
+/* Sentence embeddings from the last hidden states: first token, mean of real tokens, and BERT's
+ * pooler (tanh of a dense layer on the first token). Rows without tokens stay zero. */
+static void pool(arena *a, mz_activations *acts, const mz_model *m, const packing *p) {
+    int C = m->cfg.d_model;
+    float *cls = mz_act_slot(acts, MZ_ACT_POOL_CLS, 0), *mean = mz_act_slot(acts, MZ_ACT_POOL_MEAN, 0),
+          *pooler = mz_act_slot(acts, MZ_ACT_POOLER, 0);
+    for (int s = 0; s < p->S; s++) {
+        const float *first = a->x + (size_t)p->start[s] * C; /* [C] */
+        if (p->len[s]) memcpy(a->pool + (size_t)s * C, first, (size_t)C * sizeof(float));
+        else memset(a->pool + (size_t)s * C, 0, (size_t)C * sizeof(float));
+        if (cls) memcpy(cls + (size_t)s * C, a->pool + (size_t)s * C, (size_t)C * sizeof(float));
+        for (int t = 0; mean && t < p->len[s]; t++)
+            for (int i = 0; i < C; i++) mean[(size_t)s * C + i] += first[(size_t)t * C + i] / (float)p->len[s];
+    }
+    if (pooler) {
+        float *out = a->pool + (size_t)p->S * C; /* [S,C] */
+        mz_matmul_forward(out, a->pool, m->w.pooler.w, m->w.pooler.b, p->S, C, C, 0);
+        for (size_t i = 0; i < (size_t)p->S * C; i++) pooler[i] = tanhf(out[i]);
+        for (int s = 0; s < p->S; s++)
+            if (!p->len[s]) memset(pooler + (size_t)s * C, 0, (size_t)C * sizeof(float));
+    }
+    for (int k = MZ_ACT_POOL_CLS; k <= MZ_ACT_POOLER; k++) mz_act_done(acts, (mz_act_kind)k, 0, m->observer, m->observer_user);
+}
+
 static void forward(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int T) {
     const mz_model_config *c = &m->cfg;
     int C = c->d_model;
@@ -237,6 +264,7 @@ static void forward(arena *a, mz_activations *acts, const mz_model *m, const pac
         scatter_rows(mz_act_slot(acts, MZ_ACT_HIDDEN, l + 1), a->x, p, C, C);
         mz_act_done(acts, MZ_ACT_HIDDEN, l + 1, m->observer, m->observer_user);
     }
+    pool(a, acts, m, p);
     float *logits = mz_act_slot(acts, MZ_ACT_LOGITS, 0);
     if (logits) {
         lm_head(a, m, p);

@@ -36,6 +36,7 @@ typedef struct mz_model_weights {
     mz_norm head_ln;      /* [E] */
     int head_gelu_tanh;   /* the transform's activation */
     mz_linear decoder;    /* [V,E] (tied: wte), bias [V] or NULL */
+    mz_linear pooler;     /* [C,C], BERT-style checkpoints; w NULL when absent */
 } mz_model_weights;
 
 struct mz_model {

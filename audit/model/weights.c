@@ -242,6 +242,11 @@ static mz_status map_arch(mapper *M) {
         (rc = linear(&m->w.emb_proj, M, "embeddings_project", c->d_model, c->d_embed, 1)))
         return rc;
     if ((rc = map_bert_family(M, &BERT_LAYER))) return rc;
+    char full[256];
+    if (lookup(M, "pooler.dense.weight", full)) {
+        if ((rc = linear(&m->w.pooler, M, "pooler.dense", c->d_model, c->d_model, 1))) return rc;
+        m->cfg.has_pooler = 1;
+    }
     if (roberta)
         return map_head(M, "lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", 0);
     if (c->arch == MZ_ARCH_ELECTRA)

@@ -9,6 +9,9 @@
  *   layer.L.attn.out    [B,T,C]  attention output after its projection, before the residual
  *   layer.L.ffn.out     [B,T,C]  feed-forward output, before the residual
  *   logits              [B,T,V]  masked-LM (encoders) or next-token (GPT-2) logits
+ *   pooled.cls          [B,C]    sentence embedding: the last hidden state of the first token
+ *   pooled.mean         [B,C]    sentence embedding: the mean last hidden state of real tokens
+ *   pooled.pooler       [B,C]    BERT's pooler output, where the checkpoint has one
  * Padded positions (mask 0) hold zeros in every output. */
 #ifndef MIZANI_MODEL_H
 #define MIZANI_MODEL_H
@@ -38,6 +41,7 @@ typedef struct mz_model_config {
     int pad_id;             /* -1 when none */
     int pos_offset;         /* RoBERTa/XLM-R: positions start at pad_id + 1 */
     int has_lm_head;        /* the checkpoint holds an MLM / LM head */
+    int has_pooler;         /* BERT's pooler (tanh of a dense layer on the first token) */
 } mz_model_config;
 
 typedef struct mz_model mz_model;

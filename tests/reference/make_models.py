@@ -210,6 +210,10 @@ def build(name, cfg, out_dir):
         W.update(lin_params(head[0], head[4], C))
         W.update(ln_params(head[1], head[4]))
         W[head[3]] = rnd(V, std=0.05)
+    if arch == "roberta":  # an untied decoder: its own [V,C] matrix
+        W["lm_head.decoder.weight"] = rnd(V, C, std=0.5)
+    if arch == "bert":
+        W.update(lin_params("bert.pooler.dense", C, C))
     wte = W[prefix + ("wte.weight" if arch == "gpt2" else "embeddings.word_embeddings.weight")]
 
     ids, mask, tt = inputs(pad if arch in ("roberta", "xlm-roberta") else None, types)
@@ -231,10 +235,17 @@ def build(name, cfg, out_dir):
             out["logits"] = x @ wte.T
         elif head:
             out["logits"] = mlm_head(x, W, head[0], head[1], head[2], head[3], head[5], eps, wte)
+        m = mask.bool()
+        out["pooled.cls"] = x[:, 0]
+        out["pooled.mean"] = (x * m[:, :, None]).sum(1) / m.sum(1, keepdim=True)
+        if arch == "bert":
+            out["pooled.pooler"] = torch.tanh(F.linear(x[:, 0], W["bert.pooler.dense.weight"], W["bert.pooler.dense.bias"]))
 
     m = mask.bool()
     for k, t in out.items():  # Mizani zeroes padded positions; so do the goldens
-        if k.endswith("attn.probs"):
+        if k.startswith("pooled."):
+            pass
+        elif k.endswith("attn.probs"):
             t = t * m[:, None, :, None] * m[:, None, None, :]
         elif k.endswith("attn.values"):
             t = t * m[:, None, :, None]
@@ -287,7 +298,7 @@ def gguf_bert(W):
            "intermediate.dense": "ffn_up", "output.dense": "ffn_down", "output.LayerNorm": "layer_output_norm"}
     out = {}
     for k, v in W.items():
-        if not k.startswith("bert."):
+        if not k.startswith("bert.") or ".pooler." in k:  # llama.cpp keeps no pooler either
             continue
         base, kind = k[5:].rsplit(".", 1)
         if base in ren:
@@ -355,6 +366,16 @@ def encoder_cfg(arch, **kw):
 
 def main(out_dir):
     W = build("bert", encoder_cfg("bert", architectures=["BertForMaskedLM"]), out_dir)
+    shard = os.path.join(out_dir, "bert-sharded")  # the same weights in two shards with an index
+    os.makedirs(shard, exist_ok=True)
+    names = sorted(W)
+    parts = {"model-00001-of-00002.safetensors": names[::2], "model-00002-of-00002.safetensors": names[1::2]}
+    for f, ns in parts.items():
+        write_safetensors(os.path.join(shard, f), {n: W[n] for n in ns})
+    with open(os.path.join(shard, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {}, "weight_map": {n: f2 for f2, ns in parts.items() for n in ns}}, f, indent=1)
+    with open(os.path.join(out_dir, "bert", "config.json")) as src, open(os.path.join(shard, "config.json"), "w") as dst:
+        dst.write(src.read())
     for dtype, tag in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
         d = os.path.join(out_dir, "bert-" + tag)
         os.makedirs(d, exist_ok=True)
