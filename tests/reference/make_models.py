@@ -61,7 +61,7 @@ def gelu(x, act):
 
 def attention(x, W, pre, mask, causal, names):
     """Hugging Face eager attention: additive finfo.min mask, softmax, weighted values."""
-    n = x.shape[0]
+    n, T = x.shape[0], x.shape[1]
     if names["fused"]:
         qkv = x @ W[pre + names["q"] + ".weight"] + W[pre + names["q"] + ".bias"]
         q, k, v = qkv.split(C, dim=-1)
@@ -182,12 +182,14 @@ def inputs(pad, types):
 
 def positions(ids, pad, offset):
     if not offset:
-        return torch.arange(T).expand(B, T)
+        return torch.arange(ids.shape[1]).expand(*ids.shape)
     real = (ids != pad).int()
     return (torch.cumsum(real, 1) * real + pad).long()
 
 
-def build(name, cfg, out_dir):
+def forward(cfg, W, ids, mask, tt):
+    """Hugging Face's forward pass of `cfg`'s architecture on a padded batch: every hidden
+    state, attention probabilities, layer 0's values, logits and sentence embeddings."""
     arch = cfg["model_type"]
     E = cfg.get("embedding_size", C)
     eps = cfg.get("layer_norm_eps", cfg.get("layer_norm_epsilon", 1e-12))
@@ -195,28 +197,9 @@ def build(name, cfg, out_dir):
     types = cfg.get("type_vocab_size", 0)
     pad = cfg.get("pad_token_id")
     names = {"gpt2": GPT2, "distilbert": DISTIL}.get(arch, ENCODER)
-    prefix = {"bert": "bert.", "roberta": "roberta.", "distilbert": "distilbert.",
-              "electra": "electra.", "gpt2": "transformer.", "xlm-roberta": ""}[arch]
-    W = gpt2_weights() if arch == "gpt2" else encoder_weights(prefix, names, E, types)
-    head = {"bert": ("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
-                     "cls.predictions.decoder", "cls.predictions.bias", C, act),
-            "roberta": ("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias",
-                        C, "gelu"),
-            "distilbert": ("vocab_transform", "vocab_layer_norm", "vocab_projector",
-                           "vocab_projector.bias", C, act),
-            "electra": ("generator_predictions.dense", "generator_predictions.LayerNorm",
-                        "generator_lm_head", "generator_lm_head.bias", E, "gelu")}.get(arch)
-    if head:
-        W.update(lin_params(head[0], head[4], C))
-        W.update(ln_params(head[1], head[4]))
-        W[head[3]] = rnd(V, std=0.05)
-    if arch == "roberta":  # an untied decoder: its own [V,C] matrix
-        W["lm_head.decoder.weight"] = rnd(V, C, std=0.5)
-    if arch == "bert":
-        W.update(lin_params("bert.pooler.dense", C, C))
+    prefix = PREFIX[arch]
+    head = heads(arch, act, E)
     wte = W[prefix + ("wte.weight" if arch == "gpt2" else "embeddings.word_embeddings.weight")]
-
-    ids, mask, tt = inputs(pad if arch in ("roberta", "xlm-roberta") else None, types)
     pos = positions(ids, pad, arch in ("roberta", "xlm-roberta"))
     out = {}
     with torch.no_grad():
@@ -240,6 +223,43 @@ def build(name, cfg, out_dir):
         out["pooled.mean"] = (x * m[:, :, None]).sum(1) / m.sum(1, keepdim=True)
         if arch == "bert":
             out["pooled.pooler"] = torch.tanh(F.linear(x[:, 0], W["bert.pooler.dense.weight"], W["bert.pooler.dense.bias"]))
+    return out
+
+
+PREFIX = {"bert": "bert.", "roberta": "roberta.", "distilbert": "distilbert.", "electra": "electra.",
+          "gpt2": "transformer.", "xlm-roberta": ""}
+
+
+def heads(arch, act, E):
+    """The masked-LM head's tensor names: transform, norm, decoder, bias, width, activation."""
+    return {"bert": ("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
+                     "cls.predictions.decoder", "cls.predictions.bias", C, act),
+            "roberta": ("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", C, "gelu"),
+            "distilbert": ("vocab_transform", "vocab_layer_norm", "vocab_projector", "vocab_projector.bias", C, act),
+            "electra": ("generator_predictions.dense", "generator_predictions.LayerNorm",
+                        "generator_lm_head", "generator_lm_head.bias", E, "gelu")}.get(arch)
+
+
+def build(name, cfg, out_dir):
+    arch = cfg["model_type"]
+    E = cfg.get("embedding_size", C)
+    act = cfg.get("hidden_act", cfg.get("activation", cfg.get("activation_function")))
+    types = cfg.get("type_vocab_size", 0)
+    pad = cfg.get("pad_token_id")
+    names = {"gpt2": GPT2, "distilbert": DISTIL}.get(arch, ENCODER)
+    prefix = PREFIX[arch]
+    W = gpt2_weights() if arch == "gpt2" else encoder_weights(prefix, names, E, types)
+    head = heads(arch, act, E)
+    if head:
+        W.update(lin_params(head[0], head[4], C))
+        W.update(ln_params(head[1], head[4]))
+        W[head[3]] = rnd(V, std=0.05)
+    if arch == "roberta":  # an untied decoder: its own [V,C] matrix
+        W["lm_head.decoder.weight"] = rnd(V, C, std=0.5)
+    if arch == "bert":
+        W.update(lin_params("bert.pooler.dense", C, C))
+    ids, mask, tt = inputs(pad if arch in ("roberta", "xlm-roberta") else None, types)
+    out = forward(cfg, W, ids, mask, tt)
 
     m = mask.bool()
     for k, t in out.items():  # Mizani zeroes padded positions; so do the goldens
@@ -324,6 +344,37 @@ def gguf_gpt2(W):
     return out
 
 
+def likelihood_goldens(path, bert, gpt2):
+    """Sentence scores on fixed id sequences: masked-LM pseudo-log-likelihood, AUL and AULA
+    (Kaneko and Bollegala 2022) on the tiny BERT, causal log-likelihood on the tiny GPT-2."""
+    lsm = lambda row: F.log_softmax(row.double(), -1)
+    run = lambda cfg, W, ids: forward(cfg, W, torch.tensor([ids], dtype=torch.int32),
+                                      torch.ones(1, len(ids), dtype=torch.int32), torch.zeros(1, len(ids), dtype=torch.int32))
+    cases = {"bert": [], "gpt2": []}
+    for ids in ([2, 5, 6, 7, 8, 23, 3], [2, 9, 10, 11, 12, 23, 3], [2, 40, 41, 3], [2, 60, 61, 62, 63, 64, 65, 66, 3]):
+        n = len(ids)
+        scored = [0] + [1] * (n - 2) + [0]
+        pll = 0.0
+        for i in range(n):
+            if scored[i]:
+                masked = list(ids)
+                masked[i] = 4  # [MASK]
+                pll += lsm(run(bert[0], bert[1], masked)["logits"][0, i])[ids[i]].item()
+        out = run(bert[0], bert[1], ids)
+        lp = [lsm(out["logits"][0, i])[ids[i]].item() for i in range(n)]
+        alpha = sum(out["layer.%d.attn.probs" % l][0].double().mean(dim=(0, 1)) for l in range(L)) / L
+        k = sum(scored)
+        aul = sum(lp[i] for i in range(n) if scored[i]) / k
+        aula = sum(alpha[i].item() * lp[i] for i in range(n) if scored[i]) / k
+        cases["bert"].append({"ids": ids, "scored": scored, "pll": pll, "aul": aul, "aula": aula})
+        causal_scored = [0] + [1] * (n - 1)
+        out = run(gpt2[0], gpt2[1], ids)
+        causal = sum(lsm(out["logits"][0, i - 1])[ids[i]].item() for i in range(1, n))
+        cases["gpt2"].append({"ids": ids, "scored": causal_scored, "causal": causal})
+    with open(path, "w") as f:
+        json.dump(cases, f, indent=1)
+
+
 def write_reference(d, golden):
     """What a user's own framework would dump for `mizani verify`: NAME.npy per array."""
     import numpy as np
@@ -365,7 +416,8 @@ def encoder_cfg(arch, **kw):
 
 
 def main(out_dir):
-    W = build("bert", encoder_cfg("bert", architectures=["BertForMaskedLM"]), out_dir)
+    bert_cfg = encoder_cfg("bert", architectures=["BertForMaskedLM"])
+    W = build("bert", bert_cfg, out_dir)
     shard = os.path.join(out_dir, "bert-sharded")  # the same weights in two shards with an index
     os.makedirs(shard, exist_ok=True)
     names = sorted(W)
@@ -399,9 +451,11 @@ def main(out_dir):
     bert_meta = dict(meta("bert", 1e-12), **{"bert.feed_forward_length": FF})
     write_gguf(os.path.join(out_dir, "bert.gguf"), "bert", bert_meta, gguf_bert(W))
     write_gguf(os.path.join(out_dir, "bert-f16.gguf"), "bert", bert_meta, gguf_bert(W), half=True)
-    G = build("gpt2", {"model_type": "gpt2", "vocab_size": V, "n_embd": C, "n_layer": L, "n_head": H,
-                   "n_inner": None, "n_positions": P, "activation_function": "gelu_new",
-                   "layer_norm_epsilon": 1e-5, "architectures": ["GPT2LMHeadModel"]}, out_dir)
+    gpt2_cfg = {"model_type": "gpt2", "vocab_size": V, "n_embd": C, "n_layer": L, "n_head": H,
+                "n_inner": None, "n_positions": P, "activation_function": "gelu_new",
+                "layer_norm_epsilon": 1e-5, "architectures": ["GPT2LMHeadModel"]}
+    G = build("gpt2", gpt2_cfg, out_dir)
+    likelihood_goldens(os.path.join(out_dir, "likelihood.json"), (bert_cfg, W), (gpt2_cfg, G))
     write_gguf(os.path.join(out_dir, "gpt2.gguf"), "gpt2",
                dict(meta("gpt2", 1e-5), **{"gpt2.feed_forward_length": 4 * C}), gguf_gpt2(G))
 

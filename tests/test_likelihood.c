@@ -1,0 +1,132 @@
+/* Likelihood scores against PyTorch (tests/golden/models/likelihood.json, from
+ * tests/reference/make_models.py): pseudo-log-likelihood, AUL and AULA on the tiny BERT, causal
+ * log-likelihood on the tiny GPT-2; the token alignment on hand cases; minimal-pair scoring
+ * and its per-category summary end to end through the tokenizer. */
+#include "check.h"
+#include "mizani/alloc.h"
+#include "mizani/likelihood.h"
+#include "mizani/mizani.h"
+
+#include <jansson.h>
+
+#define MODELS "golden/models/"
+
+static int read_case(json_t *c, int32_t *ids, uint8_t *scored) {
+    json_t *ji = json_object_get(c, "ids"), *js = json_object_get(c, "scored");
+    int n = (int)json_array_size(ji);
+    for (int i = 0; i < n && i < 64; i++) {
+        ids[i] = (int32_t)json_integer_value(json_array_get(ji, (size_t)i));
+        scored[i] = (uint8_t)json_integer_value(json_array_get(js, (size_t)i));
+    }
+    return n;
+}
+
+static void check_scores(mz_ctx *ctx) {
+    json_error_t err;
+    json_t *root = json_load_file(MODELS "likelihood.json", 0, &err);
+    mz_model *bert = NULL, *gpt2 = NULL;
+    CHECK(root != NULL);
+    CHECK_INT(mz_model_open(&bert, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_model_open(&gpt2, MODELS "gpt2", ctx), MZ_OK);
+    if (!root || !bert || !gpt2) goto done;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "bert"), i, c) {
+        int32_t ids[64];
+        uint8_t scored[64];
+        int n = read_case(c, ids, scored);
+        double pll, aul, aula, per[64];
+        CHECK_INT(mz_lik_pll(&pll, per, bert, ids, n, scored, 4, ctx), MZ_OK);
+        CHECK_INT(mz_lik_aul(&aul, &aula, bert, ids, n, scored, ctx), MZ_OK);
+        CHECK_NEAR(pll, json_real_value(json_object_get(c, "pll")), 1e-4);
+        CHECK_NEAR(aul, json_real_value(json_object_get(c, "aul")), 1e-5);
+        CHECK_NEAR(aula, json_real_value(json_object_get(c, "aula")), 1e-5);
+        CHECK(per[0] == 0 && per[1] < 0); /* only scored tokens get a term */
+        printf("  bert case %zu: PLL %.6f AUL %.6f AULA %.6f (PyTorch %.6f %.6f %.6f)\n", i, pll, aul, aula,
+               json_real_value(json_object_get(c, "pll")), json_real_value(json_object_get(c, "aul")),
+               json_real_value(json_object_get(c, "aula")));
+    }
+    json_array_foreach(json_object_get(root, "gpt2"), i, c) {
+        int32_t ids[64];
+        uint8_t scored[64];
+        int n = read_case(c, ids, scored);
+        double causal;
+        CHECK_INT(mz_lik_causal(&causal, NULL, gpt2, ids, n, scored, ctx), MZ_OK);
+        CHECK_NEAR(causal, json_real_value(json_object_get(c, "causal")), 1e-4);
+        printf("  gpt2 case %zu: causal %.6f (PyTorch %.6f)\n", i, causal, json_real_value(json_object_get(c, "causal")));
+    }
+done:
+    mz_model_free(bert);
+    mz_model_free(gpt2);
+    json_decref(root);
+}
+
+static void check_align(mz_ctx *ctx) {
+    const int32_t a[] = {2, 5, 6, 7, 3}, b[] = {2, 5, 9, 9, 7, 3}, c[] = {2, 8, 3};
+    uint8_t sa[8], sb[8];
+    CHECK_INT(mz_lik_align(sa, sb, a, 5, b, 6, ctx), MZ_OK);
+    const uint8_t wa[] = {1, 1, 0, 1, 1}, wb[] = {1, 1, 0, 0, 1, 1};
+    CHECK(!memcmp(sa, wa, 5) && !memcmp(sb, wb, 6));
+    CHECK_INT(mz_lik_align(sa, sb, a, 5, c, 3, ctx), MZ_OK);
+    CHECK(sa[0] && !sa[1] && !sa[2] && !sa[3] && sa[4] && sb[0] && !sb[1] && sb[2]);
+}
+
+static void check_pairs(mz_ctx *ctx) {
+    mz_model *m = NULL, *g = NULL;
+    mz_tokenizer *t = NULL;
+    mz_probe_set *set = NULL;
+    CHECK_INT(mz_model_open(&m, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_model_open(&g, MODELS "gpt2", ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_load(&t, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&set, "data/pairs-tiny.json", ctx), MZ_OK);
+    if (!m || !g || !t || !set) goto done;
+    mz_pairs_result r;
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_PLL, 0.95, NULL, ctx), MZ_OK);
+    CHECK_INT(r.n_scores, 5);
+    CHECK_INT(r.n_summaries, 3);
+    if (r.n_summaries == 3) {
+        CHECK_STR(r.summaries[0].category, "gender");
+        CHECK_STR(r.summaries[2].category, "all");
+        CHECK_INT(r.summaries[2].n, 5);
+        CHECK_INT(r.summaries[0].n + r.summaries[1].n, 5);
+        CHECK_INT(r.summaries[2].prefers_more, r.summaries[0].prefers_more + r.summaries[1].prefers_more);
+        mz_pair_summary *s = &r.summaries[2];
+        CHECK(s->ci_lo <= s->rate && s->rate <= s->ci_hi && s->p_value > 0 && s->p_value <= 1);
+    }
+    /* "Kila mtu ana haki." vs "Kila daktari ana haki.": PLL over the 4 shared word tokens */
+    if (r.n_scores) {
+        mz_encoding e = {0};
+        CHECK_INT(mz_tokenizer_encode(&e, t, "Kila mtu ana haki.", 18, 1, ctx), MZ_OK);
+        uint8_t scored[16] = {0, 1, 0, 1, 1, 1, 0};
+        double want;
+        CHECK_INT(e.n, 7);
+        CHECK_INT(mz_lik_pll(&want, NULL, m, e.ids, (int)e.n, scored, 4, ctx), MZ_OK);
+        CHECK_NEAR(r.scores[0].more, want, 1e-12);
+        CHECK_INT(r.scores[0].target_tokens_more, 1);
+        CHECK_INT(r.scores[0].target_tokens_less, 1);
+        CHECK_INT(r.scores[0].split_mismatch, 0);
+        CHECK_INT(r.scores[0].prefers_more, r.scores[0].more > r.scores[0].less);
+        mz_encoding_clear(&e);
+    }
+    mz_pairs_result_free(&r);
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_AULA, 0.95, NULL, ctx), MZ_OK);
+    mz_pairs_result_free(&r);
+    CHECK_INT(mz_lik_pairs(&r, g, t, set, MZ_LIK_PLL, 0.95, NULL, ctx), MZ_ERR_USAGE);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "is a decoder (use causal)");
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_CAUSAL, 0.95, NULL, ctx), MZ_ERR_USAGE);
+done:
+    mz_probes_free(set);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    mz_model_free(g);
+}
+
+int main(void) {
+    mz_ctx *ctx = mz_ctx_new();
+    mz_init(ctx);
+    check_scores(ctx);
+    check_align(ctx);
+    check_pairs(ctx);
+    mz_ctx_free(ctx);
+    return mz_check_result("test_likelihood");
+}
