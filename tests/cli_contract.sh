@@ -103,5 +103,12 @@ expect 2 "give one of --text or --ids" -- run --model "$bm"
 "$mz" run --model "$bm" --ids 2,5,3 --dump hidden.2,layer.1.attn.probs --out "$tmp/dump" --quiet
 n=$((n + 1)); [ -f "$tmp/dump/hidden.2.npy" ] && [ -f "$tmp/dump/layer.1.attn.probs.npy" ] && [ -f "$tmp/dump/input_ids.npy" ] && [ ! -e "$tmp/dump/hidden.2.npy.part" ] || { fails=$((fails + 1)); echo "FAIL: run --out wrote no .npy files"; }
 
+# minimal pairs through the tiny models
+tp="$data/pairs-tiny.json"
+expect 0 "^all +5 +[0-5] +0\\.[0-9]{3}  \\[0\\.[0-9]{3}, 0\\.[0-9]{3}\\]" -- pairs --model "$bm" --pairs "$tp"
+expect 0 '"method": "causal"' -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --json
+expect 2 "pll needs an encoder with a masked-LM head; gpt2 is a decoder" -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --method pll
+expect 3 "no minimal-pairs probe sets among the files" -- pairs --model "$bm" --pairs "$(dirname "$0")/../corpora/weat-en/weat1.json"
+
 echo "cli_contract: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -76,9 +76,9 @@ const char *mz_cli_corpora_dir(void);
  * stderr. */
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
                               const char **keep, size_t n_keep, int fold_case, mz_vectors **v);
-/* Every association probe set under comma-separated paths ("default": the shipped corpora). */
-mz_status mz_cli_load_association_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets,
-                                       size_t *n);
+/* Every probe set of `kind` under comma-separated paths ("default": the shipped corpora). */
+mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
+                                 mz_probe_set ***sets, size_t *n);
 void mz_cli_free_sets(mz_probe_set **sets, size_t n);
 
 /* Typed access to parsed values; missing options leave *value as it was. */

@@ -1,4 +1,4 @@
-/* Inputs that several commands read the same way: vector files and association probe sets. */
+/* Inputs that several commands read the same way: vector files and probe sets of one kind. */
 #include "cli.h"
 #include "mizani/probes.h"
 #include "mizani/vectors.h"
@@ -29,7 +29,8 @@ mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *
     return rc;
 }
 
-mz_status mz_cli_load_association_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
+mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind, mz_probe_set ***sets,
+                                 size_t *n) {
     char *copy = mz_strdup(spec), **paths = NULL;
     const char *roots[64];
     size_t n_roots = 0, n_paths = 0;
@@ -43,11 +44,12 @@ mz_status mz_cli_load_association_sets(mz_cli *cli, const char *spec, mz_probe_s
     for (size_t i = 0; !rc && i < n_paths; i++) {
         mz_probe_set *s;
         if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
-        if (s->kind == MZ_PROBE_ASSOCIATION) (*sets)[(*n)++] = s; /* the word-list tests */
+        if (s->kind == kind) (*sets)[(*n)++] = s;
         else mz_probes_free(s);
     }
     if (!rc && *n == 0)
-        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no association probe sets among the files");
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no %s probe sets among the files",
+                     kind == MZ_PROBE_ASSOCIATION ? "association" : "minimal-pairs");
     mz_probes_paths_free(paths, n_paths);
     mz_free(copy);
     return rc;

@@ -80,7 +80,7 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     const char **keep = NULL;
     mz_vectors *vb = NULL, *va = NULL;
     mz_static_change *changes = NULL;
-    if (!rc) rc = mz_cli_load_association_sets(cli, spec, &sets, &n_sets);
+    if (!rc) rc = mz_cli_load_probe_sets(cli, spec, MZ_PROBE_ASSOCIATION, &sets, &n_sets);
     if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
     if (!rc) rc = mz_cli_load_vectors(cli, args, "compare", "before", keep, n_keep, opt.fold_case, &vb);
     if (!rc) rc = mz_cli_load_vectors(cli, args, "compare", "after", keep, n_keep, opt.fold_case, &va);

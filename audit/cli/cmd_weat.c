@@ -210,7 +210,7 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
     const char **keep = NULL;
     mz_vectors *v = NULL;
     mz_static_suite suite = {0};
-    mz_status rc = mz_cli_load_association_sets(cli, mz_cli_get(args, "probes"), &sets, &n_sets);
+    mz_status rc = mz_cli_load_probe_sets(cli, mz_cli_get(args, "probes"), MZ_PROBE_ASSOCIATION, &sets, &n_sets);
     if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
     if (!rc) rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     if (!rc) {
