@@ -49,7 +49,7 @@ mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind ki
     }
     if (!rc && *n == 0)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no %s probe sets among the files",
-                     kind == MZ_PROBE_ASSOCIATION ? "association" : "minimal-pairs");
+                     mz_probe_kind_names[kind]);
     mz_probes_paths_free(paths, n_paths);
     mz_free(copy);
     return rc;

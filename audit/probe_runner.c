@@ -1,0 +1,95 @@
+/* Texts to embeddings through the engine, batched by length. */
+#include "mizani/alloc.h"
+#include "mizani/runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *mz_pooling_name(mz_pooling p) {
+    static const char *const names[] = {"mean", "first", "last"};
+    return p <= MZ_POOL_LAST ? names[p] : "?";
+}
+
+typedef struct item {
+    size_t index;
+    mz_encoding e;
+} item;
+
+static int by_length(const void *a, const void *b) {
+    const item *x = a, *y = b;
+    return x->e.n < y->e.n ? -1 : x->e.n > y->e.n ? 1 : (x->index > y->index) - (x->index < y->index);
+}
+
+/* One row's embedding from the padded hidden state h [B,T,C] of row b with len tokens. */
+static void pool_row(float *out, const float *h, int b, int T, int C, int len, mz_pooling p) {
+    const float *row = h + (size_t)b * T * C;
+    if (p == MZ_POOL_FIRST || p == MZ_POOL_LAST) {
+        memcpy(out, row + (size_t)(p == MZ_POOL_FIRST ? 0 : len - 1) * C, (size_t)C * sizeof *out);
+        return;
+    }
+    memset(out, 0, (size_t)C * sizeof *out);
+    for (int t = 0; t < len; t++)
+        for (int i = 0; i < C; i++) out[i] += row[(size_t)t * C + i] / (float)len;
+}
+
+/* Items [from, to) as one batch. */
+static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from, size_t to, const char *want,
+                           mz_pooling pooling, mz_ctx *ctx) {
+    int B = (int)(to - from), T = (int)it[to - 1].e.n, C = mz_model_get_config(m)->d_model;
+    int32_t *ids = mz_calloc((size_t)B * T, sizeof *ids), *mask = mz_calloc((size_t)B * T, sizeof *mask),
+            *types = mz_calloc((size_t)B * T, sizeof *types);
+    mz_status rc = ids && mask && types ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (int b = 0; !rc && b < B; b++)
+        for (size_t t = 0; t < it[from + b].e.n; t++) {
+            ids[b * T + t] = it[from + b].e.ids[t];
+            types[b * T + t] = it[from + b].e.type_ids ? it[from + b].e.type_ids[t] : 0;
+            mask[b * T + t] = 1;
+        }
+    mz_activations *a = NULL;
+    mz_model_batch batch = {B, T, ids, mask, types};
+    if (!rc) rc = mz_model_run(&a, m, &batch, &want, 1, ctx);
+    const float *h = rc ? NULL : mz_activations_get(a, want, NULL, NULL); /* [B,T,C] */
+    for (int b = 0; h && b < B; b++)
+        pool_row(out + it[from + b].index * C, h, b, T, C, (int)it[from + b].e.n, pooling);
+    mz_activations_free(a);
+    mz_free(ids), mz_free(mask), mz_free(types);
+    return rc;
+}
+
+static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts, size_t n, int max_pos,
+                            mz_ctx *ctx) {
+    for (size_t i = 0; i < n; i++) {
+        it[i].index = i;
+        mz_status rc = mz_tokenizer_encode(&it[i].e, t, texts[i], strlen(texts[i]), 1, ctx);
+        if (rc) return rc;
+        if (!it[i].e.n || it[i].e.n > (size_t)max_pos)
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "text %zu (\"%.40s\") has %zu tokens; the model takes 1 to %d", i,
+                           texts[i], it[i].e.n, max_pos);
+    }
+    return MZ_OK;
+}
+
+mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
+                         size_t n, const mz_embed_options *opt, mz_ctx *ctx) {
+    const mz_model_config *c = mz_model_get_config(m);
+    int layer = opt->layer < 0 ? c->n_layers : opt->layer, budget = opt->max_tokens > 0 ? opt->max_tokens : 2048;
+    if (layer > c->n_layers)
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "layer %d asked for; the model has hidden states 0..%d", layer, c->n_layers);
+    char want[32];
+    snprintf(want, sizeof want, "hidden.%d", layer);
+    item *it = mz_calloc(n ? n : 1, sizeof *it);
+    if (!it) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = encode_all(it, t, texts, n, c->max_pos - c->pos_offset, ctx);
+    if (!rc) qsort(it, n, sizeof *it, by_length);
+    for (size_t i = 0; !rc && i < n;) { /* rows of similar length, up to `budget` padded tokens */
+        size_t j = i + 1;
+        while (j < n && (j - i + 1) * it[j].e.n <= (size_t)budget) j++;
+        rc = run_batch(out, m, it, i, j, want, opt->pooling, ctx);
+        mz_progress_add(opt->progress, j - i);
+        i = j;
+    }
+    for (size_t i = 0; i < n; i++) mz_encoding_clear(&it[i].e);
+    mz_free(it);
+    return rc;
+}

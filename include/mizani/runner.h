@@ -1,0 +1,37 @@
+/* The probe runner: texts -> the model's tokenizer -> batched forward passes -> one embedding
+ * per text. Batches are formed by length so that little padding is carried; the engine packs
+ * real tokens, so the result does not depend on the batching. */
+#ifndef MIZANI_RUNNER_H
+#define MIZANI_RUNNER_H
+
+#include "mizani/model.h"
+#include "mizani/progress.h"
+#include "mizani/tokenizer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mz_pooling {
+    MZ_POOL_MEAN,  /* mean over the text's tokens, special tokens included (as pooled.mean) */
+    MZ_POOL_FIRST, /* the first token ([CLS], <s>) */
+    MZ_POOL_LAST   /* the last token: what a causal model has read the whole text into */
+} mz_pooling;
+
+typedef struct mz_embed_options {
+    mz_pooling pooling;
+    int layer;              /* hidden state index 0..n_layers; -1: the last */
+    int max_tokens;         /* tokens per forward pass (default 2048 when 0) */
+    mz_progress *progress;  /* counts texts; may be NULL */
+} mz_embed_options;
+
+/* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an
+ * error naming the text's index. */
+mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
+                         size_t n, const mz_embed_options *opt, mz_ctx *ctx);
+const char *mz_pooling_name(mz_pooling p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

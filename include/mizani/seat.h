@@ -1,0 +1,35 @@
+/* SEAT (May et al. 2019): association tests on a model's sentence embeddings. Each probe word is
+ * put into the semantically bleached sentence frames of its language and word class; every
+ * sentence is one member of its set; WEAT's statistics then run on the pooled hidden states. */
+#ifndef MIZANI_SEAT_H
+#define MIZANI_SEAT_H
+
+#include "mizani/association.h"
+#include "mizani/probes.h"
+#include "mizani/runner.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mz_seat_result {
+    const mz_probe_set *set;
+    size_t n_sentences[4];   /* X, Y, A, B */
+    int computed;            /* 0: see reason */
+    char reason[256];
+    mz_weat_result weat;
+    double p_holm;           /* across the computed tests of the suite */
+} mz_seat_result;
+
+/* Runs every association set in `sets`, with frames from the templates set whose language
+ * matches each list's. A set that cannot be computed (a word without a class, a degenerate
+ * spread) is reported with its reason; other failures stop the suite. */
+mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
+                        mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
+                        size_t n_templates, const mz_embed_options *embed,
+                        const mz_weat_options *weat, mz_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,115 @@
+/* The probe runner and SEAT. The pieces are checked against references elsewhere (pooled hidden
+ * states against PyTorch in test_engine, WEAT against scipy in test_stats); here: batching by
+ * length changes no embedding, each pooling picks what it says, and a SEAT suite is WEAT on the
+ * runner's embeddings, the same for the same seed. */
+#include "check.h"
+#include "mizani/alloc.h"
+#include "mizani/mizani.h"
+#include "mizani/seat.h"
+
+#define MODELS "golden/models/"
+
+static const char *const TEXTS[] = {"Kila mtu ana haki.", "Daktari yuko hapa.", "The doctor is here.",
+                                    "Mwalimu.", "Every person has rights."};
+#define N_TEXTS 5
+
+/* Row b's pooled vector from a one-text run. */
+static void single(float *out, mz_model *m, const mz_tokenizer *t, const char *text, mz_pooling p, mz_ctx *ctx) {
+    mz_encoding e = {0};
+    int32_t mask[64];
+    mz_tokenizer_encode(&e, t, text, strlen(text), 1, ctx);
+    for (size_t i = 0; i < e.n; i++) mask[i] = 1;
+    mz_model_batch b = {1, (int)e.n, e.ids, mask, NULL};
+    mz_activations *a = NULL;
+    const char *want[] = {"hidden.2", "pooled.mean"};
+    CHECK_INT(mz_model_run(&a, m, &b, want, 2, ctx), MZ_OK);
+    const float *h = a ? mz_activations_get(a, "hidden.2", NULL, NULL) : NULL;
+    if (h && p == MZ_POOL_MEAN) memcpy(out, mz_activations_get(a, "pooled.mean", NULL, NULL), 32 * sizeof *out);
+    else if (h) memcpy(out, h + (p == MZ_POOL_FIRST ? 0 : (e.n - 1) * 32), 32 * sizeof *out);
+    mz_activations_free(a);
+    mz_encoding_clear(&e);
+}
+
+static void check_runner(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
+    for (int p = MZ_POOL_MEAN; p <= MZ_POOL_LAST; p++) {
+        float got[N_TEXTS * 32], want[32];
+        mz_embed_options o = {.pooling = (mz_pooling)p, .layer = -1, .max_tokens = 16}; /* several batches */
+        CHECK_INT(mz_embed_texts(got, m, t, TEXTS, N_TEXTS, &o, ctx), MZ_OK);
+        for (int i = 0; i < N_TEXTS; i++) {
+            single(want, m, t, TEXTS[i], (mz_pooling)p, ctx);
+            double mx = 0;
+            for (int c = 0; c < 32; c++) mx = fmax(mx, fabs(got[i * 32 + c] - want[c]));
+            CHECK(mx < 1e-5);
+        }
+    }
+    const char *too_long[] = {"kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki "
+                              "kila mtu ana haki kila mtu ana haki"}; /* 30 tokens; 24 positions */
+    float v[32];
+    mz_embed_options o = {.layer = -1};
+    CHECK_INT(mz_embed_texts(v, m, t, too_long, 1, &o, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "the model takes 1 to 24");
+}
+
+static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
+    mz_probe_set *set = NULL, *tpl = NULL;
+    CHECK_INT(mz_probes_load(&set, "data/assoc-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
+    if (!set || !tpl) goto done;
+    mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+    mz_weat_options wo;
+    mz_weat_options_default(&wo);
+    wo.n_permutations = 2000, wo.n_bootstrap = 200, wo.seed = 7;
+    mz_seat_result r[2];
+    CHECK_INT(mz_seat_suite(r, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
+    CHECK_INT(r[0].computed, 1);
+    /* the same WEAT on the runner's embeddings of the same sentences */
+    size_t n[4], total = 0;
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    const char *all[256];
+    for (int k = 0; k < 4; k++) {
+        char **one;
+        size_t c;
+        n[k] = 0;
+        for (size_t w = 0; w < lists[k]->n; w++) {
+            CHECK_INT(mz_templates_expand(&one, &c, tpl, &lists[k]->words[w], "sw", ctx), MZ_OK);
+            for (size_t i = 0; i < c && total < 256; i++) all[total++] = one[i];
+            n[k] += c;
+            mz_free(one);
+        }
+    }
+    CHECK_INT(n[0], r[0].n_sentences[0]);
+    float *vec = mz_malloc(total * 32 * sizeof *vec);
+    CHECK_INT(mz_embed_texts(vec, m, t, all, total, &eo, ctx), MZ_OK);
+    mz_word_set w[4];
+    for (size_t k = 0, off = 0; k < 4; off += n[k], k++) w[k] = (mz_word_set){"", NULL, vec + off * 32, n[k]};
+    mz_weat_result want;
+    CHECK_INT(mz_weat(&want, &w[0], &w[1], &w[2], &w[3], 32, &wo, ctx), MZ_OK);
+    CHECK_NEAR(r[0].weat.effect_size, want.effect_size, 1e-12);
+    CHECK_NEAR(r[0].weat.perm.p_value, want.perm.p_value, 1e-12);
+    CHECK_NEAR(r[0].weat.ci_lo, want.ci_lo, 1e-12);
+    mz_seat_result again;
+    CHECK_INT(mz_seat_suite(&again, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
+    CHECK(again.weat.perm.p_value == r[0].weat.perm.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
+    for (size_t i = 0; i < total; i++) mz_free((char *)all[i]);
+    mz_free(vec);
+done:
+    mz_probes_free(set);
+    mz_probes_free(tpl);
+}
+
+int main(void) {
+    mz_ctx *ctx = mz_ctx_new();
+    mz_init(ctx);
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    CHECK_INT(mz_model_open(&m, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_load(&t, MODELS "bert", ctx), MZ_OK);
+    if (m && t) {
+        check_runner(m, t, ctx);
+        check_seat(m, t, ctx);
+    }
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    mz_ctx_free(ctx);
+    return mz_check_result("test_seat");
+}
