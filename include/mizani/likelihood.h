@@ -22,6 +22,9 @@ extern "C" {
 mz_status mz_lik_pll(double *score, double *per_token, mz_model *m, const int32_t *ids, int n,
                      const uint8_t *scored, int32_t mask_id, mz_ctx *ctx);
 
+/* The tokenizer's mask token ([MASK] or <mask>); -1 when it has none. */
+int32_t mz_lik_mask_id(const mz_tokenizer *t);
+
 /* A causal LM's log-likelihood of the scored tokens given the tokens before them (token 0,
  * having no context, is never scored). One forward pass. */
 mz_status mz_lik_causal(double *score, double *per_token, mz_model *m, const int32_t *ids, int n,
@@ -37,6 +40,36 @@ mz_status mz_lik_aul(double *aul, double *aula, mz_model *m, const int32_t *ids,
  * scores only these "unmodified" tokens). shared_a[i] / shared_b[j] become 1 for aligned tokens. */
 mz_status mz_lik_align(uint8_t *shared_a, uint8_t *shared_b, const int32_t *a, int na,
                        const int32_t *b, int nb, mz_ctx *ctx);
+
+/* Kurita et al. (2019)'s increased log probability of a target given an attribute: with the
+ * target's tokens masked, log P(target | attribute present) - log P(target | attribute masked
+ * too); multi-token spans use the sum of their tokens' log-probabilities. target[i] and
+ * attribute[i] mark the two spans' tokens. One batch of two rows. */
+mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, int n,
+                              const uint8_t *target, const uint8_t *attribute, int32_t mask_id,
+                              mz_ctx *ctx);
+
+/* A masked-template probe set scored: for every attribute (an occupation), the mean increased
+ * log probability of the first target group minus the second's, over groups' words and frames. */
+typedef struct mz_masked_attribute {
+    const char *attribute;
+    double bias;             /* > 0: leans to the first target group */
+    double group_mean[2];
+} mz_masked_attribute;
+
+typedef struct mz_masked_result {
+    mz_masked_attribute *attributes;
+    size_t n_attributes;
+    const char *group_name[2];
+    double mean_bias, ci_lo, ci_hi; /* mean over attributes, bootstrap interval over attributes */
+    unsigned long lean_first;       /* attributes leaning to the first group */
+    double p_sign;                  /* sign test of lean_first against half */
+} mz_masked_result;
+
+mz_status mz_lik_masked(mz_masked_result *out, mz_model *m, const mz_tokenizer *t,
+                        const mz_probe_set *set, uint32_t n_bootstrap, double ci_level,
+                        unsigned long seed, mz_progress *progress, mz_ctx *ctx);
+void mz_masked_result_free(mz_masked_result *r);
 
 typedef enum mz_lik_method { MZ_LIK_PLL, MZ_LIK_AUL, MZ_LIK_AULA, MZ_LIK_CAUSAL } mz_lik_method;
 

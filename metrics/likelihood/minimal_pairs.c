@@ -27,8 +27,7 @@ static mz_status check_method(mz_model *m, const mz_tokenizer *t, mz_lik_method 
     if (c->causal || !c->has_lm_head)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%s needs an encoder with a masked-LM head; %s %s", mz_lik_method_name(method),
                        c->model_type, c->causal ? "is a decoder (use causal)" : "has no head in this checkpoint");
-    *mask_id = mz_tokenizer_id(t, "[MASK]");
-    if (*mask_id < 0) *mask_id = mz_tokenizer_id(t, "<mask>");
+    *mask_id = mz_lik_mask_id(t);
     return *mask_id >= 0 ? MZ_OK : mz_fail(ctx, MZ_ERR_INPUT, NULL, "the tokenizer has no mask token ([MASK] or <mask>)");
 }
 

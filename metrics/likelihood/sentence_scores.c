@@ -150,3 +150,36 @@ mz_status mz_lik_align(uint8_t *shared_a, uint8_t *shared_b, const int32_t *a, i
     mz_free(lcs);
     return MZ_OK;
 }
+
+mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, int n,
+                              const uint8_t *target, const uint8_t *attribute, int32_t mask_id,
+                              mz_ctx *ctx) {
+    int V = mz_model_get_config(m)->vocab;
+    int32_t *rows = mz_malloc(2 * (size_t)n * sizeof *rows), *mask = NULL;
+    *score = 0;
+    mz_status rc = rows ? ones(&mask, 2 * n, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (rc) {
+        mz_free(rows);
+        return rc;
+    }
+    for (int i = 0; i < n; i++) { /* row 0: target masked; row 1: target and attribute masked */
+        rows[i] = target[i] ? mask_id : ids[i];
+        rows[n + i] = target[i] || attribute[i] ? mask_id : ids[i];
+    }
+    mz_activations *a = NULL;
+    const char *want[] = {"logits"};
+    rc = run(&a, m, rows, mask, 2, n, want, 1, ctx);
+    const float *logits = rc ? NULL : mz_activations_get(a, "logits", NULL, NULL); /* [2,n,V] */
+    for (int i = 0; logits && i < n; i++)
+        if (target[i])
+            *score += log_prob(logits + (size_t)i * V, V, ids[i]) - log_prob(logits + ((size_t)n + i) * V, V, ids[i]);
+    mz_activations_free(a);
+    mz_free(rows);
+    mz_free(mask);
+    return rc;
+}
+
+int32_t mz_lik_mask_id(const mz_tokenizer *t) {
+    int32_t id = mz_tokenizer_id(t, "[MASK]");
+    return id >= 0 ? id : mz_tokenizer_id(t, "<mask>");
+}

@@ -371,6 +371,14 @@ def likelihood_goldens(path, bert, gpt2):
         out = run(gpt2[0], gpt2[1], ids)
         causal = sum(lsm(out["logits"][0, i - 1])[ids[i]].item() for i in range(1, n))
         cases["gpt2"].append({"ids": ids, "scored": causal_scored, "causal": causal})
+    cases["masked"] = []  # Kurita et al.: log P(target | attribute) - log P(target | attribute masked)
+    for ids, tgt, att in (([2, 6, 29, 7, 3], [0, 1, 0, 0, 0], [0, 0, 0, 1, 0]),
+                          ([2, 10, 11, 12, 30, 31, 3], [0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1, 0])):
+        row1 = [4 if t else i for i, t in zip(ids, tgt)]
+        row2 = [4 if t or a else i for i, t, a in zip(ids, tgt, att)]
+        l1, l2 = run(bert[0], bert[1], row1)["logits"][0], run(bert[0], bert[1], row2)["logits"][0]
+        score = sum(lsm(l1[i])[ids[i]].item() - lsm(l2[i])[ids[i]].item() for i in range(len(ids)) if tgt[i])
+        cases["masked"].append({"ids": ids, "target": tgt, "attribute": att, "score": score})
     with open(path, "w") as f:
         json.dump(cases, f, indent=1)
 
