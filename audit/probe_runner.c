@@ -14,6 +14,7 @@ const char *mz_pooling_name(mz_pooling p) {
 typedef struct item {
     size_t index;
     mz_encoding e;
+    int t0, t1; /* the tokens pooled: [t0, t1) */
 } item;
 
 static int by_length(const void *a, const void *b) {
@@ -21,16 +22,16 @@ static int by_length(const void *a, const void *b) {
     return x->e.n < y->e.n ? -1 : x->e.n > y->e.n ? 1 : (x->index > y->index) - (x->index < y->index);
 }
 
-/* One row's embedding from the padded hidden state h [B,T,C] of row b with len tokens. */
-static void pool_row(float *out, const float *h, int b, int T, int C, int len, mz_pooling p) {
+/* One row's embedding from the padded hidden state h [B,T,C] of row b: tokens [t0, t1). */
+static void pool_row(float *out, const float *h, int b, int T, int C, int t0, int t1, mz_pooling p) {
     const float *row = h + (size_t)b * T * C;
     if (p == MZ_POOL_FIRST || p == MZ_POOL_LAST) {
-        memcpy(out, row + (size_t)(p == MZ_POOL_FIRST ? 0 : len - 1) * C, (size_t)C * sizeof *out);
+        memcpy(out, row + (size_t)(p == MZ_POOL_FIRST ? t0 : t1 - 1) * C, (size_t)C * sizeof *out);
         return;
     }
     memset(out, 0, (size_t)C * sizeof *out);
-    for (int t = 0; t < len; t++)
-        for (int i = 0; i < C; i++) out[i] += row[(size_t)t * C + i] / (float)len;
+    for (int t = t0; t < t1; t++)
+        for (int i = 0; i < C; i++) out[i] += row[(size_t)t * C + i] / (float)(t1 - t0);
 }
 
 /* Items [from, to) as one batch. */
@@ -51,14 +52,26 @@ static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from,
     if (!rc) rc = mz_model_run(&a, m, &batch, &want, 1, ctx);
     const float *h = rc ? NULL : mz_activations_get(a, want, NULL, NULL); /* [B,T,C] */
     for (int b = 0; h && b < B; b++)
-        pool_row(out + it[from + b].index * C, h, b, T, C, (int)it[from + b].e.n, pooling);
+        pool_row(out + it[from + b].index * C, h, b, T, C, it[from + b].t0, it[from + b].t1, pooling);
     mz_activations_free(a);
     mz_free(ids), mz_free(mask), mz_free(types);
     return rc;
 }
 
-static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts, size_t n, int max_pos,
-                            mz_ctx *ctx) {
+/* The tokens to pool: all, or the non-special ones overlapping bytes [from, to). */
+static int token_range(item *it, const size_t *start, const size_t *end) {
+    it->t0 = 0, it->t1 = (int)it->e.n;
+    if (!start) return 1;
+    size_t from = start[it->index], to = end[it->index];
+    int first = -1, last = -1;
+    for (size_t k = 0; k < it->e.n; k++)
+        if (!it->e.special[k] && it->e.start[k] < to && it->e.end[k] > from) last = (int)k, first = first < 0 ? (int)k : first;
+    it->t0 = first, it->t1 = last + 1;
+    return first >= 0;
+}
+
+static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts, const size_t *start,
+                            const size_t *end, size_t n, int max_pos, mz_ctx *ctx) {
     for (size_t i = 0; i < n; i++) {
         it[i].index = i;
         mz_status rc = mz_tokenizer_encode(&it[i].e, t, texts[i], strlen(texts[i]), 1, ctx);
@@ -66,12 +79,21 @@ static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *
         if (!it[i].e.n || it[i].e.n > (size_t)max_pos)
             return mz_fail(ctx, MZ_ERR_INPUT, NULL, "text %zu (\"%.40s\") has %zu tokens; the model takes 1 to %d", i,
                            texts[i], it[i].e.n, max_pos);
+        if (!token_range(&it[i], start, end))
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "text %zu (\"%.40s\"): the span [%zu, %zu) covers no token", i,
+                           texts[i], start[i], end[i]);
     }
     return MZ_OK;
 }
 
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
                          size_t n, const mz_embed_options *opt, mz_ctx *ctx) {
+    return mz_embed_spans(out, m, t, texts, NULL, NULL, n, opt, ctx);
+}
+
+mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
+                         const size_t *start, const size_t *end, size_t n,
+                         const mz_embed_options *opt, mz_ctx *ctx) {
     const mz_model_config *c = mz_model_get_config(m);
     int layer = opt->layer < 0 ? c->n_layers : opt->layer, budget = opt->max_tokens > 0 ? opt->max_tokens : 2048;
     if (layer > c->n_layers)
@@ -80,7 +102,7 @@ mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const c
     snprintf(want, sizeof want, "hidden.%d", layer);
     item *it = mz_calloc(n ? n : 1, sizeof *it);
     if (!it) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mz_status rc = encode_all(it, t, texts, n, c->max_pos - c->pos_offset, ctx);
+    mz_status rc = encode_all(it, t, texts, start, end, n, c->max_pos - c->pos_offset, ctx);
     if (!rc) qsort(it, n, sizeof *it, by_length);
     for (size_t i = 0; !rc && i < n;) { /* rows of similar length, up to `budget` padded tokens */
         size_t j = i + 1;

@@ -116,6 +116,11 @@ expect 0 '"pooling": "first"' -- seat --model "$bm" --probes "$data/assoc-tiny.j
 expect 2 "--pooling must be mean, first or last" -- seat --model "$bm" --pooling max
 expect 2 "--layer 7: this model has hidden states 0..2" -- seat --model "$bm" --layer 7
 
+# CEAT through the tiny BERT
+expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100
+expect 0 '"samples": 100' -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100 --json
+expect 2 "--samples must be" -- ceat --model "$bm" --samples 1
+
 # masked templates through the tiny BERT
 expect 0 "^mean bias \\(a - b\\): [-+][0-9.]+ \\[95% CI [-+][0-9.]+, [-+][0-9.]+\\]; [0-3] of 3 attributes lean to a" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
 expect 2 "masked templates need an encoder with a masked-LM head; gpt2 is a decoder" -- masked --model "$data/../golden/models/gpt2" --tokenizer "$bm" --probes "$data/masked-tiny.json"

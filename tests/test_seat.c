@@ -5,6 +5,7 @@
 #include "check.h"
 #include "mizani/alloc.h"
 #include "mizani/mizani.h"
+#include "mizani/ceat.h"
 #include "mizani/seat.h"
 
 #define MODELS "golden/models/"
@@ -97,6 +98,51 @@ done:
     mz_probes_free(tpl);
 }
 
+/* CEAT with one context per word: every sample is the same test, so the combined effect is that
+ * test's d (computed here from the span embeddings directly), with no heterogeneity. */
+static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
+    mz_probe_set *set = NULL, *one = NULL, *tpl = NULL;
+    CHECK_INT(mz_probes_load(&set, "data/assoc-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&one, "data/frames-one-sw.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
+    if (!set || !one || !tpl) goto done;
+    mz_ceat_options o = {{.pooling = MZ_POOL_MEAN, .layer = -1}, 50, 0.95, 11};
+    mz_ceat_result r;
+    CHECK_INT(mz_ceat_suite(&r, m, t, &set, 1, &one, 1, &o, ctx), MZ_OK);
+    CHECK_INT(r.computed, 1);
+    CHECK_INT(r.n_contexts, 12);
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    const char *texts[12];
+    char buf[12][64];
+    size_t start[12], end[12], k = 0;
+    for (int l = 0; l < 4; l++)
+        for (size_t w = 0; w < lists[l]->n; w++, k++) { /* person nouns: "Huyu ni {word}."; things: "{Word} ni {this}." */
+            const char *word = lists[l]->words[w].text;
+            int person = !strcmp(lists[l]->words[w].noun_class, "1/2");
+            if (person) snprintf(buf[k], sizeof buf[k], "Huyu ni %s.", word), start[k] = 8;
+            else snprintf(buf[k], sizeof buf[k], "%c%s ni hii.", word[0] - 32, word + 1), start[k] = 0;
+            end[k] = start[k] + strlen(word);
+            texts[k] = buf[k];
+        }
+    float emb[12 * 32];
+    double s[6];
+    CHECK_INT(mz_embed_spans(emb, m, t, texts, start, end, 12, &o.embed, ctx), MZ_OK);
+    mz_word_set xy = {"", NULL, emb, 6}, a = {"", NULL, emb + 6 * 32, 3}, b = {"", NULL, emb + 9 * 32, 3};
+    CHECK_INT(mz_assoc_word_scores(s, &xy, &a, &b, 32, ctx), MZ_OK);
+    CHECK_NEAR(r.meta.effect, mz_weat_d(s, 3, 3), 1e-9);
+    CHECK_NEAR(r.mean_effect, mz_weat_d(s, 3, 3), 1e-9);
+    CHECK_NEAR(r.meta.i2, 0, 1e-12);
+    /* with the full frames: samples differ, the same seed gives the same answer */
+    mz_ceat_result r1, r2;
+    CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
+    CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
+    CHECK(r1.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q && r1.meta.k == 50);
+done:
+    mz_probes_free(set);
+    mz_probes_free(one);
+    mz_probes_free(tpl);
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -107,6 +153,7 @@ int main(void) {
     if (m && t) {
         check_runner(m, t, ctx);
         check_seat(m, t, ctx);
+        check_ceat(m, t, ctx);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);

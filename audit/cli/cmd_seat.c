@@ -1,5 +1,7 @@
-/* `mizani seat`: the shipped association tests on a model's sentence embeddings. */
+/* `mizani seat` and `mizani ceat`: the shipped association tests on a model's sentence
+ * embeddings and on its contextual word embeddings. Both read the same inputs. */
 #include "cli.h"
+#include "mizani/ceat.h"
 #include "mizani/seat.h"
 
 #include <jansson.h>
@@ -51,51 +53,67 @@ static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_op
     return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling), "tests", tests);
 }
 
-static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
+/* What both commands read: the model and tokenizer, association sets, frames, embedding options. */
+typedef struct inputs {
+    mz_model *m;
+    mz_tokenizer *t;
+    mz_probe_set **sets, **tpl;
+    size_t n, n_tpl;
+    mz_embed_options eo;
+} inputs;
+
+static void inputs_free(inputs *in) {
+    mz_cli_free_sets(in->sets, in->n);
+    mz_cli_free_sets(in->tpl, in->n_tpl);
+    mz_tokenizer_free(in->t);
+    mz_model_free(in->m);
+}
+
+static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *cmd, inputs *in) {
     const char *model, *tok = mz_cli_get(args, "tokenizer");
     const char *probes = mz_cli_get(args, "probes"), *frames = mz_cli_get(args, "templates");
-    long layer = -1, perms = 10000, boot = 1000;
-    mz_status rc = mz_cli_require(cli, args, "seat", "model", &model);
-    if (!rc) rc = mz_cli_get_long(cli, args, "permutations", 100, 100000000, &perms);
-    if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
+    long layer = -1;
+    mz_status rc = mz_cli_require(cli, args, cmd, "model", &model);
     if (!rc) rc = mz_cli_get_long(cli, args, "layer", 0, 1024, &layer);
-    if (rc) return rc;
-    mz_model *m = NULL;
-    mz_tokenizer *t = NULL;
-    mz_probe_set **sets = NULL, **tpl = NULL;
-    size_t n = 0, n_tpl = 0;
+    if (!rc) rc = mz_model_open(&in->m, model, cli->ctx);
+    if (!rc && layer > mz_model_get_config(in->m)->n_layers)
+        rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--layer %ld: this model has hidden states 0..%d", layer,
+                     mz_model_get_config(in->m)->n_layers);
+    if (!rc) rc = read_pooling(cli, mz_cli_get(args, "pooling"), in->m, &in->eo.pooling);
+    if (!rc) rc = mz_tokenizer_load(&in->t, tok ? tok : model, cli->ctx);
+    if (!rc) rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_PROBE_ASSOCIATION, &in->sets, &in->n);
+    if (!rc) rc = mz_cli_load_probe_sets(cli, frames ? frames : "default", MZ_PROBE_TEMPLATES, &in->tpl, &in->n_tpl);
+    in->eo.layer = rc || layer >= 0 ? (int)layer : mz_model_get_config(in->m)->n_layers;
+    if (!rc) in->eo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, "texts embedded", 0);
+    return rc;
+}
+
+static mz_status write_json(mz_cli *cli, json_t *o) {
+    mz_status rc = MZ_OK;
+    if (json_dumpf(o, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF)
+        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
+    json_decref(o);
+    return rc;
+}
+
+static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
+    long perms = 10000, boot = 1000;
+    inputs in = {0};
     mz_seat_result *res = NULL;
-    mz_embed_options eo = {.layer = (int)layer};
     mz_weat_options wo;
     mz_weat_options_default(&wo);
+    mz_status rc = mz_cli_get_long(cli, args, "permutations", 100, 100000000, &perms);
+    if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     wo.n_permutations = (uint64_t)perms, wo.n_bootstrap = (uint32_t)boot, wo.seed = cli->seed;
-    rc = mz_model_open(&m, model, cli->ctx);
-    if (!rc && layer > mz_model_get_config(m)->n_layers)
-        rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--layer %ld: this model has hidden states 0..%d", layer,
-                     mz_model_get_config(m)->n_layers);
-    if (!rc) rc = read_pooling(cli, mz_cli_get(args, "pooling"), m, &eo.pooling);
-    if (!rc) rc = mz_tokenizer_load(&t, tok ? tok : model, cli->ctx);
-    if (!rc) rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_PROBE_ASSOCIATION, &sets, &n);
-    if (!rc) rc = mz_cli_load_probe_sets(cli, frames ? frames : "default", MZ_PROBE_TEMPLATES, &tpl, &n_tpl);
-    if (!rc && !(res = mz_calloc(n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) {
-        if (eo.layer < 0) eo.layer = mz_model_get_config(m)->n_layers;
-        eo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, "sentences embedded", 0);
-        rc = mz_seat_suite(res, m, t, sets, n, tpl, n_tpl, &eo, &wo, cli->ctx);
-        mz_progress_finish(eo.progress);
-        mz_progress_free(eo.progress);
-    }
-    if (!rc && mz_cli_flag(args, "json")) {
-        json_t *o = results_json(res, n, &eo);
-        if (json_dumpf(o, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF)
-            rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-        json_decref(o);
-    } else if (!rc) print_table(cli->out, res, n, &eo);
+    if (!rc) rc = read_inputs(cli, args, "seat", &in);
+    if (!rc && !(res = mz_calloc(in.n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
+    mz_progress_finish(in.eo.progress);
+    mz_progress_free(in.eo.progress);
+    if (!rc && mz_cli_flag(args, "json")) rc = write_json(cli, results_json(res, in.n, &in.eo));
+    else if (!rc) print_table(cli->out, res, in.n, &in.eo);
     mz_free(res);
-    mz_cli_free_sets(sets, n);
-    mz_cli_free_sets(tpl, n_tpl);
-    mz_tokenizer_free(t);
-    mz_model_free(m);
+    inputs_free(&in);
     return rc;
 }
 
@@ -126,4 +144,89 @@ const mz_cli_command mz_cmd_seat = {
     .opts = seat_opts,
     .max_args = 0,
     .run = seat_cmd,
+};
+
+/* --- CEAT ---------------------------------------------------------------------------------- */
+
+static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
+    fprintf(o, "contextual word embeddings: hidden state %d, %s of the word's subwords, %u samples\n", in->eo.layer,
+            mz_pooling_name(in->eo.pooling), samples);
+    fprintf(o, "%-36s %-4s %8s %8s  %-17s %9s %9s %6s\n", "test", "lang", "contexts", "CES", "95% CI", "p", "p (Holm)", "I^2");
+    for (size_t i = 0; i < n; i++) {
+        if (!r[i].computed) {
+            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language, r[i].reason);
+            continue;
+        }
+        const mz_meta_result *m = &r[i].meta;
+        fprintf(o, "%-36.36s %-4s %8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].set->id, r[i].set->language,
+                r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value, r[i].p_holm, m->i2);
+    }
+    fprintf(o, "\nCES: the combined effect size over samples that each draw one context per word (random\n"
+               "effects, DerSimonian-Laird); p tests CES = 0 (two-sided); I^2: how much of the spread between\n"
+               "samples comes from the contexts rather than chance.\n");
+}
+
+static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
+    json_t *tests = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const mz_meta_result *m = &r[i].meta;
+        json_t *t = json_pack("{s:s, s:s, s:I}", "id", r[i].set->id, "language", r[i].set->language, "contexts",
+                              (json_int_t)r[i].n_contexts);
+        if (r[i].computed)
+            json_object_update_new(t, json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "ces", m->effect, "ci",
+                                                m->ci_lo, m->ci_hi, "p", m->p_value, "p_holm", r[i].p_holm, "q", m->q,
+                                                "q_p", m->q_p_value, "i2", m->i2, "tau2", m->tau2, "mean_effect",
+                                                r[i].mean_effect));
+        else json_object_set_new(t, "not_computable", json_string(r[i].reason));
+        json_array_append_new(tests, t);
+    }
+    return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling", mz_pooling_name(in->eo.pooling),
+                     "samples", (json_int_t)samples, "tests", tests);
+}
+
+static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
+    long samples = 1000;
+    inputs in = {0};
+    mz_ceat_result *res = NULL;
+    mz_status rc = mz_cli_get_long(cli, args, "samples", 2, 10000000, &samples);
+    if (!rc) rc = read_inputs(cli, args, "ceat", &in);
+    if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling")) in.eo.pooling = MZ_POOL_MEAN;
+    mz_ceat_options o = {in.eo, (uint32_t)samples, 0.95, cli->seed};
+    if (!rc && !(res = mz_calloc(in.n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
+    mz_progress_finish(in.eo.progress);
+    mz_progress_free(in.eo.progress);
+    if (!rc && mz_cli_flag(args, "json")) rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
+    else if (!rc) print_ceat(cli->out, res, in.n, &in, o.n_samples);
+    mz_free(res);
+    inputs_free(&in);
+    return rc;
+}
+
+static const mz_cli_opt ceat_opts[] = {
+    {"model", "DIR|FILE.gguf", "the model whose contextual word embeddings are tested"},
+    {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
+    {"probes", "PATHS", "association probe sets (default: the shipped English and Swahili ones)"},
+    {"templates", "PATHS", "the contexts: sentence-frame sets (default: the shipped SEAT frames)"},
+    {"layer", "L", "hidden state (0: embeddings; default: the last)"},
+    {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
+    {"samples", "N", "samples of one context per word (default 1000)"},
+    {"json", NULL, "print the results as JSON"},
+    {NULL, NULL, NULL},
+};
+
+const mz_cli_command mz_cmd_ceat = {
+    .name = "ceat",
+    .summary = "association tests on contextual word embeddings (CEAT, random-effects)",
+    .usage = "--model DIR|FILE.gguf [--probes PATHS] [--layer L] [--samples N] [--json]",
+    .description =
+        "Embeds every probe word in each of its contexts (the sentence frames of its language),\n"
+        "pooling the word's own subword tokens; draws N samples of one context per word, computes\n"
+        "WEAT's effect size on each, and combines them by a random-effects meta-analysis\n"
+        "(DerSimonian-Laird, Guo and Caliskan 2021): the combined effect size with its interval,\n"
+        "p-value (Holm across tests) and heterogeneity (Q, I^2). Deterministic for --seed.",
+    .examples = "  mizani ceat --model ./afriberta-small --samples 2000\n",
+    .opts = ceat_opts,
+    .max_args = 0,
+    .run = ceat_cmd,
 };

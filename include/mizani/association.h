@@ -64,6 +64,9 @@ typedef struct mz_weat_change {
     uint64_t n_permutations;
 } mz_weat_change;
 
+/* WEAT's d from association scores s [nx + ny], X's first; NAN when they have no spread. */
+double mz_weat_d(const double *s, size_t nx, size_t ny);
+
 /* before/after: [nx + ny] scores, X's first. NAN d when a side has no spread (MZ_ERR_INPUT). */
 mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const double *after,
                               size_t nx, size_t ny, uint32_t n_bootstrap, uint64_t n_permutations,

@@ -29,6 +29,12 @@ typedef struct mz_embed_options {
  * error naming the text's index. */
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
                          size_t n, const mz_embed_options *opt, mz_ctx *ctx);
+/* The same for one span of each text, bytes [start[i], end[i]): pooling runs over the tokens
+ * that overlap the span (a word's subwords: their mean, the first or the last), in the context
+ * of the whole text. MZ_ERR_INPUT naming the text when the span covers no token. */
+mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
+                         const size_t *start, const size_t *end, size_t n,
+                         const mz_embed_options *opt, mz_ctx *ctx);
 const char *mz_pooling_name(mz_pooling p);
 
 #ifdef __cplusplus

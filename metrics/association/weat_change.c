@@ -16,6 +16,11 @@ static double d_of(const double *s, const size_t *idx, size_t nx, size_t ny, dou
     return sd > 0 ? (gsl_stats_mean(scratch, 1, nx) - gsl_stats_mean(scratch + nx, 1, ny)) / sd : NAN;
 }
 
+double mz_weat_d(const double *s, size_t nx, size_t ny) {
+    double sd = gsl_stats_sd(s, 1, nx + ny);
+    return sd > 0 ? (gsl_stats_mean(s, 1, nx) - gsl_stats_mean(s + nx, 1, ny)) / sd : NAN;
+}
+
 typedef struct change_data {
     const double *before, *after;
     size_t nx, ny;

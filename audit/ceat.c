@@ -1,0 +1,154 @@
+/* CEAT over a suite of association sets: words in contexts -> span embeddings -> sampled WEAT
+ * effect sizes -> DerSimonian-Laird. */
+#include "mizani/alloc.h"
+#include "mizani/ceat.h"
+
+#include <ctype.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Every context of every word of the four lists, with the word's byte span in it. */
+typedef struct contexts {
+    char **text;
+    size_t *start, *end, n, cap;
+    size_t *first, *count; /* per word (X, Y, A, B words in order): its contexts */
+    size_t n_words[4], total_words;
+} contexts;
+
+static void contexts_free(contexts *c) {
+    for (size_t i = 0; i < c->n; i++) mz_free(c->text[i]);
+    mz_free(c->text), mz_free(c->start), mz_free(c->end), mz_free(c->first), mz_free(c->count);
+}
+
+/* The word in its sentence. A {Word} slot capitalises it at the start of the sentence (where
+ * the same word may also occur later, "Ni ni hii."), so that place is tried first. */
+static const char *find_word(const char *s, const char *w) {
+    size_t n = strlen(w);
+    if (n && (unsigned char)s[0] == toupper((unsigned char)w[0]) && !strncmp(s + 1, w + 1, n - 1) &&
+        !isalpha((unsigned char)s[n]))
+        return s;
+    return strstr(s, w);
+}
+
+static mz_status add_word(contexts *c, const mz_probe_set *tpl, const mz_probe_word *w, const char *lang, mz_ctx *ctx) {
+    char **s;
+    size_t k;
+    mz_status rc = mz_templates_expand(&s, &k, tpl, w, lang, ctx);
+    if (rc) return rc;
+    size_t need = c->n + k;
+    if (need > c->cap) {
+        size_t cap = need * 2;
+        char **t = mz_realloc(c->text, cap * sizeof *t);
+        if (t) c->text = t;
+        size_t *a = t ? mz_realloc(c->start, cap * sizeof *a) : NULL;
+        if (a) c->start = a;
+        size_t *b = a ? mz_realloc(c->end, cap * sizeof *b) : NULL;
+        if (b) c->end = b, c->cap = cap;
+        if (!b) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < k; i++) {
+        const char *at = rc ? NULL : find_word(s[i], w->text);
+        if (!rc && !at) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "'%s' is not found in its context \"%s\"", w->text, s[i]);
+        if (rc) {
+            mz_free(s[i]);
+            continue;
+        }
+        c->text[c->n] = s[i];
+        c->start[c->n] = (size_t)(at - s[i]);
+        c->end[c->n++] = (size_t)(at - s[i]) + strlen(w->text);
+    }
+    mz_free(s);
+    return rc;
+}
+
+static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_probe_set *const *tpl, size_t n_tpl,
+                         mz_ctx *ctx) {
+    for (int k = 0; k < 4; k++) c->total_words += lists[k]->n;
+    c->first = mz_calloc(c->total_words, sizeof *c->first);
+    c->count = mz_calloc(c->total_words, sizeof *c->count);
+    if (!c->first || !c->count) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    size_t w = 0;
+    for (int k = 0; k < 4; k++) {
+        const mz_probe_set *t = NULL;
+        for (size_t i = 0; i < n_tpl && !t; i++) t = strcmp(tpl[i]->language, lists[k]->language) ? NULL : tpl[i];
+        if (!t) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'", lists[k]->language);
+        c->n_words[k] = lists[k]->n;
+        for (size_t i = 0; i < lists[k]->n; i++, w++) {
+            c->first[w] = c->n;
+            mz_status rc = add_word(c, t, &lists[k]->words[i], lists[k]->language, ctx);
+            if (rc) return rc;
+            c->count[w] = c->n - c->first[w];
+        }
+    }
+    return MZ_OK;
+}
+
+/* N samples of one context per word; each sample's d and its variance. */
+static mz_status sample(double *d, double *v, const contexts *c, const float *emb, size_t C, const mz_ceat_options *o,
+                        mz_ctx *ctx) {
+    size_t nx = c->n_words[0], ny = c->n_words[1], W = c->total_words;
+    float *pick = mz_malloc(W * C * sizeof *pick);
+    double *s = mz_malloc((nx + ny) * sizeof *s);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    mz_status rc = pick && s && r ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (r) gsl_rng_set(r, o->seed);
+    for (uint32_t i = 0; !rc && i < o->n_samples; i++) {
+        for (size_t w = 0; w < W; w++)
+            memcpy(pick + w * C, emb + (c->first[w] + gsl_rng_uniform_int(r, c->count[w])) * C, C * sizeof *pick);
+        mz_word_set xy = {"", NULL, pick, nx + ny}, a = {"", NULL, pick + (nx + ny) * C, c->n_words[2]},
+                    b = {"", NULL, pick + (nx + ny + c->n_words[2]) * C, c->n_words[3]};
+        rc = mz_assoc_word_scores(s, &xy, &a, &b, C, ctx);
+        d[i] = rc ? NAN : mz_weat_d(s, nx, ny);
+        if (!rc && !isfinite(d[i])) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "a sample's association scores have no spread");
+        v[i] = (double)(nx + ny) / (double)(nx * ny) + d[i] * d[i] / (2.0 * (double)(nx + ny));
+    }
+    gsl_rng_free(r);
+    mz_free(pick), mz_free(s);
+    return rc;
+}
+
+static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *t, mz_probe_set *const *tpl,
+                          size_t n_tpl, const mz_ceat_options *o, mz_ctx *ctx) {
+    const mz_probe_set *set = res->set;
+    const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    size_t C = (size_t)mz_model_get_config(m)->d_model;
+    contexts c = {0};
+    float *emb = NULL;
+    double *d = mz_malloc(o->n_samples * sizeof *d), *v = mz_malloc(o->n_samples * sizeof *v);
+    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) rc = mz_embed_spans(emb, m, t, (const char *const *)c.text, c.start, c.end, c.n, &o->embed, ctx);
+    if (!rc) rc = sample(d, v, &c, emb, C, o, ctx);
+    if (!rc) rc = mz_stats_meta_dl(&res->meta, d, v, o->n_samples, o->ci_level, ctx);
+    for (uint32_t i = 0; !rc && i < o->n_samples; i++) res->mean_effect += d[i] / o->n_samples;
+    res->n_contexts = c.n;
+    if (rc == MZ_ERR_INPUT) { /* not computable: say why and go on */
+        snprintf(res->reason, sizeof res->reason, "%s", mz_ctx_cause(ctx));
+        mz_ctx_clear(ctx);
+        rc = MZ_OK;
+    } else if (!rc) res->computed = 1;
+    contexts_free(&c);
+    mz_free(emb), mz_free(d), mz_free(v);
+    return rc;
+}
+
+mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
+                        mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
+                        size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
+    if (opt->n_samples < 2) return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
+    mz_status rc = MZ_OK;
+    double p[256], adj[256];
+    size_t n_p = 0;
+    for (size_t i = 0; !rc && i < n_sets; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].set = sets[i];
+        rc = one_test(&out[i], m, t, templates, n_templates, opt, ctx);
+        if (!rc && out[i].computed && n_p < 256) p[n_p++] = out[i].meta.p_value;
+    }
+    if (!rc && n_p) rc = mz_stats_holm(adj, p, n_p, ctx);
+    for (size_t i = 0, j = 0; !rc && i < n_sets && j < n_p; i++)
+        if (out[i].computed) out[i].p_holm = adj[j++];
+    return rc;
+}

@@ -1,0 +1,43 @@
+/* CEAT (Guo and Caliskan 2021): association tests on contextual word embeddings. Each probe word
+ * is embedded in every one of its contexts (the sentence frames of its language, the word's own
+ * subword tokens pooled); each of N samples draws one context per word and gives one WEAT
+ * effect size; a random-effects meta-analysis (DerSimonian-Laird) combines them, with its
+ * interval and heterogeneity (Q, I^2). */
+#ifndef MIZANI_CEAT_H
+#define MIZANI_CEAT_H
+
+#include "mizani/association.h"
+#include "mizani/probes.h"
+#include "mizani/runner.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mz_ceat_options {
+    mz_embed_options embed; /* pooling over the word's subwords: mean or first */
+    uint32_t n_samples;     /* default 1000 */
+    double ci_level;
+    unsigned long seed;
+} mz_ceat_options;
+
+typedef struct mz_ceat_result {
+    const mz_probe_set *set;
+    int computed;
+    char reason[256];
+    size_t n_contexts;     /* word-in-context embeddings drawn from */
+    mz_meta_result meta;   /* the combined effect size, its CI, p, Q, I^2 */
+    double mean_effect;    /* the plain mean of the sampled effect sizes (CEAT's PES) */
+    double p_holm;
+} mz_ceat_result;
+
+/* Each sample's in-sample variance is the large-sample variance of a standardised mean
+ * difference, (nx + ny) / (nx ny) + d^2 / (2 (nx + ny)). */
+mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
+                        mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
+                        size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
