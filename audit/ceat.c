@@ -139,16 +139,16 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
     if (opt->n_samples < 2) return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
     mz_status rc = MZ_OK;
-    double p[256], adj[256];
-    size_t n_p = 0;
+    double *p = mz_malloc((n_sets ? n_sets : 1) * sizeof *p);
+    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n_sets; i++) {
         memset(&out[i], 0, sizeof out[i]);
         out[i].set = sets[i];
         rc = one_test(&out[i], m, t, templates, n_templates, opt, ctx);
-        if (!rc && out[i].computed && n_p < 256) p[n_p++] = out[i].meta.p_value;
+        p[i] = !rc && out[i].computed ? out[i].meta.p_value : NAN;
     }
-    if (!rc && n_p) rc = mz_stats_holm(adj, p, n_p, ctx);
-    for (size_t i = 0, j = 0; !rc && i < n_sets && j < n_p; i++)
-        if (out[i].computed) out[i].p_holm = adj[j++];
+    if (!rc) rc = mz_stats_holm_present(p, p, n_sets, ctx);
+    for (size_t i = 0; !rc && i < n_sets; i++) out[i].p_holm = p[i];
+    mz_free(p);
     return rc;
 }

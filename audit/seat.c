@@ -3,6 +3,7 @@
 #include "mizani/alloc.h"
 #include "mizani/seat.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,16 +95,16 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_embed_options *embed,
                         const mz_weat_options *weat, mz_ctx *ctx) {
     mz_status rc = MZ_OK;
-    double p[256], adj[256];
-    size_t n_p = 0;
+    double *p = mz_malloc((n_sets ? n_sets : 1) * sizeof *p);
+    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n_sets; i++) {
         memset(&out[i], 0, sizeof out[i]);
         out[i].set = sets[i];
         rc = one_test(&out[i], m, t, templates, n_templates, embed, weat, ctx);
-        if (!rc && out[i].computed && n_p < 256) p[n_p++] = out[i].weat.perm.p_value;
+        p[i] = !rc && out[i].computed ? out[i].weat.perm.p_value : NAN;
     }
-    if (!rc && n_p) rc = mz_stats_holm(adj, p, n_p, ctx);
-    for (size_t i = 0, j = 0; !rc && i < n_sets && j < n_p; i++)
-        if (out[i].computed) out[i].p_holm = adj[j++];
+    if (!rc) rc = mz_stats_holm_present(p, p, n_sets, ctx);
+    for (size_t i = 0; !rc && i < n_sets; i++) out[i].p_holm = p[i];
+    mz_free(p);
     return rc;
 }

@@ -330,6 +330,15 @@ static void test_percentile(const json_t *c) {
     free(d);
 }
 
+/* Tests that could not be computed (NaN) are left out of the family and stay NaN. */
+static void test_holm_present(void) {
+    double p[3] = {0.01, NAN, 0.04}, adj[3];
+    CHECK_INT(mz_stats_holm_present(adj, p, 3, ctx), MZ_OK);
+    CHECK_NEAR(adj[0], 0.02, 1e-15);
+    CHECK(isnan(adj[1]));
+    CHECK_NEAR(adj[2], 0.04, 1e-15);
+}
+
 int main(void) {
     ctx = mz_ctx_new();
     mz_init(ctx);
@@ -337,6 +346,7 @@ int main(void) {
     CHECK(g != NULL);
     if (!g) return mz_check_result("test_stats");
     test_permutation(json_object_get(g, "permutation"));
+    test_holm_present();
     test_weat(json_object_get(g, "weat"));
     test_weat_analytic();
     test_metrics(json_object_get(g, "metrics"));

@@ -56,6 +56,8 @@ mz_status mz_stats_binom_ci_wilson(double *lo, double *hi, unsigned long k, unsi
 /* Holm's step-down (family-wise error) and Benjamini-Hochberg (false discovery rate)
  * adjusted p-values; `adjusted` may alias `p`. */
 mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx);
+/* Holm over the entries that are not NaN (tests that could not be computed); those stay NaN. */
+mz_status mz_stats_holm_present(double *adjusted, const double *p, size_t n, mz_ctx *ctx);
 mz_status mz_stats_bh(double *adjusted, const double *p, size_t n, mz_ctx *ctx);
 
 /* ---- Random-effects meta-analysis (DerSimonian-Laird) ----------------------------------- */

@@ -46,3 +46,15 @@ mz_status mz_stats_holm(double *adjusted, const double *p, size_t n, mz_ctx *ctx
 mz_status mz_stats_bh(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
     return adjust(adjusted, p, n, 1, ctx);
 }
+
+mz_status mz_stats_holm_present(double *adjusted, const double *p, size_t n, mz_ctx *ctx) {
+    double *q = mz_malloc((n ? n : 1) * 2 * sizeof *q);
+    if (!q) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(p[i])) q[k++] = p[i];
+    mz_status rc = k ? mz_stats_holm(q + n, q, k, ctx) : MZ_OK;
+    for (size_t i = 0, j = 0; !rc && i < n; i++) adjusted[i] = isnan(p[i]) ? NAN : q[n + j++];
+    mz_free(q);
+    return rc;
+}
