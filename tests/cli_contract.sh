@@ -121,6 +121,10 @@ expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- c
 expect 0 '"samples": 100' -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100 --json
 expect 2 "--samples must be" -- ceat --model "$bm" --samples 1
 
+# a model's input embeddings as static vectors: weat and compare take model folders
+expect 0 "effect size d +[-+][0-9.]+ +95% CI" -- weat --vectors "$bm" --x mtu,mwalimu,daktari --y person,doctor,every --a hapa,haki,ni --b rights,here,has
+expect 0 "^No test's bias grew past the threshold" -- compare --before "$bm" --after "$bm-bf16" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
+
 # masked templates through the tiny BERT
 expect 0 "^mean bias \\(a - b\\): [-+][0-9.]+ \\[95% CI [-+][0-9.]+, [-+][0-9.]+\\]; [0-3] of 3 attributes lean to a" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
 expect 2 "masked templates need an encoder with a masked-LM head; gpt2 is a decoder" -- masked --model "$data/../golden/models/gpt2" --tokenizer "$bm" --probes "$data/masked-tiny.json"

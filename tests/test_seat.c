@@ -143,6 +143,28 @@ done:
     mz_probes_free(tpl);
 }
 
+/* Input embeddings as static vectors: a one-token word is its row of the embedding matrix, a
+ * two-token word the mean of its rows, an unknown word is left out (reported missing). */
+static void check_input_embeddings(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
+    const char *words[] = {"mtu", "mtux", "\xe2\x82\xac"}; /* one token; mtu + ##x; unknown */
+    mz_vectors_options vo = {.keep = words, .n_keep = 3};
+    mz_vectors *v = NULL;
+    CHECK_INT(mz_input_embedding_vectors(&v, m, t, &vo, ctx), MZ_OK);
+    if (!v) return;
+    CHECK_INT(mz_vectors_count(v), 2);
+    const float *wte = mz_model_input_embeddings(m);
+    int32_t mtu = mz_tokenizer_id(t, "mtu"), x = mz_tokenizer_id(t, "##x");
+    CHECK(mtu >= 0 && x >= 0);
+    double d1 = 0, d2 = 0;
+    for (int c = 0; c < 32 && mtu >= 0 && x >= 0; c++) {
+        d1 = fmax(d1, fabs(mz_vectors_row(v, 0)[c] - wte[mtu * 32 + c]));
+        d2 = fmax(d2, fabs(mz_vectors_row(v, 1)[c] - (wte[mtu * 32 + c] + wte[x * 32 + c]) / 2));
+    }
+    CHECK(d1 == 0 && d2 < 1e-6);
+    CHECK_STR(mz_vectors_word(v, 1), "mtux");
+    mz_vectors_free(v);
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -154,6 +176,7 @@ int main(void) {
         check_runner(m, t, ctx);
         check_seat(m, t, ctx);
         check_ceat(m, t, ctx);
+        check_input_embeddings(m, t, ctx);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);

@@ -1,9 +1,11 @@
 /* Inputs that several commands read the same way: vector files and probe sets of one kind. */
 #include "cli.h"
 #include "mizani/probes.h"
+#include "mizani/runner.h"
 #include "mizani/vectors.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt) {
     const char *f = mz_cli_get(args, "format");
@@ -15,6 +17,24 @@ static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_fo
     return MZ_OK;
 }
 
+/* A model folder or GGUF file given where vectors are expected: its input embeddings. */
+static int is_model(const char *path) {
+    struct stat st;
+    size_t n = strlen(path);
+    return (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || (n > 5 && !strcmp(path + n - 5, ".gguf"));
+}
+
+static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_options *vo, mz_vectors **v) {
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    mz_status rc = mz_model_open(&m, path, cli->ctx);
+    if (!rc) rc = mz_tokenizer_load(&t, path, cli->ctx);
+    if (!rc) rc = mz_input_embedding_vectors(v, m, t, vo, cli->ctx);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    return rc;
+}
+
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
                               const char **keep, size_t n_keep, int fold_case, mz_vectors **v) {
     const char *path;
@@ -22,6 +42,7 @@ mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *
     mz_status rc = mz_cli_require(cli, args, cmd, flag, &path);
     if (!rc) rc = read_format(cli, args, &vo.format);
     if (rc) return rc;
+    if (is_model(path)) return model_vectors(cli, path, &vo, v);
     vo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
                                   "reading vectors (bytes)", 0);
     rc = mz_vectors_load(v, path, &vo, cli->ctx);

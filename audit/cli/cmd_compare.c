@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const mz_cli_opt compare_opts[] = {
-    {"before", "FILE", "vectors before (fastText/GloVe text or word2vec .bin)"},
-    {"after", "FILE", "vectors after, same dimension"},
+    {"before", "FILE|MODEL", "vectors before (fastText/GloVe text, word2vec .bin, or a model's input\n"
+                             "embeddings: a model folder or .gguf)"},
+    {"after", "FILE|MODEL", "vectors after, same dimension"},
     {"probes", "PATHS", "association probe sets (comma-separated files or folders; default: the "
                         "shipped corpora)"},
     {"threshold", "D", "fail (exit 1) when |d| grew by more than D with Holm p < 0.05 (default 0.2)"},
@@ -46,7 +47,9 @@ static json_t *change_json(const mz_static_change *c) {
 static void print_table(FILE *out, const mz_static_change *c, size_t n, double threshold) {
     fprintf(out, "%-28s %8s %8s %8s  %-17s %9s %9s\n", "test", "d before", "d after", "change",
             "95% CI", "p", "p (Holm)");
+    size_t grew = 0;
     for (size_t i = 0; i < n; i++) {
+        grew += c[i].computable && c[i].grew;
         fprintf(out, "%-28s ", c[i].set->id);
         if (!c[i].computable) {
             fprintf(out, "not computable: %s\n", c[i].reason);
@@ -58,8 +61,12 @@ static void print_table(FILE *out, const mz_static_change *c, size_t n, double t
         fprintf(out, "%+8.3f %+8.3f %+8.3f  %-17s %9.3g %9.3g%s\n", w->d_before, w->d_after, w->delta,
                 ci, w->p_value, c[i].p_holm, c[i].grew ? "  BIAS GREW" : "");
     }
-    fprintf(out, "BIAS GREW: |d| rose by more than %.2f and the change holds after Holm correction.\n",
-            threshold);
+    if (grew)
+        fprintf(out, "BIAS GREW: |d| rose by more than %.2f and the change holds after Holm correction.\n",
+                threshold);
+    else
+        fprintf(out, "No test's bias grew past the threshold (|d| up by more than %.2f, holding after Holm).\n",
+                threshold);
 }
 
 static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {

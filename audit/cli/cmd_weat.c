@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 
 static const mz_cli_opt weat_opts[] = {
-    {"vectors", "FILE", "word vectors: .vec/.txt (fastText, GloVe) or .bin (word2vec)"},
+    {"vectors", "FILE|MODEL", "word vectors: .vec/.txt (fastText, GloVe) or .bin (word2vec); or a model\n"
+                              "folder or .gguf, whose input embeddings (subword mean) are the vectors"},
     {"format", "text|bin", "file format when the extension does not tell"},
     {"x", "W,W,...", "target words X (comma-separated)"},
     {"y", "W,W,...", "target words Y"},

@@ -93,3 +93,5 @@ void mz_model_set_observer(mz_model *m, mz_model_observer fn, void *user) {
     m->observer = fn;
     m->observer_user = user;
 }
+
+const float *mz_model_input_embeddings(const mz_model *m) { return m->w.wte; }

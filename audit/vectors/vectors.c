@@ -89,6 +89,17 @@ static mz_status make_table(mz_vectors **out, const mz_vectors_options *opt, mz_
     return MZ_OK;
 }
 
+mz_status mz_vectors_new(mz_vectors **out, size_t dim, const mz_vectors_options *opt, mz_ctx *ctx) {
+    mz_status rc = make_table(out, opt, ctx);
+    if (rc) {
+        mz_vectors_free(*out);
+        *out = NULL;
+        return rc;
+    }
+    (*out)->dim = dim;
+    return MZ_OK;
+}
+
 static int ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;

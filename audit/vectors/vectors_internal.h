@@ -23,9 +23,6 @@ struct mz_vectors {
 
 /* 1 when a word of `len` bytes should be stored (in the keep-list or no keep-list). */
 int mz_vectors_wanted(mz_vectors *v, const char *word, size_t len);
-/* Stores word -> row (dim floats). A repeated word is counted in duplicates and dropped. */
-mz_status mz_vectors_append(mz_vectors *v, const char *word, size_t len, const float *row,
-                            mz_ctx *ctx);
 /* Per-format readers: set v->dim, then append. `name` labels errors. */
 mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
                                mz_ctx *ctx);

@@ -64,6 +64,8 @@ size_t mz_model_n_params(const mz_model *m);
 void mz_model_sha256(const mz_model *m, char hex[65]);
 /* The weight files' tensor directory (for dtype summaries). */
 const struct mz_st *mz_model_tensors(const mz_model *m);
+/* The input embedding matrix [vocab, d_embed]: every token's static vector. */
+const float *mz_model_input_embeddings(const mz_model *m);
 /* Bytes held beyond the map (widened half-precision weights, unaligned copies). */
 size_t mz_model_owned_bytes(const mz_model *m);
 

@@ -7,6 +7,7 @@
 #include "mizani/model.h"
 #include "mizani/progress.h"
 #include "mizani/tokenizer.h"
+#include "mizani/vectors.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +37,13 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
                          const size_t *start, const size_t *end, size_t n,
                          const mz_embed_options *opt, mz_ctx *ctx);
 const char *mz_pooling_name(mz_pooling p);
+
+/* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
+ * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
+ * only to the unknown token gets no vector, so the association audit reports it missing by
+ * name. `opt` as for mz_vectors_load (keep list, case folding); its keep list are the words. */
+mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const mz_tokenizer *t,
+                                     const mz_vectors_options *opt, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,12 @@ mz_status mz_vectors_load(mz_vectors **out, const char *path, const mz_vectors_o
 mz_status mz_vectors_parse(mz_vectors **out, const void *data, size_t size, const char *name,
                            const mz_vectors_options *opt, mz_ctx *ctx);
 void mz_vectors_free(mz_vectors *v);
+/* An empty table of `dim`-dimensional rows, filled by mz_vectors_append (vectors computed
+ * rather than read: a transformer's input embeddings). */
+mz_status mz_vectors_new(mz_vectors **out, size_t dim, const mz_vectors_options *opt, mz_ctx *ctx);
+/* Stores word -> row (dim floats). A repeated word is counted in duplicates and dropped. */
+mz_status mz_vectors_append(mz_vectors *v, const char *word, size_t len, const float *row,
+                            mz_ctx *ctx);
 
 size_t mz_vectors_count(const mz_vectors *v);
 size_t mz_vectors_dim(const mz_vectors *v);

@@ -436,6 +436,7 @@ def main(out_dir):
         json.dump({"metadata": {}, "weight_map": {n: f2 for f2, ns in parts.items() for n in ns}}, f, indent=1)
     with open(os.path.join(out_dir, "bert", "config.json")) as src, open(os.path.join(shard, "config.json"), "w") as dst:
         dst.write(src.read())
+    write_tokenizer(shard)
     for dtype, tag in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
         d = os.path.join(out_dir, "bert-" + tag)
         os.makedirs(d, exist_ok=True)
@@ -443,6 +444,7 @@ def main(out_dir):
                 open(os.path.join(d, "config.json"), "w") as dst:
             dst.write(src.read())
         write_safetensors(os.path.join(d, "model.safetensors"), {k: v.to(dtype) for k, v in W.items()})
+        write_tokenizer(d)
     build("roberta", encoder_cfg("roberta", hidden_act="gelu_new", type_vocab_size=1,
                                  pad_token_id=1, layer_norm_eps=1e-5,
                                  architectures=["RobertaForMaskedLM"]), out_dir)
