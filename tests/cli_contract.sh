@@ -110,6 +110,8 @@ expect 0 '"method": "causal"' -- pairs --model "$data/../golden/models/gpt2" --t
 expect 2 "pll needs an encoder with a masked-LM head; gpt2 is a decoder" -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --method pll
 expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --pairs "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
+expect 0 "^all +5 +0\\.[0-9]{3} +0\\.[0-9]{3} +[0-5] +[0-5] " -- pairs --model "$bm-bf16" --before "$bm" --pairs "$tp"
+
 # SEAT through the tiny BERT: a table, JSON, and bad flags
 expect 0 "^assoc-tiny +sw +15/15/9/9 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
 expect 0 '"pooling": "first"' -- seat --model "$bm" --probes "$data/assoc-tiny.json" --pooling first --layer 1 --permutations 1000 --bootstrap 0 --json

@@ -164,6 +164,33 @@ static void check_masked(mz_ctx *ctx) {
     mz_model_free(m);
 }
 
+/* McNemar on flipped preferences: 6 of 10 pairs gained the stereotypical preference and none
+ * lost it: the exact two-sided p is 2 * 0.5^6 = 0.03125. */
+static void check_change(mz_ctx *ctx) {
+    mz_minimal_pair pairs[10];
+    mz_pair_score sb[10], sa[10];
+    char ids[10][8];
+    for (int i = 0; i < 10; i++) {
+        snprintf(ids[i], sizeof ids[i], "p%d", i);
+        pairs[i] = (mz_minimal_pair){.id = ids[i], .category = "x"};
+        sb[i] = (mz_pair_score){.pair = &pairs[i], .prefers_more = 0};
+        sa[i] = (mz_pair_score){.pair = &pairs[i], .prefers_more = i < 6};
+    }
+    mz_pair_summary sum_b[2] = {{.category = "x", .rate = 0}, {.category = "all", .rate = 0}};
+    mz_pair_summary sum_a[2] = {{.category = "x", .rate = 0.6}, {.category = "all", .rate = 0.6}};
+    mz_pairs_result before = {MZ_LIK_PLL, sb, 10, sum_b, 2}, after = {MZ_LIK_PLL, sa, 10, sum_a, 2};
+    mz_pairs_change c[2];
+    CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_OK);
+    CHECK_INT(c[0].b, 0);
+    CHECK_INT(c[0].c, 6);
+    CHECK_NEAR(c[0].p_value, 0.03125, 1e-12);
+    CHECK_NEAR(c[1].p_value, 0.03125, 1e-12);
+    CHECK_STR(c[1].category, "all");
+    pairs[3].id = "other";
+    sb[3].pair = &(mz_minimal_pair){.id = "p3", .category = "x"};
+    CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_ERR_INPUT);
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -171,6 +198,7 @@ int main(void) {
     check_align(ctx);
     check_pairs(ctx);
     check_masked(ctx);
+    check_change(ctx);
     mz_ctx_free(ctx);
     return mz_check_result("test_likelihood");
 }

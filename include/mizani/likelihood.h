@@ -107,6 +107,20 @@ mz_status mz_lik_pairs(mz_pairs_result *out, mz_model *m, const mz_tokenizer *t,
                        const mz_probe_set *set, mz_lik_method method, double ci_level,
                        mz_progress *progress, mz_ctx *ctx);
 void mz_pairs_result_free(mz_pairs_result *r);
+
+/* Before and after fine-tuning, the same pairs: McNemar's exact test per category on the pairs
+ * whose preference flipped (b: stereotypical side preferred only before, c: only after). */
+typedef struct mz_pairs_change {
+    char category[64];
+    unsigned long n, b, c;
+    double rate_before, rate_after;
+    double p_value, p_holm;
+} mz_pairs_change;
+
+/* out: one entry per summary of `after` (its categories, then "all"). Both results must score
+ * the same pairs in the same order. */
+mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *before,
+                              const mz_pairs_result *after, mz_ctx *ctx);
 const char *mz_lik_method_name(mz_lik_method method);
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 #include "mizani/likelihood.h"
 #include "mizani/stats.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,4 +149,39 @@ void mz_pairs_result_free(mz_pairs_result *r) {
     mz_free(r->scores);
     mz_free(r->summaries);
     memset(r, 0, sizeof *r);
+}
+
+mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *before,
+                              const mz_pairs_result *after, mz_ctx *ctx) {
+    if (before->n_scores != after->n_scores || before->n_summaries != after->n_summaries)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two results score different pairs");
+    for (size_t i = 0; i < after->n_scores; i++)
+        if (strcmp(before->scores[i].pair->id, after->scores[i].pair->id))
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "pair %s is not %s", before->scores[i].pair->id,
+                           after->scores[i].pair->id);
+    size_t k = after->n_summaries;
+    double *p = mz_malloc((k ? k : 1) * sizeof *p);
+    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = MZ_OK;
+    for (size_t s = 0; !rc && s < k; s++) {
+        mz_pairs_change *o = &out[s];
+        const char *cat = after->summaries[s].category;
+        int all = s + 1 == k;
+        memset(o, 0, sizeof *o);
+        snprintf(o->category, sizeof o->category, "%s", cat);
+        for (size_t i = 0; i < after->n_scores; i++) {
+            const mz_pair_score *x = &before->scores[i], *y = &after->scores[i];
+            if (!all && strcmp(y->pair->category, cat)) continue;
+            o->n++;
+            o->b += x->prefers_more && !y->prefers_more;
+            o->c += !x->prefers_more && y->prefers_more;
+        }
+        o->rate_before = before->summaries[s].rate, o->rate_after = after->summaries[s].rate;
+        rc = mz_stats_sign_test(&o->p_value, o->c, o->b + o->c, ctx);
+        p[s] = all ? NAN : o->p_value; /* Holm across the categories, not "all" */
+    }
+    if (!rc) rc = mz_stats_holm_present(p, p, k, ctx);
+    for (size_t s = 0; !rc && s < k; s++) out[s].p_holm = s + 1 == k ? out[s].p_value : p[s];
+    mz_free(p);
+    return rc;
 }
