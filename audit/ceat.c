@@ -32,39 +32,71 @@ static const char *find_word(const char *s, const char *w) {
     return strstr(s, w);
 }
 
-static mz_status add_word(contexts *c, const mz_probe_set *tpl, const mz_probe_word *w, const char *lang, mz_ctx *ctx) {
-    char **s;
-    size_t k;
-    mz_status rc = mz_templates_expand(&s, &k, tpl, w, lang, ctx);
-    if (rc) return rc;
-    size_t need = c->n + k;
-    if (need > c->cap) {
-        size_t cap = need * 2;
+/* Appends one context (taking `text`) with the word at bytes [start, end). */
+static mz_status push(contexts *c, char *text, size_t start, size_t end, mz_ctx *ctx) {
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
         char **t = mz_realloc(c->text, cap * sizeof *t);
         if (t) c->text = t;
         size_t *a = t ? mz_realloc(c->start, cap * sizeof *a) : NULL;
         if (a) c->start = a;
         size_t *b = a ? mz_realloc(c->end, cap * sizeof *b) : NULL;
         if (b) c->end = b, c->cap = cap;
-        if (!b) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < k; i++) {
-        const char *at = rc ? NULL : find_word(s[i], w->text);
-        if (!rc && !at) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "'%s' is not found in its context \"%s\"", w->text, s[i]);
-        if (rc) {
-            mz_free(s[i]);
-            continue;
+        if (!b) {
+            mz_free(text);
+            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         }
-        c->text[c->n] = s[i];
-        c->start[c->n] = (size_t)(at - s[i]);
-        c->end[c->n++] = (size_t)(at - s[i]) + strlen(w->text);
     }
-    mz_free(s);
+    c->text[c->n] = text, c->start[c->n] = start, c->end[c->n++] = end;
+    return MZ_OK;
+}
+
+/* The word's sentence frames as its contexts. */
+static mz_status frame_contexts(contexts *c, const mz_probe_set *tpl, const mz_probe_word *w, const char *lang,
+                                mz_ctx *ctx) {
+    char **s;
+    size_t k;
+    mz_status rc = mz_templates_expand(&s, &k, tpl, w, lang, ctx);
+    for (size_t i = 0; !rc && i < k; i++) {
+        const char *at = find_word(s[i], w->text);
+        if (!at) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "'%s' is not found in its context \"%s\"", w->text, s[i]);
+        else rc = push(c, s[i], (size_t)(at - s[i]), (size_t)(at - s[i]) + strlen(w->text), ctx), s[i] = NULL;
+    }
+    if (!rc) mz_free(s);
+    else if (s) mz_templates_free(s, k);
+    return rc;
+}
+
+static int word_byte(unsigned char b) { return isalnum(b) || b >= 0x80 || b == '\''; }
+
+/* Where `w` stands as a whole word in `line` (as written, or capitalised), or NULL. */
+static const char *find_whole(const char *line, const char *w) {
+    size_t n = strlen(w);
+    for (const char *p = line; n && *p; p++) {
+        int hit = !strncmp(p, w, n) || ((unsigned char)*p == toupper((unsigned char)w[0]) && !strncmp(p + 1, w + 1, n - 1));
+        if (hit && (p == line || !word_byte((unsigned char)p[-1])) && !word_byte((unsigned char)p[n])) return p;
+    }
+    return NULL;
+}
+
+/* Up to max lines of the corpus that hold the word. */
+static mz_status corpus_contexts(contexts *c, const mz_ceat_options *o, const char *w, mz_ctx *ctx) {
+    size_t found = 0;
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < o->n_corpus && found < o->max_contexts; i++) {
+        const char *at = find_whole(o->corpus[i], w);
+        if (!at) continue;
+        char *copy = mz_strdup(o->corpus[i]);
+        rc = copy ? push(c, copy, (size_t)(at - o->corpus[i]), (size_t)(at - o->corpus[i]) + strlen(w), ctx)
+                  : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        found++;
+    }
+    if (!rc && !found) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "no context for '%s' in the corpus", w);
     return rc;
 }
 
 static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_probe_set *const *tpl, size_t n_tpl,
-                         mz_ctx *ctx) {
+                         const mz_ceat_options *o, mz_ctx *ctx) {
     for (int k = 0; k < 4; k++) c->total_words += lists[k]->n;
     c->first = mz_calloc(c->total_words, sizeof *c->first);
     c->count = mz_calloc(c->total_words, sizeof *c->count);
@@ -73,11 +105,12 @@ static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_pr
     for (int k = 0; k < 4; k++) {
         const mz_probe_set *t = NULL;
         for (size_t i = 0; i < n_tpl && !t; i++) t = strcmp(tpl[i]->language, lists[k]->language) ? NULL : tpl[i];
-        if (!t) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'", lists[k]->language);
+        if (!t && !o->corpus) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'", lists[k]->language);
         c->n_words[k] = lists[k]->n;
         for (size_t i = 0; i < lists[k]->n; i++, w++) {
             c->first[w] = c->n;
-            mz_status rc = add_word(c, t, &lists[k]->words[i], lists[k]->language, ctx);
+            const mz_probe_word *pw = &lists[k]->words[i];
+            mz_status rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx) : frame_contexts(c, t, pw, lists[k]->language, ctx);
             if (rc) return rc;
             c->count[w] = c->n - c->first[w];
         }
@@ -117,7 +150,7 @@ static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *
     contexts c = {0};
     float *emb = NULL;
     double *d = mz_malloc(o->n_samples * sizeof *d), *v = mz_malloc(o->n_samples * sizeof *v);
-    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, o, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_embed_spans(emb, m, t, (const char *const *)c.text, c.start, c.end, c.n, &o->embed, ctx);
     if (!rc) rc = sample(d, v, &c, emb, C, o, ctx);

@@ -106,7 +106,7 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_probes_load(&one, "data/frames-one-sw.json", ctx), MZ_OK);
     CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
     if (!set || !one || !tpl) goto done;
-    mz_ceat_options o = {{.pooling = MZ_POOL_MEAN, .layer = -1}, 50, 0.95, 11};
+    mz_ceat_options o = {.embed = {.pooling = MZ_POOL_MEAN, .layer = -1}, .n_samples = 50, .ci_level = 0.95, .seed = 11};
     mz_ceat_result r;
     CHECK_INT(mz_ceat_suite(&r, m, t, &set, 1, &one, 1, &o, ctx), MZ_OK);
     CHECK_INT(r.computed, 1);
@@ -137,6 +137,18 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r1.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q && r1.meta.k == 50);
+    /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
+     * one makes the test not computable, by name */
+    const char *corpus[] = {"mtux hapa.", "Mwalimu yuko hapa.", "The doctor is here.", "Daktari ni mtu.",
+                            "Every person has rights.", "ni hapa.", "Kila mtu ana haki."};
+    o.corpus = corpus, o.n_corpus = 6, o.max_contexts = 10; /* without the line holding 'haki' */
+    CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
+    CHECK_INT(r1.computed, 0);
+    CHECK_CONTAINS(r1.reason, "no context for 'haki'");
+    o.n_corpus = 7; /* 16 contexts: mtu 2 (not "mtux"), hapa 3, ni 2, every other word 1 */
+    CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
+    CHECK_INT(r1.computed, 1);
+    CHECK_INT(r1.n_contexts, 16);
 done:
     mz_probes_free(set);
     mz_probes_free(one);

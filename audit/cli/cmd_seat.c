@@ -2,6 +2,7 @@
  * embeddings and on its contextual word embeddings. Both read the same inputs. */
 #include "cli.h"
 #include "mizani/ceat.h"
+#include "mizani/file.h"
 #include "mizani/seat.h"
 
 #include <jansson.h>
@@ -184,14 +185,38 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
                      "samples", (json_int_t)samples, "tests", tests);
 }
 
+/* --contexts FILE: its non-empty lines, pointing into *text. */
+static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines, size_t *n) {
+    size_t len, cap = 0;
+    *lines = NULL, *n = 0;
+    mz_status rc = mz_read_file(text, &len, path, 1u << 30, cli->ctx);
+    for (char *p = rc ? NULL : *text, *end; p && *p; p = end ? end + 1 : NULL) {
+        end = strchr(p, '\n');
+        if (end) *end = 0;
+        size_t l = strlen(p);
+        if (l && p[l - 1] == '\r') p[--l] = 0;
+        if (!l) continue;
+        if (mz_grow((void **)lines, &cap, *n + 1, sizeof **lines)) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        (*lines)[(*n)++] = p;
+    }
+    if (!rc && !*n) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "holds no sentences");
+    return rc;
+}
+
 static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
-    long samples = 1000;
+    long samples = 1000, max_ctx = 100;
     inputs in = {0};
     mz_ceat_result *res = NULL;
+    char *corpus_text = NULL;
+    const char **corpus = NULL, *corpus_path = mz_cli_get(args, "contexts");
+    size_t n_corpus = 0;
     mz_status rc = mz_cli_get_long(cli, args, "samples", 2, 10000000, &samples);
+    if (!rc) rc = mz_cli_get_long(cli, args, "max-contexts", 1, 1000000, &max_ctx);
+    if (!rc && corpus_path) rc = read_corpus(cli, corpus_path, &corpus_text, &corpus, &n_corpus);
     if (!rc) rc = read_inputs(cli, args, "ceat", &in);
     if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling")) in.eo.pooling = MZ_POOL_MEAN;
-    mz_ceat_options o = {in.eo, (uint32_t)samples, 0.95, cli->seed};
+    mz_ceat_options o = {.embed = in.eo, .n_samples = (uint32_t)samples, .ci_level = 0.95, .seed = cli->seed,
+                         .corpus = corpus, .n_corpus = n_corpus, .max_contexts = (size_t)max_ctx};
     if (!rc && !(res = mz_calloc(in.n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     mz_progress_finish(in.eo.progress);
@@ -199,6 +224,8 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc && mz_cli_flag(args, "json")) rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
     else if (!rc) print_ceat(cli->out, res, in.n, &in, o.n_samples);
     mz_free(res);
+    mz_free(corpus);
+    mz_free(corpus_text);
     inputs_free(&in);
     return rc;
 }
@@ -207,7 +234,10 @@ static const mz_cli_opt ceat_opts[] = {
     {"model", "DIR|FILE.gguf", "the model whose contextual word embeddings are tested"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
     {"probes", "PATHS", "association probe sets (default: the shipped English and Swahili ones)"},
-    {"templates", "PATHS", "the contexts: sentence-frame sets (default: the shipped SEAT frames)"},
+    {"contexts", "FILE", "a text corpus, one sentence per line: each word's contexts are the lines that\n"
+                         "hold it (default: the shipped sentence frames)"},
+    {"max-contexts", "N", "with --contexts: at most N contexts per word (default 100)"},
+    {"templates", "PATHS", "sentence-frame sets, when no --contexts (default: the shipped SEAT frames)"},
     {"layer", "L", "hidden state (0: embeddings; default: the last)"},
     {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
     {"samples", "N", "samples of one context per word (default 1000)"},
@@ -220,12 +250,14 @@ const mz_cli_command mz_cmd_ceat = {
     .summary = "association tests on contextual word embeddings (CEAT, random-effects)",
     .usage = "--model DIR|FILE.gguf [--probes PATHS] [--layer L] [--samples N] [--json]",
     .description =
-        "Embeds every probe word in each of its contexts (the sentence frames of its language),\n"
+        "Embeds every probe word in each of its contexts (the lines of --contexts that hold it, or the\n"
+        "sentence frames of its language),\n"
         "pooling the word's own subword tokens; draws N samples of one context per word, computes\n"
         "WEAT's effect size on each, and combines them by a random-effects meta-analysis\n"
         "(DerSimonian-Laird, Guo and Caliskan 2021): the combined effect size with its interval,\n"
         "p-value (Holm across tests) and heterogeneity (Q, I^2). Deterministic for --seed.",
-    .examples = "  mizani ceat --model ./afriberta-small --samples 2000\n",
+    .examples = "  mizani ceat --model ./afriberta-small --samples 2000\n"
+                "  mizani ceat --model ./xlm-roberta-base --contexts swahili-news.txt --max-contexts 200\n",
     .opts = ceat_opts,
     .max_args = 0,
     .run = ceat_cmd,

@@ -1,6 +1,6 @@
 /* CEAT (Guo and Caliskan 2021): association tests on contextual word embeddings. Each probe word
- * is embedded in every one of its contexts (the sentence frames of its language, the word's own
- * subword tokens pooled); each of N samples draws one context per word and gives one WEAT
+ * is embedded in every one of its contexts (sentences of a corpus that hold it, or the sentence
+ * frames of its language; the word's own subword tokens pooled); each of N samples draws one context per word and gives one WEAT
  * effect size; a random-effects meta-analysis (DerSimonian-Laird) combines them, with its
  * interval and heterogeneity (Q, I^2). */
 #ifndef MIZANI_CEAT_H
@@ -19,6 +19,9 @@ typedef struct mz_ceat_options {
     uint32_t n_samples;     /* default 1000 */
     double ci_level;
     unsigned long seed;
+    const char *const *corpus; /* sentences to draw contexts from; NULL: the sentence frames */
+    size_t n_corpus;
+    size_t max_contexts;       /* per word, from the corpus (its first lines holding the word) */
 } mz_ceat_options;
 
 typedef struct mz_ceat_result {
