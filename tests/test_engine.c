@@ -216,6 +216,32 @@ static void check_observer(mz_ctx *ctx) {
     mz_model_free(m);
 }
 
+/* The Nth allocation of opening a model and running it fails, for every N until both succeed:
+ * each failure is MZ_ERR_NOMEM, never a crash or a leak (the sanitizer build checks the latter). */
+static void check_allocation_failures(void) {
+    int failures = 0;
+    for (long n = 1; n < 100000; n++) {
+        mz_ctx *ctx = mz_ctx_new();
+        mz_model *m = NULL;
+        mz_activations *a = NULL;
+        int32_t ids[3] = {5, 6, 7}, mask[3] = {1, 1, 1};
+        mz_model_batch b = {1, 3, ids, mask, NULL};
+        const char *want[] = {"hidden.*", "layer.*.attn.probs", "logits", "pooled.pooler"};
+        mz_alloc_fail_at(n);
+        mz_status rc = mz_model_open(&m, GOLDEN "bert", ctx);
+        if (!rc) rc = mz_model_run(&a, m, &b, want, 4, ctx);
+        mz_alloc_fail_at(0);
+        mz_activations_free(a);
+        mz_model_free(m);
+        mz_ctx_free(ctx);
+        if (rc == MZ_OK) break;
+        CHECK_INT(rc, MZ_ERR_NOMEM);
+        failures++;
+    }
+    CHECK(failures >= 10);
+    printf("  allocation failures injected: %d, each reported as out of memory\n", failures);
+}
+
 /* The digest that model cards record, on FIPS 180-4's own examples. */
 static void check_sha256(void) {
     static const struct { const char *in, *hex; } v[] = {
@@ -253,6 +279,7 @@ int main(void) {
     check_bad_requests(ctx);
     check_sha256();
     check_observer(ctx);
+    check_allocation_failures();
     mz_ctx_free(ctx);
     return mz_check_result("test_engine");
 }
