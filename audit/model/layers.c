@@ -67,22 +67,6 @@ void mz_matmul_forward(float *out, const float *inp, const float *w, const float
     }
 }
 
-static void gelu_chunk(float *out, const float *inp, size_t n, int tanh_approx) {
-    const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
-    for (size_t i = 0; i < n; i++) {
-        float x = inp[i];
-        out[i] = tanh_approx ? 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)))
-                             : 0.5f * x * (1.0f + erff(x * s2));
-    }
-}
-
-void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
-    size_t chunk = 4096;
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i += chunk)
-        gelu_chunk(out + i, inp + i, n - i < chunk ? n - i : chunk, tanh_approx);
-}
-
 void mz_residual_forward(float *out, const float *inp, size_t n) {
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) out[i] += inp[i];

@@ -16,7 +16,7 @@ void mz_layernorm_forward(float *out, const float *inp, const float *w, const fl
 /* out[N,OC] = inp[N,C] W^T + b, W [OC,C] (nn.Linear) or, with w_in_out, W [C,OC] (Conv1D). */
 void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N,
                        int C, int OC, int w_in_out);
-/* out[n] = GELU(inp[n]), erf form or tanh approximation; out may equal inp. */
+/* out[n] = GELU(inp[n]), erf form or tanh approximation; out may equal inp (gelu.c). */
 void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx);
 /* out[n] += inp[n]. */
 void mz_residual_forward(float *out, const float *inp, size_t n);
