@@ -123,7 +123,7 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
 
 const mz_cli_command mz_cmd_compare = {
     .name = "compare",
-    .summary = "compare two embeddings before/after fine-tuning; exit 1 when bias grew",
+    .summary = "compare two embeddings (vector files or models) before/after fine-tuning; exit 1 when bias grew",
     .usage = "--before FILE --after FILE [--probes PATHS] [--threshold D] [--json]",
     .description =
         "Runs every association probe set on two vector files of the same vocabulary (before and\n"

@@ -244,7 +244,7 @@ static mz_status run_weat(mz_cli *cli, const mz_cli_args *args) {
 
 const mz_cli_command mz_cmd_weat = {
     .name = "weat",
-    .summary = "association tests (WEAT) on static word vectors",
+    .summary = "association tests (WEAT) on static word vectors or a model's input embeddings",
     .usage = "--vectors FILE (--x W,.. --y W,.. --a W,.. --b W,.. | --probes PATHS) [options]",
     .description =
         "Runs the Word Embedding Association Test (Caliskan et al. 2017) on fastText, GloVe or\n"
