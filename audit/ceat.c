@@ -1,7 +1,7 @@
 /* CEAT over a suite of association sets: words in contexts -> span embeddings -> sampled WEAT
  * effect sizes -> DerSimonian-Laird. */
-#include "mizani/alloc.h"
 #include "mizani/ceat.h"
+#include "mizani/alloc.h"
 
 #include <ctype.h>
 #include <gsl/gsl_rng.h>
@@ -18,7 +18,8 @@ typedef struct contexts {
 } contexts;
 
 static void contexts_free(contexts *c) {
-    for (size_t i = 0; i < c->n; i++) mz_free(c->text[i]);
+    for (size_t i = 0; i < c->n; i++)
+        mz_free(c->text[i]);
     mz_free(c->text), mz_free(c->start), mz_free(c->end), mz_free(c->first), mz_free(c->count);
 }
 
@@ -52,18 +53,24 @@ static mz_status push(contexts *c, char *text, size_t start, size_t end, mz_ctx 
 }
 
 /* The word's sentence frames as its contexts. */
-static mz_status frame_contexts(contexts *c, const mz_probe_set *tpl, const mz_probe_word *w, const char *lang,
-                                mz_ctx *ctx) {
+static mz_status frame_contexts(contexts *c, const mz_probe_set *tpl, const mz_probe_word *w,
+                                const char *lang, mz_ctx *ctx) {
     char **s;
     size_t k;
     mz_status rc = mz_templates_expand(&s, &k, tpl, w, lang, ctx);
     for (size_t i = 0; !rc && i < k; i++) {
         const char *at = find_word(s[i], w->text);
-        if (!at) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "'%s' is not found in its context \"%s\"", w->text, s[i]);
-        else rc = push(c, s[i], (size_t)(at - s[i]), (size_t)(at - s[i]) + strlen(w->text), ctx), s[i] = NULL;
+        if (!at)
+            rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "'%s' is not found in its context \"%s\"",
+                         w->text, s[i]);
+        else
+            rc = push(c, s[i], (size_t)(at - s[i]), (size_t)(at - s[i]) + strlen(w->text), ctx),
+            s[i] = NULL;
     }
-    if (!rc) mz_free(s);
-    else if (s) mz_templates_free(s, k);
+    if (!rc)
+        mz_free(s);
+    else if (s)
+        mz_templates_free(s, k);
     return rc;
 }
 
@@ -73,44 +80,55 @@ static int word_byte(unsigned char b) { return isalnum(b) || b >= 0x80 || b == '
 static const char *find_whole(const char *line, const char *w) {
     size_t n = strlen(w);
     for (const char *p = line; n && *p; p++) {
-        int hit = !strncmp(p, w, n) || ((unsigned char)*p == toupper((unsigned char)w[0]) && !strncmp(p + 1, w + 1, n - 1));
-        if (hit && (p == line || !word_byte((unsigned char)p[-1])) && !word_byte((unsigned char)p[n])) return p;
+        int hit = !strncmp(p, w, n) || ((unsigned char)*p == toupper((unsigned char)w[0]) &&
+                                        !strncmp(p + 1, w + 1, n - 1));
+        if (hit && (p == line || !word_byte((unsigned char)p[-1])) &&
+            !word_byte((unsigned char)p[n]))
+            return p;
     }
     return NULL;
 }
 
 /* Up to max lines of the corpus that hold the word. */
-static mz_status corpus_contexts(contexts *c, const mz_ceat_options *o, const char *w, mz_ctx *ctx) {
+static mz_status corpus_contexts(contexts *c, const mz_ceat_options *o, const char *w,
+                                 mz_ctx *ctx) {
     size_t found = 0;
     mz_status rc = MZ_OK;
     for (size_t i = 0; !rc && i < o->n_corpus && found < o->max_contexts; i++) {
         const char *at = find_whole(o->corpus[i], w);
         if (!at) continue;
         char *copy = mz_strdup(o->corpus[i]);
-        rc = copy ? push(c, copy, (size_t)(at - o->corpus[i]), (size_t)(at - o->corpus[i]) + strlen(w), ctx)
+        rc = copy ? push(c, copy, (size_t)(at - o->corpus[i]),
+                         (size_t)(at - o->corpus[i]) + strlen(w), ctx)
                   : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         found++;
     }
-    if (!rc && !found) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "no context for '%s' in the corpus", w);
+    if (!rc && !found)
+        rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "no context for '%s' in the corpus", w);
     return rc;
 }
 
-static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_probe_set *const *tpl, size_t n_tpl,
-                         const mz_ceat_options *o, mz_ctx *ctx) {
-    for (int k = 0; k < 4; k++) c->total_words += lists[k]->n;
+static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_probe_set *const *tpl,
+                         size_t n_tpl, const mz_ceat_options *o, mz_ctx *ctx) {
+    for (int k = 0; k < 4; k++)
+        c->total_words += lists[k]->n;
     c->first = mz_calloc(c->total_words, sizeof *c->first);
     c->count = mz_calloc(c->total_words, sizeof *c->count);
     if (!c->first || !c->count) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     size_t w = 0;
     for (int k = 0; k < 4; k++) {
         const mz_probe_set *t = NULL;
-        for (size_t i = 0; i < n_tpl && !t; i++) t = strcmp(tpl[i]->language, lists[k]->language) ? NULL : tpl[i];
-        if (!t && !o->corpus) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'", lists[k]->language);
+        for (size_t i = 0; i < n_tpl && !t; i++)
+            t = strcmp(tpl[i]->language, lists[k]->language) ? NULL : tpl[i];
+        if (!t && !o->corpus)
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'",
+                           lists[k]->language);
         c->n_words[k] = lists[k]->n;
         for (size_t i = 0; i < lists[k]->n; i++, w++) {
             c->first[w] = c->n;
             const mz_probe_word *pw = &lists[k]->words[i];
-            mz_status rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx) : frame_contexts(c, t, pw, lists[k]->language, ctx);
+            mz_status rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx)
+                                     : frame_contexts(c, t, pw, lists[k]->language, ctx);
             if (rc) return rc;
             c->count[w] = c->n - c->first[w];
         }
@@ -119,8 +137,8 @@ static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_pr
 }
 
 /* N samples of one context per word; each sample's d and its variance. */
-static mz_status sample(double *d, double *v, const contexts *c, const float *emb, size_t C, const mz_ceat_options *o,
-                        mz_ctx *ctx) {
+static mz_status sample(double *d, double *v, const contexts *c, const float *emb, size_t C,
+                        const mz_ceat_options *o, mz_ctx *ctx) {
     size_t nx = c->n_words[0], ny = c->n_words[1], W = c->total_words;
     float *pick = mz_malloc(W * C * sizeof *pick);
     double *s = mz_malloc((nx + ny) * sizeof *s);
@@ -129,12 +147,15 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
     if (r) gsl_rng_set(r, o->seed);
     for (uint32_t i = 0; !rc && i < o->n_samples; i++) {
         for (size_t w = 0; w < W; w++)
-            memcpy(pick + w * C, emb + (c->first[w] + gsl_rng_uniform_int(r, c->count[w])) * C, C * sizeof *pick);
-        mz_word_set xy = {"", NULL, pick, nx + ny}, a = {"", NULL, pick + (nx + ny) * C, c->n_words[2]},
+            memcpy(pick + w * C, emb + (c->first[w] + gsl_rng_uniform_int(r, c->count[w])) * C,
+                   C * sizeof *pick);
+        mz_word_set xy = {"", NULL, pick, nx + ny},
+                    a = {"", NULL, pick + (nx + ny) * C, c->n_words[2]},
                     b = {"", NULL, pick + (nx + ny + c->n_words[2]) * C, c->n_words[3]};
         rc = mz_assoc_word_scores(s, &xy, &a, &b, C, ctx);
         d[i] = rc ? NAN : mz_weat_d(s, nx, ny);
-        if (!rc && !isfinite(d[i])) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "a sample's association scores have no spread");
+        if (!rc && !isfinite(d[i]))
+            rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "a sample's association scores have no spread");
         v[i] = (double)(nx + ny) / (double)(nx * ny) + d[i] * d[i] / (2.0 * (double)(nx + ny));
     }
     gsl_rng_free(r);
@@ -142,26 +163,34 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
     return rc;
 }
 
-static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *t, mz_probe_set *const *tpl,
-                          size_t n_tpl, const mz_ceat_options *o, mz_ctx *ctx) {
+static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *t,
+                          mz_probe_set *const *tpl, size_t n_tpl, const mz_ceat_options *o,
+                          mz_ctx *ctx) {
     const mz_probe_set *set = res->set;
-    const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                           &set->attributes[1]};
     size_t C = (size_t)mz_model_get_config(m)->d_model;
     contexts c = {0};
     float *emb = NULL;
     double *d = mz_malloc(o->n_samples * sizeof *d), *v = mz_malloc(o->n_samples * sizeof *v);
-    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, o, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = mz_embed_spans(emb, m, t, (const char *const *)c.text, c.start, c.end, c.n, &o->embed, ctx);
+    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, o, ctx)
+                          : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb)))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = mz_embed_spans(emb, m, t, (const char *const *)c.text, c.start, c.end, c.n, &o->embed,
+                            ctx);
     if (!rc) rc = sample(d, v, &c, emb, C, o, ctx);
     if (!rc) rc = mz_stats_meta_dl(&res->meta, d, v, o->n_samples, o->ci_level, ctx);
-    for (uint32_t i = 0; !rc && i < o->n_samples; i++) res->mean_effect += d[i] / o->n_samples;
+    for (uint32_t i = 0; !rc && i < o->n_samples; i++)
+        res->mean_effect += d[i] / o->n_samples;
     res->n_contexts = c.n;
     if (rc == MZ_ERR_INPUT) { /* not computable: say why and go on */
         snprintf(res->reason, sizeof res->reason, "%s", mz_ctx_cause(ctx));
         mz_ctx_clear(ctx);
         rc = MZ_OK;
-    } else if (!rc) res->computed = 1;
+    } else if (!rc)
+        res->computed = 1;
     contexts_free(&c);
     mz_free(emb), mz_free(d), mz_free(v);
     return rc;
@@ -170,7 +199,8 @@ static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *
 mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
-    if (opt->n_samples < 2) return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
+    if (opt->n_samples < 2)
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
     mz_status rc = MZ_OK;
     double *p = mz_malloc((n_sets ? n_sets : 1) * sizeof *p);
     if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
@@ -181,7 +211,8 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
         p[i] = !rc && out[i].computed ? out[i].meta.p_value : NAN;
     }
     if (!rc) rc = mz_stats_holm_present(p, p, n_sets, ctx);
-    for (size_t i = 0; !rc && i < n_sets; i++) out[i].p_holm = p[i];
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        out[i].p_holm = p[i];
     mz_free(p);
     return rc;
 }

@@ -8,9 +8,11 @@
 static int word_vector(float *out, const float *wte, size_t E, const mz_encoding *e, int32_t unk) {
     size_t k = 0;
     memset(out, 0, E * sizeof *out);
-    for (size_t i = 0; i < e->n; i++) k += e->ids[i] != unk;
+    for (size_t i = 0; i < e->n; i++)
+        k += e->ids[i] != unk;
     for (size_t i = 0; k && i < e->n; i++)
-        for (size_t c = 0; c < E; c++) out[c] += wte[(size_t)e->ids[i] * E + c] / (float)e->n;
+        for (size_t c = 0; c < E; c++)
+            out[c] += wte[(size_t)e->ids[i] * E + c] / (float)e->n;
     return k > 0;
 }
 
@@ -21,7 +23,8 @@ mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const 
     if (unk < 0) unk = mz_tokenizer_id(t, "<unk>");
     float *row = mz_malloc(E * sizeof *row);
     mz_encoding e = {0};
-    mz_status rc = row ? mz_vectors_new(out, E, opt, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc =
+        row ? mz_vectors_new(out, E, opt, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && opt && i < opt->n_keep; i++) {
         const char *w = opt->keep[i];
         rc = mz_tokenizer_encode(&e, t, w, strlen(w), 0, ctx);

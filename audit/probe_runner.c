@@ -19,11 +19,14 @@ typedef struct item {
 
 static int by_length(const void *a, const void *b) {
     const item *x = a, *y = b;
-    return x->e.n < y->e.n ? -1 : x->e.n > y->e.n ? 1 : (x->index > y->index) - (x->index < y->index);
+    return x->e.n < y->e.n   ? -1
+           : x->e.n > y->e.n ? 1
+                             : (x->index > y->index) - (x->index < y->index);
 }
 
 /* One row's embedding from the padded hidden state h [B,T,C] of row b: tokens [t0, t1). */
-static void pool_row(float *out, const float *h, int b, int T, int C, int t0, int t1, mz_pooling p) {
+static void pool_row(float *out, const float *h, int b, int T, int C, int t0, int t1,
+                     mz_pooling p) {
     const float *row = h + (size_t)b * T * C;
     if (p == MZ_POOL_FIRST || p == MZ_POOL_LAST) {
         memcpy(out, row + (size_t)(p == MZ_POOL_FIRST ? t0 : t1 - 1) * C, (size_t)C * sizeof *out);
@@ -31,14 +34,16 @@ static void pool_row(float *out, const float *h, int b, int T, int C, int t0, in
     }
     memset(out, 0, (size_t)C * sizeof *out);
     for (int t = t0; t < t1; t++)
-        for (int i = 0; i < C; i++) out[i] += row[(size_t)t * C + i] / (float)(t1 - t0);
+        for (int i = 0; i < C; i++)
+            out[i] += row[(size_t)t * C + i] / (float)(t1 - t0);
 }
 
 /* Items [from, to) as one batch. */
-static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from, size_t to, const char *want,
-                           mz_pooling pooling, mz_ctx *ctx) {
+static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from, size_t to,
+                           const char *want, mz_pooling pooling, mz_ctx *ctx) {
     int B = (int)(to - from), T = (int)it[to - 1].e.n, C = mz_model_get_config(m)->d_model;
-    int32_t *ids = mz_calloc((size_t)B * T, sizeof *ids), *mask = mz_calloc((size_t)B * T, sizeof *mask),
+    int32_t *ids = mz_calloc((size_t)B * T, sizeof *ids),
+            *mask = mz_calloc((size_t)B * T, sizeof *mask),
             *types = mz_calloc((size_t)B * T, sizeof *types);
     mz_status rc = ids && mask && types ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (int b = 0; !rc && b < B; b++)
@@ -52,7 +57,8 @@ static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from,
     if (!rc) rc = mz_model_run(&a, m, &batch, &want, 1, ctx);
     const float *h = rc ? NULL : mz_activations_get(a, want, NULL, NULL); /* [B,T,C] */
     for (int b = 0; h && b < B; b++)
-        pool_row(out + it[from + b].index * C, h, b, T, C, it[from + b].t0, it[from + b].t1, pooling);
+        pool_row(out + it[from + b].index * C, h, b, T, C, it[from + b].t0, it[from + b].t1,
+                 pooling);
     mz_activations_free(a);
     mz_free(ids), mz_free(mask), mz_free(types);
     return rc;
@@ -65,23 +71,27 @@ static int token_range(item *it, const size_t *start, const size_t *end) {
     size_t from = start[it->index], to = end[it->index];
     int first = -1, last = -1;
     for (size_t k = 0; k < it->e.n; k++)
-        if (!it->e.special[k] && it->e.start[k] < to && it->e.end[k] > from) last = (int)k, first = first < 0 ? (int)k : first;
+        if (!it->e.special[k] && it->e.start[k] < to && it->e.end[k] > from)
+            last = (int)k, first = first < 0 ? (int)k : first;
     it->t0 = first, it->t1 = last + 1;
     return first >= 0;
 }
 
-static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts, const size_t *start,
-                            const size_t *end, size_t n, int max_pos, mz_ctx *ctx) {
+static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts,
+                            const size_t *start, const size_t *end, size_t n, int max_pos,
+                            mz_ctx *ctx) {
     for (size_t i = 0; i < n; i++) {
         it[i].index = i;
         mz_status rc = mz_tokenizer_encode(&it[i].e, t, texts[i], strlen(texts[i]), 1, ctx);
         if (rc) return rc;
         if (!it[i].e.n || it[i].e.n > (size_t)max_pos)
-            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "text %zu (\"%.40s\") has %zu tokens; the model takes 1 to %d", i,
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                           "text %zu (\"%.40s\") has %zu tokens; the model takes 1 to %d", i,
                            texts[i], it[i].e.n, max_pos);
         if (!token_range(&it[i], start, end))
-            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "text %zu (\"%.40s\"): the span [%zu, %zu) covers no token", i,
-                           texts[i], start[i], end[i]);
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                           "text %zu (\"%.40s\"): the span [%zu, %zu) covers no token", i, texts[i],
+                           start[i], end[i]);
     }
     return MZ_OK;
 }
@@ -95,9 +105,11 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
                          const size_t *start, const size_t *end, size_t n,
                          const mz_embed_options *opt, mz_ctx *ctx) {
     const mz_model_config *c = mz_model_get_config(m);
-    int layer = opt->layer < 0 ? c->n_layers : opt->layer, budget = opt->max_tokens > 0 ? opt->max_tokens : 2048;
+    int layer = opt->layer < 0 ? c->n_layers : opt->layer,
+        budget = opt->max_tokens > 0 ? opt->max_tokens : 2048;
     if (layer > c->n_layers)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "layer %d asked for; the model has hidden states 0..%d", layer, c->n_layers);
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "layer %d asked for; the model has hidden states 0..%d", layer, c->n_layers);
     char want[32];
     snprintf(want, sizeof want, "hidden.%d", layer);
     item *it = mz_calloc(n ? n : 1, sizeof *it);
@@ -106,12 +118,14 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
     if (!rc) qsort(it, n, sizeof *it, by_length);
     for (size_t i = 0; !rc && i < n;) { /* rows of similar length, up to `budget` padded tokens */
         size_t j = i + 1;
-        while (j < n && (j - i + 1) * it[j].e.n <= (size_t)budget) j++;
+        while (j < n && (j - i + 1) * it[j].e.n <= (size_t)budget)
+            j++;
         rc = run_batch(out, m, it, i, j, want, opt->pooling, ctx);
         mz_progress_add(opt->progress, j - i);
         i = j;
     }
-    for (size_t i = 0; i < n; i++) mz_encoding_clear(&it[i].e);
+    for (size_t i = 0; i < n; i++)
+        mz_encoding_clear(&it[i].e);
     mz_free(it);
     return rc;
 }

@@ -1,6 +1,6 @@
 /* Probe words -> static vectors -> WEAT, with an account of every word that was lost. */
-#include "mizani/alloc.h"
 #include "mizani/static_audit.h"
+#include "mizani/alloc.h"
 
 #include <string.h>
 
@@ -31,8 +31,10 @@ mz_status mz_static_parse_metrics(unsigned *mask, const char *list, mz_ctx *ctx)
                 known = 1;
             }
         if (!known)
-            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "unknown metric '%.*s' (known: weat, rnd, mac, "
-                           "ect, ripa, rnsb, all)", (int)len, p);
+            return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                           "unknown metric '%.*s' (known: weat, rnd, mac, "
+                           "ect, ripa, rnsb, all)",
+                           (int)len, p);
         p += len + (p[len] == ',');
     }
     return MZ_OK;
@@ -50,8 +52,9 @@ static mz_status run_metric(mz_static_metric *out, int m, const mz_word_set sets
     static const metric_fn fns[MZ_N_METRICS] = {mz_assoc_rnd, mz_assoc_mac, mz_assoc_ect,
                                                 mz_assoc_ripa, mz_assoc_rnsb};
     const mz_word_set *a = &sets[MZ_ROLE_A], *b = &sets[MZ_ROLE_B];
-    mz_status rc = m == MZ_METRIC_RNSB ? fns[m](&out->on_x, NULL, xy, a, b, dim, opt, ctx)
-                                       : fns[m](&out->on_x, NULL, &sets[MZ_ROLE_X], a, b, dim, opt, ctx);
+    mz_status rc = m == MZ_METRIC_RNSB
+                       ? fns[m](&out->on_x, NULL, xy, a, b, dim, opt, ctx)
+                       : fns[m](&out->on_x, NULL, &sets[MZ_ROLE_X], a, b, dim, opt, ctx);
     if (!rc && m != MZ_METRIC_RNSB)
         rc = fns[m](&out->on_y, NULL, &sets[MZ_ROLE_Y], a, b, dim, opt, ctx);
     out->computed = rc == MZ_OK;
@@ -64,7 +67,8 @@ static mz_status run_metric(mz_static_metric *out, int m, const mz_word_set sets
 }
 
 static void free_words(char **w, size_t n) {
-    for (size_t i = 0; i < n; i++) mz_free(w[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_free(w[i]);
     mz_free(w);
 }
 
@@ -81,12 +85,14 @@ void mz_static_weat_clear(mz_static_weat *r) {
 mz_status mz_word_lists_union(const char ***words, size_t *n, const mz_word_list *lists,
                               size_t n_lists, mz_ctx *ctx) {
     size_t total = 0;
-    for (size_t i = 0; i < n_lists; i++) total += lists[i].n;
+    for (size_t i = 0; i < n_lists; i++)
+        total += lists[i].n;
     *words = mz_malloc(total * sizeof **words);
     if (!*words) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     *n = 0;
     for (size_t i = 0; i < n_lists; i++)
-        for (size_t j = 0; j < lists[i].n; j++) (*words)[(*n)++] = lists[i].words[j];
+        for (size_t j = 0; j < lists[i].n; j++)
+            (*words)[(*n)++] = lists[i].words[j];
     return MZ_OK;
 }
 
@@ -101,7 +107,9 @@ static mz_status look_up(mz_set_lookup *s, float *vectors, const char **labels,
     for (size_t i = 0; i < list->n; i++) {
         int folded;
         long row = mz_vectors_find(v, list->words[i], fold, &folded);
-        char **slot = row < 0 ? &s->missing[s->n_missing++] : folded ? &s->folded[s->n_folded++] : NULL;
+        char **slot = row < 0  ? &s->missing[s->n_missing++]
+                      : folded ? &s->folded[s->n_folded++]
+                               : NULL;
         if (slot && !(*slot = mz_strdup(list->words[i])))
             return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         if (row < 0) continue;
@@ -117,12 +125,14 @@ static int check_losses(mz_static_weat *out, const mz_word_list lists[MZ_N_ROLES
     for (int i = 0; i < MZ_N_ROLES; i++) {
         const mz_set_lookup *s = &out->sets[i];
         if (s->n_found > 0 && (double)s->n_missing <= max_missing * (double)s->n_asked) continue;
-        int len = snprintf(out->reason, sizeof out->reason, "%s set '%s' lost %zu of %zu words "
-                           "(limit %.0f%%):", mz_role_names[i], lists[i].name, s->n_missing,
-                           s->n_asked, 100 * max_missing);
+        int len =
+            snprintf(out->reason, sizeof out->reason,
+                     "%s set '%s' lost %zu of %zu words "
+                     "(limit %.0f%%):",
+                     mz_role_names[i], lists[i].name, s->n_missing, s->n_asked, 100 * max_missing);
         for (size_t j = 0; j < s->n_missing && len > 0 && (size_t)len < sizeof out->reason; j++)
-            len += snprintf(out->reason + len, sizeof out->reason - (size_t)len, " %s",
-                            s->missing[j]);
+            len +=
+                snprintf(out->reason + len, sizeof out->reason - (size_t)len, " %s", s->missing[j]);
         return 0;
     }
     return 1;
@@ -134,17 +144,20 @@ mz_status mz_static_weat_run(mz_static_weat *out, const char *name, const mz_vec
     memset(out, 0, sizeof *out);
     if (!(out->name = mz_strdup(name))) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     size_t dim = mz_vectors_dim(v), total = 0;
-    for (int i = 0; i < MZ_N_ROLES; i++) total += lists[i].n;
+    for (int i = 0; i < MZ_N_ROLES; i++)
+        total += lists[i].n;
     float *vectors = mz_malloc(total * dim * sizeof *vectors);
     const char **labels = mz_malloc(total * sizeof *labels);
     mz_status rc = vectors && labels ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_word_set sets[MZ_N_ROLES];
     size_t at = 0;
     for (int i = 0; i < MZ_N_ROLES && !rc; i++) {
-        rc = look_up(&out->sets[i], vectors + at * dim, labels + at, &lists[i], v,
-                     opt->fold_case, ctx);
-        sets[i] = (mz_word_set){.name = lists[i].name, .words = labels + at,
-                                .vectors = vectors + at * dim, .n = out->sets[i].n_found};
+        rc = look_up(&out->sets[i], vectors + at * dim, labels + at, &lists[i], v, opt->fold_case,
+                     ctx);
+        sets[i] = (mz_word_set){.name = lists[i].name,
+                                .words = labels + at,
+                                .vectors = vectors + at * dim,
+                                .n = out->sets[i].n_found};
         at += out->sets[i].n_found; /* found words packed: X and Y end up adjacent */
     }
     if (!rc && check_losses(out, lists, opt->max_missing)) {
@@ -159,7 +172,8 @@ mz_status mz_static_weat_run(mz_static_weat *out, const char *name, const mz_vec
     /* X and Y are packed one after the other, so together they are one set */
     mz_word_set xy = {.name = "X+Y", .vectors = sets[0].vectors, .n = sets[0].n + sets[1].n};
     for (int m = 0; m < MZ_N_METRICS && !rc && out->computable; m++)
-        if (opt->metrics & (1u << m)) rc = run_metric(&out->metrics[m], m, sets, &xy, dim, &opt->metric, ctx);
+        if (opt->metrics & (1u << m))
+            rc = run_metric(&out->metrics[m], m, sets, &xy, dim, &opt->metric, ctx);
     mz_free(vectors);
     mz_free(labels);
     return rc;

@@ -27,9 +27,12 @@ static mz_status compare_one(mz_static_change *c, const mz_vectors *vb, const mz
     const mz_probe_list *lists[MZ_N_ROLES] = {&s->targets[0], &s->targets[1], &s->attributes[0],
                                               &s->attributes[1]};
     size_t dim = mz_vectors_dim(vb), total = 0, found[MZ_N_ROLES], at = 0;
-    for (int r = 0; r < MZ_N_ROLES; r++) total += lists[r]->n;
-    float *fb = mz_malloc((total ? total : 1) * dim * sizeof *fb), *fa = mz_malloc((total ? total : 1) * dim * sizeof *fa);
-    double *sb = mz_malloc((total ? total : 1) * sizeof *sb), *sa = mz_malloc((total ? total : 1) * sizeof *sa);
+    for (int r = 0; r < MZ_N_ROLES; r++)
+        total += lists[r]->n;
+    float *fb = mz_malloc((total ? total : 1) * dim * sizeof *fb),
+          *fa = mz_malloc((total ? total : 1) * dim * sizeof *fa);
+    double *sb = mz_malloc((total ? total : 1) * sizeof *sb),
+           *sa = mz_malloc((total ? total : 1) * sizeof *sa);
     mz_status rc = fb && fa && sb && sa ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_word_set wb[MZ_N_ROLES], wa[MZ_N_ROLES];
     for (int r = 0; r < MZ_N_ROLES && !rc; r++) {
@@ -38,7 +41,8 @@ static mz_status compare_one(mz_static_change *c, const mz_vectors *vb, const mz
         wa[r] = (mz_word_set){.name = lists[r]->name, .vectors = fa + at * dim, .n = found[r]};
         at += found[r];
         c->words_used += found[r];
-        if (!c->reason[0] && (double)(lists[r]->n - found[r]) > opt->max_missing * (double)lists[r]->n)
+        if (!c->reason[0] &&
+            (double)(lists[r]->n - found[r]) > opt->max_missing * (double)lists[r]->n)
             snprintf(c->reason, sizeof c->reason, "%s list '%s' has %zu of %zu words in both files",
                      mz_role_names[r], lists[r]->name, found[r], lists[r]->n);
     }
@@ -48,8 +52,10 @@ static mz_status compare_one(mz_static_change *c, const mz_vectors *vb, const mz
         mz_word_set ta = {.name = "X+Y", .vectors = wa[0].vectors, .n = found[0] + found[1]};
         rc = mz_assoc_word_scores(sb, &tb, &wb[2], &wb[3], dim, ctx);
         if (!rc) rc = mz_assoc_word_scores(sa, &ta, &wa[2], &wa[3], dim, ctx);
-        if (!rc) rc = mz_weat_change_test(&c->change, sb, sa, found[0], found[1], opt->weat.n_bootstrap,
-                                          opt->weat.n_permutations, opt->weat.ci_level, opt->weat.seed, ctx);
+        if (!rc)
+            rc = mz_weat_change_test(&c->change, sb, sa, found[0], found[1], opt->weat.n_bootstrap,
+                                     opt->weat.n_permutations, opt->weat.ci_level, opt->weat.seed,
+                                     ctx);
         c->computable = rc == MZ_OK;
         if (rc == MZ_ERR_INPUT || rc == MZ_ERR_NUMERIC) {
             snprintf(c->reason, sizeof c->reason, "%s", mz_ctx_cause(ctx));
@@ -64,12 +70,14 @@ static mz_status compare_one(mz_static_change *c, const mz_vectors *vb, const mz
     return rc;
 }
 
-mz_status mz_static_compare(mz_static_change *out, const mz_vectors *before, const mz_vectors *after,
-                            const mz_probe_set *const *sets, size_t n_sets,
+mz_status mz_static_compare(mz_static_change *out, const mz_vectors *before,
+                            const mz_vectors *after, const mz_probe_set *const *sets, size_t n_sets,
                             const mz_static_options *opt, double threshold, mz_ctx *ctx) {
     if (mz_vectors_dim(before) != mz_vectors_dim(after))
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two files have %zu and %zu dimensions; compare needs "
-                       "the same", mz_vectors_dim(before), mz_vectors_dim(after));
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "the two files have %zu and %zu dimensions; compare needs "
+                       "the same",
+                       mz_vectors_dim(before), mz_vectors_dim(after));
     double *p = mz_malloc((n_sets ? n_sets : 1) * sizeof *p);
     if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_status rc = MZ_OK;

@@ -17,7 +17,8 @@ mz_status mz_probe_sets_words(const char ***words, size_t *n, const mz_probe_set
                               size_t n_sets, mz_ctx *ctx) {
     size_t total = 0;
     for (size_t s = 0; s < n_sets; s++)
-        for (int i = 0; i < 2; i++) total += sets[s]->targets[i].n + sets[s]->attributes[i].n;
+        for (int i = 0; i < 2; i++)
+            total += sets[s]->targets[i].n + sets[s]->attributes[i].n;
     *words = mz_malloc(total * sizeof **words);
     if (!*words) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     *n = 0;
@@ -25,14 +26,16 @@ mz_status mz_probe_sets_words(const char ***words, size_t *n, const mz_probe_set
         mz_word_list lists[MZ_N_ROLES];
         set_lists(lists, sets[s]);
         for (int i = 0; i < MZ_N_ROLES; i++)
-            for (size_t w = 0; w < lists[i].n; w++) (*words)[(*n)++] = lists[i].words[w];
+            for (size_t w = 0; w < lists[i].n; w++)
+                (*words)[(*n)++] = lists[i].words[w];
     }
     return MZ_OK;
 }
 
 void mz_static_suite_clear(mz_static_suite *s) {
     if (!s) return;
-    for (size_t i = 0; s->tests && i < s->n; i++) mz_static_weat_clear(&s->tests[i]);
+    for (size_t i = 0; s->tests && i < s->n; i++)
+        mz_static_weat_clear(&s->tests[i]);
     mz_free(s->tests);
     mz_free(s->sets);
     mz_free(s->p_holm);
@@ -43,7 +46,8 @@ void mz_static_suite_clear(mz_static_suite *s) {
 
 /* Writes adj[0..) back to the computable tests' slots of `dst`; NAN for the others. */
 static void scatter(double *dst, const double *adj, const mz_static_suite *s) {
-    for (size_t i = 0, k = 0; i < s->n; i++) dst[i] = s->tests[i].computable ? adj[k++] : NAN;
+    for (size_t i = 0, k = 0; i < s->n; i++)
+        dst[i] = s->tests[i].computable ? adj[k++] : NAN;
 }
 
 /* Holm and BH over the computable tests only. */

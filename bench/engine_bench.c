@@ -34,7 +34,8 @@ static long peak_rss(void) {
 
 static int sgemm_peak(void) {
     int M = 1024, N = 3072, K = 768;
-    float *a = calloc((size_t)M * K, 4), *b = calloc((size_t)N * K, 4), *c = calloc((size_t)M * N, 4);
+    float *a = calloc((size_t)M * K, 4), *b = calloc((size_t)N * K, 4),
+          *c = calloc((size_t)M * N, 4);
     if (!a || !b || !c) return 5;
     double best = 1e30;
     for (int r = 0; r < 10; r++) {
@@ -50,7 +51,8 @@ static int sgemm_peak(void) {
 /* Runs rows of the given lengths as one padded batch, ids drawn from `seed`. */
 static int run_rows(mz_model *m, const int *len, int B, unsigned *seed, mz_ctx *ctx) {
     int T = 0, V = mz_model_get_config(m)->vocab;
-    for (int b = 0; b < B; b++) T = len[b] > T ? len[b] : T;
+    for (int b = 0; b < B; b++)
+        T = len[b] > T ? len[b] : T;
     int32_t *ids = calloc((size_t)B * T, 4), *mask = calloc((size_t)B * T, 4);
     for (int b = 0; b < B; b++)
         for (int t = 0; t < len[b]; t++) {
@@ -75,7 +77,8 @@ static double workload(mz_model *m, int *len, int n, unsigned *seed, mz_ctx *ctx
     double t0 = now();
     for (int i = 0; i < n;) {
         int j = i, tokens = 0;
-        while (j < n && tokens + len[j] <= 2048) tokens += len[j++];
+        while (j < n && tokens + len[j] <= 2048)
+            tokens += len[j++];
         if (j == i) j++;
         if (run_rows(m, len + i, j - i, seed, ctx)) return -1;
         i = j;
@@ -88,7 +91,9 @@ int main(int argc, char **argv) {
     mz_init(ctx);
     if (argc == 2 && !strcmp(argv[1], "sgemm")) return sgemm_peak();
     if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: %s sgemm | fixed MODEL B T REPEATS | workload MODEL LENGTHS REPEATS\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s sgemm | fixed MODEL B T REPEATS | workload MODEL LENGTHS REPEATS\n",
+                argv[0]);
         return 2;
     }
     mz_model *m = NULL;
@@ -100,7 +105,8 @@ int main(int argc, char **argv) {
     double best = 1e30;
     if (!strcmp(argv[1], "fixed") && argc == 6) {
         int B = atoi(argv[3]), T = atoi(argv[4]), *len = malloc((size_t)B * sizeof *len);
-        for (int b = 0; b < B; b++) len[b] = T;
+        for (int b = 0; b < B; b++)
+            len[b] = T;
         for (int r = 0; r < atoi(argv[5]); r++) {
             double t0 = now();
             if (run_rows(m, len, B, &seed, ctx)) break;
@@ -110,7 +116,8 @@ int main(int argc, char **argv) {
     } else {
         FILE *f = fopen(argv[3], "r");
         int n = 0, cap = 4096, *len = malloc((size_t)cap * sizeof *len);
-        while (f && n < cap && fscanf(f, "%d", &len[n]) == 1) n++;
+        while (f && n < cap && fscanf(f, "%d", &len[n]) == 1)
+            n++;
         if (f) fclose(f);
         for (int r = 0; r < atoi(argv[4]); r++) {
             double s = workload(m, len, n, &seed, ctx);

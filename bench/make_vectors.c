@@ -30,9 +30,12 @@ int main(int argc, char **argv) {
     long every = n_probe ? n / (n_probe + 1) : n + 1;
     printf("%ld %ld\n", n, dim);
     for (long i = 0, p = 0; i < n; i++) {
-        if (p < n_probe && i % every == every - 1) fputs(probe[p++], stdout);
-        else printf("w%07ld", i);
-        for (long k = 0; k < dim; k++) printf(" %.5f", uniform() * 2 - 1);
+        if (p < n_probe && i % every == every - 1)
+            fputs(probe[p++], stdout);
+        else
+            printf("w%07ld", i);
+        for (long k = 0; k < dim; k++)
+            printf(" %.5f", uniform() * 2 - 1);
         putchar('\n');
     }
     return 0;

@@ -22,7 +22,8 @@ int main(int argc, char **argv) {
     mz_tokenizer *t;
     char *text;
     size_t len;
-    if (mz_tokenizer_load(&t, argv[1], ctx) || mz_read_file(&text, &len, argv[2], (size_t)1 << 30, ctx)) {
+    if (mz_tokenizer_load(&t, argv[1], ctx) ||
+        mz_read_file(&text, &len, argv[2], (size_t)1 << 30, ctx)) {
         fprintf(stderr, "%s\n", mz_ctx_message(ctx));
         return 3;
     }

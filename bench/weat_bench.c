@@ -31,7 +31,8 @@ int main(int argc, char **argv) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
     mz_word_set s[4];
-    for (int k = 0; k < 4; k++) s[k] = (mz_word_set){.name = "set", .vectors = v + k * n * dim, .n = n};
+    for (int k = 0; k < 4; k++)
+        s[k] = (mz_word_set){.name = "set", .vectors = v + k * n * dim, .n = n};
     mz_weat_options opt;
     mz_weat_options_default(&opt);
     opt.max_exact = 0;

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static atomic_long fail_at;   /* 0: off; otherwise the count at which to fail */
-static atomic_long n_allocs;  /* allocations since the last mz_alloc_fail_at() */
+static atomic_long fail_at;  /* 0: off; otherwise the count at which to fail */
+static atomic_long n_allocs; /* allocations since the last mz_alloc_fail_at() */
 
 void mz_alloc_fail_at(long n) {
     atomic_store(&n_allocs, 0);

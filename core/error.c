@@ -1,6 +1,6 @@
 /* The error context: the latest failure of one thread of work, with where it happened. */
-#include "mizani/alloc.h"
 #include "mizani/error.h"
+#include "mizani/alloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define MZ_CAUSE_MAX 512
-#define MZ_FILE_MAX 1024
-#define MZ_PATH_MAX 256
+#define MZ_FILE_MAX  1024
+#define MZ_PATH_MAX  256
 
 struct mz_ctx {
     mz_status status;

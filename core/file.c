@@ -1,6 +1,6 @@
 /* Whole-file reads for small inputs, read-only maps for large ones. */
-#include "mizani/alloc.h"
 #include "mizani/file.h"
+#include "mizani/alloc.h"
 
 #include <fcntl.h>
 #include <stdio.h>

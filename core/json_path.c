@@ -11,14 +11,16 @@ typedef struct scanner {
 } scanner;
 
 static void skip_ws(scanner *s) {
-    while (s->p < s->end && strchr(" \t\r\n", *s->p)) s->line += *s->p++ == '\n';
+    while (s->p < s->end && strchr(" \t\r\n", *s->p))
+        s->line += *s->p++ == '\n';
 }
 
 /* Past a string starting at '"'; key/key_len receive its raw contents. 0 on error. */
 static int skip_string(scanner *s, const char **key, size_t *key_len) {
     if (s->p >= s->end || *s->p != '"') return 0;
     const char *start = ++s->p;
-    while (s->p < s->end && *s->p != '"') s->p += *s->p == '\\' ? 2 : 1;
+    while (s->p < s->end && *s->p != '"')
+        s->p += *s->p == '\\' ? 2 : 1;
     if (s->p >= s->end) return 0;
     if (key) *key = start, *key_len = (size_t)(s->p - start);
     s->p++;
@@ -42,8 +44,10 @@ static int skip_container(scanner *s, int depth) {
         }
         if (!skip_value(s, depth + 1)) return 0;
         skip_ws(s);
-        if (s->p < s->end && *s->p == ',') s->p++;
-        else if (s->p >= s->end || *s->p != close) return 0;
+        if (s->p < s->end && *s->p == ',')
+            s->p++;
+        else if (s->p >= s->end || *s->p != close)
+            return 0;
     }
 }
 
@@ -52,7 +56,8 @@ static int skip_value(scanner *s, int depth) {
     if (s->p >= s->end || depth > 512) return 0;
     if (*s->p == '"') return skip_string(s, NULL, NULL);
     if (*s->p == '{' || *s->p == '[') return skip_container(s, depth);
-    while (s->p < s->end && !strchr(",]} \t\r\n", *s->p)) s->p++; /* number or literal */
+    while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
+        s->p++; /* number or literal */
     return 1;
 }
 

@@ -1,14 +1,14 @@
 /* Progress reporter: throttled so that calling mz_progress_add in a hot loop costs a
  * mutex and a clock read, not a write. */
-#include "mizani/alloc.h"
 #include "mizani/progress.h"
+#include "mizani/alloc.h"
 
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define BAR_WIDTH 28
+#define BAR_WIDTH          28
 #define BAR_REDRAW_SECONDS 0.1
 
 struct mz_progress {
@@ -37,7 +37,8 @@ mz_progress *mz_progress_new(FILE *out, mz_progress_style style, const char *lab
     mz_progress *p = mz_calloc(1, sizeof *p);
     if (!p) return NULL;
     p->out = out ? out : stderr;
-    if (style == MZ_PROGRESS_AUTO) style = isatty(fileno(p->out)) ? MZ_PROGRESS_BAR : MZ_PROGRESS_LINES;
+    if (style == MZ_PROGRESS_AUTO)
+        style = isatty(fileno(p->out)) ? MZ_PROGRESS_BAR : MZ_PROGRESS_LINES;
     p->style = style;
     snprintf(p->label, sizeof p->label, "%s", label ? label : "");
     p->total = total;
@@ -53,8 +54,10 @@ void mz_progress_set_interval(mz_progress *p, double seconds) {
 
 /* "1m05s" or "12.3s": durations people read at a glance. */
 static void format_duration(char *buf, size_t cap, double s) {
-    if (s >= 60) snprintf(buf, cap, "%dm%02ds", (int)(s / 60), (int)s % 60);
-    else snprintf(buf, cap, "%.1fs", s);
+    if (s >= 60)
+        snprintf(buf, cap, "%dm%02ds", (int)(s / 60), (int)s % 60);
+    else
+        snprintf(buf, cap, "%.1fs", s);
 }
 
 static void print_status(mz_progress *p, double t, int final) {
@@ -70,7 +73,8 @@ static void print_status(mz_progress *p, double t, int final) {
     if (p->style == MZ_PROGRESS_BAR) {
         char bar[BAR_WIDTH + 1];
         int fill = p->total ? (int)((double)BAR_WIDTH * (double)p->done / (double)p->total) : 0;
-        for (int i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
+        for (int i = 0; i < BAR_WIDTH; i++)
+            bar[i] = i < fill ? '#' : '.';
         bar[BAR_WIDTH] = '\0';
         fprintf(p->out, "\r%s [%s] ", p->label, p->total ? bar : "");
     } else {

@@ -17,11 +17,14 @@ static void constants(void) {
     int primes[64], n = 0;
     for (int c = 2; n < 64; c++) {
         int prime = 1;
-        for (int i = 0; i < n && primes[i] * primes[i] <= c; i++) prime &= c % primes[i] != 0;
+        for (int i = 0; i < n && primes[i] * primes[i] <= c; i++)
+            prime &= c % primes[i] != 0;
         if (prime) primes[n++] = c;
     }
-    for (int i = 0; i < 8; i++) H0[i] = frac32(sqrtl((long double)primes[i]));
-    for (int i = 0; i < 64; i++) K[i] = frac32(cbrtl((long double)primes[i]));
+    for (int i = 0; i < 8; i++)
+        H0[i] = frac32(sqrtl((long double)primes[i]));
+    for (int i = 0; i < 64; i++)
+        K[i] = frac32(cbrtl((long double)primes[i]));
 }
 
 static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
@@ -29,7 +32,8 @@ static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 static void compress(uint32_t h[8], const uint8_t b[64]) {
     uint32_t w[64], v[8];
     for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 | (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+        w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
+               (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -38,13 +42,16 @@ static void compress(uint32_t h[8], const uint8_t b[64]) {
     memcpy(v, h, sizeof v);
     for (int i = 0; i < 64; i++) {
         uint32_t e = v[4], a = v[0];
-        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + K[i] + w[i];
-        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & v[5]) ^ (~e & v[6])) +
+                      K[i] + w[i];
+        uint32_t t2 =
+            (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
         memmove(v + 1, v, 7 * sizeof *v);
         v[4] += t1;
         v[0] = t1 + t2;
     }
-    for (int i = 0; i < 8; i++) h[i] += v[i];
+    for (int i = 0; i < 8; i++)
+        h[i] += v[i];
 }
 
 void mz_sha256_init(mz_sha256 *s) {
@@ -68,8 +75,10 @@ void mz_sha256_update(mz_sha256 *s, const void *data, size_t len) {
 void mz_sha256_final(mz_sha256 *s, char hex[65]) {
     uint64_t bits = s->bytes * 8;
     uint8_t pad[72] = {0x80}, len[8];
-    for (int i = 0; i < 8; i++) len[i] = (uint8_t)(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        len[i] = (uint8_t)(bits >> (56 - 8 * i));
     mz_sha256_update(s, pad, s->fill < 56 ? 56 - s->fill : 120 - s->fill);
     mz_sha256_update(s, len, 8);
-    for (int i = 0; i < 8; i++) snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
+    for (int i = 0; i < 8; i++)
+        snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
 }

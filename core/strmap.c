@@ -1,6 +1,6 @@
 /* Open-addressing hash map (linear probing, FNV-1a) from byte strings to indices. */
-#include "mizani/alloc.h"
 #include "mizani/strmap.h"
+#include "mizani/alloc.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -19,7 +19,8 @@ struct mz_strmap {
 
 static uint64_t hash_of(const char *key, size_t len) {
     uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
     return h ? h : 1;
 }
 
@@ -60,7 +61,8 @@ static int grow_slots(mz_strmap *m) {
         entry *e = &m->slots[i];
         if (!e->hash) continue;
         size_t j = (size_t)e->hash & (n - 1);
-        while (slots[j].hash) j = (j + 1) & (n - 1);
+        while (slots[j].hash)
+            j = (j + 1) & (n - 1);
         slots[j] = *e;
     }
     mz_free(m->slots);

@@ -94,8 +94,10 @@ static mz_status check_entry(mz_lint_report *r, const mz_probe_list *l, size_t i
             mz_lint_finding *f = &r->items[r->n++];
             f->severity = MZ_LINT_NOTE;
             snprintf(f->where, sizeof f->where, "%s", where);
-            snprintf(f->message, sizeof f->message, "'%s' is in neither hunspell-sw nor FreeDict "
-                     "(a name, a new word, or a misspelling?)", part);
+            snprintf(f->message, sizeof f->message,
+                     "'%s' is in neither hunspell-sw nor FreeDict "
+                     "(a name, a new word, or a misspelling?)",
+                     part);
         }
         p += len + (p[len] == ' ');
     }
@@ -112,7 +114,8 @@ mz_status mz_probes_lint_dictionary(mz_lint_report *r, const mz_probe_set *s,
     for (int k = 0; k < 4 && !rc; k++) {
         const mz_probe_list *l = lists[k];
         if (!l->words || !l->language || strcmp(l->language, "sw")) continue;
-        for (size_t i = 0; i < l->n && !rc; i++) rc = check_entry(r, l, i, d, ctx);
+        for (size_t i = 0; i < l->n && !rc; i++)
+            rc = check_entry(r, l, i, d, ctx);
     }
     mz_lint_locate(r, from, s);
     return rc;

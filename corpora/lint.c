@@ -54,7 +54,8 @@ static int is_language_tag(const char *t) {
     size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyz");
     if (n < 2 || n > 3) return 0;
     while (t[n] == '-') { /* subtags: letters or digits */
-        size_t m = strspn(t + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        size_t m =
+            strspn(t + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
         if (m < 2 || m > 8) return 0;
         n += m + 1;
     }
@@ -71,17 +72,23 @@ static mz_status check_word(mz_lint_report *r, mz_ctx *ctx, const mz_probe_list 
     if (len == 0 || w->text[0] == ' ' || (len && w->text[len - 1] == ' '))
         rc = add(r, ctx, MZ_LINT_ERROR, where, "empty or padded entry '%s'", w->text);
     else if (len > MAX_WORD_BYTES)
-        rc = add(r, ctx, MZ_LINT_ERROR, where, "entry of %zu bytes; at most %d", len, MAX_WORD_BYTES);
+        rc = add(r, ctx, MZ_LINT_ERROR, where, "entry of %zu bytes; at most %d", len,
+                 MAX_WORD_BYTES);
     else if (!is_nfc(w->text))
         rc = add(r, ctx, MZ_LINT_ERROR, where, "'%s' is not in Unicode NFC", w->text);
     else if ((odd = odd_apostrophe(w->text)))
-        rc = add(r, ctx, MZ_LINT_ERROR, where, "'%s' uses '%s' for the apostrophe; probe files store "
-                 "U+0027 (ng')", w->text, odd);
+        rc = add(r, ctx, MZ_LINT_ERROR, where,
+                 "'%s' uses '%s' for the apostrophe; probe files store "
+                 "U+0027 (ng')",
+                 w->text, odd);
     if (!rc && strcmp(l->language, "sw") == 0 && !w->noun_class)
-        rc = add(r, ctx, MZ_LINT_ERROR, where, "Swahili word '%s' has no noun_class (templates need "
-                 "it to pick the agreement)", w->text);
+        rc = add(r, ctx, MZ_LINT_ERROR, where,
+                 "Swahili word '%s' has no noun_class (templates need "
+                 "it to pick the agreement)",
+                 w->text);
     if (!rc && w->ambiguous)
-        rc = add(r, ctx, MZ_LINT_NOTE, where, "'%s' has a second reading: %s", w->text, w->ambiguous);
+        rc = add(r, ctx, MZ_LINT_NOTE, where, "'%s' has a second reading: %s", w->text,
+                 w->ambiguous);
     return rc;
 }
 
@@ -96,8 +103,10 @@ static mz_status check_duplicates(mz_lint_report *r, mz_ctx *ctx, const mz_probe
                          a->words[i].text, a->name);
         for (size_t j = 0; b && j < b->n && !rc; j++)
             if (!strcasecmp(a->words[i].text, b->words[j].text))
-                rc = add(r, ctx, MZ_LINT_ERROR, b->json_path, "'%s' is in both %s ('%s' and '%s'): "
-                         "it would pull both sides alike", b->words[j].text, pair, a->name, b->name);
+                rc = add(r, ctx, MZ_LINT_ERROR, b->json_path,
+                         "'%s' is in both %s ('%s' and '%s'): "
+                         "it would pull both sides alike",
+                         b->words[j].text, pair, a->name, b->name);
     }
     return rc;
 }
@@ -105,11 +114,15 @@ static mz_status check_duplicates(mz_lint_report *r, mz_ctx *ctx, const mz_probe
 static mz_status check_balance(mz_lint_report *r, mz_ctx *ctx, const mz_probe_list *a,
                                const mz_probe_list *b, const char *pair) {
     if (a->n == 0 || b->n == 0)
-        return add(r, ctx, MZ_LINT_ERROR, a->n ? b->json_path : a->json_path, "an empty list in the "
-                   "%s", pair);
+        return add(r, ctx, MZ_LINT_ERROR, a->n ? b->json_path : a->json_path,
+                   "an empty list in the "
+                   "%s",
+                   pair);
     if (a->n != b->n)
-        return add(r, ctx, MZ_LINT_WARNING, b->json_path, "the %s differ in size (%zu and %zu); "
-                   "WEAT's effect size assumes balanced lists", pair, a->n, b->n);
+        return add(r, ctx, MZ_LINT_WARNING, b->json_path,
+                   "the %s differ in size (%zu and %zu); "
+                   "WEAT's effect size assumes balanced lists",
+                   pair, a->n, b->n);
     return MZ_OK;
 }
 
@@ -119,8 +132,10 @@ static mz_status check_text(mz_lint_report *r, mz_ctx *ctx, const char *where, c
     if (!*text) return add(r, ctx, MZ_LINT_ERROR, where, "empty text");
     if (!is_nfc(text)) return add(r, ctx, MZ_LINT_ERROR, where, "text is not in Unicode NFC");
     if ((odd = odd_apostrophe(text)))
-        return add(r, ctx, MZ_LINT_ERROR, where, "uses '%s' for the apostrophe; probe files store "
-                   "U+0027 (ng')", odd);
+        return add(r, ctx, MZ_LINT_ERROR, where,
+                   "uses '%s' for the apostrophe; probe files store "
+                   "U+0027 (ng')",
+                   odd);
     return MZ_OK;
 }
 
@@ -129,9 +144,10 @@ static mz_status check_lists(mz_lint_report *r, const mz_probe_list *const *list
     mz_status rc = MZ_OK;
     for (int i = 0; i < n && !rc; i++) {
         if (!is_language_tag(lists[i]->language))
-            rc = add(r, ctx, MZ_LINT_ERROR, lists[i]->json_path, "'%s' is not a BCP-47 language tag",
-                     lists[i]->language);
-        for (size_t w = 0; w < lists[i]->n && !rc; w++) rc = check_word(r, ctx, lists[i], w);
+            rc = add(r, ctx, MZ_LINT_ERROR, lists[i]->json_path,
+                     "'%s' is not a BCP-47 language tag", lists[i]->language);
+        for (size_t w = 0; w < lists[i]->n && !rc; w++)
+            rc = check_word(r, ctx, lists[i], w);
     }
     return rc;
 }
@@ -167,8 +183,8 @@ static mz_status lint_masked(mz_lint_report *r, const mz_probe_set *s, mz_ctx *c
 }
 
 /* The categories the minimal pairs must cover. */
-static const char *const pair_categories[] = {"gender", "religion", "ethnicity-nationality",
-                                              "age", "disability", "socio-economic"};
+static const char *const pair_categories[] = {"gender", "religion",   "ethnicity-nationality",
+                                              "age",    "disability", "socio-economic"};
 #define N_PAIR_CATEGORIES 6
 
 static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ctx) {
@@ -179,11 +195,15 @@ static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ct
         char where[48];
         snprintf(where, sizeof where, "$.pairs[%zu]", i);
         int c = 0;
-        while (c < N_PAIR_CATEGORIES && strcmp(p->category, pair_categories[c])) c++;
+        while (c < N_PAIR_CATEGORIES && strcmp(p->category, pair_categories[c]))
+            c++;
         if (c == N_PAIR_CATEGORIES)
-            rc = add(r, ctx, MZ_LINT_ERROR, where, "category '%s' is not one of gender, religion, "
-                     "ethnicity-nationality, age, disability, socio-economic", p->category);
-        else counts[c]++;
+            rc = add(r, ctx, MZ_LINT_ERROR, where,
+                     "category '%s' is not one of gender, religion, "
+                     "ethnicity-nationality, age, disability, socio-economic",
+                     p->category);
+        else
+            counts[c]++;
         if (!rc) rc = check_text(r, ctx, where, p->more);
         if (!rc) rc = check_text(r, ctx, where, p->less);
         for (size_t j = 0; j < i && !rc; j++)
@@ -192,7 +212,8 @@ static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ct
     }
     for (int c = 0; c < N_PAIR_CATEGORIES && !rc; c++)
         if (counts[c] == 0)
-            rc = add(r, ctx, MZ_LINT_WARNING, "$.pairs", "no pair in category '%s'", pair_categories[c]);
+            rc = add(r, ctx, MZ_LINT_WARNING, "$.pairs", "no pair in category '%s'",
+                     pair_categories[c]);
     return rc;
 }
 
@@ -205,7 +226,8 @@ static mz_status lint_parallel(mz_lint_report *r, const mz_probe_set *s, mz_ctx 
     for (size_t i = 0; i < s->n_segments && !rc; i++) {
         char where[48];
         snprintf(where, sizeof where, "$.segments[%zu]", i);
-        for (int l = 0; l < 2 && !rc; l++) rc = check_text(r, ctx, where, s->segments[i].text[l]);
+        for (int l = 0; l < 2 && !rc; l++)
+            rc = check_text(r, ctx, where, s->segments[i].text[l]);
         for (size_t j = 0; j < i && !rc; j++)
             if (!strcmp(s->segments[j].id, s->segments[i].id))
                 rc = add(r, ctx, MZ_LINT_ERROR, where, "id '%s' is used twice", s->segments[i].id);

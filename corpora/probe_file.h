@@ -10,7 +10,7 @@ typedef struct probe_file {
     mz_probe_set set; /* first: the public view */
     json_t *doc;      /* every string of `set` points into it */
     char *path;
-    char *text;       /* the file's text, for the lines of messages */
+    char *text; /* the file's text, for the lines of messages */
     size_t text_len;
     mz_probe_word *words[4];
     const char **texts[4];

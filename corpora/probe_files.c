@@ -71,7 +71,8 @@ static int compare_paths(const void *a, const void *b) {
 }
 
 void mz_probes_paths_free(char **paths, size_t n) {
-    for (size_t i = 0; i < n; i++) mz_free(paths[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_free(paths[i]);
     mz_free(paths);
 }
 
@@ -79,7 +80,8 @@ mz_status mz_probes_find(char ***paths, size_t *n, const char *const *roots, siz
                          mz_ctx *ctx) {
     path_list l = {0};
     mz_status rc = MZ_OK;
-    for (size_t i = 0; i < n_roots && !rc; i++) rc = walk(&l, roots[i], 0, ctx);
+    for (size_t i = 0; i < n_roots && !rc; i++)
+        rc = walk(&l, roots[i], 0, ctx);
     if (rc) {
         mz_probes_paths_free(l.items, l.n);
         return rc;

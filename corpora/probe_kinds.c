@@ -39,13 +39,14 @@ mz_status mz_probe_array(json_t **out, probe_file *pf, const char *key, const ch
 }
 
 /* Checks that object `o` has only the listed keys. */
-static mz_status only_keys(json_t *o, const char *const *keys, const char *file,
-                           const char *path, mz_ctx *ctx) {
+static mz_status only_keys(json_t *o, const char *const *keys, const char *file, const char *path,
+                           mz_ctx *ctx) {
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
         int ok = 0;
-        for (const char *const *k = keys; *k && !ok; k++) ok = !strcmp(*k, key);
+        for (const char *const *k = keys; *k && !ok; k++)
+            ok = !strcmp(*k, key);
         if (!ok) return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "unknown key '%.60s'", key);
     }
     return MZ_OK;
@@ -72,11 +73,13 @@ static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const 
 }
 
 mz_status mz_probe_read_list(probe_file *pf, int slot, json_t *v, const char *file, mz_ctx *ctx) {
-    static const char *const keys[] = {"name", "language", "pos", "words", "excluded_in_original", NULL};
+    static const char *const keys[] = {"name", "language", "pos", "words", "excluded_in_original",
+                                       NULL};
     const char *path = pf->json_paths[slot], *list_pos = NULL;
     mz_probe_list *l = slot < 2 ? &pf->set.targets[slot] : &pf->set.attributes[slot - 2];
     l->json_path = path;
-    if (!json_is_object(v)) return bad(ctx, file, path, "a word list is an object with name and words");
+    if (!json_is_object(v))
+        return bad(ctx, file, path, "a word list is an object with name and words");
     json_t *words = json_object_get(v, "words");
     mz_status rc = only_keys(v, keys, file, path, ctx);
     if (!rc) rc = mz_probe_string(&l->name, v, "name", 1, file, path, ctx);
@@ -86,14 +89,16 @@ mz_status mz_probe_read_list(probe_file *pf, int slot, json_t *v, const char *fi
     if (rc) return rc;
     if (!l->language) l->language = pf->set.language;
     size_t n = json_array_size(words);
-    if (n > MAX_ITEMS) return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "more than %d words", MAX_ITEMS);
+    if (n > MAX_ITEMS)
+        return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "more than %d words", MAX_ITEMS);
     pf->words[slot] = mz_calloc(n, sizeof *pf->words[slot]);
     pf->texts[slot] = mz_calloc(n, sizeof *pf->texts[slot]);
     if (!pf->words[slot] || !pf->texts[slot]) return nomem(ctx, file);
     for (size_t i = 0; i < n; i++) {
         char p[48];
         snprintf(p, sizeof p, "%s.words[%zu]", path, i);
-        if ((rc = read_word(&pf->words[slot][i], json_array_get(words, i), file, p, ctx))) return rc;
+        if ((rc = read_word(&pf->words[slot][i], json_array_get(words, i), file, p, ctx)))
+            return rc;
         if (!pf->words[slot][i].pos) pf->words[slot][i].pos = list_pos;
         pf->texts[slot][i] = pf->words[slot][i].text;
     }
@@ -133,7 +138,8 @@ static int align_pair(mz_minimal_pair *p) {
     size_t lm = strlen(p->target_more), ll = strlen(p->target_less), n = strlen(p->more);
     size_t n_less = strlen(p->less);
     if (n - lm + ll != n_less || !strcmp(p->target_more, p->target_less)) return 0;
-    for (const char *at = strstr(p->more, p->target_more); at; at = strstr(at + 1, p->target_more)) {
+    for (const char *at = strstr(p->more, p->target_more); at;
+         at = strstr(at + 1, p->target_more)) {
         size_t start = (size_t)(at - p->more);
         if (!strncmp(p->less, p->more, start) && !strncmp(p->less + start, p->target_less, ll) &&
             !strcmp(p->less + start + ll, p->more + start + lm)) {
@@ -145,8 +151,8 @@ static int align_pair(mz_minimal_pair *p) {
 }
 
 mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx) {
-    static const char *const keys[] = {"id", "category", "more", "less", "target_more",
-                                       "target_less", NULL};
+    static const char *const keys[] = {"id",          "category",    "more", "less",
+                                       "target_more", "target_less", NULL};
     json_t *a;
     mz_status rc = mz_probe_array(&a, pf, "pairs", file, ctx);
     if (rc) return rc;
@@ -159,13 +165,15 @@ mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx) {
         snprintf(path, sizeof path, "$.pairs[%zu]", i);
         if (!json_is_object(o)) return bad(ctx, file, path, "a pair is an object");
         rc = only_keys(o, keys, file, path, ctx);
-        const char **fields[] = {&p->id, &p->category, &p->more, &p->less, &p->target_more,
-                                 &p->target_less};
-        for (int f = 0; f < 6 && !rc; f++) rc = mz_probe_string(fields[f], o, keys[f], 1, file, path, ctx);
+        const char **fields[] = {&p->id,   &p->category,    &p->more,
+                                 &p->less, &p->target_more, &p->target_less};
+        for (int f = 0; f < 6 && !rc; f++)
+            rc = mz_probe_string(fields[f], o, keys[f], 1, file, path, ctx);
         if (!rc && !align_pair(p))
-            rc = bad(ctx, file, path, "the sentences must differ only in the target span: "
-                                      "'more' with target_more replaced by target_less must give "
-                                      "'less'");
+            rc = bad(ctx, file, path,
+                     "the sentences must differ only in the target span: "
+                     "'more' with target_more replaced by target_less must give "
+                     "'less'");
     }
     pf->set.pairs = pf->pairs;
     pf->set.n_pairs = n;
@@ -176,7 +184,8 @@ mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx) {
 
 static size_t occurrences(const char *s, const char *what) {
     size_t n = 0;
-    for (const char *at = strstr(s, what); at; at = strstr(at + 1, what)) n++;
+    for (const char *at = strstr(s, what); at; at = strstr(at + 1, what))
+        n++;
     return n;
 }
 
@@ -191,7 +200,8 @@ mz_status mz_probe_read_masked(probe_file *pf, const char *file, mz_ctx *ctx) {
         snprintf(path, sizeof path, "$.frames[%zu]", i);
         const char *f = json_string_value(json_array_get(a, i));
         if (!f || occurrences(f, "[TARGET]") != 1 || occurrences(f, "[ATTRIBUTE]") != 1)
-            return bad(ctx, file, path, "a frame is a string with [TARGET] once and [ATTRIBUTE] once");
+            return bad(ctx, file, path,
+                       "a frame is a string with [TARGET] once and [ATTRIBUTE] once");
         pf->frames[i] = f;
     }
     pf->set.frames = pf->frames;
@@ -215,7 +225,8 @@ mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx)
         snprintf(path, sizeof path, "$.frames[%zu]", i);
         if (!json_is_object(o)) return bad(ctx, file, path, "a frame is an object");
         rc = only_keys(o, keys, file, path, ctx);
-        if (!rc) rc = mz_probe_string(&pf->templates[i].applies_to, o, "applies_to", 1, file, path, ctx);
+        if (!rc)
+            rc = mz_probe_string(&pf->templates[i].applies_to, o, "applies_to", 1, file, path, ctx);
         if (!rc) rc = mz_probe_string(&pf->templates[i].text, o, "text", 1, file, path, ctx);
         const char *text = pf->templates[i].text;
         if (!rc && occurrences(text, "{word}") + occurrences(text, "{Word}") != 1)
@@ -233,7 +244,8 @@ mz_status mz_probe_read_parallel(probe_file *pf, const char *file, mz_ctx *ctx) 
     if (!json_is_array(langs) || json_array_size(langs) != 2 ||
         !json_is_string(json_array_get(langs, 0)) || !json_is_string(json_array_get(langs, 1)))
         return bad(ctx, file, "$.languages", "needs two language tags");
-    for (int l = 0; l < 2; l++) pf->set.languages[l] = json_string_value(json_array_get(langs, (size_t)l));
+    for (int l = 0; l < 2; l++)
+        pf->set.languages[l] = json_string_value(json_array_get(langs, (size_t)l));
     mz_status rc = mz_probe_array(&a, pf, "segments", file, ctx);
     if (rc) return rc;
     size_t n = json_array_size(a);

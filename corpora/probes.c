@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-static const char *const required[] = {"schema", "id", "kind", "language", "dimension", "title",
-                                       "source", "licence", "notes", "limitations"};
+static const char *const required[] = {"schema", "id",     "kind",    "language", "dimension",
+                                       "title",  "source", "licence", "notes",    "limitations"};
 /* Keys a kind may add to the header. */
 static const char *const kind_keys[][4] = {{"targets", "attributes", "published", NULL},
                                            {"pairs", NULL},
@@ -40,8 +40,15 @@ static mz_status read_header(probe_file *pf, const char *file, mz_ctx *ctx) {
     const char *key;
     json_t *value;
     if (!json_is_object(pf->doc)) return bad(ctx, file, "$", "a probe file is a JSON object");
-    const char **fields[] = {NULL, &pf->set.id, NULL, &pf->set.language, &pf->set.dimension,
-                             &pf->set.title, &pf->set.source, &pf->set.licence, &pf->set.notes,
+    const char **fields[] = {NULL,
+                             &pf->set.id,
+                             NULL,
+                             &pf->set.language,
+                             &pf->set.dimension,
+                             &pf->set.title,
+                             &pf->set.source,
+                             &pf->set.licence,
+                             &pf->set.notes,
                              &pf->set.limitations};
     for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
         json_t *v = json_object_get(pf->doc, required[i]);
@@ -52,23 +59,30 @@ static mz_status read_header(probe_file *pf, const char *file, mz_ctx *ctx) {
         if (fields[i]) *fields[i] = json_string_value(v);
     }
     if (strcmp(json_string_value(json_object_get(pf->doc, "schema")), MZ_PROBES_SCHEMA))
-        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.schema", "schema '%s' is not one "
+        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.schema",
+                            "schema '%s' is not one "
                             "this version reads (%s)",
-                            json_string_value(json_object_get(pf->doc, "schema")), MZ_PROBES_SCHEMA);
+                            json_string_value(json_object_get(pf->doc, "schema")),
+                            MZ_PROBES_SCHEMA);
     const char *kind = json_string_value(json_object_get(pf->doc, "kind"));
     int k = 0;
-    while (k < N_KINDS && strcmp(kind, mz_probe_kind_names[k])) k++;
+    while (k < N_KINDS && strcmp(kind, mz_probe_kind_names[k]))
+        k++;
     if (k == N_KINDS)
-        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.kind", "kind '%s' is not one this "
+        return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.kind",
+                            "kind '%s' is not one this "
                             "version reads (association, minimal_pairs, masked, templates, "
-                            "parallel)", kind);
+                            "parallel)",
+                            kind);
     pf->set.kind = (mz_probe_kind)k;
     json_object_foreach(pf->doc, key, value) {
         if (!known_key(key, k)) {
             char p[96];
             snprintf(p, sizeof p, "$.%.80s", key);
-            return mz_fail_path(ctx, MZ_ERR_INPUT, file, p, "unknown key for kind '%s' (see "
-                                "corpora/SCHEMA.md)", kind);
+            return mz_fail_path(ctx, MZ_ERR_INPUT, file, p,
+                                "unknown key for kind '%s' (see "
+                                "corpora/SCHEMA.md)",
+                                kind);
         }
     }
     json_t *pub = json_object_get(pf->doc, "published");
@@ -105,13 +119,13 @@ mz_status mz_probes_parse(mz_probe_set **out, const char *text, size_t len, cons
     json_error_t err;
     mz_status rc = MZ_OK;
     pf->doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    if (!pf->doc)
-        rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, err.line, err.column, "%s", err.text);
+    if (!pf->doc) rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, err.line, err.column, "%s", err.text);
     if (!rc) rc = read_header(pf, name, ctx);
     if (!rc) rc = readers[pf->set.kind](pf, name, ctx);
     if (rc && mz_ctx_json_path(ctx)[0])
         mz_ctx_set_line(ctx, mz_json_path_line(text, len, mz_ctx_json_path(ctx)));
-    if (!rc && !(pf->text = mz_strndup(text, len))) rc = mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
+    if (!rc && !(pf->text = mz_strndup(text, len)))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     pf->text_len = len;
     if (rc) {
         mz_probes_free(&pf->set);

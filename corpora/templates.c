@@ -13,9 +13,9 @@ static const struct {
     int cls;
     const char *near, *far;
 } demonstratives[] = {
-    {1, "huyu", "yule"}, {2, "hawa", "wale"},  {3, "huu", "ule"},   {4, "hii", "ile"},
-    {5, "hili", "lile"}, {6, "haya", "yale"},  {7, "hiki", "kile"}, {8, "hivi", "vile"},
-    {9, "hii", "ile"},   {10, "hizi", "zile"}, {11, "huu", "ule"},  {14, "huu", "ule"},
+    {1, "huyu", "yule"},  {2, "hawa", "wale"},  {3, "huu", "ule"},   {4, "hii", "ile"},
+    {5, "hili", "lile"},  {6, "haya", "yale"},  {7, "hiki", "kile"}, {8, "hivi", "vile"},
+    {9, "hii", "ile"},    {10, "hizi", "zile"}, {11, "huu", "ule"},  {14, "huu", "ule"},
     {15, "huku", "kule"}, {16, "hapa", "pale"},
 };
 
@@ -28,7 +28,8 @@ const char *mz_template_class(const mz_probe_word *w, const char *language) {
     if (strstr(w->noun_class, "place") || strstr(w->noun_class, "locative")) return "place";
     int cls = form_class(w->noun_class);
     if (cls == 2) return "people";
-    if (cls == 1 || strstr(w->noun_class, "animate") || strstr(w->noun_class, "name")) return "person";
+    if (cls == 1 || strstr(w->noun_class, "animate") || strstr(w->noun_class, "name"))
+        return "person";
     return "thing";
 }
 
@@ -54,7 +55,8 @@ static mz_status fill(char **out, const char *frame, const mz_probe_word *w, con
                       mz_ctx *ctx) {
     const char *near = "", *far = "";
     int cls = w->noun_class ? form_class(w->noun_class) : 0;
-    for (size_t i = 0; strcmp(language, "sw") == 0 && i < sizeof demonstratives / sizeof *demonstratives; i++)
+    for (size_t i = 0;
+         strcmp(language, "sw") == 0 && i < sizeof demonstratives / sizeof *demonstratives; i++)
         if (demonstratives[i].cls == cls) {
             near = demonstratives[i].near;
             far = demonstratives[i].far;
@@ -76,8 +78,10 @@ static mz_status fill(char **out, const char *frame, const mz_probe_word *w, con
                 piece_len = strlen(values[k]);
                 skip = strlen(keys[k]);
                 if (k >= 3 && !*piece)
-                    return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no demonstrative for '%s' (noun class "
-                                   "'%s')", w->text, w->noun_class ? w->noun_class : "none");
+                    return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                                   "no demonstrative for '%s' (noun class "
+                                   "'%s')",
+                                   w->text, w->noun_class ? w->noun_class : "none");
             }
         if (mz_grow((void **)&buf, &cap, len + piece_len + 1, 1)) {
             mz_free(buf);
@@ -93,7 +97,8 @@ static mz_status fill(char **out, const char *frame, const mz_probe_word *w, con
 }
 
 void mz_templates_free(char **sentences, size_t n) {
-    for (size_t i = 0; i < n; i++) mz_free(sentences[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_free(sentences[i]);
     mz_free(sentences);
 }
 
@@ -115,7 +120,8 @@ mz_status mz_templates_expand(char ***sentences, size_t *n, const mz_probe_set *
             ++*n;
     }
     if (!rc && *n == 0)
-        rc = mz_fail(ctx, MZ_ERR_INPUT, t->path, "no frame applies to '%s' (class %s)", w->text, cls);
+        rc = mz_fail(ctx, MZ_ERR_INPUT, t->path, "no frame applies to '%s' (class %s)", w->text,
+                     cls);
     if (rc) {
         mz_templates_free(*sentences, *n);
         *sentences = NULL;

@@ -49,7 +49,8 @@ static mz_status add_segment(mz_udhr *u, size_t caps[2], const char *id, const x
         mz_free(buf);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    while (len && buf[len - 1] == ' ') len--;
+    while (len && buf[len - 1] == ' ')
+        len--;
     buf[len] = '\0';
     char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)buf);
     mz_free(buf);
@@ -117,7 +118,8 @@ mz_status mz_udhr_parse(mz_udhr *out, const char *html, size_t len, const char *
                                  : mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     xmlFreeDoc(doc);
     if (!rc && out->n == 0)
-        rc = mz_fail(ctx, MZ_ERR_INPUT, name, "no <header> preamble or <article> found: not a "
+        rc = mz_fail(ctx, MZ_ERR_INPUT, name,
+                     "no <header> preamble or <article> found: not a "
                      "declaration from the udhr package");
     if (rc) {
         mz_ctx_set_file(ctx, name);
@@ -151,8 +153,9 @@ mz_status mz_udhr_align_json(char **json, const mz_udhr *a, const mz_udhr *b, mz
         if (s) json_array_append_new(segs, s);
     }
     char title[160], id[64];
-    snprintf(title, sizeof title, "Universal Declaration of Human Rights, %s and %s, article-aligned",
-             a->language, b->language);
+    snprintf(title, sizeof title,
+             "Universal Declaration of Human Rights, %s and %s, article-aligned", a->language,
+             b->language);
     snprintf(id, sizeof id, "udhr-%s-%s", a->language, b->language);
     json_t *doc = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s, s], s:o}", "schema",

@@ -61,15 +61,21 @@ static void meaning(char *buf, size_t cap, const mz_probe_set *p, const mz_stati
     const char *x = p->targets[0].name, *y = p->targets[1].name, *a = p->attributes[0].name;
     int ci_excludes_zero = w->ci_level > 0 && (w->ci_lo > 0 || w->ci_hi < 0);
     if (p_holm < ALPHA)
-        snprintf(buf, cap, "'%s' words sit closer to '%s' than '%s' words do: a %s effect that "
-                 "chance alone is unlikely to produce.", x, a, y, size_word(w->effect_size));
+        snprintf(buf, cap,
+                 "'%s' words sit closer to '%s' than '%s' words do: a %s effect that "
+                 "chance alone is unlikely to produce.",
+                 x, a, y, size_word(w->effect_size));
     else if (w->effect_size < 0 && ci_excludes_zero)
-        snprintf(buf, cap, "The effect points the other way: '%s' words sit closer to '%s' (%s). "
+        snprintf(buf, cap,
+                 "The effect points the other way: '%s' words sit closer to '%s' (%s). "
                  "The one-sided test covers only the direction named in the title; the interval "
-                 "excludes zero.", y, a, size_word(w->effect_size));
+                 "excludes zero.",
+                 y, a, size_word(w->effect_size));
     else
-        snprintf(buf, cap, "No reliable association in the tested direction: an effect this %s "
-                 "could arise by chance across this many tests%s.", size_word(w->effect_size),
+        snprintf(buf, cap,
+                 "No reliable association in the tested direction: an effect this %s "
+                 "could arise by chance across this many tests%s.",
+                 size_word(w->effect_size),
                  w->ci_level > 0 && !ci_excludes_zero ? " (the interval includes zero)" : "");
 }
 
@@ -81,7 +87,8 @@ static void short_label(char *out, size_t max, const char *s) {
         return;
     }
     n = max - 4;
-    while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
     memcpy(out, s, n);
     memcpy(out + n, "\xE2\x80\xA6", 4);
 }
@@ -140,9 +147,10 @@ static void forest_plot(xmlNodePtr parent, const mz_static_suite *s) {
 
 static void results_table(xmlNodePtr body, const mz_static_suite *s) {
     xmlNodePtr table = el(body, "table", NULL), head = el(table, "tr", NULL);
-    const char *cols[] = {"Test", "Lang.", "Dimension", "Effect size d [95% CI]", "p",
+    const char *cols[] = {"Test",     "Lang.",  "Dimension",   "Effect size d [95% CI]", "p",
                           "p (Holm)", "p (BH)", "Words found", "What it means"};
-    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) el(head, "th", cols[c]);
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
+        el(head, "th", cols[c]);
     for (size_t i = 0; i < s->n; i++) {
         const mz_static_weat *t = &s->tests[i];
         const mz_probe_set *p = s->sets[i];
@@ -153,12 +161,14 @@ static void results_table(xmlNodePtr body, const mz_static_suite *s) {
         attrf(name, "title", "%s", p->id);
         el(tr, "td", p->language);
         el(tr, "td", p->dimension);
-        xmlNodePtr d = w->ci_level > 0
-                           ? elf(tr, "td", "%+.2f [%+.2f, %+.2f]", w->effect_size, w->ci_lo, w->ci_hi)
-                           : elf(tr, "td", "%+.2f", w->effect_size);
+        xmlNodePtr d = w->ci_level > 0 ? elf(tr, "td", "%+.2f [%+.2f, %+.2f]", w->effect_size,
+                                             w->ci_lo, w->ci_hi)
+                                       : elf(tr, "td", "%+.2f", w->effect_size);
         attrf(d, "class", "num");
-        attrf(elf(tr, "td", "%.3g%s", w->perm.p_value, w->perm.exact ? "" : " (MC)"), "class", "num");
-        attrf(elf(tr, "td", "%.3g", s->p_holm[i]), "class", s->p_holm[i] < ALPHA ? "num sig" : "num ns");
+        attrf(elf(tr, "td", "%.3g%s", w->perm.p_value, w->perm.exact ? "" : " (MC)"), "class",
+              "num");
+        attrf(elf(tr, "td", "%.3g", s->p_holm[i]), "class",
+              s->p_holm[i] < ALPHA ? "num sig" : "num ns");
         attrf(elf(tr, "td", "%.3g", s->p_bh[i]), "class", "num");
         size_t found = 0, asked = 0;
         for (int k = 0; k < MZ_N_ROLES; k++) {
@@ -176,12 +186,13 @@ static void results_table(xmlNodePtr body, const mz_static_suite *s) {
 static void other_metrics(xmlNodePtr body, const mz_static_suite *s, unsigned mask) {
     if (!mask) return;
     el(body, "h2", "Other association measures");
-    el(body, "p", "The same word lists through the measures collected by WEFE, each on the first "
-                  "and on the second target list (X / Y) against the two attribute lists, with 95% "
-                  "bootstrap intervals in the JSON results. RND below 0: closer to the first "
-                  "attribute list; MAC: mean cosine distance (1 = no association); ECT: 1 = both "
-                  "attribute lists rank the words alike; RIPA above 0: along first minus second "
-                  "attribute list; RNSB: 0 = no target word singled out as negative.");
+    el(body, "p",
+       "The same word lists through the measures collected by WEFE, each on the first "
+       "and on the second target list (X / Y) against the two attribute lists, with 95% "
+       "bootstrap intervals in the JSON results. RND below 0: closer to the first "
+       "attribute list; MAC: mean cosine distance (1 = no association); ECT: 1 = both "
+       "attribute lists rank the words alike; RIPA above 0: along first minus second "
+       "attribute list; RNSB: 0 = no target word singled out as negative.");
     xmlNodePtr table = el(body, "table", NULL), head = el(table, "tr", NULL);
     el(head, "th", "Test");
     for (int m = 0; m < MZ_N_METRICS; m++)
@@ -195,8 +206,9 @@ static void other_metrics(xmlNodePtr body, const mz_static_suite *s, unsigned ma
             if (!(mask & (1u << m))) continue;
             const mz_static_metric *sm = &t->metrics[m];
             xmlNodePtr td = !sm->computed ? el(tr, "td", "not computable")
-                            : m == MZ_METRIC_RNSB ? elf(tr, "td", "%.3f", sm->on_x.value)
-                            : elf(tr, "td", "%+.3f / %+.3f", sm->on_x.value, sm->on_y.value);
+                            : m == MZ_METRIC_RNSB
+                                ? elf(tr, "td", "%.3f", sm->on_x.value)
+                                : elf(tr, "td", "%+.3f / %+.3f", sm->on_x.value, sm->on_y.value);
             attrf(td, "class", "num");
             if (!sm->computed) attrf(td, "title", "%s", sm->reason);
         }
@@ -216,9 +228,14 @@ static void missing_words(xmlNodePtr body, const mz_static_suite *s) {
             char words[900] = "";
             size_t len = 0;
             for (size_t j = 0; j < l->n_missing && len < sizeof words; j++)
-                len += (size_t)snprintf(words + len, sizeof words - len, "%s%s", j ? ", " : "missing: ", l->missing[j]);
+                len += (size_t)snprintf(words + len, sizeof words - len, "%s%s",
+                                        j ? ", " : "missing: ", l->missing[j]);
             for (size_t j = 0; j < l->n_folded && len < sizeof words; j++)
-                len += (size_t)snprintf(words + len, sizeof words - len, "%s%s", j ? ", " : (len ? "; matched only after case folding: " : "matched only after case folding: "), l->folded[j]);
+                len += (size_t)snprintf(words + len, sizeof words - len, "%s%s",
+                                        j ? ", "
+                                          : (len ? "; matched only after case folding: "
+                                                 : "matched only after case folding: "),
+                                        l->folded[j]);
             elf(ul, "li", "%s, %s '%s': %s", s->sets[i]->id, mz_role_names[k],
                 k < 2 ? s->sets[i]->targets[k].name : s->sets[i]->attributes[k - 2].name, words);
         }
@@ -227,8 +244,9 @@ static void missing_words(xmlNodePtr body, const mz_static_suite *s) {
 static void not_computable(xmlNodePtr body, const mz_static_suite *s) {
     if (s->n_computable == s->n) return;
     el(body, "h2", "Tests that could not be computed");
-    el(body, "p", "These tests are reported rather than run on what was left of their word "
-                  "lists: a test on a shrunken list would measure something else.");
+    el(body, "p",
+       "These tests are reported rather than run on what was left of their word "
+       "lists: a test on a shrunken list would measure something else.");
     xmlNodePtr ul = el(body, "ul", NULL);
     for (size_t i = 0; i < s->n; i++)
         if (!s->tests[i].computable)
@@ -237,16 +255,20 @@ static void not_computable(xmlNodePtr body, const mz_static_suite *s) {
 
 static void summary(xmlNodePtr body, const mz_static_suite *s) {
     size_t sig = 0;
-    for (size_t i = 0; i < s->n; i++) sig += s->tests[i].computable && s->p_holm[i] < ALPHA;
-    elf(body, "p", "%zu of %zu association tests could be computed on these vectors. %zu of them "
+    for (size_t i = 0; i < s->n; i++)
+        sig += s->tests[i].computable && s->p_holm[i] < ALPHA;
+    elf(body, "p",
+        "%zu of %zu association tests could be computed on these vectors. %zu of them "
         "show an association that holds after correcting for running %zu tests at once (Holm, "
-        "5%% family-wise error).", s->n_computable, s->n, sig, s->n_computable);
-    el(body, "p", "Each test asks whether two groups of target words (for example men's and "
-                  "women's names) differ in how close they sit to two groups of attribute words "
-                  "(for example career and family words) in the vector space. The effect size d "
-                  "measures the difference in standard-deviation units: 0.2 is small, 0.5 medium, "
-                  "0.8 large. The bar shows a 95% confidence interval: where it crosses zero, the "
-                  "data do not settle the direction.");
+        "5%% family-wise error).",
+        s->n_computable, s->n, sig, s->n_computable);
+    el(body, "p",
+       "Each test asks whether two groups of target words (for example men's and "
+       "women's names) differ in how close they sit to two groups of attribute words "
+       "(for example career and family words) in the vector space. The effect size d "
+       "measures the difference in standard-deviation units: 0.2 is small, 0.5 medium, "
+       "0.8 large. The bar shows a 95% confidence interval: where it crosses zero, the "
+       "data do not settle the direction.");
 }
 
 static void method(xmlNodePtr body, const mz_static_suite *s, const mz_static_options *opt) {
@@ -254,19 +276,25 @@ static void method(xmlNodePtr body, const mz_static_suite *s, const mz_static_op
     xmlNodePtr ul = el(body, "ul", NULL);
     elf(ul, "li", "Vectors: %s (%zu probe words kept, %zu dimensions).", s->vectors_path,
         s->vectors_words, s->vectors_dim);
-    elf(ul, "li", "WEAT (Caliskan et al. 2017): d = difference of mean associations over their "
+    elf(ul, "li",
+        "WEAT (Caliskan et al. 2017): d = difference of mean associations over their "
         "sample standard deviation; one-sided permutation p-value, exact when there are at most "
         "%llu splits of the targets, otherwise %llu random splits (marked MC).",
         (unsigned long long)opt->weat.max_exact, (unsigned long long)opt->weat.n_permutations);
-    elf(ul, "li", "Confidence intervals: percentile bootstrap with %u draws, resampling each "
-        "word list.", opt->weat.n_bootstrap);
-    el(ul, "li", "Multiple testing: Holm (family-wise error) and Benjamini-Hochberg (false "
-                 "discovery rate) across the computable tests.");
-    elf(ul, "li", "Word look-up: %s; a list losing more than %.0f%% of its words is not "
-        "computed.", s->fold_case ? "as written, then after Unicode case folding" : "as written",
+    elf(ul, "li",
+        "Confidence intervals: percentile bootstrap with %u draws, resampling each "
+        "word list.",
+        opt->weat.n_bootstrap);
+    el(ul, "li",
+       "Multiple testing: Holm (family-wise error) and Benjamini-Hochberg (false "
+       "discovery rate) across the computable tests.");
+    elf(ul, "li",
+        "Word look-up: %s; a list losing more than %.0f%% of its words is not "
+        "computed.",
+        s->fold_case ? "as written, then after Unicode case folding" : "as written",
         100 * opt->max_missing);
-    elf(ul, "li", "Random seed %lu: the same seed gives the same numbers. Mizani %s; %s.",
-        s->seed, mz_version(), mz_build_info());
+    elf(ul, "li", "Random seed %lu: the same seed gives the same numbers. Mizani %s; %s.", s->seed,
+        mz_version(), mz_build_info());
 }
 
 mz_status mz_report_static_suite_html(const mz_static_suite *s, const mz_static_options *opt,
@@ -293,18 +321,22 @@ mz_status mz_report_static_suite_html(const mz_static_suite *s, const mz_static_
     not_computable(body, s);
     missing_words(body, s);
     method(body, s, opt);
-    xmlNodePtr foot = el(body, "p", "The Swahili probe lists await review by native speakers; "
-                                    "see corpora/weat-sw/DATASHEET.md.");
+    xmlNodePtr foot = el(body, "p",
+                         "The Swahili probe lists await review by native speakers; "
+                         "see corpora/weat-sw/DATASHEET.md.");
     attrf(foot, "class", "note");
 
     size_t n = strlen(path) + 16;
     char *tmp = mz_malloc(n);
     mz_status rc = MZ_OK;
-    if (!tmp) rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
-    else snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    if (!tmp)
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    else
+        snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
     if (!rc && htmlSaveFileFormat(tmp, doc, "UTF-8", 1) < 0)
         rc = mz_fail_errno(ctx, path, "cannot write the report");
-    if (!rc && rename(tmp, path)) rc = mz_fail_errno(ctx, path, "cannot move the report into place");
+    if (!rc && rename(tmp, path))
+        rc = mz_fail_errno(ctx, path, "cannot move the report into place");
     if (rc && tmp) unlink(tmp);
     mz_free(tmp);
     xmlFreeDoc(doc);

@@ -14,7 +14,8 @@ static json_t *number_or_null(double x) { return isfinite(x) ? json_real(x) : js
 
 static json_t *string_array(char *const *items, size_t n) {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++) json_array_append_new(a, json_string(items[i]));
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_string(items[i]));
     return a;
 }
 
@@ -28,16 +29,15 @@ static json_t *set_json(const char *role, const mz_set_lookup *s) {
 static json_t *weat_json(const mz_weat_result *w) {
     json_t *o = json_pack(
         "{s:o, s:o, s:o, s:{s:o, s:b, s:I, s:o}}", "effect_size", number_or_null(w->effect_size),
-        "mean_difference", number_or_null(w->mean_diff), "statistic",
-        number_or_null(w->statistic), "permutation_test", "p_value",
-        number_or_null(w->perm.p_value), "exact", w->perm.exact, "splits",
-        (json_int_t)w->perm.n_splits, "monte_carlo_se", number_or_null(w->perm.mc_se));
+        "mean_difference", number_or_null(w->mean_diff), "statistic", number_or_null(w->statistic),
+        "permutation_test", "p_value", number_or_null(w->perm.p_value), "exact", w->perm.exact,
+        "splits", (json_int_t)w->perm.n_splits, "monte_carlo_se", number_or_null(w->perm.mc_se));
     if (o && w->ci_level > 0)
         json_object_set_new(o, "confidence_interval",
-                            json_pack("{s:o, s:o, s:f, s:s, s:I}", "low",
-                                      number_or_null(w->ci_lo), "high", number_or_null(w->ci_hi),
-                                      "level", w->ci_level, "method", "percentile bootstrap",
-                                      "draws", (json_int_t)w->n_bootstrap));
+                            json_pack("{s:o, s:o, s:f, s:s, s:I}", "low", number_or_null(w->ci_lo),
+                                      "high", number_or_null(w->ci_hi), "level", w->ci_level,
+                                      "method", "percentile bootstrap", "draws",
+                                      (json_int_t)w->n_bootstrap));
     return o;
 }
 
@@ -59,9 +59,10 @@ static json_t *metrics_json(const mz_static_weat *r) {
         const mz_static_metric *sm = &r->metrics[m];
         if (!sm->computed && !sm->reason[0]) continue;
         json_t *e = !sm->computed ? json_pack("{s:s}", "not_computable", sm->reason)
-                    : m == MZ_METRIC_RNSB ? json_pack("{s:o}", "targets_x_and_y", metric_json(&sm->on_x))
-                    : json_pack("{s:o, s:o}", "targets_x", metric_json(&sm->on_x), "targets_y",
-                                metric_json(&sm->on_y));
+                    : m == MZ_METRIC_RNSB
+                        ? json_pack("{s:o}", "targets_x_and_y", metric_json(&sm->on_x))
+                        : json_pack("{s:o, s:o}", "targets_x", metric_json(&sm->on_x), "targets_y",
+                                    metric_json(&sm->on_y));
         json_object_set_new(o, mz_metric_names[m], e);
     }
     return o;
@@ -77,10 +78,12 @@ json_t *mz_report_static_weat_json(const mz_static_weat *r) {
     if (r->computable) {
         json_object_set_new(o, "weat", weat_json(&r->weat));
         json_t *m = metrics_json(r);
-        if (json_object_size(m)) json_object_set_new(o, "metrics", m);
-        else json_decref(m);
-    }
-    else json_object_set_new(o, "reason", json_string(r->reason));
+        if (json_object_size(m))
+            json_object_set_new(o, "metrics", m);
+        else
+            json_decref(m);
+    } else
+        json_object_set_new(o, "reason", json_string(r->reason));
     return o;
 }
 

@@ -1,9 +1,9 @@
 /* .npy reader and writer (format versions 1-3, little-endian, C order). The header is a
  * Python dict literal; only its three keys are read, each checked, and the data length must
  * match the shape exactly. */
+#include "mizani/npy.h"
 #include "mizani/alloc.h"
 #include "mizani/file.h"
-#include "mizani/npy.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -21,7 +21,8 @@ static const char *value_of(const char *h, const char *key) {
     const char *p = strstr(h, key);
     if (!p) return NULL;
     p += strlen(key);
-    while (*p == ' ' || *p == '\'' || *p == '"' || *p == ':') p++;
+    while (*p == ' ' || *p == '\'' || *p == '"' || *p == ':')
+        p++;
     return p;
 }
 
@@ -29,7 +30,8 @@ static int parse_shape(mz_npy *a, const char *p) {
     if (!p || *p++ != '(') return 0;
     a->n = 1;
     for (;;) {
-        while (*p == ' ' || *p == ',') p++;
+        while (*p == ' ' || *p == ',')
+            p++;
         if (*p == ')') return 1;
         char *end;
         errno = 0;
@@ -47,16 +49,33 @@ static int parse_descr(const char *p, char *kind, int *size) {
     if (!p || (p[0] != '<' && p[0] != '|' && p[0] != '=')) return 0;
     *kind = p[1];
     *size = p[2] - '0';
-    int ok = (*kind == 'f' && (*size == 4 || *size == 8)) || (*kind == 'i' && (*size == 4 || *size == 8)) ||
+    int ok = (*kind == 'f' && (*size == 4 || *size == 8)) ||
+             (*kind == 'i' && (*size == 4 || *size == 8)) ||
              ((*kind == 'u' || *kind == 'b') && *size == 1);
     return ok && (p[3] == '\'' || p[3] == '"');
 }
 
 static float element(const uint8_t *p, char kind, int size) {
-    if (kind == 'f' && size == 4) { float v; memcpy(&v, p, 4); return v; }
-    if (kind == 'f') { double v; memcpy(&v, p, 8); return (float)v; }
-    if (kind == 'i' && size == 4) { int32_t v; memcpy(&v, p, 4); return (float)v; }
-    if (kind == 'i') { int64_t v; memcpy(&v, p, 8); return (float)v; }
+    if (kind == 'f' && size == 4) {
+        float v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    if (kind == 'f') {
+        double v;
+        memcpy(&v, p, 8);
+        return (float)v;
+    }
+    if (kind == 'i' && size == 4) {
+        int32_t v;
+        memcpy(&v, p, 4);
+        return (float)v;
+    }
+    if (kind == 'i') {
+        int64_t v;
+        memcpy(&v, p, 8);
+        return (float)v;
+    }
     return (float)p[0];
 }
 
@@ -67,26 +86,33 @@ mz_status mz_npy_parse(mz_npy *a, const void *bytes, size_t size, const char *na
     int v1 = b[6] == 1;
     if (b[6] < 1 || b[6] > 3) return bad(ctx, name, 6, "unknown format version");
     size_t hl = v1 ? (size_t)b[8] | (size_t)b[9] << 8
-                   : size < 12 ? SIZE_MAX : (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+                : size < 12
+                    ? SIZE_MAX
+                    : (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
     size_t start = v1 ? 10 : 12;
-    if (hl > size - start || hl > 1u << 20) return bad(ctx, name, 8, "header runs past the end of the file");
+    if (hl > size - start || hl > 1u << 20)
+        return bad(ctx, name, 8, "header runs past the end of the file");
     char *h = mz_strndup((const char *)b + start, hl);
     if (!h) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     char kind = 0;
     int esize = 0;
     const char *fo = value_of(h, "fortran_order");
-    int ok_descr = parse_descr(value_of(h, "descr"), &kind, &esize), ok_shape = parse_shape(a, value_of(h, "shape"));
+    int ok_descr = parse_descr(value_of(h, "descr"), &kind, &esize),
+        ok_shape = parse_shape(a, value_of(h, "shape"));
     int fortran = fo && !strncmp(fo, "True", 4);
     mz_free(h);
-    if (!ok_descr) return bad(ctx, name, (long long)start, "dtype is not one of <f4 <f8 <i4 <i8 |u1 |b1");
+    if (!ok_descr)
+        return bad(ctx, name, (long long)start, "dtype is not one of <f4 <f8 <i4 <i8 |u1 |b1");
     if (!ok_shape) return bad(ctx, name, (long long)start, "shape is not a tuple of sizes");
-    if (fortran) return bad(ctx, name, (long long)start, "Fortran order (save with np.ascontiguousarray)");
+    if (fortran)
+        return bad(ctx, name, (long long)start, "Fortran order (save with np.ascontiguousarray)");
     size_t data = start + hl;
     if ((size - data) != a->n * (size_t)esize)
         return bad(ctx, name, (long long)data, "data length does not match the shape");
     if (!(a->data = mz_malloc((a->n ? a->n : 1) * sizeof *a->data)))
         return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
-    for (size_t i = 0; i < a->n; i++) a->data[i] = element(b + data + i * (size_t)esize, kind, esize);
+    for (size_t i = 0; i < a->n; i++)
+        a->data[i] = element(b + data + i * (size_t)esize, kind, esize);
     return MZ_OK;
 }
 
@@ -112,18 +138,21 @@ mz_status mz_npy_write(const char *path, const float *data, const int *shape, in
     int k = snprintf(head, sizeof head, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
     size_t n = 1;
     for (int i = 0; i < n_dims; i++) {
-        k += snprintf(head + k, sizeof head - (size_t)k, "%d,%s", shape[i], i + 1 < n_dims ? " " : "");
+        k += snprintf(head + k, sizeof head - (size_t)k, "%d,%s", shape[i],
+                      i + 1 < n_dims ? " " : "");
         n *= (size_t)shape[i];
     }
     k += snprintf(head + k, sizeof head - (size_t)k, "), }");
     int total = (10 + k + 1 + 63) / 64 * 64; /* header padded with spaces, ends in \n */
     memset(head + k, ' ', (size_t)(total - 10 - k));
     head[total - 10 - 1] = '\n';
-    uint8_t pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (uint8_t)(total - 10), (uint8_t)((total - 10) >> 8)};
+    uint8_t pre[10] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (uint8_t)(total - 10), (uint8_t)((total - 10) >> 8)};
     snprintf(tmp, sizeof tmp, "%s.part", path);
     FILE *f = fopen(tmp, "wb");
     if (!f) return mz_fail_errno(ctx, tmp, "cannot create");
-    int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(head, 1, (size_t)(total - 10), f) == (size_t)(total - 10) &&
+    int ok = fwrite(pre, 1, 10, f) == 10 &&
+             fwrite(head, 1, (size_t)(total - 10), f) == (size_t)(total - 10) &&
              fwrite(data, sizeof *data, n, f) == n;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, path)) {

@@ -21,7 +21,8 @@ static inline double golden_num(const json_t *o, const char *key) {
 static inline double *golden_doubles(const json_t *a, size_t *n) {
     *n = json_array_size(a);
     double *v = malloc((*n ? *n : 1) * sizeof *v);
-    for (size_t i = 0; v && i < *n; i++) v[i] = json_number_value(json_array_get(a, i));
+    for (size_t i = 0; v && i < *n; i++)
+        v[i] = json_number_value(json_array_get(a, i));
     return v;
 }
 

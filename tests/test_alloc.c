@@ -24,7 +24,8 @@ int main(void) {
     size_t cap = 0;
     CHECK_INT(mz_grow((void **)&items, &cap, 100, sizeof *items), 0);
     CHECK(cap >= 100);
-    for (int i = 0; i < 100; i++) items[i] = i;
+    for (int i = 0; i < 100; i++)
+        items[i] = i;
     mz_alloc_fail_at(1);
     CHECK_INT(mz_grow((void **)&items, &cap, 1000, sizeof *items), -1);
     CHECK_INT(items[99], 99); /* a failed grow keeps the old array */

@@ -9,9 +9,10 @@
 
 static mz_ctx *ctx;
 
-#define HEAD(kind, lang)                                                                       \
-    "{\"schema\": \"mizani-probes/1\", \"id\": \"t\", \"kind\": \"" kind "\", \"language\": \"" \
-    lang "\", \"dimension\": \"d\", \"title\": \"t\", \"source\": \"s\", \"licence\": \"l\", "  \
+#define HEAD(kind, lang)                                                                  \
+    "{\"schema\": \"mizani-probes/1\", \"id\": \"t\", \"kind\": \"" kind                  \
+    "\", \"language\": \"" lang                                                           \
+    "\", \"dimension\": \"d\", \"title\": \"t\", \"source\": \"s\", \"licence\": \"l\", " \
     "\"notes\": \"n\", \"limitations\": \"l\", "
 
 static mz_status parse(mz_probe_set **s, const char *text) {
@@ -20,45 +21,67 @@ static mz_status parse(mz_probe_set **s, const char *text) {
 
 static void test_pairs(void) {
     mz_probe_set *s;
-    CHECK_INT(parse(&s, HEAD("minimal_pairs", "sw") "\"pairs\": [{\"id\": \"a\", \"category\": "
-                    "\"gender\", \"more\": \"Mwanamke huyu analia.\", \"less\": \"Mwanamume huyu "
-                    "analia.\", \"target_more\": \"Mwanamke\", \"target_less\": \"Mwanamume\"}]}"),
-              MZ_OK);
+    CHECK_INT(
+        parse(
+            &s,
+            HEAD(
+                "minimal_pairs",
+                "sw") "\"pairs\": [{\"id\": \"a\", \"category\": "
+                      "\"gender\", \"more\": \"Mwanamke huyu analia.\", \"less\": \"Mwanamume huyu "
+                      "analia.\", \"target_more\": \"Mwanamke\", \"target_less\": \"Mwanamume\"}]}"),
+        MZ_OK);
     CHECK_INT(s->n_pairs, 1);
     CHECK_INT(s->pairs[0].span_start, 0);
     mz_probes_free(s);
-    CHECK_INT(parse(&s, HEAD("minimal_pairs", "sw") "\"pairs\": [{\"id\": \"a\", \"category\": "
-                    "\"gender\", \"more\": \"Mwanamke huyu analia.\", \"less\": \"Mwanamume huyu "
-                    "anacheka.\", \"target_more\": \"Mwanamke\", \"target_less\": \"Mwanamume\"}]}"),
-              MZ_ERR_INPUT);
-    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.pairs[0]: the sentences must differ only in the target span");
+    CHECK_INT(
+        parse(
+            &s,
+            HEAD(
+                "minimal_pairs",
+                "sw") "\"pairs\": [{\"id\": \"a\", \"category\": "
+                      "\"gender\", \"more\": \"Mwanamke huyu analia.\", \"less\": \"Mwanamume huyu "
+                      "anacheka.\", \"target_more\": \"Mwanamke\", \"target_less\": \"Mwanamume\"}]}"),
+        MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx),
+                   "at $.pairs[0]: the sentences must differ only in the target span");
 }
 
 static void test_masked_and_parallel(void) {
     mz_probe_set *s;
-    CHECK_INT(parse(&s, HEAD("masked", "en") "\"frames\": [\"[TARGET] is here.\"], \"targets\": "
-                    "[{\"name\": \"a\", \"words\": [\"She\"]}, {\"name\": \"b\", \"words\": [\"He\"]}], "
-                    "\"attributes\": [{\"name\": \"c\", \"words\": [\"a nurse\"]}]}"),
-              MZ_ERR_INPUT);
+    CHECK_INT(
+        parse(
+            &s,
+            HEAD(
+                "masked",
+                "en") "\"frames\": [\"[TARGET] is here.\"], \"targets\": "
+                      "[{\"name\": \"a\", \"words\": [\"She\"]}, {\"name\": \"b\", \"words\": [\"He\"]}], "
+                      "\"attributes\": [{\"name\": \"c\", \"words\": [\"a nurse\"]}]}"),
+        MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: a frame is a string with [TARGET] once "
                                         "and [ATTRIBUTE] once");
-    CHECK_INT(parse(&s, HEAD("parallel", "mul") "\"languages\": [\"en\", \"sw\"], \"segments\": "
-                    "[{\"id\": \"1\", \"en\": \"All are free.\", \"sw\": \"Wote ni huru.\"}]}"),
-              MZ_OK);
+    CHECK_INT(
+        parse(
+            &s,
+            HEAD("parallel",
+                 "mul") "\"languages\": [\"en\", \"sw\"], \"segments\": "
+                        "[{\"id\": \"1\", \"en\": \"All are free.\", \"sw\": \"Wote ni huru.\"}]}"),
+        MZ_OK);
     CHECK_STR(s->segments[0].text[1], "Wote ni huru.");
     mz_probes_free(s);
     CHECK_INT(parse(&s, HEAD("parallel", "mul") "\"languages\": [\"en\", \"sw\"], \"segments\": "
-                    "[{\"id\": \"1\", \"en\": \"All are free.\"}]}"),
+                                                "[{\"id\": \"1\", \"en\": \"All are free.\"}]}"),
               MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "at $.segments[0]: needs \"sw\", a non-empty string");
 }
 
 /* Expands `word` (noun class or pos `cls`) and checks the first sentence. */
-static void expect_first(const mz_probe_set *t, const char *lang, const char *word,
-                         const char *cls, const char *want) {
+static void expect_first(const mz_probe_set *t, const char *lang, const char *word, const char *cls,
+                         const char *want) {
     mz_probe_word w = {.text = word};
-    if (!strcmp(lang, "sw")) w.noun_class = cls;
-    else w.pos = cls;
+    if (!strcmp(lang, "sw"))
+        w.noun_class = cls;
+    else
+        w.pos = cls;
     char **out;
     size_t n;
     CHECK_INT(mz_templates_expand(&out, &n, t, &w, lang, ctx), MZ_OK);
@@ -162,12 +185,17 @@ static void test_dictionary(void) {
     CHECK(mz_sw_dictionary_has(d, "daktari"));
     CHECK(!mz_sw_dictionary_has(d, "mwanasayansi"));
     mz_probe_set *s;
-    CHECK_INT(parse(&s, HEAD("association", "sw") "\"targets\": [{\"name\": \"a\", \"words\": "
-                    "[{\"word\": \"mwanamke\", \"noun_class\": \"1/2\"}]}, {\"name\": \"b\", \"words\": "
-                    "[{\"word\": \"daktari wa kike\", \"noun_class\": \"1/2\"}]}], \"attributes\": "
-                    "[{\"name\": \"c\", \"words\": [{\"word\": \"kazi\", \"noun_class\": \"9/10\"}]}, "
-                    "{\"name\": \"d\", \"words\": [{\"word\": \"kazi\", \"noun_class\": \"9/10\"}]}]}"),
-              MZ_OK);
+    CHECK_INT(
+        parse(
+            &s,
+            HEAD(
+                "association",
+                "sw") "\"targets\": [{\"name\": \"a\", \"words\": "
+                      "[{\"word\": \"mwanamke\", \"noun_class\": \"1/2\"}]}, {\"name\": \"b\", \"words\": "
+                      "[{\"word\": \"daktari wa kike\", \"noun_class\": \"1/2\"}]}], \"attributes\": "
+                      "[{\"name\": \"c\", \"words\": [{\"word\": \"kazi\", \"noun_class\": \"9/10\"}]}, "
+                      "{\"name\": \"d\", \"words\": [{\"word\": \"kazi\", \"noun_class\": \"9/10\"}]}]}"),
+        MZ_OK);
     mz_lint_report r = {0};
     CHECK_INT(mz_probes_lint_dictionary(&r, s, d, ctx), MZ_OK);
     CHECK_INT(r.n, 2); /* "wa" and "kike" */
@@ -217,7 +245,8 @@ static void test_shipped(void) {
                 const char *lang = lists[k]->language;
                 char **out;
                 size_t m;
-                mz_status rc = mz_templates_expand(&out, &m, t[strcmp(lang, "sw") == 0], &lists[k]->words[w], lang, ctx);
+                mz_status rc = mz_templates_expand(&out, &m, t[strcmp(lang, "sw") == 0],
+                                                   &lists[k]->words[w], lang, ctx);
                 if (rc) fprintf(stderr, "%s: %s\n", paths[i], mz_ctx_message(ctx));
                 CHECK_INT(rc, MZ_OK);
                 expanded += !rc;

@@ -34,13 +34,11 @@ static int load_inputs(inputs *in, const mz_st *g) {
     return in->ids && in->mask && in->types;
 }
 
-static void free_inputs(inputs *in) {
-    mz_free(in->ids), mz_free(in->mask), mz_free(in->types);
-}
+static void free_inputs(inputs *in) { mz_free(in->ids), mz_free(in->mask), mz_free(in->types); }
 
 /* max |a-b| and sum (a-b)^2 / sum b^2 over one tensor; prints both, 1 when within bounds. */
-static int compare(const char *model, const char *name, const float *got,
-                   const mz_st_tensor *want, double tol_abs, double tol_nmse) {
+static int compare(const char *model, const char *name, const float *got, const mz_st_tensor *want,
+                   double tol_abs, double tol_nmse) {
     double max_abs = 0, se = 0, ss = 0;
     const float *w = want->data;
     for (size_t i = 0; i < want->n_elements; i++) {
@@ -55,8 +53,8 @@ static int compare(const char *model, const char *name, const float *got,
 }
 
 /* Runs `model` on the golden inputs of `golden_of` and compares every golden tensor. */
-static void check_model(const char *model, const char *golden_of, double tol_abs,
-                        double tol_nmse, mz_ctx *ctx) {
+static void check_model(const char *model, const char *golden_of, double tol_abs, double tol_nmse,
+                        mz_ctx *ctx) {
     char dir[256], gpath[256];
     snprintf(dir, sizeof dir, GOLDEN "%s", model); /* a folder, or a .gguf file */
     snprintf(gpath, sizeof gpath, GOLDEN "%s/golden.safetensors", golden_of);
@@ -87,9 +85,11 @@ static void check_model(const char *model, const char *golden_of, double tol_abs
             const mz_st_tensor *want = mz_st_find(g, names[i]);
             CHECK(got != NULL);
             size_t count = 1;
-            for (int d = 0; d < nd; d++) count *= (size_t)shape[d];
+            for (int d = 0; d < nd; d++)
+                count *= (size_t)shape[d];
             CHECK_INT(count, want->n_elements);
-            if (got && count == want->n_elements) CHECK(compare(model, names[i], got, want, tol_abs, tol_nmse));
+            if (got && count == want->n_elements)
+                CHECK(compare(model, names[i], got, want, tol_abs, tol_nmse));
         }
         mz_activations_free(a);
     }
@@ -113,14 +113,18 @@ static mz_status parse_header(const char *json, size_t data_len, mz_ctx *ctx) {
 }
 
 static void check_malformed_weights(mz_ctx *ctx) {
-    static const struct { const char *json, *cause; } cases[] = {
+    static const struct {
+        const char *json, *cause;
+    } cases[] = {
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-         "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", "overlap"},
+         "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+         "overlap"},
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}",
          "tensor 'a': byte range does not match dtype x shape"},
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
          "tensor 'a': data_offsets lie outside the data section"},
-        {"{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", "dtype missing or unknown"},
+        {"{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+         "dtype missing or unknown"},
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", "negative"},
         {"[1,2]", "not a JSON object"},
         {"{\"a\":", "not valid JSON"},
@@ -142,18 +146,24 @@ static void check_bad_models(mz_ctx *ctx) {
     CHECK_CONTAINS(mz_ctx_message(ctx), "'t5' is not supported; supported: bert, roberta");
     CHECK_INT(mz_model_open(&m, "data/models/wrong-shape", ctx), MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "has shape [96,32] but config.json implies [100,32]");
-    static const struct { const char *json, *cause; } configs[] = {
+    static const struct {
+        const char *json, *cause;
+    } configs[] = {
         {"{\"model_type\": \"bert\", \"num_hidden_layers\": 2, \"hidden_size\": 30, \"num_attention_heads\": 4,"
-         " \"vocab_size\": 9, \"max_position_embeddings\": 8}", "at $.num_attention_heads: does not divide hidden_size (30)"},
-        {"{\"model_type\": \"gpt2\", \"n_layer\": -1}", "at $.n_layer: must be an integer between 1 and 1024"},
+         " \"vocab_size\": 9, \"max_position_embeddings\": 8}",
+         "at $.num_attention_heads: does not divide hidden_size (30)"},
+        {"{\"model_type\": \"gpt2\", \"n_layer\": -1}",
+         "at $.n_layer: must be an integer between 1 and 1024"},
         {"{\"model_type\": \"bert\", \"num_hidden_layers\": 1, \"hidden_size\": 8, \"num_attention_heads\": 2,"
-         " \"vocab_size\": 9, \"max_position_embeddings\": 8, \"hidden_act\": \"swish\"}", "activation 'swish' is not supported"},
+         " \"vocab_size\": 9, \"max_position_embeddings\": 8, \"hidden_act\": \"swish\"}",
+         "activation 'swish' is not supported"},
         {"{\"model_type\": ", "config.json:1:"},
     };
     for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
         mz_model_config cfg;
         char *type = NULL;
-        CHECK(mz_model_config_parse(&cfg, &type, configs[i].json, strlen(configs[i].json), "config.json", ctx) != MZ_OK);
+        CHECK(mz_model_config_parse(&cfg, &type, configs[i].json, strlen(configs[i].json),
+                                    "config.json", ctx) != MZ_OK);
         CHECK_CONTAINS(mz_ctx_message(ctx), configs[i].cause);
         mz_free(type);
     }
@@ -244,11 +254,12 @@ static void check_allocation_failures(void) {
 
 /* The digest that model cards record, on FIPS 180-4's own examples. */
 static void check_sha256(void) {
-    static const struct { const char *in, *hex; } v[] = {
-        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"}};
+    static const struct {
+        const char *in, *hex;
+    } v[] = {{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+             {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+             {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"}};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         mz_sha256 s;
         char hex[65];
@@ -262,7 +273,8 @@ static void check_sha256(void) {
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
-    static const char *archs[] = {"bert", "roberta", "xlm-roberta", "electra", "distilbert", "gpt2"};
+    static const char *archs[] = {"bert",    "roberta",    "xlm-roberta",
+                                  "electra", "distilbert", "gpt2"};
     for (size_t i = 0; i < sizeof archs / sizeof *archs; i++)
         check_model(archs[i], archs[i], 1e-4, 1e-8, ctx);
     /* Half-precision weights, widened exactly, differ from F32 by their rounding alone: the

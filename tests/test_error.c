@@ -58,8 +58,12 @@ static mz_status run_bad_header(mz_cli *cli, const mz_cli_args *args) {
 
 static void test_cli_message(void) {
     static const mz_cli_opt opts[] = {{"model", "FILE", "the model"}, {NULL, NULL, NULL}};
-    const mz_cli_command cmd = {.name = "probe-test", .summary = "test", .usage = "--model F",
-                                .description = "test", .opts = opts, .run = run_bad_header};
+    const mz_cli_command cmd = {.name = "probe-test",
+                                .summary = "test",
+                                .usage = "--model F",
+                                .description = "test",
+                                .opts = opts,
+                                .run = run_bad_header};
     char *argv[] = {"--model", "tiny.safetensors"};
     FILE *out = tmpfile(), *err = tmpfile();
     int code = mz_cli_run(&cmd, 2, argv, out, err);

@@ -19,11 +19,13 @@ int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_tokenizer *t;
     mz_probe_set *p;
-    CHECK_INT(mz_tokenizer_parse_json(&t, tokenizer_json, strlen(tokenizer_json), "t.json", ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_parse_json(&t, tokenizer_json, strlen(tokenizer_json), "t.json", ctx),
+              MZ_OK);
     CHECK_INT(mz_probes_parse(&p, parallel_json, strlen(parallel_json), "p.json", ctx), MZ_OK);
     if (!t || !p) return mz_check_result("test_fairness");
     const char *dict[] = {"paka", "mkubwa", "zzz", "mbwa"};
-    mz_fairness_options opt = {.n_bootstrap = 500, .ci_level = 0.9, .seed = 3, .dict = dict, .n_dict = 4};
+    mz_fairness_options opt = {
+        .n_bootstrap = 500, .ci_level = 0.9, .seed = 3, .dict = dict, .n_dict = 4};
     mz_fairness f;
     CHECK_INT(mz_tokenizer_fairness(&f, t, p, &opt, ctx), MZ_OK);
     CHECK_INT(f.segments, 2);
@@ -32,25 +34,26 @@ int main(void) {
     CHECK_NEAR(f.lang[0].fertility, 1.0, 1e-12);
     CHECK_INT(f.lang[0].continued_words, 0);
     CHECK_INT(f.lang[1].words, 5);
-    CHECK_INT(f.lang[1].tokens, 6);           /* paka huyu mk ##ubwa | mbwa [UNK] */
+    CHECK_INT(f.lang[1].tokens, 6); /* paka huyu mk ##ubwa | mbwa [UNK] */
     CHECK_NEAR(f.lang[1].fertility, 1.2, 1e-12);
-    CHECK_INT(f.lang[1].continued_words, 1);  /* mkubwa */
+    CHECK_INT(f.lang[1].continued_words, 1); /* mkubwa */
     CHECK_NEAR(f.lang[1].continued_share, 0.2, 1e-12);
     CHECK_NEAR(f.lang[1].unk_rate, 1.0 / 6.0, 1e-12);
     CHECK_NEAR(f.premium, 1.5, 1e-12);
     /* the segment premiums are 2 and 1: resampled totals lie between them */
     CHECK(f.premium_ci_lo >= 1.0 && f.premium_ci_hi <= 2.0 && f.premium_ci_lo <= f.premium_ci_hi);
     CHECK_INT(f.dict_words, 4);
-    CHECK_INT(f.dict_whole, 2);               /* paka, mbwa; not mkubwa (two), not zzz ([UNK]) */
+    CHECK_INT(f.dict_whole, 2); /* paka, mbwa; not mkubwa (two), not zzz ([UNK]) */
     mz_fairness g;
     CHECK_INT(mz_tokenizer_fairness(&g, t, p, &opt, ctx), MZ_OK);
     CHECK(g.premium_ci_lo == f.premium_ci_lo && g.premium_ci_hi == f.premium_ci_hi); /* seeded */
     mz_probes_free(p);
-    const char *assoc = "{\"schema\": \"mizani-probes/1\", \"id\": \"x\", \"kind\": \"association\", "
-                        "\"language\": \"en\", \"dimension\": \"d\", \"title\": \"t\", \"source\": \"s\", "
-                        "\"licence\": \"l\", \"notes\": \"n\", \"limitations\": \"l\", \"targets\": "
-                        "[{\"name\": \"a\", \"words\": [\"x\"]}, {\"name\": \"b\", \"words\": [\"y\"]}], "
-                        "\"attributes\": [{\"name\": \"c\", \"words\": [\"z\"]}, {\"name\": \"d\", \"words\": [\"w\"]}]}";
+    const char *assoc =
+        "{\"schema\": \"mizani-probes/1\", \"id\": \"x\", \"kind\": \"association\", "
+        "\"language\": \"en\", \"dimension\": \"d\", \"title\": \"t\", \"source\": \"s\", "
+        "\"licence\": \"l\", \"notes\": \"n\", \"limitations\": \"l\", \"targets\": "
+        "[{\"name\": \"a\", \"words\": [\"x\"]}, {\"name\": \"b\", \"words\": [\"y\"]}], "
+        "\"attributes\": [{\"name\": \"c\", \"words\": [\"z\"]}, {\"name\": \"d\", \"words\": [\"w\"]}]}";
     CHECK_INT(mz_probes_parse(&p, assoc, strlen(assoc), "a.json", ctx), MZ_OK);
     CHECK_INT(mz_tokenizer_fairness(&f, t, p, &opt, ctx), MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "needs a parallel probe set");

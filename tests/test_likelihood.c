@@ -42,8 +42,9 @@ static void check_scores(mz_ctx *ctx) {
         CHECK_NEAR(aul, json_real_value(json_object_get(c, "aul")), 1e-5);
         CHECK_NEAR(aula, json_real_value(json_object_get(c, "aula")), 1e-5);
         CHECK(per[0] == 0 && per[1] < 0); /* only scored tokens get a term */
-        printf("  bert case %zu: PLL %.6f AUL %.6f AULA %.6f (PyTorch %.6f %.6f %.6f)\n", i, pll, aul, aula,
-               json_real_value(json_object_get(c, "pll")), json_real_value(json_object_get(c, "aul")),
+        printf("  bert case %zu: PLL %.6f AUL %.6f AULA %.6f (PyTorch %.6f %.6f %.6f)\n", i, pll,
+               aul, aula, json_real_value(json_object_get(c, "pll")),
+               json_real_value(json_object_get(c, "aul")),
                json_real_value(json_object_get(c, "aula")));
     }
     json_array_foreach(json_object_get(root, "gpt2"), i, c) {
@@ -53,7 +54,8 @@ static void check_scores(mz_ctx *ctx) {
         double causal;
         CHECK_INT(mz_lik_causal(&causal, NULL, gpt2, ids, n, scored, ctx), MZ_OK);
         CHECK_NEAR(causal, json_real_value(json_object_get(c, "causal")), 1e-4);
-        printf("  gpt2 case %zu: causal %.6f (PyTorch %.6f)\n", i, causal, json_real_value(json_object_get(c, "causal")));
+        printf("  gpt2 case %zu: causal %.6f (PyTorch %.6f)\n", i, causal,
+               json_real_value(json_object_get(c, "causal")));
     }
     json_array_foreach(json_object_get(root, "masked"), i, c) {
         int32_t ids[64];
@@ -62,13 +64,16 @@ static void check_scores(mz_ctx *ctx) {
         int n = (int)json_array_size(ji);
         for (int k = 0; k < n; k++) {
             ids[k] = (int32_t)json_integer_value(json_array_get(ji, (size_t)k));
-            tgt[k] = (uint8_t)json_integer_value(json_array_get(json_object_get(c, "target"), (size_t)k));
-            att[k] = (uint8_t)json_integer_value(json_array_get(json_object_get(c, "attribute"), (size_t)k));
+            tgt[k] = (uint8_t)json_integer_value(
+                json_array_get(json_object_get(c, "target"), (size_t)k));
+            att[k] = (uint8_t)json_integer_value(
+                json_array_get(json_object_get(c, "attribute"), (size_t)k));
         }
         double score;
         CHECK_INT(mz_lik_masked_ratio(&score, bert, ids, n, tgt, att, 4, ctx), MZ_OK);
         CHECK_NEAR(score, json_real_value(json_object_get(c, "score")), 1e-5);
-        printf("  bert masked case %zu: %.6f (PyTorch %.6f)\n", i, score, json_real_value(json_object_get(c, "score")));
+        printf("  bert masked case %zu: %.6f (PyTorch %.6f)\n", i, score,
+               json_real_value(json_object_get(c, "score")));
     }
 done:
     mz_model_free(bert);
@@ -104,7 +109,8 @@ static void check_pairs(mz_ctx *ctx) {
         CHECK_STR(r.summaries[2].category, "all");
         CHECK_INT(r.summaries[2].n, 5);
         CHECK_INT(r.summaries[0].n + r.summaries[1].n, 5);
-        CHECK_INT(r.summaries[2].prefers_more, r.summaries[0].prefers_more + r.summaries[1].prefers_more);
+        CHECK_INT(r.summaries[2].prefers_more,
+                  r.summaries[0].prefers_more + r.summaries[1].prefers_more);
         mz_pair_summary *s = &r.summaries[2];
         CHECK(s->ci_lo <= s->rate && s->rate <= s->ci_hi && s->p_value > 0 && s->p_value <= 1);
     }
@@ -151,7 +157,8 @@ static void check_masked(mz_ctx *ctx) {
         double mean = 0;
         unsigned long lean = 0;
         for (size_t i = 0; i < r.n_attributes; i++) {
-            CHECK_NEAR(r.attributes[i].bias, r.attributes[i].group_mean[0] - r.attributes[i].group_mean[1], 1e-12);
+            CHECK_NEAR(r.attributes[i].bias,
+                       r.attributes[i].group_mean[0] - r.attributes[i].group_mean[1], 1e-12);
             mean += r.attributes[i].bias / 3, lean += r.attributes[i].bias > 0;
         }
         CHECK_NEAR(r.mean_bias, mean, 1e-12);

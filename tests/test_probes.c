@@ -9,17 +9,19 @@
 
 static mz_ctx *ctx;
 
-#define HEADER                                                                                 \
-    "\"schema\": \"mizani-probes/1\", \"id\": \"t-sw\", \"kind\": \"association\", "          \
-    "\"language\": \"sw\", \"dimension\": \"gender\", \"title\": \"t\", \"source\": \"s\", "    \
+#define HEADER                                                                               \
+    "\"schema\": \"mizani-probes/1\", \"id\": \"t-sw\", \"kind\": \"association\", "         \
+    "\"language\": \"sw\", \"dimension\": \"gender\", \"title\": \"t\", \"source\": \"s\", " \
     "\"licence\": \"CC0-1.0\", \"notes\": \"n\", \"limitations\": \"l\""
 
 /* A Swahili set whose lists are given as JSON arrays of words. */
 static char *make(const char *x, const char *y, const char *a, const char *b) {
     char *s = malloc(4096);
-    snprintf(s, 4096, "{" HEADER ", \"targets\": [{\"name\": \"X\", \"words\": %s}, {\"name\": "
+    snprintf(s, 4096,
+             "{" HEADER ", \"targets\": [{\"name\": \"X\", \"words\": %s}, {\"name\": "
              "\"Y\", \"words\": %s}], \"attributes\": [{\"name\": \"A\", \"words\": %s}, "
-             "{\"name\": \"B\", \"words\": %s}]}", x, y, a, b);
+             "{\"name\": \"B\", \"words\": %s}]}",
+             x, y, a, b);
     return s;
 }
 
@@ -30,8 +32,9 @@ static mz_status parse(mz_probe_set **set, const char *text) {
 #define W(word) "{\"word\": \"" word "\", \"noun_class\": \"1/2\"}"
 
 static void test_load(void) {
-    char *text = make("[" W("mwanamume") "," W("mvulana") "]", "[" W("mwanamke") "," W("msichana") "]",
-                      "[" W("mhandisi") "]", "[" W("mpishi") "]");
+    char *text =
+        make("[" W("mwanamume") "," W("mvulana") "]", "[" W("mwanamke") "," W("msichana") "]",
+             "[" W("mhandisi") "]", "[" W("mpishi") "]");
     mz_probe_set *s;
     CHECK_INT(parse(&s, text), MZ_OK);
     CHECK_STR(s->id, "t-sw");
@@ -97,7 +100,8 @@ static void expect_finding(const char *text, mz_lint_severity sev, const char *w
                  strstr(r.items[i].message, needle) != NULL;
     if (!found) {
         fprintf(stderr, "no finding '%s' at %s; got:\n", needle, where);
-        for (size_t i = 0; i < r.n; i++) fprintf(stderr, "  %s: %s\n", r.items[i].where, r.items[i].message);
+        for (size_t i = 0; i < r.n; i++)
+            fprintf(stderr, "  %s: %s\n", r.items[i].where, r.items[i].message);
     }
     CHECK(found);
     mz_lint_report_clear(&r);
@@ -121,7 +125,8 @@ static void test_lint(void) {
     free(t);
     t = make(ok1, ok2, "[" W("kazi") "," W("kazi") "]", "[" W("ndoa") "," W("mama") "]");
     expect_finding(t, MZ_LINT_ERROR, "$.attributes[0]", "'kazi' appears twice");
-    expect_finding(t, MZ_LINT_ERROR, "$.attributes[1]", "'mama' is in both a target and an attribute list");
+    expect_finding(t, MZ_LINT_ERROR, "$.attributes[1]",
+                   "'mama' is in both a target and an attribute list");
     free(t);
     t = make(ok1, "[" W("mama") "]", a, b);
     expect_finding(t, MZ_LINT_WARNING, "$.targets[1]", "differ in size (2 and 1)");
@@ -129,8 +134,12 @@ static void test_lint(void) {
     t = make("[\"baba\", " W("kaka") "]", ok2, a, b);
     expect_finding(t, MZ_LINT_ERROR, "$.targets[0].words[0]", "has no noun_class");
     free(t);
-    t = make(ok1, ok2, "[{\"word\": \"Kenya\", \"noun_class\": \"9/10\", \"ambiguous\": \"a name and a country\"}]", b);
-    expect_finding(t, MZ_LINT_NOTE, "$.attributes[0].words[0]", "second reading: a name and a country");
+    t = make(
+        ok1, ok2,
+        "[{\"word\": \"Kenya\", \"noun_class\": \"9/10\", \"ambiguous\": \"a name and a country\"}]",
+        b);
+    expect_finding(t, MZ_LINT_NOTE, "$.attributes[0].words[0]",
+                   "second reading: a name and a country");
     free(t);
     t = make(ok1, ok2, "[" W(" kazi") "]", b);
     expect_finding(t, MZ_LINT_ERROR, "$.attributes[0].words[0]", "empty or padded");

@@ -4,29 +4,33 @@
  * runner's embeddings, the same for the same seed. */
 #include "check.h"
 #include "mizani/alloc.h"
-#include "mizani/mizani.h"
 #include "mizani/ceat.h"
+#include "mizani/mizani.h"
 #include "mizani/seat.h"
 
 #define MODELS "golden/models/"
 
-static const char *const TEXTS[] = {"Kila mtu ana haki.", "Daktari yuko hapa.", "The doctor is here.",
-                                    "Mwalimu.", "Every person has rights."};
+static const char *const TEXTS[] = {"Kila mtu ana haki.", "Daktari yuko hapa.",
+                                    "The doctor is here.", "Mwalimu.", "Every person has rights."};
 #define N_TEXTS 5
 
 /* Row b's pooled vector from a one-text run. */
-static void single(float *out, mz_model *m, const mz_tokenizer *t, const char *text, mz_pooling p, mz_ctx *ctx) {
+static void single(float *out, mz_model *m, const mz_tokenizer *t, const char *text, mz_pooling p,
+                   mz_ctx *ctx) {
     mz_encoding e = {0};
     int32_t mask[64];
     mz_tokenizer_encode(&e, t, text, strlen(text), 1, ctx);
-    for (size_t i = 0; i < e.n; i++) mask[i] = 1;
+    for (size_t i = 0; i < e.n; i++)
+        mask[i] = 1;
     mz_model_batch b = {1, (int)e.n, e.ids, mask, NULL};
     mz_activations *a = NULL;
     const char *want[] = {"hidden.2", "pooled.mean"};
     CHECK_INT(mz_model_run(&a, m, &b, want, 2, ctx), MZ_OK);
     const float *h = a ? mz_activations_get(a, "hidden.2", NULL, NULL) : NULL;
-    if (h && p == MZ_POOL_MEAN) memcpy(out, mz_activations_get(a, "pooled.mean", NULL, NULL), 32 * sizeof *out);
-    else if (h) memcpy(out, h + (p == MZ_POOL_FIRST ? 0 : (e.n - 1) * 32), 32 * sizeof *out);
+    if (h && p == MZ_POOL_MEAN)
+        memcpy(out, mz_activations_get(a, "pooled.mean", NULL, NULL), 32 * sizeof *out);
+    else if (h)
+        memcpy(out, h + (p == MZ_POOL_FIRST ? 0 : (e.n - 1) * 32), 32 * sizeof *out);
     mz_activations_free(a);
     mz_encoding_clear(&e);
 }
@@ -34,17 +38,20 @@ static void single(float *out, mz_model *m, const mz_tokenizer *t, const char *t
 static void check_runner(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     for (int p = MZ_POOL_MEAN; p <= MZ_POOL_LAST; p++) {
         float got[N_TEXTS * 32], want[32];
-        mz_embed_options o = {.pooling = (mz_pooling)p, .layer = -1, .max_tokens = 16}; /* several batches */
+        mz_embed_options o = {
+            .pooling = (mz_pooling)p, .layer = -1, .max_tokens = 16}; /* several batches */
         CHECK_INT(mz_embed_texts(got, m, t, TEXTS, N_TEXTS, &o, ctx), MZ_OK);
         for (int i = 0; i < N_TEXTS; i++) {
             single(want, m, t, TEXTS[i], (mz_pooling)p, ctx);
             double mx = 0;
-            for (int c = 0; c < 32; c++) mx = fmax(mx, fabs(got[i * 32 + c] - want[c]));
+            for (int c = 0; c < 32; c++)
+                mx = fmax(mx, fabs(got[i * 32 + c] - want[c]));
             CHECK(mx < 1e-5);
         }
     }
-    const char *too_long[] = {"kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki "
-                              "kila mtu ana haki kila mtu ana haki"}; /* 30 tokens; 24 positions */
+    const char *too_long[] = {
+        "kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki kila mtu ana haki "
+        "kila mtu ana haki kila mtu ana haki"}; /* 30 tokens; 24 positions */
     float v[32];
     mz_embed_options o = {.layer = -1};
     CHECK_INT(mz_embed_texts(v, m, t, too_long, 1, &o, ctx), MZ_ERR_INPUT);
@@ -65,7 +72,8 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(r[0].computed, 1);
     /* the same WEAT on the runner's embeddings of the same sentences */
     size_t n[4], total = 0;
-    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
     const char *all[256];
     for (int k = 0; k < 4; k++) {
         char **one;
@@ -73,7 +81,8 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
         n[k] = 0;
         for (size_t w = 0; w < lists[k]->n; w++) {
             CHECK_INT(mz_templates_expand(&one, &c, tpl, &lists[k]->words[w], "sw", ctx), MZ_OK);
-            for (size_t i = 0; i < c && total < 256; i++) all[total++] = one[i];
+            for (size_t i = 0; i < c && total < 256; i++)
+                all[total++] = one[i];
             n[k] += c;
             mz_free(one);
         }
@@ -82,7 +91,8 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     float *vec = mz_malloc(total * 32 * sizeof *vec);
     CHECK_INT(mz_embed_texts(vec, m, t, all, total, &eo, ctx), MZ_OK);
     mz_word_set w[4];
-    for (size_t k = 0, off = 0; k < 4; off += n[k], k++) w[k] = (mz_word_set){"", NULL, vec + off * 32, n[k]};
+    for (size_t k = 0, off = 0; k < 4; off += n[k], k++)
+        w[k] = (mz_word_set){"", NULL, vec + off * 32, n[k]};
     mz_weat_result want;
     CHECK_INT(mz_weat(&want, &w[0], &w[1], &w[2], &w[3], 32, &wo, ctx), MZ_OK);
     CHECK_NEAR(r[0].weat.effect_size, want.effect_size, 1e-12);
@@ -91,7 +101,8 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_seat_result again;
     CHECK_INT(mz_seat_suite(&again, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
     CHECK(again.weat.perm.p_value == r[0].weat.perm.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
-    for (size_t i = 0; i < total; i++) mz_free((char *)all[i]);
+    for (size_t i = 0; i < total; i++)
+        mz_free((char *)all[i]);
     mz_free(vec);
 done:
     mz_probes_free(set);
@@ -106,28 +117,37 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_probes_load(&one, "data/frames-one-sw.json", ctx), MZ_OK);
     CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
     if (!set || !one || !tpl) goto done;
-    mz_ceat_options o = {.embed = {.pooling = MZ_POOL_MEAN, .layer = -1}, .n_samples = 50, .ci_level = 0.95, .seed = 11};
+    mz_ceat_options o = {.embed = {.pooling = MZ_POOL_MEAN, .layer = -1},
+                         .n_samples = 50,
+                         .ci_level = 0.95,
+                         .seed = 11};
     mz_ceat_result r;
     CHECK_INT(mz_ceat_suite(&r, m, t, &set, 1, &one, 1, &o, ctx), MZ_OK);
     CHECK_INT(r.computed, 1);
     CHECK_INT(r.n_contexts, 12);
-    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0], &set->attributes[1]};
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
     const char *texts[12];
     char buf[12][64];
     size_t start[12], end[12], k = 0;
     for (int l = 0; l < 4; l++)
-        for (size_t w = 0; w < lists[l]->n; w++, k++) { /* person nouns: "Huyu ni {word}."; things: "{Word} ni {this}." */
+        for (size_t w = 0; w < lists[l]->n;
+             w++, k++) { /* person nouns: "Huyu ni {word}."; things: "{Word} ni {this}." */
             const char *word = lists[l]->words[w].text;
             int person = !strcmp(lists[l]->words[w].noun_class, "1/2");
-            if (person) snprintf(buf[k], sizeof buf[k], "Huyu ni %s.", word), start[k] = 8;
-            else snprintf(buf[k], sizeof buf[k], "%c%s ni hii.", word[0] - 32, word + 1), start[k] = 0;
+            if (person)
+                snprintf(buf[k], sizeof buf[k], "Huyu ni %s.", word), start[k] = 8;
+            else
+                snprintf(buf[k], sizeof buf[k], "%c%s ni hii.", word[0] - 32, word + 1),
+                    start[k] = 0;
             end[k] = start[k] + strlen(word);
             texts[k] = buf[k];
         }
     float emb[12 * 32];
     double s[6];
     CHECK_INT(mz_embed_spans(emb, m, t, texts, start, end, 12, &o.embed, ctx), MZ_OK);
-    mz_word_set xy = {"", NULL, emb, 6}, a = {"", NULL, emb + 6 * 32, 3}, b = {"", NULL, emb + 9 * 32, 3};
+    mz_word_set xy = {"", NULL, emb, 6}, a = {"", NULL, emb + 6 * 32, 3},
+                b = {"", NULL, emb + 9 * 32, 3};
     CHECK_INT(mz_assoc_word_scores(s, &xy, &a, &b, 32, ctx), MZ_OK);
     CHECK_NEAR(r.meta.effect, mz_weat_d(s, 3, 3), 1e-9);
     CHECK_NEAR(r.mean_effect, mz_weat_d(s, 3, 3), 1e-9);
@@ -136,11 +156,13 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_ceat_result r1, r2;
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
-    CHECK(r1.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q && r1.meta.k == 50);
+    CHECK(r1.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
+          r1.meta.k == 50);
     /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
      * one makes the test not computable, by name */
-    const char *corpus[] = {"mtux hapa.", "Mwalimu yuko hapa.", "The doctor is here.", "Daktari ni mtu.",
-                            "Every person has rights.", "ni hapa.", "Kila mtu ana haki."};
+    const char *corpus[] = {"mtux hapa.",        "Mwalimu yuko hapa.",       "The doctor is here.",
+                            "Daktari ni mtu.",   "Every person has rights.", "ni hapa.",
+                            "Kila mtu ana haki."};
     o.corpus = corpus, o.n_corpus = 6, o.max_contexts = 10; /* without the line holding 'haki' */
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(r1.computed, 0);

@@ -73,7 +73,8 @@ static void test_weat(const json_t *cases) {
         double *want = golden_doubles(json_object_get(c, "scores"), &nt);
         double *got = calloc(sets[0].n, sizeof *got);
         CHECK_INT(mz_assoc_word_scores(got, &sets[0], &sets[2], &sets[3], dim, ctx), MZ_OK);
-        for (size_t w = 0; w < sets[0].n; w++) CHECK_NEAR(got[w], want[w], 1e-12);
+        for (size_t w = 0; w < sets[0].n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-12);
         free(got);
         free(want);
 
@@ -85,7 +86,8 @@ static void test_weat(const json_t *cases) {
         opt.seed = 2;
         mz_weat(&again, &sets[0], &sets[1], &sets[2], &sets[3], dim, &opt, ctx);
         CHECK(again.ci_lo != r.ci_lo);
-        for (int k = 0; k < 4; k++) free(m[k]);
+        for (int k = 0; k < 4; k++)
+            free(m[k]);
     }
 }
 
@@ -109,7 +111,8 @@ static void test_weat_analytic(void) {
 
     /* degenerate inputs: a clear error, never NaN */
     const float zero[] = {0, 0, 1, 0};
-    mz_word_set z = {.name = "Z", .vectors = zero, .n = 2, .words = (const char *[]){"sifuri", "x"}};
+    mz_word_set z = {
+        .name = "Z", .vectors = zero, .n = 2, .words = (const char *[]){"sifuri", "x"}};
     CHECK_INT(mz_weat(&r, &z, &y, &a, &b, 2, &opt, ctx), MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "'sifuri'");
     CHECK_CONTAINS(mz_ctx_message(ctx), "all zeros");
@@ -143,7 +146,8 @@ static void test_metrics(const json_t *cases) {
         CHECK_INT(mz_assoc_rnd(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
         CHECK_NEAR(r.value, golden_num(c, "rnd"), 1e-9);
         want = golden_doubles(json_object_get(c, "rnd_per_word"), &n);
-        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+        for (size_t w = 0; w < n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-9);
         free(want);
         double ref_p = golden_num(c, "rnd_p"), ref_se = sqrt(ref_p * (1 - ref_p) / 20000);
         CHECK_NEAR(r.p_value, ref_p, 3 * sqrt(r.mc_se * r.mc_se + ref_se * ref_se));
@@ -156,7 +160,8 @@ static void test_metrics(const json_t *cases) {
         CHECK_INT(mz_assoc_ect(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
         CHECK_NEAR(r.value, golden_num(c, "ect"), 1e-9);
         want = golden_doubles(json_object_get(c, "ect_per_word"), &n);
-        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+        for (size_t w = 0; w < n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-9);
         free(want);
         CHECK(r.ci_lo < r.ci_hi);
 
@@ -164,7 +169,8 @@ static void test_metrics(const json_t *cases) {
             CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
             CHECK_NEAR(r.value, golden_num(c, "ripa"), 1e-9);
             want = golden_doubles(json_object_get(c, "ripa_per_word"), &n);
-            for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-9);
+            for (size_t w = 0; w < n; w++)
+                CHECK_NEAR(got[w], want[w], 1e-9);
             free(want);
         } else {
             CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_ERR_INPUT);
@@ -175,10 +181,12 @@ static void test_metrics(const json_t *cases) {
         CHECK_INT(mz_assoc_rnsb(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
         CHECK_NEAR(r.value, golden_num(c, "rnsb"), 1e-7);
         want = golden_doubles(json_object_get(c, "rnsb_per_word"), &n);
-        for (size_t w = 0; w < n; w++) CHECK_NEAR(got[w], want[w], 1e-8);
+        for (size_t w = 0; w < n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-8);
         free(want);
         CHECK(r.ci_lo < r.ci_hi);
-        for (int k = 0; k < 3; k++) free(m[k]);
+        for (int k = 0; k < 3; k++)
+            free(m[k]);
     }
 }
 
@@ -207,19 +215,24 @@ static void test_logistic_separable(void) {
     static double x[M * D], w[D + 1];
     int y[M];
     for (int trial = 0; trial < 40; trial++) {
-        for (size_t i = 0; i < M * D; i++) x[i] = gsl_ran_gaussian(r, 1.0);
-        for (size_t i = 0; i < M; i++) y[i] = i < M / 2 ? -1 : 1;
+        for (size_t i = 0; i < M * D; i++)
+            x[i] = gsl_ran_gaussian(r, 1.0);
+        for (size_t i = 0; i < M; i++)
+            y[i] = i < M / 2 ? -1 : 1;
         CHECK_INT(mz_stats_logistic_fit(w, x, y, M, D, 1.0, ctx), MZ_OK);
         double g[D + 1], norm = 0;
         memcpy(g, w, sizeof g);
         for (size_t i = 0; i < M; i++) {
             double z = w[D];
-            for (size_t k = 0; k < D; k++) z += w[k] * x[i * D + k];
+            for (size_t k = 0; k < D; k++)
+                z += w[k] * x[i * D + k];
             double coef = (1 / (1 + exp(-y[i] * z)) - 1) * y[i];
-            for (size_t k = 0; k < D; k++) g[k] += coef * x[i * D + k];
+            for (size_t k = 0; k < D; k++)
+                g[k] += coef * x[i * D + k];
             g[D] += coef;
         }
-        for (size_t k = 0; k <= D; k++) norm += g[k] * g[k];
+        for (size_t k = 0; k <= D; k++)
+            norm += g[k] * g[k];
         CHECK(sqrt(norm) < 1e-8);
     }
     gsl_rng_free(r);
@@ -242,7 +255,8 @@ static void test_change(const json_t *cases) {
         CHECK_NEAR(r.p_value, p, 3 * sqrt(se * se + r.mc_se * r.mc_se));
         CHECK(r.ci_lo <= r.delta && r.delta <= r.ci_hi);
         mz_set_threads(1);
-        CHECK_INT(mz_weat_change_test(&again, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx), MZ_OK);
+        CHECK_INT(mz_weat_change_test(&again, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx),
+                  MZ_OK);
         mz_set_threads(2);
         CHECK(again.p_value == r.p_value && again.ci_lo == r.ci_lo);
         free(before);
@@ -278,9 +292,11 @@ static void test_adjust(const json_t *c) {
     double *bh = golden_doubles(json_object_get(c, "bh"), &m);
     double got[64];
     CHECK_INT(mz_stats_holm(got, p, n, ctx), MZ_OK);
-    for (size_t i = 0; i < n; i++) CHECK_NEAR(got[i], holm[i], 1e-15);
+    for (size_t i = 0; i < n; i++)
+        CHECK_NEAR(got[i], holm[i], 1e-15);
     CHECK_INT(mz_stats_bh(got, p, n, ctx), MZ_OK);
-    for (size_t i = 0; i < n; i++) CHECK_NEAR(got[i], bh[i], 1e-15);
+    for (size_t i = 0; i < n; i++)
+        CHECK_NEAR(got[i], bh[i], 1e-15);
     p[2] = NAN;
     CHECK_INT(mz_stats_bh(got, p, n, ctx), MZ_ERR_INPUT);
     free(p);
@@ -325,7 +341,8 @@ static void test_percentile(const json_t *c) {
     CHECK_INT(mz_stats_percentile_ci(&lo, &hi, d, n, 0.95, ctx), MZ_OK);
     CHECK_NEAR(lo, golden_num(c, "lo"), 1e-12);
     CHECK_NEAR(hi, golden_num(c, "hi"), 1e-12);
-    for (size_t i = 0; i < n; i++) d[i] = NAN;
+    for (size_t i = 0; i < n; i++)
+        d[i] = NAN;
     CHECK_INT(mz_stats_percentile_ci(&lo, &hi, d, n, 0.95, ctx), MZ_ERR_NUMERIC);
     free(d);
 }

@@ -35,8 +35,10 @@ static int same_batch(const mz_tokenizer *t, json_t *c) {
         ptrs[i] = json_string_value(json_array_get(texts, i));
         lens[i] = strlen(ptrs[i]);
     }
-    mz_batch_options opt = {.max_length = (size_t)json_integer_value(json_object_get(c, "max_length")),
-                            .add_special = 1, .pad = 1,
+    mz_batch_options opt = {.max_length =
+                                (size_t)json_integer_value(json_object_get(c, "max_length")),
+                            .add_special = 1,
+                            .pad = 1,
                             .pad_id = (int32_t)json_integer_value(json_object_get(c, "pad_id"))};
     int ok = mz_tokenizer_encode_batch(outs, t, ptrs, lens, n, &opt, ctx) == MZ_OK;
     for (size_t i = 0; ok && i < n; i++) {
@@ -46,7 +48,8 @@ static int same_batch(const mz_tokenizer *t, json_t *c) {
             ok = outs[i].ids[k] == json_integer_value(json_array_get(row, k)) &&
                  outs[i].attention[k] == json_integer_value(json_array_get(mask, k));
     }
-    for (size_t i = 0; i < n; i++) mz_encoding_clear(&outs[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_encoding_clear(&outs[i]);
     return ok;
 }
 
@@ -58,7 +61,8 @@ static int same_decode(const mz_tokenizer *t, const mz_encoding *e, json_t *c) {
         if (mz_tokenizer_decode(&text, t, e->ids, e->n, skip, ctx)) return 0;
         int ok = !strcmp(text, json_string_value(json_object_get(c, keys[skip])));
         if (!ok && getenv("MZ_VERBOSE"))
-            printf("  decode: \"%.80s\" want \"%.80s\"\n", text, json_string_value(json_object_get(c, keys[skip])));
+            printf("  decode: \"%.80s\" want \"%.80s\"\n", text,
+                   json_string_value(json_object_get(c, keys[skip])));
         free(text);
         if (!ok) return 0;
     }
@@ -78,11 +82,13 @@ static int same(const mz_encoding *e, json_t *c) {
              e->end[i] == json_integer_value(json_array_get(o, 1)) &&
              e->special[i] == json_integer_value(json_array_get(mask, i));
         if (!ok && getenv("MZ_VERBOSE"))
-            printf("  token %zu: got %d [%u, %u) special %d word %d, want %lld [%lld, %lld) special %lld word %lld\n", i,
-                   e->ids[i], e->start[i], e->end[i], e->special[i], e->word_ids[i],
-                   json_integer_value(json_array_get(ids, i)), json_integer_value(json_array_get(o, 0)),
-                   json_integer_value(json_array_get(o, 1)), json_integer_value(json_array_get(mask, i)),
-                   json_integer_value(json_array_get(words, i)));
+            printf(
+                "  token %zu: got %d [%u, %u) special %d word %d, want %lld [%lld, %lld) special %lld word %lld\n",
+                i, e->ids[i], e->start[i], e->end[i], e->special[i], e->word_ids[i],
+                json_integer_value(json_array_get(ids, i)),
+                json_integer_value(json_array_get(o, 0)), json_integer_value(json_array_get(o, 1)),
+                json_integer_value(json_array_get(mask, i)),
+                json_integer_value(json_array_get(words, i)));
     }
     if (!ok && getenv("MZ_VERBOSE") && e->n != json_array_size(ids))
         printf("  %zu tokens, want %zu\n", e->n, json_array_size(ids));
@@ -131,18 +137,23 @@ int main(void) {
             }
             if (pair) {
                 pn++;
-                pok += mz_tokenizer_encode_pair(&e, t, text, strlen(text), pair, strlen(pair), 1, ctx) == MZ_OK &&
+                pok += mz_tokenizer_encode_pair(&e, t, text, strlen(text), pair, strlen(pair), 1,
+                                                ctx) == MZ_OK &&
                        same_pair(&e, c);
                 continue;
             }
             n++;
-            if (mz_tokenizer_encode(&e, t, text, strlen(text), special, ctx) == MZ_OK && same(&e, c)) ok++;
-            else if (getenv("MZ_VERBOSE")) printf("  ^ %s on \"%.60s\" (special %d)\n", name, text, special);
+            if (mz_tokenizer_encode(&e, t, text, strlen(text), special, ctx) == MZ_OK &&
+                same(&e, c))
+                ok++;
+            else if (getenv("MZ_VERBOSE"))
+                printf("  ^ %s on \"%.60s\" (special %d)\n", name, text, special);
             dn++;
             dok += same_decode(t, &e, c);
         }
         printf("%-36s %d of %d encodings (ids, byte offsets, special mask), %d of %d decodes, "
-               "%d of %d pairs and batches match\n", name, ok, n, dok, dn, pok, pn);
+               "%d of %d pairs and batches match\n",
+               name, ok, n, dok, dn, pok, pn);
         CHECK_INT(ok, n);
         CHECK_INT(dok, dn);
         CHECK_INT(pok, pn);
@@ -151,8 +162,9 @@ int main(void) {
         mz_encoding_clear(&e);
         mz_tokenizer_free(t);
     }
-    printf("tokenizer goldens: %d of %d encodings, decodes and pairs match; %d tokenizers skipped\n",
-           matched, total, skipped);
+    printf(
+        "tokenizer goldens: %d of %d encodings, decodes and pairs match; %d tokenizers skipped\n",
+        matched, total, skipped);
     json_decref(g);
     mz_ctx_free(ctx);
     return mz_check_result("test_tokenizer_goldens");

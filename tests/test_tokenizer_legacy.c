@@ -23,7 +23,8 @@ static int write_legacy(const char *json_path, const char *dir, int bert) {
     snprintf(path, sizeof path, "%s/%s", dir, bert ? "vocab.txt" : "vocab.json");
     FILE *f = fopen(path, "w");
     if (bert)
-        for (size_t i = 0; i < n; i++) fprintf(f, "%s\n", by_id[i]);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%s\n", by_id[i]);
     else
         json_dumpf(vocab, f, 0);
     fclose(f);
@@ -37,7 +38,8 @@ static int write_legacy(const char *json_path, const char *dir, int bert) {
         fputs("#version: 0.2\n", f);
         size_t i;
         json_t *m;
-        json_array_foreach(json_object_get(model, "merges"), i, m) fprintf(f, "%s\n", json_string_value(m));
+        json_array_foreach(json_object_get(model, "merges"), i, m)
+            fprintf(f, "%s\n", json_string_value(m));
         fclose(f);
     }
     free(by_id);
@@ -80,9 +82,11 @@ int main(void) {
     CHECK(g && mkdtemp(bert) && mkdtemp(gpt));
     write_legacy("golden/tokenizers/wordpiece-bert.json", bert, 1);
     write_legacy("golden/tokenizers/bpe-byte-level.json", gpt, 0);
-    compare("golden/tokenizers/wordpiece-bert.json", bert, json_object_get(g, "wordpiece-bert.json"));
+    compare("golden/tokenizers/wordpiece-bert.json", bert,
+            json_object_get(g, "wordpiece-bert.json"));
     /* RoBERTa-style post-processing comes from <s> in the vocabulary, as the converter does */
-    compare("golden/tokenizers/bpe-byte-level.json", gpt, json_object_get(g, "bpe-byte-level.json"));
+    compare("golden/tokenizers/bpe-byte-level.json", gpt,
+            json_object_get(g, "bpe-byte-level.json"));
     mz_tokenizer *t;
     CHECK_INT(mz_tokenizer_load(&t, "/nonexistent-folder/x", ctx), MZ_ERR_IO);
     char cmd[256];

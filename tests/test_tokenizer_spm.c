@@ -29,7 +29,8 @@ int main(void) {
             n++;
             int same = mz_tokenizer_encode(&e, t, text, strlen(text), 0, ctx) == MZ_OK &&
                        e.n == json_array_size(ids);
-            for (size_t k = 0; same && k < e.n; k++) same = e.ids[k] == json_integer_value(json_array_get(ids, k));
+            for (size_t k = 0; same && k < e.n; k++)
+                same = e.ids[k] == json_integer_value(json_array_get(ids, k));
             ok += same;
             if (!same && getenv("MZ_VERBOSE")) printf("  %s differs on \"%.50s\"\n", name, text);
         }

@@ -52,7 +52,8 @@ static int run(const char *name, int *total) {
             matched++;
         else if (getenv("MZ_VERBOSE")) {
             printf("  mismatch on \"%.*s\": got", (int)(sep - s), s);
-            for (size_t k = 0; k < e.n; k++) printf(" %d", e.ids[k]);
+            for (size_t k = 0; k < e.n; k++)
+                printf(" %d", e.ids[k]);
             printf(", want%.*s\n", (int)line_len, line);
         }
         line = nl ? nl + 1 : line + line_len;
@@ -86,8 +87,8 @@ int main(void) {
         ok += m;
         CHECK_INT(m, total);
     }
-    printf("tokenizer conformance: %d of %d strings match; %d vocabularies not supported yet\n",
-           ok, all, unsupported);
+    printf("tokenizer conformance: %d of %d strings match; %d vocabularies not supported yet\n", ok,
+           all, unsupported);
     mz_ctx_free(ctx);
     return mz_check_result("test_tokenizer_vectors");
 }

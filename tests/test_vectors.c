@@ -49,7 +49,8 @@ static void test_keep_and_fold(void) {
 static void expect_error(const char *text, mz_vectors_format fmt, size_t len, const char *message) {
     mz_vectors *v = (mz_vectors *)1;
     mz_vectors_options opt = {.format = fmt};
-    CHECK_INT(mz_vectors_parse(&v, text, len ? len : strlen(text), "t.vec", &opt, ctx), MZ_ERR_INPUT);
+    CHECK_INT(mz_vectors_parse(&v, text, len ? len : strlen(text), "t.vec", &opt, ctx),
+              MZ_ERR_INPUT);
     CHECK(v == NULL);
     CHECK_STR(mz_ctx_message(ctx), message);
 }
@@ -68,8 +69,9 @@ static void test_text_errors(void) {
     expect_error("3 2\na 1 2\nb 1 2\n", MZ_VECTORS_TEXT, 0,
                  "t.vec: the header declares 3 words but the file has 2 (truncated?)");
     expect_error("\n\n", MZ_VECTORS_TEXT, 0, "t.vec: no vectors in the file");
-    expect_error("a 1\0 2\n", MZ_VECTORS_TEXT, 8,
-                 "t.vec:1: a NUL byte in a text vectors file (is it word2vec binary? use --format bin)");
+    expect_error(
+        "a 1\0 2\n", MZ_VECTORS_TEXT, 8,
+        "t.vec:1: a NUL byte in a text vectors file (is it word2vec binary? use --format bin)");
     mz_vectors *v;
     CHECK_INT(mz_vectors_parse(&v, "", 0, "empty.vec", NULL, ctx), MZ_ERR_INPUT);
     CHECK_STR(mz_ctx_message(ctx), "empty.vec: the vectors file is empty");
@@ -126,13 +128,13 @@ static void test_allocation_failures(void) {
     CHECK(failures > 5);
 }
 
-static const char *glove_x[] = {"math", "algebra", "geometry", "calculus", "equations",
-                                "computation", "numbers", "addition"};
-static const char *glove_y[] = {"poetry", "art", "dance", "literature", "novel", "symphony",
-                                "drama", "sculpture"};
+static const char *glove_x[] = {"math",      "algebra",     "geometry", "calculus",
+                                "equations", "computation", "numbers",  "addition"};
+static const char *glove_y[] = {"poetry", "art",      "dance", "literature",
+                                "novel",  "symphony", "drama", "sculpture"};
 static const char *glove_a[] = {"male", "man", "boy", "brother", "he", "him", "his", "son"};
-static const char *glove_b[] = {"female", "woman", "girl", "sister", "she", "her", "hers",
-                                "daughter"};
+static const char *glove_b[] = {"female", "woman", "girl", "sister",
+                                "she",    "her",   "hers", "daughter"};
 
 /* Returns 1 when the shared data was there and the test ran. */
 static int test_glove_anchor(void) {
@@ -145,8 +147,8 @@ static int test_glove_anchor(void) {
     fclose(f);
     mz_vectors *v;
     CHECK_INT(mz_vectors_load(&v, path, NULL, ctx), MZ_OK);
-    mz_word_list lists[MZ_N_ROLES] = {{"math", glove_x, 8}, {"arts", glove_y, 8},
-                                      {"male", glove_a, 8}, {"female", glove_b, 8}};
+    mz_word_list lists[MZ_N_ROLES] = {
+        {"math", glove_x, 8}, {"arts", glove_y, 8}, {"male", glove_a, 8}, {"female", glove_b, 8}};
     mz_static_options opt;
     mz_static_options_default(&opt);
     opt.weat.n_bootstrap = 1000;
@@ -165,7 +167,8 @@ static int test_glove_anchor(void) {
     lists[MZ_ROLE_B] = (mz_word_list){"kike", sw_b, 4};
     CHECK_INT(mz_static_weat_run(&r, "partly Swahili", v, lists, &opt, ctx), MZ_OK);
     CHECK_INT(r.computable, 0);
-    CHECK_STR(r.reason, "attribute B set 'kike' lost 3 of 4 words (limit 20%): mwanamke msichana dada");
+    CHECK_STR(r.reason,
+              "attribute B set 'kike' lost 3 of 4 words (limit 20%): mwanamke msichana dada");
     mz_static_weat_clear(&r);
     mz_vectors_free(v);
     return 1;

@@ -60,7 +60,8 @@ static pair heap_pop(heap *h) {
 
 /* SentencePiece BPE keeps no merges: two pieces merge when their concatenation is in the
  * vocabulary, the highest-scoring concatenation first. */
-static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *rank, int32_t *merged) {
+static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *rank,
+                          int32_t *merged) {
     char buf[512];
     size_t a = strlen(m->vocab.tokens[l]), b = strlen(m->vocab.tokens[r]), id;
     if (a + b >= sizeof buf) return 0;
@@ -74,7 +75,8 @@ static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *ran
 
 /* The merge of two ids, if the merges table has it: rank and resulting id. */
 static int merge_of(const mz_model *m, int32_t l, int32_t r, uint32_t *rank, int32_t *merged) {
-    if (!m->merges) return m->score_rank && l >= 0 && r >= 0 && merge_by_score(m, l, r, rank, merged);
+    if (!m->merges)
+        return m->score_rank && l >= 0 && r >= 0 && merge_by_score(m, l, r, rank, merged);
     int32_t key[2] = {l, r};
     size_t v;
     if (!mz_strmap_get(m->merges, (const char *)key, sizeof key, &v)) return 0;
@@ -99,7 +101,8 @@ static int initial_symbols(symbol **out, size_t *n, const mz_model *m, const mz_
     *n = 0;
     for (size_t i = 0; i < w->len;) {
         size_t len = 1;
-        while (i + len < w->len && ((unsigned char)w->s[i + len] & 0xC0) == 0x80) len++;
+        while (i + len < w->len && ((unsigned char)w->s[i + len] & 0xC0) == 0x80)
+            len++;
         size_t id, plen = i && m->prefix ? strlen(m->prefix) : 0;
         int last = i + len == w->len;
         size_t slen = last && m->suffix ? strlen(m->suffix) : 0;
@@ -138,7 +141,8 @@ int mz_bpe_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t
     size_t n;
     heap h = {0};
     int rc = initial_symbols(&s, &n, m, w);
-    for (size_t i = 0; !rc && i + 1 < n; i++) rc = candidate(&h, m, s, (long)i);
+    for (size_t i = 0; !rc && i + 1 < n; i++)
+        rc = candidate(&h, m, s, (long)i);
     while (!rc && h.n) {
         pair p = heap_pop(&h);
         symbol *l = &s[p.left];

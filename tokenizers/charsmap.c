@@ -12,9 +12,9 @@
 #include <unicode/utext.h>
 
 struct mz_charsmap {
-    uint32_t *units;   /* the trie */
+    uint32_t *units; /* the trie */
     size_t n_units;
-    char *normalized;  /* replacement strings */
+    char *normalized; /* replacement strings */
     size_t n_normalized;
 };
 
@@ -98,7 +98,8 @@ static int push_char(edits *e, const char *s, int len, int change) {
 
 static size_t count_chars(const char *s, size_t len) {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }
 
@@ -115,7 +116,8 @@ static int replace(edits *e, size_t old_chars, const char *with) {
     }
     long diff = (long)n_new - (long)old_chars;
     if (diff > 0)
-        for (size_t k = 0; k < (size_t)diff; k++) e->items[e->n - 1 - k].change = 1;
+        for (size_t k = 0; k < (size_t)diff; k++)
+            e->items[e->n - 1 - k].change = 1;
     else if (diff < 0 && e->n)
         e->items[e->n - 1].change += (int)diff;
     return 0;
@@ -150,7 +152,8 @@ static int apply_edits(mz_nstr *out, const mz_nstr *in, const edits *e) {
         } else if (in->len) {
             o0 = o1 = in->o1[in->len - 1];
         }
-        for (int consume = x->change <= 0 ? 1 - x->change : 0; consume > 0 && offset < in->len; consume--) {
+        for (int consume = x->change <= 0 ? 1 - x->change : 0; consume > 0 && offset < in->len;
+             consume--) {
             int32_t c;
             int n = mz_uc_next(in->s + offset, in->len - offset, &c);
             offset += n > 0 ? (size_t)n : 1;

@@ -14,7 +14,8 @@ typedef struct toks {
 } toks;
 
 static void toks_clear(toks *t) {
-    for (size_t i = 0; i < t->n; i++) mz_free(t->items[i]);
+    for (size_t i = 0; i < t->n; i++)
+        mz_free(t->items[i]);
     mz_free(t->items);
     memset(t, 0, sizeof *t);
 }
@@ -31,7 +32,8 @@ static int toks_push(toks *t, char *s) { /* takes s */
 /* s with every `from` replaced by `to` (a new string). */
 static char *replace_all(const char *s, const char *from, const char *to) {
     size_t fl = strlen(from), tl = strlen(to), n = 0;
-    for (const char *p = s; fl && (p = strstr(p, from)); p += fl) n++;
+    for (const char *p = s; fl && (p = strstr(p, from)); p += fl)
+        n++;
     char *out = mz_malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1), *o = out;
     if (!out) return NULL;
     for (const char *p = s;;) {
@@ -60,10 +62,10 @@ static char *concat(const char *a, const char *b) {
 
 /* WordPiece's cleanup of spaces before punctuation and English contractions. */
 static char *cleanup(char *s) {
-    static const char *const pairs[][2] = {{" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","},
-                                           {" ' ", "'"}, {" n't", "n't"}, {" 'm", "'m"},
-                                           {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"},
-                                           {" 're", "'re"}};
+    static const char *const pairs[][2] = {{" .", "."},     {" ?", "?"},           {" !", "!"},
+                                           {" ,", ","},     {" ' ", "'"},          {" n't", "n't"},
+                                           {" 'm", "'m"},   {" do not", " don't"}, {" 's", "'s"},
+                                           {" 've", "'ve"}, {" 're", "'re"}};
     for (size_t i = 0; s && i < sizeof pairs / sizeof *pairs; i++) {
         char *r = replace_all(s, pairs[i][0], pairs[i][1]);
         mz_free(s);
@@ -114,17 +116,21 @@ static int byte_token(const char *s, unsigned char *b) {
 static int apply(toks *out, const toks *in, const mz_decoder *d) {
     if (d->kind == DEC_BYTE_LEVEL || d->kind == DEC_FUSE) {
         size_t len = 0;
-        for (size_t i = 0; i < in->n; i++) len += strlen(in->items[i]);
+        for (size_t i = 0; i < in->n; i++)
+            len += strlen(in->items[i]);
         unsigned char *buf = mz_malloc(len + 1), *o = buf;
         if (!buf) return -1;
         for (size_t i = 0; i < in->n; i++) {
             const char *s = in->items[i];
             for (size_t k = 0; s[k];) {
                 int32_t c;
-                int n = mz_uc_next(s + k, strlen(s + k), &c), b = d->kind == DEC_BYTE_LEVEL ? byte_of(c) : -1;
+                int n = mz_uc_next(s + k, strlen(s + k), &c),
+                    b = d->kind == DEC_BYTE_LEVEL ? byte_of(c) : -1;
                 if (n < 0) n = 1;
-                if (b >= 0) *o++ = (unsigned char)b;
-                else memcpy(o, s + k, (size_t)n), o += n;
+                if (b >= 0)
+                    *o++ = (unsigned char)b;
+                else
+                    memcpy(o, s + k, (size_t)n), o += n;
                 k += (size_t)n;
             }
         }
@@ -163,8 +169,10 @@ static int apply(toks *out, const toks *in, const mz_decoder *d) {
             r = replace_all(s, d->a, d->b);
         } else { /* DEC_STRIP: up to start leading and stop trailing `content` characters */
             size_t len = strlen(s), cl = strlen(d->a), a = 0, b = len;
-            for (int k = 0; k < d->start && b - a >= cl && !strncmp(s + a, d->a, cl); k++) a += cl;
-            for (int k = 0; k < d->stop && b - a >= cl && !strncmp(s + b - cl, d->a, cl); k++) b -= cl;
+            for (int k = 0; k < d->start && b - a >= cl && !strncmp(s + a, d->a, cl); k++)
+                a += cl;
+            for (int k = 0; k < d->stop && b - a >= cl && !strncmp(s + b - cl, d->a, cl); k++)
+                b -= cl;
             r = mz_strndup(s + a, b - a);
         }
         if (toks_push(out, r)) return -1;
@@ -183,7 +191,8 @@ mz_status mz_tokenizer_decode(char **text, const mz_tokenizer *t, const int32_t 
             toks_clear(&a);
             return mz_fail(ctx, MZ_ERR_INPUT, NULL, "id %d is not in the vocabulary", ids[i]);
         }
-        if (skip_special && t->is_special && (size_t)ids[i] < t->is_special_cap && t->is_special[ids[i]])
+        if (skip_special && t->is_special && (size_t)ids[i] < t->is_special_cap &&
+            t->is_special[ids[i]])
             continue;
         err = toks_push(&a, mz_strdup(tok));
     }
@@ -194,7 +203,8 @@ mz_status mz_tokenizer_decode(char **text, const mz_tokenizer *t, const int32_t 
         memset(&b, 0, sizeof b);
     }
     size_t len = 0;
-    for (size_t i = 0; i < a.n; i++) len += strlen(a.items[i]) + 1;
+    for (size_t i = 0; i < a.n; i++)
+        len += strlen(a.items[i]) + 1;
     char *out = err ? NULL : mz_malloc(len + 1), *o = out;
     for (size_t i = 0; out && i < a.n; i++) {
         if (i && !t->n_decs) *o++ = ' ';

@@ -10,7 +10,7 @@
 #include <unicode/ustring.h>
 
 #define META "\xE2\x96\x81" /* U+2581 */
-#define GPT2_PATTERN                                                                           \
+#define GPT2_PATTERN \
     "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
 
 static mz_status nomem(mz_ctx *ctx, const char *path) {
@@ -74,17 +74,21 @@ static mz_status add_merges(mz_model *m, const mz_gguf *g, const char *path, mz_
         size_t l, rr, merged;
         char buf[1024];
         if (!space || s.len >= sizeof buf)
-            return mz_fail(ctx, MZ_ERR_INPUT, path, "merge %zu is not two tokens separated by a space", r);
+            return mz_fail(ctx, MZ_ERR_INPUT, path,
+                           "merge %zu is not two tokens separated by a space", r);
         size_t a = (size_t)(space - s.data);
         memcpy(buf, s.data, a);
         memcpy(buf + a, space + 1, s.len - a - 1);
         if (!mz_strmap_get(m->vocab.ids, s.data, a, &l) ||
             !mz_strmap_get(m->vocab.ids, space + 1, s.len - a - 1, &rr) ||
             !mz_strmap_get(m->vocab.ids, buf, s.len - 1, &merged))
-            return mz_fail(ctx, MZ_ERR_INPUT, path, "merge %zu names a token not in the "
-                           "vocabulary", r);
+            return mz_fail(ctx, MZ_ERR_INPUT, path,
+                           "merge %zu names a token not in the "
+                           "vocabulary",
+                           r);
         int32_t key[2] = {(int32_t)l, (int32_t)rr};
-        if (mz_strmap_put(m->merges, (const char *)key, sizeof key, (size_t)r << 32 | merged, NULL) < 0)
+        if (mz_strmap_put(m->merges, (const char *)key, sizeof key, (size_t)r << 32 | merged,
+                          NULL) < 0)
             return nomem(ctx, path);
     }
     return MZ_OK;
@@ -123,8 +127,8 @@ static mz_status setup_bert(mz_tokenizer *t, const mz_gguf *g, const char *path,
     t->norms = mz_calloc(1, sizeof *t->norms);
     t->pres = mz_calloc(1, sizeof *t->pres);
     if (!t->model.prefix || !t->norms || !t->pres) return nomem(ctx, path);
-    t->norms[0] = (mz_normalizer){.kind = NORM_BERT, .clean_text = 1, .chinese_chars = 1,
-                                  .strip_accents = 1, .lowercase = 1};
+    t->norms[0] = (mz_normalizer){
+        .kind = NORM_BERT, .clean_text = 1, .chinese_chars = 1, .strip_accents = 1, .lowercase = 1};
     t->n_norms = 1;
     t->pres[0].kind = PRE_BERT;
     t->n_pres = 1;
@@ -142,9 +146,10 @@ static const struct {
 } byte_level_pres[] = {
     {"gpt-2", {GPT2_PATTERN}},
     {"default", {GPT2_PATTERN}},
-    {"falcon", {"[\\p{P}\\$\\+<=>\\^~\\|`]+",
-                "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
-                "[0-9][0-9][0-9]"}},
+    {"falcon",
+     {"[\\p{P}\\$\\+<=>\\^~\\|`]+",
+      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+      "[0-9][0-9][0-9]"}},
     {"deepseek-llm",
      {"[\r\n]",
       "\\s?[A-Za-z\u00b5\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01ba\u01bc-\u01bf\u01c4-\u0293"
@@ -160,10 +165,8 @@ static const struct {
       "\uab70-\uabbf\ufb00-\ufb06\ufb13-\ufb17\uff21-\uff3a\uff41-\uff5a\\x{10400}-\\x{1044f}"
       "\\x{104b0}-\\x{104d3}\\x{104d8}-\\x{104fb}\\x{10c80}-\\x{10cb2}\\x{10cc0}-\\x{10cf2}"
       "\\x{118a0}-\\x{118df}\\x{1e900}-\\x{1e943}]+",
-      "\\s?[!-/:-~\uff01-\uff0f\uff1a-\uff5e\u2018-\u201f\u3000-\u3002]+",
-      "\\s+$",
-      "[\u4e00-\u9fa5\u0800-\u4e00\uac00-\ud7ff]+",
-      "\\p{N}+"}},
+      "\\s?[!-/:-~\uff01-\uff0f\uff1a-\uff5e\u2018-\u201f\u3000-\u3002]+", "\\s+$",
+      "[\u4e00-\u9fa5\u0800-\u4e00\uac00-\ud7ff]+", "\\p{N}+"}},
 };
 
 static mz_status setup_gpt2(mz_tokenizer *t, const mz_gguf *g, const char *path, mz_ctx *ctx) {
@@ -174,16 +177,19 @@ static mz_status setup_gpt2(mz_tokenizer *t, const mz_gguf *g, const char *path,
                             !memcmp(byte_level_pres[k].name, pre.data, pre.len)))
         k++;
     if (k == n_kinds)
-        return mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "byte-level BPE with pre-tokenizer '%.*s' is "
-                       "not supported yet (supported: gpt-2, falcon, deepseek-llm)", (int)pre.len,
-                       pre.data);
+        return mz_fail(ctx, MZ_ERR_UNSUPPORTED, path,
+                       "byte-level BPE with pre-tokenizer '%.*s' is "
+                       "not supported yet (supported: gpt-2, falcon, deepseek-llm)",
+                       (int)pre.len, pre.data);
     t->model_name = "BPE";
     t->model.kind = MODEL_BPE;
     size_t n = 0;
-    while (n < 7 && byte_level_pres[k].patterns[n]) n++;
+    while (n < 7 && byte_level_pres[k].patterns[n])
+        n++;
     if (!(t->pres = mz_calloc(n + 1, sizeof *t->pres))) return nomem(ctx, path);
     for (size_t i = 0; i < n; i++) {
-        t->pres[i] = (mz_pretokenizer){.kind = PRE_SPLIT_REGEX, .behavior = 1,
+        t->pres[i] = (mz_pretokenizer){.kind = PRE_SPLIT_REGEX,
+                                       .behavior = 1,
                                        .regex = mz_regex_compile(byte_level_pres[k].patterns[i])};
         t->n_pres = i + 1;
         if (!t->pres[i].regex)
@@ -208,16 +214,20 @@ static mz_status setup_llama(mz_tokenizer *t, const mz_gguf *g, const char *path
     t->model.fuse_unk = 1;
     t->model.unk_id = id_of(g, "tokenizer.ggml.unknown_token_id", t, "<unk>");
     if (!mz_gguf_get_array(g, "tokenizer.ggml.scores", &type, &n) || n != t->model.vocab.n)
-        return mz_fail(ctx, MZ_ERR_INPUT, path, "tokenizer.ggml.scores missing or not one per token");
+        return mz_fail(ctx, MZ_ERR_INPUT, path,
+                       "tokenizer.ggml.scores missing or not one per token");
     if (!(t->model.scores = mz_malloc(n * sizeof *t->model.scores))) return nomem(ctx, path);
-    for (size_t i = 0; i < n; i++) mz_gguf_array_float(g, "tokenizer.ggml.scores", i, &t->model.scores[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_gguf_array_float(g, "tokenizer.ggml.scores", i, &t->model.scores[i]);
     if (mz_model_rank_scores(&t->model)) return nomem(ctx, path);
     t->norms = mz_calloc(2, sizeof *t->norms);
     if (!t->norms) return nomem(ctx, path);
     t->norms[0] = (mz_normalizer){.kind = NORM_PREPEND, .content = mz_strdup(META)};
-    t->norms[1] = (mz_normalizer){.kind = NORM_REPLACE, .pattern = mz_strdup(" "), .content = mz_strdup(META)};
+    t->norms[1] = (mz_normalizer){
+        .kind = NORM_REPLACE, .pattern = mz_strdup(" "), .content = mz_strdup(META)};
     t->n_norms = 2;
-    if (!t->norms[0].content || !t->norms[1].pattern || !t->norms[1].content) return nomem(ctx, path);
+    if (!t->norms[0].content || !t->norms[1].pattern || !t->norms[1].content)
+        return nomem(ctx, path);
     return set_decoders(t, DEC_METASPACE, path, ctx);
 }
 
@@ -231,11 +241,15 @@ mz_status mz_tokenizer_from_gguf(mz_tokenizer *t, const char *path, mz_ctx *ctx)
     int gpt2 = model.len == 4 && !memcmp(model.data, "gpt2", 4);
     int llama = model.len == 5 && !memcmp(model.data, "llama", 5);
     if (!bert && !gpt2 && !llama)
-        rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "tokenizer.ggml.model '%.*s' is not supported "
-                     "(supported: bert, gpt2, llama)", (int)model.len, model.data);
+        rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path,
+                     "tokenizer.ggml.model '%.*s' is not supported "
+                     "(supported: bert, gpt2, llama)",
+                     (int)model.len, model.data);
     if (!rc) rc = add_tokens(t, g, bert, path, ctx);
-    if (!rc) rc = bert ? setup_bert(t, g, path, ctx) : gpt2 ? setup_gpt2(t, g, path, ctx)
-                                                           : setup_llama(t, g, path, ctx);
+    if (!rc)
+        rc = bert   ? setup_bert(t, g, path, ctx)
+             : gpt2 ? setup_gpt2(t, g, path, ctx)
+                    : setup_llama(t, g, path, ctx);
     mz_gguf_free(g);
     return rc;
 }

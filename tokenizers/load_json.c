@@ -27,9 +27,13 @@ static mz_status unsupported(loader *L, const char *jpath, const char *what, con
                         what, name);
 }
 
-static mz_status nomem(loader *L) { return mz_fail(L->ctx, MZ_ERR_NOMEM, L->path, "out of memory"); }
+static mz_status nomem(loader *L) {
+    return mz_fail(L->ctx, MZ_ERR_NOMEM, L->path, "out of memory");
+}
 
-static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+static const char *str(json_t *o, const char *key) {
+    return json_string_value(json_object_get(o, key));
+}
 static int flag(json_t *o, const char *key, int dflt) {
     json_t *v = json_object_get(o, key);
     return json_is_boolean(v) ? json_is_true(v) : dflt;
@@ -69,18 +73,26 @@ static mz_status one_normalizer(loader *L, mz_normalizer *n, json_t *o, const ch
     if (!type) return bad(L, jp, "a normalizer needs a \"type\"");
     if (!strcmp(type, "BertNormalizer")) {
         json_t *sa = json_object_get(o, "strip_accents");
-        *n = (mz_normalizer){.kind = NORM_BERT, .clean_text = flag(o, "clean_text", 1),
+        *n = (mz_normalizer){.kind = NORM_BERT,
+                             .clean_text = flag(o, "clean_text", 1),
                              .chinese_chars = flag(o, "handle_chinese_chars", 1),
                              .lowercase = flag(o, "lowercase", 1)};
         n->strip_accents = json_is_boolean(sa) ? json_is_true(sa) : n->lowercase;
-    } else if (!strcmp(type, "Lowercase")) n->kind = NORM_LOWERCASE;
-    else if (!strcmp(type, "NFC")) n->kind = NORM_NFC;
-    else if (!strcmp(type, "NFD")) n->kind = NORM_NFD;
-    else if (!strcmp(type, "NFKC")) n->kind = NORM_NFKC;
-    else if (!strcmp(type, "NFKD")) n->kind = NORM_NFKD;
-    else if (!strcmp(type, "StripAccents")) n->kind = NORM_STRIP_ACCENTS;
+    } else if (!strcmp(type, "Lowercase"))
+        n->kind = NORM_LOWERCASE;
+    else if (!strcmp(type, "NFC"))
+        n->kind = NORM_NFC;
+    else if (!strcmp(type, "NFD"))
+        n->kind = NORM_NFD;
+    else if (!strcmp(type, "NFKC"))
+        n->kind = NORM_NFKC;
+    else if (!strcmp(type, "NFKD"))
+        n->kind = NORM_NFKD;
+    else if (!strcmp(type, "StripAccents"))
+        n->kind = NORM_STRIP_ACCENTS;
     else if (!strcmp(type, "Strip")) {
-        *n = (mz_normalizer){.kind = NORM_STRIP, .strip_left = flag(o, "strip_left", 1),
+        *n = (mz_normalizer){.kind = NORM_STRIP,
+                             .strip_left = flag(o, "strip_left", 1),
                              .strip_right = flag(o, "strip_right", 1)};
     } else if (!strcmp(type, "Prepend")) {
         n->kind = NORM_PREPEND;
@@ -90,11 +102,13 @@ static mz_status one_normalizer(loader *L, mz_normalizer *n, json_t *o, const ch
         const char *lit = str(json_object_get(o, "pattern"), "String");
         const char *re = str(json_object_get(o, "pattern"), "Regex");
         n->kind = NORM_REPLACE;
-        if (!lit && !re) return bad(L, jp, "Replace needs a pattern {\"String\": ...} or {\"Regex\": ...}");
+        if (!lit && !re)
+            return bad(L, jp, "Replace needs a pattern {\"String\": ...} or {\"Regex\": ...}");
         if (!str(o, "content")) return bad(L, jp, "Replace needs \"content\"");
         if (!(n->content = mz_strdup(str(o, "content")))) return nomem(L);
         if (lit && !(n->pattern = mz_strdup(lit))) return nomem(L);
-        if (re && !(n->regex = mz_regex_compile(re))) return unsupported(L, jp, "regular expression", re);
+        if (re && !(n->regex = mz_regex_compile(re)))
+            return unsupported(L, jp, "regular expression", re);
     } else if (!strcmp(type, "Precompiled")) {
         const char *b64 = str(o, "precompiled_charsmap");
         unsigned char *blob;
@@ -134,8 +148,8 @@ static mz_status load_normalizers(loader *L, mz_tokenizer *t, json_t *o) {
 
 /* ---- pre-tokenizers ---- */
 static int behavior_of(const char *b) {
-    static const char *const names[] = {"Removed", "Isolated", "MergedWithPrevious", "MergedWithNext",
-                                        "Contiguous"};
+    static const char *const names[] = {"Removed", "Isolated", "MergedWithPrevious",
+                                        "MergedWithNext", "Contiguous"};
     for (int i = 0; i < 5; i++)
         if (b && !strcmp(b, names[i])) return i;
     return -1;
@@ -151,7 +165,8 @@ static char *quote_literal(const char *s) {
         if (c[0] == '\\' && c[1] == 'E') {
             p += sprintf(p, "\\E\\\\E\\Q");
             c++;
-        } else *p++ = *c;
+        } else
+            *p++ = *c;
     }
     strcpy(p, "\\E");
     return q;
@@ -160,9 +175,12 @@ static char *quote_literal(const char *s) {
 static mz_status one_pre(loader *L, mz_pretokenizer *p, json_t *o, const char *jp) {
     const char *type = str(o, "type");
     if (!type) return bad(L, jp, "a pre-tokenizer needs a \"type\"");
-    if (!strcmp(type, "BertPreTokenizer")) p->kind = PRE_BERT;
-    else if (!strcmp(type, "WhitespaceSplit")) p->kind = PRE_WHITESPACE_SPLIT;
-    else if (!strcmp(type, "Punctuation")) p->kind = PRE_PUNCTUATION;
+    if (!strcmp(type, "BertPreTokenizer"))
+        p->kind = PRE_BERT;
+    else if (!strcmp(type, "WhitespaceSplit"))
+        p->kind = PRE_WHITESPACE_SPLIT;
+    else if (!strcmp(type, "Punctuation"))
+        p->kind = PRE_PUNCTUATION;
     else if (!strcmp(type, "Digits")) {
         p->kind = PRE_DIGITS;
         p->individual_digits = flag(o, "individual_digits", 0);
@@ -170,13 +188,16 @@ static mz_status one_pre(loader *L, mz_pretokenizer *p, json_t *o, const char *j
         p->kind = PRE_WHITESPACE;
         p->regex = mz_regex_compile("\\w+|[^\\w\\s]+");
     } else if (!strcmp(type, "ByteLevel")) {
-        *p = (mz_pretokenizer){.kind = PRE_BYTE_LEVEL, .add_prefix_space = flag(o, "add_prefix_space", 1),
+        *p = (mz_pretokenizer){.kind = PRE_BYTE_LEVEL,
+                               .add_prefix_space = flag(o, "add_prefix_space", 1),
                                .use_regex = flag(o, "use_regex", 1)};
-        p->regex = mz_regex_compile("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+        p->regex = mz_regex_compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
     } else if (!strcmp(type, "Metaspace")) {
         const char *scheme = str(o, "prepend_scheme");
         const char *rep = str(o, "replacement");
-        if (rep && strcmp(rep, "\xE2\x96\x81")) return unsupported(L, jp, "Metaspace replacement", rep);
+        if (rep && strcmp(rep, "\xE2\x96\x81"))
+            return unsupported(L, jp, "Metaspace replacement", rep);
         p->kind = PRE_METASPACE;
         p->prepend_always = scheme ? !strcmp(scheme, "always") : flag(o, "add_prefix_space", 1);
         p->split = flag(o, "split", 1);
@@ -189,7 +210,8 @@ static mz_status one_pre(loader *L, mz_pretokenizer *p, json_t *o, const char *j
         p->behavior = behavior_of(str(o, "behavior"));
         p->invert = flag(o, "invert", 0);
         if (p->behavior < 0) return bad(L, jp, "Split needs a known \"behavior\"");
-        if (!re && !quoted) return bad(L, jp, "Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
+        if (!re && !quoted)
+            return bad(L, jp, "Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
         p->regex = mz_regex_compile(re ? re : quoted);
         mz_free(quoted);
         if (!p->regex) return unsupported(L, jp, "regular expression", re ? re : lit);
@@ -229,7 +251,8 @@ static int by_id(const void *a, const void *b) {
 
 /* A {"token": id} vocabulary, which must number its tokens 0..n-1. */
 static mz_status vocab_from_object(loader *L, mz_vocab *v, json_t *o) {
-    if (!json_is_object(o)) return bad(L, "$.model.vocab", "the vocabulary must be an object of token: id");
+    if (!json_is_object(o))
+        return bad(L, "$.model.vocab", "the vocabulary must be an object of token: id");
     size_t n = json_object_size(o), i = 0;
     entry *e = mz_malloc((n ? n : 1) * sizeof *e);
     if (!e) return nomem(L);
@@ -245,8 +268,10 @@ static mz_status vocab_from_object(loader *L, mz_vocab *v, json_t *o) {
     qsort(e, n, sizeof *e, by_id);
     mz_status rc = MZ_OK;
     for (i = 0; i < n && !rc; i++) {
-        if (e[i].id != i) rc = bad(L, "$.model.vocab", "ids must run 0..n-1 without gaps or repeats");
-        else if (mz_vocab_add(v, e[i].token, e[i].len)) rc = nomem(L);
+        if (e[i].id != i)
+            rc = bad(L, "$.model.vocab", "ids must run 0..n-1 without gaps or repeats");
+        else if (mz_vocab_add(v, e[i].token, e[i].len))
+            rc = nomem(L);
     }
     mz_free(e);
     return rc;
@@ -281,14 +306,16 @@ static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
         /* the merged token drops the right side's continuing prefix */
         const char *bb = plen && !strncmp(b, m->prefix, plen) ? b + plen : b;
         snprintf(merged, sizeof merged, "%s%s", a, bb);
-        int32_t l = token_id(&m->vocab, a), rr = token_id(&m->vocab, b), mm = token_id(&m->vocab, merged);
+        int32_t l = token_id(&m->vocab, a), rr = token_id(&m->vocab, b),
+                mm = token_id(&m->vocab, merged);
         if (l < 0 || rr < 0 || mm < 0) {
             char jp[48];
             snprintf(jp, sizeof jp, "$.model.merges[%zu]", r);
             return bad(L, jp, "the merge names a token that is not in the vocabulary");
         }
         int32_t key[2] = {l, rr};
-        if (mz_strmap_put(m->merges, (const char *)key, sizeof key, (size_t)r << 32 | (uint32_t)mm, NULL) < 0)
+        if (mz_strmap_put(m->merges, (const char *)key, sizeof key, (size_t)r << 32 | (uint32_t)mm,
+                          NULL) < 0)
             return nomem(L);
     }
     return MZ_OK;
@@ -296,7 +323,8 @@ static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
 
 static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
     json_t *vocab = json_object_get(o, "vocab");
-    if (!json_is_array(vocab)) return bad(L, "$.model.vocab", "Unigram needs a vocab array of [piece, score]");
+    if (!json_is_array(vocab))
+        return bad(L, "$.model.vocab", "Unigram needs a vocab array of [piece, score]");
     size_t n = json_array_size(vocab);
     if (!(m->scores = mz_malloc((n ? n : 1) * sizeof *m->scores))) return nomem(L);
     for (size_t i = 0; i < n; i++) {
@@ -312,7 +340,8 @@ static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
     }
     json_t *unk = json_object_get(o, "unk_id");
     if (n == 0) return bad(L, "$.model.vocab", "the vocabulary is empty");
-    if (!json_is_integer(unk) || json_integer_value(unk) < 0 || json_integer_value(unk) >= (json_int_t)n)
+    if (!json_is_integer(unk) || json_integer_value(unk) < 0 ||
+        json_integer_value(unk) >= (json_int_t)n)
         return bad(L, "$.model.unk_id", "Unigram needs an unk_id inside the vocabulary");
     m->unk_id = (int32_t)json_integer_value(unk);
     m->byte_fallback = flag(o, "byte_fallback", 0);
@@ -326,8 +355,10 @@ static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
     if (!json_is_object(o)) return bad(L, "$.model", "no model");
     if (!type) type = json_object_get(o, "merges") ? "BPE" : "WordPiece"; /* older files */
     m->unk_id = -1;
-    const char *prefix = str(o, "continuing_subword_prefix"), *suffix = str(o, "end_of_word_suffix");
-    if ((prefix && !(m->prefix = mz_strdup(prefix))) || (suffix && !(m->suffix = mz_strdup(suffix))))
+    const char *prefix = str(o, "continuing_subword_prefix"),
+               *suffix = str(o, "end_of_word_suffix");
+    if ((prefix && !(m->prefix = mz_strdup(prefix))) ||
+        (suffix && !(m->suffix = mz_strdup(suffix))))
         return nomem(L);
     mz_status rc = MZ_OK;
     if (!strcmp(type, "WordPiece")) {
@@ -360,7 +391,8 @@ static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
     if (!rc && m->vocab.n == 0) rc = bad(L, "$.model.vocab", "the vocabulary is empty");
     /* WordPiece maps every word it cannot cover to the unknown token: it must exist */
     if (!rc && m->kind == MODEL_WORDPIECE && m->unk_id < 0)
-        rc = bad(L, "$.model.unk_token", "WordPiece needs an unknown token that is in the vocabulary");
+        rc = bad(L, "$.model.unk_token",
+                 "WordPiece needs an unknown token that is in the vocabulary");
     return rc;
 }
 
@@ -376,7 +408,8 @@ static mz_status load_added(loader *L, mz_tokenizer *t, json_t *a) {
             return bad(L, jp, "an added token needs \"content\" and an integer \"id\"");
         }
         size_t want = (size_t)json_integer_value(id);
-        if (want == t->model.vocab.n && mz_vocab_add(&t->model.vocab, content, strlen(content))) return nomem(L);
+        if (want == t->model.vocab.n && mz_vocab_add(&t->model.vocab, content, strlen(content)))
+            return nomem(L);
         if (want >= t->model.vocab.n) {
             char jp[48];
             snprintf(jp, sizeof jp, "$.added_tokens[%zu]", i);
@@ -396,13 +429,17 @@ static mz_status one_decoder(loader *L, mz_decoder *d, json_t *o) {
     if (!strcmp(type, "WordPiece")) {
         *d = (mz_decoder){.kind = DEC_WORDPIECE, .cleanup = flag(o, "cleanup", 1)};
         a = str(o, "prefix") ? str(o, "prefix") : "##";
-    } else if (!strcmp(type, "ByteLevel")) d->kind = DEC_BYTE_LEVEL;
-    else if (!strcmp(type, "ByteFallback")) d->kind = DEC_BYTE_FALLBACK;
-    else if (!strcmp(type, "Fuse")) d->kind = DEC_FUSE;
+    } else if (!strcmp(type, "ByteLevel"))
+        d->kind = DEC_BYTE_LEVEL;
+    else if (!strcmp(type, "ByteFallback"))
+        d->kind = DEC_BYTE_FALLBACK;
+    else if (!strcmp(type, "Fuse"))
+        d->kind = DEC_FUSE;
     else if (!strcmp(type, "Metaspace")) {
         const char *scheme = str(o, "prepend_scheme");
         *d = (mz_decoder){.kind = DEC_METASPACE,
-                          .prepend = scheme ? strcmp(scheme, "never") != 0 : flag(o, "add_prefix_space", 1)};
+                          .prepend = scheme ? strcmp(scheme, "never") != 0
+                                            : flag(o, "add_prefix_space", 1)};
         a = str(o, "replacement") ? str(o, "replacement") : "\xE2\x96\x81";
     } else if (!strcmp(type, "BPEDecoder")) {
         d->kind = DEC_BPE_SUFFIX;
@@ -414,7 +451,9 @@ static mz_status one_decoder(loader *L, mz_decoder *d, json_t *o) {
         if (!a || !b) return unsupported(L, "$.decoder", "Replace decoder pattern", "Regex");
     } else if (!strcmp(type, "Strip")) {
         json_t *st = json_object_get(o, "start"), *sp = json_object_get(o, "stop");
-        *d = (mz_decoder){.kind = DEC_STRIP, .start = (int)json_integer_value(st), .stop = (int)json_integer_value(sp)};
+        *d = (mz_decoder){.kind = DEC_STRIP,
+                          .start = (int)json_integer_value(st),
+                          .stop = (int)json_integer_value(sp)};
         a = str(o, "content") ? str(o, "content") : " ";
     } else {
         return unsupported(L, "$.decoder", "decoder", type);
@@ -451,11 +490,13 @@ static mz_status read_template(loader *L, mz_template_item *items, size_t *n, js
         json_t *it = json_array_get(a, i), *sp = json_object_get(it, "SpecialToken"),
                *sq = json_object_get(it, "Sequence"), *body = sp ? sp : sq;
         json_t *type = json_object_get(body, "type_id");
-        mz_template_item x = {-1, 0, (uint8_t)(json_is_integer(type) ? json_integer_value(type) : 0)};
+        mz_template_item x = {-1, 0,
+                              (uint8_t)(json_is_integer(type) ? json_integer_value(type) : 0)};
         if (sp) {
             json_t *ids = json_object_get(json_object_get(specials, str(sp, "id")), "ids");
             if (json_array_size(ids) != 1 || !json_is_integer(json_array_get(ids, 0)))
-                return bad(L, "$.post_processor.special_tokens", "a template's special token needs one id");
+                return bad(L, "$.post_processor.special_tokens",
+                           "a template's special token needs one id");
             x.id = (int32_t)json_integer_value(json_array_get(ids, 0));
         } else if (sq) {
             x.seq = str(sq, "id") && !strcmp(str(sq, "id"), "B");
@@ -472,8 +513,10 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
     if (!type) return MZ_OK;
     if (!strcmp(type, "BertProcessing") || !strcmp(type, "RobertaProcessing")) {
         int32_t cls = pair_id(json_object_get(o, "cls")), sep = pair_id(json_object_get(o, "sep"));
-        if (!strcmp(type, "BertProcessing")) mz_post_bert(&t->post, cls, sep);
-        else mz_post_roberta(&t->post, cls, sep);
+        if (!strcmp(type, "BertProcessing"))
+            mz_post_bert(&t->post, cls, sep);
+        else
+            mz_post_roberta(&t->post, cls, sep);
         if (!strcmp(type, "RobertaProcessing")) {
             t->post.trim_byte_level = flag(o, "trim_offsets", 1);
             t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
@@ -483,8 +526,11 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
         t->post.add_prefix_space = flag(o, "add_prefix_space", 1);
     } else if (!strcmp(type, "TemplateProcessing")) {
         json_t *specials = json_object_get(o, "special_tokens");
-        mz_status rc = read_template(L, t->post.single, &t->post.n_single, json_object_get(o, "single"), specials);
-        if (!rc) rc = read_template(L, t->post.pair, &t->post.n_pair, json_object_get(o, "pair"), specials);
+        mz_status rc = read_template(L, t->post.single, &t->post.n_single,
+                                     json_object_get(o, "single"), specials);
+        if (!rc)
+            rc = read_template(L, t->post.pair, &t->post.n_pair, json_object_get(o, "pair"),
+                               specials);
         if (rc) return rc;
     } else if (!strcmp(type, "Sequence")) {
         json_t *procs = json_object_get(o, "processors");
@@ -519,11 +565,13 @@ mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t 
     if (!rc) rc = load_added(&L, t, json_object_get(root, "added_tokens"));
     if (!rc) rc = load_normalizers(&L, t, json_object_get(root, "normalizer"));
     if (!rc) rc = load_pres(&L, t, json_object_get(root, "pre_tokenizer"));
-    if (!rc && json_object_get(root, "post_processor") && !json_is_null(json_object_get(root, "post_processor")))
+    if (!rc && json_object_get(root, "post_processor") &&
+        !json_is_null(json_object_get(root, "post_processor")))
         rc = one_post(&L, t, json_object_get(root, "post_processor"));
     if (!rc) rc = load_decoders(&L, t, json_object_get(root, "decoder"));
     json_t *pad = json_object_get(json_object_get(root, "padding"), "pad_id");
-    t->pad_id = json_is_integer(pad) ? (int32_t)json_integer_value(pad) : token_id(&t->model.vocab, "[PAD]");
+    t->pad_id = json_is_integer(pad) ? (int32_t)json_integer_value(pad)
+                                     : token_id(&t->model.vocab, "[PAD]");
     if (t->pad_id < 0) t->pad_id = token_id(&t->model.vocab, "<pad>");
     json_decref(root);
     if (rc && mz_ctx_json_path(ctx)[0]) /* the line of the offending value */

@@ -82,7 +82,8 @@ mz_status mz_tokenizer_from_vocab_merges(mz_tokenizer *t, const char *vocab_path
     int prefix = config_flag(dir, "add_prefix_space", 0);
     json_error_t err;
     json_t *vocab = json_load_file(vocab_path, JSON_REJECT_DUPLICATES, &err);
-    if (!vocab) return mz_fail_line(ctx, MZ_ERR_INPUT, vocab_path, err.line, err.column, "%s", err.text);
+    if (!vocab)
+        return mz_fail_line(ctx, MZ_ERR_INPUT, vocab_path, err.line, err.column, "%s", err.text);
     char *text;
     size_t len;
     mz_status rc = mz_read_file(&text, &len, merges_path, (size_t)256 << 20, ctx);
@@ -106,12 +107,15 @@ mz_status mz_tokenizer_from_vocab_merges(mz_tokenizer *t, const char *vocab_path
     const char *names[] = {"<s>", "<pad>", "</s>", "<unk>", "<mask>", "<|endoftext|>"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (json_object_get(vocab, names[i]))
-            json_array_append_new(added, special(names[i], json_integer_value(json_object_get(vocab, names[i]))));
-    json_t *post = bos && eos ? json_pack("{s:s, s:[s, I], s:[s, I], s:b, s:b}", "type", "RobertaProcessing",
-                                          "sep", "</s>", json_integer_value(eos), "cls", "<s>",
-                                          json_integer_value(bos), "trim_offsets", 1, "add_prefix_space", prefix)
-                              : json_pack("{s:s, s:b, s:b}", "type", "ByteLevel", "trim_offsets", 1,
-                                          "add_prefix_space", prefix);
+            json_array_append_new(
+                added, special(names[i], json_integer_value(json_object_get(vocab, names[i]))));
+    json_t *post =
+        bos && eos
+            ? json_pack("{s:s, s:[s, I], s:[s, I], s:b, s:b}", "type", "RobertaProcessing", "sep",
+                        "</s>", json_integer_value(eos), "cls", "<s>", json_integer_value(bos),
+                        "trim_offsets", 1, "add_prefix_space", prefix)
+            : json_pack("{s:s, s:b, s:b}", "type", "ByteLevel", "trim_offsets", 1,
+                        "add_prefix_space", prefix);
     json_t *doc = json_pack("{s:o, s:{s:s, s:b, s:b}, s:o, s:{s:s, s:o, s:o, s:b}}", "added_tokens",
                             added, "pre_tokenizer", "type", "ByteLevel", "add_prefix_space", prefix,
                             "use_regex", 1, "post_processor", post, "model", "type", "BPE", "vocab",

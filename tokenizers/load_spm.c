@@ -14,8 +14,14 @@ int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t 
 
 #define META "\xE2\x96\x81"
 
-enum { PIECE_NORMAL = 1, PIECE_UNKNOWN = 2, PIECE_CONTROL = 3, PIECE_USER = 4, PIECE_UNUSED = 5,
-       PIECE_BYTE = 6 };
+enum {
+    PIECE_NORMAL = 1,
+    PIECE_UNKNOWN = 2,
+    PIECE_CONTROL = 3,
+    PIECE_USER = 4,
+    PIECE_UNUSED = 5,
+    PIECE_BYTE = 6
+};
 
 typedef struct pb {
     const uint8_t *p, *end;
@@ -75,9 +81,12 @@ static int read_piece(pb b, pb *piece, float *score, int *type) {
     piece->p = NULL;
     while (b.p < b.end) {
         if (field(&b, &num, &wire, &v, &sub, &f)) return -1;
-        if (num == 1 && wire == 2) *piece = sub;
-        else if (num == 2 && wire == 5) *score = f;
-        else if (num == 3 && wire == 0) *type = (int)v;
+        if (num == 1 && wire == 2)
+            *piece = sub;
+        else if (num == 2 && wire == 5)
+            *score = f;
+        else if (num == 3 && wire == 0)
+            *type = (int)v;
     }
     return piece->p ? 0 : -1;
 }
@@ -91,31 +100,41 @@ static int read_spec(pb b, spm *s, int trainer) {
     while (b.p < b.end) {
         if (field(&b, &num, &wire, &v, &sub, &f)) return -1;
         if (trainer && wire == 0) {
-            if (num == 3) s->model_type = (int)v;
-            else if (num == 35) s->byte_fallback = v != 0;
-            else if (num == 40) s->unk_id = (int64_t)v;
+            if (num == 3)
+                s->model_type = (int)v;
+            else if (num == 35)
+                s->byte_fallback = v != 0;
+            else if (num == 40)
+                s->unk_id = (int64_t)v;
         } else if (!trainer) {
-            if (num == 2 && wire == 2) s->charsmap = sub;
-            else if (num == 3 && wire == 0) s->add_dummy_prefix = v != 0;
-            else if (num == 4 && wire == 0) s->remove_extra_ws = v != 0;
-            else if (num == 5 && wire == 0) s->escape_ws = v != 0;
+            if (num == 2 && wire == 2)
+                s->charsmap = sub;
+            else if (num == 3 && wire == 0)
+                s->add_dummy_prefix = v != 0;
+            else if (num == 4 && wire == 0)
+                s->remove_extra_ws = v != 0;
+            else if (num == 5 && wire == 0)
+                s->escape_ws = v != 0;
         }
     }
     return 0;
 }
 
 static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *path, mz_ctx *ctx) {
-    if (!(t->norms = mz_calloc(6, sizeof *t->norms))) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    if (!(t->norms = mz_calloc(6, sizeof *t->norms)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     mz_normalizer *n = t->norms;
     if (s->charsmap.p && s->charsmap.end > s->charsmap.p) {
         n->kind = NORM_PRECOMPILED;
         if (mz_charsmap_new(&n->charsmap, s->charsmap.p, (size_t)(s->charsmap.end - s->charsmap.p)))
-            return mz_fail(ctx, MZ_ERR_INPUT, path, "the normalizer's precompiled charsmap is malformed");
+            return mz_fail(ctx, MZ_ERR_INPUT, path,
+                           "the normalizer's precompiled charsmap is malformed");
         n++;
     }
     if (s->remove_extra_ws) {
         *n++ = (mz_normalizer){.kind = NORM_STRIP, .strip_left = 1, .strip_right = 1};
-        *n = (mz_normalizer){.kind = NORM_REPLACE, .regex = mz_regex_compile(" {2,}"), .content = mz_strdup(" ")};
+        *n = (mz_normalizer){
+            .kind = NORM_REPLACE, .regex = mz_regex_compile(" {2,}"), .content = mz_strdup(" ")};
         if (!n->regex || !n->content) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         n++;
     }
@@ -124,7 +143,8 @@ static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *pa
         if (!n++->content) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     }
     if (s->escape_ws) {
-        *n = (mz_normalizer){.kind = NORM_REPLACE, .pattern = mz_strdup(" "), .content = mz_strdup(META)};
+        *n = (mz_normalizer){
+            .kind = NORM_REPLACE, .pattern = mz_strdup(" "), .content = mz_strdup(META)};
         if (!n->pattern || !n->content) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         n++;
     }
@@ -142,17 +162,20 @@ static mz_status read_model(mz_tokenizer *t, spm *s, const uint8_t *data, size_t
     size_t cap = 0;
     while (b.p < b.end) {
         if (field(&b, &num, &wire, &v, &sub, &f))
-            return mz_fail_offset(ctx, MZ_ERR_INPUT, path, (long long)(b.p - data), "not a "
+            return mz_fail_offset(ctx, MZ_ERR_INPUT, path, (long long)(b.p - data),
+                                  "not a "
                                   "SentencePiece model (bad protobuf)");
         if (num == 1 && wire == 2) {
             pb piece;
             float score;
             int type;
             if (read_piece(sub, &piece, &score, &type))
-                return mz_fail_offset(ctx, MZ_ERR_INPUT, path, (long long)(sub.p - data), "a piece "
+                return mz_fail_offset(ctx, MZ_ERR_INPUT, path, (long long)(sub.p - data),
+                                      "a piece "
                                       "without its text");
             size_t id = t->model.vocab.n;
-            if (mz_vocab_add(&t->model.vocab, (const char *)piece.p, (size_t)(piece.end - piece.p)) ||
+            if (mz_vocab_add(&t->model.vocab, (const char *)piece.p,
+                             (size_t)(piece.end - piece.p)) ||
                 mz_grow((void **)&t->model.scores, &cap, id + 1, sizeof *t->model.scores) ||
                 mz_grow((void **)&t->model.unusable, &t->model.unusable_cap, id + 1, 1))
                 return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
@@ -160,14 +183,16 @@ static mz_status read_model(mz_tokenizer *t, spm *s, const uint8_t *data, size_t
             /* control and unused pieces never match text; user-defined ones always do */
             t->model.unusable[id] = type == PIECE_CONTROL || type == PIECE_UNUSED;
             if ((type == PIECE_USER && mz_tokenizer_add_added(t, (const char *)piece.p,
-                                                            (size_t)(piece.end - piece.p), id)) ||
+                                                              (size_t)(piece.end - piece.p), id)) ||
                 (type == PIECE_CONTROL && mz_tokenizer_mark_special(t, id)))
                 return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         } else if ((num == 2 || num == 3) && wire == 2 && read_spec(sub, s, num == 2)) {
-            return mz_fail(ctx, MZ_ERR_INPUT, path, "malformed %s spec", num == 2 ? "trainer" : "normalizer");
+            return mz_fail(ctx, MZ_ERR_INPUT, path, "malformed %s spec",
+                           num == 2 ? "trainer" : "normalizer");
         }
     }
-    if (t->model.vocab.n == 0) return mz_fail(ctx, MZ_ERR_INPUT, path, "a SentencePiece model with no pieces");
+    if (t->model.vocab.n == 0)
+        return mz_fail(ctx, MZ_ERR_INPUT, path, "a SentencePiece model with no pieces");
     return MZ_OK;
 }
 
@@ -187,10 +212,13 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
     if (!rc && (s.unk_id < 0 || (size_t)s.unk_id >= t->model.vocab.n))
         rc = mz_fail(ctx, MZ_ERR_INPUT, path, "unk_id %lld is not a piece", (long long)s.unk_id);
     if (!rc && s.model_type != 1 && s.model_type != 2)
-        rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "SentencePiece model type %d is not supported "
-                     "(supported: unigram, bpe)", s.model_type);
+        rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path,
+                     "SentencePiece model type %d is not supported "
+                     "(supported: unigram, bpe)",
+                     s.model_type);
     if (!rc) rc = setup_normalizers(t, &s, path, ctx);
-    if (!rc && !(t->pres = mz_calloc(1, sizeof *t->pres))) rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    if (!rc && !(t->pres = mz_calloc(1, sizeof *t->pres)))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     if (!rc) {
         /* words start at each U+2581, as SentencePiece's pieces never cross one */
         t->pres[0] = (mz_pretokenizer){.kind = PRE_METASPACE, .split = 1};
@@ -198,7 +226,8 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
         t->model.unk_id = (int32_t)s.unk_id;
         t->pad_id = mz_tokenizer_id(t, "<pad>");
         t->decs = mz_calloc(2, sizeof *t->decs);
-        if (!t->decs || !(t->decs[1].a = mz_strdup(META))) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        if (!t->decs || !(t->decs[1].a = mz_strdup(META)))
+            return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         t->decs[0].kind = DEC_BYTE_FALLBACK;
         t->decs[1].kind = DEC_METASPACE;
         t->decs[1].prepend = s.add_dummy_prefix;
@@ -212,7 +241,8 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
         } else {
             t->model_name = "BPE";
             t->model.kind = MODEL_BPE;
-            if (mz_model_rank_scores(&t->model)) rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+            if (mz_model_rank_scores(&t->model))
+                rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         }
     }
     return rc;

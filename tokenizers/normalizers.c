@@ -20,15 +20,15 @@ static int push_cp(mz_nstr *out, int32_t c, uint32_t o0, uint32_t o1) {
 }
 
 /* BertNormalizer: clean text, pad CJK, strip accents (after NFD), lowercase, in HF's order. */
-static int bert_char(mz_nstr *out, int32_t c, const char *bytes, int blen, uint32_t o0,
-                     uint32_t o1, const mz_normalizer *nm) {
+static int bert_char(mz_nstr *out, int32_t c, const char *bytes, int blen, uint32_t o0, uint32_t o1,
+                     const mz_normalizer *nm) {
     if (nm->clean_text) {
         if (c == 0 || c == 0xFFFD || mz_uc_is_control(c)) return 0;
         if (mz_uc_is_whitespace(c)) return mz_nstr_push(out, " ", 1, o0, o1);
     }
     if (nm->chinese_chars && mz_uc_is_cjk(c))
-        return mz_nstr_push(out, " ", 1, o0, o1) || mz_nstr_push(out, bytes, (size_t)blen, o0, o1) ||
-               mz_nstr_push(out, " ", 1, o0, o1);
+        return mz_nstr_push(out, " ", 1, o0, o1) ||
+               mz_nstr_push(out, bytes, (size_t)blen, o0, o1) || mz_nstr_push(out, " ", 1, o0, o1);
     if (nm->strip_accents || nm->lowercase) {
         utf8proc_int32_t dec[8];
         int opts = nm->strip_accents ? UTF8PROC_DECOMPOSE : 0;
@@ -47,7 +47,8 @@ static int bert_char(mz_nstr *out, int32_t c, const char *bytes, int blen, uint3
 static int lowercase_char(mz_nstr *out, int32_t c, const char *bytes, int blen, uint32_t o0,
                           uint32_t o1, const mz_normalizer *nm) {
     (void)bytes, (void)blen, (void)nm;
-    if (c == 0x130) return push_cp(out, 'i', o0, o1) || push_cp(out, 0x307, o0, o1); /* full mapping */
+    if (c == 0x130)
+        return push_cp(out, 'i', o0, o1) || push_cp(out, 0x307, o0, o1); /* full mapping */
     return push_cp(out, utf8proc_tolower(c), o0, o1);
 }
 
@@ -94,15 +95,17 @@ static int unicode_normalize(mz_nstr *out, const mz_nstr *in, int options) {
         }
         starts[k] = j;
         utf8proc_uint8_t *mapped = NULL;
-        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)in->s + i,
-                                          (utf8proc_ssize_t)(j - i), &mapped,
-                                          (utf8proc_option_t)(UTF8PROC_STABLE | options));
+        utf8proc_ssize_t m =
+            utf8proc_map((const utf8proc_uint8_t *)in->s + i, (utf8proc_ssize_t)(j - i), &mapped,
+                         (utf8proc_option_t)(UTF8PROC_STABLE | options));
         size_t n_out = 0;
-        for (utf8proc_ssize_t b = 0; m > 0 && b < m; b++) n_out += (mapped[b] & 0xC0) != 0x80;
+        for (utf8proc_ssize_t b = 0; m > 0 && b < m; b++)
+            n_out += (mapped[b] & 0xC0) != 0x80;
         int rc = m < 0;
         for (utf8proc_ssize_t b = 0, o = 0; !rc && b < m; o++) {
             int len = mz_uc_next((const char *)mapped + b, (size_t)(m - b), &c);
-            size_t src = n_out < k ? (o == 0 ? 0 : k - n_out + (size_t)o) : ((size_t)o < k ? (size_t)o : k - 1);
+            size_t src = n_out < k ? (o == 0 ? 0 : k - n_out + (size_t)o)
+                                   : ((size_t)o < k ? (size_t)o : k - 1);
             rc = len < 0 || mz_nstr_push(out, (const char *)mapped + b, (size_t)len,
                                          in->o0[starts[src]], in->o1[starts[src + 1] - 1]);
             b += len;
@@ -143,11 +146,13 @@ static int replace_regex(mz_nstr *out, const mz_nstr *in, struct URegularExpress
     while (!rc && U_SUCCESS(err) && uregex_findNext(re, &err)) {
         size_t a = (size_t)uregex_start64(re, 0, &err), b = (size_t)uregex_end64(re, 0, &err);
         if (a == b) continue;
-        for (; !rc && pos < a; pos++) rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
+        for (; !rc && pos < a; pos++)
+            rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
         if (!rc && wlen) rc = mz_nstr_push(out, with, wlen, in->o0[b - 1], in->o1[b - 1]);
         pos = b;
     }
-    for (; !rc && pos < in->len; pos++) rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
+    for (; !rc && pos < in->len; pos++)
+        rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
     utext_close(ut);
     return rc || U_FAILURE(err) ? -1 : 0;
 }
@@ -160,7 +165,8 @@ static int strip(mz_nstr *out, const mz_nstr *in, int left, int right) {
         a += (size_t)n;
     while (right && b > a) {
         size_t k = b - 1;
-        while (k > a && ((unsigned char)in->s[k] & 0xC0) == 0x80) k--;
+        while (k > a && ((unsigned char)in->s[k] & 0xC0) == 0x80)
+            k--;
         if (mz_uc_next(in->s + k, b - k, &c) < 0 || !mz_uc_is_whitespace(c)) break;
         b = k;
     }

@@ -11,12 +11,14 @@
 #define METASPACE "\xE2\x96\x81" /* U+2581 */
 
 void mz_words_reset(mz_words *w) {
-    for (size_t i = 0; i < w->n; i++) mz_nstr_reset(&w->items[i]);
+    for (size_t i = 0; i < w->n; i++)
+        mz_nstr_reset(&w->items[i]);
     w->n = 0;
 }
 
 void mz_words_free(mz_words *w) {
-    for (size_t i = 0; i < w->cap; i++) mz_nstr_free(&w->items[i]);
+    for (size_t i = 0; i < w->cap; i++)
+        mz_nstr_free(&w->items[i]);
     mz_free(w->items);
     memset(w, 0, sizeof *w);
 }
@@ -115,7 +117,8 @@ static int split_regex(mz_words *w, const mz_nstr *s, URegularExpression *re, in
                 mz_nstr *last = &w->items[w->n - 1];
                 for (size_t i = a; i < b; i++)
                     if (mz_nstr_push(last, s->s + i, 1, s->o0[i], s->o1[i])) goto fail;
-            } else if (add_range(w, s, a, b)) goto fail;
+            } else if (add_range(w, s, a, b))
+                goto fail;
         }
         pos = b;
     }
@@ -147,7 +150,8 @@ static int to_byte_level(mz_nstr *out, const mz_nstr *in) {
         char buf[4];
         int32_t c = byte_char((unsigned char)in->s[i]);
         size_t n = c < 0x80 ? 1 : 2;
-        if (n == 1) buf[0] = (char)c;
+        if (n == 1)
+            buf[0] = (char)c;
         else {
             buf[0] = (char)(0xC0 | (c >> 6));
             buf[1] = (char)(0x80 | (c & 0x3F));
@@ -166,7 +170,8 @@ static int to_byte_level(mz_nstr *out, const mz_nstr *in) {
 static int metaspace(mz_words *w, const mz_nstr *s, const mz_pretokenizer *p, int first) {
     mz_nstr m = {0};
     int rc = 0;
-    if (s->len && (p->prepend_always || first) && s->s[0] != ' ' && strncmp(s->s, METASPACE, 3) != 0)
+    if (s->len && (p->prepend_always || first) && s->s[0] != ' ' &&
+        strncmp(s->s, METASPACE, 3) != 0)
         rc = mz_nstr_push(&m, METASPACE, 3, s->o0[0], s->o1[0]);
     for (size_t i = 0; i < s->len && !rc; i++)
         rc = s->s[i] == ' ' ? mz_nstr_push(&m, METASPACE, 3, s->o0[i], s->o1[i])
@@ -204,9 +209,11 @@ static int apply(mz_words *out, const mz_nstr *s, const mz_pretokenizer *p, int 
                 if (mz_nstr_push(&spaced, s->s + i, 1, s->o0[i], s->o1[i])) return -1;
             src = &spaced;
         }
-        int rc = p->use_regex ? split_regex(out, src, p->regex, 1, 0) : add_range(out, src, 0, src->len);
+        int rc =
+            p->use_regex ? split_regex(out, src, p->regex, 1, 0) : add_range(out, src, 0, src->len);
         mz_nstr_free(&spaced);
-        for (size_t i = from; !rc && i < out->n; i++) rc = to_byte_level(&out->items[i], &out->items[i]);
+        for (size_t i = from; !rc && i < out->n; i++)
+            rc = to_byte_level(&out->items[i], &out->items[i]);
         return rc;
     }
     }
@@ -220,12 +227,14 @@ int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *
     int rc = add_range(&a, text, 0, text->len);
     for (size_t k = 0; k < n && !rc; k++) {
         mz_words_reset(&b);
-        for (size_t i = 0; i < a.n && !rc; i++) rc = apply(&b, &a.items[i], &pres[k], i == 0);
+        for (size_t i = 0; i < a.n && !rc; i++)
+            rc = apply(&b, &a.items[i], &pres[k], i == 0);
         mz_words t = a;
         a = b;
         b = t;
     }
-    for (size_t i = 0; i < a.n && !rc; i++) rc = add_range(words, &a.items[i], 0, a.items[i].len);
+    for (size_t i = 0; i < a.n && !rc; i++)
+        rc = add_range(words, &a.items[i], 0, a.items[i].len);
     mz_words_free(&a);
     mz_words_free(&b);
     return rc;

@@ -20,8 +20,12 @@ int mz_vocab_add(mz_vocab *v, const char *token, size_t len) {
 }
 
 static int compare_scores(const void *a, const void *b, void *scores) {
-    double x = ((double *)scores)[*(const uint32_t *)a], y = ((double *)scores)[*(const uint32_t *)b];
-    return x > y ? -1 : x < y ? 1 : (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+    double x = ((double *)scores)[*(const uint32_t *)a],
+           y = ((double *)scores)[*(const uint32_t *)b];
+    return x > y   ? -1
+           : x < y ? 1
+                   : (*(const uint32_t *)a > *(const uint32_t *)b) -
+                         (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
 int mz_model_rank_scores(mz_model *m) {
@@ -31,9 +35,11 @@ int mz_model_rank_scores(mz_model *m) {
         mz_free(order);
         return -1;
     }
-    for (size_t i = 0; i < m->vocab.n; i++) order[i] = (uint32_t)i;
+    for (size_t i = 0; i < m->vocab.n; i++)
+        order[i] = (uint32_t)i;
     qsort_r(order, m->vocab.n, sizeof *order, compare_scores, m->scores);
-    for (size_t r = 0; r < m->vocab.n; r++) m->score_rank[order[r]] = (uint32_t)r;
+    for (size_t r = 0; r < m->vocab.n; r++)
+        m->score_rank[order[r]] = (uint32_t)r;
     mz_free(order);
     return 0;
 }
@@ -54,7 +60,8 @@ int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, 
 }
 
 void mz_model_clear(mz_model *m) {
-    for (size_t i = 0; i < m->vocab.n; i++) mz_free(m->vocab.tokens[i]);
+    for (size_t i = 0; i < m->vocab.n; i++)
+        mz_free(m->vocab.tokens[i]);
     mz_free(m->vocab.tokens);
     mz_strmap_free(m->vocab.ids);
     mz_strmap_free(m->merges);
@@ -68,8 +75,10 @@ void mz_model_clear(mz_model *m) {
 
 void mz_tokenizer_free(mz_tokenizer *t) {
     if (!t) return;
-    for (size_t i = 0; i < t->n_norms; i++) mz_normalizer_clear(&t->norms[i]);
-    for (size_t i = 0; i < t->n_pres; i++) mz_pretokenizer_clear(&t->pres[i]);
+    for (size_t i = 0; i < t->n_norms; i++)
+        mz_normalizer_clear(&t->norms[i]);
+    for (size_t i = 0; i < t->n_pres; i++)
+        mz_pretokenizer_clear(&t->pres[i]);
     mz_free(t->norms);
     mz_free(t->pres);
     mz_model_clear(&t->model);
@@ -96,7 +105,8 @@ static mz_tokenizer *new_tokenizer(void) {
     return t;
 }
 
-static void set_template(mz_template_item *items, size_t *n, const mz_template_item *from, size_t k) {
+static void set_template(mz_template_item *items, size_t *n, const mz_template_item *from,
+                         size_t k) {
     memcpy(items, from, k * sizeof *items);
     *n = k;
 }
@@ -112,7 +122,8 @@ void mz_post_bert(mz_post *p, int32_t cls, int32_t sep) {
 void mz_post_roberta(mz_post *p, int32_t cls, int32_t sep) {
     if (cls < 0 || sep < 0) return;
     const mz_template_item single[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}};
-    const mz_template_item pair[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0}, {sep, 0, 0}, {-1, 1, 0}, {sep, 0, 0}};
+    const mz_template_item pair[] = {{cls, 0, 0}, {-1, 0, 0}, {sep, 0, 0},
+                                     {sep, 0, 0}, {-1, 1, 0}, {sep, 0, 0}};
     set_template(p->single, &p->n_single, single, 3);
     set_template(p->pair, &p->n_pair, pair, 6);
 }
@@ -130,10 +141,12 @@ static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
     if (exists(dir, "vocab.txt", a, sizeof a)) return mz_tokenizer_from_vocab_txt(t, a, dir, ctx);
     if (exists(dir, "vocab.json", a, sizeof a) && exists(dir, "merges.txt", b, sizeof b))
         return mz_tokenizer_from_vocab_merges(t, a, b, dir, ctx);
-    static const char *const spm_names[] = {"sentencepiece.bpe.model", "spiece.model", "tokenizer.model"};
+    static const char *const spm_names[] = {"sentencepiece.bpe.model", "spiece.model",
+                                            "tokenizer.model"};
     for (size_t i = 0; i < sizeof spm_names / sizeof *spm_names; i++)
         if (exists(dir, spm_names[i], a, sizeof a)) return mz_tokenizer_from_spm(t, a, ctx);
-    return mz_fail(ctx, MZ_ERR_INPUT, dir, "no tokenizer.json, vocab.txt or vocab.json + merges.txt "
+    return mz_fail(ctx, MZ_ERR_INPUT, dir,
+                   "no tokenizer.json, vocab.txt or vocab.json + merges.txt "
                    "in this folder");
 }
 
@@ -143,8 +156,10 @@ mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t l
     mz_tokenizer *t = new_tokenizer();
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     mz_status rc = mz_tokenizer_from_json_text(t, json, len, name, ctx);
-    if (rc) mz_tokenizer_free(t);
-    else *out = t;
+    if (rc)
+        mz_tokenizer_free(t);
+    else
+        *out = t;
     return rc;
 }
 
@@ -154,8 +169,10 @@ mz_status mz_tokenizer_parse_spm(mz_tokenizer **out, const void *model, size_t l
     mz_tokenizer *t = new_tokenizer();
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
     mz_status rc = mz_tokenizer_from_spm_data(t, model, len, name, ctx);
-    if (rc) mz_tokenizer_free(t);
-    else *out = t;
+    if (rc)
+        mz_tokenizer_free(t);
+    else
+        *out = t;
     return rc;
 }
 
@@ -226,7 +243,8 @@ static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *t
     for (size_t i = a; i < b;) {
         int32_t c;
         int n = mz_uc_next(text + i, b - i, &c);
-        if (mz_nstr_push(ns, text + i, (size_t)n, (uint32_t)i, (uint32_t)(i + (size_t)n))) return -1;
+        if (mz_nstr_push(ns, text + i, (size_t)n, (uint32_t)i, (uint32_t)(i + (size_t)n)))
+            return -1;
         i += (size_t)n;
     }
     if (mz_normalize(ns, scratch, t->norms, t->n_norms) ||
@@ -242,9 +260,11 @@ static uint32_t count_spaces(const char *tok, int from_end) {
     uint32_t n = 0;
     size_t len = strlen(tok);
     if (!from_end)
-        for (size_t i = 0; i + 1 < len && !memcmp(tok + i, "\xC4\xA0", 2); i += 2) n++;
+        for (size_t i = 0; i + 1 < len && !memcmp(tok + i, "\xC4\xA0", 2); i += 2)
+            n++;
     else
-        for (size_t i = len; i >= 2 && !memcmp(tok + i - 2, "\xC4\xA0", 2); i -= 2) n++;
+        for (size_t i = len; i >= 2 && !memcmp(tok + i - 2, "\xC4\xA0", 2); i -= 2)
+            n++;
     return n;
 }
 
@@ -293,7 +313,8 @@ static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
         int32_t c;
         int n = mz_uc_next(text + i, len - i, &c);
         if (n < 0)
-            return mz_fail_offset(ctx, MZ_ERR_INPUT, NULL, (long long)i, "invalid UTF-8 in the "
+            return mz_fail_offset(ctx, MZ_ERR_INPUT, NULL, (long long)i,
+                                  "invalid UTF-8 in the "
                                   "text to tokenize");
         i += (size_t)n;
     }
@@ -301,8 +322,8 @@ static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
 }
 
 /* One text through the pipeline, without post-processing. */
-static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char *text,
-                             size_t len, mz_ctx *ctx) {
+static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t len,
+                             mz_ctx *ctx) {
     out->n = 0;
     mz_status rc = check_utf8(text, len, ctx);
     if (rc) return rc;
@@ -321,7 +342,8 @@ static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char
         err = encode_segment(out, t, text, seg, i, &word, &ns, &scratch, &words);
         /* an added token written in the text is not marked special: only post-processor
          * tokens are, as in Hugging Face's special-tokens mask */
-        if (!err && id >= 0) err = mz_encoding_push(out, id, (uint32_t)i, (uint32_t)(i + n), word++, 0);
+        if (!err && id >= 0)
+            err = mz_encoding_push(out, id, (uint32_t)i, (uint32_t)(i + n), word++, 0);
         i += id >= 0 ? n : 1;
         seg = i;
     }
@@ -332,8 +354,8 @@ static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char
     return err ? mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while tokenizing") : MZ_OK;
 }
 
-static mz_status templated(mz_encoding *out, const mz_encoding *seqs[2], const mz_template_item *items,
-                           size_t n, mz_ctx *ctx) {
+static mz_status templated(mz_encoding *out, const mz_encoding *seqs[2],
+                           const mz_template_item *items, size_t n, mz_ctx *ctx) {
     mz_encoding tmp = {0};
     if (apply_template(&tmp, seqs, items, n)) {
         mz_encoding_clear(&tmp);
@@ -344,8 +366,8 @@ static mz_status templated(mz_encoding *out, const mz_encoding *seqs[2], const m
     return MZ_OK;
 }
 
-mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
-                              size_t len, int add_special, mz_ctx *ctx) {
+mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t len,
+                              int add_special, mz_ctx *ctx) {
     mz_status rc = encode_text(out, t, text, len, ctx);
     if (rc || !add_special || !t->post.n_single) return rc;
     const mz_encoding *seqs[2] = {out, NULL};
@@ -360,8 +382,9 @@ mz_status mz_tokenizer_encode_pair(mz_encoding *out, const mz_tokenizer *t, cons
     if (!rc) rc = encode_text(&second, t, b, b_len, ctx);
     const mz_encoding *seqs[2] = {out, &second};
     const mz_template_item plain[] = {{-1, 0, 0}, {-1, 1, 1}};
-    if (!rc) rc = add_special && t->post.n_pair ? templated(out, seqs, t->post.pair, t->post.n_pair, ctx)
-                                                : templated(out, seqs, plain, 2, ctx);
+    if (!rc)
+        rc = add_special && t->post.n_pair ? templated(out, seqs, t->post.pair, t->post.n_pair, ctx)
+                                           : templated(out, seqs, plain, 2, ctx);
     mz_encoding_clear(&second);
     return rc;
 }
@@ -370,7 +393,8 @@ mz_status mz_tokenizer_encode_pair(mz_encoding *out, const mz_tokenizer *t, cons
 static void truncate_to(mz_encoding *e, size_t max) {
     if (e->n <= max) return;
     size_t tail = 0;
-    while (tail < e->n && e->special[e->n - 1 - tail]) tail++;
+    while (tail < e->n && e->special[e->n - 1 - tail])
+        tail++;
     if (tail > max) tail = max;
     size_t keep = max - tail;
     for (size_t k = 0; k < tail; k++) {
@@ -399,7 +423,9 @@ mz_status mz_tokenizer_encode_batch(mz_encoding *outs, const mz_tokenizer *t,
     if (!opt->pad) return MZ_OK;
     size_t target = opt->pad_to_max && opt->max_length ? opt->max_length : longest;
     int32_t pad = opt->pad_id >= 0 ? opt->pad_id : t->pad_id;
-    if (pad < 0) return mz_fail(ctx, MZ_ERR_USAGE, NULL, "padding needs a pad token, and this tokenizer has none");
+    if (pad < 0)
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "padding needs a pad token, and this tokenizer has none");
     for (size_t i = 0; i < n; i++)
         while (outs[i].n < target) {
             if (mz_encoding_push(&outs[i], pad, 0, 0, -1, 1))

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 typedef struct mz_nstr {
-    char *s;            /* UTF-8, NUL-terminated */
+    char *s; /* UTF-8, NUL-terminated */
     size_t len, cap;
-    uint32_t *o0, *o1;  /* [len] original span of each byte */
+    uint32_t *o0, *o1; /* [len] original span of each byte */
 } mz_nstr;
 
 int mz_nstr_push(mz_nstr *n, const char *bytes, size_t len, uint32_t o0, uint32_t o1);
@@ -22,17 +22,26 @@ void mz_nstr_swap(mz_nstr *a, mz_nstr *b);
 
 /* ---- normalisers ---- */
 typedef enum {
-    NORM_BERT, NORM_LOWERCASE, NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD, NORM_STRIP_ACCENTS,
-    NORM_REPLACE, NORM_PREPEND, NORM_STRIP, NORM_PRECOMPILED
+    NORM_BERT,
+    NORM_LOWERCASE,
+    NORM_NFC,
+    NORM_NFD,
+    NORM_NFKC,
+    NORM_NFKD,
+    NORM_STRIP_ACCENTS,
+    NORM_REPLACE,
+    NORM_PREPEND,
+    NORM_STRIP,
+    NORM_PRECOMPILED
 } mz_norm_kind;
 
 typedef struct mz_normalizer {
     mz_norm_kind kind;
     int clean_text, chinese_chars, strip_accents, lowercase; /* BertNormalizer */
-    int strip_left, strip_right;                            /* Strip */
-    char *pattern, *content;                                /* Replace (literal), Prepend */
-    struct URegularExpression *regex;                       /* Replace (regex) */
-    struct mz_charsmap *charsmap;                           /* Precompiled */
+    int strip_left, strip_right;                             /* Strip */
+    char *pattern, *content;                                 /* Replace (literal), Prepend */
+    struct URegularExpression *regex;                        /* Replace (regex) */
+    struct mz_charsmap *charsmap;                            /* Precompiled */
 } mz_normalizer;
 
 /* Applies normalisers in order; scratch is reused. 0, or -1 on no memory. */
@@ -41,23 +50,29 @@ void mz_normalizer_clear(mz_normalizer *n);
 
 /* ---- pre-tokenisers: cut a normalised string into words (byte ranges of it) ---- */
 typedef enum {
-    PRE_BERT, PRE_WHITESPACE_SPLIT, PRE_WHITESPACE, PRE_BYTE_LEVEL, PRE_METASPACE, PRE_SPLIT_REGEX,
-    PRE_PUNCTUATION, PRE_DIGITS
+    PRE_BERT,
+    PRE_WHITESPACE_SPLIT,
+    PRE_WHITESPACE,
+    PRE_BYTE_LEVEL,
+    PRE_METASPACE,
+    PRE_SPLIT_REGEX,
+    PRE_PUNCTUATION,
+    PRE_DIGITS
 } mz_pre_kind;
 
 typedef struct mz_pretokenizer {
     mz_pre_kind kind;
-    int add_prefix_space, use_regex;  /* ByteLevel */
-    int prepend_always, split;        /* Metaspace (replacement is U+2581) */
-    int individual_digits;            /* Digits */
-    int behavior;                     /* Split: 0 removed, 1 isolated, 2 merged with previous,
-                                         3 merged with next, 4 contiguous */
+    int add_prefix_space, use_regex; /* ByteLevel */
+    int prepend_always, split;       /* Metaspace (replacement is U+2581) */
+    int individual_digits;           /* Digits */
+    int behavior;                    /* Split: 0 removed, 1 isolated, 2 merged with previous,
+                                        3 merged with next, 4 contiguous */
     int invert;
     struct URegularExpression *regex; /* Split / ByteLevel */
 } mz_pretokenizer;
 
 typedef struct mz_words {
-    mz_nstr *items;   /* each word's normalised text with spans */
+    mz_nstr *items; /* each word's normalised text with spans */
     size_t n, cap;
 } mz_words;
 
@@ -72,28 +87,28 @@ void mz_pretokenizer_clear(mz_pretokenizer *p);
 typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_model_kind;
 
 typedef struct mz_vocab {
-    char **tokens;     /* [n] by id */
+    char **tokens; /* [n] by id */
     size_t n, cap;
-    mz_strmap *ids;    /* token -> id */
+    mz_strmap *ids; /* token -> id */
 } mz_vocab;
 
 typedef struct mz_model {
     mz_model_kind kind;
     mz_vocab vocab;
-    int32_t unk_id;                /* -1: none */
-    char *prefix;                  /* WordPiece continuing_subword_prefix, BPE's too */
-    char *suffix;                  /* BPE end_of_word_suffix */
-    size_t max_chars;              /* WordPiece max_input_chars_per_word */
-    mz_strmap *merges;             /* BPE: "left right" -> rank */
+    int32_t unk_id;    /* -1: none */
+    char *prefix;      /* WordPiece continuing_subword_prefix, BPE's too */
+    char *suffix;      /* BPE end_of_word_suffix */
+    size_t max_chars;  /* WordPiece max_input_chars_per_word */
+    mz_strmap *merges; /* BPE: "left right" -> rank */
     int byte_fallback, ignore_merges, fuse_unk;
-    double *scores;                /* Unigram: [vocab.n] */
-    uint32_t *score_rank;          /* BPE from SentencePiece scores (no merges table): the rank
-                                      of each id by descending score */
-    uint8_t *unusable;             /* [vocab.n] or NULL: ids the model never produces
-                                      (SentencePiece control and unused pieces) */
+    double *scores;       /* Unigram: [vocab.n] */
+    uint32_t *score_rank; /* BPE from SentencePiece scores (no merges table): the rank
+                             of each id by descending score */
+    uint8_t *unusable;    /* [vocab.n] or NULL: ids the model never produces
+                             (SentencePiece control and unused pieces) */
     size_t unusable_cap;
-    double unk_score;              /* Unigram: the lowest score minus 10, as SentencePiece */
-    size_t max_piece;              /* Unigram: the longest piece in bytes */
+    double unk_score; /* Unigram: the lowest score minus 10, as SentencePiece */
+    size_t max_piece; /* Unigram: the longest piece in bytes */
 } mz_model;
 
 int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
@@ -111,8 +126,8 @@ int mz_vocab_add(mz_vocab *v, const char *token, size_t len);
 /* ---- post-processing ---- */
 /* One piece of a post-processing template: a special token, or sequence A or B. */
 typedef struct mz_template_item {
-    int32_t id;      /* the special token; -1 for a sequence */
-    uint8_t seq;     /* for sequences: 0 A, 1 B */
+    int32_t id;  /* the special token; -1 for a sequence */
+    uint8_t seq; /* for sequences: 0 A, 1 B */
     uint8_t type_id;
 } mz_template_item;
 
@@ -120,9 +135,9 @@ typedef struct mz_template_item {
 
 typedef struct mz_post {
     mz_template_item single[MZ_TEMPLATE_MAX], pair[MZ_TEMPLATE_MAX];
-    size_t n_single, n_pair;   /* 0: nothing is added */
-    int trim_byte_level;       /* ByteLevel/RoBERTa: trim offsets of leading spaces */
-    int add_prefix_space;      /* ... sparing the space the pre-tokenizer added */
+    size_t n_single, n_pair; /* 0: nothing is added */
+    int trim_byte_level;     /* ByteLevel/RoBERTa: trim offsets of leading spaces */
+    int add_prefix_space;    /* ... sparing the space the pre-tokenizer added */
 } mz_post;
 
 /* [CLS] A [SEP] / [CLS] A [SEP] B [SEP] with type ids 0, 1 (BERT); RoBERTa's
@@ -132,15 +147,21 @@ void mz_post_roberta(mz_post *p, int32_t cls, int32_t sep);
 
 /* ---- decoding ---- */
 typedef enum {
-    DEC_WORDPIECE, DEC_BYTE_LEVEL, DEC_METASPACE, DEC_BPE_SUFFIX, DEC_BYTE_FALLBACK, DEC_FUSE,
-    DEC_STRIP, DEC_REPLACE
+    DEC_WORDPIECE,
+    DEC_BYTE_LEVEL,
+    DEC_METASPACE,
+    DEC_BPE_SUFFIX,
+    DEC_BYTE_FALLBACK,
+    DEC_FUSE,
+    DEC_STRIP,
+    DEC_REPLACE
 } mz_dec_kind;
 
 typedef struct mz_decoder {
     mz_dec_kind kind;
-    char *a, *b;             /* WordPiece prefix; BPE suffix; Replace pattern, content; Strip content */
-    int cleanup, prepend;    /* WordPiece cleanup; Metaspace strips the space it prepended */
-    int start, stop;         /* Strip */
+    char *a, *b; /* WordPiece prefix; BPE suffix; Replace pattern, content; Strip content */
+    int cleanup, prepend; /* WordPiece cleanup; Metaspace strips the space it prepended */
+    int start, stop;      /* Strip */
 } mz_decoder;
 
 struct mz_tokenizer {
@@ -150,14 +171,14 @@ struct mz_tokenizer {
     size_t n_pres;
     mz_model model;
     mz_post post;
-    mz_decoder *decs;          /* none: tokens joined by spaces, as HF without a decoder */
+    mz_decoder *decs; /* none: tokens joined by spaces, as HF without a decoder */
     size_t n_decs;
-    uint8_t *is_special;       /* [vocab.n] or NULL: ids that skip_special leaves out */
+    uint8_t *is_special; /* [vocab.n] or NULL: ids that skip_special leaves out */
     size_t is_special_cap;
     int32_t pad_id;
-    mz_strmap *added;          /* special/added tokens matched before normalisation */
-    uint8_t added_first[256];  /* bytes that start an added token */
-    size_t added_max;          /* the longest added token */
+    mz_strmap *added;         /* special/added tokens matched before normalisation */
+    uint8_t added_first[256]; /* bytes that start an added token */
+    size_t added_max;         /* the longest added token */
     const char *model_name;
 };
 

@@ -10,9 +10,9 @@
 #include <string.h>
 
 typedef struct cell {
-    double score;  /* best total score of the text before this position */
-    size_t from;   /* where the last piece of that best path starts */
-    int32_t id;    /* its id (unk_id for an unknown character) */
+    double score; /* best total score of the text before this position */
+    size_t from;  /* where the last piece of that best path starts */
+    int32_t id;   /* its id (unk_id for an unknown character) */
 } cell;
 
 void mz_unigram_prepare(mz_model *m) {
@@ -30,8 +30,7 @@ void mz_unigram_prepare(mz_model *m) {
  * token per byte, each spanning the whole run (as Hugging Face reports them). */
 static int emit_unknown(mz_encoding *out, const mz_model *m, const mz_nstr *w, size_t a, size_t b,
                         int32_t widx) {
-    if (!m->byte_fallback)
-        return mz_encoding_push(out, m->unk_id, w->o0[a], w->o1[b - 1], widx, 0);
+    if (!m->byte_fallback) return mz_encoding_push(out, m->unk_id, w->o0[a], w->o1[b - 1], widx, 0);
     for (size_t i = a; i < b; i++) {
         char buf[8];
         size_t id;
@@ -52,12 +51,14 @@ int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int
         return -1;
     }
     double unk_score = m->unk_score;
-    for (size_t i = 0; i <= w->len; i++) best[i] = (cell){-DBL_MAX, 0, -1};
+    for (size_t i = 0; i <= w->len; i++)
+        best[i] = (cell){-DBL_MAX, 0, -1};
     best[0].score = 0;
     for (size_t a = 0; a < w->len; a++) {
         if (best[a].score == -DBL_MAX || (((unsigned char)w->s[a]) & 0xC0) == 0x80) continue;
         size_t clen = 1; /* the character at a, for the unknown fallback */
-        while (a + clen < w->len && ((unsigned char)w->s[a + clen] & 0xC0) == 0x80) clen++;
+        while (a + clen < w->len && ((unsigned char)w->s[a + clen] & 0xC0) == 0x80)
+            clen++;
         int matched_char = 0;
         for (size_t b = a + 1; b <= w->len && b - a <= m->max_piece; b++) {
             if (b < w->len && ((unsigned char)w->s[b] & 0xC0) == 0x80) continue;
@@ -73,13 +74,15 @@ int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int
             best[a + clen] = (cell){best[a].score + unk_score, a, m->unk_id};
     }
     size_t n = 0;
-    for (size_t b = w->len; b > 0; b = best[b].from) path[n++] = b;
+    for (size_t b = w->len; b > 0; b = best[b].from)
+        path[n++] = b;
     int rc = 0;
     for (size_t k = n; k-- > 0 && !rc;) {
         size_t b = path[k], a = best[b].from;
         if (best[b].id == m->unk_id) {
             size_t end = b; /* fuse a run of unknowns */
-            while (k > 0 && best[path[k - 1]].id == m->unk_id) end = path[--k];
+            while (k > 0 && best[path[k - 1]].id == m->unk_id)
+                end = path[--k];
             rc = emit_unknown(out, m, w, a, end, widx);
         } else {
             rc = mz_encoding_push(out, best[b].id, w->o0[a], w->o1[b - 1], widx, 0);

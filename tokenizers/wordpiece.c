@@ -18,7 +18,8 @@ static int32_t lookup(const mz_vocab *v, const char *prefix, const char *s, size
 
 static size_t char_count(const char *s, size_t len) {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }
 
@@ -31,7 +32,8 @@ int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, i
         size_t end = w->len;
         for (; end > start; end--) {
             if (end < w->len && ((unsigned char)w->s[end] & 0xC0) == 0x80) continue; /* mid-char */
-            id = lookup(&m->vocab, start ? m->prefix : "", w->s + start, end - start, buf, sizeof buf);
+            id = lookup(&m->vocab, start ? m->prefix : "", w->s + start, end - start, buf,
+                        sizeof buf);
             if (id >= 0) break;
         }
         if (id < 0) {

@@ -74,8 +74,9 @@ const char *mz_cli_corpora_dir(void);
 /* Inputs several commands share (cli_inputs.c). */
 /* The vector file named by option `flag` (with --format), keeping only `keep`; progress on
  * stderr. */
-mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
-                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v);
+mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
+                              const char *flag, const char **keep, size_t n_keep, int fold_case,
+                              mz_vectors **v);
 /* Every probe set of `kind` under comma-separated paths ("default": the shipped corpora). */
 mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
                                  mz_probe_set ***sets, size_t *n);
@@ -86,8 +87,8 @@ const char *mz_cli_get(const mz_cli_args *args, const char *name);
 int mz_cli_flag(const mz_cli_args *args, const char *name);
 mz_status mz_cli_get_long(mz_cli *cli, const mz_cli_args *args, const char *name, long min,
                           long max, long *value);
-mz_status mz_cli_get_double(mz_cli *cli, const mz_cli_args *args, const char *name,
-                            double min, double max, double *value);
+mz_status mz_cli_get_double(mz_cli *cli, const mz_cli_args *args, const char *name, double min,
+                            double max, double *value);
 /* An option the command cannot run without. */
 mz_status mz_cli_require(mz_cli *cli, const mz_cli_args *args, const char *cmd_name,
                          const char *name, const char **value);

@@ -11,9 +11,12 @@ static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_fo
     const char *f = mz_cli_get(args, "format");
     *fmt = MZ_VECTORS_AUTO;
     if (!f) return MZ_OK;
-    if (strcmp(f, "text") == 0) *fmt = MZ_VECTORS_TEXT;
-    else if (strcmp(f, "bin") == 0) *fmt = MZ_VECTORS_WORD2VEC_BINARY;
-    else return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format must be text or bin, not '%s'", f);
+    if (strcmp(f, "text") == 0)
+        *fmt = MZ_VECTORS_TEXT;
+    else if (strcmp(f, "bin") == 0)
+        *fmt = MZ_VECTORS_WORD2VEC_BINARY;
+    else
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format must be text or bin, not '%s'", f);
     return MZ_OK;
 }
 
@@ -21,10 +24,12 @@ static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_fo
 static int is_model(const char *path) {
     struct stat st;
     size_t n = strlen(path);
-    return (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || (n > 5 && !strcmp(path + n - 5, ".gguf"));
+    return (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) ||
+           (n > 5 && !strcmp(path + n - 5, ".gguf"));
 }
 
-static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_options *vo, mz_vectors **v) {
+static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_options *vo,
+                               mz_vectors **v) {
     mz_model *m = NULL;
     mz_tokenizer *t = NULL;
     mz_status rc = mz_model_open(&m, path, cli->ctx);
@@ -35,8 +40,9 @@ static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_o
     return rc;
 }
 
-mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd, const char *flag,
-                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v) {
+mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
+                              const char *flag, const char **keep, size_t n_keep, int fold_case,
+                              mz_vectors **v) {
     const char *path;
     mz_vectors_options vo = {.keep = keep, .n_keep = n_keep, .fold_case = fold_case};
     mz_status rc = mz_cli_require(cli, args, cmd, flag, &path);
@@ -50,8 +56,8 @@ mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *
     return rc;
 }
 
-mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind, mz_probe_set ***sets,
-                                 size_t *n) {
+mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
+                                 mz_probe_set ***sets, size_t *n) {
     char *copy = mz_strdup(spec), **paths = NULL;
     const char *roots[64];
     size_t n_roots = 0, n_paths = 0;
@@ -65,8 +71,10 @@ mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind ki
     for (size_t i = 0; !rc && i < n_paths; i++) {
         mz_probe_set *s;
         if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
-        if (s->kind == kind) (*sets)[(*n)++] = s;
-        else mz_probes_free(s);
+        if (s->kind == kind)
+            (*sets)[(*n)++] = s;
+        else
+            mz_probes_free(s);
     }
     if (!rc && *n == 0)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no %s probe sets among the files",
@@ -77,6 +85,7 @@ mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind ki
 }
 
 void mz_cli_free_sets(mz_probe_set **sets, size_t n) {
-    for (size_t i = 0; i < n; i++) mz_probes_free(sets[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_probes_free(sets[i]);
     mz_free(sets);
 }

@@ -8,12 +8,15 @@
 #include <string.h>
 
 static const mz_cli_opt compare_opts[] = {
-    {"before", "FILE|MODEL", "vectors before (fastText/GloVe text, word2vec .bin, or a model's input\n"
-                             "embeddings: a model folder or .gguf)"},
+    {"before", "FILE|MODEL",
+     "vectors before (fastText/GloVe text, word2vec .bin, or a model's input\n"
+     "embeddings: a model folder or .gguf)"},
     {"after", "FILE|MODEL", "vectors after, same dimension"},
-    {"probes", "PATHS", "association probe sets (comma-separated files or folders; default: the "
-                        "shipped corpora)"},
-    {"threshold", "D", "fail (exit 1) when |d| grew by more than D with Holm p < 0.05 (default 0.2)"},
+    {"probes", "PATHS",
+     "association probe sets (comma-separated files or folders; default: the "
+     "shipped corpora)"},
+    {"threshold", "D",
+     "fail (exit 1) when |d| grew by more than D with Holm p < 0.05 (default 0.2)"},
     {"format", "text|bin", "file format when the extension does not tell"},
     {"lower", NULL, "match words missing as written after Unicode case folding"},
     {"permutations", "N", "permutations for each test (default 10000)"},
@@ -35,9 +38,10 @@ static json_t *change_json(const mz_static_change *c) {
     json_object_set_new(o, "d_after", json_real(w->d_after));
     json_object_set_new(o, "change", json_real(w->delta));
     if (w->ci_level > 0)
-        json_object_set_new(o, "change_ci", json_pack("{s:f, s:f, s:f, s:s}", "low", w->ci_lo, "high",
-                                                      w->ci_hi, "level", w->ci_level, "method",
-                                                      "paired percentile bootstrap"));
+        json_object_set_new(o, "change_ci",
+                            json_pack("{s:f, s:f, s:f, s:s}", "low", w->ci_lo, "high", w->ci_hi,
+                                      "level", w->ci_level, "method",
+                                      "paired percentile bootstrap"));
     json_object_set_new(o, "p_value", json_real(w->p_value));
     json_object_set_new(o, "p_holm", json_real(c->p_holm));
     json_object_set_new(o, "bias_grew", json_boolean(c->grew));
@@ -58,15 +62,19 @@ static void print_table(FILE *out, const mz_static_change *c, size_t n, double t
         const mz_weat_change *w = &c[i].change;
         char ci[40] = "";
         if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.2f, %+.2f]", w->ci_lo, w->ci_hi);
-        fprintf(out, "%+8.3f %+8.3f %+8.3f  %-17s %9.3g %9.3g%s\n", w->d_before, w->d_after, w->delta,
-                ci, w->p_value, c[i].p_holm, c[i].grew ? "  BIAS GREW" : "");
+        fprintf(out, "%+8.3f %+8.3f %+8.3f  %-17s %9.3g %9.3g%s\n", w->d_before, w->d_after,
+                w->delta, ci, w->p_value, c[i].p_holm, c[i].grew ? "  BIAS GREW" : "");
     }
     if (grew)
-        fprintf(out, "BIAS GREW: |d| rose by more than %.2f and the change holds after Holm correction.\n",
-                threshold);
+        fprintf(
+            out,
+            "BIAS GREW: |d| rose by more than %.2f and the change holds after Holm correction.\n",
+            threshold);
     else
-        fprintf(out, "No test's bias grew past the threshold (|d| up by more than %.2f, holding after Holm).\n",
-                threshold);
+        fprintf(
+            out,
+            "No test's bias grew past the threshold (|d| up by more than %.2f, holding after Holm).\n",
+            threshold);
 }
 
 static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
@@ -88,22 +96,30 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     mz_vectors *vb = NULL, *va = NULL;
     mz_static_change *changes = NULL;
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec, MZ_PROBE_ASSOCIATION, &sets, &n_sets);
-    if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
-    if (!rc) rc = mz_cli_load_vectors(cli, args, "compare", "before", keep, n_keep, opt.fold_case, &vb);
-    if (!rc) rc = mz_cli_load_vectors(cli, args, "compare", "after", keep, n_keep, opt.fold_case, &va);
+    if (!rc)
+        rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets,
+                                 cli->ctx);
+    if (!rc)
+        rc = mz_cli_load_vectors(cli, args, "compare", "before", keep, n_keep, opt.fold_case, &vb);
+    if (!rc)
+        rc = mz_cli_load_vectors(cli, args, "compare", "after", keep, n_keep, opt.fold_case, &va);
     if (!rc && !(changes = mz_calloc(n_sets, sizeof *changes)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = mz_static_compare(changes, vb, va, (const mz_probe_set *const *)sets, n_sets, &opt,
-                                    threshold, cli->ctx);
+    if (!rc)
+        rc = mz_static_compare(changes, vb, va, (const mz_probe_set *const *)sets, n_sets, &opt,
+                               threshold, cli->ctx);
     size_t grew = 0;
-    for (size_t i = 0; !rc && i < n_sets; i++) grew += changes[i].grew;
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        grew += changes[i].grew;
     if (!rc && mz_cli_flag(args, "json")) {
         json_t *tests = json_array();
-        for (size_t i = 0; i < n_sets; i++) json_array_append_new(tests, change_json(&changes[i]));
-        json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:I, s:I, s:o}", "schema", "mizani-compare/1",
-                              "before", mz_cli_get(args, "before"), "after", mz_cli_get(args, "after"),
-                              "threshold", threshold, "seed", (json_int_t)cli->seed, "tests_where_bias_grew",
-                              (json_int_t)grew, "tests", tests);
+        for (size_t i = 0; i < n_sets; i++)
+            json_array_append_new(tests, change_json(&changes[i]));
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:f, s:I, s:I, s:o}", "schema", "mizani-compare/1", "before",
+                      mz_cli_get(args, "before"), "after", mz_cli_get(args, "after"), "threshold",
+                      threshold, "seed", (json_int_t)cli->seed, "tests_where_bias_grew",
+                      (json_int_t)grew, "tests", tests);
         if (!o || json_dumpf(o, cli->out, JSON_INDENT(2)) || fputc('\n', cli->out) == EOF)
             rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
         json_decref(o);
@@ -111,8 +127,10 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
         print_table(cli->out, changes, n_sets, threshold);
     }
     if (!rc && grew)
-        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL, "bias grew past the threshold (|d| up by more "
-                     "than %.2f, Holm p < 0.05) in %zu of %zu tests", threshold, grew, n_sets);
+        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
+                     "bias grew past the threshold (|d| up by more "
+                     "than %.2f, Holm p < 0.05) in %zu of %zu tests",
+                     threshold, grew, n_sets);
     mz_free(changes);
     mz_vectors_free(vb);
     mz_vectors_free(va);
@@ -123,7 +141,8 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
 
 const mz_cli_command mz_cmd_compare = {
     .name = "compare",
-    .summary = "compare two embeddings (vector files or models) before/after fine-tuning; exit 1 when bias grew",
+    .summary =
+        "compare two embeddings (vector files or models) before/after fine-tuning; exit 1 when bias grew",
     .usage = "--before FILE --after FILE [--probes PATHS] [--threshold D] [--json]",
     .description =
         "Runs every association probe set on two vector files of the same vocabulary (before and\n"

@@ -10,8 +10,9 @@
 static const mz_cli_opt fairness_opts[] = {
     {"tokenizer", "PATH", "tokenizer.json, .gguf, .model, or a model folder"},
     {"parallel", "FILE", "a parallel probe file (default: the shipped UDHR English-Swahili)"},
-    {"dictionary", "FILE", "a word list (hunspell .dic) of the second language (default: "
-                           SW_DICTIONARY " when installed)"},
+    {"dictionary", "FILE",
+     "a word list (hunspell .dic) of the second language (default: " SW_DICTIONARY
+     " when installed)"},
     {"bootstrap", "N", "bootstrap draws for the premium's interval (default 2000)"},
     {"json", NULL, "print the numbers as JSON"},
     {NULL, NULL, NULL},
@@ -19,9 +20,10 @@ static const mz_cli_opt fairness_opts[] = {
 
 static json_t *lang_json(const mz_fairness_lang *l) {
     return json_pack("{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:f}", "language", l->language, "words",
-                     (json_int_t)l->words, "tokens", (json_int_t)l->tokens, "bytes", (json_int_t)l->bytes,
-                     "fertility", l->fertility, "continued_share", l->continued_share, "unk_rate",
-                     l->unk_rate, "byte_fallback_rate", l->byte_fallback_rate);
+                     (json_int_t)l->words, "tokens", (json_int_t)l->tokens, "bytes",
+                     (json_int_t)l->bytes, "fertility", l->fertility, "continued_share",
+                     l->continued_share, "unk_rate", l->unk_rate, "byte_fallback_rate",
+                     l->byte_fallback_rate);
 }
 
 static void print_table(FILE *out, const mz_fairness *f, const char *tok) {
@@ -34,16 +36,18 @@ static void print_table(FILE *out, const mz_fairness *f, const char *tok) {
                 x->tokens, x->fertility, 100 * x->continued_share, 100 * x->unk_rate,
                 100 * x->byte_fallback_rate);
     }
-    fprintf(out, "  premium: the same content costs %.3fx as many tokens in %s as in %s", f->premium,
-            f->lang[1].language, f->lang[0].language);
+    fprintf(out, "  premium: the same content costs %.3fx as many tokens in %s as in %s",
+            f->premium, f->lang[1].language, f->lang[0].language);
     if (f->ci_level > 0)
-        fprintf(out, " (%.0f%% CI %.3f to %.3f)", 100 * f->ci_level, f->premium_ci_lo, f->premium_ci_hi);
+        fprintf(out, " (%.0f%% CI %.3f to %.3f)", 100 * f->ci_level, f->premium_ci_lo,
+                f->premium_ci_hi);
     fputc('\n', out);
     if (f->dict_words)
-        fprintf(out, "  %s dictionary words kept as one token: %zu of %zu (%.1f%%)\n", f->lang[1].language,
-                f->dict_whole, f->dict_words, 100 * f->dict_whole_share);
-    fprintf(out, "  reading: a premium above 1 means %s text is longer for the model (dearer to\n"
-                 "  process, less context fits); split words and unknown tokens lose meaning.\n",
+        fprintf(out, "  %s dictionary words kept as one token: %zu of %zu (%.1f%%)\n",
+                f->lang[1].language, f->dict_whole, f->dict_words, 100 * f->dict_whole_share);
+    fprintf(out,
+            "  reading: a premium above 1 means %s text is longer for the model (dearer to\n"
+            "  process, less context fits); split words and unknown tokens lose meaning.\n",
             f->lang[1].language);
 }
 
@@ -68,16 +72,20 @@ static mz_status run_fairness(mz_cli *cli, const mz_cli_args *args) {
     if (!rc && dic && !given) rc = mz_fail_errno(cli->ctx, dic, "cannot read the word list");
     if (given) fclose(given);
     if (!rc) rc = mz_word_list_read(&words, &n_words, dic ? dic : SW_DICTIONARY, cli->ctx);
-    mz_fairness_options opt = {.n_bootstrap = (uint32_t)boot, .ci_level = 0.95, .seed = cli->seed,
-                               .dict = (const char *const *)words, .n_dict = n_words};
+    mz_fairness_options opt = {.n_bootstrap = (uint32_t)boot,
+                               .ci_level = 0.95,
+                               .seed = cli->seed,
+                               .dict = (const char *const *)words,
+                               .n_dict = n_words};
     if (!rc) rc = mz_tokenizer_fairness(&f, t, p, &opt, cli->ctx);
     if (!rc && mz_cli_flag(args, "json")) {
-        json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:f, s:{s:f, s:f, s:f}, s:I, s:I}", "tokenizer", tok,
-                              "parallel", par, "segments", (json_int_t)f.segments, "languages",
-                              json_pack("[o, o]", lang_json(&f.lang[0]), lang_json(&f.lang[1])),
-                              "premium", f.premium, "premium_ci", "low", f.premium_ci_lo, "high",
-                              f.premium_ci_hi, "level", f.ci_level, "dictionary_words",
-                              (json_int_t)f.dict_words, "dictionary_words_whole", (json_int_t)f.dict_whole);
+        json_t *o =
+            json_pack("{s:s, s:s, s:I, s:o, s:f, s:{s:f, s:f, s:f}, s:I, s:I}", "tokenizer", tok,
+                      "parallel", par, "segments", (json_int_t)f.segments, "languages",
+                      json_pack("[o, o]", lang_json(&f.lang[0]), lang_json(&f.lang[1])), "premium",
+                      f.premium, "premium_ci", "low", f.premium_ci_lo, "high", f.premium_ci_hi,
+                      "level", f.ci_level, "dictionary_words", (json_int_t)f.dict_words,
+                      "dictionary_words_whole", (json_int_t)f.dict_whole);
         if (!o || json_dumpf(o, cli->out, JSON_INDENT(2)) || fputc('\n', cli->out) == EOF)
             rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
         json_decref(o);

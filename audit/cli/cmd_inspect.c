@@ -9,24 +9,29 @@
 /* "F32 (199 tensors)", or "F16 (150), F32 (49)" for mixed files. */
 static void print_dtypes(FILE *out, const mz_st *st) {
     size_t count[MZ_ST_N_DTYPES] = {0};
-    for (size_t i = 0; i < mz_st_n_tensors(st); i++) count[mz_st_tensor_at(st, i)->dtype]++;
+    for (size_t i = 0; i < mz_st_n_tensors(st); i++)
+        count[mz_st_tensor_at(st, i)->dtype]++;
     const char *sep = "";
     for (int d = 0; d < MZ_ST_N_DTYPES; d++)
-        if (count[d]) fprintf(out, "%s%s (%zu tensors)", sep, mz_st_dtype_name((mz_st_dtype)d), count[d]), sep = ", ";
+        if (count[d])
+            fprintf(out, "%s%s (%zu tensors)", sep, mz_st_dtype_name((mz_st_dtype)d), count[d]),
+                sep = ", ";
     fputc('\n', out);
 }
 
 /* The special tokens a vocabulary holds, among the spellings the supported families use. */
 static void print_tokenizer(FILE *out, const char *dir, mz_ctx *ctx) {
-    static const char *const specials[] = {"[CLS]", "[SEP]", "[MASK]", "[PAD]", "[UNK]", "<s>", "</s>",
-                                           "<pad>", "<unk>", "<mask>", "<|endoftext|>"};
+    static const char *const specials[] = {"[CLS]", "[SEP]",  "[MASK]",       "[PAD]",
+                                           "[UNK]", "<s>",    "</s>",         "<pad>",
+                                           "<unk>", "<mask>", "<|endoftext|>"};
     mz_tokenizer *t = NULL;
     if (mz_tokenizer_load(&t, dir, ctx)) {
         fprintf(out, "tokenizer     none readable here (%s)\n", mz_ctx_cause(ctx));
         mz_ctx_clear(ctx);
         return;
     }
-    fprintf(out, "tokenizer     %s, %zu tokens\nspecial       ", mz_tokenizer_model_name(t), mz_tokenizer_vocab_size(t));
+    fprintf(out, "tokenizer     %s, %zu tokens\nspecial       ", mz_tokenizer_model_name(t),
+            mz_tokenizer_vocab_size(t));
     for (size_t i = 0; i < sizeof specials / sizeof *specials; i++) {
         int32_t id = mz_tokenizer_id(t, specials[i]);
         if (id >= 0) fprintf(out, "%s=%d ", specials[i], id);
@@ -45,13 +50,17 @@ static mz_status inspect_cmd(mz_cli *cli, const mz_cli_args *args) {
     char sha[65];
     mz_model_sha256(m, sha);
     FILE *o = cli->out;
-    fprintf(o, "model         %s\narchitecture  %s (%s%s)\n", dir, c->model_type, c->causal ? "decoder" : "encoder",
+    fprintf(o, "model         %s\narchitecture  %s (%s%s)\n", dir, c->model_type,
+            c->causal ? "decoder" : "encoder",
             c->has_lm_head ? (c->causal ? ", LM head" : ", masked-LM head") : ", no LM head");
-    fprintf(o, "shape         %d layers, hidden %d, %d heads, feed-forward %d, %d positions, vocabulary %d\n",
-            c->n_layers, c->d_model, c->n_heads, c->d_ff, c->max_pos, c->vocab);
-    fprintf(o, "activation    %s; LayerNorm eps %g\n", c->gelu_tanh ? "GELU (tanh)" : "GELU (erf)", c->ln_eps);
-    fprintf(o, "parameters    %zu (%.2f M)\nweights       %.1f MB, ", mz_model_n_params(m), mz_model_n_params(m) / 1e6,
-            mz_st_file_bytes(mz_model_tensors(m)) / 1e6);
+    fprintf(
+        o,
+        "shape         %d layers, hidden %d, %d heads, feed-forward %d, %d positions, vocabulary %d\n",
+        c->n_layers, c->d_model, c->n_heads, c->d_ff, c->max_pos, c->vocab);
+    fprintf(o, "activation    %s; LayerNorm eps %g\n", c->gelu_tanh ? "GELU (tanh)" : "GELU (erf)",
+            c->ln_eps);
+    fprintf(o, "parameters    %zu (%.2f M)\nweights       %.1f MB, ", mz_model_n_params(m),
+            mz_model_n_params(m) / 1e6, mz_st_file_bytes(mz_model_tensors(m)) / 1e6);
     print_dtypes(o, mz_model_tensors(m));
     fprintf(o, "sha256        %s\n", sha);
     print_tokenizer(o, dir, cli->ctx);
@@ -60,8 +69,9 @@ static mz_status inspect_cmd(mz_cli *cli, const mz_cli_args *args) {
 }
 
 static const mz_cli_opt inspect_opts[] = {
-    {"model", "DIR|FILE.gguf", "a Hugging Face model folder (config.json, model.safetensors, tokenizer)\n"
-                               "or a GGUF file"},
+    {"model", "DIR|FILE.gguf",
+     "a Hugging Face model folder (config.json, model.safetensors, tokenizer)\n"
+     "or a GGUF file"},
     {NULL, NULL, NULL},
 };
 
@@ -69,9 +79,10 @@ const mz_cli_command mz_cmd_inspect = {
     .name = "inspect",
     .summary = "describe a model: architecture, parameters, tokenizer, weight checksum",
     .usage = "--model DIR|FILE.gguf",
-    .description = "Prints the facts of a model folder that an audit report's transparency card\n"
-                   "records: architecture and sizes, parameter count, weight dtypes, the SHA-256 of\n"
-                   "the weight files, the tokenizer's type, vocabulary size and special tokens.",
+    .description =
+        "Prints the facts of a model folder that an audit report's transparency card\n"
+        "records: architecture and sizes, parameter count, weight dtypes, the SHA-256 of\n"
+        "the weight files, the tokenizer's type, vocabulary size and special tokens.",
     .examples = "  mizani inspect --model ./bert-base-multilingual-cased\n",
     .opts = inspect_opts,
     .max_args = 0,

@@ -8,27 +8,33 @@
 #include <string.h>
 
 static void print_table(FILE *o, const mz_probe_set *s, const mz_masked_result *r) {
-    fprintf(o, "\n%s (%s): %zu attributes x %zu + %zu targets x %zu frames\n", s->id, s->language, r->n_attributes,
-            s->targets[0].n, s->targets[1].n, s->n_frames);
-    fprintf(o, "%-24s %14.14s %14.14s %9s\n", "attribute", r->group_name[0], r->group_name[1], "bias");
+    fprintf(o, "\n%s (%s): %zu attributes x %zu + %zu targets x %zu frames\n", s->id, s->language,
+            r->n_attributes, s->targets[0].n, s->targets[1].n, s->n_frames);
+    fprintf(o, "%-24s %14.14s %14.14s %9s\n", "attribute", r->group_name[0], r->group_name[1],
+            "bias");
     for (size_t i = 0; i < r->n_attributes; i++) {
         const mz_masked_attribute *a = &r->attributes[i];
-        fprintf(o, "%-24.24s %14.3f %14.3f %+9.3f\n", a->attribute, a->group_mean[0], a->group_mean[1], a->bias);
+        fprintf(o, "%-24.24s %14.3f %14.3f %+9.3f\n", a->attribute, a->group_mean[0],
+                a->group_mean[1], a->bias);
     }
-    fprintf(o, "mean bias (%s - %s): %+.3f [95%% CI %+.3f, %+.3f]; %lu of %zu attributes lean to %s (sign test p = %.4f)\n",
-            r->group_name[0], r->group_name[1], r->mean_bias, r->ci_lo, r->ci_hi, r->lean_first, r->n_attributes,
-            r->group_name[0], r->p_sign);
+    fprintf(
+        o,
+        "mean bias (%s - %s): %+.3f [95%% CI %+.3f, %+.3f]; %lu of %zu attributes lean to %s (sign test p = %.4f)\n",
+        r->group_name[0], r->group_name[1], r->mean_bias, r->ci_lo, r->ci_hi, r->lean_first,
+        r->n_attributes, r->group_name[0], r->p_sign);
 }
 
 static json_t *result_json(const mz_probe_set *s, const mz_masked_result *r) {
     json_t *attrs = json_array();
     for (size_t i = 0; i < r->n_attributes; i++)
-        json_array_append_new(attrs, json_pack("{s:s, s:[f,f], s:f}", "attribute", r->attributes[i].attribute, "group_means",
-                                               r->attributes[i].group_mean[0], r->attributes[i].group_mean[1], "bias",
-                                               r->attributes[i].bias));
-    return json_pack("{s:s, s:s, s:[s,s], s:o, s:f, s:[f,f], s:I, s:f}", "set", s->id, "language", s->language, "groups",
-                     r->group_name[0], r->group_name[1], "attributes", attrs, "mean_bias", r->mean_bias, "ci", r->ci_lo,
-                     r->ci_hi, "lean_first", (json_int_t)r->lean_first, "p_sign", r->p_sign);
+        json_array_append_new(
+            attrs, json_pack("{s:s, s:[f,f], s:f}", "attribute", r->attributes[i].attribute,
+                             "group_means", r->attributes[i].group_mean[0],
+                             r->attributes[i].group_mean[1], "bias", r->attributes[i].bias));
+    return json_pack("{s:s, s:s, s:[s,s], s:o, s:f, s:[f,f], s:I, s:f}", "set", s->id, "language",
+                     s->language, "groups", r->group_name[0], r->group_name[1], "attributes", attrs,
+                     "mean_bias", r->mean_bias, "ci", r->ci_lo, r->ci_hi, "lean_first",
+                     (json_int_t)r->lean_first, "p_sign", r->p_sign);
 }
 
 static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
@@ -47,21 +53,26 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MASKED, &sets, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         mz_masked_result r;
-        mz_progress *p = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, sets[i]->id,
-                                         sets[i]->attributes[0].n);
+        mz_progress *p =
+            mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
+                            sets[i]->id, sets[i]->attributes[0].n);
         rc = mz_lik_masked(&r, m, t, sets[i], (uint32_t)boot, 0.95, cli->seed, p, cli->ctx);
         mz_progress_finish(p);
         mz_progress_free(p);
         if (rc) break;
-        if (out) json_array_append_new(out, result_json(sets[i], &r));
-        else print_table(cli->out, sets[i], &r);
+        if (out)
+            json_array_append_new(out, result_json(sets[i], &r));
+        else
+            print_table(cli->out, sets[i], &r);
         mz_masked_result_free(&r);
     }
     if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
     if (!rc && !out)
-        fprintf(cli->out, "\nbias: how much more the attribute raises the probability of the first group's words than\n"
-                          "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n");
+        fprintf(
+            cli->out,
+            "\nbias: how much more the attribute raises the probability of the first group's words than\n"
+            "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n");
     json_decref(out);
     mz_cli_free_sets(sets, n);
     mz_tokenizer_free(t);
@@ -70,10 +81,13 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
 }
 
 static const mz_cli_opt masked_opts[] = {
-    {"model", "DIR|FILE.gguf", "a masked language model (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA generator)"},
+    {"model", "DIR|FILE.gguf",
+     "a masked language model (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA generator)"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
-    {"probes", "PATHS", "masked-template probe sets (default: the shipped occupation x gender sets)"},
-    {"bootstrap", "N", "bootstrap draws over attributes for the interval on the mean bias (default 2000)"},
+    {"probes", "PATHS",
+     "masked-template probe sets (default: the shipped occupation x gender sets)"},
+    {"bootstrap", "N",
+     "bootstrap draws over attributes for the interval on the mean bias (default 2000)"},
     {"json", NULL, "print the results as JSON"},
     {NULL, NULL, NULL},
 };

@@ -45,10 +45,12 @@ static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary
 
 static mz_status find_files(mz_cli *cli, const mz_cli_args *args, char ***paths, size_t *n) {
     const char *def = mz_cli_corpora_dir();
-    const char *const *roots = args->n_positional > 1 ? (const char *const *)args->positional + 1 : &def;
+    const char *const *roots =
+        args->n_positional > 1 ? (const char *const *)args->positional + 1 : &def;
     size_t n_roots = args->n_positional > 1 ? (size_t)args->n_positional - 1 : 1;
     mz_status rc = mz_probes_find(paths, n, roots, n_roots, cli->ctx);
-    if (!rc && *n == 0) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, roots[0], "no probe files (*.json) found");
+    if (!rc && *n == 0)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, roots[0], "no probe files (*.json) found");
     return rc;
 }
 
@@ -62,16 +64,18 @@ static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
     mz_sw_dictionary_free(dict);
     if (rc) return rc;
     if (n_lists)
-        fprintf(cli->out, "dictionary check: %zu Swahili word%s in none of %d installed word "
-                "list%s (notes above; a report, not a failure)\n", unknown,
-                unknown == 1 ? "" : "s", n_lists, n_lists == 1 ? "" : "s");
+        fprintf(cli->out,
+                "dictionary check: %zu Swahili word%s in none of %d installed word "
+                "list%s (notes above; a report, not a failure)\n",
+                unknown, unknown == 1 ? "" : "s", n_lists, n_lists == 1 ? "" : "s");
     else
         fprintf(cli->out, "dictionary check skipped: install Debian's hunspell-sw and "
-                "dict-freedict-swh-eng to check Swahili words\n");
+                          "dict-freedict-swh-eng to check Swahili words\n");
     fprintf(cli->out, "%zu file%s, %zu error%s, %zu warning%s\n", n, n == 1 ? "" : "s", errors,
             errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-    if (errors) return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL, "%zu error%s in probe files", errors,
-                               errors == 1 ? "" : "s");
+    if (errors)
+        return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL, "%zu error%s in probe files", errors,
+                       errors == 1 ? "" : "s");
     return MZ_OK;
 }
 
@@ -91,7 +95,8 @@ static mz_status run_list(mz_cli *cli, char **paths, size_t n) {
 /* extract-udhr A.html B.html: the article-aligned parallel probe file on standard output. */
 static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
     if (args->n_positional != 3)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "usage: mizani probes extract-udhr "
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "usage: mizani probes extract-udhr "
                        "FIRST.html SECOND.html");
     mz_udhr u[2] = {{0}};
     mz_status rc = MZ_OK;
@@ -116,8 +121,10 @@ static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
     if (strcmp(action, "extract-udhr") == 0) return run_extract_udhr(cli, args);
     int lint = strcmp(action, "lint") == 0;
     if (!lint && strcmp(action, "list") != 0)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "'mizani probes' takes list, lint or "
-                       "extract-udhr, not '%s'", action);
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "'mizani probes' takes list, lint or "
+                       "extract-udhr, not '%s'",
+                       action);
     char **paths = NULL;
     size_t n = 0;
     mz_status rc = find_files(cli, args, &paths, &n);

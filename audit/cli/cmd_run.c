@@ -5,12 +5,12 @@
 #include "mizani/npy.h"
 #include "mizani/tokenizer.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,28 +22,30 @@ typedef struct run_input {
     mz_model_batch batch;
 } run_input;
 
-static void input_free(run_input *in) {
-    mz_free(in->ids), mz_free(in->mask), mz_free(in->types);
-}
+static void input_free(run_input *in) { mz_free(in->ids), mz_free(in->mask), mz_free(in->types); }
 
 static mz_status alloc_input(mz_cli *cli, run_input *in, int B, int T) {
     size_t n = (size_t)B * (size_t)T;
     in->ids = mz_calloc(n, 4), in->mask = mz_calloc(n, 4), in->types = mz_calloc(n, 4);
     in->batch = (mz_model_batch){B, T, in->ids, in->mask, in->types};
-    return in->ids && in->mask && in->types ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    return in->ids && in->mask && in->types
+               ? MZ_OK
+               : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
 }
 
 /* --ids 101,2023,102 */
 static mz_status ids_from_list(mz_cli *cli, run_input *in, const char *list) {
     int n = 1;
-    for (const char *p = list; *p; p++) n += *p == ',';
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
     mz_status rc = alloc_input(cli, in, 1, n);
     const char *p = list;
     for (int i = 0; !rc && i < n; i++) {
         char *end;
         long v = strtol(p, &end, 10);
         if (end == p || (*end && *end != ',') || v < 0 || v > INT32_MAX)
-            return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--ids must be comma-separated token ids, not '%s'", list);
+            return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                           "--ids must be comma-separated token ids, not '%s'", list);
         in->ids[i] = (int32_t)v, in->mask[i] = 1;
         p = *end ? end + 1 : end;
     }
@@ -58,7 +60,8 @@ static mz_status ids_from_text(mz_cli *cli, run_input *in, const char *dir, cons
     if (!rc) rc = mz_tokenizer_encode(&e, t, text, strlen(text), 1, cli->ctx);
     if (!rc && !e.n) rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--text gives no tokens");
     if (!rc) rc = alloc_input(cli, in, 1, (int)e.n);
-    for (size_t i = 0; !rc && i < e.n; i++) in->ids[i] = e.ids[i], in->mask[i] = 1;
+    for (size_t i = 0; !rc && i < e.n; i++)
+        in->ids[i] = e.ids[i], in->mask[i] = 1;
     mz_encoding_clear(&e);
     mz_tokenizer_free(t);
     return rc;
@@ -67,7 +70,8 @@ static mz_status ids_from_text(mz_cli *cli, run_input *in, const char *dir, cons
 /* Splits "a,b,c" in place into names. */
 static int split_names(char *list, const char **names) {
     int n = 0;
-    for (char *tok = strtok(list, ","); tok && n < MAX_NAMES; tok = strtok(NULL, ",")) names[n++] = tok;
+    for (char *tok = strtok(list, ","); tok && n < MAX_NAMES; tok = strtok(NULL, ","))
+        names[n++] = tok;
     return n;
 }
 
@@ -78,7 +82,8 @@ static mz_status write_npy_outputs(mz_cli *cli, const mz_activations *a, const r
     mz_status rc = MZ_OK;
     float *ids = mz_malloc((size_t)in->batch.B * in->batch.T * sizeof *ids);
     if (!ids) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (int i = 0; i < in->batch.B * in->batch.T; i++) ids[i] = (float)in->ids[i];
+    for (int i = 0; i < in->batch.B * in->batch.T; i++)
+        ids[i] = (float)in->ids[i];
     snprintf(path, sizeof path, "%s/input_ids.npy", dir);
     rc = mz_npy_write(path, ids, shape, 2, cli->ctx);
     mz_free(ids);
@@ -94,14 +99,17 @@ static mz_status write_npy_outputs(mz_cli *cli, const mz_activations *a, const r
 static json_t *tensor_json(const float *data, const int *shape, int nd) {
     json_t *dims = json_array(), *vals = json_array();
     size_t n = 1;
-    for (int d = 0; d < nd; d++) json_array_append_new(dims, json_integer(shape[d])), n *= (size_t)shape[d];
-    for (size_t i = 0; i < n; i++) json_array_append_new(vals, json_real(data[i]));
+    for (int d = 0; d < nd; d++)
+        json_array_append_new(dims, json_integer(shape[d])), n *= (size_t)shape[d];
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(vals, json_real(data[i]));
     return json_pack("{s:o, s:o}", "shape", dims, "data", vals);
 }
 
 static mz_status write_json_outputs(mz_cli *cli, const mz_activations *a, const run_input *in) {
     json_t *root = json_object(), *ids = json_array();
-    for (int i = 0; i < in->batch.T; i++) json_array_append_new(ids, json_integer(in->ids[i]));
+    for (int i = 0; i < in->batch.T; i++)
+        json_array_append_new(ids, json_integer(in->ids[i]));
     json_object_set_new(root, "input_ids", ids);
     for (size_t i = 0; i < mz_activations_count(a); i++) {
         int shape[4], nd;
@@ -118,14 +126,16 @@ static mz_status write_json_outputs(mz_cli *cli, const mz_activations *a, const 
 
 static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
     const char *dir, *text = mz_cli_get(args, "text"), *list = mz_cli_get(args, "ids"),
-               *fmt = mz_cli_get(args, "format"), *out = mz_cli_get(args, "out");
+                     *fmt = mz_cli_get(args, "format"), *out = mz_cli_get(args, "out");
     mz_status rc = mz_cli_require(cli, args, "run", "model", &dir);
     if (rc) return rc;
-    if (!text == !list) return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "run: give one of --text or --ids");
+    if (!text == !list)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "run: give one of --text or --ids");
     if (!fmt) fmt = out ? "npy" : "json";
     if (strcmp(fmt, "npy") && strcmp(fmt, "json"))
         return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format must be json or npy, not '%s'", fmt);
-    if (!strcmp(fmt, "npy") && !out) return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format npy needs --out DIR");
+    if (!strcmp(fmt, "npy") && !out)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--format npy needs --out DIR");
     mz_model *m = NULL;
     run_input in = {0};
     mz_activations *a = NULL;
@@ -135,10 +145,14 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
     rc = mz_model_open(&m, dir, cli->ctx);
     if (!rc) rc = text ? ids_from_text(cli, &in, dir, text) : ids_from_list(cli, &in, list);
     if (!rc) rc = mz_model_run(&a, m, &in.batch, names, n, cli->ctx);
-    if (!rc && out && mkdir(out, 0777) && errno != EEXIST) rc = mz_fail_errno(cli->ctx, out, "cannot create the folder");
-    if (!rc) rc = !strcmp(fmt, "npy") ? write_npy_outputs(cli, a, &in, out) : write_json_outputs(cli, a, &in);
+    if (!rc && out && mkdir(out, 0777) && errno != EEXIST)
+        rc = mz_fail_errno(cli->ctx, out, "cannot create the folder");
+    if (!rc)
+        rc = !strcmp(fmt, "npy") ? write_npy_outputs(cli, a, &in, out)
+                                 : write_json_outputs(cli, a, &in);
     if (!rc && out && !cli->quiet)
-        fprintf(cli->err, "run: wrote %zu arrays and input_ids.npy to %s\n", mz_activations_count(a), out);
+        fprintf(cli->err, "run: wrote %zu arrays and input_ids.npy to %s\n",
+                mz_activations_count(a), out);
     mz_activations_free(a);
     input_free(&in);
     mz_model_free(m);
@@ -147,12 +161,14 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
 }
 
 static const mz_cli_opt run_opts[] = {
-    {"model", "DIR|FILE.gguf", "a Hugging Face model folder (config.json, model.safetensors) or a GGUF file"},
+    {"model", "DIR|FILE.gguf",
+     "a Hugging Face model folder (config.json, model.safetensors) or a GGUF file"},
     {"text", "TEXT", "text to run, tokenized by the folder's own tokenizer with special tokens"},
     {"ids", "N,N,...", "token ids to run instead of --text"},
-    {"dump", "NAMES", "intermediates to write, comma-separated (default hidden.*): hidden.L,\n"
-                      "layer.L.attn.probs, layer.L.attn.values, layer.L.attn.out, layer.L.ffn.out,\n"
-                      "logits, pooled.cls, pooled.mean, pooled.pooler; L may be *"},
+    {"dump", "NAMES",
+     "intermediates to write, comma-separated (default hidden.*): hidden.L,\n"
+     "layer.L.attn.probs, layer.L.attn.values, layer.L.attn.out, layer.L.ffn.out,\n"
+     "logits, pooled.cls, pooled.mean, pooled.pooler; L may be *"},
     {"format", "json|npy", "npy: one NAME.npy per array in --out; json: one object on stdout"},
     {"out", "DIR", "folder for the .npy files (created if missing)"},
     {NULL, NULL, NULL},
@@ -161,14 +177,16 @@ static const mz_cli_opt run_opts[] = {
 const mz_cli_command mz_cmd_run = {
     .name = "run",
     .summary = "one forward pass; write hidden states, attentions, logits by name",
-    .usage = "--model DIR|FILE.gguf (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
+    .usage =
+        "--model DIR|FILE.gguf (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
     .description =
         "Runs the model once and writes the intermediates you name, so you can check Mizani\n"
         "against your own framework (np.load each NAME.npy; input_ids.npy holds the ids used).\n"
         "Hidden states follow Hugging Face's output_hidden_states: hidden.0 is the embedding\n"
         "output, hidden.L the output of layer L (for GPT-2 the last one after the final norm).",
-    .examples = "  mizani run --model ./bert-tiny --text \"Mwalimu yuko darasani.\" --dump hidden.*,logits --out dump\n"
-                "  mizani run --model ./gpt2 --ids 464,3290 --dump layer.0.attn.probs\n",
+    .examples =
+        "  mizani run --model ./bert-tiny --text \"Mwalimu yuko darasani.\" --dump hidden.*,logits --out dump\n"
+        "  mizani run --model ./gpt2 --ids 464,3290 --dump layer.0.attn.probs\n",
     .opts = run_opts,
     .max_args = 0,
     .run = run_cmd,
@@ -182,7 +200,8 @@ static int counts(const float *mask, const char *name, const int *shape, size_t 
     if (!mask || !strncmp(name, "pooled.", 7)) return 1; /* [B,C]: already over real tokens */
     size_t T = (size_t)shape[2], X = (size_t)shape[3];
     if (strstr(name, "attn.probs")) /* [B,H,T,T]: query and key */
-        return mask[i / (shape[1] * T * T) * T + i / T % T] != 0 && mask[i / (shape[1] * T * T) * T + i % T] != 0;
+        return mask[i / (shape[1] * T * T) * T + i / T % T] != 0 &&
+               mask[i / (shape[1] * T * T) * T + i % T] != 0;
     if (strstr(name, "attn.values")) /* [B,H,T,d] */
         return mask[i / (shape[1] * T * X) * T + i / X % T] != 0;
     return mask[i / (size_t)shape[2]] != 0; /* [B,T,X]: row b*T+t */
@@ -214,10 +233,12 @@ static mz_status read_reference_inputs(mz_cli *cli, const char *ref, run_input *
     int B = ids.n_dims == 2 ? (int)ids.shape[0] : 1, T = (int)ids.shape[ids.n_dims - 1];
     if (!rc) rc = alloc_input(cli, in, B, T);
     snprintf(path, sizeof path, "%s/attention_mask.npy", ref);
-    if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(mask, path, cli->ctx)) && mask->n != ids.n)
+    if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(mask, path, cli->ctx)) &&
+        mask->n != ids.n)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "shape differs from input_ids.npy");
     snprintf(path, sizeof path, "%s/token_type_ids.npy", ref);
-    if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(&types, path, cli->ctx)) && types.n != ids.n)
+    if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(&types, path, cli->ctx)) &&
+        types.n != ids.n)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "shape differs from input_ids.npy");
     for (size_t i = 0; !rc && i < ids.n; i++) {
         in->ids[i] = (int32_t)ids.data[i];
@@ -248,7 +269,8 @@ static mz_status reference_names(mz_cli *cli, const char *ref, char **names, int
         (*n)++;
     }
     closedir(d);
-    qsort(names, (size_t)*n, sizeof *names, by_name); /* a stable table, whatever the folder order */
+    qsort(names, (size_t)*n, sizeof *names,
+          by_name); /* a stable table, whatever the folder order */
     return *n ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_INPUT, ref, "holds no NAME.npy arrays to compare");
 }
 
@@ -261,13 +283,16 @@ static mz_status check_one(mz_cli *cli, const mz_activations *a, const char *ref
     const float *got = mz_activations_get(a, name, shape, &nd);
     mz_status rc = mz_npy_read(&r, path, cli->ctx);
     int same = !rc && got && r.n_dims == nd;
-    for (int d = 0; same && d < nd; d++) same = r.shape[d] == shape[d];
-    if (!rc && !same) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "shape differs from Mizani's %s", name);
+    for (int d = 0; same && d < nd; d++)
+        same = r.shape[d] == shape[d];
+    if (!rc && !same)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "shape differs from Mizani's %s", name);
     if (!rc) {
         verdict v = compare(got, &r, mask->data, name, shape);
         int bad = !(v.max_abs <= tol);
         *failed += bad;
-        fprintf(cli->out, "%-24s max-abs %.3e  nMSE %.3e  %s\n", name, v.max_abs, v.nmse, bad ? "FAIL" : "ok");
+        fprintf(cli->out, "%-24s max-abs %.3e  nMSE %.3e  %s\n", name, v.max_abs, v.nmse,
+                bad ? "FAIL" : "ok");
     }
     mz_npy_free(&r);
     return rc;
@@ -290,10 +315,13 @@ static mz_status verify_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_model_open(&m, dir, cli->ctx);
     if (!rc) rc = read_reference_inputs(cli, ref, &in, &mask);
     if (!rc) rc = mz_model_run(&a, m, &in.batch, (const char *const *)names, n, cli->ctx);
-    for (int i = 0; !rc && i < n; i++) rc = check_one(cli, a, ref, names[i], &mask, tol, &failed);
+    for (int i = 0; !rc && i < n; i++)
+        rc = check_one(cli, a, ref, names[i], &mask, tol, &failed);
     if (!rc && failed)
-        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL, "%d of %d arrays differ by more than %g", failed, n, tol);
-    for (int i = 0; i < n; i++) mz_free(names[i]);
+        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL, "%d of %d arrays differ by more than %g",
+                     failed, n, tol);
+    for (int i = 0; i < n; i++)
+        mz_free(names[i]);
     mz_activations_free(a);
     mz_npy_free(&mask);
     input_free(&in);
@@ -303,8 +331,9 @@ static mz_status verify_cmd(mz_cli *cli, const mz_cli_args *args) {
 
 static const mz_cli_opt verify_opts[] = {
     {"model", "DIR", "the model folder"},
-    {"reference", "DIR", "input_ids.npy (and optionally attention_mask.npy, token_type_ids.npy)\n"
-                         "plus NAME.npy for each intermediate to compare (names as in mizani run)"},
+    {"reference", "DIR",
+     "input_ids.npy (and optionally attention_mask.npy, token_type_ids.npy)\n"
+     "plus NAME.npy for each intermediate to compare (names as in mizani run)"},
     {"tolerance", "X", "largest allowed absolute difference (default 1e-4)"},
     {NULL, NULL, NULL},
 };
@@ -318,7 +347,8 @@ const mz_cli_command mz_cmd_verify = {
         "there with Mizani's intermediate of that name, over the positions the attention mask\n"
         "keeps. Prints max-abs error and normalised MSE per array; exits 1 when any array\n"
         "differs by more than the tolerance.",
-    .examples = "  mizani verify --model ./xlm-roberta-base --reference ./torch-dump --tolerance 1e-4\n",
+    .examples =
+        "  mizani verify --model ./xlm-roberta-base --reference ./torch-dump --tolerance 1e-4\n",
     .opts = verify_opts,
     .max_args = 0,
     .run = verify_cmd,

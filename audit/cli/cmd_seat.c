@@ -13,45 +13,56 @@ static mz_status read_pooling(mz_cli *cli, const char *s, const mz_model *m, mz_
     if (!s) return MZ_OK;
     for (int p = MZ_POOL_MEAN; p <= MZ_POOL_LAST; p++)
         if (!strcmp(s, mz_pooling_name((mz_pooling)p))) return *out = (mz_pooling)p, MZ_OK;
-    return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--pooling must be mean, first or last, not '%s'", s);
+    return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--pooling must be mean, first or last, not '%s'",
+                   s);
 }
 
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e) {
-    fprintf(o, "sentence embeddings: hidden state %d, %s pooling\n", e->layer, mz_pooling_name(e->pooling));
-    fprintf(o, "%-36s %-4s %-15s %8s  %-17s %9s %9s\n", "test", "lang", "sentences", "d", "95% CI", "p", "p (Holm)");
+    fprintf(o, "sentence embeddings: hidden state %d, %s pooling\n", e->layer,
+            mz_pooling_name(e->pooling));
+    fprintf(o, "%-36s %-4s %-15s %8s  %-17s %9s %9s\n", "test", "lang", "sentences", "d", "95% CI",
+            "p", "p (Holm)");
     for (size_t i = 0; i < n; i++) {
         char sizes[32];
-        snprintf(sizes, sizeof sizes, "%zu/%zu/%zu/%zu", r[i].n_sentences[0], r[i].n_sentences[1], r[i].n_sentences[2],
-                 r[i].n_sentences[3]);
+        snprintf(sizes, sizeof sizes, "%zu/%zu/%zu/%zu", r[i].n_sentences[0], r[i].n_sentences[1],
+                 r[i].n_sentences[2], r[i].n_sentences[3]);
         if (!r[i].computed) {
-            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language, r[i].reason);
+            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language,
+                    r[i].reason);
             continue;
         }
         const mz_weat_result *w = &r[i].weat;
-        fprintf(o, "%-36.36s %-4s %-15s %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f\n", r[i].set->id, r[i].set->language, sizes,
-                w->effect_size, w->ci_lo, w->ci_hi, w->perm.p_value, r[i].p_holm);
+        fprintf(o, "%-36.36s %-4s %-15s %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f\n", r[i].set->id,
+                r[i].set->language, sizes, w->effect_size, w->ci_lo, w->ci_hi, w->perm.p_value,
+                r[i].p_holm);
     }
-    fprintf(o, "\nd: how much more the first target group's sentences lean towards the first attribute\n"
-               "set than the second group's do, in standard deviations (0: no association). Sentences\n"
-               "are the probe words in bleached frames (\"This is {word}.\"); p is a one-sided\n"
-               "permutation test over sentences, Holm-adjusted across the tests.\n");
+    fprintf(
+        o,
+        "\nd: how much more the first target group's sentences lean towards the first attribute\n"
+        "set than the second group's do, in standard deviations (0: no association). Sentences\n"
+        "are the probe words in bleached frames (\"This is {word}.\"); p is a one-sided\n"
+        "permutation test over sentences, Holm-adjusted across the tests.\n");
 }
 
 static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     json_t *tests = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *t = json_pack("{s:s, s:s, s:[I,I,I,I]}", "id", r[i].set->id, "language", r[i].set->language, "sentences",
-                              (json_int_t)r[i].n_sentences[0], (json_int_t)r[i].n_sentences[1],
-                              (json_int_t)r[i].n_sentences[2], (json_int_t)r[i].n_sentences[3]);
+        json_t *t =
+            json_pack("{s:s, s:s, s:[I,I,I,I]}", "id", r[i].set->id, "language", r[i].set->language,
+                      "sentences", (json_int_t)r[i].n_sentences[0], (json_int_t)r[i].n_sentences[1],
+                      (json_int_t)r[i].n_sentences[2], (json_int_t)r[i].n_sentences[3]);
         if (r[i].computed)
-            json_object_update_new(t, json_pack("{s:f, s:f, s:[f,f], s:f, s:f, s:f}", "effect_size", r[i].weat.effect_size,
-                                                "mean_diff", r[i].weat.mean_diff, "ci", r[i].weat.ci_lo, r[i].weat.ci_hi,
-                                                "p", r[i].weat.perm.p_value, "p_mc_se", r[i].weat.perm.mc_se, "p_holm",
-                                                r[i].p_holm));
-        else json_object_set_new(t, "not_computable", json_string(r[i].reason));
+            json_object_update_new(
+                t, json_pack("{s:f, s:f, s:[f,f], s:f, s:f, s:f}", "effect_size",
+                             r[i].weat.effect_size, "mean_diff", r[i].weat.mean_diff, "ci",
+                             r[i].weat.ci_lo, r[i].weat.ci_hi, "p", r[i].weat.perm.p_value,
+                             "p_mc_se", r[i].weat.perm.mc_se, "p_holm", r[i].p_holm));
+        else
+            json_object_set_new(t, "not_computable", json_string(r[i].reason));
         json_array_append_new(tests, t);
     }
-    return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling), "tests", tests);
+    return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
+                     "tests", tests);
 }
 
 /* What both commands read: the model and tokenizer, association sets, frames, embedding options. */
@@ -78,14 +89,21 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     if (!rc) rc = mz_cli_get_long(cli, args, "layer", 0, 1024, &layer);
     if (!rc) rc = mz_model_open(&in->m, model, cli->ctx);
     if (!rc && layer > mz_model_get_config(in->m)->n_layers)
-        rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--layer %ld: this model has hidden states 0..%d", layer,
-                     mz_model_get_config(in->m)->n_layers);
+        rc =
+            mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--layer %ld: this model has hidden states 0..%d",
+                    layer, mz_model_get_config(in->m)->n_layers);
     if (!rc) rc = read_pooling(cli, mz_cli_get(args, "pooling"), in->m, &in->eo.pooling);
     if (!rc) rc = mz_tokenizer_load(&in->t, tok ? tok : model, cli->ctx);
-    if (!rc) rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_PROBE_ASSOCIATION, &in->sets, &in->n);
-    if (!rc) rc = mz_cli_load_probe_sets(cli, frames ? frames : "default", MZ_PROBE_TEMPLATES, &in->tpl, &in->n_tpl);
+    if (!rc)
+        rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_PROBE_ASSOCIATION,
+                                    &in->sets, &in->n);
+    if (!rc)
+        rc = mz_cli_load_probe_sets(cli, frames ? frames : "default", MZ_PROBE_TEMPLATES, &in->tpl,
+                                    &in->n_tpl);
     in->eo.layer = rc || layer >= 0 ? (int)layer : mz_model_get_config(in->m)->n_layers;
-    if (!rc) in->eo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, "texts embedded", 0);
+    if (!rc)
+        in->eo.progress = mz_progress_new(
+            cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, "texts embedded", 0);
     return rc;
 }
 
@@ -107,12 +125,16 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     wo.n_permutations = (uint64_t)perms, wo.n_bootstrap = (uint32_t)boot, wo.seed = cli->seed;
     if (!rc) rc = read_inputs(cli, args, "seat", &in);
-    if (!rc && !(res = mz_calloc(in.n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
+    if (!rc && !(res = mz_calloc(in.n, sizeof *res)))
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json")) rc = write_json(cli, results_json(res, in.n, &in.eo));
-    else if (!rc) print_table(cli->out, res, in.n, &in.eo);
+    if (!rc && mz_cli_flag(args, "json"))
+        rc = write_json(cli, results_json(res, in.n, &in.eo));
+    else if (!rc)
+        print_table(cli->out, res, in.n, &in.eo);
     mz_free(res);
     inputs_free(&in);
     return rc;
@@ -122,7 +144,8 @@ static const mz_cli_opt seat_opts[] = {
     {"model", "DIR|FILE.gguf", "the model whose sentence embeddings are tested"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
     {"probes", "PATHS", "association probe sets (default: the shipped English and Swahili ones)"},
-    {"templates", "PATHS", "sentence-frame sets (default: the shipped SEAT frames, one per language)"},
+    {"templates", "PATHS",
+     "sentence-frame sets (default: the shipped SEAT frames, one per language)"},
     {"layer", "L", "hidden state to pool (0: embeddings; default: the last)"},
     {"pooling", "NAME", "mean (encoders' default), first ([CLS]) or last (decoders' default)"},
     {"permutations", "N", "Monte Carlo permutations for p (default 10000)"},
@@ -134,7 +157,8 @@ static const mz_cli_opt seat_opts[] = {
 const mz_cli_command mz_cmd_seat = {
     .name = "seat",
     .summary = "association tests on the model's sentence embeddings (SEAT)",
-    .usage = "--model DIR|FILE.gguf [--probes PATHS] [--layer L] [--pooling mean|first|last] [--json]",
+    .usage =
+        "--model DIR|FILE.gguf [--probes PATHS] [--layer L] [--pooling mean|first|last] [--json]",
     .description =
         "Puts every word of every association probe set into the bleached sentence frames of its\n"
         "language and word class (May et al. 2019), embeds the sentences with the model (a pooled\n"
@@ -149,44 +173,55 @@ const mz_cli_command mz_cmd_seat = {
 
 /* --- CEAT ---------------------------------------------------------------------------------- */
 
-static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
-    fprintf(o, "contextual word embeddings: hidden state %d, %s of the word's subwords, %u samples\n", in->eo.layer,
-            mz_pooling_name(in->eo.pooling), samples);
-    fprintf(o, "%-36s %-4s %8s %8s  %-17s %9s %9s %6s\n", "test", "lang", "contexts", "CES", "95% CI", "p", "p (Holm)", "I^2");
+static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs *in,
+                       uint32_t samples) {
+    fprintf(o,
+            "contextual word embeddings: hidden state %d, %s of the word's subwords, %u samples\n",
+            in->eo.layer, mz_pooling_name(in->eo.pooling), samples);
+    fprintf(o, "%-36s %-4s %8s %8s  %-17s %9s %9s %6s\n", "test", "lang", "contexts", "CES",
+            "95% CI", "p", "p (Holm)", "I^2");
     for (size_t i = 0; i < n; i++) {
         if (!r[i].computed) {
-            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language, r[i].reason);
+            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language,
+                    r[i].reason);
             continue;
         }
         const mz_meta_result *m = &r[i].meta;
-        fprintf(o, "%-36.36s %-4s %8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].set->id, r[i].set->language,
-                r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value, r[i].p_holm, m->i2);
+        fprintf(o, "%-36.36s %-4s %8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].set->id,
+                r[i].set->language, r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value,
+                r[i].p_holm, m->i2);
     }
-    fprintf(o, "\nCES: the combined effect size over samples that each draw one context per word (random\n"
-               "effects, DerSimonian-Laird); p tests CES = 0 (two-sided); I^2: how much of the spread between\n"
-               "samples comes from the contexts rather than chance.\n");
+    fprintf(
+        o,
+        "\nCES: the combined effect size over samples that each draw one context per word (random\n"
+        "effects, DerSimonian-Laird); p tests CES = 0 (two-sided); I^2: how much of the spread between\n"
+        "samples comes from the contexts rather than chance.\n");
 }
 
 static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
     json_t *tests = json_array();
     for (size_t i = 0; i < n; i++) {
         const mz_meta_result *m = &r[i].meta;
-        json_t *t = json_pack("{s:s, s:s, s:I}", "id", r[i].set->id, "language", r[i].set->language, "contexts",
-                              (json_int_t)r[i].n_contexts);
+        json_t *t = json_pack("{s:s, s:s, s:I}", "id", r[i].set->id, "language", r[i].set->language,
+                              "contexts", (json_int_t)r[i].n_contexts);
         if (r[i].computed)
-            json_object_update_new(t, json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "ces", m->effect, "ci",
-                                                m->ci_lo, m->ci_hi, "p", m->p_value, "p_holm", r[i].p_holm, "q", m->q,
-                                                "q_p", m->q_p_value, "i2", m->i2, "tau2", m->tau2, "mean_effect",
-                                                r[i].mean_effect));
-        else json_object_set_new(t, "not_computable", json_string(r[i].reason));
+            json_object_update_new(t, json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+                                                "ces", m->effect, "ci", m->ci_lo, m->ci_hi, "p",
+                                                m->p_value, "p_holm", r[i].p_holm, "q", m->q, "q_p",
+                                                m->q_p_value, "i2", m->i2, "tau2", m->tau2,
+                                                "mean_effect", r[i].mean_effect));
+        else
+            json_object_set_new(t, "not_computable", json_string(r[i].reason));
         json_array_append_new(tests, t);
     }
-    return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling", mz_pooling_name(in->eo.pooling),
-                     "samples", (json_int_t)samples, "tests", tests);
+    return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",
+                     mz_pooling_name(in->eo.pooling), "samples", (json_int_t)samples, "tests",
+                     tests);
 }
 
 /* --contexts FILE: its non-empty lines, pointing into *text. */
-static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines, size_t *n) {
+static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines,
+                             size_t *n) {
     size_t len, cap = 0;
     *lines = NULL, *n = 0;
     mz_status rc = mz_read_file(text, &len, path, 1u << 30, cli->ctx);
@@ -196,7 +231,8 @@ static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const c
         size_t l = strlen(p);
         if (l && p[l - 1] == '\r') p[--l] = 0;
         if (!l) continue;
-        if (mz_grow((void **)lines, &cap, *n + 1, sizeof **lines)) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        if (mz_grow((void **)lines, &cap, *n + 1, sizeof **lines))
+            return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         (*lines)[(*n)++] = p;
     }
     if (!rc && !*n) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "holds no sentences");
@@ -214,15 +250,24 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_get_long(cli, args, "max-contexts", 1, 1000000, &max_ctx);
     if (!rc && corpus_path) rc = read_corpus(cli, corpus_path, &corpus_text, &corpus, &n_corpus);
     if (!rc) rc = read_inputs(cli, args, "ceat", &in);
-    if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling")) in.eo.pooling = MZ_POOL_MEAN;
-    mz_ceat_options o = {.embed = in.eo, .n_samples = (uint32_t)samples, .ci_level = 0.95, .seed = cli->seed,
-                         .corpus = corpus, .n_corpus = n_corpus, .max_contexts = (size_t)max_ctx};
-    if (!rc && !(res = mz_calloc(in.n, sizeof *res))) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling"))
+        in.eo.pooling = MZ_POOL_MEAN;
+    mz_ceat_options o = {.embed = in.eo,
+                         .n_samples = (uint32_t)samples,
+                         .ci_level = 0.95,
+                         .seed = cli->seed,
+                         .corpus = corpus,
+                         .n_corpus = n_corpus,
+                         .max_contexts = (size_t)max_ctx};
+    if (!rc && !(res = mz_calloc(in.n, sizeof *res)))
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json")) rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
-    else if (!rc) print_ceat(cli->out, res, in.n, &in, o.n_samples);
+    if (!rc && mz_cli_flag(args, "json"))
+        rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
+    else if (!rc)
+        print_ceat(cli->out, res, in.n, &in, o.n_samples);
     mz_free(res);
     mz_free(corpus);
     mz_free(corpus_text);
@@ -234,10 +279,12 @@ static const mz_cli_opt ceat_opts[] = {
     {"model", "DIR|FILE.gguf", "the model whose contextual word embeddings are tested"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
     {"probes", "PATHS", "association probe sets (default: the shipped English and Swahili ones)"},
-    {"contexts", "FILE", "a text corpus, one sentence per line: each word's contexts are the lines that\n"
-                         "hold it (default: the shipped sentence frames)"},
+    {"contexts", "FILE",
+     "a text corpus, one sentence per line: each word's contexts are the lines that\n"
+     "hold it (default: the shipped sentence frames)"},
     {"max-contexts", "N", "with --contexts: at most N contexts per word (default 100)"},
-    {"templates", "PATHS", "sentence-frame sets, when no --contexts (default: the shipped SEAT frames)"},
+    {"templates", "PATHS",
+     "sentence-frame sets, when no --contexts (default: the shipped SEAT frames)"},
     {"layer", "L", "hidden state (0: embeddings; default: the last)"},
     {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
     {"samples", "N", "samples of one context per word (default 1000)"},
@@ -256,8 +303,9 @@ const mz_cli_command mz_cmd_ceat = {
         "WEAT's effect size on each, and combines them by a random-effects meta-analysis\n"
         "(DerSimonian-Laird, Guo and Caliskan 2021): the combined effect size with its interval,\n"
         "p-value (Holm across tests) and heterogeneity (Q, I^2). Deterministic for --seed.",
-    .examples = "  mizani ceat --model ./afriberta-small --samples 2000\n"
-                "  mizani ceat --model ./xlm-roberta-base --contexts swahili-news.txt --max-contexts 200\n",
+    .examples =
+        "  mizani ceat --model ./afriberta-small --samples 2000\n"
+        "  mizani ceat --model ./xlm-roberta-base --contexts swahili-news.txt --max-contexts 200\n",
     .opts = ceat_opts,
     .max_args = 0,
     .run = ceat_cmd,

@@ -27,8 +27,10 @@ static mz_status read_text(mz_cli *cli, const char *arg, char **text, size_t *le
     *text = NULL;
     *len = 0;
     for (size_t got = 1; got;) {
-        if (*len > MAX_STDIN) return mz_fail(cli->ctx, MZ_ERR_INPUT, "<stdin>", "more than %u bytes", MAX_STDIN);
-        if (mz_grow((void **)text, &cap, *len + 65536, 1)) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        if (*len > MAX_STDIN)
+            return mz_fail(cli->ctx, MZ_ERR_INPUT, "<stdin>", "more than %u bytes", MAX_STDIN);
+        if (mz_grow((void **)text, &cap, *len + 65536, 1))
+            return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         *len += got = fread(*text + *len, 1, cap - *len, stdin);
     }
     return MZ_OK;
@@ -40,8 +42,10 @@ static mz_status print_json(mz_cli *cli, const mz_tokenizer *t, const mz_encodin
     for (size_t i = 0; i < e->n; i++) {
         json_array_append_new(ids, json_integer(e->ids[i]));
         json_array_append_new(toks, json_string(mz_tokenizer_token(t, e->ids[i])));
-        json_array_append_new(offs, json_pack("[I, I]", (json_int_t)e->start[i], (json_int_t)e->end[i]));
-        json_array_append_new(words, e->word_ids[i] < 0 ? json_null() : json_integer(e->word_ids[i]));
+        json_array_append_new(offs,
+                              json_pack("[I, I]", (json_int_t)e->start[i], (json_int_t)e->end[i]));
+        json_array_append_new(words,
+                              e->word_ids[i] < 0 ? json_null() : json_integer(e->word_ids[i]));
         json_array_append_new(mask, json_integer(e->special[i]));
     }
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "ids", ids, "tokens", toks, "offsets", offs,
@@ -77,8 +81,10 @@ static mz_status run_tokenize(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_tokenizer_encode(&e, t, text, len, mz_cli_flag(args, "special"), cli->ctx);
     if (rc == MZ_ERR_INPUT && !mz_ctx_file(cli->ctx)[0])
         mz_ctx_set_file(cli->ctx, strcmp(args->positional[0], "-") ? "the text" : "<stdin>");
-    if (!rc && mz_cli_flag(args, "json")) rc = print_json(cli, t, &e);
-    else if (!rc) print_table(cli, t, &e, text, mz_cli_flag(args, "offsets"));
+    if (!rc && mz_cli_flag(args, "json"))
+        rc = print_json(cli, t, &e);
+    else if (!rc)
+        print_table(cli, t, &e, text, mz_cli_flag(args, "offsets"));
     mz_encoding_clear(&e);
     mz_tokenizer_free(t);
     mz_free(text);
@@ -96,8 +102,9 @@ const mz_cli_command mz_cmd_tokenize = {
         "tokenizer.json files (WordPiece, BPE, byte-level BPE, Unigram, WordLevel) and the\n"
         "tokenizer inside GGUF files (BERT, GPT-2-style, Llama). Invalid UTF-8 is an error naming\n"
         "its byte offset: the audit never tokenizes a guess.",
-    .examples = "  mizani tokenize --tokenizer ./xlm-roberta-base \"Ng'ombe wanakula nyasi.\" --offsets\n"
-                "  echo 'Kila mtu ana haki ya kuishi.' | mizani tokenize --tokenizer bert.gguf --json -\n",
+    .examples =
+        "  mizani tokenize --tokenizer ./xlm-roberta-base \"Ng'ombe wanakula nyasi.\" --offsets\n"
+        "  echo 'Kila mtu ana haki ya kuishi.' | mizani tokenize --tokenizer bert.gguf --json -\n",
     .opts = tokenize_opts,
     .min_args = 1,
     .max_args = 1,

@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 
 static const mz_cli_opt weat_opts[] = {
-    {"vectors", "FILE|MODEL", "word vectors: .vec/.txt (fastText, GloVe) or .bin (word2vec); or a model\n"
-                              "folder or .gguf, whose input embeddings (subword mean) are the vectors"},
+    {"vectors", "FILE|MODEL",
+     "word vectors: .vec/.txt (fastText, GloVe) or .bin (word2vec); or a model\n"
+     "folder or .gguf, whose input embeddings (subword mean) are the vectors"},
     {"format", "text|bin", "file format when the extension does not tell"},
     {"x", "W,W,...", "target words X (comma-separated)"},
     {"y", "W,W,...", "target words Y"},
@@ -17,16 +18,20 @@ static const mz_cli_opt weat_opts[] = {
     {"b", "W,W,...", "attribute words B"},
     {"name", "TEXT", "a name for the test in the output"},
     {"exact", NULL, "always enumerate every split of X and Y (exact p-value)"},
-    {"permutations", "N", "Monte Carlo splits when exact enumeration is too large (default 100000)"},
+    {"permutations", "N",
+     "Monte Carlo splits when exact enumeration is too large (default 100000)"},
     {"bootstrap", "N", "bootstrap draws for the confidence interval on d (default 5000; 0: none)"},
     {"lower", NULL, "match a word missing as written after Unicode case folding, and say which"},
-    {"max-missing", "SHARE", "a set that loses more than this share of its words is not computable "
-                             "(default 0.2)"},
-    {"probes", "PATHS", "run every association probe set in these files or folders (comma-"
-                        "separated; 'default' for the shipped corpora/) instead of --x/--y/--a/--b"},
+    {"max-missing", "SHARE",
+     "a set that loses more than this share of its words is not computable "
+     "(default 0.2)"},
+    {"probes", "PATHS",
+     "run every association probe set in these files or folders (comma-"
+     "separated; 'default' for the shipped corpora/) instead of --x/--y/--a/--b"},
     {"report", "DIR", "with --probes: write DIR/results.json and DIR/report.html"},
-    {"metrics", "LIST", "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
-                        "and on Y against the groups A and B"},
+    {"metrics", "LIST",
+     "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
+     "and on Y against the groups A and B"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
 };
@@ -35,18 +40,20 @@ static const mz_cli_opt weat_opts[] = {
 static mz_status split_words(mz_cli *cli, const char *flag, char *s, const char ***words,
                              size_t *n) {
     size_t cap = 1;
-    for (const char *p = s; *p; p++) cap += *p == ',';
+    for (const char *p = s; *p; p++)
+        cap += *p == ',';
     *words = mz_malloc(cap * sizeof **words);
     if (!*words) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     *n = 0;
     for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-        while (*tok == ' ') tok++;
+        while (*tok == ' ')
+            tok++;
         size_t len = strlen(tok);
-        while (len && tok[len - 1] == ' ') tok[--len] = '\0';
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = '\0';
         if (len) (*words)[(*n)++] = tok;
     }
-    if (*n == 0)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s lists no words", flag);
+    if (*n == 0) return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s lists no words", flag);
     return MZ_OK;
 }
 
@@ -62,8 +69,10 @@ static void print_metrics(FILE *out, const mz_static_weat *r) {
         const mz_static_metric *sm = &r->metrics[m];
         if (!sm->computed && !sm->reason[0]) continue;
         fprintf(out, "  %-19s ", mz_metric_names[m]);
-        if (!sm->computed) fprintf(out, "not computable: %s", sm->reason);
-        else if (m == MZ_METRIC_RNSB) print_metric(out, "X+Y", &sm->on_x);
+        if (!sm->computed)
+            fprintf(out, "not computable: %s", sm->reason);
+        else if (m == MZ_METRIC_RNSB)
+            print_metric(out, "X+Y", &sm->on_x);
         else {
             print_metric(out, "X", &sm->on_x);
             print_metric(out, "   Y", &sm->on_y);
@@ -77,8 +86,10 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
     for (int i = 0; i < MZ_N_ROLES; i++) {
         const mz_set_lookup *s = &r->sets[i];
         fprintf(out, "  %-12s %zu/%zu words found", mz_role_names[i], s->n_found, s->n_asked);
-        for (size_t j = 0; j < s->n_missing; j++) fprintf(out, "%s%s", j ? ", " : "; missing: ", s->missing[j]);
-        for (size_t j = 0; j < s->n_folded; j++) fprintf(out, "%s%s", j ? ", " : "; only after case folding: ", s->folded[j]);
+        for (size_t j = 0; j < s->n_missing; j++)
+            fprintf(out, "%s%s", j ? ", " : "; missing: ", s->missing[j]);
+        for (size_t j = 0; j < s->n_folded; j++)
+            fprintf(out, "%s%s", j ? ", " : "; only after case folding: ", s->folded[j]);
         fputc('\n', out);
     }
     if (!r->computable) {
@@ -99,8 +110,9 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
         fprintf(out, "  p (one-sided)       %.4g +/- %.2g (Monte Carlo, %llu splits)\n",
                 w->perm.p_value, w->perm.mc_se, (unsigned long long)w->perm.n_splits);
     print_metrics(out, r);
-    fprintf(out, "  reading: d > 0 means '%s' words sit closer to '%s' than '%s' words do;\n"
-                 "  |d| of 0.2, 0.5 and 0.8 are conventionally small, medium and large.\n",
+    fprintf(out,
+            "  reading: d > 0 means '%s' words sit closer to '%s' than '%s' words do;\n"
+            "  |d| of 0.2, 0.5 and 0.8 are conventionally small, medium and large.\n",
             lists[0].name, lists[2].name, lists[1].name);
 }
 
@@ -146,16 +158,22 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
         rc = mz_cli_require(cli, args, "weat", flags[i], &value);
         if (!rc && !(copies[i] = mz_strdup(value)))
             rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-        if (!rc) rc = split_words(cli, flags[i], copies[i], (const char ***)&lists[i].words, &lists[i].n);
+        if (!rc)
+            rc =
+                split_words(cli, flags[i], copies[i], (const char ***)&lists[i].words, &lists[i].n);
         lists[i].name = names[i];
     }
     if (!rc) rc = mz_word_lists_union(&keep, &n_keep, lists, MZ_N_ROLES, cli->ctx);
-    if (!rc) rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
+    if (!rc)
+        rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     const char *test_name = mz_cli_get(args, "name");
-    if (!rc) rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists,
-                                     opt, cli->ctx);
-    if (!rc && mz_cli_flag(args, "json")) rc = print_json(cli, mz_report_static_weat_json(&result));
-    else if (!rc) print_table(cli->out, &result, lists);
+    if (!rc)
+        rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
+                                cli->ctx);
+    if (!rc && mz_cli_flag(args, "json"))
+        rc = print_json(cli, mz_report_static_weat_json(&result));
+    else if (!rc)
+        print_table(cli->out, &result, lists);
     if (!rc && !result.computable)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"), "%s", result.reason);
     mz_static_weat_clear(&result);
@@ -193,7 +211,8 @@ static void print_suite(FILE *out, const mz_static_suite *s) {
 static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suite *s,
                               const mz_static_options *opt) {
     char path[4096];
-    if (mkdir(dir, 0777) && errno != EEXIST) return mz_fail_errno(cli->ctx, dir, "cannot create the report folder");
+    if (mkdir(dir, 0777) && errno != EEXIST)
+        return mz_fail_errno(cli->ctx, dir, "cannot create the report folder");
     json_t *j = mz_report_static_suite_json(s, opt);
     if (!j) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     snprintf(path, sizeof path, "%s/results.json", dir);
@@ -201,7 +220,8 @@ static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suit
     json_decref(j);
     snprintf(path, sizeof path, "%s/report.html", dir);
     if (!rc) rc = mz_report_static_suite_html(s, opt, path, cli->ctx);
-    if (!rc && !cli->quiet) fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
+    if (!rc && !cli->quiet)
+        fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
     return rc;
 }
 
@@ -211,18 +231,25 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
     const char **keep = NULL;
     mz_vectors *v = NULL;
     mz_static_suite suite = {0};
-    mz_status rc = mz_cli_load_probe_sets(cli, mz_cli_get(args, "probes"), MZ_PROBE_ASSOCIATION, &sets, &n_sets);
-    if (!rc) rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets, cli->ctx);
-    if (!rc) rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
+    mz_status rc = mz_cli_load_probe_sets(cli, mz_cli_get(args, "probes"), MZ_PROBE_ASSOCIATION,
+                                          &sets, &n_sets);
+    if (!rc)
+        rc = mz_probe_sets_words(&keep, &n_keep, (const mz_probe_set *const *)sets, n_sets,
+                                 cli->ctx);
+    if (!rc)
+        rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     if (!rc) {
-        mz_progress *p = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                                         "association tests", n_sets);
+        mz_progress *p =
+            mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
+                            "association tests", n_sets);
         rc = mz_static_suite_run(&suite, v, mz_cli_get(args, "vectors"),
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);
     }
-    if (!rc && mz_cli_flag(args, "json")) rc = print_json(cli, mz_report_static_suite_json(&suite, opt));
-    else if (!rc) print_suite(cli->out, &suite);
+    if (!rc && mz_cli_flag(args, "json"))
+        rc = print_json(cli, mz_report_static_suite_json(&suite, opt));
+    else if (!rc)
+        print_suite(cli->out, &suite);
     const char *dir = mz_cli_get(args, "report");
     if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
     mz_static_suite_clear(&suite);

@@ -10,7 +10,8 @@ static void print_top_help(FILE *out) {
     fprintf(out,
             "mizani %s - audit pre-trained language models for social bias, in Swahili and "
             "English\n\nUsage: mizani [global options] COMMAND [options] [arguments]\n\n"
-            "Commands:\n", MZ_VERSION);
+            "Commands:\n",
+            MZ_VERSION);
     for (int i = 0; mz_cli_commands[i]; i++) {
         const mz_cli_command *c = mz_cli_commands[i];
         fprintf(out, "  %-10s %s%s\n", c->name, c->summary, c->run ? "" : " (not built yet)");
@@ -19,7 +20,8 @@ static void print_top_help(FILE *out) {
           "--version. 'mizani COMMAND --help' explains a command, with examples.\n\n"
           "Exit status: 0 ok, 1 a regression or threshold check failed, 2 usage error,\n"
           "3 bad input (malformed file, bad UTF-8, unsupported model), 4 I/O error,\n"
-          "5 internal error (out of memory, numeric failure, bug).\n", out);
+          "5 internal error (out of memory, numeric failure, bug).\n",
+          out);
 }
 
 /* Index of the command name in argv, skipping global options placed before it. */
@@ -47,8 +49,10 @@ int mz_cli_run(const mz_cli_command *cmd, int argc, char **argv, FILE *out, FILE
     mz_cli_args args = {0};
     mz_status rc = mz_init(cli.ctx);
     if (!rc && !cmd->run && !asks_help(argc, argv))
-        rc = mz_fail(cli.ctx, MZ_ERR_USAGE, NULL, "'mizani %s' is not built yet in Mizani %s; "
-                     "see 'mizani --help' for the commands that are", cmd->name, MZ_VERSION);
+        rc = mz_fail(cli.ctx, MZ_ERR_USAGE, NULL,
+                     "'mizani %s' is not built yet in Mizani %s; "
+                     "see 'mizani --help' for the commands that are",
+                     cmd->name, MZ_VERSION);
     if (!rc) rc = mz_cli_parse(&cli, cmd, argc, argv, &args);
     if (!rc && mz_cli_flag(&args, "help")) {
         mz_cli_print_help(out, cmd);
@@ -82,8 +86,10 @@ int mz_cli_main(int argc, char **argv, FILE *out, FILE *err) {
     }
     if (strcmp(argv[at], "help") == 0) {
         const mz_cli_command *c = at + 1 < argc ? mz_cli_find(argv[at + 1]) : NULL;
-        if (c) mz_cli_print_help(out, c);
-        else print_top_help(out);
+        if (c)
+            mz_cli_print_help(out, c);
+        else
+            print_top_help(out);
         return MZ_EXIT_OK;
     }
     const mz_cli_command *cmd = mz_cli_find(argv[at]);

@@ -7,8 +7,9 @@
 
 static const mz_cli_opt global_opts[] = {
     {"threads", "N", "worker threads for the engine and statistics (default: all cores)"},
-    {"seed", "N", "seed for every random draw (permutations, bootstrap); same seed, same numbers "
-                  "(default 20261126)"},
+    {"seed", "N",
+     "seed for every random draw (permutations, bootstrap); same seed, same numbers "
+     "(default 20261126)"},
     {"quiet", NULL, "no progress output on stderr"},
     {"help", NULL, "show this help and exit"},
     {NULL, NULL, NULL},
@@ -33,16 +34,18 @@ static mz_status add_value(mz_cli *cli, mz_cli_args *args, const char *name, con
     return MZ_OK;
 }
 
-static mz_status parse_option(mz_cli *cli, const mz_cli_command *cmd, int argc, char **argv,
-                              int *i, mz_cli_args *args) {
+static mz_status parse_option(mz_cli *cli, const mz_cli_command *cmd, int argc, char **argv, int *i,
+                              mz_cli_args *args) {
     const char *arg = argv[*i] + 2;
     const char *eq = strchr(arg, '=');
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
     const mz_cli_opt *o = find_opt(cmd->opts, arg, len);
     if (!o) o = find_opt(global_opts, arg, len);
     if (!o)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "unknown option '--%.*s' for 'mizani %s' "
-                       "(see 'mizani %s --help')", (int)len, arg, cmd->name, cmd->name);
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "unknown option '--%.*s' for 'mizani %s' "
+                       "(see 'mizani %s --help')",
+                       (int)len, arg, cmd->name, cmd->name);
     if (!o->arg) {
         if (eq)
             return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "option '--%s' takes no value", o->name);
@@ -78,14 +81,19 @@ mz_status mz_cli_parse(mz_cli *cli, const mz_cli_command *cmd, int argc, char **
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         mz_status rc = MZ_OK;
-        if (!only_positional && strcmp(a, "--") == 0) only_positional = 1;
-        else if (!only_positional && strcmp(a, "-h") == 0) rc = add_value(cli, args, "help", "");
+        if (!only_positional && strcmp(a, "--") == 0)
+            only_positional = 1;
+        else if (!only_positional && strcmp(a, "-h") == 0)
+            rc = add_value(cli, args, "help", "");
         else if (!only_positional && strncmp(a, "--", 2) == 0)
             rc = parse_option(cli, cmd, argc, argv, &i, args);
         else if (!only_positional && a[0] == '-' && a[1] != '\0')
-            rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "unknown option '%s' for 'mizani %s' "
-                         "(options are spelled --name)", a, cmd->name);
-        else args->positional[args->n_positional++] = argv[i];
+            rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                         "unknown option '%s' for 'mizani %s' "
+                         "(options are spelled --name)",
+                         a, cmd->name);
+        else
+            args->positional[args->n_positional++] = argv[i];
         if (rc) return rc;
     }
     if (mz_cli_flag(args, "help")) return MZ_OK;
@@ -103,7 +111,9 @@ const char *mz_cli_get(const mz_cli_args *args, const char *name) {
     return NULL;
 }
 
-int mz_cli_flag(const mz_cli_args *args, const char *name) { return mz_cli_get(args, name) != NULL; }
+int mz_cli_flag(const mz_cli_args *args, const char *name) {
+    return mz_cli_get(args, name) != NULL;
+}
 
 mz_status mz_cli_get_long(mz_cli *cli, const mz_cli_args *args, const char *name, long min,
                           long max, long *value) {
@@ -113,8 +123,10 @@ mz_status mz_cli_get_long(mz_cli *cli, const mz_cli_args *args, const char *name
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < min || v > max)
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s must be a whole number from %ld to "
-                       "%ld, not '%s'", name, min, max, s);
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--%s must be a whole number from %ld to "
+                       "%ld, not '%s'",
+                       name, min, max, s);
     *value = v;
     return MZ_OK;
 }
@@ -127,8 +139,10 @@ mz_status mz_cli_get_double(mz_cli *cli, const mz_cli_args *args, const char *na
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v >= min && v <= max))
-        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s must be a number from %g to %g, "
-                       "not '%s'", name, min, max, s);
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--%s must be a number from %g to %g, "
+                       "not '%s'",
+                       name, min, max, s);
     *value = v;
     return MZ_OK;
 }

@@ -20,14 +20,13 @@ struct mz_activations {
     int *slot; /* [MZ_ACT_KINDS][n_layers+1]: entry index + 1, 0 when not requested */
 };
 
-static const char *const SUFFIX[MZ_ACT_KINDS] = {NULL, "attn.probs", "attn.values", "attn.out",
-                                                 "ffn.out", NULL, NULL, NULL, NULL};
+static const char *const SUFFIX[MZ_ACT_KINDS] = {
+    NULL, "attn.probs", "attn.values", "attn.out", "ffn.out", NULL, NULL, NULL, NULL};
 /* Whole-model outputs: one per model, no layer. */
-static const char *const GLOBAL[MZ_ACT_KINDS] = {NULL, NULL, NULL, NULL, NULL, "logits",
-                                                 "pooled.cls", "pooled.mean", "pooled.pooler"};
+static const char *const GLOBAL[MZ_ACT_KINDS] = {
+    NULL, NULL, NULL, NULL, NULL, "logits", "pooled.cls", "pooled.mean", "pooled.pooler"};
 
-mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, int T,
-                     mz_ctx *ctx) {
+mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, int T, mz_ctx *ctx) {
     mz_activations *a = mz_calloc(1, sizeof *a);
     if (a) a->slot = mz_calloc((size_t)MZ_ACT_KINDS * (size_t)(cfg->n_layers + 1), sizeof *a->slot);
     if (!a || !a->slot) {
@@ -62,12 +61,16 @@ static mz_status add(mz_activations *a, mz_act_kind k, int layer, mz_ctx *ctx) {
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     act_entry *e = &a->e[a->n];
     memset(e, 0, sizeof *e);
-    if (k == MZ_ACT_HIDDEN) snprintf(e->name, sizeof e->name, "hidden.%d", layer);
-    else if (GLOBAL[k]) snprintf(e->name, sizeof e->name, "%s", GLOBAL[k]);
-    else snprintf(e->name, sizeof e->name, "layer.%d.%s", layer, SUFFIX[k]);
+    if (k == MZ_ACT_HIDDEN)
+        snprintf(e->name, sizeof e->name, "hidden.%d", layer);
+    else if (GLOBAL[k])
+        snprintf(e->name, sizeof e->name, "%s", GLOBAL[k]);
+    else
+        snprintf(e->name, sizeof e->name, "layer.%d.%s", layer, SUFFIX[k]);
     shape_of(a, k, e->shape, &e->n_dims);
     size_t n = 1;
-    for (int i = 0; i < e->n_dims; i++) n *= (size_t)e->shape[i];
+    for (int i = 0; i < e->n_dims; i++)
+        n *= (size_t)e->shape[i];
     if (!(e->data = mz_calloc(n, sizeof *e->data)))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for '%s' (%zu floats)", e->name, n);
     *slot = (int)++a->n;
@@ -97,8 +100,10 @@ mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
     int L = a->cfg.n_layers, layer;
     for (int k = MZ_ACT_LOGITS; k < MZ_ACT_KINDS; k++) {
         if (strcmp(name, GLOBAL[k])) continue;
-        if ((k == MZ_ACT_LOGITS && !a->cfg.has_lm_head) || (k == MZ_ACT_POOLER && !a->cfg.has_pooler))
-            return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL, "'%s' asked for, but this checkpoint has no %s", name,
+        if ((k == MZ_ACT_LOGITS && !a->cfg.has_lm_head) ||
+            (k == MZ_ACT_POOLER && !a->cfg.has_pooler))
+            return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL,
+                           "'%s' asked for, but this checkpoint has no %s", name,
                            k == MZ_ACT_LOGITS ? "language-model head" : "pooler");
         return add(a, (mz_act_kind)k, 0, ctx);
     }
@@ -106,13 +111,15 @@ mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
         return add_range(a, MZ_ACT_HIDDEN, layer, L + 1, ctx);
     const char *dot = !strncmp(name, "layer.", 6) ? strchr(name + 6, '.') : NULL;
     for (int k = MZ_ACT_PROBS; dot && k <= MZ_ACT_FFN_OUT; k++)
-        if (!strcmp(dot + 1, SUFFIX[k]) && parse_layer(name + 6, (size_t)(dot - name - 6), L, &layer))
+        if (!strcmp(dot + 1, SUFFIX[k]) &&
+            parse_layer(name + 6, (size_t)(dot - name - 6), L, &layer))
             return add_range(a, (mz_act_kind)k, layer, L, ctx);
-    return mz_fail(ctx, MZ_ERR_USAGE, NULL,
-                   "unknown intermediate '%s' (this model: hidden.0..%d, layer.0..%d.attn.probs, "
-                   "layer.N.attn.values, layer.N.attn.out, layer.N.ffn.out, logits, pooled.cls, pooled.mean, "
-                   "pooled.pooler; N may be *)",
-                   name, L, L - 1);
+    return mz_fail(
+        ctx, MZ_ERR_USAGE, NULL,
+        "unknown intermediate '%s' (this model: hidden.0..%d, layer.0..%d.attn.probs, "
+        "layer.N.attn.values, layer.N.attn.out, layer.N.ffn.out, logits, pooled.cls, pooled.mean, "
+        "pooled.pooler; N may be *)",
+        name, L, L - 1);
 }
 
 float *mz_act_slot(const mz_activations *a, mz_act_kind k, int layer) {
@@ -123,7 +130,8 @@ float *mz_act_slot(const mz_activations *a, mz_act_kind k, int layer) {
 void mz_act_done(const mz_activations *a, mz_act_kind k, int layer, mz_model_observer fn,
                  void *user) {
     int s = a->slot[k * (a->cfg.n_layers + 1) + layer];
-    if (fn && s) fn(a->e[s - 1].name, a->e[s - 1].data, a->e[s - 1].shape, a->e[s - 1].n_dims, user);
+    if (fn && s)
+        fn(a->e[s - 1].name, a->e[s - 1].data, a->e[s - 1].shape, a->e[s - 1].n_dims, user);
 }
 
 const float *mz_activations_get(const mz_activations *a, const char *name, int shape[4],
@@ -142,7 +150,8 @@ const char *mz_activations_name(const mz_activations *a, size_t i) { return a->e
 
 void mz_activations_free(mz_activations *a) {
     if (!a) return;
-    for (size_t i = 0; i < a->n; i++) mz_free(a->e[i].data);
+    for (size_t i = 0; i < a->n; i++)
+        mz_free(a->e[i].data);
     mz_free(a->e);
     mz_free(a->slot);
     mz_free(a);

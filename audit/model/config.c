@@ -20,9 +20,8 @@ static const arch_keys ARCHS[] = {
      "intermediate_size", "max_position_embeddings", "hidden_act", "layer_norm_eps", 1e-12},
     {"roberta", MZ_ARCH_ROBERTA, "num_hidden_layers", "hidden_size", "num_attention_heads",
      "intermediate_size", "max_position_embeddings", "hidden_act", "layer_norm_eps", 1e-12},
-    {"xlm-roberta", MZ_ARCH_XLM_ROBERTA, "num_hidden_layers", "hidden_size",
-     "num_attention_heads", "intermediate_size", "max_position_embeddings", "hidden_act",
-     "layer_norm_eps", 1e-5},
+    {"xlm-roberta", MZ_ARCH_XLM_ROBERTA, "num_hidden_layers", "hidden_size", "num_attention_heads",
+     "intermediate_size", "max_position_embeddings", "hidden_act", "layer_norm_eps", 1e-5},
     {"distilbert", MZ_ARCH_DISTILBERT, "n_layers", "dim", "n_heads", "hidden_dim",
      "max_position_embeddings", "activation", NULL, 1e-12},
     {"electra", MZ_ARCH_ELECTRA, "num_hidden_layers", "hidden_size", "num_attention_heads",
@@ -43,7 +42,9 @@ const char *mz_model_supported_archs(void) {
 }
 
 /* The JSON path of a top-level key, for error messages. */
-typedef struct { char s[96]; } jpath;
+typedef struct {
+    char s[96];
+} jpath;
 static jpath at(const char *key) {
     jpath p;
     snprintf(p.s, sizeof p.s, "$.%s", key ? key : "layer_norm_eps");
@@ -62,8 +63,7 @@ static mz_status get_int(int *out, json_t *root, const char *key, int lo, int hi
     return MZ_OK;
 }
 
-static mz_status get_act(int *tanh, json_t *root, const char *key, const char *path,
-                         mz_ctx *ctx) {
+static mz_status get_act(int *tanh, json_t *root, const char *key, const char *path, mz_ctx *ctx) {
     const char *s = json_string_value(json_object_get(root, key));
     if (!s) s = "gelu";
     if (!strcmp(s, "gelu")) return *tanh = 0, MZ_OK;
@@ -73,8 +73,8 @@ static mz_status get_act(int *tanh, json_t *root, const char *key, const char *p
                         "activation '%s' is not supported (gelu, gelu_new, gelu_pytorch_tanh)", s);
 }
 
-static mz_status read_sizes(mz_model_config *c, const arch_keys *k, json_t *root,
-                            const char *path, mz_ctx *ctx) {
+static mz_status read_sizes(mz_model_config *c, const arch_keys *k, json_t *root, const char *path,
+                            mz_ctx *ctx) {
     const int big = 1 << 24;
     mz_status rc;
     if ((rc = get_int(&c->n_layers, root, k->layers, 1, 1024, -1, path, ctx)) ||

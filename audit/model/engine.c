@@ -12,11 +12,11 @@
 #include <string.h>
 
 typedef struct packing {
-    int N, S;         /* real tokens, sequences (= batch rows) */
+    int N, S;                   /* real tokens, sequences (= batch rows) */
     int32_t *ids, *pos, *types; /* [N] */
-    int *row;         /* [N] b*T+t of each packed token */
-    int *start, *len; /* [S] */
-    size_t *poff;     /* [S] offset of each sequence's [H,L,L] probabilities */
+    int *row;                   /* [N] b*T+t of each packed token */
+    int *start, *len;           /* [S] */
+    size_t *poff;               /* [S] offset of each sequence's [H,L,L] probabilities */
     size_t n_probs;
 } packing;
 
@@ -50,7 +50,8 @@ static mz_status check_batch(const mz_model_config *c, const mz_model_batch *b, 
                            b->ids[i], c->vocab);
         int t = b->type_ids ? b->type_ids[i] : 0;
         if (b->mask[i] && t && (t < 0 || t >= c->type_vocab))
-            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "token type %d outside [0,%d)", t, c->type_vocab);
+            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "token type %d outside [0,%d)", t,
+                           c->type_vocab);
     }
     return MZ_OK;
 }
@@ -60,7 +61,8 @@ static mz_status check_batch(const mz_model_config *c, const mz_model_batch *b, 
 static mz_status pack(packing *p, const mz_model_config *c, const mz_model_batch *b, mz_ctx *ctx) {
     int BT = b->B * b->T, H = c->n_heads;
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < BT; i++) p->N += b->mask[i];
+    for (int i = 0; i < BT; i++)
+        p->N += b->mask[i];
     p->S = b->B;
     size_t n = (size_t)(p->N ? p->N : 1), s = (size_t)p->S;
     p->ids = mz_malloc(n * 4), p->pos = mz_malloc(n * 4), p->types = mz_malloc(n * 4);
@@ -92,17 +94,26 @@ static mz_status pack(packing *p, const mz_model_config *c, const mz_model_batch
 static mz_status arena_new(arena *a, const mz_model_config *c, const packing *p, int logits,
                            mz_ctx *ctx) {
     size_t N = (size_t)(p->N ? p->N : 1), C = (size_t)c->d_model, E = (size_t)c->d_embed;
-    size_t sizes[] = {N * C, N * (C > E ? C : E), 3 * N * C, N * C, N * C, N * (size_t)c->d_ff,
-                      p->n_probs + 1, logits ? N * E : 0, logits ? N * (size_t)c->vocab : 0,
+    size_t sizes[] = {N * C,
+                      N * (C > E ? C : E),
+                      3 * N * C,
+                      N * C,
+                      N * C,
+                      N * (size_t)c->d_ff,
+                      p->n_probs + 1,
+                      logits ? N * E : 0,
+                      logits ? N * (size_t)c->vocab : 0,
                       2 * (size_t)p->S * C};
-    float **slots[] = {&a->x, &a->ln, &a->qkv, &a->att, &a->proj, &a->ffh, &a->probs, &a->head,
-                       &a->logits, &a->pool};
+    float **slots[] = {&a->x,   &a->ln,    &a->qkv,  &a->att,    &a->proj,
+                       &a->ffh, &a->probs, &a->head, &a->logits, &a->pool};
     size_t total = 0;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) total += sizes[i];
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        total += sizes[i];
     if (!(a->base = mz_malloc(total * sizeof(float))))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for %zu activation floats", total);
     float *f = a->base;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) *slots[i] = f, f += sizes[i];
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        *slots[i] = f, f += sizes[i];
     return MZ_OK;
 }
 
@@ -122,7 +133,8 @@ static void scatter_probs(float *dst, const float *probs, const packing *p, int 
                 const float *src = probs + p->poff[s] + ((size_t)h * p->len[s] + i) * p->len[s];
                 int ti = p->row[p->start[s] + i] % T;
                 float *d = dst + (((size_t)s * H + h) * T + ti) * T;
-                for (int j = 0; j < p->len[s]; j++) d[p->row[p->start[s] + j] % T] = src[j];
+                for (int j = 0; j < p->len[s]; j++)
+                    d[p->row[p->start[s] + j] % T] = src[j];
             }
 }
 
@@ -144,7 +156,8 @@ static void embed(arena *a, const mz_model *m, const packing *p) {
     int proj = w->emb_proj.w != NULL, E = c->d_embed;
     float *e = proj ? a->ln : a->x; /* [N,E] */
     mz_embed_forward(e, p->ids, p->pos, p->types, w->wte, w->wpe, w->wtt, p->N, E);
-    if (w->emb_ln.w) mz_layernorm_forward(e, e, w->emb_ln.w, w->emb_ln.b, (float)c->ln_eps, p->N, E);
+    if (w->emb_ln.w)
+        mz_layernorm_forward(e, e, w->emb_ln.w, w->emb_ln.b, (float)c->ln_eps, p->N, E);
     if (proj) mz_matmul_forward(a->x, e, w->emb_proj.w, w->emb_proj.b, p->N, E, c->d_model, 0);
 }
 
@@ -157,7 +170,8 @@ static void attention(arena *a, mz_activations *acts, const mz_model *m, const p
     int N = p->N, C = c->d_model, H = c->n_heads, ld = fused ? 3 * C : C;
     float *q = a->qkv, *k = fused ? a->qkv + C : a->qkv + (size_t)N * C,
           *v = fused ? a->qkv + 2 * C : a->qkv + 2 * (size_t)N * C;
-    if (fused) mz_matmul_forward(a->qkv, in, L->q.w, L->q.b, N, C, 3 * C, m->conv1d);
+    if (fused)
+        mz_matmul_forward(a->qkv, in, L->q.w, L->q.b, N, C, 3 * C, m->conv1d);
     else {
         mz_matmul_forward(q, in, L->q.w, L->q.b, N, C, C, 0);
         mz_matmul_forward(k, in, L->k.w, L->k.b, N, C, C, 0);
@@ -215,8 +229,8 @@ static void lm_head(arena *a, const mz_model *m, const packing *p) {
     const mz_model_config *c = &m->cfg;
     const mz_model_weights *w = &m->w;
     const float *h = a->x;
-    int N = p->N, E = w->head_dense.w ? (c->arch == MZ_ARCH_ELECTRA ? c->d_embed : c->d_model)
-                                      : c->d_model;
+    int N = p->N,
+        E = w->head_dense.w ? (c->arch == MZ_ARCH_ELECTRA ? c->d_embed : c->d_model) : c->d_model;
     if (w->head_dense.w) {
         mz_matmul_forward(a->head, a->x, w->head_dense.w, w->head_dense.b, N, c->d_model, E, 0);
         mz_gelu_forward(a->head, a->head, (size_t)N * E, w->head_gelu_tanh);
@@ -230,24 +244,30 @@ static void lm_head(arena *a, const mz_model *m, const packing *p) {
  * pooler (tanh of a dense layer on the first token). Rows without tokens stay zero. */
 static void pool(arena *a, mz_activations *acts, const mz_model *m, const packing *p) {
     int C = m->cfg.d_model;
-    float *cls = mz_act_slot(acts, MZ_ACT_POOL_CLS, 0), *mean = mz_act_slot(acts, MZ_ACT_POOL_MEAN, 0),
+    float *cls = mz_act_slot(acts, MZ_ACT_POOL_CLS, 0),
+          *mean = mz_act_slot(acts, MZ_ACT_POOL_MEAN, 0),
           *pooler = mz_act_slot(acts, MZ_ACT_POOLER, 0);
     for (int s = 0; s < p->S; s++) {
         const float *first = a->x + (size_t)p->start[s] * C; /* [C] */
-        if (p->len[s]) memcpy(a->pool + (size_t)s * C, first, (size_t)C * sizeof(float));
-        else memset(a->pool + (size_t)s * C, 0, (size_t)C * sizeof(float));
+        if (p->len[s])
+            memcpy(a->pool + (size_t)s * C, first, (size_t)C * sizeof(float));
+        else
+            memset(a->pool + (size_t)s * C, 0, (size_t)C * sizeof(float));
         if (cls) memcpy(cls + (size_t)s * C, a->pool + (size_t)s * C, (size_t)C * sizeof(float));
         for (int t = 0; mean && t < p->len[s]; t++)
-            for (int i = 0; i < C; i++) mean[(size_t)s * C + i] += first[(size_t)t * C + i] / (float)p->len[s];
+            for (int i = 0; i < C; i++)
+                mean[(size_t)s * C + i] += first[(size_t)t * C + i] / (float)p->len[s];
     }
     if (pooler) {
         float *out = a->pool + (size_t)p->S * C; /* [S,C] */
         mz_matmul_forward(out, a->pool, m->w.pooler.w, m->w.pooler.b, p->S, C, C, 0);
-        for (size_t i = 0; i < (size_t)p->S * C; i++) pooler[i] = tanhf(out[i]);
+        for (size_t i = 0; i < (size_t)p->S * C; i++)
+            pooler[i] = tanhf(out[i]);
         for (int s = 0; s < p->S; s++)
             if (!p->len[s]) memset(pooler + (size_t)s * C, 0, (size_t)C * sizeof(float));
     }
-    for (int k = MZ_ACT_POOL_CLS; k <= MZ_ACT_POOLER; k++) mz_act_done(acts, (mz_act_kind)k, 0, m->observer, m->observer_user);
+    for (int k = MZ_ACT_POOL_CLS; k <= MZ_ACT_POOLER; k++)
+        mz_act_done(acts, (mz_act_kind)k, 0, m->observer, m->observer_user);
 }
 
 static void forward(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int T) {
@@ -281,7 +301,8 @@ mz_status mz_model_run(mz_activations **out, mz_model *m, const mz_model_batch *
     arena a = {0};
     mz_status rc = check_batch(&m->cfg, batch, ctx);
     if (!rc) rc = mz_act_new(&acts, &m->cfg, batch->B, batch->T, ctx);
-    for (int i = 0; !rc && i < n_want; i++) rc = mz_act_request(acts, want[i], ctx);
+    for (int i = 0; !rc && i < n_want; i++)
+        rc = mz_act_request(acts, want[i], ctx);
     if (!rc) rc = pack(&p, &m->cfg, batch, ctx);
     if (!rc) rc = arena_new(&a, &m->cfg, &p, mz_act_slot(acts, MZ_ACT_LOGITS, 0) != NULL, ctx);
     if (!rc && p.N) {
@@ -291,7 +312,9 @@ mz_status mz_model_run(mz_activations **out, mz_model *m, const mz_model_batch *
     }
     mz_free(a.base);
     packing_free(&p);
-    if (rc) mz_activations_free(acts);
-    else *out = acts;
+    if (rc)
+        mz_activations_free(acts);
+    else
+        *out = acts;
     return rc;
 }

@@ -6,7 +6,8 @@
 
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
 #define MZ_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MZ_CLONES
@@ -23,7 +24,8 @@ MZ_CLONES static void gelu_chunk(float *out, const float *inp, size_t n, int tan
         return;
     }
 #pragma omp simd
-    for (size_t i = 0; i < n; i++) out[i] = 0.5f * inp[i] * (1.0f + erff(inp[i] * s2));
+    for (size_t i = 0; i < n; i++)
+        out[i] = 0.5f * inp[i] * (1.0f + erff(inp[i] * s2));
 }
 
 void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {

@@ -1,9 +1,9 @@
 /* GGUF reader. Every length and count is checked against the bytes left before it is used,
  * so a malformed or truncated file gives an error naming the byte offset, never a read past
  * the end. Strings and arrays are not copied: the metadata points into the map. */
+#include "mizani/gguf.h"
 #include "mizani/alloc.h"
 #include "mizani/file.h"
-#include "mizani/gguf.h"
 #include "mizani/strmap.h"
 
 #include <string.h>
@@ -12,22 +12,22 @@
 
 typedef struct kv {
     mz_gguf_type type;
-    const uint8_t *value;  /* the value's bytes (for arrays: the first element) */
-    mz_gguf_type item;     /* arrays: element type */
-    uint64_t count;        /* arrays: element count */
-    mz_gguf_str *strings;  /* arrays of strings: the items */
+    const uint8_t *value; /* the value's bytes (for arrays: the first element) */
+    mz_gguf_type item;    /* arrays: element type */
+    uint64_t count;       /* arrays: element count */
+    mz_gguf_str *strings; /* arrays of strings: the items */
 } kv;
 
 struct mz_gguf {
     const uint8_t *base;
     size_t size;
-    void *map;             /* non-NULL when we own a mapping */
+    void *map; /* non-NULL when we own a mapping */
     uint32_t version;
     uint64_t n_tensors;
     kv *kvs;
     size_t n_kvs;
     mz_gguf_tensor *tensors; /* [n_tensors] */
-    mz_strmap *index;      /* key -> kvs slot */
+    mz_strmap *index;        /* key -> kvs slot */
 };
 
 typedef struct reader {
@@ -93,22 +93,26 @@ static mz_status read_value(reader *r, kv *v) {
     v->item = (mz_gguf_type)item;
     v->value = r->p;
     if (v->item == MZ_GGUF_STRING) {
-        if (v->count > (uint64_t)(r->end - r->p) / 8) return bad(r, "an array of strings longer than the file");
+        if (v->count > (uint64_t)(r->end - r->p) / 8)
+            return bad(r, "an array of strings longer than the file");
         v->strings = mz_malloc((size_t)(v->count ? v->count : 1) * sizeof *v->strings);
         if (!v->strings) return mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
-        for (uint64_t i = 0; i < v->count && !rc; i++) rc = read_str(r, &v->strings[i]);
+        for (uint64_t i = 0; i < v->count && !rc; i++)
+            rc = read_str(r, &v->strings[i]);
         return rc;
     }
     size_t n = scalar_size(v->item);
     if (!n) return bad(r, "an array of an unsupported element type (nested arrays are not read)");
-    if (v->count > (uint64_t)(r->end - r->p) / n) return bad(r, "an array runs past the end of the file");
+    if (v->count > (uint64_t)(r->end - r->p) / n)
+        return bad(r, "an array runs past the end of the file");
     r->p += v->count * n;
     return MZ_OK;
 }
 
 void mz_gguf_free(mz_gguf *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->n_kvs; i++) mz_free(g->kvs[i].strings);
+    for (size_t i = 0; i < g->n_kvs; i++)
+        mz_free(g->kvs[i].strings);
     mz_free(g->kvs);
     mz_free(g->tensors);
     mz_strmap_free(g->index);
@@ -144,8 +148,10 @@ static size_t ggml_type_size(uint32_t type) {
 static mz_status read_tensor_info(reader *r, mz_gguf_tensor *t, uint64_t *offset) {
     mz_status rc = read_str(r, &t->name);
     if (!rc) rc = read_u32(r, &t->n_dims);
-    if (!rc && (t->n_dims < 1 || t->n_dims > 4)) return bad(r, "a tensor with other than 1 to 4 dimensions");
-    for (uint32_t d = 0; !rc && d < t->n_dims; d++) rc = read_u64(r, &t->ne[d]);
+    if (!rc && (t->n_dims < 1 || t->n_dims > 4))
+        return bad(r, "a tensor with other than 1 to 4 dimensions");
+    for (uint32_t d = 0; !rc && d < t->n_dims; d++)
+        rc = read_u64(r, &t->ne[d]);
     if (!rc) rc = read_u32(r, &t->type);
     return rc ? rc : read_u64(r, offset);
 }
@@ -162,13 +168,17 @@ static size_t tensor_bytes(const mz_gguf_tensor *t) {
 
 /* The tensor directory after the metadata, then the aligned data section it points into. */
 static mz_status parse_tensors(mz_gguf *g, reader *r) {
-    if (g->n_tensors > (uint64_t)(r->end - r->p) / 24) return bad(r, "more tensors than the file can hold");
+    if (g->n_tensors > (uint64_t)(r->end - r->p) / 24)
+        return bad(r, "more tensors than the file can hold");
     g->tensors = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *g->tensors);
     uint64_t *offs = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *offs);
-    mz_status rc = g->tensors && offs ? MZ_OK : mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
-    for (uint64_t i = 0; !rc && i < g->n_tensors; i++) rc = read_tensor_info(r, &g->tensors[i], &offs[i]);
+    mz_status rc =
+        g->tensors && offs ? MZ_OK : mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+    for (uint64_t i = 0; !rc && i < g->n_tensors; i++)
+        rc = read_tensor_info(r, &g->tensors[i], &offs[i]);
     uint64_t align = 32;
-    if (!rc && mz_gguf_get_uint(g, "general.alignment", &align) && (align == 0 || align > 65536 || align & (align - 1)))
+    if (!rc && mz_gguf_get_uint(g, "general.alignment", &align) &&
+        (align == 0 || align > 65536 || align & (align - 1)))
         rc = bad(r, "general.alignment is not a power of two");
     size_t start = (size_t)(r->p - r->base);
     start = (start + (size_t)align - 1) / (size_t)align * (size_t)align;
@@ -177,10 +187,12 @@ static mz_status parse_tensors(mz_gguf *g, reader *r) {
         size_t n = tensor_bytes(t);
         if (!ggml_type_size(t->type)) continue; /* quantised: listed, never read */
         if (!n && t->ne[0] && t->ne[t->n_dims - 1])
-            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "tensor '%.*s': size overflows", (int)t->name.len, t->name.data);
-        else if (start > g->size || offs[i] > g->size - start || n > g->size - start - offs[i])
-            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "tensor '%.*s': data lies past the end of the file",
+            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "tensor '%.*s': size overflows",
                          (int)t->name.len, t->name.data);
+        else if (start > g->size || offs[i] > g->size - start || n > g->size - start - offs[i])
+            rc = mz_fail(r->ctx, MZ_ERR_INPUT, r->name,
+                         "tensor '%.*s': data lies past the end of the file", (int)t->name.len,
+                         t->name.data);
         else
             t->data = r->base + start + offs[i], t->n_bytes = n;
     }
@@ -198,12 +210,16 @@ mz_status mz_gguf_parse(mz_gguf **out, const void *data, size_t size, const char
     reader r = {data, (const uint8_t *)data + size, data, name, ctx};
     uint64_t n_kv = 0;
     mz_status rc = MZ_OK;
-    if (size < 4 || memcmp(data, "GGUF", 4)) rc = bad(&r, "not a GGUF file (no GGUF magic)");
-    else r.p += 4;
+    if (size < 4 || memcmp(data, "GGUF", 4))
+        rc = bad(&r, "not a GGUF file (no GGUF magic)");
+    else
+        r.p += 4;
     if (!rc) rc = read_u32(&r, &g->version);
     if (!rc && (g->version < 2 || g->version > 3))
-        rc = mz_fail_offset(ctx, MZ_ERR_UNSUPPORTED, name, 4, "GGUF version %u; Mizani reads "
-                            "versions 2 and 3", g->version);
+        rc = mz_fail_offset(ctx, MZ_ERR_UNSUPPORTED, name, 4,
+                            "GGUF version %u; Mizani reads "
+                            "versions 2 and 3",
+                            g->version);
     if (!rc) rc = read_u64(&r, &g->n_tensors);
     if (!rc) rc = read_u64(&r, &n_kv);
     if (!rc) rc = parse_kvs(g, &r, n_kv);
@@ -260,13 +276,24 @@ static int64_t as_int(double x) { return x > -9.2e18 && x < 9.2e18 ? (int64_t)x 
 
 /* A number of any scalar type at p, as a double and an int64 (integers exact). */
 static int number_at(const uint8_t *p, mz_gguf_type t, double *d, int64_t *i) {
-    union { uint8_t u8; int8_t i8; uint16_t u16; int16_t i16; uint32_t u32; int32_t i32;
-            float f32; uint64_t u64; int64_t i64; double f64; } u;
+    union {
+        uint8_t u8;
+        int8_t i8;
+        uint16_t u16;
+        int16_t i16;
+        uint32_t u32;
+        int32_t i32;
+        float f32;
+        uint64_t u64;
+        int64_t i64;
+        double f64;
+    } u;
     size_t n = scalar_size(t);
     if (!n) return 0;
     memcpy(&u, p, n);
     switch (t) {
-    case MZ_GGUF_UINT8: case MZ_GGUF_BOOL: *i = u.u8; break;
+    case MZ_GGUF_UINT8:
+    case MZ_GGUF_BOOL: *i = u.u8; break;
     case MZ_GGUF_INT8: *i = u.i8; break;
     case MZ_GGUF_UINT16: *i = u.u16; break;
     case MZ_GGUF_INT16: *i = u.i16; break;
@@ -274,8 +301,14 @@ static int number_at(const uint8_t *p, mz_gguf_type t, double *d, int64_t *i) {
     case MZ_GGUF_INT32: *i = u.i32; break;
     case MZ_GGUF_UINT64: *i = (int64_t)u.u64; break;
     case MZ_GGUF_INT64: *i = u.i64; break;
-    case MZ_GGUF_FLOAT32: *d = u.f32; *i = as_int(*d); return 1;
-    case MZ_GGUF_FLOAT64: *d = u.f64; *i = as_int(*d); return 1;
+    case MZ_GGUF_FLOAT32:
+        *d = u.f32;
+        *i = as_int(*d);
+        return 1;
+    case MZ_GGUF_FLOAT64:
+        *d = u.f64;
+        *i = as_int(*d);
+        return 1;
     default: return 0;
     }
     *d = (double)*i;

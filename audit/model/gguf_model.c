@@ -18,8 +18,8 @@ static const mz_gguf_tensor *find_tensor(const mz_gguf *g, const char *name) {
     return NULL;
 }
 
-static mz_status get_key(int *out, const mz_gguf *g, const char *arch, const char *key, int fallback,
-                         const char *path, mz_ctx *ctx) {
+static mz_status get_key(int *out, const mz_gguf *g, const char *arch, const char *key,
+                         int fallback, const char *path, mz_ctx *ctx) {
     char full[128];
     uint64_t v;
     snprintf(full, sizeof full, "%s.%s", arch, key);
@@ -27,7 +27,9 @@ static mz_status get_key(int *out, const mz_gguf *g, const char *arch, const cha
         if (fallback >= 0) return *out = fallback, MZ_OK;
         return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s is missing", full);
     }
-    if (v < 1 || v > (1u << 24)) return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s = %llu is out of range", full, (unsigned long long)v);
+    if (v < 1 || v > (1u << 24))
+        return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s = %llu is out of range", full,
+                       (unsigned long long)v);
     *out = (int)v;
     return MZ_OK;
 }
@@ -37,15 +39,21 @@ mz_status mz_model_gguf_config(mz_model_config *c, char **model_type, const mz_g
     mz_gguf_str a = {0};
     char arch[32] = "";
     *model_type = NULL;
-    if (mz_gguf_get_string(g, "general.architecture", &a) && a.len < sizeof arch) memcpy(arch, a.data, a.len);
+    if (mz_gguf_get_string(g, "general.architecture", &a) && a.len < sizeof arch)
+        memcpy(arch, a.data, a.len);
     memset(c, 0, sizeof *c);
-    if (!strcmp(arch, "bert")) c->arch = MZ_ARCH_BERT;
-    else if (!strcmp(arch, "gpt2")) c->arch = MZ_ARCH_GPT2, c->causal = 1, c->gelu_tanh = 1;
+    if (!strcmp(arch, "bert"))
+        c->arch = MZ_ARCH_BERT;
+    else if (!strcmp(arch, "gpt2"))
+        c->arch = MZ_ARCH_GPT2, c->causal = 1, c->gelu_tanh = 1;
     else
-        return mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "GGUF architecture '%s' is not supported; supported in GGUF: bert, gpt2",
+        return mz_fail(ctx, MZ_ERR_UNSUPPORTED, path,
+                       "GGUF architecture '%s' is not supported; supported in GGUF: bert, gpt2",
                        arch[0] ? arch : "(missing)");
-    const mz_gguf_tensor *emb = find_tensor(g, "token_embd.weight"), *types = find_tensor(g, "token_types.weight");
-    if (!emb || emb->n_dims != 2) return mz_fail(ctx, MZ_ERR_INPUT, path, "no 2-D token_embd.weight tensor");
+    const mz_gguf_tensor *emb = find_tensor(g, "token_embd.weight"),
+                         *types = find_tensor(g, "token_types.weight");
+    if (!emb || emb->n_dims != 2)
+        return mz_fail(ctx, MZ_ERR_INPUT, path, "no 2-D token_embd.weight tensor");
     mz_status rc;
     if ((rc = get_key(&c->n_layers, g, arch, "block_count", -1, path, ctx)) ||
         (rc = get_key(&c->d_model, g, arch, "embedding_length", -1, path, ctx)) ||
@@ -53,16 +61,22 @@ mz_status mz_model_gguf_config(mz_model_config *c, char **model_type, const mz_g
         (rc = get_key(&c->d_ff, g, arch, "feed_forward_length", 4 * c->d_model, path, ctx)) ||
         (rc = get_key(&c->max_pos, g, arch, "context_length", -1, path, ctx)))
         return rc;
-    if (c->d_model % c->n_heads) return mz_fail(ctx, MZ_ERR_INPUT, path, "head count does not divide the embedding length");
+    if (c->d_model % c->n_heads)
+        return mz_fail(ctx, MZ_ERR_INPUT, path, "head count does not divide the embedding length");
     double eps = 0;
     char key[96];
     snprintf(key, sizeof key, "%s.attention.layer_norm_epsilon", arch);
-    c->ln_eps = mz_gguf_get_float(g, key, &eps) && eps > 0 && eps < 1 ? eps : c->causal ? 1e-5 : 1e-12;
+    c->ln_eps = mz_gguf_get_float(g, key, &eps) && eps > 0 && eps < 1 ? eps
+                : c->causal                                           ? 1e-5
+                                                                      : 1e-12;
     c->vocab = emb->ne[1] < (1u << 24) ? (int)emb->ne[1] : 0;
     c->d_embed = c->d_model;
     c->type_vocab = types && types->n_dims == 2 && types->ne[1] < 1024 ? (int)types->ne[1] : 0;
     uint64_t pad = 0;
-    c->pad_id = c->causal ? -1 : mz_gguf_get_uint(g, "tokenizer.ggml.padding_token_id", &pad) ? (int)(pad & 0xffffff) : 0;
+    c->pad_id = c->causal ? -1
+                : mz_gguf_get_uint(g, "tokenizer.ggml.padding_token_id", &pad)
+                    ? (int)(pad & 0xffffff)
+                    : 0;
     if (!(*model_type = mz_strdup(arch))) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     c->model_type = *model_type;
     return MZ_OK;
@@ -77,13 +91,18 @@ mz_status mz_model_gguf_tensors(mz_st **out, const mz_gguf *g, const char *path,
     for (size_t i = 0; !rc && i < n; i++) {
         const mz_gguf_tensor *s = mz_gguf_tensor_at(g, i);
         if (!s->data) {
-            rc = mz_fail(ctx, MZ_ERR_UNSUPPORTED, path, "tensor '%.*s' has ggml type %u (quantised); Mizani reads F32, F16 and BF16 GGUF files",
-                         (int)s->name.len, s->name.data, s->type);
+            rc = mz_fail(
+                ctx, MZ_ERR_UNSUPPORTED, path,
+                "tensor '%.*s' has ggml type %u (quantised); Mizani reads F32, F16 and BF16 GGUF files",
+                (int)s->name.len, s->name.data, s->type);
             break;
         }
-        if (!(names[i] = mz_strndup(s->name.data, s->name.len))) rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        if (!(names[i] = mz_strndup(s->name.data, s->name.len)))
+            rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         t[i].name = names[i];
-        t[i].dtype = s->type == MZ_GGML_F32 ? MZ_ST_F32 : s->type == MZ_GGML_F16 ? MZ_ST_F16 : MZ_ST_BF16;
+        t[i].dtype = s->type == MZ_GGML_F32   ? MZ_ST_F32
+                     : s->type == MZ_GGML_F16 ? MZ_ST_F16
+                                              : MZ_ST_BF16;
         t[i].n_dims = (int)s->n_dims;
         t[i].n_elements = 1;
         for (uint32_t d = 0; d < s->n_dims; d++)
@@ -93,7 +112,8 @@ mz_status mz_model_gguf_tensors(mz_st **out, const mz_gguf *g, const char *path,
         t[i].file = path;
     }
     if (!rc) rc = mz_st_from_tensors(out, t, n, ctx);
-    for (size_t i = 0; names && i < n; i++) mz_free(names[i]);
+    for (size_t i = 0; names && i < n; i++)
+        mz_free(names[i]);
     mz_free(names);
     mz_free(t);
     return rc;

@@ -11,26 +11,30 @@ void mz_embed_forward(float *out, const int32_t *ids, const int32_t *pos, const 
                       const float *wte, const float *wpe, const float *wtt, int N, int E) {
 #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n++) {
-        float *o = out + (size_t)n * E;                   /* [E] */
-        const float *w = wte + (size_t)ids[n] * E;        /* [E] */
-        const float *p = wpe + (size_t)pos[n] * E;        /* [E] */
+        float *o = out + (size_t)n * E;            /* [E] */
+        const float *w = wte + (size_t)ids[n] * E; /* [E] */
+        const float *p = wpe + (size_t)pos[n] * E; /* [E] */
         const float *t = wtt ? wtt + (size_t)types[n] * E : NULL;
-        for (int i = 0; i < E; i++) o[i] = w[i] + p[i] + (t ? t[i] : 0.0f);
+        for (int i = 0; i < E; i++)
+            o[i] = w[i] + p[i] + (t ? t[i] : 0.0f);
     }
 }
 
-void mz_layernorm_forward(float *out, const float *inp, const float *w, const float *b,
-                          float eps, int N, int C) {
+void mz_layernorm_forward(float *out, const float *inp, const float *w, const float *b, float eps,
+                          int N, int C) {
 #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n++) {
         const float *x = inp + (size_t)n * C; /* [C] */
         float *o = out + (size_t)n * C;       /* [C] */
         double mean = 0, var = 0;             /* double: long rows lose bits in float sums */
-        for (int i = 0; i < C; i++) mean += x[i];
+        for (int i = 0; i < C; i++)
+            mean += x[i];
         mean /= C;
-        for (int i = 0; i < C; i++) var += (x[i] - mean) * (x[i] - mean);
+        for (int i = 0; i < C; i++)
+            var += (x[i] - mean) * (x[i] - mean);
         float rstd = (float)(1.0 / sqrt(var / C + eps)), m = (float)mean;
-        for (int i = 0; i < C; i++) o[i] = (x[i] - m) * rstd * w[i] + b[i];
+        for (int i = 0; i < C; i++)
+            o[i] = (x[i] - m) * rstd * w[i] + b[i];
     }
 }
 
@@ -44,16 +48,16 @@ static void matmul_block(float *out, const float *inp, const float *w, const flo
         beta = 1.0f;
     }
     const float *wb = w_in_out ? w + c0 : w + (size_t)c0 * C;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, w_in_out ? CblasNoTrans : CblasTrans, r1 - r0,
-                c1 - c0, C, 1.0f, inp + (size_t)r0 * C, C, wb, w_in_out ? OC : C, beta,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, w_in_out ? CblasNoTrans : CblasTrans, r1 - r0, c1 - c0,
+                C, 1.0f, inp + (size_t)r0 * C, C, wb, w_in_out ? OC : C, beta,
                 out + (size_t)r0 * OC + c0, OC);
 }
 
 /* The engine's threads split the product among themselves (OpenBLAS runs single-threaded
  * inside each), so one pool serves the whole pass: no second pool spinning against OpenMP.
  * Many rows: split by rows; few (short probe batches): by output columns. */
-void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N,
-                       int C, int OC, int w_in_out) {
+void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N, int C,
+                       int OC, int w_in_out) {
 #pragma omp parallel
     {
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -61,7 +65,8 @@ void mz_matmul_forward(float *out, const float *inp, const float *w, const float
             matmul_block(out, inp, w, b, C, OC, w_in_out, (int)((long)N * t / nt),
                          (int)((long)N * (t + 1) / nt), 0, OC);
         else {
-            int c0 = (int)((long)OC * t / nt / 16 * 16), c1 = t + 1 == nt ? OC : (int)((long)OC * (t + 1) / nt / 16 * 16);
+            int c0 = (int)((long)OC * t / nt / 16 * 16),
+                c1 = t + 1 == nt ? OC : (int)((long)OC * (t + 1) / nt / 16 * 16);
             if (c1 > c0) matmul_block(out, inp, w, b, C, OC, w_in_out, 0, N, c0, c1);
         }
     }
@@ -69,32 +74,37 @@ void mz_matmul_forward(float *out, const float *inp, const float *w, const float
 
 void mz_residual_forward(float *out, const float *inp, size_t n) {
 #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) out[i] += inp[i];
+    for (size_t i = 0; i < n; i++)
+        out[i] += inp[i];
 }
 
 /* One head of one sequence: P = softmax(Q K^T / sqrt(d)) and O = P V, both products through
  * single-threaded SGEMM (the caller's threads split the heads). */
-static void attend_head(float *o, int ldo, float *P, const float *q, const float *k,
-                        const float *v, int ld, int L, int d, int causal) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f / sqrtf((float)d), q, ld,
-                k, ld, 0.0f, P, L);
+static void attend_head(float *o, int ldo, float *P, const float *q, const float *k, const float *v,
+                        int ld, int L, int d, int causal) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f / sqrtf((float)d), q, ld, k,
+                ld, 0.0f, P, L);
     for (int i = 0; i < L; i++) {
         float *p = P + (size_t)i * L; /* [L] */
         int keys = causal ? i + 1 : L;
         float mx = -INFINITY, sum = 0.0f;
-        for (int j = 0; j < keys; j++) mx = p[j] > mx ? p[j] : mx;
-        for (int j = 0; j < keys; j++) sum += p[j] = expf(p[j] - mx);
+        for (int j = 0; j < keys; j++)
+            mx = p[j] > mx ? p[j] : mx;
+        for (int j = 0; j < keys; j++)
+            sum += p[j] = expf(p[j] - mx);
         float inv = 1.0f / sum;
-        for (int j = 0; j < keys; j++) p[j] *= inv;
-        for (int j = keys; j < L; j++) p[j] = 0.0f;
+        for (int j = 0; j < keys; j++)
+            p[j] *= inv;
+        for (int j = keys; j < L; j++)
+            p[j] = 0.0f;
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, d, L, 1.0f, P, L, v, ld, 0.0f, o,
                 ldo);
 }
 
-void mz_attention_forward(float *out, float *probs, const float *q, const float *k,
-                          const float *v, int ld, const int *seq_start, const int *seq_len,
-                          const size_t *probs_off, int S, int C, int H, int causal) {
+void mz_attention_forward(float *out, float *probs, const float *q, const float *k, const float *v,
+                          int ld, const int *seq_start, const int *seq_len, const size_t *probs_off,
+                          int S, int C, int H, int causal) {
     int d = C / H;
 #pragma omp parallel for schedule(dynamic)
     for (int sh = 0; sh < S * H; sh++) {

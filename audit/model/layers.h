@@ -11,11 +11,11 @@
 void mz_embed_forward(float *out, const int32_t *ids, const int32_t *pos, const int32_t *types,
                       const float *wte, const float *wpe, const float *wtt, int N, int E);
 /* out[N,C] = LayerNorm(inp[N,C]) * w + b; out may equal inp. */
-void mz_layernorm_forward(float *out, const float *inp, const float *w, const float *b,
-                          float eps, int N, int C);
+void mz_layernorm_forward(float *out, const float *inp, const float *w, const float *b, float eps,
+                          int N, int C);
 /* out[N,OC] = inp[N,C] W^T + b, W [OC,C] (nn.Linear) or, with w_in_out, W [C,OC] (Conv1D). */
-void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N,
-                       int C, int OC, int w_in_out);
+void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N, int C,
+                       int OC, int w_in_out);
 /* out[n] = GELU(inp[n]), erf form or tanh approximation; out may equal inp (gelu.c). */
 void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx);
 /* out[n] += inp[n]. */
@@ -26,8 +26,8 @@ void mz_residual_forward(float *out, const float *inp, size_t n);
  * probs [sum_s H*L_s*L_s] per sequence s at probs_off[s], laid out [H,L_s,L_s]
  * q,k,v rows of stride ld (C for separate projections, 3C for GPT-2's fused one)
  * seq_start[s], seq_len[s]: the packed rows of sequence s */
-void mz_attention_forward(float *out, float *probs, const float *q, const float *k,
-                          const float *v, int ld, const int *seq_start, const int *seq_len,
-                          const size_t *probs_off, int S, int C, int H, int causal);
+void mz_attention_forward(float *out, float *probs, const float *q, const float *k, const float *v,
+                          int ld, const int *seq_start, const int *seq_len, const size_t *probs_off,
+                          int S, int C, int H, int causal);
 
 #endif

@@ -63,7 +63,8 @@ mz_status mz_model_open(mz_model **out, const char *path, mz_ctx *ctx) {
 
 void mz_model_free(mz_model *m) {
     if (!m) return;
-    for (size_t i = 0; i < m->n_owned; i++) mz_free(m->owned[i]);
+    for (size_t i = 0; i < m->n_owned; i++)
+        mz_free(m->owned[i]);
     mz_free(m->owned);
     mz_free(m->w.layers);
     mz_st_free(m->st);

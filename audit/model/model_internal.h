@@ -25,11 +25,11 @@ typedef struct mz_layer_weights {
 } mz_layer_weights;
 
 typedef struct mz_model_weights {
-    const float *wte;     /* [V,E] */
-    const float *wpe;     /* [P,E] */
-    const float *wtt;     /* [TV,E] or NULL */
-    mz_norm emb_ln;       /* [E]; GPT-2: none */
-    mz_linear emb_proj;   /* [C,E], ELECTRA when E != C; else w NULL */
+    const float *wte;   /* [V,E] */
+    const float *wpe;   /* [P,E] */
+    const float *wtt;   /* [TV,E] or NULL */
+    mz_norm emb_ln;     /* [E]; GPT-2: none */
+    mz_linear emb_proj; /* [C,E], ELECTRA when E != C; else w NULL */
     mz_layer_weights *layers;
     mz_norm final_ln;     /* GPT-2 ln_f */
     mz_linear head_dense; /* MLM transform [E,C]; w NULL when no head */
@@ -44,7 +44,7 @@ struct mz_model {
     char *model_type;
     mz_st *st;
     mz_model_weights w;
-    int conv1d;           /* projection weights stored [in,out] */
+    int conv1d; /* projection weights stored [in,out] */
     mz_model_observer observer;
     void *observer_user;
     struct mz_gguf *gguf; /* non-NULL when the weights come from a GGUF file (ggml's names) */
@@ -58,6 +58,7 @@ mz_status mz_model_map_weights(mz_model *m, mz_ctx *ctx);
 /* The config from a GGUF file's {arch}.* keys and tensor shapes. */
 mz_status mz_model_gguf_config(mz_model_config *cfg, char **model_type, const struct mz_gguf *g,
                                const char *path, mz_ctx *ctx);
-mz_status mz_model_gguf_tensors(mz_st **out, const struct mz_gguf *g, const char *path, mz_ctx *ctx);
+mz_status mz_model_gguf_tensors(mz_st **out, const struct mz_gguf *g, const char *path,
+                                mz_ctx *ctx);
 
 #endif

@@ -1,9 +1,9 @@
 /* safetensors reader. The header is untrusted: its length is bounded by the file, every tensor's
  * byte range must lie inside the data section, match dtype x shape exactly and overlap no other,
  * before any pointer into the map is handed out. */
+#include "mizani/safetensors.h"
 #include "mizani/alloc.h"
 #include "mizani/file.h"
-#include "mizani/safetensors.h"
 #include "mizani/sha256.h"
 #include "mizani/strmap.h"
 
@@ -28,9 +28,11 @@ struct mz_st {
     mz_strmap *index; /* name -> tensors slot */
 };
 
-static const struct { const char *name; size_t size; } DTYPES[MZ_ST_N_DTYPES] = {
-    {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"F64", 8}, {"I64", 8},
-    {"I32", 4}, {"I16", 2}, {"I8", 1},   {"U8", 1},  {"BOOL", 1}};
+static const struct {
+    const char *name;
+    size_t size;
+} DTYPES[MZ_ST_N_DTYPES] = {{"F32", 4}, {"F16", 2}, {"BF16", 2}, {"F64", 8}, {"I64", 8},
+                            {"I32", 4}, {"I16", 2}, {"I8", 1},   {"U8", 1},  {"BOOL", 1}};
 
 const char *mz_st_dtype_name(mz_st_dtype d) { return d < MZ_ST_N_DTYPES ? DTYPES[d].name : "?"; }
 
@@ -92,8 +94,8 @@ static mz_status check_overlap(mz_st_tensor *t, size_t n, const char *file, mz_c
     if (n > 1) qsort(t, n, sizeof *t, by_data);
     for (size_t i = 1; i < n; i++)
         if ((const char *)t[i - 1].data + t[i - 1].n_bytes > (const char *)t[i].data)
-            return mz_fail(ctx, MZ_ERR_INPUT, file, "tensors '%s' and '%s' overlap",
-                           t[i - 1].name, t[i].name);
+            return mz_fail(ctx, MZ_ERR_INPUT, file, "tensors '%s' and '%s' overlap", t[i - 1].name,
+                           t[i].name);
     return MZ_OK;
 }
 
@@ -104,7 +106,8 @@ static mz_status add_tensors(mz_st *st, json_t *hdr, const uint8_t *data, size_t
     json_t *e;
     json_object_foreach(hdr, key, e) {
         if (!strcmp(key, "__metadata__")) continue;
-        if (mz_grow((void **)&st->tensors, &st->cap_tensors, st->n_tensors + 1, sizeof *st->tensors))
+        if (mz_grow((void **)&st->tensors, &st->cap_tensors, st->n_tensors + 1,
+                    sizeof *st->tensors))
             return mz_fail(ctx, MZ_ERR_NOMEM, file, "out of memory");
         mz_st_tensor *t = &st->tensors[st->n_tensors];
         memset(t, 0, sizeof *t);
@@ -123,7 +126,8 @@ static mz_status add_tensors(mz_st *st, json_t *hdr, const uint8_t *data, size_t
 static mz_status parse_file(mz_st *st, const uint8_t *p, size_t size, const char *file,
                             mz_ctx *ctx) {
     uint64_t hlen = 0;
-    if (size < 8) return mz_fail_offset(ctx, MZ_ERR_INPUT, file, 0, "shorter than the 8-byte header length");
+    if (size < 8)
+        return mz_fail_offset(ctx, MZ_ERR_INPUT, file, 0, "shorter than the 8-byte header length");
     memcpy(&hlen, p, 8); /* little-endian, as every supported host */
     if (hlen > size - 8 || hlen > ST_MAX_HEADER)
         return mz_fail_offset(ctx, MZ_ERR_INPUT, file, 0,
@@ -170,7 +174,8 @@ static mz_status add_shard(mz_st *st, const char *path, mz_ctx *ctx) {
 
 void mz_st_free(mz_st *st) {
     if (!st) return;
-    for (size_t i = 0; i < st->n_tensors; i++) mz_free((char *)st->tensors[i].name);
+    for (size_t i = 0; i < st->n_tensors; i++)
+        mz_free((char *)st->tensors[i].name);
     for (size_t i = 0; i < st->n_shards; i++) {
         mz_unmap_file(st->shards[i].map, st->shards[i].size);
         mz_free(st->shards[i].path);
@@ -202,11 +207,14 @@ mz_status mz_st_from_tensors(mz_st **out, const mz_st_tensor *tensors, size_t n,
     *out = NULL;
     mz_st *st = mz_calloc(1, sizeof *st);
     mz_status rc = st ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc && !(st->tensors = mz_calloc(n ? n : 1, sizeof *st->tensors))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && !(st->tensors = mz_calloc(n ? n : 1, sizeof *st->tensors)))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         st->tensors[i] = tensors[i];
-        if (!(st->tensors[i].name = mz_strdup(tensors[i].name))) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-        else st->n_tensors++;
+        if (!(st->tensors[i].name = mz_strdup(tensors[i].name)))
+            rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        else
+            st->n_tensors++;
     }
     if (!st) return rc;
     return finish(out, st, rc, ctx);
@@ -223,8 +231,8 @@ static mz_status open_index(mz_st *st, const char *path, mz_ctx *ctx) {
     mz_free(text);
     if (!json_is_object(map)) {
         json_decref(root);
-        return mz_fail(ctx, MZ_ERR_INPUT, path, root ? "no \"weight_map\" object"
-                                                     : "not valid JSON");
+        return mz_fail(ctx, MZ_ERR_INPUT, path,
+                       root ? "no \"weight_map\" object" : "not valid JSON");
     }
     const char *dir_end = strrchr(path, '/'), *key;
     int dir_len = dir_end ? (int)(dir_end - path + 1) : 0;
@@ -238,7 +246,8 @@ static mz_status open_index(mz_st *st, const char *path, mz_ctx *ctx) {
         char full[4096];
         snprintf(full, sizeof full, "%.*s%s", dir_len, path, f);
         int seen = 0;
-        for (size_t i = 0; i < st->n_shards && !seen; i++) seen = !strcmp(st->shards[i].path, full);
+        for (size_t i = 0; i < st->n_shards && !seen; i++)
+            seen = !strcmp(st->shards[i].path, full);
         if (!seen && (rc = add_shard(st, full, ctx))) break;
     }
     json_decref(root);
@@ -268,13 +277,15 @@ const mz_st_tensor *mz_st_find(const mz_st *st, const char *name) {
 
 size_t mz_st_file_bytes(const mz_st *st) {
     size_t n = 0;
-    for (size_t i = 0; i < st->n_shards; i++) n += st->shards[i].size;
+    for (size_t i = 0; i < st->n_shards; i++)
+        n += st->shards[i].size;
     return n;
 }
 
 void mz_st_sha256(const mz_st *st, char hex[65]) {
     mz_sha256 h;
     mz_sha256_init(&h);
-    for (size_t i = 0; i < st->n_shards; i++) mz_sha256_update(&h, st->shards[i].map, st->shards[i].size);
+    for (size_t i = 0; i < st->n_shards; i++)
+        mz_sha256_update(&h, st->shards[i].map, st->shards[i].size);
     mz_sha256_final(&h, hex);
 }

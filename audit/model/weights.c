@@ -18,9 +18,12 @@ typedef struct mapper {
 static float half_to_float(uint16_t h) {
     uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 31, man = h & 1023u;
     float f;
-    if (exp == 0) f = ldexpf((float)man, -24); /* zero and subnormals */
-    else if (exp == 31) f = man ? NAN : INFINITY;
-    else f = ldexpf((float)(man | 1024u), (int)exp - 25);
+    if (exp == 0)
+        f = ldexpf((float)man, -24); /* zero and subnormals */
+    else if (exp == 31)
+        f = man ? NAN : INFINITY;
+    else
+        f = ldexpf((float)(man | 1024u), (int)exp - 25);
     uint32_t bits;
     memcpy(&bits, &f, 4);
     bits |= sign;
@@ -36,8 +39,9 @@ static mz_status as_f32(const float **out, mapper *M, const mz_st_tensor *t) {
         return MZ_OK;
     }
     if (t->dtype != MZ_ST_F32 && t->dtype != MZ_ST_F16 && t->dtype != MZ_ST_BF16)
-        return mz_fail(M->ctx, MZ_ERR_UNSUPPORTED, t->file, "tensor '%s': dtype %s (F32, F16, BF16)",
-                       t->name, mz_st_dtype_name(t->dtype));
+        return mz_fail(M->ctx, MZ_ERR_UNSUPPORTED, t->file,
+                       "tensor '%s': dtype %s (F32, F16, BF16)", t->name,
+                       mz_st_dtype_name(t->dtype));
     float *f = mz_malloc(t->n_elements * sizeof *f + 1);
     if (!f || mz_grow((void **)&m->owned, &m->cap_owned, m->n_owned + 1, sizeof *m->owned)) {
         mz_free(f);
@@ -51,8 +55,10 @@ static mz_status as_f32(const float **out, mapper *M, const mz_st_tensor *t) {
         uint16_t h;
         memcpy(&h, p + 2 * i, 2);
         uint32_t bits = (uint32_t)h << 16; /* bfloat16 is the top half of a float */
-        if (t->dtype == MZ_ST_F16) f[i] = half_to_float(h);
-        else memcpy(&f[i], &bits, 4);
+        if (t->dtype == MZ_ST_F16)
+            f[i] = half_to_float(h);
+        else
+            memcpy(&f[i], &bits, 4);
     }
     *out = f;
     return MZ_OK;
@@ -107,26 +113,34 @@ typedef struct layer_names {
     const char *q, *k, *v, *o, *ln1, *ff1, *ff2, *ln2;
 } layer_names;
 
-static const layer_names BERT_LAYER = {
-    "encoder.layer.%d.attention.self.query", "encoder.layer.%d.attention.self.key",
-    "encoder.layer.%d.attention.self.value", "encoder.layer.%d.attention.output.dense",
-    "encoder.layer.%d.attention.output.LayerNorm", "encoder.layer.%d.intermediate.dense",
-    "encoder.layer.%d.output.dense", "encoder.layer.%d.output.LayerNorm"};
+static const layer_names BERT_LAYER = {"encoder.layer.%d.attention.self.query",
+                                       "encoder.layer.%d.attention.self.key",
+                                       "encoder.layer.%d.attention.self.value",
+                                       "encoder.layer.%d.attention.output.dense",
+                                       "encoder.layer.%d.attention.output.LayerNorm",
+                                       "encoder.layer.%d.intermediate.dense",
+                                       "encoder.layer.%d.output.dense",
+                                       "encoder.layer.%d.output.LayerNorm"};
 static const layer_names DISTILBERT_LAYER = {
     "transformer.layer.%d.attention.q_lin", "transformer.layer.%d.attention.k_lin",
     "transformer.layer.%d.attention.v_lin", "transformer.layer.%d.attention.out_lin",
-    "transformer.layer.%d.sa_layer_norm", "transformer.layer.%d.ffn.lin1",
-    "transformer.layer.%d.ffn.lin2", "transformer.layer.%d.output_layer_norm"};
+    "transformer.layer.%d.sa_layer_norm",   "transformer.layer.%d.ffn.lin1",
+    "transformer.layer.%d.ffn.lin2",        "transformer.layer.%d.output_layer_norm"};
 /* llama.cpp's names in GGUF files. */
-static const layer_names GGUF_BERT_LAYER = {"blk.%d.attn_q", "blk.%d.attn_k", "blk.%d.attn_v",
-                                            "blk.%d.attn_output", "blk.%d.attn_output_norm",
-                                            "blk.%d.ffn_up", "blk.%d.ffn_down", "blk.%d.layer_output_norm"};
-static const layer_names GGUF_GPT2_LAYER = {"blk.%d.attn_qkv", NULL, NULL, "blk.%d.attn_output",
-                                            "blk.%d.attn_norm", "blk.%d.ffn_up", "blk.%d.ffn_down",
+static const layer_names GGUF_BERT_LAYER = {
+    "blk.%d.attn_q",           "blk.%d.attn_k", "blk.%d.attn_v",   "blk.%d.attn_output",
+    "blk.%d.attn_output_norm", "blk.%d.ffn_up", "blk.%d.ffn_down", "blk.%d.layer_output_norm"};
+static const layer_names GGUF_GPT2_LAYER = {"blk.%d.attn_qkv",
+                                            NULL,
+                                            NULL,
+                                            "blk.%d.attn_output",
+                                            "blk.%d.attn_norm",
+                                            "blk.%d.ffn_up",
+                                            "blk.%d.ffn_down",
                                             "blk.%d.ffn_norm"};
-static const layer_names GPT2_LAYER = {"h.%d.attn.c_attn", NULL, NULL, "h.%d.attn.c_proj",
-                                       "h.%d.ln_1", "h.%d.mlp.c_fc", "h.%d.mlp.c_proj",
-                                       "h.%d.ln_2"};
+static const layer_names GPT2_LAYER = {"h.%d.attn.c_attn", NULL,        NULL,
+                                       "h.%d.attn.c_proj", "h.%d.ln_1", "h.%d.mlp.c_fc",
+                                       "h.%d.mlp.c_proj",  "h.%d.ln_2"};
 
 static mz_status map_layer(mz_layer_weights *L, mapper *M, const layer_names *n, int i) {
     const mz_model_config *c = &M->m->cfg;
@@ -187,7 +201,8 @@ static mz_status map_head(mapper *M, const char *dense, const char *ln, const ch
 static mz_status map_bert_family(mapper *M, const layer_names *ln) {
     mz_model *m = M->m;
     mz_status rc = MZ_OK;
-    for (int i = 0; i < m->cfg.n_layers && !rc; i++) rc = map_layer(&m->w.layers[i], M, ln, i);
+    for (int i = 0; i < m->cfg.n_layers && !rc; i++)
+        rc = map_layer(&m->w.layers[i], M, ln, i);
     return rc;
 }
 
@@ -196,8 +211,9 @@ static mz_status map_gguf(mapper *M) {
     mz_model *m = M->m;
     const mz_model_config *c = &m->cfg;
     int gpt2 = c->arch == MZ_ARCH_GPT2;
-    mz_status rc = map_embeddings(M, "token_embd.weight", "position_embd.weight", gpt2 ? NULL : "token_types.weight",
-                                  gpt2 ? NULL : "token_embd_norm");
+    mz_status rc =
+        map_embeddings(M, "token_embd.weight", "position_embd.weight",
+                       gpt2 ? NULL : "token_types.weight", gpt2 ? NULL : "token_embd_norm");
     if (!rc) rc = map_bert_family(M, gpt2 ? &GGUF_GPT2_LAYER : &GGUF_BERT_LAYER);
     if (rc || !gpt2) return rc;
     if ((rc = norm(&m->w.final_ln, M, "output_norm", c->d_model)) ||
@@ -217,7 +233,8 @@ static mz_status map_arch(mapper *M) {
         M->prefix = "transformer.";
         m->conv1d = 1;
         if ((rc = map_embeddings(M, "wte.weight", "wpe.weight", NULL, NULL)) ||
-            (rc = map_bert_family(M, &GPT2_LAYER)) || (rc = norm(&m->w.final_ln, M, "ln_f", c->d_model)))
+            (rc = map_bert_family(M, &GPT2_LAYER)) ||
+            (rc = norm(&m->w.final_ln, M, "ln_f", c->d_model)))
             return rc;
         m->w.decoder.w = m->w.wte; /* GPT-2 ties its LM head to the input embeddings */
         m->cfg.has_lm_head = 1;
@@ -225,17 +242,20 @@ static mz_status map_arch(mapper *M) {
     case MZ_ARCH_DISTILBERT:
         M->prefix = "distilbert.";
         if ((rc = map_embeddings(M, "embeddings.word_embeddings.weight",
-                                 "embeddings.position_embeddings.weight", NULL, "embeddings.LayerNorm")) ||
+                                 "embeddings.position_embeddings.weight", NULL,
+                                 "embeddings.LayerNorm")) ||
             (rc = map_bert_family(M, &DISTILBERT_LAYER)))
             return rc;
         return map_head(M, "vocab_transform", "vocab_layer_norm", "vocab_projector",
                         "vocab_projector.bias", c->gelu_tanh);
-    default:
-        break;
+    default: break;
     }
     int roberta = c->arch == MZ_ARCH_ROBERTA || c->arch == MZ_ARCH_XLM_ROBERTA;
-    M->prefix = c->arch == MZ_ARCH_BERT ? "bert." : c->arch == MZ_ARCH_ELECTRA ? "electra." : "roberta.";
-    if ((rc = map_embeddings(M, "embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
+    M->prefix = c->arch == MZ_ARCH_BERT      ? "bert."
+                : c->arch == MZ_ARCH_ELECTRA ? "electra."
+                                             : "roberta.";
+    if ((rc = map_embeddings(M, "embeddings.word_embeddings.weight",
+                             "embeddings.position_embeddings.weight",
                              "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm")))
         return rc;
     if (c->d_embed != c->d_model &&
@@ -248,7 +268,8 @@ static mz_status map_arch(mapper *M) {
         m->cfg.has_pooler = 1;
     }
     if (roberta)
-        return map_head(M, "lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", 0);
+        return map_head(M, "lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias",
+                        0);
     if (c->arch == MZ_ARCH_ELECTRA)
         return map_head(M, "generator_predictions.dense", "generator_predictions.LayerNorm",
                         "generator_lm_head", "generator_lm_head.bias", 0);

@@ -35,10 +35,12 @@ static int split_fields(text_reader *r, char *line, size_t len) {
     r->n_fields = 0;
     size_t i = 0;
     while (i < len) {
-        while (i < len && is_sep(line[i])) i++;
+        while (i < len && is_sep(line[i]))
+            i++;
         if (i == len) break;
         size_t start = i;
-        while (i < len && !is_sep(line[i])) i++;
+        while (i < len && !is_sep(line[i]))
+            i++;
         if (mz_grow((void **)&r->fields, &r->cap_fields, r->n_fields + 1, sizeof *r->fields))
             return -1;
         r->fields[r->n_fields++] = (field){line + start, i - start};
@@ -100,10 +102,11 @@ static mz_status parse_numbers(text_reader *r, const field *nums, mz_ctx *ctx) {
         errno = 0;
         float x = strtof(s, &end);
         int ok = end == s + nums[i].len && isfinite(x) && errno != ERANGE;
-        if (!ok && errno == ERANGE && end == s + nums[i].len && fabsf(x) < 1) ok = 1; /* underflow */
+        if (!ok && errno == ERANGE && end == s + nums[i].len && fabsf(x) < 1)
+            ok = 1; /* underflow */
         if (!ok) {
-            mz_status rc = bad(r, ctx, "'%.40s' is not a finite number (number %zu of the vector)",
-                               s, i + 1);
+            mz_status rc =
+                bad(r, ctx, "'%.40s' is not a finite number (number %zu of the vector)", s, i + 1);
             s[nums[i].len] = saved;
             return rc;
         }
@@ -118,10 +121,12 @@ static size_t count_fields(const char *line, size_t len, size_t *first_len) {
     size_t n = 0, i = 0;
     *first_len = 0;
     while (i < len) {
-        while (i < len && is_sep(line[i])) i++;
+        while (i < len && is_sep(line[i]))
+            i++;
         if (i == len) break;
         size_t start = i;
-        while (i < len && !is_sep(line[i])) i++;
+        while (i < len && !is_sep(line[i]))
+            i++;
         if (n++ == 0) *first_len = i - start;
     }
     return n;
@@ -166,13 +171,16 @@ static mz_status process_line(text_reader *r, char *line, size_t len, mz_ctx *ct
     field *nums = r->fields + (r->n_fields - dim);
     char *word = line;
     size_t wlen = (size_t)(nums[0].start - line);
-    while (wlen && is_sep(word[wlen - 1])) wlen--;
-    while (wlen && is_sep(*word)) word++, wlen--;
+    while (wlen && is_sep(word[wlen - 1]))
+        wlen--;
+    while (wlen && is_sep(*word))
+        word++, wlen--;
     size_t bad_at = mz_utf8_invalid_at(word, wlen);
     if (bad_at)
         return mz_fail_line(ctx, MZ_ERR_INPUT, r->name, r->line_no, (long)bad_at,
                             "the word is not valid UTF-8");
-    if (!mz_vectors_wanted(r->v, word, wlen)) return MZ_OK; /* numbers of skipped words are not parsed */
+    if (!mz_vectors_wanted(r->v, word, wlen))
+        return MZ_OK; /* numbers of skipped words are not parsed */
     mz_status rc = parse_numbers(r, nums, ctx);
     return rc ? rc : mz_vectors_append(r->v, word, wlen, r->row, ctx);
 }
@@ -188,9 +196,11 @@ mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_prog
         r.line_no++;
         mz_progress_add(progress, (uint64_t)n);
         size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
         if (memchr(line, '\0', len))
-            rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, r.line_no, 0, "a NUL byte in a text "
+            rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, r.line_no, 0,
+                              "a NUL byte in a text "
                               "vectors file (is it word2vec binary? use --format bin)");
         else
             rc = process_line(&r, line, len, ctx);
@@ -199,9 +209,12 @@ mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_prog
     mz_free(r.fields);
     mz_free(r.row);
     if (rc) return rc;
-    if (v->dim == 0 || r.n_data == 0) return mz_fail(ctx, MZ_ERR_INPUT, name, "no vectors in the file");
+    if (v->dim == 0 || r.n_data == 0)
+        return mz_fail(ctx, MZ_ERR_INPUT, name, "no vectors in the file");
     if (r.declared_count >= 0 && r.declared_count != r.n_data)
-        return mz_fail(ctx, MZ_ERR_INPUT, name, "the header declares %ld words but the file has "
-                       "%ld (truncated?)", r.declared_count, r.n_data);
+        return mz_fail(ctx, MZ_ERR_INPUT, name,
+                       "the header declares %ld words but the file has "
+                       "%ld (truncated?)",
+                       r.declared_count, r.n_data);
     return MZ_OK;
 }

@@ -10,8 +10,8 @@ size_t mz_utf8_invalid_at(const char *word, size_t len) {
     size_t i = 0;
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)word + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n < 0) return i + 1;
         i += (size_t)n;
     }
@@ -110,8 +110,9 @@ static mz_status read_stream(mz_vectors **out, FILE *f, const char *name, int bi
     mz_vectors *v = NULL;
     mz_status rc = make_table(&v, opt, ctx);
     mz_progress *progress = opt ? opt->progress : NULL;
-    if (!rc) rc = binary ? mz_vectors_read_word2vec(v, f, name, progress, ctx)
-                         : mz_vectors_read_text(v, f, name, progress, ctx);
+    if (!rc)
+        rc = binary ? mz_vectors_read_word2vec(v, f, name, progress, ctx)
+                    : mz_vectors_read_text(v, f, name, progress, ctx);
     if (v) {
         mz_strmap_free(v->keep);
         v->keep = NULL;
@@ -131,7 +132,8 @@ mz_status mz_vectors_load(mz_vectors **out, const char *path, const mz_vectors_o
     FILE *f = fopen(path, "rb");
     if (!f) return mz_fail_errno(ctx, path, "cannot open vectors file");
     mz_vectors_format fmt = opt ? opt->format : MZ_VECTORS_AUTO;
-    if (fmt == MZ_VECTORS_AUTO) fmt = ends_with(path, ".bin") ? MZ_VECTORS_WORD2VEC_BINARY : MZ_VECTORS_TEXT;
+    if (fmt == MZ_VECTORS_AUTO)
+        fmt = ends_with(path, ".bin") ? MZ_VECTORS_WORD2VEC_BINARY : MZ_VECTORS_TEXT;
     mz_status rc = read_stream(out, f, path, fmt == MZ_VECTORS_WORD2VEC_BINARY, opt, ctx);
     if (!rc && ferror(f)) rc = mz_fail_errno(ctx, path, "read failed");
     fclose(f);

@@ -11,12 +11,12 @@ struct mz_vectors {
     size_t dim, count, cap; /* cap: words that word_off has room for */
     float *rows;            /* [count, dim] */
     size_t rows_cap;        /* floats */
-    char *words;        /* NUL-terminated words back to back */
+    char *words;            /* NUL-terminated words back to back */
     size_t words_len, words_cap;
-    size_t *word_off;   /* [cap] */
-    mz_strmap *index;   /* word -> row */
-    mz_strmap *folded;  /* case-folded word -> first row; only when loaded with fold_case */
-    mz_strmap *keep;    /* the keep-list during loading (case-folded too with fold_case) */
+    size_t *word_off;  /* [cap] */
+    mz_strmap *index;  /* word -> row */
+    mz_strmap *folded; /* case-folded word -> first row; only when loaded with fold_case */
+    mz_strmap *keep;   /* the keep-list during loading (case-folded too with fold_case) */
     int fold_case;
     size_t duplicates;
 };
@@ -26,8 +26,8 @@ int mz_vectors_wanted(mz_vectors *v, const char *word, size_t len);
 /* Per-format readers: set v->dim, then append. `name` labels errors. */
 mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
                                mz_ctx *ctx);
-mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name,
-                                   mz_progress *progress, mz_ctx *ctx);
+mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
+                                   mz_ctx *ctx);
 /* 0 when word[0..len) is valid UTF-8, else 1 + the offset of the first bad byte. */
 size_t mz_utf8_invalid_at(const char *word, size_t len);
 

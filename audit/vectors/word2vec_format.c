@@ -15,7 +15,8 @@ static mz_status read_header(long *count, size_t *dim, FILE *f, const char *name
     if (!fgets(line, sizeof line, f) || !strchr(line, '\n'))
         return mz_fail_offset(ctx, MZ_ERR_INPUT, name, 0, "no \"count dim\" header line");
     if (sscanf(line, "%ld %ld %c", &c, &d, &extra) != 2 || c < 0 || d <= 0 || d > 1000000)
-        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, 0, "the header must be two numbers, the "
+        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, 0,
+                              "the header must be two numbers, the "
                               "word count and a positive dimension");
     *count = c;
     *dim = (size_t)d;
@@ -27,18 +28,23 @@ static mz_status read_word(char *word, size_t *len, FILE *f, const char *name, l
                            mz_ctx *ctx) {
     int c;
     long long at = ftell(f);
-    while ((c = fgetc(f)) == '\n' || c == '\r') at++;
+    while ((c = fgetc(f)) == '\n' || c == '\r')
+        at++;
     size_t n = 0;
     while (c != EOF && c != ' ') {
         if (n == MAX_WORD_BYTES)
-            return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at, "word %ld is longer than %d bytes "
-                                  "(is this a word2vec binary file?)", i + 1, MAX_WORD_BYTES);
+            return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
+                                  "word %ld is longer than %d bytes "
+                                  "(is this a word2vec binary file?)",
+                                  i + 1, MAX_WORD_BYTES);
         word[n++] = (char)c;
         c = fgetc(f);
     }
     if (c == EOF)
-        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at, "the file ends inside word %ld of the "
-                              "count in the header (truncated?)", i + 1);
+        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
+                              "the file ends inside word %ld of the "
+                              "count in the header (truncated?)",
+                              i + 1);
     size_t bad_at = mz_utf8_invalid_at(word, n);
     if (n == 0 || bad_at)
         return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at + (bad_at ? (long long)bad_at - 1 : 0),
@@ -51,8 +57,10 @@ static mz_status read_vector(float *row, size_t dim, FILE *f, const char *name, 
                              mz_ctx *ctx) {
     long long at = ftell(f);
     if (fread(row, sizeof *row, dim, f) != dim)
-        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at, "the file ends inside the vector of "
-                              "word %ld (truncated?)", i + 1);
+        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
+                              "the file ends inside the vector of "
+                              "word %ld (truncated?)",
+                              i + 1);
     for (size_t k = 0; k < dim; k++)
         if (!isfinite(row[k]))
             return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at + (long long)(k * sizeof *row),
@@ -60,8 +68,8 @@ static mz_status read_vector(float *row, size_t dim, FILE *f, const char *name, 
     return MZ_OK;
 }
 
-mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name,
-                                   mz_progress *progress, mz_ctx *ctx) {
+mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
+                                   mz_ctx *ctx) {
     long count;
     mz_status rc = read_header(&count, &v->dim, f, name, ctx);
     if (rc) return rc;

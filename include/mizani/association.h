@@ -13,9 +13,9 @@ extern "C" {
 
 /* A set of words (or sentences) with one embedding each. */
 typedef struct mz_word_set {
-    const char *name;          /* for reports: "math", "male terms" */
-    const char *const *words;  /* [n] labels, may be NULL */
-    const float *vectors;      /* [n, dim] row-major */
+    const char *name;         /* for reports: "math", "male terms" */
+    const char *const *words; /* [n] labels, may be NULL */
+    const float *vectors;     /* [n, dim] row-major */
     size_t n;
 } mz_word_set;
 
@@ -25,7 +25,7 @@ typedef struct mz_weat_options {
     uint32_t n_bootstrap;    /* bootstrap draws for the interval on d; 0: no interval */
     double ci_level;
     unsigned long seed;
-    mz_progress *progress;   /* may be NULL */
+    mz_progress *progress; /* may be NULL */
 } mz_weat_options;
 
 /* max_exact 1,000,000; n_permutations 100,000; n_bootstrap 5,000; ci_level 0.95; seed 1. */
@@ -79,7 +79,7 @@ mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const d
  * per word of S (the per-word quantity the metric sums or averages; RNSB: the normalised
  * probability of the negative class). */
 typedef struct mz_metric_options {
-    uint32_t n_bootstrap;   /* draws for the interval; 0: none */
+    uint32_t n_bootstrap;    /* draws for the interval; 0: none */
     uint64_t n_permutations; /* RND's permutation test; 0: none */
     double ci_level;
     unsigned long seed;

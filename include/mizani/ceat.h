@@ -1,8 +1,8 @@
 /* CEAT (Guo and Caliskan 2021): association tests on contextual word embeddings. Each probe word
  * is embedded in every one of its contexts (sentences of a corpus that hold it, or the sentence
- * frames of its language; the word's own subword tokens pooled); each of N samples draws one context per word and gives one WEAT
- * effect size; a random-effects meta-analysis (DerSimonian-Laird) combines them, with its
- * interval and heterogeneity (Q, I^2). */
+ * frames of its language; the word's own subword tokens pooled); each of N samples draws one
+ * context per word and gives one WEAT effect size; a random-effects meta-analysis
+ * (DerSimonian-Laird) combines them, with its interval and heterogeneity (Q, I^2). */
 #ifndef MIZANI_CEAT_H
 #define MIZANI_CEAT_H
 
@@ -21,16 +21,16 @@ typedef struct mz_ceat_options {
     unsigned long seed;
     const char *const *corpus; /* sentences to draw contexts from; NULL: the sentence frames */
     size_t n_corpus;
-    size_t max_contexts;       /* per word, from the corpus (its first lines holding the word) */
+    size_t max_contexts; /* per word, from the corpus (its first lines holding the word) */
 } mz_ceat_options;
 
 typedef struct mz_ceat_result {
     const mz_probe_set *set;
     int computed;
     char reason[256];
-    size_t n_contexts;     /* word-in-context embeddings drawn from */
-    mz_meta_result meta;   /* the combined effect size, its CI, p, Q, I^2 */
-    double mean_effect;    /* the plain mean of the sampled effect sizes (CEAT's PES) */
+    size_t n_contexts;   /* word-in-context embeddings drawn from */
+    mz_meta_result meta; /* the combined effect size, its CI, p, Q, I^2 */
+    double mean_effect;  /* the plain mean of the sampled effect sizes (CEAT's PES) */
     double p_holm;
 } mz_ceat_result;
 

@@ -14,37 +14,38 @@ extern "C" {
 
 typedef struct mz_fairness_lang {
     const char *language;
-    size_t words;            /* whitespace-separated words of the text */
-    size_t tokens;           /* without special tokens */
+    size_t words;  /* whitespace-separated words of the text */
+    size_t tokens; /* without special tokens */
     size_t bytes;
-    size_t continued_words;  /* words cut into two or more tokens */
+    size_t continued_words; /* words cut into two or more tokens */
     size_t unk_tokens, byte_fallback_tokens;
-    double fertility;        /* tokens per word */
-    double continued_share;  /* continued_words / words */
+    double fertility;                    /* tokens per word */
+    double continued_share;              /* continued_words / words */
     double unk_rate, byte_fallback_rate; /* per token */
 } mz_fairness_lang;
 
 typedef struct mz_fairness {
     mz_fairness_lang lang[2]; /* the parallel file's two languages, in its order */
     size_t segments;
-    double premium;           /* tokens of lang[1] / tokens of lang[0] for the same segments */
+    double premium; /* tokens of lang[1] / tokens of lang[0] for the same segments */
     double premium_ci_lo, premium_ci_hi, ci_level; /* percentile bootstrap over segments */
     size_t dict_words, dict_whole; /* dictionary words tokenized as one token (0: no list) */
     double dict_whole_share;
 } mz_fairness;
 
 typedef struct mz_fairness_options {
-    uint32_t n_bootstrap;     /* 0: no interval */
+    uint32_t n_bootstrap; /* 0: no interval */
     double ci_level;
     unsigned long seed;
-    const char *const *dict;  /* words of the second language to check (NULL: none) */
+    const char *const *dict; /* words of the second language to check (NULL: none) */
     size_t n_dict;
 } mz_fairness_options;
 
 /* `parallel` must be a parallel probe set. Every number is computed from the tokenizer's own
  * spans: a token belongs to the word its span starts in. */
-mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t, const mz_probe_set *parallel,
-                                const mz_fairness_options *opt, mz_ctx *ctx);
+mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t,
+                                const mz_probe_set *parallel, const mz_fairness_options *opt,
+                                mz_ctx *ctx);
 
 /* The words of a hunspell .dic list (the count line and /flags dropped), for opt->dict; *words
  * and its strings are freed with mz_word_list_free. NULL list (MZ_OK) when the file is absent. */

@@ -13,9 +13,20 @@ extern "C" {
 #endif
 
 typedef enum mz_gguf_type {
-    MZ_GGUF_UINT8, MZ_GGUF_INT8, MZ_GGUF_UINT16, MZ_GGUF_INT16, MZ_GGUF_UINT32, MZ_GGUF_INT32,
-    MZ_GGUF_FLOAT32, MZ_GGUF_BOOL, MZ_GGUF_STRING, MZ_GGUF_ARRAY, MZ_GGUF_UINT64, MZ_GGUF_INT64,
-    MZ_GGUF_FLOAT64, MZ_GGUF_N_TYPES
+    MZ_GGUF_UINT8,
+    MZ_GGUF_INT8,
+    MZ_GGUF_UINT16,
+    MZ_GGUF_INT16,
+    MZ_GGUF_UINT32,
+    MZ_GGUF_INT32,
+    MZ_GGUF_FLOAT32,
+    MZ_GGUF_BOOL,
+    MZ_GGUF_STRING,
+    MZ_GGUF_ARRAY,
+    MZ_GGUF_UINT64,
+    MZ_GGUF_INT64,
+    MZ_GGUF_FLOAT64,
+    MZ_GGUF_N_TYPES
 } mz_gguf_type;
 
 typedef struct mz_gguf mz_gguf;
@@ -38,8 +49,8 @@ typedef struct mz_gguf_tensor {
     size_t n_bytes;
 } mz_gguf_tensor;
 
-#define MZ_GGML_F32 0u
-#define MZ_GGML_F16 1u
+#define MZ_GGML_F32  0u
+#define MZ_GGML_F16  1u
 #define MZ_GGML_BF16 30u
 
 mz_status mz_gguf_open(mz_gguf **out, const char *path, mz_ctx *ctx);

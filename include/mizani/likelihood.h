@@ -53,7 +53,7 @@ mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, in
  * log probability of the first target group minus the second's, over groups' words and frames. */
 typedef struct mz_masked_attribute {
     const char *attribute;
-    double bias;             /* > 0: leans to the first target group */
+    double bias; /* > 0: leans to the first target group */
     double group_mean[2];
 } mz_masked_attribute;
 
@@ -76,20 +76,20 @@ typedef enum mz_lik_method { MZ_LIK_PLL, MZ_LIK_AUL, MZ_LIK_AULA, MZ_LIK_CAUSAL 
 /* One minimal pair, scored. */
 typedef struct mz_pair_score {
     const mz_minimal_pair *pair;
-    double more, less;         /* scores of the two sentences (higher: more probable) */
-    double more_norm, less_norm; /* the same per scored token (length-normalised) */
+    double more, less;            /* scores of the two sentences (higher: more probable) */
+    double more_norm, less_norm;  /* the same per scored token (length-normalised) */
     int tokens_more, tokens_less; /* tokens of each sentence */
     int target_tokens_more, target_tokens_less; /* tokens covering each target span */
-    int prefers_more;          /* more > less */
-    int split_mismatch;        /* the target spans split into different numbers of tokens */
+    int prefers_more;                           /* more > less */
+    int split_mismatch; /* the target spans split into different numbers of tokens */
 } mz_pair_score;
 
 /* Preference for the more stereotypical side among the pairs of one category (or all). */
 typedef struct mz_pair_summary {
     char category[64];
     unsigned long n, prefers_more;
-    double rate, ci_lo, ci_hi;  /* the preference rate with a Clopper-Pearson interval */
-    double p_value, p_holm;     /* two-sided sign test against 0.5; Holm across categories */
+    double rate, ci_lo, ci_hi; /* the preference rate with a Clopper-Pearson interval */
+    double p_value, p_holm;    /* two-sided sign test against 0.5; Holm across categories */
     unsigned long split_mismatches;
 } mz_pair_summary;
 

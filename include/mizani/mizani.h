@@ -14,7 +14,7 @@ extern "C" {
 #define MZ_VERSION_MAJOR 0
 #define MZ_VERSION_MINOR 1
 #define MZ_VERSION_PATCH 0
-#define MZ_VERSION "0.1.0"
+#define MZ_VERSION       "0.1.0"
 
 /* Call once before anything else: turns GSL's abort-on-error handler off (every GSL call's
  * status is checked instead) and fixes process-wide settings. Safe to call again. */

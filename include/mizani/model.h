@@ -26,22 +26,27 @@ extern "C" {
 #endif
 
 typedef enum mz_model_arch {
-    MZ_ARCH_BERT, MZ_ARCH_ROBERTA, MZ_ARCH_XLM_ROBERTA, MZ_ARCH_DISTILBERT, MZ_ARCH_ELECTRA,
-    MZ_ARCH_GPT2, MZ_ARCH_COUNT
+    MZ_ARCH_BERT,
+    MZ_ARCH_ROBERTA,
+    MZ_ARCH_XLM_ROBERTA,
+    MZ_ARCH_DISTILBERT,
+    MZ_ARCH_ELECTRA,
+    MZ_ARCH_GPT2,
+    MZ_ARCH_COUNT
 } mz_model_arch;
 
 typedef struct mz_model_config {
     mz_model_arch arch;
     const char *model_type; /* as config.json spells it */
     int n_layers, d_model, n_heads, d_ff, vocab, max_pos, type_vocab;
-    int d_embed;            /* ELECTRA may embed narrower than d_model; else = d_model */
+    int d_embed; /* ELECTRA may embed narrower than d_model; else = d_model */
     double ln_eps;
-    int gelu_tanh;          /* 1: tanh approximation (gelu_new, gelu_pytorch_tanh); 0: erf */
-    int causal;             /* decoder (GPT-2) */
-    int pad_id;             /* -1 when none */
-    int pos_offset;         /* RoBERTa/XLM-R: positions start at pad_id + 1 */
-    int has_lm_head;        /* the checkpoint holds an MLM / LM head */
-    int has_pooler;         /* BERT's pooler (tanh of a dense layer on the first token) */
+    int gelu_tanh;   /* 1: tanh approximation (gelu_new, gelu_pytorch_tanh); 0: erf */
+    int causal;      /* decoder (GPT-2) */
+    int pad_id;      /* -1 when none */
+    int pos_offset;  /* RoBERTa/XLM-R: positions start at pad_id + 1 */
+    int has_lm_head; /* the checkpoint holds an MLM / LM head */
+    int has_pooler;  /* BERT's pooler (tanh of a dense layer on the first token) */
 } mz_model_config;
 
 typedef struct mz_model mz_model;
@@ -83,8 +88,8 @@ typedef struct mz_activations mz_activations;
 /* Called once for each requested intermediate as soon as the pass has computed it (padded
  * layout, as mz_activations_get returns it), before later layers run: for streaming
  * intermediates out or stopping work early in a probe. */
-typedef void (*mz_model_observer)(const char *name, const float *data, const int *shape,
-                                  int n_dims, void *user);
+typedef void (*mz_model_observer)(const char *name, const float *data, const int *shape, int n_dims,
+                                  void *user);
 /* NULL removes the observer. */
 void mz_model_set_observer(mz_model *m, mz_model_observer fn, void *user);
 

@@ -21,8 +21,7 @@ mz_status mz_npy_write(const char *path, const float *data, const int *shape, in
                        mz_ctx *ctx);
 mz_status mz_npy_read(mz_npy *out, const char *path, mz_ctx *ctx);
 /* The same over bytes the caller holds; `name` labels errors. */
-mz_status mz_npy_parse(mz_npy *out, const void *bytes, size_t size, const char *name,
-                       mz_ctx *ctx);
+mz_status mz_npy_parse(mz_npy *out, const void *bytes, size_t size, const char *name, mz_ctx *ctx);
 void mz_npy_free(mz_npy *a);
 
 #endif

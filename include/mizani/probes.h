@@ -33,11 +33,11 @@ typedef struct mz_probe_word {
 
 typedef struct mz_probe_list {
     const char *name;
-    const char *language;   /* BCP-47; the set's own, or the file's */
+    const char *language; /* BCP-47; the set's own, or the file's */
     const mz_probe_word *words;
     const char *const *texts; /* [n] the words' texts, for mz_word_list */
     size_t n;
-    const char *json_path;  /* "$.targets[0]", for messages */
+    const char *json_path; /* "$.targets[0]", for messages */
 } mz_probe_list;
 
 /* A minimal pair: `more` is the more stereotypical sentence, `less` the other; they differ
@@ -66,14 +66,14 @@ typedef struct mz_probe_set {
     mz_probe_kind kind;
     /* association: targets and attributes; masked: targets and attributes[0] */
     mz_probe_list targets[2], attributes[2];
-    double published_effect; /* 0 when the file gives none */
+    double published_effect;      /* 0 when the file gives none */
     const mz_minimal_pair *pairs; /* minimal_pairs */
     size_t n_pairs;
-    const char *const *frames;    /* masked: frames with [TARGET] and [ATTRIBUTE] */
+    const char *const *frames; /* masked: frames with [TARGET] and [ATTRIBUTE] */
     size_t n_frames;
     const mz_template_frame *templates; /* templates */
     size_t n_templates;
-    const char *languages[2];     /* parallel */
+    const char *languages[2]; /* parallel */
     const mz_parallel_segment *segments;
     size_t n_segments;
 } mz_probe_set;
@@ -111,7 +111,7 @@ void mz_templates_free(char **sentences, size_t n);
  * <article data-number="N"> an article. Segments are "preamble" and "article-N", each the
  * text of its paragraphs and list items, whitespace collapsed, in Unicode NFC. */
 typedef struct mz_udhr {
-    char *language;    /* the <html lang> attribute */
+    char *language; /* the <html lang> attribute */
     char **ids, **texts;
     size_t n;
 } mz_udhr;
@@ -128,8 +128,8 @@ typedef enum mz_lint_severity { MZ_LINT_ERROR, MZ_LINT_WARNING, MZ_LINT_NOTE } m
 
 typedef struct mz_lint_finding {
     mz_lint_severity severity;
-    long line;         /* line of `where` in the file; 0 when unknown */
-    char where[96];    /* JSON path */
+    long line;      /* line of `where` in the file; 0 when unknown */
+    char where[96]; /* JSON path */
     char message[256];
 } mz_lint_finding;
 

@@ -20,8 +20,7 @@ typedef enum mz_progress_style {
 typedef struct mz_progress mz_progress;
 
 /* `total` 0 means unknown (rate without ETA). `out` NULL means stderr. NULL on no memory. */
-mz_progress *mz_progress_new(FILE *out, mz_progress_style style, const char *label,
-                             uint64_t total);
+mz_progress *mz_progress_new(FILE *out, mz_progress_style style, const char *label, uint64_t total);
 /* Minimum seconds between two LINES updates (default 5; 0 prints every update). */
 void mz_progress_set_interval(mz_progress *p, double seconds);
 /* Adds `n` finished units. Cheap: prints only when a redraw is due. Thread-safe. */

@@ -21,9 +21,9 @@ typedef enum mz_pooling {
 
 typedef struct mz_embed_options {
     mz_pooling pooling;
-    int layer;              /* hidden state index 0..n_layers; -1: the last */
-    int max_tokens;         /* tokens per forward pass (default 2048 when 0) */
-    mz_progress *progress;  /* counts texts; may be NULL */
+    int layer;             /* hidden state index 0..n_layers; -1: the last */
+    int max_tokens;        /* tokens per forward pass (default 2048 when 0) */
+    mz_progress *progress; /* counts texts; may be NULL */
 } mz_embed_options;
 
 /* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an

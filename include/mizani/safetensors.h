@@ -15,8 +15,17 @@ extern "C" {
 #endif
 
 typedef enum mz_st_dtype {
-    MZ_ST_F32, MZ_ST_F16, MZ_ST_BF16, MZ_ST_F64, MZ_ST_I64, MZ_ST_I32, MZ_ST_I16, MZ_ST_I8,
-    MZ_ST_U8, MZ_ST_BOOL, MZ_ST_N_DTYPES
+    MZ_ST_F32,
+    MZ_ST_F16,
+    MZ_ST_BF16,
+    MZ_ST_F64,
+    MZ_ST_I64,
+    MZ_ST_I32,
+    MZ_ST_I16,
+    MZ_ST_I8,
+    MZ_ST_U8,
+    MZ_ST_BOOL,
+    MZ_ST_N_DTYPES
 } mz_st_dtype;
 
 #define MZ_ST_MAX_DIMS 8
@@ -27,9 +36,9 @@ typedef struct mz_st_tensor {
     int n_dims;
     int64_t shape[MZ_ST_MAX_DIMS];
     size_t n_elements;
-    const void *data;   /* into the read-only map; may be unaligned for its dtype */
+    const void *data; /* into the read-only map; may be unaligned for its dtype */
     size_t n_bytes;
-    const char *file;   /* the shard that holds it */
+    const char *file; /* the shard that holds it */
 } mz_st_tensor;
 
 typedef struct mz_st mz_st;

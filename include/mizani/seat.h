@@ -14,11 +14,11 @@ extern "C" {
 
 typedef struct mz_seat_result {
     const mz_probe_set *set;
-    size_t n_sentences[4];   /* X, Y, A, B */
-    int computed;            /* 0: see reason */
+    size_t n_sentences[4]; /* X, Y, A, B */
+    int computed;          /* 0: see reason */
     char reason[256];
     mz_weat_result weat;
-    double p_holm;           /* across the computed tests of the suite */
+    double p_holm; /* across the computed tests of the suite */
 } mz_seat_result;
 
 /* Runs every association set in `sets`, with frames from the templates set whose language

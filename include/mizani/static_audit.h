@@ -16,7 +16,7 @@ enum { MZ_ROLE_X, MZ_ROLE_Y, MZ_ROLE_A, MZ_ROLE_B, MZ_N_ROLES };
 
 /* One word list of a test, as asked for. */
 typedef struct mz_word_list {
-    const char *name;          /* "math", "wanaume" */
+    const char *name; /* "math", "wanaume" */
     const char *const *words;
     size_t n;
 } mz_word_list;
@@ -35,17 +35,17 @@ enum { MZ_METRIC_RND, MZ_METRIC_MAC, MZ_METRIC_ECT, MZ_METRIC_RIPA, MZ_METRIC_RN
 extern const char *const mz_metric_names[MZ_N_METRICS]; /* "rnd", "mac", ... */
 
 typedef struct mz_static_options {
-    int fold_case;       /* look words up again after case folding */
-    double max_missing;  /* a set losing more than this share of its words is not computable */
+    int fold_case;      /* look words up again after case folding */
+    double max_missing; /* a set losing more than this share of its words is not computable */
     mz_weat_options weat;
-    unsigned metrics;    /* bit (1 << MZ_METRIC_x) for each extra metric to run */
+    unsigned metrics; /* bit (1 << MZ_METRIC_x) for each extra metric to run */
     mz_metric_options metric;
 } mz_static_options;
 
 typedef struct mz_static_metric {
-    int computed;                 /* 0: see reason (or not asked for: reason empty) */
+    int computed; /* 0: see reason (or not asked for: reason empty) */
     char reason[160];
-    mz_metric_result on_x, on_y;  /* RNSB: on_x holds the result for X and Y together */
+    mz_metric_result on_x, on_y; /* RNSB: on_x holds the result for X and Y together */
 } mz_static_metric;
 
 /* max_missing 0.2, WEAT and metric defaults, no extra metrics */
@@ -54,11 +54,11 @@ void mz_static_options_default(mz_static_options *opt);
 mz_status mz_static_parse_metrics(unsigned *mask, const char *list, mz_ctx *ctx);
 
 typedef struct mz_static_weat {
-    char *name;                    /* the test's name */
+    char *name; /* the test's name */
     mz_set_lookup sets[MZ_N_ROLES];
-    int computable;                /* 0: see reason */
+    int computable; /* 0: see reason */
     char reason[320];
-    mz_weat_result weat;           /* valid when computable */
+    mz_weat_result weat; /* valid when computable */
     mz_static_metric metrics[MZ_N_METRICS];
 } mz_static_weat;
 
@@ -78,10 +78,10 @@ extern const char *const mz_role_names[MZ_N_ROLES]; /* "target X", ... */
 
 /* ---- A suite: every association probe set against one vector file ------------------------ */
 typedef struct mz_static_suite {
-    mz_static_weat *tests;       /* [n], in the order of the probe sets */
-    const mz_probe_set **sets;   /* [n] borrowed: the caller keeps the sets alive */
+    mz_static_weat *tests;     /* [n], in the order of the probe sets */
+    const mz_probe_set **sets; /* [n] borrowed: the caller keeps the sets alive */
     size_t n;
-    double *p_holm, *p_bh;       /* [n] adjusted over the computable tests; NAN for the others */
+    double *p_holm, *p_bh; /* [n] adjusted over the computable tests; NAN for the others */
     size_t n_computable;
     /* provenance */
     char *vectors_path;
@@ -102,20 +102,20 @@ void mz_static_suite_clear(mz_static_suite *s);
 
 /* ---- Before and after: every association test on two vector files of the same words ------ */
 typedef struct mz_static_change {
-    const mz_probe_set *set;   /* borrowed */
-    int computable;            /* 0: see reason */
+    const mz_probe_set *set; /* borrowed */
+    int computable;          /* 0: see reason */
     char reason[320];
-    size_t words_used;         /* words found in both files */
+    size_t words_used; /* words found in both files */
     mz_weat_change change;
-    double p_holm;             /* NAN when not computable */
-    int grew;                  /* |d| grew by more than the threshold, and significantly */
+    double p_holm; /* NAN when not computable */
+    int grew;      /* |d| grew by more than the threshold, and significantly */
 } mz_static_change;
 
 /* Runs each set on the words both files have (a list losing more than opt->max_missing is not
  * computable), then Holm across the computable tests. `grew` marks a test whose |d| rose by
  * more than `threshold` with Holm p below 0.05. */
-mz_status mz_static_compare(mz_static_change *out, const mz_vectors *before, const mz_vectors *after,
-                            const mz_probe_set *const *sets, size_t n_sets,
+mz_status mz_static_compare(mz_static_change *out, const mz_vectors *before,
+                            const mz_vectors *after, const mz_probe_set *const *sets, size_t n_sets,
                             const mz_static_options *opt, double threshold, mz_ctx *ctx);
 
 #ifdef __cplusplus

@@ -24,9 +24,9 @@ extern "C" {
  * its Monte Carlo standard error. */
 typedef struct mz_perm_result {
     double p_value;
-    double mc_se;       /* 0 for an exact test */
-    int exact;          /* 1: all splits enumerated */
-    uint64_t n_splits;  /* splits evaluated */
+    double mc_se;      /* 0 for an exact test */
+    int exact;         /* 1: all splits enumerated */
+    uint64_t n_splits; /* splits evaluated */
 } mz_perm_result;
 
 typedef struct mz_perm_options {
@@ -84,8 +84,8 @@ mz_status mz_stats_percentile_ci(double *lo, double *hi, double *draws, size_t n
 
 /* Stratified percentile bootstrap. The items are strata[0] items of the first stratum, then
  * strata[1] of the second, and so on (n in all); each resample idx[0..n) draws every stratum
- * with replacement from within itself, and statistic(idx, data, scratch) is evaluated on it. Draws run
- * in seeded blocks (OpenMP): one seed, one interval, any thread count. A statistic may return
+ * with replacement from within itself, and statistic(idx, data, scratch) is evaluated on it. Draws
+ * run in seeded blocks (OpenMP): one seed, one interval, any thread count. A statistic may return
  * NAN for a degenerate resample; such draws are left out (see mz_stats_percentile_ci). */
 typedef double (*mz_resample_stat)(const size_t *idx, void *data, void *scratch);
 /* scratch_bytes: working memory each thread hands the statistic (0: none). */

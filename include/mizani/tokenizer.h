@@ -41,8 +41,8 @@ void mz_tokenizer_free(mz_tokenizer *t);
 /* Encodes text[0..len). Invalid UTF-8 is an error naming the byte offset of the first bad
  * byte (MZ_ERR_INPUT): the audit never tokenizes a guess. add_special applies the
  * post-processor ([CLS] ... [SEP], <s> ... </s>). `out` is reset first; reuse it across calls. */
-mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text,
-                              size_t len, int add_special, mz_ctx *ctx);
+mz_status mz_tokenizer_encode(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t len,
+                              int add_special, mz_ctx *ctx);
 void mz_encoding_clear(mz_encoding *e);
 
 /* A pair of texts, as the model's post-processor joins them ([CLS] A [SEP] B [SEP] with type

@@ -25,8 +25,8 @@ typedef struct mz_vectors_options {
     mz_vectors_format format;
     const char *const *keep; /* keep only these words (NULL: keep every word) */
     size_t n_keep;
-    int fold_case;           /* also keep words equal to a keep-word after Unicode case folding */
-    mz_progress *progress;   /* counts bytes read; may be NULL */
+    int fold_case;         /* also keep words equal to a keep-word after Unicode case folding */
+    mz_progress *progress; /* counts bytes read; may be NULL */
 } mz_vectors_options;
 
 /* Loads `path`. Malformed content gives MZ_ERR_INPUT with "path:line" (text) or

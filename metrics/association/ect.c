@@ -1,6 +1,6 @@
 /* ECT, the embedding coherence test (Dev and Phillips 2019). */
-#include "mizani/alloc.h"
 #include "embedding_math.h"
+#include "mizani/alloc.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -27,7 +27,8 @@ mz_status mz_assoc_ect(mz_metric_result *out, double *per_word, const mz_word_se
                        const mz_metric_options *opt, mz_ctx *ctx) {
     *out = (mz_metric_result){.p_value = NAN};
     if (s->n < 3 || !a->n || !b->n)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "ECT needs at least 3 words under test and "
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "ECT needs at least 3 words under test and "
                        "non-empty groups");
     const mz_word_set *sets[3] = {s, a, b};
     for (int i = 0; i < 3; i++) {
@@ -48,10 +49,12 @@ mz_status mz_assoc_ect(mz_metric_result *out, double *per_word, const mz_word_se
     mz_status rc = MZ_OK;
     size_t *ident = mz_malloc(s->n * sizeof *ident);
     if (!ident) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < s->n; i++) ident[i] = i;
+    for (size_t i = 0; !rc && i < s->n; i++)
+        ident[i] = i;
     if (!rc) out->value = resampled_spearman(ident, &e, scratch);
     if (!rc && isnan(out->value))
-        rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "ECT is not computable: the words under test are "
+        rc = mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                     "ECT is not computable: the words under test are "
                      "equally similar to a group mean (no spread to rank)");
     if (!rc && opt->n_bootstrap) {
         rc = mz_stats_bootstrap_ci(&out->ci_lo, &out->ci_hi, resampled_spearman, &e,

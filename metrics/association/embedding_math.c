@@ -8,16 +8,18 @@
 
 static double norm_of(const float *v, size_t dim) {
     double s = 0;
-    for (size_t i = 0; i < dim; i++) s += (double)v[i] * v[i];
+    for (size_t i = 0; i < dim; i++)
+        s += (double)v[i] * v[i];
     return sqrt(s);
 }
 
 static mz_status check_norm(double norm, const mz_word_set *set, size_t i, mz_ctx *ctx) {
     if (norm > 0 && isfinite(norm)) return MZ_OK;
     const char *word = set->words ? set->words[i] : "";
-    return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the vector of '%s' (item %zu of set '%s') is %s: "
-                   "cosine not computable", word, i + 1, set->name ? set->name : "",
-                   norm > 0 ? "not finite" : "all zeros");
+    return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                   "the vector of '%s' (item %zu of set '%s') is %s: "
+                   "cosine not computable",
+                   word, i + 1, set->name ? set->name : "", norm > 0 ? "not finite" : "all zeros");
 }
 
 mz_status mz_vectors_check(const mz_word_set *set, size_t dim, mz_ctx *ctx) {
@@ -44,7 +46,8 @@ mz_status mz_cosine_matrix(double *cos, const mz_word_set *rows, const mz_word_s
         for (size_t j = 0; j < cols->n; j++) {
             const float *v = cols->vectors + j * dim;
             double dot = 0;
-            for (size_t k = 0; k < dim; k++) dot += (double)u[k] * v[k];
+            for (size_t k = 0; k < dim; k++)
+                dot += (double)u[k] * v[k];
             cos[i * cols->n + j] = dot / (nu * col_norm[j]);
         }
     }
@@ -53,13 +56,16 @@ mz_status mz_cosine_matrix(double *cos, const mz_word_set *rows, const mz_word_s
 }
 
 void mz_set_mean(double *mean, const mz_word_set *set, size_t dim, int unit) {
-    for (size_t k = 0; k < dim; k++) mean[k] = 0;
+    for (size_t k = 0; k < dim; k++)
+        mean[k] = 0;
     for (size_t i = 0; i < set->n; i++) {
         const float *v = set->vectors + i * dim;
         double scale = unit ? 1 / norm_of(v, dim) : 1;
-        for (size_t k = 0; k < dim; k++) mean[k] += scale * v[k];
+        for (size_t k = 0; k < dim; k++)
+            mean[k] += scale * v[k];
     }
-    for (size_t k = 0; k < dim; k++) mean[k] /= (double)set->n;
+    for (size_t k = 0; k < dim; k++)
+        mean[k] /= (double)set->n;
 }
 
 double mz_cos_fd(const float *u, const double *v, size_t dim) {
@@ -81,7 +87,8 @@ static double resampled_total(const size_t *idx, void *data, void *scratch) {
     (void)scratch;
     const value_list *l = data;
     double s = 0;
-    for (size_t i = 0; i < l->n; i++) s += l->v[idx[i]];
+    for (size_t i = 0; i < l->n; i++)
+        s += l->v[idx[i]];
     return l->sum ? s : s / (double)l->n;
 }
 

@@ -1,6 +1,6 @@
 /* MAC, mean average cosine distance (Manzini et al. 2019). */
-#include "mizani/alloc.h"
 #include "embedding_math.h"
+#include "mizani/alloc.h"
 
 #include <math.h>
 
@@ -8,7 +8,8 @@ mz_status mz_assoc_mac(mz_metric_result *out, double *per_word, const mz_word_se
                        const mz_word_set *a, const mz_word_set *b, size_t dim,
                        const mz_metric_options *opt, mz_ctx *ctx) {
     *out = (mz_metric_result){.p_value = NAN};
-    if (!s->n || !a->n || !b->n) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "MAC needs non-empty sets");
+    if (!s->n || !a->n || !b->n)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "MAC needs non-empty sets");
     double *cos_a = mz_malloc(s->n * (a->n + b->n + 1) * sizeof *cos_a);
     if (!cos_a) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     double *cos_b = cos_a + s->n * a->n, *values = cos_b + s->n * b->n;
@@ -16,8 +17,10 @@ mz_status mz_assoc_mac(mz_metric_result *out, double *per_word, const mz_word_se
     if (!rc) rc = mz_cosine_matrix(cos_b, s, b, dim, ctx);
     for (size_t i = 0; !rc && i < s->n; i++) {
         double da = 0, db = 0; /* mean cosine distance to each group, then their mean */
-        for (size_t j = 0; j < a->n; j++) da += 1 - cos_a[i * a->n + j];
-        for (size_t j = 0; j < b->n; j++) db += 1 - cos_b[i * b->n + j];
+        for (size_t j = 0; j < a->n; j++)
+            da += 1 - cos_a[i * a->n + j];
+        for (size_t j = 0; j < b->n; j++)
+            db += 1 - cos_b[i * b->n + j];
         values[i] = (da / (double)a->n + db / (double)b->n) / 2;
         out->value += values[i] / (double)s->n;
         if (per_word) per_word[i] = values[i];

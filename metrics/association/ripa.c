@@ -1,6 +1,6 @@
 /* RIPA, the relational inner product association (Ethayarajh et al. 2019). */
-#include "mizani/alloc.h"
 #include "embedding_math.h"
+#include "mizani/alloc.h"
 
 #include <gsl/gsl_eigen.h>
 #include <math.h>
@@ -16,14 +16,16 @@ static mz_status relation_vector(double *beta, const mz_word_set *a, const mz_wo
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
     gsl_vector *eval = gsl_vector_alloc(n);
     gsl_matrix *evec = gsl_matrix_alloc(n, n);
-    mz_status rc = diff && ws && eval && evec ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc =
+        diff && ws && eval && evec ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n; i++)
         for (size_t k = 0; k < dim; k++)
             diff[i * dim + k] = (double)a->vectors[i * dim + k] - b->vectors[i * dim + k];
     for (size_t i = 0; !rc && i < n; i++)
         for (size_t j = 0; j <= i; j++) {
             double s = 0;
-            for (size_t k = 0; k < dim; k++) s += diff[i * dim + k] * diff[j * dim + k];
+            for (size_t k = 0; k < dim; k++)
+                s += diff[i * dim + k] * diff[j * dim + k];
             gram[i * n + j] = gram[j * n + i] = s;
         }
     gsl_matrix_view g = gsl_matrix_view_array(gram, n, n);
@@ -34,13 +36,17 @@ static mz_status relation_vector(double *beta, const mz_word_set *a, const mz_wo
         double norm = 0, orient = 0;
         memset(beta, 0, dim * sizeof *beta);
         for (size_t i = 0; i < n; i++)
-            for (size_t k = 0; k < dim; k++) beta[k] += gsl_matrix_get(evec, i, 0) * diff[i * dim + k];
-        for (size_t k = 0; k < dim; k++) norm += beta[k] * beta[k];
+            for (size_t k = 0; k < dim; k++)
+                beta[k] += gsl_matrix_get(evec, i, 0) * diff[i * dim + k];
+        for (size_t k = 0; k < dim; k++)
+            norm += beta[k] * beta[k];
         if (!(norm > 0)) rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "RIPA: every pair is identical");
         for (size_t i = 0; !rc && i < n; i++)
-            for (size_t k = 0; k < dim; k++) orient += diff[i * dim + k] * beta[k];
+            for (size_t k = 0; k < dim; k++)
+                orient += diff[i * dim + k] * beta[k];
         double scale = (orient < 0 ? -1 : 1) / sqrt(norm);
-        for (size_t k = 0; !rc && k < dim; k++) beta[k] *= scale;
+        for (size_t k = 0; !rc && k < dim; k++)
+            beta[k] *= scale;
     }
     if (evec) gsl_matrix_free(evec);
     if (eval) gsl_vector_free(eval);
@@ -54,14 +60,17 @@ mz_status mz_assoc_ripa(mz_metric_result *out, double *per_word, const mz_word_s
                         const mz_metric_options *opt, mz_ctx *ctx) {
     *out = (mz_metric_result){.p_value = NAN};
     if (!s->n || !a->n || a->n != b->n)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "RIPA needs words under test and paired groups of "
-                       "equal size (got %zu and %zu)", a->n, b->n);
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "RIPA needs words under test and paired groups of "
+                       "equal size (got %zu and %zu)",
+                       a->n, b->n);
     double *beta = mz_malloc((dim + s->n) * sizeof *beta), *values = beta + dim;
     if (!beta) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_status rc = relation_vector(beta, a, b, dim, ctx);
     for (size_t i = 0; !rc && i < s->n; i++) {
         values[i] = 0;
-        for (size_t k = 0; k < dim; k++) values[i] += s->vectors[i * dim + k] * beta[k];
+        for (size_t k = 0; k < dim; k++)
+            values[i] += s->vectors[i * dim + k] * beta[k];
         out->value += values[i] / (double)s->n;
         if (per_word) per_word[i] = values[i];
     }

@@ -2,15 +2,15 @@
  * On unit vectors every distance follows from dot products: |s - m|^2 = 1 - 2 s.m + |m|^2 with
  * m the mean of the group's rows, so one table of s.g and one of g.g serve the observed labels
  * and every relabelling, without touching the vectors again. */
-#include "mizani/alloc.h"
 #include "embedding_math.h"
+#include "mizani/alloc.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
 
-#define PERM_BLOCK 256
+#define PERM_BLOCK  256
 #define PERM_STREAM 0x9E7A11ABUL
 
 typedef struct rnd_tables {
@@ -25,7 +25,8 @@ static double dist_to_mean(const rnd_tables *t, size_t i, const size_t *rows, si
     double dot = 0, sq = 0;
     for (size_t j = 0; j < n; j++) {
         dot += t->sg[i * ng + rows[j]];
-        for (size_t l = 0; l < n; l++) sq += t->gg[rows[j] * ng + rows[l]];
+        for (size_t l = 0; l < n; l++)
+            sq += t->gg[rows[j] * ng + rows[l]];
     }
     double nn = (double)n;
     return sqrt(fmax(0, 1 - 2 * dot / nn + sq / (nn * nn)));
@@ -58,7 +59,8 @@ static mz_status permutation_p(mz_metric_result *out, const rnd_tables *t,
         for (uint64_t blk = 0; blk < n_blocks; blk++) {
             if (failed) continue;
             gsl_rng_set(rng, mz_stats_block_seed(opt->seed ^ PERM_STREAM, blk));
-            for (size_t i = 0; i < ng; i++) order[i] = i;
+            for (size_t i = 0; i < ng; i++)
+                order[i] = i;
             uint64_t end = (blk + 1) * PERM_BLOCK < opt->n_permutations ? (blk + 1) * PERM_BLOCK
                                                                         : opt->n_permutations;
             for (uint64_t r = blk * PERM_BLOCK; r < end; r++) {
@@ -80,9 +82,11 @@ static void unit_rows(double *unit, const mz_word_set *set, size_t dim) {
     for (size_t i = 0; i < set->n; i++) {
         const float *v = set->vectors + i * dim;
         double norm = 0;
-        for (size_t k = 0; k < dim; k++) norm += (double)v[k] * v[k];
+        for (size_t k = 0; k < dim; k++)
+            norm += (double)v[k] * v[k];
         norm = sqrt(norm);
-        for (size_t k = 0; k < dim; k++) unit[i * dim + k] = v[k] / norm;
+        for (size_t k = 0; k < dim; k++)
+            unit[i * dim + k] = v[k] / norm;
     }
 }
 
@@ -91,7 +95,8 @@ static void dot_table(double *out, const double *p, size_t np, const double *q, 
     for (size_t i = 0; i < np; i++)
         for (size_t j = 0; j < nq; j++) {
             double d = 0;
-            for (size_t k = 0; k < dim; k++) d += p[i * dim + k] * q[j * dim + k];
+            for (size_t k = 0; k < dim; k++)
+                d += p[i * dim + k] * q[j * dim + k];
             out[i * nq + j] = d;
         }
 }
@@ -100,7 +105,8 @@ mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_se
                        const mz_word_set *a, const mz_word_set *b, size_t dim,
                        const mz_metric_options *opt, mz_ctx *ctx) {
     *out = (mz_metric_result){.p_value = NAN};
-    if (!s->n || !a->n || !b->n) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "RND needs non-empty sets");
+    if (!s->n || !a->n || !b->n)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "RND needs non-empty sets");
     const mz_word_set *sets[3] = {s, a, b};
     for (int i = 0; i < 3; i++) {
         mz_status rc = mz_vectors_check(sets[i], dim, ctx);
@@ -120,7 +126,8 @@ mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_se
     unit_rows(ug + a->n * dim, b, dim);
     dot_table(sg, us, s->n, ug, ng, dim);
     dot_table(gg, ug, ng, ug, ng, dim);
-    for (size_t i = 0; i < ng; i++) order[i] = i;
+    for (size_t i = 0; i < ng; i++)
+        order[i] = i;
     rnd_tables t = {sg, gg, s->n, a->n, b->n};
     out->value = rnd_of(values, &t, order);
     if (per_word) memcpy(per_word, values, s->n * sizeof *values);

@@ -1,7 +1,7 @@
 /* RNSB, relative negative sentiment bias (Sweeney and Najafian 2019). The interval resamples
  * the attribute words the classifier learns from, A and B each within itself. */
-#include "mizani/alloc.h"
 #include "embedding_math.h"
+#include "mizani/alloc.h"
 
 #include <math.h>
 #include <string.h>
@@ -36,7 +36,8 @@ static double kl_for(const size_t *rows, void *data, void *scratch) {
     double total = 0;
     for (size_t i = 0; i < r->s->n; i++) {
         double z = w[d];
-        for (size_t k = 0; k < d; k++) z += w[k] * r->s->vectors[i * d + k];
+        for (size_t k = 0; k < d; k++)
+            z += w[k] * r->s->vectors[i * d + k];
         probs[i] = 1 / (1 + exp(-z));
         total += probs[i];
     }
@@ -53,7 +54,8 @@ mz_status mz_assoc_rnsb(mz_metric_result *out, double *per_word, const mz_word_s
                         const mz_metric_options *opt, mz_ctx *ctx) {
     *out = (mz_metric_result){.p_value = NAN};
     if (s->n < 2 || !a->n || !b->n)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "RNSB needs at least 2 words under test and "
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "RNSB needs at least 2 words under test and "
                        "non-empty positive and negative sets");
     size_t m = a->n + b->n;
     double *x = mz_malloc(m * dim * sizeof *x);
@@ -63,19 +65,21 @@ mz_status mz_assoc_rnsb(mz_metric_result *out, double *per_word, const mz_word_s
     mz_status rc = x && rows && scratch ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < m; i++) {
         const float *v = i < a->n ? a->vectors + i * dim : b->vectors + (i - a->n) * dim;
-        for (size_t k = 0; k < dim; k++) x[i * dim + k] = v[k];
+        for (size_t k = 0; k < dim; k++)
+            x[i * dim + k] = v[k];
         rows[i] = i;
     }
     if (!rc) {
         out->value = kl_for(rows, &r, scratch);
         if (isnan(out->value))
-            rc = mz_fail(ctx, MZ_ERR_NUMERIC, NULL, "RNSB: the sentiment classifier did not converge");
+            rc = mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                         "RNSB: the sentiment classifier did not converge");
         if (!rc && per_word) memcpy(per_word, scratch, s->n * sizeof *per_word);
     }
     if (!rc && opt->n_bootstrap) {
         const size_t strata[2] = {a->n, b->n};
-        rc = mz_stats_bootstrap_ci(&out->ci_lo, &out->ci_hi, kl_for, &r, scratch_size(&r),
-                                   strata, 2, opt->n_bootstrap, opt->ci_level, opt->seed, ctx);
+        rc = mz_stats_bootstrap_ci(&out->ci_lo, &out->ci_hi, kl_for, &r, scratch_size(&r), strata,
+                                   2, opt->n_bootstrap, opt->ci_level, opt->seed, ctx);
         if (!rc) out->ci_level = opt->ci_level;
     }
     mz_free(scratch);

@@ -6,14 +6,16 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 
-#define PERM_BLOCK 512
+#define PERM_BLOCK  512
 #define PERM_STREAM 0xC4A96E55UL
 
 /* d over the scores listed in idx: X are idx[0..nx), Y idx[nx..nx+ny). scratch: [nx + ny]. */
 static double d_of(const double *s, const size_t *idx, size_t nx, size_t ny, double *scratch) {
-    for (size_t i = 0; i < nx + ny; i++) scratch[i] = s[idx ? idx[i] : i];
+    for (size_t i = 0; i < nx + ny; i++)
+        scratch[i] = s[idx ? idx[i] : i];
     double sd = gsl_stats_sd(scratch, 1, nx + ny);
-    return sd > 0 ? (gsl_stats_mean(scratch, 1, nx) - gsl_stats_mean(scratch + nx, 1, ny)) / sd : NAN;
+    return sd > 0 ? (gsl_stats_mean(scratch, 1, nx) - gsl_stats_mean(scratch + nx, 1, ny)) / sd
+                  : NAN;
 }
 
 double mz_weat_d(const double *s, size_t nx, size_t ny) {
@@ -41,7 +43,8 @@ static mz_status permutation_p(mz_weat_change *out, const change_data *c, uint64
 #pragma omp parallel reduction(+ : hits) reduction(| : failed)
     {
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        double *buf = mz_malloc(3 * n * sizeof *buf), *b = buf, *a = buf + n, *scratch = buf + 2 * n;
+        double *buf = mz_malloc(3 * n * sizeof *buf), *b = buf, *a = buf + n,
+               *scratch = buf + 2 * n;
         failed = !rng || !buf;
 #pragma omp for schedule(dynamic)
         for (uint64_t blk = 0; blk < n_blocks; blk++) {
@@ -54,7 +57,8 @@ static mz_status permutation_p(mz_weat_change *out, const change_data *c, uint64
                     b[i] = swap ? c->after[i] : c->before[i];
                     a[i] = swap ? c->before[i] : c->after[i];
                 }
-                double delta = d_of(a, NULL, c->nx, c->ny, scratch) - d_of(b, NULL, c->nx, c->ny, scratch);
+                double delta =
+                    d_of(a, NULL, c->nx, c->ny, scratch) - d_of(b, NULL, c->nx, c->ny, scratch);
                 hits += isfinite(delta) && fabs(delta) >= observed - gamma;
             }
         }
@@ -72,7 +76,9 @@ mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const d
                               size_t nx, size_t ny, uint32_t n_bootstrap, uint64_t n_permutations,
                               double ci_level, unsigned long seed, mz_ctx *ctx) {
     *out = (mz_weat_change){.p_value = NAN};
-    if (nx < 2 || ny < 2) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the change of d needs two words in each target set");
+    if (nx < 2 || ny < 2)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "the change of d needs two words in each target set");
     double *scratch = mz_malloc((nx + ny) * sizeof *scratch);
     if (!scratch) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     out->d_before = d_of(before, NULL, nx, ny, scratch);
@@ -80,14 +86,16 @@ mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const d
     mz_free(scratch);
     out->delta = out->d_after - out->d_before;
     if (!isfinite(out->delta))
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "every target word has the same association score on one "
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "every target word has the same association score on one "
                        "side: the change of d is not computable");
     change_data c = {before, after, nx, ny};
     mz_status rc = MZ_OK;
     if (n_bootstrap) {
         const size_t strata[2] = {nx, ny};
         rc = mz_stats_bootstrap_ci(&out->ci_lo, &out->ci_hi, resampled_delta, &c,
-                                   (nx + ny) * sizeof(double), strata, 2, n_bootstrap, ci_level, seed, ctx);
+                                   (nx + ny) * sizeof(double), strata, 2, n_bootstrap, ci_level,
+                                   seed, ctx);
         if (!rc) out->ci_level = ci_level;
     }
     if (!rc && n_permutations) rc = permutation_p(out, &c, n_permutations, seed, ctx);

@@ -29,13 +29,17 @@ static mz_status count_text(mz_fairness_lang *l, const mz_tokenizer *t, const ch
     int32_t unk = unknown_id(t);
     size_t k = 0;
     for (size_t i = 0; i < len;) {
-        while (i < len && is_space(text[i])) i++;
+        while (i < len && is_space(text[i]))
+            i++;
         if (i == len) break;
         size_t a = i;
-        while (i < len && !is_space(text[i])) i++;
+        while (i < len && !is_space(text[i]))
+            i++;
         size_t in_word = 0;
-        while (k < e->n && e->start[k] < a) k++; /* tokens of spaces before the word */
-        while (k < e->n && e->start[k] < i) k++, in_word++;
+        while (k < e->n && e->start[k] < a)
+            k++; /* tokens of spaces before the word */
+        while (k < e->n && e->start[k] < i)
+            k++, in_word++;
         l->words++;
         l->continued_words += in_word > 1;
     }
@@ -76,8 +80,9 @@ static void finish(mz_fairness_lang *l) {
 /* Dictionary words kept whole: one token, not the unknown one, for the word alone or after a
  * space (a byte-level vocabulary stores word starts with their space; SentencePiece adds its
  * own U+2581 to a text's start). */
-static mz_status dictionary_share(mz_fairness *out, const mz_tokenizer *t, const mz_fairness_options *opt,
-                                  mz_encoding *e, int32_t unk, mz_ctx *ctx) {
+static mz_status dictionary_share(mz_fairness *out, const mz_tokenizer *t,
+                                  const mz_fairness_options *opt, mz_encoding *e, int32_t unk,
+                                  mz_ctx *ctx) {
     char buf[256];
     for (size_t i = 0; i < opt->n_dict; i++) {
         int n = snprintf(buf, sizeof buf, " %s", opt->dict[i]), whole = 0, ok = 1;
@@ -108,19 +113,24 @@ mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t, const m
     if (!tokens) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_encoding e = {0};
     mz_status rc = MZ_OK;
-    for (int l = 0; l < 2; l++) out->lang[l].language = p->languages[l];
+    for (int l = 0; l < 2; l++)
+        out->lang[l].language = p->languages[l];
     for (size_t s = 0; s < p->n_segments && !rc; s++)
         for (int l = 0; l < 2 && !rc; l++)
-            rc = count_text(&out->lang[l], t, p->segments[s].text[l], &e, &tokens[l * p->n_segments + s], ctx);
+            rc = count_text(&out->lang[l], t, p->segments[s].text[l], &e,
+                            &tokens[l * p->n_segments + s], ctx);
     out->segments = p->n_segments;
-    for (int l = 0; l < 2; l++) finish(&out->lang[l]);
+    for (int l = 0; l < 2; l++)
+        finish(&out->lang[l]);
     if (!rc && out->lang[0].tokens == 0)
-        rc = mz_fail(ctx, MZ_ERR_INPUT, p->path, "no tokens in the %s text: premium not computable", p->languages[0]);
+        rc = mz_fail(ctx, MZ_ERR_INPUT, p->path, "no tokens in the %s text: premium not computable",
+                     p->languages[0]);
     if (!rc) out->premium = (double)out->lang[1].tokens / (double)out->lang[0].tokens;
     if (!rc && opt->n_bootstrap && p->n_segments > 1) {
         premium_data d = {{tokens, tokens + p->n_segments}, p->n_segments};
-        rc = mz_stats_bootstrap_ci(&out->premium_ci_lo, &out->premium_ci_hi, resampled_premium, &d, 0,
-                                   &p->n_segments, 1, opt->n_bootstrap, opt->ci_level, opt->seed, ctx);
+        rc = mz_stats_bootstrap_ci(&out->premium_ci_lo, &out->premium_ci_hi, resampled_premium, &d,
+                                   0, &p->n_segments, 1, opt->n_bootstrap, opt->ci_level, opt->seed,
+                                   ctx);
         if (!rc) out->ci_level = opt->ci_level;
     }
     if (!rc && opt->dict) rc = dictionary_share(out, t, opt, &e, unknown_id(t), ctx);
@@ -145,9 +155,11 @@ mz_status mz_word_list_read(char ***words, size_t *n, const char *dic_path, mz_c
         if (l > (size_t)(nl - line)) l = (size_t)(nl - line);
         if (line == text && l && line[0] >= '0' && line[0] <= '9') continue; /* the count line */
         if (!l) continue;
-        if (mz_grow((void **)words, &cap, *n + 1, sizeof **words) || !((*words)[*n] = mz_strndup(line, l)))
+        if (mz_grow((void **)words, &cap, *n + 1, sizeof **words) ||
+            !((*words)[*n] = mz_strndup(line, l)))
             rc = mz_fail(ctx, MZ_ERR_NOMEM, dic_path, "out of memory");
-        else ++*n;
+        else
+            ++*n;
     }
     mz_free(text);
     if (rc) {
@@ -159,6 +171,7 @@ mz_status mz_word_list_read(char ***words, size_t *n, const char *dic_path, mz_c
 }
 
 void mz_word_list_free(char **words, size_t n) {
-    for (size_t i = 0; i < n; i++) mz_free(words[i]);
+    for (size_t i = 0; i < n; i++)
+        mz_free(words[i]);
     mz_free(words);
 }

@@ -13,8 +13,8 @@ typedef struct span {
 } span;
 
 /* The frame with [TARGET] and [ATTRIBUTE] filled in; the byte spans of both in the result. */
-static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr, span *ts,
-                span *as) {
+static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr,
+                span *ts, span *as) {
     size_t k = 0;
     for (const char *p = frame; *p;) {
         int is_t = !strncmp(p, "[TARGET]", 8), is_a = !strncmp(p, "[ATTRIBUTE]", 11);
@@ -35,12 +35,15 @@ static int fill(char *out, size_t cap, const char *frame, const char *target, co
     return 1;
 }
 
-static mz_status score_sentence(double *score, mz_model *m, const mz_tokenizer *t, const char *frame,
-                                const char *target, const char *attr, int32_t mask_id, mz_encoding *e, mz_ctx *ctx) {
+static mz_status score_sentence(double *score, mz_model *m, const mz_tokenizer *t,
+                                const char *frame, const char *target, const char *attr,
+                                int32_t mask_id, mz_encoding *e, mz_ctx *ctx) {
     char text[1024];
     span ts = {0, 0}, as = {0, 0};
     if (!fill(text, sizeof text, frame, target, attr, &ts, &as))
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "frame \"%s\" filled with \"%s\" and \"%s\" is too long", frame, target, attr);
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "frame \"%s\" filled with \"%s\" and \"%s\" is too long", frame, target,
+                       attr);
     mz_status rc = mz_tokenizer_encode(e, t, text, strlen(text), 1, ctx);
     if (rc) return rc;
     uint8_t tm[256] = {0}, am[256] = {0};
@@ -51,19 +54,23 @@ static mz_status score_sentence(double *score, mz_model *m, const mz_tokenizer *
         am[i] = real && !tm[i] && e->start[i] < as.end && e->end[i] > as.start;
         k += tm[i];
     }
-    if (!k) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "\"%s\" has no tokens of its own in \"%s\"", target, text);
+    if (!k)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "\"%s\" has no tokens of its own in \"%s\"", target,
+                       text);
     return mz_lik_masked_ratio(score, m, e->ids, n, tm, am, mask_id, ctx);
 }
 
 /* Mean increased log probability of one group's words over all frames, for one attribute. */
-static mz_status group_mean(double *mean, mz_model *m, const mz_tokenizer *t, const mz_probe_set *set, int g,
-                            const char *attr, int32_t mask_id, mz_encoding *e, mz_ctx *ctx) {
+static mz_status group_mean(double *mean, mz_model *m, const mz_tokenizer *t,
+                            const mz_probe_set *set, int g, const char *attr, int32_t mask_id,
+                            mz_encoding *e, mz_ctx *ctx) {
     const mz_probe_list *l = &set->targets[g];
     double sum = 0;
     for (size_t w = 0; w < l->n; w++)
         for (size_t f = 0; f < set->n_frames; f++) {
             double s;
-            mz_status rc = score_sentence(&s, m, t, set->frames[f], l->words[w].text, attr, mask_id, e, ctx);
+            mz_status rc =
+                score_sentence(&s, m, t, set->frames[f], l->words[w].text, attr, mask_id, e, ctx);
             if (rc) return rc;
             sum += s;
         }
@@ -75,11 +82,13 @@ static double mean_of(const size_t *idx, void *data, void *scratch) {
     const mz_masked_result *r = data;
     double s = 0;
     (void)scratch;
-    for (size_t i = 0; i < r->n_attributes; i++) s += r->attributes[idx[i]].bias;
+    for (size_t i = 0; i < r->n_attributes; i++)
+        s += r->attributes[idx[i]].bias;
     return s / (double)r->n_attributes;
 }
 
-static mz_status summarise(mz_masked_result *r, uint32_t n_bootstrap, double level, unsigned long seed, mz_ctx *ctx) {
+static mz_status summarise(mz_masked_result *r, uint32_t n_bootstrap, double level,
+                           unsigned long seed, mz_ctx *ctx) {
     size_t n = r->n_attributes;
     r->mean_bias = 0;
     for (size_t i = 0; i < n; i++) {
@@ -87,7 +96,9 @@ static mz_status summarise(mz_masked_result *r, uint32_t n_bootstrap, double lev
         r->lean_first += r->attributes[i].bias > 0;
     }
     mz_status rc = mz_stats_sign_test(&r->p_sign, r->lean_first, n, ctx);
-    if (!rc && n_bootstrap && n > 1) rc = mz_stats_bootstrap_ci(&r->ci_lo, &r->ci_hi, mean_of, r, 0, &n, 1, n_bootstrap, level, seed, ctx);
+    if (!rc && n_bootstrap && n > 1)
+        rc = mz_stats_bootstrap_ci(&r->ci_lo, &r->ci_hi, mean_of, r, 0, &n, 1, n_bootstrap, level,
+                                   seed, ctx);
     return rc;
 }
 
@@ -97,21 +108,28 @@ mz_status mz_lik_masked(mz_masked_result *out, mz_model *m, const mz_tokenizer *
     memset(out, 0, sizeof *out);
     const mz_model_config *c = mz_model_get_config(m);
     if (set->kind != MZ_PROBE_MASKED || !set->n_frames || !set->attributes[0].n)
-        return mz_fail(ctx, MZ_ERR_INPUT, set->path, "not a masked-template probe set with frames and attributes");
+        return mz_fail(ctx, MZ_ERR_INPUT, set->path,
+                       "not a masked-template probe set with frames and attributes");
     if (c->causal || !c->has_lm_head)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "masked templates need an encoder with a masked-LM head; %s %s", c->model_type,
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "masked templates need an encoder with a masked-LM head; %s %s",
+                       c->model_type,
                        c->causal ? "is a decoder" : "has no head in this checkpoint");
     int32_t mask_id = mz_lik_mask_id(t);
-    if (mask_id < 0) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the tokenizer has no mask token ([MASK] or <mask>)");
+    if (mask_id < 0)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "the tokenizer has no mask token ([MASK] or <mask>)");
     const mz_probe_list *attrs = &set->attributes[0];
-    if (!(out->attributes = mz_calloc(attrs->n, sizeof *out->attributes))) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!(out->attributes = mz_calloc(attrs->n, sizeof *out->attributes)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     out->group_name[0] = set->targets[0].name, out->group_name[1] = set->targets[1].name;
     mz_encoding e = {0};
     mz_status rc = MZ_OK;
     for (size_t i = 0; !rc && i < attrs->n; i++) {
         mz_masked_attribute *a = &out->attributes[i];
         a->attribute = attrs->words[i].text;
-        for (int g = 0; !rc && g < 2; g++) rc = group_mean(&a->group_mean[g], m, t, set, g, a->attribute, mask_id, &e, ctx);
+        for (int g = 0; !rc && g < 2; g++)
+            rc = group_mean(&a->group_mean[g], m, t, set, g, a->attribute, mask_id, &e, ctx);
         a->bias = a->group_mean[0] - a->group_mean[1];
         out->n_attributes += !rc;
         mz_progress_add(progress, 1);

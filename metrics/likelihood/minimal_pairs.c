@@ -23,34 +23,43 @@ static mz_status check_method(mz_model *m, const mz_tokenizer *t, mz_lik_method 
                               int32_t *mask_id, mz_ctx *ctx) {
     const mz_model_config *c = mz_model_get_config(m);
     if (method == MZ_LIK_CAUSAL)
-        return c->causal && c->has_lm_head ? MZ_OK
-                                           : mz_fail(ctx, MZ_ERR_USAGE, NULL, "the causal score needs a decoder with an LM head (gpt2); this is %s", c->model_type);
+        return c->causal && c->has_lm_head
+                   ? MZ_OK
+                   : mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                             "the causal score needs a decoder with an LM head (gpt2); this is %s",
+                             c->model_type);
     if (c->causal || !c->has_lm_head)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%s needs an encoder with a masked-LM head; %s %s", mz_lik_method_name(method),
-                       c->model_type, c->causal ? "is a decoder (use causal)" : "has no head in this checkpoint");
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%s needs an encoder with a masked-LM head; %s %s",
+                       mz_lik_method_name(method), c->model_type,
+                       c->causal ? "is a decoder (use causal)" : "has no head in this checkpoint");
     *mask_id = mz_lik_mask_id(t);
-    return *mask_id >= 0 ? MZ_OK : mz_fail(ctx, MZ_ERR_INPUT, NULL, "the tokenizer has no mask token ([MASK] or <mask>)");
+    return *mask_id >= 0 ? MZ_OK
+                         : mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                                   "the tokenizer has no mask token ([MASK] or <mask>)");
 }
 
 /* Tokens covering bytes [from, to) of the text, specials excluded. */
 static int tokens_over(const mz_encoding *e, size_t from, size_t to) {
     int k = 0;
-    for (size_t i = 0; i < e->n; i++) k += !e->special[i] && e->start[i] < to && e->end[i] > from;
+    for (size_t i = 0; i < e->n; i++)
+        k += !e->special[i] && e->start[i] < to && e->end[i] > from;
     return k;
 }
 
 static double scored_count(const side *s) {
     double k = 0;
-    for (size_t i = 0; i < s->e.n; i++) k += s->scored[i];
+    for (size_t i = 0; i < s->e.n; i++)
+        k += s->scored[i];
     return k ? k : 1;
 }
 
-static mz_status score_side(double *score, side *s, mz_model *m, mz_lik_method method, int32_t mask_id,
-                            mz_ctx *ctx) {
+static mz_status score_side(double *score, side *s, mz_model *m, mz_lik_method method,
+                            int32_t mask_id, mz_ctx *ctx) {
     int n = (int)s->e.n;
-    double other; /* AUL and AULA come from one pass; the one not asked for */
+    double other;               /* AUL and AULA come from one pass; the one not asked for */
     for (int i = 0; i < n; i++) /* AUL scores every token; PLL and causal the unmodified ones */
-        s->scored[i] = !s->e.special[i] && (method == MZ_LIK_AUL || method == MZ_LIK_AULA || s->shared[i]);
+        s->scored[i] =
+            !s->e.special[i] && (method == MZ_LIK_AUL || method == MZ_LIK_AULA || s->shared[i]);
     switch (method) {
     case MZ_LIK_PLL: return mz_lik_pll(score, NULL, m, s->e.ids, n, s->scored, mask_id, ctx);
     case MZ_LIK_CAUSAL: return mz_lik_causal(score, NULL, m, s->e.ids, n, s->scored, ctx);
@@ -68,10 +77,13 @@ static mz_status encode(side *s, const mz_tokenizer *t, const char *text, mz_ctx
 }
 
 static mz_status score_pair(mz_pair_score *out, const mz_minimal_pair *p, side s[2], mz_model *m,
-                            const mz_tokenizer *t, mz_lik_method method, int32_t mask_id, mz_ctx *ctx) {
+                            const mz_tokenizer *t, mz_lik_method method, int32_t mask_id,
+                            mz_ctx *ctx) {
     mz_status rc = encode(&s[0], t, p->more, ctx);
     if (!rc) rc = encode(&s[1], t, p->less, ctx);
-    if (!rc) rc = mz_lik_align(s[0].shared, s[1].shared, s[0].e.ids, (int)s[0].e.n, s[1].e.ids, (int)s[1].e.n, ctx);
+    if (!rc)
+        rc = mz_lik_align(s[0].shared, s[1].shared, s[0].e.ids, (int)s[0].e.n, s[1].e.ids,
+                          (int)s[1].e.n, ctx);
     if (!rc) rc = score_side(&out->more, &s[0], m, method, mask_id, ctx);
     if (!rc) rc = score_side(&out->less, &s[1], m, method, mask_id, ctx);
     if (rc) return mz_fail(ctx, mz_ctx_status(ctx), NULL, "pair %s: %s", p->id, mz_ctx_cause(ctx));
@@ -79,15 +91,17 @@ static mz_status score_pair(mz_pair_score *out, const mz_minimal_pair *p, side s
     out->more_norm = out->more / scored_count(&s[0]);
     out->less_norm = out->less / scored_count(&s[1]);
     out->tokens_more = (int)s[0].e.n, out->tokens_less = (int)s[1].e.n;
-    out->target_tokens_more = tokens_over(&s[0].e, p->span_start, p->span_start + strlen(p->target_more));
-    out->target_tokens_less = tokens_over(&s[1].e, p->span_start, p->span_start + strlen(p->target_less));
+    out->target_tokens_more =
+        tokens_over(&s[0].e, p->span_start, p->span_start + strlen(p->target_more));
+    out->target_tokens_less =
+        tokens_over(&s[1].e, p->span_start, p->span_start + strlen(p->target_less));
     out->prefers_more = out->more > out->less;
     out->split_mismatch = out->target_tokens_more != out->target_tokens_less;
     return MZ_OK;
 }
 
-static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const char *category, double level,
-                           mz_ctx *ctx) {
+static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const char *category,
+                           double level, mz_ctx *ctx) {
     memset(s, 0, sizeof *s);
     snprintf(s->category, sizeof s->category, "%s", category ? category : "all");
     for (size_t i = 0; i < r->n_scores; i++)
@@ -107,17 +121,22 @@ static mz_status summaries(mz_pairs_result *r, const mz_probe_set *set, double l
     size_t nc = 0;
     for (size_t i = 0; i < set->n_pairs; i++) {
         size_t j = 0;
-        while (j < nc && strcmp(cats[j], set->pairs[i].category)) j++;
+        while (j < nc && strcmp(cats[j], set->pairs[i].category))
+            j++;
         if (j == nc && nc < 64) cats[nc++] = set->pairs[i].category;
     }
-    if (!(r->summaries = mz_calloc(nc + 1, sizeof *r->summaries))) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!(r->summaries = mz_calloc(nc + 1, sizeof *r->summaries)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_status rc = MZ_OK;
-    for (size_t i = 0; !rc && i <= nc; i++) rc = summarise(&r->summaries[i], r, i < nc ? cats[i] : NULL, level, ctx);
+    for (size_t i = 0; !rc && i <= nc; i++)
+        rc = summarise(&r->summaries[i], r, i < nc ? cats[i] : NULL, level, ctx);
     r->n_summaries = rc ? 0 : nc + 1;
     double p[64], adj[64];
-    for (size_t i = 0; i < nc; i++) p[i] = r->summaries[i].p_value;
+    for (size_t i = 0; i < nc; i++)
+        p[i] = r->summaries[i].p_value;
     if (!rc && nc) rc = mz_stats_holm(adj, p, nc, ctx);
-    for (size_t i = 0; !rc && i < nc; i++) r->summaries[i].p_holm = adj[i];
+    for (size_t i = 0; !rc && i < nc; i++)
+        r->summaries[i].p_holm = adj[i];
     if (!rc) r->summaries[nc].p_holm = r->summaries[nc].p_value;
     return rc;
 }
@@ -139,7 +158,8 @@ mz_status mz_lik_pairs(mz_pairs_result *out, mz_model *m, const mz_tokenizer *t,
         out->n_scores += !rc;
         mz_progress_add(progress, 1);
     }
-    for (int k = 0; k < 2; k++) mz_encoding_clear(&s[k].e), mz_free(s[k].shared), mz_free(s[k].scored);
+    for (int k = 0; k < 2; k++)
+        mz_encoding_clear(&s[k].e), mz_free(s[k].shared), mz_free(s[k].scored);
     if (!rc) rc = summaries(out, set, ci_level, ctx);
     if (rc) mz_pairs_result_free(out);
     return rc;
@@ -181,7 +201,8 @@ mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *befor
         p[s] = all ? NAN : o->p_value; /* Holm across the categories, not "all" */
     }
     if (!rc) rc = mz_stats_holm_present(p, p, k, ctx);
-    for (size_t s = 0; !rc && s < k; s++) out[s].p_holm = s + 1 == k ? out[s].p_value : p[s];
+    for (size_t s = 0; !rc && s < k; s++)
+        out[s].p_holm = s + 1 == k ? out[s].p_value : p[s];
     mz_free(p);
     return rc;
 }

@@ -10,20 +10,23 @@
 /* log softmax(row)[id] for one vocabulary row of V logits. */
 static double log_prob(const float *row, int V, int32_t id) {
     double mx = row[0], sum = 0;
-    for (int v = 1; v < V; v++) mx = row[v] > mx ? row[v] : mx;
-    for (int v = 0; v < V; v++) sum += exp(row[v] - mx);
+    for (int v = 1; v < V; v++)
+        mx = row[v] > mx ? row[v] : mx;
+    for (int v = 0; v < V; v++)
+        sum += exp(row[v] - mx);
     return row[id] - mx - log(sum);
 }
 
-static mz_status run(mz_activations **a, mz_model *m, const int32_t *ids, const int32_t *mask, int B,
-                     int T, const char *const *want, int n_want, mz_ctx *ctx) {
+static mz_status run(mz_activations **a, mz_model *m, const int32_t *ids, const int32_t *mask,
+                     int B, int T, const char *const *want, int n_want, mz_ctx *ctx) {
     mz_model_batch b = {B, T, ids, mask, NULL};
     return mz_model_run(a, m, &b, want, n_want, ctx);
 }
 
 static int count_scored(const uint8_t *scored, int n) {
     int k = 0;
-    for (int i = 0; i < n; i++) k += scored[i] != 0;
+    for (int i = 0; i < n; i++)
+        k += scored[i] != 0;
     return k;
 }
 
@@ -33,7 +36,8 @@ mz_status mz_lik_pll(double *score, double *per_token, mz_model *m, const int32_
     *score = 0;
     if (per_token) memset(per_token, 0, (size_t)n * sizeof *per_token);
     if (!k) return MZ_OK;
-    int32_t *batch = mz_malloc((size_t)k * n * sizeof *batch), *mask = mz_malloc((size_t)k * n * sizeof *mask);
+    int32_t *batch = mz_malloc((size_t)k * n * sizeof *batch),
+            *mask = mz_malloc((size_t)k * n * sizeof *mask);
     int *at = mz_malloc((size_t)k * sizeof *at);
     if (!batch || !mask || !at) {
         mz_free(batch), mz_free(mask), mz_free(at);
@@ -45,7 +49,8 @@ mz_status mz_lik_pll(double *score, double *per_token, mz_model *m, const int32_
             batch[(size_t)row * n + i] = mask_id;
             at[row++] = i;
         }
-    for (size_t i = 0; i < (size_t)k * n; i++) mask[i] = 1;
+    for (size_t i = 0; i < (size_t)k * n; i++)
+        mask[i] = 1;
     mz_activations *a = NULL;
     const char *want[] = {"logits"};
     mz_status rc = run(&a, m, batch, mask, k, n, want, 1, ctx);
@@ -61,8 +66,10 @@ mz_status mz_lik_pll(double *score, double *per_token, mz_model *m, const int32_
 }
 
 static mz_status ones(int32_t **mask, int n, mz_ctx *ctx) {
-    if (!(*mask = mz_malloc((size_t)n * sizeof **mask))) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (int i = 0; i < n; i++) (*mask)[i] = 1;
+    if (!(*mask = mz_malloc((size_t)n * sizeof **mask)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (int i = 0; i < n; i++)
+        (*mask)[i] = 1;
     return MZ_OK;
 }
 
@@ -96,9 +103,11 @@ static void attention_received(double *alpha, const mz_activations *a, int L, in
     for (int l = 0; l < L; l++) {
         snprintf(name, sizeof name, "layer.%d.attn.probs", l);
         const float *p = mz_activations_get(a, name, NULL, NULL); /* [1,H,n,n] */
-        for (size_t i = 0; p && i < (size_t)H * n * n; i++) alpha[i % (size_t)n] += p[i];
+        for (size_t i = 0; p && i < (size_t)H * n * n; i++)
+            alpha[i % (size_t)n] += p[i];
     }
-    for (int j = 0; j < n; j++) alpha[j] /= (double)L * H * n;
+    for (int j = 0; j < n; j++)
+        alpha[j] /= (double)L * H * n;
 }
 
 mz_status mz_lik_aul(double *aul, double *aula, mz_model *m, const int32_t *ids, int n,
@@ -139,13 +148,18 @@ mz_status mz_lik_align(uint8_t *shared_a, uint8_t *shared_b, const int32_t *a, i
     int w = nb + 1;
     for (int i = na - 1; i >= 0; i--)
         for (int j = nb - 1; j >= 0; j--)
-            lcs[i * w + j] = a[i] == b[j] ? lcs[(i + 1) * w + j + 1] + 1
-                                          : (lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j] : lcs[i * w + j + 1]);
+            lcs[i * w + j] = a[i] == b[j]
+                                 ? lcs[(i + 1) * w + j + 1] + 1
+                                 : (lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j]
+                                                                              : lcs[i * w + j + 1]);
     memset(shared_a, 0, (size_t)na), memset(shared_b, 0, (size_t)nb);
     for (int i = 0, j = 0; i < na && j < nb;) {
-        if (a[i] == b[j]) shared_a[i++] = shared_b[j++] = 1;
-        else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) i++;
-        else j++;
+        if (a[i] == b[j])
+            shared_a[i++] = shared_b[j++] = 1;
+        else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])
+            i++;
+        else
+            j++;
     }
     mz_free(lcs);
     return MZ_OK;
@@ -157,7 +171,8 @@ mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, in
     int V = mz_model_get_config(m)->vocab;
     int32_t *rows = mz_malloc(2 * (size_t)n * sizeof *rows), *mask = NULL;
     *score = 0;
-    mz_status rc = rows ? ones(&mask, 2 * n, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc =
+        rows ? ones(&mask, 2 * n, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (rc) {
         mz_free(rows);
         return rc;
@@ -172,7 +187,8 @@ mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, in
     const float *logits = rc ? NULL : mz_activations_get(a, "logits", NULL, NULL); /* [2,n,V] */
     for (int i = 0; logits && i < n; i++)
         if (target[i])
-            *score += log_prob(logits + (size_t)i * V, V, ids[i]) - log_prob(logits + ((size_t)n + i) * V, V, ids[i]);
+            *score += log_prob(logits + (size_t)i * V, V, ids[i]) -
+                      log_prob(logits + ((size_t)n + i) * V, V, ids[i]);
     mz_activations_free(a);
     mz_free(rows);
     mz_free(mask);

@@ -10,13 +10,16 @@
 mz_status mz_stats_percentile_ci(double *lo, double *hi, double *draws, size_t n, double level,
                                  mz_ctx *ctx) {
     if (!(level > 0 && level < 1))
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "confidence level must lie in (0, 1), not %g", level);
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "confidence level must lie in (0, 1), not %g",
+                       level);
     size_t m = 0; /* draws whose statistic was computable (a resample can have zero spread) */
     for (size_t i = 0; i < n; i++)
         if (isfinite(draws[i])) draws[m++] = draws[i];
     if (m == 0 || m * 2 < n)
-        return mz_fail(ctx, MZ_ERR_NUMERIC, NULL, "only %zu of %zu bootstrap draws were "
-                       "computable: no interval", m, n);
+        return mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                       "only %zu of %zu bootstrap draws were "
+                       "computable: no interval",
+                       m, n);
     gsl_sort(draws, 1, m);
     double alpha = 1 - level;
     /* linear interpolation between order statistics, as numpy.percentile's default */
@@ -25,14 +28,15 @@ mz_status mz_stats_percentile_ci(double *lo, double *hi, double *draws, size_t n
     return MZ_OK;
 }
 
-#define BOOT_BLOCK 256
+#define BOOT_BLOCK  256
 #define BOOT_STREAM 0xB0075EEDUL /* keeps bootstrap draws apart from permutation draws */
 
 /* One resample: each stratum drawn with replacement from its own index range. */
 static void draw(size_t *idx, const size_t *strata, size_t n_strata, gsl_rng *rng) {
     size_t at = 0;
     for (size_t s = 0; s < n_strata; s++) {
-        for (size_t i = 0; i < strata[s]; i++) idx[at + i] = at + gsl_rng_uniform_int(rng, strata[s]);
+        for (size_t i = 0; i < strata[s]; i++)
+            idx[at + i] = at + gsl_rng_uniform_int(rng, strata[s]);
         at += strata[s];
     }
 }
@@ -46,7 +50,8 @@ mz_status mz_stats_bootstrap_ci(double *lo, double *hi, mz_resample_stat statist
         n += strata[s];
     }
     if (n == 0 || n_draws == 0)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "bootstrap of %zu values with %u draws", n, n_draws);
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "bootstrap of %zu values with %u draws", n,
+                       n_draws);
     double *draws = mz_malloc(n_draws * sizeof *draws);
     if (!draws) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory in bootstrap");
     uint64_t n_blocks = (n_draws + BOOT_BLOCK - 1) / BOOT_BLOCK;

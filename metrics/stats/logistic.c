@@ -20,7 +20,8 @@ typedef struct fit {
 /* x_i . w with the bias feature 1 */
 static double margin(const fit *f, const double *w, size_t i) {
     double z = w[f->d];
-    for (size_t k = 0; k < f->d; k++) z += f->x[i * f->d + k] * w[k];
+    for (size_t k = 0; k < f->d; k++)
+        z += f->x[i * f->d + k] * w[k];
     return z;
 }
 
@@ -28,8 +29,10 @@ static double log1pexp(double t) { return t > 0 ? t + log1p(exp(-t)) : log1p(exp
 
 static double objective(const fit *f, const double *w) {
     double o = 0;
-    for (size_t k = 0; k <= f->d; k++) o += 0.5 * w[k] * w[k];
-    for (size_t i = 0; i < f->m; i++) o += f->c * log1pexp(-f->y[i] * margin(f, w, i));
+    for (size_t k = 0; k <= f->d; k++)
+        o += 0.5 * w[k] * w[k];
+    for (size_t i = 0; i < f->m; i++)
+        o += f->c * log1pexp(-f->y[i] * margin(f, w, i));
     return o;
 }
 
@@ -39,12 +42,14 @@ static double gradient(double *g, double *sd, const fit *f, const double *w) {
     for (size_t i = 0; i < f->m; i++) {
         double p = 1 / (1 + exp(-f->y[i] * margin(f, w, i)));
         double r = f->c * (p - 1) * f->y[i];
-        for (size_t k = 0; k < f->d; k++) g[k] += r * f->x[i * f->d + k];
+        for (size_t k = 0; k < f->d; k++)
+            g[k] += r * f->x[i * f->d + k];
         g[f->d] += r;
         sd[i] = sqrt(f->c * p * (1 - p));
     }
     double n = 0;
-    for (size_t k = 0; k <= f->d; k++) n += g[k] * g[k];
+    for (size_t k = 0; k <= f->d; k++)
+        n += g[k] * g[k];
     return sqrt(n);
 }
 
@@ -53,20 +58,24 @@ static mz_status newton_step(double *delta, const fit *f, const double *g, const
                              const double *gram, double *mm, double *v, mz_ctx *ctx) {
     size_t m = f->m, d = f->d;
     for (size_t i = 0; i < m; i++) {
-        for (size_t j = 0; j < m; j++) mm[i * m + j] = sd[i] * gram[i * m + j] * sd[j] + (i == j);
+        for (size_t j = 0; j < m; j++)
+            mm[i * m + j] = sd[i] * gram[i * m + j] * sd[j] + (i == j);
         double xg = g[d]; /* the bias feature */
-        for (size_t k = 0; k < d; k++) xg += f->x[i * d + k] * g[k];
+        for (size_t k = 0; k < d; k++)
+            xg += f->x[i * d + k] * g[k];
         v[i] = sd[i] * xg;
     }
     gsl_matrix_view M = gsl_matrix_view_array(mm, m, m);
     gsl_vector_view V = gsl_vector_view_array(v, m);
     if (gsl_linalg_cholesky_decomp1(&M.matrix) || gsl_linalg_cholesky_svx(&M.matrix, &V.vector))
-        return mz_fail(ctx, MZ_ERR_NUMERIC, NULL, "logistic regression: Newton system not "
+        return mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                       "logistic regression: Newton system not "
                        "positive definite");
     memcpy(delta, g, (d + 1) * sizeof *delta);
     for (size_t i = 0; i < m; i++) {
         double u = sd[i] * v[i];
-        for (size_t k = 0; k < d; k++) delta[k] -= u * f->x[i * d + k];
+        for (size_t k = 0; k < d; k++)
+            delta[k] -= u * f->x[i * d + k];
         delta[d] -= u;
     }
     return MZ_OK;
@@ -76,7 +85,8 @@ static void gram_matrix(double *gram, const fit *f) {
     for (size_t i = 0; i < f->m; i++)
         for (size_t j = 0; j <= i; j++) {
             double s = 1; /* bias features multiply to 1 */
-            for (size_t k = 0; k < f->d; k++) s += f->x[i * f->d + k] * f->x[j * f->d + k];
+            for (size_t k = 0; k < f->d; k++)
+                s += f->x[i * f->d + k] * f->x[j * f->d + k];
             gram[i * f->m + j] = gram[j * f->m + i] = s;
         }
 }
@@ -87,7 +97,8 @@ static void gram_matrix(double *gram, const fit *f) {
 static void line_search(double *w, double *trial, const double *delta, const fit *f) {
     double before = objective(f, w), slack = 1e-12 * (1 + fabs(before));
     for (double t = 1; t > 1e-10; t /= 2) {
-        for (size_t k = 0; k <= f->d; k++) trial[k] = w[k] - t * delta[k];
+        for (size_t k = 0; k <= f->d; k++)
+            trial[k] = w[k] - t * delta[k];
         if (objective(f, trial) <= before + slack) break;
     }
     memcpy(w, trial, (f->d + 1) * sizeof *w);
@@ -95,8 +106,10 @@ static void line_search(double *w, double *trial, const double *delta, const fit
 
 mz_status mz_stats_logistic_fit(double *w, const double *x, const int *y, size_t m, size_t d,
                                 double c, mz_ctx *ctx) {
-    if (m == 0 || !(c > 0)) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "logistic regression needs "
-                                           "samples and a positive C");
+    if (m == 0 || !(c > 0))
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "logistic regression needs "
+                       "samples and a positive C");
     fit f = {x, y, m, d, c};
     double *g = mz_malloc((2 * (d + 1) + (d + 1)) * sizeof *g), *delta = g + d + 1,
            *trial = delta + d + 1;
@@ -115,8 +128,10 @@ mz_status mz_stats_logistic_fit(double *w, const double *x, const int *y, size_t
         if (!rc) gn = gradient(g, sd, &f, w);
     }
     if (!rc && iter > MAX_ITER)
-        rc = mz_fail(ctx, MZ_ERR_NUMERIC, NULL, "logistic regression did not converge in %d "
-                     "Newton steps", MAX_ITER);
+        rc = mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                     "logistic regression did not converge in %d "
+                     "Newton steps",
+                     MAX_ITER);
     mz_free(g);
     mz_free(gram);
     return rc;

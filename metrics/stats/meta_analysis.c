@@ -9,20 +9,23 @@ mz_status mz_stats_meta_dl(mz_meta_result *out, const double *effects, const dou
                            size_t k, double level, mz_ctx *ctx) {
     if (k == 0) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "meta-analysis of no effects");
     if (!(level > 0 && level < 1))
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "confidence level must lie in (0, 1), not %g", level);
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "confidence level must lie in (0, 1), not %g",
+                       level);
     double sw = 0, sw2 = 0, swe = 0;
     for (size_t i = 0; i < k; i++) {
         if (!isfinite(effects[i]) || !(variances[i] > 0) || !isfinite(variances[i]))
-            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "effect %zu has effect %g and variance %g; "
-                           "needs a finite effect and a positive variance", i, effects[i],
-                           variances[i]);
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                           "effect %zu has effect %g and variance %g; "
+                           "needs a finite effect and a positive variance",
+                           i, effects[i], variances[i]);
         double w = 1 / variances[i];
         sw += w;
         sw2 += w * w;
         swe += w * effects[i];
     }
     double fixed = swe / sw, q = 0;
-    for (size_t i = 0; i < k; i++) q += (effects[i] - fixed) * (effects[i] - fixed) / variances[i];
+    for (size_t i = 0; i < k; i++)
+        q += (effects[i] - fixed) * (effects[i] - fixed) / variances[i];
     double df = (double)k - 1, c = sw - sw2 / sw;
     double tau2 = k > 1 && c > 0 ? fmax(0, (q - df) / c) : 0;
     double sws = 0, swse = 0;

@@ -54,7 +54,8 @@ mz_status mz_stats_holm_present(double *adjusted, const double *p, size_t n, mz_
     for (size_t i = 0; i < n; i++)
         if (!isnan(p[i])) q[k++] = p[i];
     mz_status rc = k ? mz_stats_holm(q + n, q, k, ctx) : MZ_OK;
-    for (size_t i = 0, j = 0; !rc && i < n; i++) adjusted[i] = isnan(p[i]) ? NAN : q[n + j++];
+    for (size_t i = 0, j = 0; !rc && i < n; i++)
+        adjusted[i] = isnan(p[i]) ? NAN : q[n + j++];
     mz_free(q);
     return rc;
 }

@@ -13,7 +13,8 @@ double mz_stats_choose(size_t n, size_t k) {
     if (k > n) return 0;
     if (k > n - k) k = n - k;
     double c = 1;
-    for (size_t i = 1; i <= k; i++) c = c * (double)(n - k + i) / (double)i;
+    for (size_t i = 1; i <= k; i++)
+        c = c * (double)(n - k + i) / (double)i;
     return floor(c + 0.5);
 }
 
@@ -38,14 +39,16 @@ static uint64_t count_exact(const double *s, size_t n, size_t k, double total, d
         hits += 2 * sum - total >= threshold;
         if (++visited % 65536 == 0) mz_progress_add(progress, 65536);
         size_t i = k;
-        while (i > 0 && idx[i - 1] == n - k + i - 1) i--;
+        while (i > 0 && idx[i - 1] == n - k + i - 1)
+            i--;
         if (i == 0) break;
         i--;
         idx[i]++;
         /* Recompute from i: cheaper to reason about than incremental updates, and the
          * positions after i change together anyway. */
         sum = 0;
-        for (size_t j = 0; j < i; j++) sum += s[idx[j]];
+        for (size_t j = 0; j < i; j++)
+            sum += s[idx[j]];
         for (size_t j = i; j < k; j++) {
             if (j > i) idx[j] = idx[j - 1] + 1;
             sum += s[idx[j]];
@@ -63,7 +66,8 @@ static inline size_t bounded(gsl_rng *rng, uint32_t n) {
     uint64_t m = (uint64_t)(uint32_t)gsl_rng_get(rng) * n;
     if ((uint32_t)m < n) {
         uint32_t floor = (uint32_t)(-n) % n;
-        while ((uint32_t)m < floor) m = (uint64_t)(uint32_t)gsl_rng_get(rng) * n;
+        while ((uint32_t)m < floor)
+            m = (uint64_t)(uint32_t)gsl_rng_get(rng) * n;
     }
     return (size_t)(m >> 32);
 }
@@ -72,7 +76,8 @@ static inline size_t bounded(gsl_rng *rng, uint32_t n) {
 static uint64_t count_block(const double *s, size_t n, size_t k, double total, double threshold,
                             uint64_t count, gsl_rng *rng, size_t *perm) {
     uint64_t hits = 0;
-    for (size_t i = 0; i < n; i++) perm[i] = i;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
     for (uint64_t r = 0; r < count; r++) {
         double sum = 0;
         for (size_t i = 0; i < k; i++) {
@@ -123,7 +128,8 @@ static uint64_t count_block_masks(const double *sums, size_t n, size_t k, double
             mask &= keep;
         } while (bit_count(mask) != k);
         double sum = 0;
-        for (size_t b = 0; b * 8 < n; b++) sum += sums[b * 256 + (mask >> (8 * b) & 0xFF)];
+        for (size_t b = 0; b * 8 < n; b++)
+            sum += sums[b * 256 + (mask >> (8 * b) & 0xFF)];
         hits += 2 * sum - total >= threshold;
     }
     return hits;
@@ -135,7 +141,8 @@ static mz_status count_monte_carlo(uint64_t *hits_out, const double *s, size_t n
     uint64_t n_blocks = (opt->n_resamples + MC_BLOCK - 1) / MC_BLOCK, hits = 0;
     int failed = 0, masks = n <= MASK_MAX;
     double *sums = masks ? mz_malloc((n + 7) / 8 * 256 * sizeof *sums) : NULL;
-    if (masks && !sums) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory in permutation test");
+    if (masks && !sums)
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory in permutation test");
     if (masks) byte_sums(sums, s, n);
 #pragma omp parallel reduction(+ : hits) reduction(| : failed)
     {
@@ -166,13 +173,17 @@ mz_status mz_stats_perm_split(mz_perm_result *out, const double *s, size_t n, si
                               const mz_perm_options *opt, mz_ctx *ctx) {
     if (n > UINT32_MAX) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "too many values to permute");
     if (n_first == 0 || n_first >= n)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "permutation test needs two non-empty groups "
-                       "(got %zu of %zu values in the first)", n_first, n);
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "permutation test needs two non-empty groups "
+                       "(got %zu of %zu values in the first)",
+                       n_first, n);
     double total = 0, first = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(s[i]))
-            return mz_fail(ctx, MZ_ERR_NUMERIC, NULL, "value %zu of the permutation test is not "
-                           "finite", i);
+            return mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                           "value %zu of the permutation test is not "
+                           "finite",
+                           i);
         total += s[i];
         if (i < n_first) first += s[i];
     }
@@ -185,16 +196,18 @@ mz_status mz_stats_perm_split(mz_perm_result *out, const double *s, size_t n, si
     if (opt->max_exact > 0 && n_all <= (double)opt->max_exact) {
         size_t *idx = mz_malloc(n_first * sizeof *idx);
         if (!idx) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory in permutation test");
-        uint64_t hits = count_exact(s, n, n_first, total, threshold, &out->n_splits,
-                                    opt->progress, idx);
+        uint64_t hits =
+            count_exact(s, n, n_first, total, threshold, &out->n_splits, opt->progress, idx);
         mz_free(idx);
         out->exact = 1;
         out->p_value = (double)hits / (double)out->n_splits;
         return MZ_OK;
     }
     if (opt->n_resamples == 0)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%.0f splits are too many to enumerate and no "
-                       "Monte Carlo resamples were asked for", n_all);
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "%.0f splits are too many to enumerate and no "
+                       "Monte Carlo resamples were asked for",
+                       n_all);
     uint64_t hits = 0;
     mz_status rc = count_monte_carlo(&hits, s, n, n_first, total, threshold, opt, ctx);
     if (rc) return rc;

@@ -8,7 +8,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static mz_tokenizer *toks[4];
     static int ready;
-    static const char *names[4] = {"wordpiece-bert", "bpe-byte-level", "unigram-metaspace", "bpe-char-suffix"};
+    static const char *names[4] = {"wordpiece-bert", "bpe-byte-level", "unigram-metaspace",
+                                   "bpe-char-suffix"};
     mz_ctx *ctx = mz_ctx_new();
     if (!ready) {
         for (int i = 0; i < 4; i++) {

@@ -8,8 +8,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mz_ctx *ctx = mz_ctx_new();
     for (int variant = 0; variant < 2; variant++) {
         mz_vectors_options opt = {.format = MZ_VECTORS_TEXT};
-        if (variant) opt = (mz_vectors_options){.format = MZ_VECTORS_TEXT, .keep = keep,
-                                                .n_keep = 3, .fold_case = 1};
+        if (variant)
+            opt = (mz_vectors_options){
+                .format = MZ_VECTORS_TEXT, .keep = keep, .n_keep = 3, .fold_case = 1};
         mz_vectors *v = NULL;
         if (mz_vectors_parse(&v, data, size, "fuzz.vec", &opt, ctx) == MZ_OK) {
             for (size_t i = 0; i < mz_vectors_count(v); i++)

@@ -27,8 +27,12 @@ static void mutate_and_run(const uint8_t *seed, size_t n, int rounds) {
         for (int e = 0; e < edits; e++) {
             size_t at = len ? (size_t)(next_random() % len) : 0;
             switch (next_random() % 4) {
-            case 0: if (len) buf[at] ^= (uint8_t)(1u << (next_random() % 8)); break;
-            case 1: if (len) buf[at] = (uint8_t)next_random(); break;
+            case 0:
+                if (len) buf[at] ^= (uint8_t)(1u << (next_random() % 8));
+                break;
+            case 1:
+                if (len) buf[at] = (uint8_t)next_random();
+                break;
             case 2: len = at; break;
             default:
                 if (len < n + 63) {
