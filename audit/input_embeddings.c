@@ -19,8 +19,7 @@ static int word_vector(float *out, const float *wte, size_t E, const mz_encoding
 mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const mz_tokenizer *t,
                                      const mz_vectors_options *opt, mz_ctx *ctx) {
     size_t E = (size_t)mz_model_get_config(m)->d_embed;
-    int32_t unk = mz_tokenizer_id(t, "[UNK]");
-    if (unk < 0) unk = mz_tokenizer_id(t, "<unk>");
+    int32_t unk = mz_unknown_id(t);
     float *row = mz_malloc(E * sizeof *row);
     mz_encoding e = {0};
     mz_status rc =
@@ -37,5 +36,33 @@ mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const 
         mz_vectors_free(*out);
         *out = NULL;
     }
+    return rc;
+}
+
+int32_t mz_unknown_id(const mz_tokenizer *t) {
+    int32_t id = mz_tokenizer_id(t, "[UNK]");
+    return id >= 0 ? id : mz_tokenizer_id(t, "<unk>");
+}
+
+mz_status mz_words_with_unknown(const char **out, size_t *n, size_t max, size_t *total,
+                                const mz_tokenizer *t, const mz_probe_set *set, mz_ctx *ctx) {
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
+    int32_t unk = mz_unknown_id(t);
+    mz_encoding e = {0};
+    mz_status rc = MZ_OK;
+    *n = *total = 0;
+    for (int l = 0; unk >= 0 && !rc && l < 4; l++)
+        for (size_t i = 0; !rc && i < lists[l]->n; i++) {
+            const char *w = lists[l]->words[i].text;
+            int hit = 0;
+            rc = mz_tokenizer_encode(&e, t, w, strlen(w), 0, ctx);
+            for (size_t k = 0; !rc && k < e.n; k++)
+                hit |= e.ids[k] == unk;
+            if (!hit) continue;
+            ++*total;
+            if (*n < max) out[(*n)++] = w;
+        }
+    mz_encoding_clear(&e);
     return rc;
 }

@@ -199,6 +199,25 @@ static void check_input_embeddings(mz_model *m, const mz_tokenizer *t, mz_ctx *c
     mz_vectors_free(v);
 }
 
+/* Probe words the tokenizer maps to its unknown token are named (the 96-token test vocabulary
+ * has no "ß" and no "€"). */
+static void check_unknown_words(const mz_tokenizer *t, mz_ctx *ctx) {
+    mz_probe_word x[2] = {{.text = "mtu"},
+                          {.text = "stra\xc3\x9f"
+                                   "e"}},
+                  y[1] = {{.text = "doctor"}}, a[2] = {{.text = "\xe2\x82\xac"}, {.text = "hapa"}},
+                  b[1] = {{.text = "rights"}};
+    mz_probe_set set = {.targets = {{.words = x, .n = 2}, {.words = y, .n = 1}},
+                        .attributes = {{.words = a, .n = 2}, {.words = b, .n = 1}}};
+    const char *out[1];
+    size_t n, total;
+    CHECK_INT(mz_words_with_unknown(out, &n, 1, &total, t, &set, ctx), MZ_OK);
+    CHECK_INT(total, 2);
+    CHECK_INT(n, 1);
+    CHECK_STR(out[0], "stra\xc3\x9f"
+                      "e");
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -211,6 +230,7 @@ int main(void) {
         check_seat(m, t, ctx);
         check_ceat(m, t, ctx);
         check_input_embeddings(m, t, ctx);
+        check_unknown_words(t, ctx);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);

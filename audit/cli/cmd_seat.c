@@ -17,6 +17,24 @@ static mz_status read_pooling(mz_cli *cli, const char *s, const mz_model *m, mz_
                    s);
 }
 
+/* "test: w1, w2 (and 3 more)" for a test with probe words the tokenizer does not know. */
+static void print_unknown(FILE *o, const char *id, const char *const *words, size_t n,
+                          size_t total) {
+    if (!total) return;
+    fprintf(o, "  %s: ", id);
+    for (size_t i = 0; i < n; i++)
+        fprintf(o, "%s%s", i ? ", " : "", words[i]);
+    if (total > n) fprintf(o, " (and %zu more)", total - n);
+    fputc('\n', o);
+}
+
+static json_t *unknown_json(const char *const *words, size_t n, size_t total) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(words[i]));
+    return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)total);
+}
+
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     fprintf(o, "sentence embeddings: hidden state %d, %s pooling\n", e->layer,
             mz_pooling_name(e->pooling));
@@ -32,10 +50,20 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
             continue;
         }
         const mz_weat_result *w = &r[i].weat;
-        fprintf(o, "%-36.36s %-4s %-15s %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f\n", r[i].set->id,
-                r[i].set->language, sizes, w->effect_size, w->ci_lo, w->ci_hi, w->perm.p_value,
-                r[i].p_holm);
+        char ci[40] = "no interval";
+        if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.3f, %+.3f]", w->ci_lo, w->ci_hi);
+        fprintf(o, "%-36.36s %-4s %-15s %+8.3f  %-16s %9.4f %9.4f\n", r[i].set->id,
+                r[i].set->language, sizes, w->effect_size, ci, w->perm.p_value, r[i].p_holm);
     }
+    size_t with_unknown = 0;
+    for (size_t i = 0; i < n; i++)
+        with_unknown += r[i].n_unknown_total > 0;
+    if (with_unknown)
+        fprintf(
+            o,
+            "\nProbe words the tokenizer maps to its unknown token (named so that their results are read with care):\n");
+    for (size_t i = 0; i < n; i++)
+        print_unknown(o, r[i].set->id, r[i].unknown, r[i].n_unknown, r[i].n_unknown_total);
     fprintf(
         o,
         "\nd: how much more the first target group's sentences lean towards the first attribute\n"
@@ -59,6 +87,8 @@ static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_op
                              "p_mc_se", r[i].weat.perm.mc_se, "p_holm", r[i].p_holm));
         else
             json_object_set_new(t, "not_computable", json_string(r[i].reason));
+        json_object_set_new(t, "unknown_words",
+                            unknown_json(r[i].unknown, r[i].n_unknown, r[i].n_unknown_total));
         json_array_append_new(tests, t);
     }
     return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
@@ -191,6 +221,15 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
                 r[i].set->language, r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value,
                 r[i].p_holm, m->i2);
     }
+    size_t with_unknown = 0;
+    for (size_t i = 0; i < n; i++)
+        with_unknown += r[i].n_unknown_total > 0;
+    if (with_unknown)
+        fprintf(
+            o,
+            "\nProbe words the tokenizer maps to its unknown token (named so that their results are read with care):\n");
+    for (size_t i = 0; i < n; i++)
+        print_unknown(o, r[i].set->id, r[i].unknown, r[i].n_unknown, r[i].n_unknown_total);
     fprintf(
         o,
         "\nCES: the combined effect size over samples that each draw one context per word (random\n"
@@ -212,6 +251,8 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
                                                 "mean_effect", r[i].mean_effect));
         else
             json_object_set_new(t, "not_computable", json_string(r[i].reason));
+        json_object_set_new(t, "unknown_words",
+                            unknown_json(r[i].unknown, r[i].n_unknown, r[i].n_unknown_total));
         json_array_append_new(tests, t);
     }
     return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",

@@ -5,6 +5,7 @@
 #define MIZANI_RUNNER_H
 
 #include "mizani/model.h"
+#include "mizani/probes.h"
 #include "mizani/progress.h"
 #include "mizani/tokenizer.h"
 #include "mizani/vectors.h"
@@ -37,6 +38,15 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
                          const size_t *start, const size_t *end, size_t n,
                          const mz_embed_options *opt, mz_ctx *ctx);
 const char *mz_pooling_name(mz_pooling p);
+
+/* The tokenizer's unknown token ([UNK] or <unk>); -1 when it has none. */
+int32_t mz_unknown_id(const mz_tokenizer *t);
+
+/* Words of an association set's four lists that the tokenizer maps, wholly or in part, to its
+ * unknown token: their embeddings carry no meaning of their own, so reports name them. Fills
+ * out[0..*n) with up to `max` word texts and counts every such word in *total. */
+mz_status mz_words_with_unknown(const char **out, size_t *n, size_t max, size_t *total,
+                                const mz_tokenizer *t, const mz_probe_set *set, mz_ctx *ctx);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
