@@ -44,14 +44,14 @@ int32_t mz_unknown_id(const mz_tokenizer *t) {
     return id >= 0 ? id : mz_tokenizer_id(t, "<unk>");
 }
 
-mz_status mz_words_with_unknown(const char **out, size_t *n, size_t max, size_t *total,
-                                const mz_tokenizer *t, const mz_probe_set *set, mz_ctx *ctx) {
+mz_status mz_words_with_unknown(mz_unknown_words *out, const mz_tokenizer *t,
+                                const mz_probe_set *set, mz_ctx *ctx) {
     const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                      &set->attributes[1]};
     int32_t unk = mz_unknown_id(t);
     mz_encoding e = {0};
     mz_status rc = MZ_OK;
-    *n = *total = 0;
+    memset(out, 0, sizeof *out);
     for (int l = 0; unk >= 0 && !rc && l < 4; l++)
         for (size_t i = 0; !rc && i < lists[l]->n; i++) {
             const char *w = lists[l]->words[i].text;
@@ -60,8 +60,7 @@ mz_status mz_words_with_unknown(const char **out, size_t *n, size_t max, size_t 
             for (size_t k = 0; !rc && k < e.n; k++)
                 hit |= e.ids[k] == unk;
             if (!hit) continue;
-            ++*total;
-            if (*n < max) out[(*n)++] = w;
+            if (out->total++ < 16) out->words[out->n++] = w;
         }
     mz_encoding_clear(&e);
     return rc;

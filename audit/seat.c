@@ -110,8 +110,7 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
     for (size_t i = 0; !rc && i < n_sets; i++) {
         memset(&out[i], 0, sizeof out[i]);
         out[i].set = sets[i];
-        rc = mz_words_with_unknown(out[i].unknown, &out[i].n_unknown, 16, &out[i].n_unknown_total,
-                                   t, sets[i], ctx);
+        rc = mz_words_with_unknown(&out[i].unknown, t, sets[i], ctx);
         if (!rc) rc = one_test(&out[i], m, t, templates, n_templates, embed, weat, ctx);
         p[i] = !rc && out[i].computed ? out[i].weat.perm.p_value : NAN;
     }

@@ -17,22 +17,27 @@ static mz_status read_pooling(mz_cli *cli, const char *s, const mz_model *m, mz_
                    s);
 }
 
-/* "test: w1, w2 (and 3 more)" for a test with probe words the tokenizer does not know. */
-static void print_unknown(FILE *o, const char *id, const char *const *words, size_t n,
-                          size_t total) {
-    if (!total) return;
+/* "test: w1, w2 (and 3 more)" for a test with probe words the tokenizer does not know; the
+ * explanation once, before the first. */
+static void print_unknown(FILE *o, int *header, const char *id, const mz_unknown_words *u) {
+    if (!u->total) return;
+    if (!*header)
+        fprintf(
+            o, "\nProbe words the tokenizer maps to its unknown token (their results carry less of "
+               "them):\n");
+    *header = 1;
     fprintf(o, "  %s: ", id);
-    for (size_t i = 0; i < n; i++)
-        fprintf(o, "%s%s", i ? ", " : "", words[i]);
-    if (total > n) fprintf(o, " (and %zu more)", total - n);
+    for (size_t i = 0; i < u->n; i++)
+        fprintf(o, "%s%s", i ? ", " : "", u->words[i]);
+    if (u->total > u->n) fprintf(o, " (and %zu more)", u->total - u->n);
     fputc('\n', o);
 }
 
-static json_t *unknown_json(const char *const *words, size_t n, size_t total) {
+static json_t *unknown_json(const mz_unknown_words *u) {
     json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(words[i]));
-    return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)total);
+    for (size_t i = 0; i < u->n; i++)
+        json_array_append_new(a, json_string(u->words[i]));
+    return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)u->total);
 }
 
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e) {
@@ -55,15 +60,9 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
         fprintf(o, "%-36.36s %-4s %-15s %+8.3f  %-16s %9.4f %9.4f\n", r[i].set->id,
                 r[i].set->language, sizes, w->effect_size, ci, w->perm.p_value, r[i].p_holm);
     }
-    size_t with_unknown = 0;
+    int header = 0;
     for (size_t i = 0; i < n; i++)
-        with_unknown += r[i].n_unknown_total > 0;
-    if (with_unknown)
-        fprintf(
-            o,
-            "\nProbe words the tokenizer maps to its unknown token (named so that their results are read with care):\n");
-    for (size_t i = 0; i < n; i++)
-        print_unknown(o, r[i].set->id, r[i].unknown, r[i].n_unknown, r[i].n_unknown_total);
+        print_unknown(o, &header, r[i].set->id, &r[i].unknown);
     fprintf(
         o,
         "\nd: how much more the first target group's sentences lean towards the first attribute\n"
@@ -87,8 +86,7 @@ static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_op
                              "p_mc_se", r[i].weat.perm.mc_se, "p_holm", r[i].p_holm));
         else
             json_object_set_new(t, "not_computable", json_string(r[i].reason));
-        json_object_set_new(t, "unknown_words",
-                            unknown_json(r[i].unknown, r[i].n_unknown, r[i].n_unknown_total));
+        json_object_set_new(t, "unknown_words", unknown_json(&r[i].unknown));
         json_array_append_new(tests, t);
     }
     return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
@@ -221,15 +219,9 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
                 r[i].set->language, r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value,
                 r[i].p_holm, m->i2);
     }
-    size_t with_unknown = 0;
+    int header = 0;
     for (size_t i = 0; i < n; i++)
-        with_unknown += r[i].n_unknown_total > 0;
-    if (with_unknown)
-        fprintf(
-            o,
-            "\nProbe words the tokenizer maps to its unknown token (named so that their results are read with care):\n");
-    for (size_t i = 0; i < n; i++)
-        print_unknown(o, r[i].set->id, r[i].unknown, r[i].n_unknown, r[i].n_unknown_total);
+        print_unknown(o, &header, r[i].set->id, &r[i].unknown);
     fprintf(
         o,
         "\nCES: the combined effect size over samples that each draw one context per word (random\n"
@@ -251,8 +243,7 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
                                                 "mean_effect", r[i].mean_effect));
         else
             json_object_set_new(t, "not_computable", json_string(r[i].reason));
-        json_object_set_new(t, "unknown_words",
-                            unknown_json(r[i].unknown, r[i].n_unknown, r[i].n_unknown_total));
+        json_object_set_new(t, "unknown_words", unknown_json(&r[i].unknown));
         json_array_append_new(tests, t);
     }
     return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",

@@ -32,9 +32,7 @@ typedef struct mz_ceat_result {
     mz_meta_result meta; /* the combined effect size, its CI, p, Q, I^2 */
     double mean_effect;  /* the plain mean of the sampled effect sizes (CEAT's PES) */
     double p_holm;
-    const char
-        *unknown[16]; /* probe words the tokenizer maps to its unknown token (the first 16) */
-    size_t n_unknown, n_unknown_total;
+    mz_unknown_words unknown; /* probe words the tokenizer does not know */
 } mz_ceat_result;
 
 /* Each sample's in-sample variance is the large-sample variance of a standardised mean

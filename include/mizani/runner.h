@@ -43,10 +43,14 @@ const char *mz_pooling_name(mz_pooling p);
 int32_t mz_unknown_id(const mz_tokenizer *t);
 
 /* Words of an association set's four lists that the tokenizer maps, wholly or in part, to its
- * unknown token: their embeddings carry no meaning of their own, so reports name them. Fills
- * out[0..*n) with up to `max` word texts and counts every such word in *total. */
-mz_status mz_words_with_unknown(const char **out, size_t *n, size_t max, size_t *total,
-                                const mz_tokenizer *t, const mz_probe_set *set, mz_ctx *ctx);
+ * unknown token: their embeddings carry no meaning of their own, so reports name them. */
+typedef struct mz_unknown_words {
+    const char *words[16]; /* the first 16 */
+    size_t n, total;
+} mz_unknown_words;
+
+mz_status mz_words_with_unknown(mz_unknown_words *out, const mz_tokenizer *t,
+                                const mz_probe_set *set, mz_ctx *ctx);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
