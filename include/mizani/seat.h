@@ -18,10 +18,8 @@ typedef struct mz_seat_result {
     int computed;          /* 0: see reason */
     char reason[256];
     mz_weat_result weat;
-    double p_holm;
-    const char
-        *unknown[16]; /* probe words the tokenizer maps to its unknown token (the first 16) */
-    size_t n_unknown, n_unknown_total; /* across the computed tests of the suite */
+    double p_holm;            /* across the computed tests of the suite */
+    mz_unknown_words unknown; /* probe words the tokenizer does not know */
 } mz_seat_result;
 
 /* Runs every association set in `sets`, with frames from the templates set whose language
