@@ -27,9 +27,11 @@ void mz_layernorm_forward(float *out, const float *inp, const float *w, const fl
         const float *x = inp + (size_t)n * C; /* [C] */
         float *o = out + (size_t)n * C;       /* [C] */
         double mean = 0, var = 0;             /* double: long rows lose bits in float sums */
+#pragma omp simd reduction(+ : mean)
         for (int i = 0; i < C; i++)
             mean += x[i];
         mean /= C;
+#pragma omp simd reduction(+ : var)
         for (int i = 0; i < C; i++)
             var += (x[i] - mean) * (x[i] - mean);
         float rstd = (float)(1.0 / sqrt(var / C + eps)), m = (float)mean;
@@ -84,20 +86,7 @@ static void attend_head(float *o, int ldo, float *P, const float *q, const float
                         int ld, int L, int d, int causal) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f / sqrtf((float)d), q, ld, k,
                 ld, 0.0f, P, L);
-    for (int i = 0; i < L; i++) {
-        float *p = P + (size_t)i * L; /* [L] */
-        int keys = causal ? i + 1 : L;
-        float mx = -INFINITY, sum = 0.0f;
-        for (int j = 0; j < keys; j++)
-            mx = p[j] > mx ? p[j] : mx;
-        for (int j = 0; j < keys; j++)
-            sum += p[j] = expf(p[j] - mx);
-        float inv = 1.0f / sum;
-        for (int j = 0; j < keys; j++)
-            p[j] *= inv;
-        for (int j = keys; j < L; j++)
-            p[j] = 0.0f;
-    }
+    mz_softmax_rows(P, L, causal);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, d, L, 1.0f, P, L, v, ld, 0.0f, o,
                 ldo);
 }

@@ -1,0 +1,57 @@
+/* The engine's transcendental passes: GELU over the feed-forward width and the attention
+ * softmax. Built with -ffast-math so that GCC calls glibc's vector erff/tanhf/expf (libmvec)
+ * under `omp simd`: twice the scalar speed at the same accuracy (glibc's vector variants are
+ * accurate to a few ulp), and again for AVX2 through the clone the loader picks on such CPUs.
+ * Nothing here relies on infinities or NaN: the causal mask limits the keys instead. */
+#include "layers.h"
+
+#include <math.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define MZ_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MZ_CLONES
+#endif
+
+MZ_CLONES static void gelu_chunk(float *out, const float *inp, size_t n, int tanh_approx) {
+    const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
+    if (tanh_approx) {
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            float x = inp[i];
+            out[i] = 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
+        }
+        return;
+    }
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        out[i] = 0.5f * inp[i] * (1.0f + erff(inp[i] * s2));
+}
+
+void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
+    size_t chunk = 4096;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i += chunk)
+        gelu_chunk(out + i, inp + i, n - i < chunk ? n - i : chunk, tanh_approx);
+}
+
+MZ_CLONES void mz_softmax_rows(float *P, int L, int causal) {
+    for (int i = 0; i < L; i++) {
+        float *p = P + (size_t)i * L; /* [L] */
+        int keys = causal ? i + 1 : L;
+        float mx = p[0], sum = 0.0f;
+#pragma omp simd reduction(max : mx)
+        for (int j = 0; j < keys; j++)
+            mx = p[j] > mx ? p[j] : mx;
+#pragma omp simd reduction(+ : sum)
+        for (int j = 0; j < keys; j++)
+            sum += p[j] = expf(p[j] - mx);
+        float inv = 1.0f / sum;
+#pragma omp simd
+        for (int j = 0; j < keys; j++)
+            p[j] *= inv;
+        for (int j = keys; j < L; j++)
+            p[j] = 0.0f;
+    }
+}
