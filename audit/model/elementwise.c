@@ -14,26 +14,30 @@
 #define MZ_CLONES
 #endif
 
-MZ_CLONES static void gelu_chunk(float *out, const float *inp, size_t n, int tanh_approx) {
+/* One row: out[i] = GELU(inp[i] + bias[i]) (bias may be NULL). */
+MZ_CLONES static void gelu_row(float *out, const float *inp, const float *bias, size_t n,
+                               int tanh_approx) {
     const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
     if (tanh_approx) {
 #pragma omp simd
         for (size_t i = 0; i < n; i++) {
-            float x = inp[i];
+            float x = inp[i] + (bias ? bias[i] : 0.0f);
             out[i] = 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
         }
         return;
     }
 #pragma omp simd
-    for (size_t i = 0; i < n; i++)
-        out[i] = 0.5f * inp[i] * (1.0f + erff(inp[i] * s2));
+    for (size_t i = 0; i < n; i++) {
+        float x = inp[i] + (bias ? bias[i] : 0.0f);
+        out[i] = 0.5f * x * (1.0f + erff(x * s2));
+    }
 }
 
-void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx) {
-    size_t chunk = 4096;
+void mz_gelu_forward(float *out, const float *inp, const float *bias, int N, int F,
+                     int tanh_approx) {
 #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i += chunk)
-        gelu_chunk(out + i, inp + i, n - i < chunk ? n - i : chunk, tanh_approx);
+    for (int n = 0; n < N; n++)
+        gelu_row(out + (size_t)n * F, inp + (size_t)n * F, bias, (size_t)F, tanh_approx);
 }
 
 MZ_CLONES void mz_softmax_rows(float *P, int L, int causal) {

@@ -179,25 +179,32 @@ static void attention(arena *a, mz_activations *acts, const mz_model *m, const p
     }
     mz_attention_forward(a->att, a->probs, q, k, v, ld, p->start, p->len, p->poff, p->S, C, H,
                          c->causal);
-    mz_matmul_forward(a->proj, a->att, L->o.w, L->o.b, N, C, C, m->conv1d);
+    mz_matmul_forward(a->proj, a->att, L->o.w, NULL, N, C, C, m->conv1d); /* bias: residual() */
     scatter_probs(mz_act_slot(acts, MZ_ACT_PROBS, l), a->probs, p, H, T);
     scatter_values(mz_act_slot(acts, MZ_ACT_VALUES, l), v, ld, p, H, C / H, T);
-    scatter_rows(mz_act_slot(acts, MZ_ACT_ATTN_OUT, l), a->proj, p, C, C);
-    for (int k = MZ_ACT_PROBS; k <= MZ_ACT_ATTN_OUT; k++)
+    for (int k = MZ_ACT_PROBS; k <= MZ_ACT_VALUES; k++)
         mz_act_done(acts, (mz_act_kind)k, l, m->observer, m->observer_user);
 }
 
 /* Feed-forward of layer l on `in` [N,C]; leaves its output in a->proj. */
-static void feed_forward(arena *a, mz_activations *acts, const mz_model *m, const packing *p,
-                         const float *in, int l) {
+static void feed_forward(arena *a, const mz_model *m, const packing *p, const float *in, int l) {
     const mz_model_config *c = &m->cfg;
     const mz_layer_weights *L = &m->w.layers[l];
     int N = p->N, C = c->d_model, F = c->d_ff;
-    mz_matmul_forward(a->ffh, in, L->ff1.w, L->ff1.b, N, C, F, m->conv1d);
-    mz_gelu_forward(a->ffh, a->ffh, (size_t)N * F, c->gelu_tanh);
-    mz_matmul_forward(a->proj, a->ffh, L->ff2.w, L->ff2.b, N, F, C, m->conv1d);
-    scatter_rows(mz_act_slot(acts, MZ_ACT_FFN_OUT, l), a->proj, p, C, C);
-    mz_act_done(acts, MZ_ACT_FFN_OUT, l, m->observer, m->observer_user);
+    mz_matmul_forward(a->ffh, in, L->ff1.w, NULL, N, C, F, m->conv1d);
+    mz_gelu_forward(a->ffh, a->ffh, L->ff1.b, N, F, c->gelu_tanh);
+    mz_matmul_forward(a->proj, a->ffh, L->ff2.w, NULL, N, F, C, m->conv1d); /* bias: residual() */
+}
+
+/* x += proj + bias: the block's output projection gets its bias here, in the pass that adds it
+ * to the residual stream, rather than copied into the product's output first; then proj goes
+ * to whoever asked for it under `kind`. */
+static void residual(arena *a, mz_activations *acts, const mz_model *m, const packing *p,
+                     const float *bias, mz_act_kind kind, int l) {
+    int C = m->cfg.d_model;
+    mz_residual_forward(a->x, a->proj, bias, p->N, C);
+    scatter_rows(mz_act_slot(acts, kind, l), a->proj, p, C, C);
+    mz_act_done(acts, kind, l, m->observer, m->observer_user);
 }
 
 static void layer(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int l,
@@ -206,21 +213,20 @@ static void layer(arena *a, mz_activations *acts, const mz_model *m, const packi
     const mz_layer_weights *L = &m->w.layers[l];
     int N = p->N, C = c->d_model;
     float eps = (float)c->ln_eps;
-    size_t NC = (size_t)N * C;
     if (c->causal) { /* pre-LN: x += attn(ln1(x)); x += ffn(ln2(x)) */
         mz_layernorm_forward(a->ln, a->x, L->ln1.w, L->ln1.b, eps, N, C);
         attention(a, acts, m, p, a->ln, l, T);
-        mz_residual_forward(a->x, a->proj, NC);
+        residual(a, acts, m, p, L->o.b, MZ_ACT_ATTN_OUT, l);
         mz_layernorm_forward(a->ln, a->x, L->ln2.w, L->ln2.b, eps, N, C);
-        feed_forward(a, acts, m, p, a->ln, l);
-        mz_residual_forward(a->x, a->proj, NC);
+        feed_forward(a, m, p, a->ln, l);
+        residual(a, acts, m, p, L->ff2.b, MZ_ACT_FFN_OUT, l);
         return;
     } /* post-LN: x = ln1(x + attn(x)); x = ln2(x + ffn(x)) */
     attention(a, acts, m, p, a->x, l, T);
-    mz_residual_forward(a->x, a->proj, NC);
+    residual(a, acts, m, p, L->o.b, MZ_ACT_ATTN_OUT, l);
     mz_layernorm_forward(a->x, a->x, L->ln1.w, L->ln1.b, eps, N, C);
-    feed_forward(a, acts, m, p, a->x, l);
-    mz_residual_forward(a->x, a->proj, NC);
+    feed_forward(a, m, p, a->x, l);
+    residual(a, acts, m, p, L->ff2.b, MZ_ACT_FFN_OUT, l);
     mz_layernorm_forward(a->x, a->x, L->ln2.w, L->ln2.b, eps, N, C);
 }
 
@@ -233,7 +239,7 @@ static void lm_head(arena *a, const mz_model *m, const packing *p) {
         E = w->head_dense.w ? (c->arch == MZ_ARCH_ELECTRA ? c->d_embed : c->d_model) : c->d_model;
     if (w->head_dense.w) {
         mz_matmul_forward(a->head, a->x, w->head_dense.w, w->head_dense.b, N, c->d_model, E, 0);
-        mz_gelu_forward(a->head, a->head, (size_t)N * E, w->head_gelu_tanh);
+        mz_gelu_forward(a->head, a->head, NULL, N, E, w->head_gelu_tanh);
         mz_layernorm_forward(a->head, a->head, w->head_ln.w, w->head_ln.b, (float)c->ln_eps, N, E);
         h = a->head;
     }

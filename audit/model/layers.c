@@ -74,10 +74,15 @@ void mz_matmul_forward(float *out, const float *inp, const float *w, const float
     }
 }
 
-void mz_residual_forward(float *out, const float *inp, size_t n) {
+void mz_residual_forward(float *out, float *inp, const float *bias, int N, int C) {
 #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++)
-        out[i] += inp[i];
+    for (int n = 0; n < N; n++) {
+        float *x = inp + (size_t)n * C, *o = out + (size_t)n * C; /* [C] each */
+        for (int i = 0; i < C; i++) {
+            x[i] += bias ? bias[i] : 0.0f;
+            o[i] += x[i];
+        }
+    }
 }
 
 /* One head of one sequence: P = softmax(Q K^T / sqrt(d)) and O = P V, both products through

@@ -16,13 +16,16 @@ void mz_layernorm_forward(float *out, const float *inp, const float *w, const fl
 /* out[N,OC] = inp[N,C] W^T + b, W [OC,C] (nn.Linear) or, with w_in_out, W [C,OC] (Conv1D). */
 void mz_matmul_forward(float *out, const float *inp, const float *w, const float *b, int N, int C,
                        int OC, int w_in_out);
-/* out[n] = GELU(inp[n]), erf form or tanh approximation; out may equal inp (elementwise.c). */
-void mz_gelu_forward(float *out, const float *inp, size_t n, int tanh_approx);
+/* out[N,F] = GELU(inp[N,F] + bias[F]), erf form or tanh approximation; bias may be NULL (the
+ * bias of the product before, added here rather than copied into its output); out may equal
+ * inp (elementwise.c). */
+void mz_gelu_forward(float *out, const float *inp, const float *bias, int N, int F,
+                     int tanh_approx);
 /* Each of the L rows of P [L,L] turned into probabilities in place; causal rows keep keys
  * 0..i and zero the rest (elementwise.c). */
 void mz_softmax_rows(float *P, int L, int causal);
-/* out[n] += inp[n]. */
-void mz_residual_forward(float *out, const float *inp, size_t n);
+/* inp[N,C] += bias[C] (bias may be NULL), then out[N,C] += inp. */
+void mz_residual_forward(float *out, float *inp, const float *bias, int N, int C);
 
 /* Multi-head scaled dot-product attention within each sequence.
  * out   [N,C]            heads concatenated, before the output projection

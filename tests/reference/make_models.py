@@ -145,12 +145,17 @@ def run_layers(x, W, prefix, names, mask, act, eps, causal, out):
             a, probs, v = attention(layer_norm(x, W, p + names["ln1"], eps), W, p, mask, True, names)
             x = x + a
             h = layer_norm(x, W, p + names["ln2"], eps)
-            x = x + proj(gelu(proj(h, W, p + names["ff1"], conv), act), W, p + names["ff2"], conv)
+            f = proj(gelu(proj(h, W, p + names["ff1"], conv), act), W, p + names["ff2"], conv)
+            x = x + f
         else:
             a, probs, v = attention(x, W, p, mask, False, names)
             x = layer_norm(x + a, W, p + names["ln1"], eps)
             f = proj(gelu(proj(x, W, p + names["ff1"], conv), act), W, p + names["ff2"], conv)
             x = layer_norm(x + f, W, p + names["ln2"], eps)
+        if l == 0:  # each block's outputs before the residual
+            out["layer.0.attn.out"] = a
+        if l == L - 1:
+            out["layer.%d.ffn.out" % l] = f
         out["layer.%d.attn.probs" % l] = probs
         if l == 0:
             out["layer.0.attn.values"] = v
