@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Every context of every word of the four lists, with the word's byte span in it. */
@@ -118,17 +117,15 @@ static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_pr
     size_t w = 0;
     for (int k = 0; k < 4; k++) {
         const mz_probe_set *t = NULL;
-        for (size_t i = 0; i < n_tpl && !t; i++)
-            t = strcmp(tpl[i]->language, lists[k]->language) ? NULL : tpl[i];
-        if (!t && !o->corpus)
-            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'",
-                           lists[k]->language);
+        mz_status rc =
+            o->corpus ? MZ_OK : mz_templates_find(&t, tpl, n_tpl, lists[k]->language, ctx);
+        if (rc) return rc;
         c->n_words[k] = lists[k]->n;
         for (size_t i = 0; i < lists[k]->n; i++, w++) {
             c->first[w] = c->n;
             const mz_probe_word *pw = &lists[k]->words[i];
-            mz_status rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx)
-                                     : frame_contexts(c, t, pw, lists[k]->language, ctx);
+            rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx)
+                           : frame_contexts(c, t, pw, lists[k]->language, ctx);
             if (rc) return rc;
             c->count[w] = c->n - c->first[w];
         }
@@ -163,34 +160,39 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
     return rc;
 }
 
-static mz_status one_test(mz_ceat_result *res, mz_model *m, const mz_tokenizer *t,
-                          mz_probe_set *const *tpl, size_t n_tpl, const mz_ceat_options *o,
-                          mz_ctx *ctx) {
-    const mz_probe_set *set = res->set;
+typedef struct suite {
+    mz_model *m;
+    const mz_tokenizer *t;
+    mz_probe_set *const *tpl;
+    size_t n_tpl;
+    const mz_ceat_options *o;
+} suite;
+
+static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx) {
+    mz_ceat_result *res = (mz_ceat_result *)e;
+    const suite *u = user;
+    mz_model *m = u->m;
+    const mz_ceat_options *o = u->o;
+    const mz_probe_set *set = e->set;
     const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                            &set->attributes[1]};
     size_t C = (size_t)mz_model_get_config(m)->d_model;
     contexts c = {0};
     float *emb = NULL;
     double *d = mz_malloc(o->n_samples * sizeof *d), *v = mz_malloc(o->n_samples * sizeof *v);
-    mz_status rc = d && v ? collect(&c, lists, tpl, n_tpl, o, ctx)
+    mz_status rc = d && v ? collect(&c, lists, u->tpl, u->n_tpl, o, ctx)
                           : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb)))
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = mz_embed_spans(emb, m, t, (const char *const *)c.text, c.start, c.end, c.n, &o->embed,
-                            ctx);
+        rc = mz_embed_spans(emb, m, u->t, (const char *const *)c.text, c.start, c.end, c.n,
+                            &o->embed, ctx);
     if (!rc) rc = sample(d, v, &c, emb, C, o, ctx);
     if (!rc) rc = mz_stats_meta_dl(&res->meta, d, v, o->n_samples, o->ci_level, ctx);
     for (uint32_t i = 0; !rc && i < o->n_samples; i++)
         res->mean_effect += d[i] / o->n_samples;
     res->n_contexts = c.n;
-    if (rc == MZ_ERR_INPUT) { /* not computable: say why and go on */
-        snprintf(res->reason, sizeof res->reason, "%s", mz_ctx_cause(ctx));
-        mz_ctx_clear(ctx);
-        rc = MZ_OK;
-    } else if (!rc)
-        res->computed = 1;
+    *p_value = res->meta.p_value;
     contexts_free(&c);
     mz_free(emb), mz_free(d), mz_free(v);
     return rc;
@@ -201,19 +203,6 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
     if (opt->n_samples < 2)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
-    mz_status rc = MZ_OK;
-    double *p = mz_malloc((n_sets ? n_sets : 1) * sizeof *p);
-    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        out[i].set = sets[i];
-        rc = mz_words_with_unknown(&out[i].unknown, t, sets[i], ctx);
-        if (!rc) rc = one_test(&out[i], m, t, templates, n_templates, opt, ctx);
-        p[i] = !rc && out[i].computed ? out[i].meta.p_value : NAN;
-    }
-    if (!rc) rc = mz_stats_holm_present(p, p, n_sets, ctx);
-    for (size_t i = 0; !rc && i < n_sets; i++)
-        out[i].p_holm = p[i];
-    mz_free(p);
-    return rc;
+    suite u = {m, t, templates, n_templates, opt};
+    return mz_suite_run(out, sizeof *out, sets, n_sets, t, one_test, &u, ctx);
 }

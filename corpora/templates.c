@@ -129,3 +129,11 @@ mz_status mz_templates_expand(char ***sentences, size_t *n, const mz_probe_set *
     }
     return rc;
 }
+
+mz_status mz_templates_find(const mz_probe_set **out, mz_probe_set *const *templates, size_t n,
+                            const char *language, mz_ctx *ctx) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(templates[i]->language, language)) return *out = templates[i], MZ_OK;
+    *out = NULL;
+    return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no sentence frames for language '%s'", language);
+}

@@ -69,7 +69,7 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     wo.n_permutations = 2000, wo.n_bootstrap = 200, wo.seed = 7;
     mz_seat_result r[2];
     CHECK_INT(mz_seat_suite(r, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
-    CHECK_INT(r[0].computed, 1);
+    CHECK_INT(r[0].entry.computed, 1);
     /* the same WEAT on the runner's embeddings of the same sentences */
     size_t n[4], total = 0;
     const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
@@ -123,7 +123,7 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
                          .seed = 11};
     mz_ceat_result r;
     CHECK_INT(mz_ceat_suite(&r, m, t, &set, 1, &one, 1, &o, ctx), MZ_OK);
-    CHECK_INT(r.computed, 1);
+    CHECK_INT(r.entry.computed, 1);
     CHECK_INT(r.n_contexts, 12);
     const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                      &set->attributes[1]};
@@ -156,7 +156,7 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_ceat_result r1, r2;
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
-    CHECK(r1.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
+    CHECK(r1.entry.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
           r1.meta.k == 50);
     /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
      * one makes the test not computable, by name */
@@ -165,11 +165,11 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
                             "Kila mtu ana haki."};
     o.corpus = corpus, o.n_corpus = 6, o.max_contexts = 10; /* without the line holding 'haki' */
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
-    CHECK_INT(r1.computed, 0);
-    CHECK_CONTAINS(r1.reason, "no context for 'haki'");
+    CHECK_INT(r1.entry.computed, 0);
+    CHECK_CONTAINS(r1.entry.reason, "no context for 'haki'");
     o.n_corpus = 7; /* 16 contexts: mtu 2 (not "mtux"), hapa 3, ni 2, every other word 1 */
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
-    CHECK_INT(r1.computed, 1);
+    CHECK_INT(r1.entry.computed, 1);
     CHECK_INT(r1.n_contexts, 16);
 done:
     mz_probes_free(set);

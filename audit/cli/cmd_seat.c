@@ -40,6 +40,29 @@ static json_t *unknown_json(const mz_unknown_words *u) {
     return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)u->total);
 }
 
+/* A table row's start: test and language; the whole row, and 0, when it was not computable. */
+static int print_entry(FILE *o, const mz_suite_entry *e) {
+    fprintf(o, "%-36.36s %-4s ", e->set->id, e->set->language);
+    if (!e->computed) fprintf(o, "not computable: %s\n", e->reason);
+    return e->computed;
+}
+
+/* A test as JSON: id and language, its own fields, then its numbers with Holm's p or why it
+ * could not be computed, and the unknown words. */
+static json_t *entry_json(const mz_suite_entry *e, json_t *own, json_t *numbers) {
+    json_t *t = json_pack("{s:s, s:s}", "id", e->set->id, "language", e->set->language);
+    json_object_update_new(t, own);
+    if (e->computed) {
+        json_object_update_new(t, numbers);
+        json_object_set_new(t, "p_holm", json_real(e->p_holm));
+    } else {
+        json_decref(numbers);
+        json_object_set_new(t, "not_computable", json_string(e->reason));
+    }
+    json_object_set_new(t, "unknown_words", unknown_json(&e->unknown));
+    return t;
+}
+
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     fprintf(o, "sentence embeddings: hidden state %d, %s pooling\n", e->layer,
             mz_pooling_name(e->pooling));
@@ -49,20 +72,16 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
         char sizes[32];
         snprintf(sizes, sizeof sizes, "%zu/%zu/%zu/%zu", r[i].n_sentences[0], r[i].n_sentences[1],
                  r[i].n_sentences[2], r[i].n_sentences[3]);
-        if (!r[i].computed) {
-            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language,
-                    r[i].reason);
-            continue;
-        }
+        if (!print_entry(o, &r[i].entry)) continue;
         const mz_weat_result *w = &r[i].weat;
         char ci[40] = "no interval";
         if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.3f, %+.3f]", w->ci_lo, w->ci_hi);
-        fprintf(o, "%-36.36s %-4s %-15s %+8.3f  %-16s %9.4f %9.4f\n", r[i].set->id,
-                r[i].set->language, sizes, w->effect_size, ci, w->perm.p_value, r[i].p_holm);
+        fprintf(o, "%-15s %+8.3f  %-16s %9.4f %9.4f\n", sizes, w->effect_size, ci, w->perm.p_value,
+                r[i].entry.p_holm);
     }
     int header = 0;
     for (size_t i = 0; i < n; i++)
-        print_unknown(o, &header, r[i].set->id, &r[i].unknown);
+        print_unknown(o, &header, r[i].entry.set->id, &r[i].entry.unknown);
     fprintf(
         o,
         "\nd: how much more the first target group's sentences lean towards the first attribute\n"
@@ -74,20 +93,14 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
 static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     json_t *tests = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *t =
-            json_pack("{s:s, s:s, s:[I,I,I,I]}", "id", r[i].set->id, "language", r[i].set->language,
-                      "sentences", (json_int_t)r[i].n_sentences[0], (json_int_t)r[i].n_sentences[1],
-                      (json_int_t)r[i].n_sentences[2], (json_int_t)r[i].n_sentences[3]);
-        if (r[i].computed)
-            json_object_update_new(
-                t, json_pack("{s:f, s:f, s:[f,f], s:f, s:f, s:f}", "effect_size",
-                             r[i].weat.effect_size, "mean_diff", r[i].weat.mean_diff, "ci",
-                             r[i].weat.ci_lo, r[i].weat.ci_hi, "p", r[i].weat.perm.p_value,
-                             "p_mc_se", r[i].weat.perm.mc_se, "p_holm", r[i].p_holm));
-        else
-            json_object_set_new(t, "not_computable", json_string(r[i].reason));
-        json_object_set_new(t, "unknown_words", unknown_json(&r[i].unknown));
-        json_array_append_new(tests, t);
+        const mz_weat_result *w = &r[i].weat;
+        json_t *own = json_pack("{s:[I,I,I,I]}", "sentences", (json_int_t)r[i].n_sentences[0],
+                                (json_int_t)r[i].n_sentences[1], (json_int_t)r[i].n_sentences[2],
+                                (json_int_t)r[i].n_sentences[3]);
+        json_t *numbers = json_pack("{s:f, s:f, s:[f,f], s:f, s:f}", "effect_size", w->effect_size,
+                                    "mean_diff", w->mean_diff, "ci", w->ci_lo, w->ci_hi, "p",
+                                    w->perm.p_value, "p_mc_se", w->perm.mc_se);
+        json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
     }
     return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
                      "tests", tests);
@@ -209,19 +222,14 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
     fprintf(o, "%-36s %-4s %8s %8s  %-17s %9s %9s %6s\n", "test", "lang", "contexts", "CES",
             "95% CI", "p", "p (Holm)", "I^2");
     for (size_t i = 0; i < n; i++) {
-        if (!r[i].computed) {
-            fprintf(o, "%-36.36s %-4s not computable: %s\n", r[i].set->id, r[i].set->language,
-                    r[i].reason);
-            continue;
-        }
+        if (!print_entry(o, &r[i].entry)) continue;
         const mz_meta_result *m = &r[i].meta;
-        fprintf(o, "%-36.36s %-4s %8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].set->id,
-                r[i].set->language, r[i].n_contexts, m->effect, m->ci_lo, m->ci_hi, m->p_value,
-                r[i].p_holm, m->i2);
+        fprintf(o, "%8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].n_contexts, m->effect,
+                m->ci_lo, m->ci_hi, m->p_value, r[i].entry.p_holm, m->i2);
     }
     int header = 0;
     for (size_t i = 0; i < n; i++)
-        print_unknown(o, &header, r[i].set->id, &r[i].unknown);
+        print_unknown(o, &header, r[i].entry.set->id, &r[i].entry.unknown);
     fprintf(
         o,
         "\nCES: the combined effect size over samples that each draw one context per word (random\n"
@@ -233,18 +241,12 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
     json_t *tests = json_array();
     for (size_t i = 0; i < n; i++) {
         const mz_meta_result *m = &r[i].meta;
-        json_t *t = json_pack("{s:s, s:s, s:I}", "id", r[i].set->id, "language", r[i].set->language,
-                              "contexts", (json_int_t)r[i].n_contexts);
-        if (r[i].computed)
-            json_object_update_new(t, json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
-                                                "ces", m->effect, "ci", m->ci_lo, m->ci_hi, "p",
-                                                m->p_value, "p_holm", r[i].p_holm, "q", m->q, "q_p",
-                                                m->q_p_value, "i2", m->i2, "tau2", m->tau2,
-                                                "mean_effect", r[i].mean_effect));
-        else
-            json_object_set_new(t, "not_computable", json_string(r[i].reason));
-        json_object_set_new(t, "unknown_words", unknown_json(&r[i].unknown));
-        json_array_append_new(tests, t);
+        json_t *own = json_pack("{s:I}", "contexts", (json_int_t)r[i].n_contexts);
+        json_t *numbers =
+            json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f}", "ces", m->effect, "ci",
+                      m->ci_lo, m->ci_hi, "p", m->p_value, "q", m->q, "q_p", m->q_p_value, "i2",
+                      m->i2, "tau2", m->tau2, "mean_effect", r[i].mean_effect);
+        json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
     }
     return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",
                      mz_pooling_name(in->eo.pooling), "samples", (json_int_t)samples, "tests",

@@ -25,14 +25,10 @@ typedef struct mz_ceat_options {
 } mz_ceat_options;
 
 typedef struct mz_ceat_result {
-    const mz_probe_set *set;
-    int computed;
-    char reason[256];
-    size_t n_contexts;   /* word-in-context embeddings drawn from */
-    mz_meta_result meta; /* the combined effect size, its CI, p, Q, I^2 */
-    double mean_effect;  /* the plain mean of the sampled effect sizes (CEAT's PES) */
-    double p_holm;
-    mz_unknown_words unknown; /* probe words the tokenizer does not know */
+    mz_suite_entry entry; /* the set, computed or why not, p (Holm), unknown words */
+    size_t n_contexts;    /* word-in-context embeddings drawn from */
+    mz_meta_result meta;  /* the combined effect size, its CI, p, Q, I^2 */
+    double mean_effect;   /* the plain mean of the sampled effect sizes (CEAT's PES) */
 } mz_ceat_result;
 
 /* Each sample's in-sample variance is the large-sample variance of a standardised mean

