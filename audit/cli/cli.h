@@ -72,6 +72,8 @@ void mz_cli_print_help(FILE *out, const mz_cli_command *cmd);
 const char *mz_cli_corpora_dir(void);
 
 /* Inputs several commands share (cli_inputs.c). */
+/* A progress reporter on stderr that --quiet silences (label: what is counted). */
+mz_progress *mz_cli_progress(mz_cli *cli, const char *label, uint64_t total);
 /* The vector file named by option `flag` (with --format), keeping only `keep`; progress on
  * stderr. */
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,

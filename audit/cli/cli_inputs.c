@@ -20,6 +20,11 @@ static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_fo
     return MZ_OK;
 }
 
+mz_progress *mz_cli_progress(mz_cli *cli, const char *label, uint64_t total) {
+    return mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, label,
+                           total);
+}
+
 /* A model folder or GGUF file given where vectors are expected: its input embeddings. */
 static int is_model(const char *path) {
     struct stat st;
@@ -49,8 +54,7 @@ mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *
     if (!rc) rc = read_format(cli, args, &vo.format);
     if (rc) return rc;
     if (is_model(path)) return model_vectors(cli, path, &vo, v);
-    vo.progress = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                                  "reading vectors (bytes)", 0);
+    vo.progress = mz_cli_progress(cli, "reading vectors (bytes)", 0);
     rc = mz_vectors_load(v, path, &vo, cli->ctx);
     mz_progress_free(vo.progress);
     return rc;

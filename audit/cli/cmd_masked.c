@@ -53,9 +53,7 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MASKED, &sets, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         mz_masked_result r;
-        mz_progress *p =
-            mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                            sets[i]->id, sets[i]->attributes[0].n);
+        mz_progress *p = mz_cli_progress(cli, sets[i]->id, sets[i]->attributes[0].n);
         rc = mz_lik_masked(&r, m, t, sets[i], (uint32_t)boot, 0.95, cli->seed, p, cli->ctx);
         mz_progress_finish(p);
         mz_progress_free(p);

@@ -57,8 +57,7 @@ static json_t *result_json(const mz_probe_set *set, const mz_pairs_result *r) {
 
 static mz_status score(mz_cli *cli, mz_pairs_result *r, mz_model *m, const mz_tokenizer *t,
                        const mz_probe_set *set, mz_lik_method method) {
-    mz_progress *p = mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                                     set->id, set->n_pairs);
+    mz_progress *p = mz_cli_progress(cli, set->id, set->n_pairs);
     mz_status rc = mz_lik_pairs(r, m, t, set, method, 0.95, p, cli->ctx);
     mz_progress_finish(p);
     mz_progress_free(p);

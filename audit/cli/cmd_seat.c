@@ -142,9 +142,7 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
         rc = mz_cli_load_probe_sets(cli, frames ? frames : "default", MZ_PROBE_TEMPLATES, &in->tpl,
                                     &in->n_tpl);
     in->eo.layer = rc || layer >= 0 ? (int)layer : mz_model_get_config(in->m)->n_layers;
-    if (!rc)
-        in->eo.progress = mz_progress_new(
-            cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO, "texts embedded", 0);
+    if (!rc) in->eo.progress = mz_cli_progress(cli, "texts embedded", 0);
     return rc;
 }
 

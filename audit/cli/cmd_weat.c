@@ -239,9 +239,7 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
     if (!rc)
         rc = mz_cli_load_vectors(cli, args, "weat", "vectors", keep, n_keep, opt->fold_case, &v);
     if (!rc) {
-        mz_progress *p =
-            mz_progress_new(cli->err, cli->quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO,
-                            "association tests", n_sets);
+        mz_progress *p = mz_cli_progress(cli, "association tests", n_sets);
         rc = mz_static_suite_run(&suite, v, mz_cli_get(args, "vectors"),
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);

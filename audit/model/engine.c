@@ -253,6 +253,7 @@ static void pool(arena *a, mz_activations *acts, const mz_model *m, const packin
     float *cls = mz_act_slot(acts, MZ_ACT_POOL_CLS, 0),
           *mean = mz_act_slot(acts, MZ_ACT_POOL_MEAN, 0),
           *pooler = mz_act_slot(acts, MZ_ACT_POOLER, 0);
+    if (!cls && !mean && !pooler) return; /* nobody asked: no pass over the batch */
     for (int s = 0; s < p->S; s++) {
         const float *first = a->x + (size_t)p->start[s] * C; /* [C] */
         if (p->len[s])
