@@ -30,17 +30,21 @@ typedef struct text_reader {
 
 static int is_sep(char c) { return c == ' ' || c == '\t'; }
 
+/* The next field at or after *i: [*start, *i) on return; 0 when the line has no more. */
+static int next_field(const char *line, size_t len, size_t *i, size_t *start) {
+    while (*i < len && is_sep(line[*i]))
+        (*i)++;
+    if (*i == len) return 0;
+    *start = *i;
+    while (*i < len && !is_sep(line[*i]))
+        (*i)++;
+    return 1;
+}
+
 /* Splits the line in place into fields (no copies). 0 on success, -1 on no memory. */
 static int split_fields(text_reader *r, char *line, size_t len) {
     r->n_fields = 0;
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && is_sep(line[i]))
-            i++;
-        if (i == len) break;
-        size_t start = i;
-        while (i < len && !is_sep(line[i]))
-            i++;
+    for (size_t i = 0, start; next_field(line, len, &i, &start);) {
         if (mz_grow((void **)&r->fields, &r->cap_fields, r->n_fields + 1, sizeof *r->fields))
             return -1;
         r->fields[r->n_fields++] = (field){line + start, i - start};
@@ -118,17 +122,10 @@ static mz_status parse_numbers(text_reader *r, const field *nums, mz_ctx *ctx) {
 
 /* Fields on the line, counted without recording them; *first_len gets the first's length. */
 static size_t count_fields(const char *line, size_t len, size_t *first_len) {
-    size_t n = 0, i = 0;
+    size_t n = 0;
     *first_len = 0;
-    while (i < len) {
-        while (i < len && is_sep(line[i]))
-            i++;
-        if (i == len) break;
-        size_t start = i;
-        while (i < len && !is_sep(line[i]))
-            i++;
+    for (size_t i = 0, start; next_field(line, len, &i, &start);)
         if (n++ == 0) *first_len = i - start;
-    }
     return n;
 }
 
