@@ -28,12 +28,19 @@ mz_status mz_stats_sign_test(double *p_value, unsigned long k, unsigned long n, 
     return MZ_OK;
 }
 
-mz_status mz_stats_binom_ci_exact(double *lo, double *hi, unsigned long k, unsigned long n,
-                                  double level, mz_ctx *ctx) {
+/* What an interval on k/n needs: a level in (0, 1), k <= n, and at least one trial. */
+static mz_status check_interval(unsigned long k, unsigned long n, double level, mz_ctx *ctx) {
     mz_status rc = check_level(level, ctx);
     if (!rc) rc = check_counts(k, n, ctx);
+    if (!rc && n == 0)
+        rc = mz_fail(ctx, MZ_ERR_INPUT, NULL, "no trials: proportion not computable");
+    return rc;
+}
+
+mz_status mz_stats_binom_ci_exact(double *lo, double *hi, unsigned long k, unsigned long n,
+                                  double level, mz_ctx *ctx) {
+    mz_status rc = check_interval(k, n, level, ctx);
     if (rc) return rc;
-    if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no trials: proportion not computable");
     double alpha = 1 - level;
     *lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(alpha / 2, (double)k, (double)(n - k + 1));
     *hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - alpha / 2, (double)(k + 1), (double)(n - k));
@@ -42,10 +49,8 @@ mz_status mz_stats_binom_ci_exact(double *lo, double *hi, unsigned long k, unsig
 
 mz_status mz_stats_binom_ci_wilson(double *lo, double *hi, unsigned long k, unsigned long n,
                                    double level, mz_ctx *ctx) {
-    mz_status rc = check_level(level, ctx);
-    if (!rc) rc = check_counts(k, n, ctx);
+    mz_status rc = check_interval(k, n, level, ctx);
     if (rc) return rc;
-    if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no trials: proportion not computable");
     double z = gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2), z2 = z * z;
     double nn = (double)n, kk = (double)k;
     double center = (kk + z2 / 2) / (nn + z2);
