@@ -150,12 +150,8 @@ static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
                    "in this folder");
 }
 
-mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
-                                  const char *name, mz_ctx *ctx) {
-    *out = NULL;
-    mz_tokenizer *t = new_tokenizer();
-    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
-    mz_status rc = mz_tokenizer_from_json_text(t, json, len, name, ctx);
+/* Hands a filled tokenizer to the caller, or frees it when filling failed. */
+static mz_status hand_out(mz_tokenizer **out, mz_tokenizer *t, mz_status rc) {
     if (rc)
         mz_tokenizer_free(t);
     else
@@ -163,17 +159,20 @@ mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t l
     return rc;
 }
 
+mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
+                                  const char *name, mz_ctx *ctx) {
+    *out = NULL;
+    mz_tokenizer *t = new_tokenizer();
+    if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
+    return hand_out(out, t, mz_tokenizer_from_json_text(t, json, len, name, ctx));
+}
+
 mz_status mz_tokenizer_parse_spm(mz_tokenizer **out, const void *model, size_t len,
                                  const char *name, mz_ctx *ctx) {
     *out = NULL;
     mz_tokenizer *t = new_tokenizer();
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
-    mz_status rc = mz_tokenizer_from_spm_data(t, model, len, name, ctx);
-    if (rc)
-        mz_tokenizer_free(t);
-    else
-        *out = t;
-    return rc;
+    return hand_out(out, t, mz_tokenizer_from_spm_data(t, model, len, name, ctx));
 }
 
 mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
@@ -191,12 +190,7 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     } else {
         rc = mz_tokenizer_from_json(t, path, ctx);
     }
-    if (rc) {
-        mz_tokenizer_free(t);
-        return rc;
-    }
-    *out = t;
-    return MZ_OK;
+    return hand_out(out, t, rc);
 }
 
 int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id) {
