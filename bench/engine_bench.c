@@ -69,7 +69,7 @@ static int run_rows(mz_model *m, const int *len, int B, unsigned *seed, mz_ctx *
             ids[b * T + t] = (int32_t)(rand_r(seed) % V);
             mask[b * T + t] = 1;
         }
-    mz_model_batch batch = {B, T, ids, mask, NULL};
+    mz_model_batch batch = {.B = B, .T = T, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     char last[32]; /* the last hidden state, as a Hugging Face model returns by default */
     snprintf(last, sizeof last, "hidden.%d", mz_model_get_config(m)->n_layers);

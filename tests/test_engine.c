@@ -177,7 +177,7 @@ static void check_bad_requests(mz_ctx *ctx) {
     CHECK_INT(mz_model_open(&m, GOLDEN "xlm-roberta", ctx), MZ_OK);
     if (!m) return;
     int32_t ids[3] = {5, 6, 7}, mask[3] = {1, 1, 1};
-    mz_model_batch b = {1, 3, ids, mask, NULL};
+    mz_model_batch b = {.B = 1, .T = 3, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     const char *logits[] = {"logits"}, *bogus[] = {"layer.9.attn.probs"};
     CHECK_INT(mz_model_run(&a, m, &b, logits, 1, ctx), MZ_ERR_UNSUPPORTED);
@@ -185,8 +185,9 @@ static void check_bad_requests(mz_ctx *ctx) {
     CHECK_INT(mz_model_run(&a, m, &b, bogus, 1, ctx), MZ_ERR_USAGE);
     CHECK_CONTAINS(mz_ctx_message(ctx), "unknown intermediate 'layer.9.attn.probs'");
     ids[1] = 96;
-    CHECK_INT(mz_model_run(&a, m, &b, NULL, 0, ctx), MZ_ERR_USAGE);
-    CHECK_CONTAINS(mz_ctx_message(ctx), "token id 96 outside the vocabulary");
+    CHECK_INT(mz_model_run(&a, m, &b, NULL, 0, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx),
+                   "token id 96 (row 0, position 1) is outside the vocabulary");
     CHECK(a == NULL);
     mz_model_free(m);
 }
@@ -210,12 +211,16 @@ static void check_observer(mz_ctx *ctx) {
     CHECK_INT(mz_model_open(&m, GOLDEN "gpt2", ctx), MZ_OK);
     if (!m) return;
     seen s = {0};
-    mz_model_set_observer(m, observe, &s);
+    mz_run *r = NULL;
+    CHECK_INT(mz_run_new(&r, m, ctx), MZ_OK);
+    if (!r) return;
+    mz_run_set_observer(r, observe, &s);
     int32_t ids[2] = {5, 6}, mask[2] = {1, 1};
-    mz_model_batch b = {1, 2, ids, mask, NULL};
+    mz_model_batch b = {.B = 1, .T = 2, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     const char *want[] = {"logits", "layer.1.ffn.out", "hidden.0", "layer.0.attn.probs"};
-    CHECK_INT(mz_model_run(&a, m, &b, want, 4, ctx), MZ_OK);
+    CHECK_INT(mz_run_forward(&a, r, &b, want, 4, ctx), MZ_OK);
+    mz_run_free(r);
     CHECK_INT(s.n, 4);
     CHECK_STR(s.names[0], "hidden.0");
     CHECK_STR(s.names[1], "layer.0.attn.probs");
@@ -235,7 +240,7 @@ static void check_allocation_failures(void) {
         mz_model *m = NULL;
         mz_activations *a = NULL;
         int32_t ids[3] = {5, 6, 7}, mask[3] = {1, 1, 1};
-        mz_model_batch b = {1, 3, ids, mask, NULL};
+        mz_model_batch b = {.B = 1, .T = 3, .ids = ids, .mask = mask};
         const char *want[] = {"hidden.*", "layer.*.attn.probs", "logits", "pooled.pooler"};
         mz_alloc_fail_at(n);
         mz_status rc = mz_model_open(&m, GOLDEN "bert", ctx);
