@@ -18,12 +18,29 @@ static const mz_gguf_tensor *find_tensor(const mz_gguf *g, const char *name) {
     return NULL;
 }
 
+/* What a metadata key holds when it is not a count: named in the message, since "missing" would
+ * send the reader looking for a key that is there. */
+static const char *held(const mz_gguf *g, const char *key, char buf[64]) {
+    double f;
+    mz_gguf_str s;
+    mz_gguf_type t;
+    size_t n;
+    if (mz_gguf_get_float(g, key, &f)) return snprintf(buf, 64, "is %g", f), buf;
+    if (mz_gguf_get_string(g, key, &s)) return "holds a string";
+    if (mz_gguf_get_array(g, key, &t, &n)) return "holds an array";
+    return NULL;
+}
+
 static mz_status get_key(int *out, const mz_gguf *g, const char *arch, const char *key,
                          int fallback, const char *path, mz_ctx *ctx) {
-    char full[128];
+    char full[128], buf[64];
     uint64_t v;
     snprintf(full, sizeof full, "%s.%s", arch, key);
     if (!mz_gguf_get_uint(g, full, &v)) {
+        const char *what = held(g, full, buf);
+        if (what)
+            return mz_fail(ctx, MZ_ERR_INPUT, path,
+                           "metadata key %s %s; it must be a positive integer", full, what);
         if (fallback >= 0) return *out = fallback, MZ_OK;
         return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s is missing", full);
     }
