@@ -169,6 +169,28 @@ static void check_reuse(const mz_model *m, mz_ctx *ctx) {
     mz_activations_free(fresh[0]), mz_activations_free(fresh[1]);
 }
 
+/* The same numbers on one thread and on two, where the products split by output columns (few
+ * rows) and by rows (many). */
+static void check_threads(const mz_model *m, mz_ctx *ctx) {
+    enum { B = 8, T = 20 };
+    int32_t ids[B * T], mask[B * T];
+    int V = mz_model_get_config(m)->vocab, C = mz_model_get_config(m)->d_model;
+    for (int i = 0; i < B * T; i++)
+        ids[i] = (i * 7919 + 3) % V, mask[i] = 1;
+    const char *want[] = {"pooled.mean"};
+    for (int rows = 1; rows <= B; rows += B - 1) {
+        mz_model_batch b = {.B = rows, .T = T, .ids = ids, .mask = mask};
+        mz_activations *a[2] = {NULL, NULL};
+        for (int k = 0; k < 2; k++) {
+            mz_set_threads(k + 1);
+            CHECK_INT(mz_model_run(&a[k], m, &b, want, 1, ctx), MZ_OK);
+        }
+        mz_set_threads(0);
+        CHECK_NEAR(max_diff(get(a[0], want[0]), get(a[1], want[0]), (size_t)rows * C), 0, 0);
+        mz_activations_free(a[0]), mz_activations_free(a[1]);
+    }
+}
+
 static int copy_file(const char *from, const char *to, const char *poison_tensor) {
     char *data = NULL;
     size_t len = 0;
@@ -228,6 +250,7 @@ int main(void) {
         check_attention_scale(m, ctx);
         check_reuse(m, ctx);
         check_kept_caches(m, ctx);
+        check_threads(m, ctx);
         mz_model_free(m);
     }
     check_non_finite(ctx);
