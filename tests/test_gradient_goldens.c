@@ -215,25 +215,17 @@ static void layer_backward(pass *p, const tiny *m, int l, float *dx, float scale
                                C, 0);
 }
 
-/* From dlogits [T,V] to every gradient the goldens hold. */
-static void backward(pass *p, const tiny *m, const float *dlogits, int scaled, float scale) {
+/* From dtop, the gradient of the last hidden state (hidden.L: for GPT-2 after ln_f), to the
+ * layers' and the input embeddings' gradients. */
+static void backward_hidden(pass *p, const tiny *m, const float *dtop, int scaled, float scale) {
     int T = p->T;
-    const float *wte =
-        tw(m, m->gpt2 ? "transformer.wte.weight" : "bert.embeddings.word_embeddings.weight");
-    float dx[MAXT * C] = {0}, scratch[2 * MAXT * C];
-    if (m->gpt2) {
-        float dln[MAXT * C] = {0};
-        mz_matmul_backward(dln, NULL, NULL, dlogits, NULL, wte, T, C, V, 0);
-        mz_layernorm_backward(dx, NULL, NULL, dln, p->top, p->mh, p->sh,
+    float dx[MAXT * C] = {0};
+    memcpy(p->d_hidden[NL], dtop, sizeof(float) * T * C);
+    if (m->gpt2)
+        mz_layernorm_backward(dx, NULL, NULL, dtop, p->top, p->mh, p->sh,
                               tw(m, "transformer.ln_f.weight"), T, C);
-        memcpy(p->d_hidden[NL], dln, sizeof(float) * T * C); /* hidden.L is after ln_f */
-    } else {
-        mz_head_cache hc = {p->top, p->pre, p->act, p->mh, p->sh};
-        mz_mlm_head_backward(
-            dx, scratch, dlogits, &hc, tw(m, "cls.predictions.transform.dense.weight"),
-            tw(m, "cls.predictions.transform.LayerNorm.weight"), wte, T, C, C, V, 0);
-        memcpy(p->d_hidden[NL], dx, sizeof(float) * T * C);
-    }
+    else
+        memcpy(dx, dtop, sizeof(float) * T * C);
     for (int l = NL - 1; l >= 0; l--) {
         layer_backward(p, m, l, dx, l == scaled ? scale : 1.0f);
         memcpy(p->d_hidden[l], dx, sizeof(float) * T * C);
@@ -247,6 +239,22 @@ static void backward(pass *p, const tiny *m, const float *dlogits, int scaled, f
                               tw(m, "bert.embeddings.LayerNorm.weight"), T, C);
         mz_embed_backward(p->d_emb, NULL, NULL, NULL, dsum, NULL, NULL, NULL, T, C);
     }
+}
+
+/* From dlogits [T,V] through the LM head (GPT-2's tied one, or BERT's MLM head). */
+static void backward(pass *p, const tiny *m, const float *dlogits, int scaled, float scale) {
+    const float *wte =
+        tw(m, m->gpt2 ? "transformer.wte.weight" : "bert.embeddings.word_embeddings.weight");
+    float dtop[MAXT * C] = {0}, scratch[2 * MAXT * C];
+    if (m->gpt2)
+        mz_matmul_backward(dtop, NULL, NULL, dlogits, NULL, wte, p->T, C, V, 0);
+    else {
+        mz_head_cache hc = {p->top, p->pre, p->act, p->mh, p->sh};
+        mz_mlm_head_backward(
+            dtop, scratch, dlogits, &hc, tw(m, "cls.predictions.transform.dense.weight"),
+            tw(m, "cls.predictions.transform.LayerNorm.weight"), wte, p->T, C, C, V, 0);
+    }
+    backward_hidden(p, m, dtop, scaled, scale);
 }
 
 /* ---------------------------------------------------------------- against the goldens */
@@ -328,6 +336,44 @@ static void check_case(const tiny *m, const mz_st *g, const char *name) {
     for (int l = 0; l < NL; l++) {
         snprintf(what, sizeof what, "  layer.%d.attn.probs", l);
         compare(what, p.d_probs[l], golden(g, "%s.grad.layer.%d.attn.probs", name, l));
+    }
+}
+
+/* The cosine of two sentences' mean-pooled last hidden states: both sentences' gradients. */
+static void check_cosine(const tiny *m, const mz_st *g) {
+    static pass p[2];
+    float mean[2][C] = {{0}}, dmean[2][C] = {{0}}, dtop[MAXT * C];
+    for (int s = 0; s < 2; s++) {
+        int32_t ids[MAXT];
+        float emb[MAXT * C];
+        int T = ints(ids, golden(g, "cosine.%c.ids", 'a' + s));
+        embeds(emb, m, ids, T);
+        forward(&p[s], m, emb, T, -1, 1.0f);
+        const float *h = m->gpt2 ? p[s].lnout : p[s].top; /* hidden.L */
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < C; i++)
+                mean[s][i] += h[t * C + i] / (float)T;
+    }
+    float value = (float)mz_cosine_backward(dmean[0], dmean[1], mean[0], mean[1], C, 1.0f);
+    compare(m->gpt2 ? "gpt2 cosine: value" : "bert cosine: value", &value,
+            golden(g, "cosine.value"));
+    for (int s = 0; s < 2; s++) {
+        int start = 0, len = p[s].T;
+        memset(dtop, 0, sizeof dtop);
+        mz_mean_pool_backward(dtop, dmean[s], &start, &len, 1, C);
+        backward_hidden(&p[s], m, dtop, -1, 1.0f);
+        char what[64];
+        snprintf(what, sizeof what, "  sentence %c: inputs_embeds", 'a' + s);
+        compare(what, p[s].d_emb, golden(g, "cosine.%c.grad.inputs_embeds", 'a' + s));
+        for (int l = 0; l <= NL; l++) {
+            snprintf(what, sizeof what, "  sentence %c: hidden.%d", 'a' + s, l);
+            compare(what, p[s].d_hidden[l], golden(g, "cosine.%c.grad.hidden.%d", 'a' + s, l));
+        }
+        for (int l = 0; l < NL; l++) {
+            snprintf(what, sizeof what, "  sentence %c: layer.%d.attn.probs", 'a' + s, l);
+            compare(what, p[s].d_probs[l],
+                    golden(g, "cosine.%c.grad.layer.%d.attn.probs", 'a' + s, l));
+        }
     }
 }
 
@@ -426,6 +472,7 @@ int main(void) {
     if (open_pair(&bert, &g, "bert")) {
         check_case(&bert, g, "logprob");
         check_case(&bert, g, "logprob_diff");
+        check_cosine(&bert, g);
         check_ig(&bert, g, "logprob", "mask", 16);
         check_ig(&bert, g, "logprob", "zero", 64);
         check_attattr(&bert, g);
@@ -435,6 +482,7 @@ int main(void) {
     if (open_pair(&gpt2, &g, "gpt2")) {
         check_case(&gpt2, g, "next_token");
         check_case(&gpt2, g, "loglik");
+        check_cosine(&gpt2, g);
         check_ig(&gpt2, g, "next_token", "zero", 64);
     }
     mz_st_free(g), mz_st_free(gpt2.st);
