@@ -559,7 +559,23 @@ static void test_out_of_memory(void) {
         CHECK_INT(mz_attr_tree_edges(&edges, &n, attr, 1, 2, 3, 0.4, ctx), MZ_ERR_NOMEM);
         CHECK(edges == NULL && n == 0);
     }
+    mz_tokenizer *tok = NULL;
+    mz_encoding enc = {0};
+    const char *text = "Daktari alisema.";
+    if (mz_tokenizer_load(&tok, "golden/tokenizers/wordpiece-bert.json", ctx) ||
+        mz_tokenizer_encode(&enc, tok, text, strlen(text), 1, ctx)) {
+        CHECK(0);
+        return;
+    }
+    for (int fail = 1; fail <= 4; fail++) {
+        mz_attr_words w;
+        mz_alloc_fail_at(fail);
+        CHECK_INT(mz_attr_words_from_encoding(&w, &enc, ctx), MZ_ERR_NOMEM);
+        CHECK(w.word_of == NULL && w.n_words == 0);
+    }
     mz_alloc_fail_at(0);
+    mz_encoding_clear(&enc);
+    mz_tokenizer_free(tok);
 }
 
 int main(void) {

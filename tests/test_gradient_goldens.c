@@ -10,6 +10,7 @@
 #include "backward.h"
 #include "check.h"
 #include "layers.h"
+#include "ln_stats.h"
 #include "mizani/attribution.h"
 #include "mizani/mizani.h"
 #include "mizani/safetensors.h"
@@ -30,15 +31,23 @@ typedef struct tiny {
     float eps;
 } tiny;
 
-static const float *tw(const tiny *m, const char *fmt, ...) {
+/* The tensor named by a printf format, NULL when absent. */
+static const mz_st_tensor *vfind(const mz_st *st, const char *fmt, va_list ap) {
     char name[128];
+    vsnprintf(name, sizeof name, fmt, ap);
+    const mz_st_tensor *t = mz_st_find(st, name);
+    if (!t) fprintf(stderr, "no tensor %s\n", name);
+    return t;
+}
+
+/* A weight of the model, which must be an aligned F32 tensor. */
+static const float *tw(const tiny *m, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
+    const mz_st_tensor *t = vfind(m->st, fmt, ap);
     va_end(ap);
-    const mz_st_tensor *t = mz_st_find(m->st, name);
     if (!t || t->dtype != MZ_ST_F32 || (uintptr_t)t->data % sizeof(float)) {
-        fprintf(stderr, "no aligned F32 tensor %s\n", name);
+        fprintf(stderr, "%s: not an aligned F32 tensor\n", t ? t->name : fmt);
         exit(1);
     }
     return t->data;
@@ -71,21 +80,9 @@ typedef struct pass {
     float d_emb[MAXT * C], d_hidden[NL + 1][MAXT * C], d_probs[NL][H * MAXT * MAXT];
 } pass;
 
-static void stats(float *mean, float *rstd, const float *x, int N, int n, double eps) {
-    for (int r = 0; r < N; r++) {
-        double m = 0, v = 0;
-        for (int i = 0; i < n; i++)
-            m += x[(size_t)r * n + i];
-        m /= n;
-        for (int i = 0; i < n; i++)
-            v += (x[(size_t)r * n + i] - m) * (x[(size_t)r * n + i] - m);
-        mean[r] = (float)m, rstd[r] = (float)(1 / sqrt(v / n + eps));
-    }
-}
-
 static void layer_norm(float *out, float *mean, float *rstd, const float *x, const float *w,
                        const float *b, const tiny *m, int T) {
-    stats(mean, rstd, x, T, C, m->eps);
+    ln_stats(mean, rstd, x, T, C, m->eps);
     mz_layernorm_forward(out, x, w, b, m->eps, T, C);
 }
 
@@ -260,13 +257,10 @@ static void backward(pass *p, const tiny *m, const float *dlogits, int scaled, f
 /* ---------------------------------------------------------------- against the goldens */
 
 static const mz_st_tensor *golden(const mz_st *g, const char *fmt, ...) {
-    char name[128];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
+    const mz_st_tensor *t = vfind(g, fmt, ap);
     va_end(ap);
-    const mz_st_tensor *t = mz_st_find(g, name);
-    if (!t) fprintf(stderr, "golden %s missing\n", name);
     return t;
 }
 

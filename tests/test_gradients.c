@@ -10,6 +10,7 @@
 #include "backward.h"
 #include "check.h"
 #include "layers.h"
+#include "ln_stats.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -116,19 +117,6 @@ static void ln_ref(double *out, const double *x, const double *w, const double *
         double rstd = 1 / sqrt(var / C + eps);
         for (int i = 0; i < C; i++)
             out[(size_t)n * C + i] = (r[i] - mean) * rstd * w[i] + b[i];
-    }
-}
-
-/* The statistics the engine's LayerNorm computes (in double, stored as float). */
-static void ln_stats(float *mean, float *rstd, const float *x, int N, int C, double eps) {
-    for (int n = 0; n < N; n++) {
-        double m = 0, v = 0;
-        for (int i = 0; i < C; i++)
-            m += x[(size_t)n * C + i];
-        m /= C;
-        for (int i = 0; i < C; i++)
-            v += (x[(size_t)n * C + i] - m) * (x[(size_t)n * C + i] - m);
-        mean[n] = (float)m, rstd[n] = (float)(1 / sqrt(v / C + eps));
     }
 }
 

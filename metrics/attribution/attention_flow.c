@@ -94,9 +94,11 @@ mz_status mz_attr_flow(double *out, const float *const *probs, int layers, int H
                        "attention flow is computed exactly up to %d tokens, and this input has %d "
                        "(attention rollout has no limit)",
                        MZ_ATTR_FLOW_MAX_TOKENS, T);
-    if (query < 0 || query >= T || layers < 1)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "attention flow: query %d outside 0..%d", query,
-                       T - 1);
+    if (layers < 1 || query < 0 || query >= T)
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "attention flow needs at least one layer and a query among the %d tokens "
+                       "(got %d layers, query %d)",
+                       T, layers, query);
     size_t edges = (size_t)layers * T * T, nodes = (size_t)(layers + 1) * T;
     flow_net g = {.layers = layers, .T = T};
     g.cap = mz_malloc(2 * edges * sizeof *g.cap);
