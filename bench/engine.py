@@ -2,18 +2,24 @@
 """Engine speed and memory, Mizani against PyTorch CPU, measured in one run on the same random
 weights of a BERT-base-shaped model (12 layers, hidden 768, 12 heads, vocab 30522).
 
-    /usr/bin/python3 bench/engine.py [BUILD_DIR]
+    /usr/bin/python3 bench/engine.py [BUILD_DIR] [--before OLD_BUILD_DIR]
 
-Needs Debian's python3-torch (scripts/install-deps.sh --refs). Writes the 440 MB checkpoint to
-$TMPDIR/mizani-bench-bert once. PyTorch runs the Hugging Face BERT forward in eager mode (the
-operations of BertModel, default threading, no_grad), best of 3:
-  1. fixed shape: a batch of 8 x 128 tokens; tokens/s of both and achieved GFLOP/s next to the
-     SGEMM peak that the same build of OpenBLAS reaches on this machine;
+Needs Debian's python3-torch (scripts/install-deps.sh --refs) and, for ONNX Runtime, its npm
+package (cd bench && npm install --ignore-scripts --no-save onnxruntime-node; skipped with a
+note when absent). Writes the 440 MB checkpoint and its ONNX export to $TMPDIR/mizani-bench-bert
+once. PyTorch runs the Hugging Face BERT forward in eager mode (the operations of BertModel,
+default threading, no_grad), best of 3:
+  1. fixed shape: a batch of 8 x 128 tokens; tokens/s of PyTorch, ONNX Runtime (the same
+     weights exported by torch.onnx at opset 14, as many intra-op threads as cores, all graph
+     optimisations) and Mizani, and achieved GFLOP/s next to the SGEMM peak that the same build
+     of OpenBLAS reaches on this machine;
   2. probe workload: the UDHR's sentences and the minimal pairs, English and Swahili (lengths
      from BERT-style pre-tokenisation, words and punctuation, plus [CLS] and [SEP]); PyTorch in
      Hugging Face style (batches of 32 in corpus order, padded to the longest), Mizani with its
      own batching (length-sorted, padding never computed).
-Peak RSS of the Mizani process is printed against the weight file's size.
+Peak RSS of the Mizani process is printed against the weight file's size. With --before, an
+older build's engine_bench runs alternately with this one, 5 rounds of each measurement, and the
+medians are compared (speed and peak memory, new / old).
 """
 import json
 import math
@@ -93,6 +99,53 @@ def bert_forward(W, ids, mask):
     return x
 
 
+class Bert(torch.nn.Module):
+    """bert_forward as a module, so torch.onnx can export it with the weights as initialisers."""
+    def __init__(self, W):
+        super().__init__()
+        self.names = list(W)
+        self.w = torch.nn.ParameterList([torch.nn.Parameter(W[n], requires_grad=False) for n in self.names])
+
+    def forward(self, ids, mask):
+        return bert_forward(dict(zip(self.names, self.w)), ids, mask)
+
+
+def onnx_seconds(d, W, B, T):
+    """ONNX Runtime's best time on the same batch shape, or None without its npm package."""
+    ort = os.path.join(ROOT, "bench", "node_modules", "onnxruntime-node")
+    if not os.path.isdir(ort):
+        print("ONNX Runtime: skipped (cd bench && npm install --ignore-scripts --no-save onnxruntime-node)")
+        return None
+    path = os.path.join(d, "model.onnx")
+    if not os.path.exists(path):
+        ids, mask = torch.zeros(B, T, dtype=torch.long), torch.ones(B, T, dtype=torch.long)
+        torch.onnx.export(Bert(W), (ids, mask), path, opset_version=14, input_names=["ids", "mask"],
+                          dynamic_axes={"ids": {0: "b", 1: "t"}, "mask": {0: "b", 1: "t"}})
+    out = subprocess.run(["node", os.path.join(ROOT, "bench", "engine_ort.js"), path, str(B), str(T),
+                          "5", str(os.cpu_count())], check=True, capture_output=True, text=True)
+    return float(out.stdout.split()[0])
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+def before_after(new, old, d, lens_file):
+    """Medians of 5 alternating rounds of each build: speed and peak memory, new / old."""
+    runs = {k: {"new": [], "old": []} for k in ("fixed", "workload")}
+    for _ in range(5):
+        for tag, build in (("new", new), ("old", old)):
+            runs["fixed"][tag].append(mizani(build, "fixed", d, 8, 128, 3))
+            runs["workload"][tag].append(mizani(build, "workload", d, lens_file, 1))
+    for k, r in runs.items():
+        t_new, t_old = median([x[0] for x in r["new"]]), median([x[0] for x in r["old"]])
+        m_new, m_old = median([x[1] for x in r["new"]]), median([x[1] for x in r["old"]])
+        print("before/after, %s: old %.3f s, new %.3f s: speed new/old %.3fx; peak RSS old %.0f MB, "
+              "new %.0f MB: %.3fx" % (k, t_old, t_new, t_old / t_new, m_old / 1e6, m_new / 1e6,
+                                      m_new / m_old))
+
+
 def best_of(n, fn):
     best = math.inf
     for _ in range(n):
@@ -128,7 +181,13 @@ def mizani(build, *args):
 
 
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
+    args = sys.argv[1:]
+    old = None
+    if "--before" in args:
+        i = args.index("--before")
+        old = args[i + 1]
+        del args[i:i + 2]
+    build = args[0] if args else os.path.join(ROOT, "build")
     d = os.path.join(tempfile.gettempdir(), "mizani-bench-bert")
     make_model(d)
     size = os.path.getsize(os.path.join(d, "model.safetensors"))
@@ -148,6 +207,10 @@ def main():
           "ratio %.2fx; OpenBLAS SGEMM peak %.0f GFLOP/s, Mizani at %.0f%% of it"
           % (B * T / t_torch, gf / t_torch, B * T / t_mz, gf / t_mz, t_torch / t_mz, peak,
              100 * gf / t_mz / peak))
+    t_ort = onnx_seconds(d, W, B, T)
+    if t_ort:
+        print("fixed 8x128: ONNX Runtime %.0f tokens/s (%.0f GFLOP/s, %d threads); Mizani / ONNX "
+              "Runtime %.2fx" % (B * T / t_ort, gf / t_ort, os.cpu_count(), t_ort / t_mz))
     print("OpenBLAS SGEMM alone at the layer's shapes (1024 tokens; 768x768, 768->3072, 3072->768): "
           "%.0f, %.0f, %.0f GFLOP/s = %.0f%%, %.0f%%, %.0f%% of the peak"
           % (*shapes, *(100 * x / peak for x in shapes)))
@@ -165,6 +228,8 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(map(str, lens)))
     t_mz, rss2 = mizani(build, "workload", d, f.name, 3)
+    if old:
+        before_after(build, old, d, f.name)
     os.unlink(f.name)
     print("probe workload: %d sentences, %d tokens (mean %.1f): PyTorch %.1f sentences/s, "
           "Mizani %.1f sentences/s, ratio %.2fx"

@@ -58,8 +58,10 @@ static int sgemm_peak(void) {
     return 0;
 }
 
-/* Runs rows of the given lengths as one padded batch, ids drawn from `seed`. */
-static int run_rows(mz_model *m, const int *len, int B, unsigned *seed, mz_ctx *ctx) {
+/* Runs rows of the given lengths as one padded batch, ids drawn from `seed`, in the run context
+ * that every batch of a benchmark shares (as the probe runner does). */
+static int run_rows(mz_run *r, const mz_model *m, const int *len, int B, unsigned *seed,
+                    mz_ctx *ctx) {
     int T = 0, V = mz_model_get_config(m)->vocab;
     for (int b = 0; b < B; b++)
         T = len[b] > T ? len[b] : T;
@@ -69,12 +71,12 @@ static int run_rows(mz_model *m, const int *len, int B, unsigned *seed, mz_ctx *
             ids[b * T + t] = (int32_t)(rand_r(seed) % V);
             mask[b * T + t] = 1;
         }
-    mz_model_batch batch = {B, T, ids, mask, NULL};
+    mz_model_batch batch = {.B = B, .T = T, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     char last[32]; /* the last hidden state, as a Hugging Face model returns by default */
     snprintf(last, sizeof last, "hidden.%d", mz_model_get_config(m)->n_layers);
     const char *want[] = {last};
-    mz_status rc = mz_model_run(&a, m, &batch, want, 1, ctx);
+    mz_status rc = mz_run_forward(&a, r, &batch, want, 1, ctx);
     mz_activations_free(a);
     free(ids), free(mask);
     return rc;
@@ -82,7 +84,7 @@ static int run_rows(mz_model *m, const int *len, int B, unsigned *seed, mz_ctx *
 
 static int by_len(const void *x, const void *y) { return *(const int *)x - *(const int *)y; }
 
-static double workload(mz_model *m, int *len, int n, unsigned *seed, mz_ctx *ctx) {
+static double workload(mz_run *r, const mz_model *m, int *len, int n, unsigned *seed, mz_ctx *ctx) {
     qsort(len, (size_t)n, sizeof *len, by_len); /* length buckets: little padding to copy */
     double t0 = now();
     for (int i = 0; i < n;) {
@@ -90,7 +92,7 @@ static double workload(mz_model *m, int *len, int n, unsigned *seed, mz_ctx *ctx
         while (j < n && tokens + len[j] <= 2048)
             tokens += len[j++];
         if (j == i) j++;
-        if (run_rows(m, len + i, j - i, seed, ctx)) return -1;
+        if (run_rows(r, m, len + i, j - i, seed, ctx)) return -1;
         i = j;
     }
     return now() - t0;
@@ -107,7 +109,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     mz_model *m = NULL;
-    if (mz_model_open(&m, argv[2], ctx)) {
+    mz_run *run = NULL;
+    if (mz_model_open(&m, argv[2], ctx) || mz_run_new(&run, m, ctx)) {
         fprintf(stderr, "%s\n", mz_ctx_message(ctx));
         return 3;
     }
@@ -119,7 +122,7 @@ int main(int argc, char **argv) {
             len[b] = T;
         for (int r = 0; r < atoi(argv[5]); r++) {
             double t0 = now();
-            if (run_rows(m, len, B, &seed, ctx)) break;
+            if (run_rows(run, m, len, B, &seed, ctx)) break;
             if (now() - t0 < best) best = now() - t0;
         }
         free(len);
@@ -130,13 +133,14 @@ int main(int argc, char **argv) {
             n++;
         if (f) fclose(f);
         for (int r = 0; r < atoi(argv[4]); r++) {
-            double s = workload(m, len, n, &seed, ctx);
+            double s = workload(run, m, len, n, &seed, ctx);
             if (s >= 0 && s < best) best = s;
         }
         free(len);
     }
     if (mz_ctx_status(ctx)) fprintf(stderr, "%s\n", mz_ctx_message(ctx));
     printf("%.6f %ld\n", best, peak_rss());
+    mz_run_free(run);
     mz_model_free(m);
     mz_ctx_free(ctx);
     return 0;

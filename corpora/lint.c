@@ -178,6 +178,10 @@ static mz_status lint_masked(mz_lint_report *r, const mz_probe_set *s, mz_ctx *c
         char where[48];
         snprintf(where, sizeof where, "$.frames[%zu]", i);
         rc = check_text(r, ctx, where, s->frames[i]);
+        if (!rc && !s->frame_ids[i])
+            rc = add(r, ctx, MZ_LINT_WARNING, where,
+                     "the frame has no id (write {\"id\": ..., \"text\": ...}): results "
+                     "cannot be grouped by frame");
     }
     return rc;
 }
@@ -206,6 +210,11 @@ static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ct
             counts[c]++;
         if (!rc) rc = check_text(r, ctx, where, p->more);
         if (!rc) rc = check_text(r, ctx, where, p->less);
+        if (!rc && (!p->frame_id || !p->target_id))
+            rc = add(r, ctx, MZ_LINT_WARNING, where,
+                     "no \"%s\" id: pairs from one frame or one target pair are correlated, "
+                     "and the statistics cannot group them without it",
+                     p->frame_id ? "target" : "frame");
         for (size_t j = 0; j < i && !rc; j++)
             if (!strcmp(s->pairs[j].id, p->id))
                 rc = add(r, ctx, MZ_LINT_ERROR, where, "id '%s' is used twice", p->id);

@@ -16,7 +16,7 @@ typedef struct probe_file {
     const char **texts[4];
     char json_paths[4][24];
     mz_minimal_pair *pairs;
-    const char **frames;
+    const char **frames, **frame_ids;
     mz_template_frame *templates;
     mz_parallel_segment *segments;
 } probe_file;

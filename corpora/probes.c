@@ -99,6 +99,7 @@ void mz_probes_free(mz_probe_set *set) {
     }
     mz_free(pf->pairs);
     mz_free(pf->frames);
+    mz_free(pf->frame_ids);
     mz_free(pf->templates);
     mz_free(pf->segments);
     json_decref(pf->doc);

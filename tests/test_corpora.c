@@ -32,7 +32,26 @@ static void test_pairs(void) {
         MZ_OK);
     CHECK_INT(s->n_pairs, 1);
     CHECK_INT(s->pairs[0].span_start, 0);
+    CHECK(s->pairs[0].frame_id == NULL && s->pairs[0].target_id == NULL); /* optional */
+    mz_lint_report r = {0};
+    CHECK_INT(mz_probes_lint(&r, s, ctx), MZ_OK);
+    CHECK(r.n > 0 && strstr(r.items[0].message, "no \"frame\" id") != NULL);
+    CHECK_STR(r.items[0].where, "$.pairs[0]");
+    mz_lint_report_clear(&r);
     mz_probes_free(s);
+    CHECK_INT(parse(&s, HEAD("minimal_pairs",
+                             "sw") "\"pairs\": [{\"id\": \"a\", \"category\": \"gender\", "
+                                   "\"frame\": \"sw-gender-f01\", \"target\": "
+                                   "\"sw-t-mwanamke-mwanamume\", \"more\": \"Yule ni mwanamke.\", "
+                                   "\"less\": \"Yule ni mwanamume.\", \"target_more\": "
+                                   "\"mwanamke\", \"target_less\": \"mwanamume\"}]}"),
+              MZ_OK);
+    if (s) {
+        CHECK_STR(s->pairs[0].frame_id, "sw-gender-f01");
+        CHECK_STR(s->pairs[0].target_id, "sw-t-mwanamke-mwanamume");
+        CHECK_INT(s->pairs[0].span_start, 8);
+        mz_probes_free(s);
+    }
     CHECK_INT(
         parse(
             &s,
@@ -57,8 +76,35 @@ static void test_masked_and_parallel(void) {
                       "[{\"name\": \"a\", \"words\": [\"She\"]}, {\"name\": \"b\", \"words\": [\"He\"]}], "
                       "\"attributes\": [{\"name\": \"c\", \"words\": [\"a nurse\"]}]}"),
         MZ_ERR_INPUT);
-    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: a frame is a string with [TARGET] once "
-                                        "and [ATTRIBUTE] once");
+    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: a frame is a string (or an object with id "
+                                        "and text) with [TARGET] once and [ATTRIBUTE] once");
+    /* frames as plain strings (no ids) or as objects with ids, in one file */
+    CHECK_INT(parse(&s, HEAD("masked", "en") "\"frames\": [\"[TARGET] is [ATTRIBUTE].\", {\"id\": "
+                                             "\"f2\", \"text\": \"[TARGET] works as "
+                                             "[ATTRIBUTE].\"}], \"targets\": [{\"name\": \"a\", "
+                                             "\"words\": [\"She\"]}, {\"name\": \"b\", \"words\": "
+                                             "[\"He\"]}], \"attributes\": [{\"name\": \"c\", "
+                                             "\"words\": [\"a nurse\"]}]}"),
+              MZ_OK);
+    if (s) {
+        CHECK_INT(s->n_frames, 2);
+        CHECK(s->frame_ids[0] == NULL);
+        CHECK_STR(s->frame_ids[1], "f2");
+        CHECK_STR(s->frames[1], "[TARGET] works as [ATTRIBUTE].");
+        mz_lint_report r = {0};
+        CHECK_INT(mz_probes_lint(&r, s, ctx), MZ_OK);
+        CHECK_INT(r.n_warnings, 1);
+        if (r.n) CHECK_STR(r.items[0].where, "$.frames[0]");
+        mz_lint_report_clear(&r);
+        mz_probes_free(s);
+    }
+    CHECK_INT(parse(&s, HEAD("masked", "en") "\"frames\": [{\"text\": \"[TARGET] is "
+                                             "[ATTRIBUTE].\"}], \"targets\": [{\"name\": \"a\", "
+                                             "\"words\": [\"She\"]}, {\"name\": \"b\", \"words\": "
+                                             "[\"He\"]}], \"attributes\": [{\"name\": \"c\", "
+                                             "\"words\": [\"a nurse\"]}]}"),
+              MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: needs \"id\", a non-empty string");
     CHECK_INT(
         parse(
             &s,

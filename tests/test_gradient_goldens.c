@@ -5,12 +5,13 @@
  * gradients with respect to the input embeddings, every hidden state and every layer's
  * attention probabilities, Integrated Gradients through mz_attr_ig_*, and AttAttr through
  * mz_attr_attattr, each within 1e-4 of the largest golden value. The weights are read by name
- * from model.safetensors, so this test depends on no engine internals; it fixes the goldens'
- * conventions before the engine's own wiring is tested against the same files. */
+ * from model.safetensors into the engine's descriptors, and each block's buffers are named as
+ * the engine's layer_acts (run.h), so layer_forward/layer_backward below are the template of
+ * the engine's backward pass; the test fixes the goldens' conventions before the engine's own
+ * wiring is tested against the same files. */
 #include "backward.h"
 #include "check.h"
 #include "layers.h"
-#include "ln_stats.h"
 #include "mizani/attribution.h"
 #include "mizani/mizani.h"
 #include "mizani/safetensors.h"
@@ -21,14 +22,19 @@
 #include <stdint.h>
 
 #define TOL 1e-4
-enum { MAXT = 8, C = 32, H = 4, NL = 2, V = 96 };
+enum { MAXT = 8, C = 32, H = 4, NL = 2, V = 96, FMAX = 4 * C };
 
 static mz_ctx *ctx;
 
+/* A tiny checkpoint's weights, by role (names from Hugging Face's checkpoints). */
 typedef struct tiny {
     mz_st *st;
     int gpt2, F;
     float eps;
+    const float *wte, *wpe, *wtt;
+    mz_norm emb_ln, final_ln, head_ln;
+    mz_linear head_dense, decoder;
+    mz_layer_weights L[NL];
 } tiny;
 
 /* The tensor named by a printf format, NULL when absent. */
@@ -53,163 +59,192 @@ static const float *tw(const tiny *m, const char *fmt, ...) {
     return t->data;
 }
 
-/* What one sequence's forward keeps for its backward, per layer (BERT / GPT-2):
- * in       the layer's input: hidden.l
- * n1       GPT-2: LayerNorm 1 of in (the attention's input), stats m1/s1
- * qkv      BERT: q, k, v as three [T,C] blocks (ld C); GPT-2: [T,3C] rows (ld 3C)
- * probs    [H,T,T], unscaled
- * att      heads' output before the output projection (scaled, when this layer is)
- * r1       in + attention + bias (LayerNorm 1's input for BERT, LayerNorm 2's for GPT-2)
- * n2       the feed-forward's input (LayerNorm of r1), stats m2/s2
- * ffpre    [T,F] the first product without its bias; g its GELU
- * r2       n2 (BERT) or r1 (GPT-2) + feed-forward + bias; BERT's LayerNorm 2 stats m3/s3
- * out      hidden.l+1 (BERT: LayerNorm of r2; GPT-2: r2) */
+static mz_linear linear(const tiny *m, const char *name, int in, int out) {
+    return (mz_linear){tw(m, "%s.weight", name), tw(m, "%s.bias", name), in, out,
+                       m->gpt2 ? MZ_W_IN_OUT : MZ_W_OUT_IN};
+}
+
+static mz_norm norm(const tiny *m, const char *name) {
+    return (mz_norm){tw(m, "%s.weight", name), tw(m, "%s.bias", name)};
+}
+
+static void load(tiny *m) {
+    char p[96], n[160];
+    int F = m->F;
+    for (int l = 0; l < NL; l++) {
+        mz_layer_weights *L = &m->L[l];
+#define NAME(s) (snprintf(n, sizeof n, "%s%s", p, s), n)
+        if (m->gpt2) {
+            snprintf(p, sizeof p, "transformer.h.%d.", l);
+            L->q = linear(m, NAME("attn.c_attn"), C, 3 * C);
+            L->o = linear(m, NAME("attn.c_proj"), C, C);
+            L->ff1 = linear(m, NAME("mlp.c_fc"), C, F);
+            L->ff2 = linear(m, NAME("mlp.c_proj"), F, C);
+            L->ln1 = norm(m, NAME("ln_1")), L->ln2 = norm(m, NAME("ln_2"));
+        } else {
+            snprintf(p, sizeof p, "bert.encoder.layer.%d.", l);
+            L->q = linear(m, NAME("attention.self.query"), C, C);
+            L->k = linear(m, NAME("attention.self.key"), C, C);
+            L->v = linear(m, NAME("attention.self.value"), C, C);
+            L->o = linear(m, NAME("attention.output.dense"), C, C);
+            L->ff1 = linear(m, NAME("intermediate.dense"), C, F);
+            L->ff2 = linear(m, NAME("output.dense"), F, C);
+            L->ln1 = norm(m, NAME("attention.output.LayerNorm"));
+            L->ln2 = norm(m, NAME("output.LayerNorm"));
+        }
+#undef NAME
+    }
+    if (m->gpt2) {
+        m->wte = tw(m, "transformer.wte.weight"), m->wpe = tw(m, "transformer.wpe.weight");
+        m->final_ln = norm(m, "transformer.ln_f");
+        m->decoder = (mz_linear){m->wte, NULL, C, V, MZ_W_OUT_IN}; /* tied */
+        return;
+    }
+    m->wte = tw(m, "bert.embeddings.word_embeddings.weight");
+    m->wpe = tw(m, "bert.embeddings.position_embeddings.weight");
+    m->wtt = tw(m, "bert.embeddings.token_type_embeddings.weight");
+    m->emb_ln = norm(m, "bert.embeddings.LayerNorm");
+    m->head_dense = linear(m, "cls.predictions.transform.dense", C, C);
+    m->head_ln = norm(m, "cls.predictions.transform.LayerNorm");
+    m->decoder = (mz_linear){m->wte, tw(m, "cls.predictions.bias"), C, V, MZ_W_OUT_IN};
+}
+
+/* One block's activations, named as the engine's layer_acts, for one sequence. */
 typedef struct layer_cache {
-    float in[MAXT * C], n1[MAXT * C], qkv[MAXT * 3 * C], probs[H * MAXT * MAXT], att[MAXT * C];
-    float r1[MAXT * C], n2[MAXT * C], ffpre[MAXT * 4 * C], g[MAXT * 4 * C], r2[MAXT * C];
-    float out[MAXT * C], m1[MAXT], s1[MAXT], m2[MAXT], s2[MAXT], m3[MAXT], s3[MAXT];
+    float in[MAXT * C], ln1[MAXT * C], ln1_mean[MAXT], ln1_rstd[MAXT], qkv[MAXT * 3 * C];
+    float probs[H * MAXT * MAXT], att[MAXT * C], attn_out[MAXT * C], res1[MAXT * C];
+    float ln2[MAXT * C], ln2_mean[MAXT], ln2_rstd[MAXT], ffh_pre[MAXT * FMAX], ffh[MAXT * FMAX];
+    float ffn_out[MAXT * C], res2[MAXT * C], out[MAXT * C];
 } layer_cache;
 
 typedef struct pass {
     int T;
-    float sum[MAXT * C], m0[MAXT], s0[MAXT]; /* embeddings summed, their LayerNorm (BERT) */
+    float emb[MAXT * C], emb_mean[MAXT], emb_rstd[MAXT]; /* token + position (+ type) */
     layer_cache L[NL];
-    float top[MAXT * C], pre[MAXT * C], act[MAXT * C], mh[MAXT], sh[MAXT]; /* heads */
-    float lnout[MAXT * C], logits[MAXT * V];
+    float final[MAXT * C], final_mean[MAXT], final_rstd[MAXT]; /* hidden.L */
+    float head_pre[MAXT * C], head[MAXT * C], head_ln[MAXT * C], head_mean[MAXT], head_rstd[MAXT];
+    float logits[MAXT * V];
     /* gradients */
     float d_emb[MAXT * C], d_hidden[NL + 1][MAXT * C], d_probs[NL][H * MAXT * MAXT];
 } pass;
 
-static void layer_norm(float *out, float *mean, float *rstd, const float *x, const float *w,
-                       const float *b, const tiny *m, int T) {
-    ln_stats(mean, rstd, x, T, C, m->eps);
-    mz_layernorm_forward(out, x, w, b, m->eps, T, C);
+/* One sequence as the engine's seqs. */
+static mz_seqs one_seq(int T, const int *start, const int *len, const size_t *off) {
+    (void)T;
+    return (mz_seqs){1, start, len, off};
 }
 
-/* Layer l's weights by role: 0 q, 1 k, 2 v (BERT; all three the fused qkv for GPT-2), 3 o,
- * 4 ff1, 5 ff2, 6 ln1, 7 ln2; kind "weight" or "bias". */
-static const float *lw(const tiny *m, int l, int role, const char *kind) {
-    static const char *bert[] = {"attention.self.query",       "attention.self.key",
-                                 "attention.self.value",       "attention.output.dense",
-                                 "intermediate.dense",         "output.dense",
-                                 "attention.output.LayerNorm", "output.LayerNorm"};
-    static const char *gpt2[] = {"attn.c_attn", "attn.c_attn", "attn.c_attn", "attn.c_proj",
-                                 "mlp.c_fc",    "mlp.c_proj",  "ln_1",        "ln_2"};
-    return m->gpt2 ? tw(m, "transformer.h.%d.%s.%s", l, gpt2[role], kind)
-                   : tw(m, "bert.encoder.layer.%d.%s.%s", l, bert[role], kind);
-}
-
-static void ln_layer(float *out, float *mean, float *rstd, const float *x, const tiny *m, int l,
-                     int role, int T) {
-    layer_norm(out, mean, rstd, x, lw(m, l, role, "weight"), lw(m, l, role, "bias"), m, T);
-}
-
-static void layer_forward(layer_cache *c, const tiny *m, int l, int T, float scale) {
-    int F = m->F, ld = m->gpt2 ? 3 * C : C, seq_start = 0, seq_len = T;
+/* Pre-norm: x += attn(ln1(x)); x += ffn(ln2(x)). Post-norm: x = ln1(x + attn(x));
+ * x = ln2(x + ffn(x)). scale: this block's probabilities in P V, or NULL. */
+static void layer_forward(layer_cache *c, const tiny *m, int l, int T, const float *scale) {
+    const mz_layer_weights *W = &m->L[l];
+    int F = m->F, pre = m->gpt2, start = 0, ld = pre ? 3 * C : C;
     size_t off = 0;
+    mz_seqs seqs = one_seq(T, &start, &T, &off);
     const float *x = c->in;
-    if (m->gpt2) {
-        ln_layer(c->n1, c->m1, c->s1, c->in, m, l, 6, T);
-        x = c->n1;
-        mz_matmul_forward(c->qkv, x, lw(m, l, 0, "weight"), lw(m, l, 0, "bias"), T, C, 3 * C, 1);
-    } else
-        for (int p = 0; p < 3; p++)
-            mz_matmul_forward(c->qkv + p * T * C, x, lw(m, l, p, "weight"), lw(m, l, p, "bias"), T,
-                              C, C, 0);
-    const float *q = c->qkv, *k = m->gpt2 ? c->qkv + C : c->qkv + T * C,
-                *v = m->gpt2 ? c->qkv + 2 * C : c->qkv + 2 * T * C;
-    mz_attention_forward(c->att, c->probs, q, k, v, ld, &seq_start, &seq_len, &off, 1, C, H,
-                         m->gpt2);
-    for (int e = 0; e < T * C; e++) /* AttAttr's scale on P in P V scales P V */
-        c->att[e] *= scale;
-    float proj[MAXT * C], ff[MAXT * C];
-    memcpy(c->r1, c->in, sizeof(float) * T * C);
-    mz_matmul_forward(proj, c->att, lw(m, l, 3, "weight"), NULL, T, C, C, m->gpt2);
-    mz_residual_forward(c->r1, proj, lw(m, l, 3, "bias"), T, C);
-    ln_layer(c->n2, c->m2, c->s2, c->r1, m, l, m->gpt2 ? 7 : 6, T);
-    mz_matmul_forward(c->ffpre, c->n2, lw(m, l, 4, "weight"), NULL, T, C, F, m->gpt2);
-    mz_gelu_forward(c->g, c->ffpre, lw(m, l, 4, "bias"), T, F, m->gpt2);
-    mz_matmul_forward(ff, c->g, lw(m, l, 5, "weight"), NULL, T, F, C, m->gpt2);
-    memcpy(c->r2, m->gpt2 ? c->r1 : c->n2, sizeof(float) * T * C);
-    mz_residual_forward(c->r2, ff, lw(m, l, 5, "bias"), T, C);
-    if (m->gpt2)
-        memcpy(c->out, c->r2, sizeof(float) * T * C);
+    if (pre) mz_layernorm_forward(c->ln1, c->ln1_mean, c->ln1_rstd, c->in, &W->ln1, m->eps, T, C);
+    if (pre) x = c->ln1;
+    float *q = c->qkv, *k = pre ? q + C : q + T * C, *v = pre ? q + 2 * C : q + 2 * T * C;
+    mz_matmul_forward(q, x, &W->q, 1, T);
+    if (!pre) mz_matmul_forward(k, x, &W->k, 1, T), mz_matmul_forward(v, x, &W->v, 1, T);
+    mz_attention_forward(c->att, c->probs, q, k, v, ld, ld, &seqs, H, H, C / H, m->gpt2, scale);
+    mz_matmul_forward(c->attn_out, c->att, &W->o, 0, T);
+    mz_residual_forward(c->res1, c->in, c->attn_out, W->o.b, T, C);
+    const float *ffn_in = c->ln1;
+    if (pre)
+        mz_layernorm_forward(c->ln2, c->ln2_mean, c->ln2_rstd, c->res1, &W->ln2, m->eps, T, C),
+            ffn_in = c->ln2;
     else
-        ln_layer(c->out, c->m3, c->s3, c->r2, m, l, 7, T);
+        mz_layernorm_forward(c->ln1, c->ln1_mean, c->ln1_rstd, c->res1, &W->ln1, m->eps, T, C);
+    mz_matmul_forward(c->ffh_pre, ffn_in, &W->ff1, 0, T);
+    mz_gelu_forward(c->ffh, c->ffh_pre, W->ff1.b, T, F, m->gpt2);
+    mz_matmul_forward(c->ffn_out, c->ffh, &W->ff2, 0, T);
+    mz_residual_forward(c->res2, pre ? c->res1 : c->ln1, c->ffn_out, W->ff2.b, T, C);
+    if (pre)
+        memcpy(c->out, c->res2, sizeof(float) * T * C);
+    else
+        mz_layernorm_forward(c->ln2, c->ln2_mean, c->ln2_rstd, c->res2, &W->ln2, m->eps, T, C),
+            memcpy(c->out, c->ln2, sizeof(float) * T * C);
 }
 
 /* emb [T,C]: inputs_embeds. Layer `scaled` (or -1) has its probabilities scaled by `scale`. */
-static void forward(pass *p, const tiny *m, const float *emb, int T, int scaled, float scale) {
-    const float *wpe =
-        tw(m, m->gpt2 ? "transformer.wpe.weight" : "bert.embeddings.position_embeddings.weight");
-    const float *wtt = m->gpt2 ? NULL : tw(m, "bert.embeddings.token_type_embeddings.weight");
+static void forward(pass *p, const tiny *m, const float *tok, int T, int scaled, float scale) {
+    int32_t pos[MAXT], types[MAXT] = {0};
+    for (int t = 0; t < T; t++)
+        pos[t] = t;
     p->T = T;
-    for (int t = 0; t < T; t++) /* positions 0..T-1, token type 0 */
-        for (int i = 0; i < C; i++)
-            p->sum[t * C + i] = emb[t * C + i] + wpe[t * C + i] + (wtt ? wtt[i] : 0.0f);
-    if (!m->gpt2)
-        layer_norm(p->L[0].in, p->m0, p->s0, p->sum, tw(m, "bert.embeddings.LayerNorm.weight"),
-                   tw(m, "bert.embeddings.LayerNorm.bias"), m, T);
+    mz_embed_forward(p->emb, NULL, tok, pos, types, NULL, m->wpe, m->wtt, T, C);
+    if (m->gpt2)
+        memcpy(p->L[0].in, p->emb, sizeof(float) * T * C);
     else
-        memcpy(p->L[0].in, p->sum, sizeof(float) * T * C);
+        mz_layernorm_forward(p->L[0].in, p->emb_mean, p->emb_rstd, p->emb, &m->emb_ln, m->eps, T,
+                             C);
     for (int l = 0; l < NL; l++) {
-        layer_forward(&p->L[l], m, l, T, l == scaled ? scale : 1.0f);
-        memcpy(l + 1 < NL ? p->L[l + 1].in : p->top, p->L[l].out, sizeof(float) * T * C);
+        layer_forward(&p->L[l], m, l, T, l == scaled ? &scale : NULL);
+        if (l + 1 < NL) memcpy(p->L[l + 1].in, p->L[l].out, sizeof(float) * T * C);
     }
-    const float *wte =
-        tw(m, m->gpt2 ? "transformer.wte.weight" : "bert.embeddings.word_embeddings.weight");
-    if (m->gpt2) { /* ln_f, then the tied head */
-        layer_norm(p->lnout, p->mh, p->sh, p->top, tw(m, "transformer.ln_f.weight"),
-                   tw(m, "transformer.ln_f.bias"), m, T);
-        mz_matmul_forward(p->logits, p->lnout, wte, NULL, T, C, V, 0);
-        return;
+    const float *last = p->L[NL - 1].out;
+    if (m->gpt2) /* ln_f, then the tied head */
+        mz_layernorm_forward(p->final, p->final_mean, p->final_rstd, last, &m->final_ln, m->eps, T,
+                             C);
+    else
+        memcpy(p->final, last, sizeof(float) * T * C);
+    const float *h = p->final;
+    if (!m->gpt2) { /* the MLM transform */
+        mz_matmul_forward(p->head_pre, h, &m->head_dense, 1, T);
+        mz_gelu_forward(p->head, p->head_pre, NULL, T, C, 0);
+        mz_layernorm_forward(p->head_ln, p->head_mean, p->head_rstd, p->head, &m->head_ln, m->eps,
+                             T, C);
+        h = p->head_ln;
     }
-    mz_matmul_forward(p->pre, p->top, tw(m, "cls.predictions.transform.dense.weight"),
-                      tw(m, "cls.predictions.transform.dense.bias"), T, C, C, 0);
-    mz_gelu_forward(p->act, p->pre, NULL, T, C, 0);
-    layer_norm(p->lnout, p->mh, p->sh, p->act, tw(m, "cls.predictions.transform.LayerNorm.weight"),
-               tw(m, "cls.predictions.transform.LayerNorm.bias"), m, T);
-    mz_matmul_forward(p->logits, p->lnout, wte, tw(m, "cls.predictions.bias"), T, C, V, 0);
+    mz_matmul_forward(p->logits, h, &m->decoder, 1, T);
 }
 
-static void layer_backward(pass *p, const tiny *m, int l, float *dx, float scale) {
+/* The mirror of layer_forward: dx holds d out on entry and d in on return. */
+static void layer_backward(pass *p, const tiny *m, int l, float *dx, const float *scale) {
+    const mz_layer_weights *W = &m->L[l];
     layer_cache *c = &p->L[l];
-    int T = p->T, F = m->F, ld = m->gpt2 ? 3 * C : C, seq_start = 0, seq_len = T;
-    size_t off = 0;
-    float dr2[MAXT * C] = {0}, dg[MAXT * 4 * C] = {0}, dffpre[MAXT * 4 * C] = {0};
-    float dn2[MAXT * C] = {0}, dr1[MAXT * C] = {0}, datt[MAXT * C] = {0};
-    float dqkv[MAXT * 3 * C] = {0}, dscores[H * MAXT * MAXT], dn1[MAXT * C] = {0};
-    /* the feed-forward block, from dx = d out */
-    if (m->gpt2)
-        memcpy(dr2, dx, sizeof(float) * T * C);
+    int T = p->T, F = m->F, pre = m->gpt2, start = 0, ld = pre ? 3 * C : C;
+    size_t off = 0, n = (size_t)T * C;
+    mz_seqs seqs = one_seq(T, &start, &T, &off);
+    float dres2[MAXT * C] = {0}, dffn_out[MAXT * C] = {0}, dffh[MAXT * FMAX] = {0};
+    float dffh_pre[MAXT * FMAX] = {0}, dffn_in[MAXT * C] = {0}, dres1[MAXT * C] = {0};
+    float dattn_out[MAXT * C] = {0}, datt[MAXT * C] = {0}, dqkv[MAXT * 3 * C] = {0};
+    float dscores[H * MAXT * MAXT], dln1[MAXT * C] = {0};
+    /* the feed-forward block */
+    if (pre)
+        memcpy(dres2, dx, n * sizeof *dres2);
     else
-        mz_layernorm_backward(dr2, NULL, NULL, dx, c->r2, c->m3, c->s3, lw(m, l, 7, "weight"), T,
+        mz_layernorm_backward(dres2, NULL, NULL, dx, c->res2, c->ln2_mean, c->ln2_rstd, &W->ln2, T,
                               C);
-    mz_matmul_backward(dg, NULL, NULL, dr2, c->g, lw(m, l, 5, "weight"), T, F, C, m->gpt2);
-    mz_gelu_backward(dffpre, NULL, dg, c->ffpre, lw(m, l, 4, "bias"), T, F, m->gpt2);
-    /* r2 = (n2 or r1) + ff: the stream's part of dr2 goes on to n2 (BERT) or r1 (GPT-2) */
-    mz_residual_backward(m->gpt2 ? dr1 : dn2, NULL, dr2, T, C);
-    mz_matmul_backward(dn2, NULL, NULL, dffpre, c->n2, lw(m, l, 4, "weight"), T, C, F, m->gpt2);
-    mz_layernorm_backward(dr1, NULL, NULL, dn2, c->r1, c->m2, c->s2,
-                          lw(m, l, m->gpt2 ? 7 : 6, "weight"), T, C);
-    /* the attention block: r1 = in + proj(att) */
-    memset(dx, 0, sizeof(float) * T * C);
-    mz_residual_backward(dx, NULL, dr1, T, C); /* the stream: d in */
-    mz_matmul_backward(datt, NULL, NULL, dr1, c->att, lw(m, l, 3, "weight"), T, C, C, m->gpt2);
-    const float *q = c->qkv, *k = m->gpt2 ? c->qkv + C : c->qkv + T * C,
-                *v = m->gpt2 ? c->qkv + 2 * C : c->qkv + 2 * T * C;
-    float *dq = dqkv, *dk = m->gpt2 ? dqkv + C : dqkv + T * C,
-          *dv = m->gpt2 ? dqkv + 2 * C : dqkv + 2 * T * C;
-    mz_attention_backward(dq, dk, dv, p->d_probs[l], dscores, datt, c->probs, q, k, v, ld,
-                          &seq_start, &seq_len, &off, 1, C, H, m->gpt2, scale);
-    if (m->gpt2) {
-        mz_matmul_backward(dn1, NULL, NULL, dqkv, c->n1, lw(m, l, 0, "weight"), T, C, 3 * C, 1);
-        mz_layernorm_backward(dx, NULL, NULL, dn1, c->in, c->m1, c->s1, lw(m, l, 6, "weight"), T,
-                              C);
-    } else
-        for (int r = 0; r < 3; r++)
-            mz_matmul_backward(dx, NULL, NULL, dqkv + r * T * C, c->in, lw(m, l, r, "weight"), T, C,
-                               C, 0);
+    mz_residual_backward(pre ? dres1 : dln1, dffn_out, NULL, dres2, T, C);
+    mz_matmul_backward(dffh, NULL, NULL, dffn_out, c->ffh, &W->ff2, T);
+    mz_gelu_backward(dffh_pre, NULL, dffh, c->ffh_pre, W->ff1.b, T, F, m->gpt2);
+    mz_matmul_backward(pre ? dffn_in : dln1, NULL, NULL, dffh_pre, pre ? c->ln2 : c->ln1, &W->ff1,
+                       T);
+    if (pre)
+        mz_layernorm_backward(dres1, NULL, NULL, dffn_in, c->res1, c->ln2_mean, c->ln2_rstd,
+                              &W->ln2, T, C);
+    else
+        mz_layernorm_backward(dres1, NULL, NULL, dln1, c->res1, c->ln1_mean, c->ln1_rstd, &W->ln1,
+                              T, C);
+    /* the attention block: res1 = in + attn_out */
+    memset(dx, 0, n * sizeof *dx);
+    mz_residual_backward(dx, dattn_out, NULL, dres1, T, C);
+    mz_matmul_backward(datt, NULL, NULL, dattn_out, c->att, &W->o, T);
+    float *q = c->qkv, *k = pre ? q + C : q + T * C, *v = pre ? q + 2 * C : q + 2 * T * C;
+    float *dq = dqkv, *dk = pre ? dq + C : dq + T * C, *dv = pre ? dq + 2 * C : dq + 2 * T * C;
+    mz_attention_backward(dq, dk, dv, p->d_probs[l], dscores, datt, c->probs, q, k, v, ld, ld,
+                          &seqs, H, H, C / H, m->gpt2, scale);
+    if (pre) {
+        memset(dln1, 0, n * sizeof *dln1);
+        mz_matmul_backward(dln1, NULL, NULL, dqkv, c->ln1, &W->q, T);
+        mz_layernorm_backward(dx, NULL, NULL, dln1, c->in, c->ln1_mean, c->ln1_rstd, &W->ln1, T, C);
+    } else {
+        mz_matmul_backward(dx, NULL, NULL, dq, c->in, &W->q, T);
+        mz_matmul_backward(dx, NULL, NULL, dk, c->in, &W->k, T);
+        mz_matmul_backward(dx, NULL, NULL, dv, c->in, &W->v, T);
+    }
 }
 
 /* From dtop, the gradient of the last hidden state (hidden.L: for GPT-2 after ln_f), to the
@@ -219,12 +254,12 @@ static void backward_hidden(pass *p, const tiny *m, const float *dtop, int scale
     float dx[MAXT * C] = {0};
     memcpy(p->d_hidden[NL], dtop, sizeof(float) * T * C);
     if (m->gpt2)
-        mz_layernorm_backward(dx, NULL, NULL, dtop, p->top, p->mh, p->sh,
-                              tw(m, "transformer.ln_f.weight"), T, C);
+        mz_layernorm_backward(dx, NULL, NULL, dtop, p->L[NL - 1].out, p->final_mean, p->final_rstd,
+                              &m->final_ln, T, C);
     else
         memcpy(dx, dtop, sizeof(float) * T * C);
     for (int l = NL - 1; l >= 0; l--) {
-        layer_backward(p, m, l, dx, l == scaled ? scale : 1.0f);
+        layer_backward(p, m, l, dx, l == scaled ? &scale : NULL);
         memcpy(p->d_hidden[l], dx, sizeof(float) * T * C);
     }
     memset(p->d_emb, 0, sizeof p->d_emb);
@@ -232,24 +267,21 @@ static void backward_hidden(pass *p, const tiny *m, const float *dtop, int scale
         mz_embed_backward(p->d_emb, NULL, NULL, NULL, dx, NULL, NULL, NULL, T, C);
     else {
         float dsum[MAXT * C] = {0};
-        mz_layernorm_backward(dsum, NULL, NULL, dx, p->sum, p->m0, p->s0,
-                              tw(m, "bert.embeddings.LayerNorm.weight"), T, C);
+        mz_layernorm_backward(dsum, NULL, NULL, dx, p->emb, p->emb_mean, p->emb_rstd, &m->emb_ln, T,
+                              C);
         mz_embed_backward(p->d_emb, NULL, NULL, NULL, dsum, NULL, NULL, NULL, T, C);
     }
 }
 
 /* From dlogits [T,V] through the LM head (GPT-2's tied one, or BERT's MLM head). */
 static void backward(pass *p, const tiny *m, const float *dlogits, int scaled, float scale) {
-    const float *wte =
-        tw(m, m->gpt2 ? "transformer.wte.weight" : "bert.embeddings.word_embeddings.weight");
     float dtop[MAXT * C] = {0}, scratch[2 * MAXT * C];
     if (m->gpt2)
-        mz_matmul_backward(dtop, NULL, NULL, dlogits, NULL, wte, p->T, C, V, 0);
+        mz_matmul_backward(dtop, NULL, NULL, dlogits, NULL, &m->decoder, p->T);
     else {
-        mz_head_cache hc = {p->top, p->pre, p->act, p->mh, p->sh};
-        mz_mlm_head_backward(
-            dtop, scratch, dlogits, &hc, tw(m, "cls.predictions.transform.dense.weight"),
-            tw(m, "cls.predictions.transform.LayerNorm.weight"), wte, p->T, C, C, V, 0);
+        mz_head_cache hc = {p->final, p->head_pre, p->head, p->head_mean, p->head_rstd};
+        mz_mlm_head_backward(dtop, scratch, dlogits, &hc, &m->head_dense, &m->head_ln, &m->decoder,
+                             p->T, 0);
     }
     backward_hidden(p, m, dtop, scaled, scale);
 }
@@ -303,10 +335,8 @@ static double target(float *dlogits, const pass *p, const char *name, const int3
 }
 
 static void embeds(float *emb, const tiny *m, const int32_t *ids, int T) {
-    const float *wte =
-        tw(m, m->gpt2 ? "transformer.wte.weight" : "bert.embeddings.word_embeddings.weight");
     for (int t = 0; t < T; t++)
-        memcpy(emb + t * C, wte + (size_t)ids[t] * C, sizeof(float) * C);
+        memcpy(emb + t * C, m->wte + (size_t)ids[t] * C, sizeof(float) * C);
 }
 
 static void check_case(const tiny *m, const mz_st *g, const char *name) {
@@ -343,7 +373,7 @@ static void check_cosine(const tiny *m, const mz_st *g) {
         int T = ints(ids, golden(g, "cosine.%c.ids", 'a' + s));
         embeds(emb, m, ids, T);
         forward(&p[s], m, emb, T, -1, 1.0f);
-        const float *h = m->gpt2 ? p[s].lnout : p[s].top; /* hidden.L */
+        const float *h = p[s].final; /* hidden.L */
         for (int t = 0; t < T; t++)
             for (int i = 0; i < C; i++)
                 mean[s][i] += h[t * C + i] / (float)T;
@@ -453,6 +483,7 @@ static int open_pair(tiny *m, mz_st **g, const char *arch) {
     CHECK_INT(mz_st_open(&m->st, path, ctx), MZ_OK);
     snprintf(path, sizeof path, "golden/gradients/%s.safetensors", arch);
     CHECK_INT(mz_st_open(g, path, ctx), MZ_OK);
+    if (m->st) load(m);
     return m->st && *g;
 }
 

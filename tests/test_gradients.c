@@ -3,14 +3,15 @@
  * projection of the kernel's output, loss = sum(r * out), so the kernel gets dout = r; the
  * relative error max|got - fd| / max|fd| must stay within 1e-3 (measured: about 1e-6, float
  * rounding). Every double forward is first matched to the engine's float forward kernel
- * (layers.h), so the derivatives checked are those of the function the engine computes.
- * Gradient buffers start at a non-zero value: kernels must add, not overwrite. Attention runs
- * over three packed sequences of 5, 1 and 4 tokens, with and without the causal mask, separate
- * and fused (GPT-2) projections, and a probability scale (AttAttr). Well under a second. */
+ * (layers.h), so the derivatives checked are those of the function the engine computes, and
+ * the LayerNorm statistics the backward reads are the ones that forward wrote. Gradient buffers
+ * start at a non-zero value: kernels must add, not overwrite. Attention runs over three packed
+ * sequences of 5, 1 and 4 tokens, with and without the causal mask, separate and fused (GPT-2)
+ * projections, grouped-query heads, and per-sequence probability scales (AttAttr's path). Well
+ * under a second. */
 #include "backward.h"
 #include "check.h"
 #include "layers.h"
-#include "ln_stats.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -156,31 +157,37 @@ static void softmax_ref(double *p, const double *s, int L, int causal) {
 enum { S = 3, NTOK = 10 };
 static const int seq_start[S] = {0, 5, 6}, seq_len[S] = {5, 1, 4};
 
-/* out [N,C] = scale * softmax(Q K^T / sqrt(d)) V per sequence and head, from qkv [N,3C];
- * probs (may be NULL) gets each sequence's [H,L,L] at off[s] before scaling. When A is given,
- * it replaces the probabilities (already scaled) as P V's left factor. */
+/* One attention layout: H query heads of size d reading KV key/value heads; qkv rows hold
+ * [q (H d) | k (KV d) | v (KV d)]. */
+typedef struct att_shape {
+    int H, KV, d;
+} att_shape;
+
+/* out [N,H d] = scale[s] softmax(Q K^T / sqrt(d)) V per sequence and head, from qkv rows;
+ * probs (may be NULL) gets each sequence's [H,L,L] at off[s], unscaled. When A is given, it
+ * replaces the probabilities (already scaled) as P V's left factor. */
 static void attention_ref(double *out, double *probs, const double *A, const double *qkv,
-                          const size_t *off, int C, int H, int causal, double scale) {
-    int d = C / H;
+                          const size_t *off, att_shape a, int causal, const double *scale) {
+    int d = a.d, Ad = a.H * d, ld = Ad + 2 * a.KV * d;
     for (int s = 0; s < S; s++)
-        for (int h = 0; h < H; h++) {
-            int L = seq_len[s], r0 = seq_start[s];
+        for (int h = 0; h < a.H; h++) {
+            int L = seq_len[s], r0 = seq_start[s], kv = h / (a.H / a.KV) * d;
             double sc[25], p[25];
             for (int i = 0; i < L; i++)
                 for (int j = 0; j < L; j++) {
-                    const double *q = qkv + (size_t)(r0 + i) * 3 * C + h * d;
-                    const double *k = qkv + (size_t)(r0 + j) * 3 * C + C + h * d;
+                    const double *q = qkv + (size_t)(r0 + i) * ld + h * d;
+                    const double *k = qkv + (size_t)(r0 + j) * ld + Ad + kv;
                     sc[i * L + j] = dot(q, k, (size_t)d) / sqrt(d);
                 }
             softmax_ref(p, sc, L, causal);
-            const double *a = A ? A + off[s] + (size_t)h * L * L : p;
+            const double *w = A ? A + off[s] + (size_t)h * L * L : p;
             for (int i = 0; i < L; i++)
                 for (int e = 0; e < d; e++) {
                     double o = 0;
                     for (int j = 0; j < L; j++)
-                        o += (A ? 1 : scale) * a[i * L + j] *
-                             qkv[(size_t)(r0 + j) * 3 * C + 2 * C + h * d + e];
-                    out[(size_t)(r0 + i) * C + h * d + e] = o;
+                        o += (A ? 1 : scale[s]) * w[i * L + j] *
+                             qkv[(size_t)(r0 + j) * ld + Ad + a.KV * d + kv + e];
+                    out[(size_t)(r0 + i) * Ad + h * d + e] = o;
                 }
             for (int e = 0; probs && e < L * L; e++)
                 probs[off[s] + (size_t)h * L * L + e] = p[e];
@@ -236,7 +243,7 @@ static void test_embed_tables(void) {
     c.wtt = to_double(wtt, (size_t)TT * c.E), c.r = to_double(r, (size_t)NTOK * c.E);
 
     float *out = malloc((size_t)NTOK * c.E * sizeof *out);
-    mz_embed_forward(out, c.ids, c.pos, c.types, wte, wpe, wtt, NTOK, c.E);
+    mz_embed_forward(out, c.ids, NULL, c.pos, c.types, wte, wpe, wtt, NTOK, c.E);
     double *ref = malloc((size_t)NTOK * c.E * sizeof *ref);
     for (int n = 0; n < NTOK; n++)
         for (int i = 0; i < c.E; i++)
@@ -281,23 +288,21 @@ static void test_embed_chain(int proj) {
     c.lnb = to_double(lnb, (size_t)E), c.pw = to_double(pw, (size_t)C * E);
     c.pb = to_double(pb, (size_t)C), c.r = to_double(r, (size_t)N * C);
 
-    /* forward as the engine: the sum, its statistics, LayerNorm, projection */
+    /* forward as the engine: token embeddings given, LayerNorm with its statistics, projection */
+    mz_norm norm = {lnw, lnb};
+    mz_linear W = {pw, pb, E, C, MZ_W_OUT_IN};
     float *sum = malloc((size_t)N * E * sizeof *sum), *ln = malloc((size_t)N * E * sizeof *ln);
     float mean[NTOK], rstd[NTOK];
-    for (int n = 0; n < N; n++)
-        for (int i = 0; i < E; i++)
-            sum[(size_t)n * E + i] = x[(size_t)n * E + i] + wpe[(size_t)c.pos[n] * E + i] +
-                                     wtt[(size_t)c.types[n] * E + i];
-    ln_stats(mean, rstd, sum, N, E, 1e-12);
-    mz_layernorm_forward(ln, sum, lnw, lnb, 1e-12f, N, E);
+    mz_embed_forward(sum, NULL, x, c.pos, c.types, NULL, wpe, wtt, N, E);
+    mz_layernorm_forward(ln, mean, rstd, sum, &norm, 1e-12f, N, E);
     /* backward: projection, LayerNorm, the sum */
     float *dln = ffill((size_t)N * E, 0), *dsum = ffill((size_t)N * E, 0),
           *dx = ffill((size_t)N * E, PREFILL);
     if (proj)
-        mz_matmul_backward(dln, NULL, NULL, r, ln, pw, N, E, C, 0);
+        mz_matmul_backward(dln, NULL, NULL, r, ln, &W, N);
     else
         memcpy(dln, r, (size_t)N * E * sizeof *dln);
-    mz_layernorm_backward(dsum, NULL, NULL, dln, sum, mean, rstd, lnw, N, E);
+    mz_layernorm_backward(dsum, NULL, NULL, dln, sum, mean, rstd, &norm, N, E);
     mz_embed_backward(dx, NULL, NULL, NULL, dsum, c.ids, c.pos, c.types, N, E);
     double *g = finite_diff(embed_loss, &c, c.x, (size_t)N * E);
     check_grad(proj ? "embed+LN+projection: inputs_embeds" : "embed+LN: inputs_embeds", dx, g,
@@ -335,12 +340,12 @@ static void test_layernorm(void) {
         N, C, to_double(x, n), to_double(w, (size_t)C), to_double(b, (size_t)C), to_double(r, n)};
     float *out = malloc(n * sizeof *out), mean[7], rstd[7];
     double *ref = malloc(n * sizeof *ref);
-    mz_layernorm_forward(out, x, w, b, 1e-5f, N, C);
+    mz_norm norm = {w, b};
+    mz_layernorm_forward(out, mean, rstd, x, &norm, 1e-5f, N, C);
     ln_ref(ref, c.x, c.w, c.b, N, C, 1e-5);
     check_forward("layernorm", out, ref, n);
-    ln_stats(mean, rstd, x, N, C, 1e-5);
     float *dx = ffill(n, PREFILL), *dw = ffill((size_t)C, PREFILL), *db = ffill((size_t)C, PREFILL);
-    mz_layernorm_backward(dx, dw, db, r, x, mean, rstd, w, N, C);
+    mz_layernorm_backward(dx, dw, db, r, x, mean, rstd, &norm, N, C);
     double *g = finite_diff(ln_loss, &c, c.x, n);
     check_grad("layernorm: input", dx, g, n);
     free(g);
@@ -384,11 +389,12 @@ static void test_matmul(int N, int in_out) {
                  to_double(r, no)};
     float *out = malloc(no * sizeof *out);
     double *ref = malloc(no * sizeof *ref);
-    mz_matmul_forward(out, x, w, b, N, C, OC, in_out);
+    mz_linear W = {w, b, C, OC, in_out ? MZ_W_IN_OUT : MZ_W_OUT_IN};
+    mz_matmul_forward(out, x, &W, 1, N);
     matmul_ref(ref, c.x, c.w, c.b, N, C, OC, in_out);
     check_forward("matmul", out, ref, no);
     float *dx = ffill(nx, PREFILL), *dw = ffill(nw, PREFILL), *db = ffill((size_t)OC, PREFILL);
-    mz_matmul_backward(dx, dw, db, r, x, w, N, C, OC, in_out);
+    mz_matmul_backward(dx, dw, db, r, x, &W, N);
     char what[64];
     double *g = finite_diff(mm_loss, &c, c.x, nx);
     snprintf(what, sizeof what, "matmul %s N=%d: input", in_out ? "[C,OC]" : "[OC,C]", N);
@@ -404,7 +410,7 @@ static void test_matmul(int N, int in_out) {
     for (int threads = 1; threads <= 3; threads += 2) {
         omp_set_num_threads(threads);
         float *dx2 = ffill(nx, PREFILL), *dw2 = ffill(nw, PREFILL);
-        mz_matmul_backward(dx2, dw2, NULL, r, x, w, N, C, OC, in_out);
+        mz_matmul_backward(dx2, dw2, NULL, r, x, &W, N);
         CHECK(memcmp(dx, dx2, nx * sizeof *dx) == 0 && memcmp(dw, dw2, nw * sizeof *dw) == 0);
         free(dx2), free(dw2);
     }
@@ -482,27 +488,25 @@ static void test_residual(void) {
     float *x = frand(n, 1), *br = frand(n, 1), *bias = frand((size_t)C, 0.3), *r = frand(n, 1);
     res_case c = {
         N, C, to_double(x, n), to_double(br, n), to_double(bias, (size_t)C), to_double(r, n)};
-    float *brc = malloc(n * sizeof *brc);
+    float *brc = malloc(n * sizeof *brc), *out = malloc(n * sizeof *out);
     memcpy(brc, br, n * sizeof *brc);
-    mz_residual_forward(x, brc, bias, N, C);
+    mz_residual_forward(out, x, brc, bias, N, C);
     double *ref = malloc(n * sizeof *ref);
     for (size_t e = 0; e < n; e++)
         ref[e] = c.stream[e] + c.branch[e] + c.bias[e % C];
-    check_forward("residual", x, ref, n);
-    float *dbr = ffill(n, PREFILL), *db = ffill((size_t)C, PREFILL);
-    mz_residual_backward(dbr, db, r, N, C);
+    check_forward("residual", out, ref, n);
+    float *dx = ffill(n, PREFILL), *dbr = ffill(n, PREFILL), *db = ffill((size_t)C, PREFILL);
+    mz_residual_backward(dx, dbr, db, r, N, C);
     double *g = finite_diff(res_loss, &c, c.branch, n);
     check_grad("residual: branch", dbr, g, n);
     free(g);
     g = finite_diff(res_loss, &c, c.bias, (size_t)C);
     check_grad("  bias", db, g, (size_t)C);
     free(g);
-    g = finite_diff(res_loss, &c, c.stream, n); /* the stream's gradient is dout itself */
-    for (size_t e = 0; e < n; e++)
-        r[e] += PREFILL;
-    check_grad("  stream (identity)", r, g, n);
-    free(g), free(x), free(br), free(brc), free(bias), free(r), free(ref), free(dbr), free(db);
-    free(c.stream), free(c.branch), free(c.bias), free(c.r);
+    g = finite_diff(res_loss, &c, c.stream, n);
+    check_grad("  stream", dx, g, n);
+    free(g), free(x), free(br), free(brc), free(out), free(bias), free(r), free(ref), free(dx);
+    free(dbr), free(db), free(c.stream), free(c.branch), free(c.bias), free(c.r);
 }
 
 /* ---------------------------------------------------------------- softmax, attention */
@@ -539,8 +543,9 @@ static void test_softmax(int causal) {
 }
 
 typedef struct att_case {
-    int C, H, causal;
-    double scale;
+    att_shape a;
+    int causal;
+    double scale[S];
     size_t off[S];
     double *qkv, *A, *r;
 } att_case;
@@ -548,64 +553,67 @@ typedef struct att_case {
 static double att_loss(void *p) {
     att_case *c = p;
     double out[NTOK * 16];
-    attention_ref(out, NULL, c->A, c->qkv, c->off, c->C, c->H, c->causal, c->scale);
-    return dot(out, c->r, (size_t)NTOK * c->C);
+    attention_ref(out, NULL, c->A, c->qkv, c->off, c->a, c->causal, c->scale);
+    return dot(out, c->r, (size_t)NTOK * c->a.H * c->a.d);
 }
 
-/* Separate projections (ld = C) or GPT-2's fused one (ld = 3C), as the engine lays them out. */
-static void test_attention(int causal, int fused, float scale) {
-    int C = 8, H = 2, ld = fused ? 3 * C : C;
-    att_case c = {.C = C, .H = H, .causal = causal, .scale = scale};
+/* Separate projections (q [N,Hd] then k, v [N,KVd]) or GPT-2's fused rows, as the engine lays
+ * them out; H = KV = 2, or four query heads sharing two key/value heads; every sequence scaled
+ * by its own factor, or none. */
+static void test_attention(int causal, int fused, int grouped, int scaled) {
+    att_case c = {.a = {grouped ? 4 : 2, 2, 4}, .causal = causal};
+    int H = c.a.H, KV = c.a.KV, d = c.a.d, Ad = H * d, KVd = KV * d, W3 = Ad + 2 * KVd;
+    int ldq = fused ? W3 : Ad, ldkv = fused ? W3 : KVd;
+    const float scales[S] = {0.37f, 0.6f, 0.81f};
     size_t nprobs = 0;
-    for (int s = 0; s < S; s++)
+    for (int s = 0; s < S; s++) {
         c.off[s] = nprobs, nprobs += (size_t)H * seq_len[s] * seq_len[s];
-    size_t nqkv = (size_t)NTOK * 3 * C, no = (size_t)NTOK * C;
+        c.scale[s] = scaled ? scales[s] : 1.0;
+    }
+    mz_seqs seqs = {S, seq_start, seq_len, c.off};
+    size_t nqkv = (size_t)NTOK * W3, no = (size_t)NTOK * Ad;
     float *qkv = frand(nqkv, 1.5), *r = frand(no, 1);
     c.qkv = to_double(qkv, nqkv), c.r = to_double(r, no);
-    /* the engine's layout: fused rows [q k v], or three [N,C] blocks */
-    float *buf = malloc(nqkv * sizeof *buf);
+    /* [N, q|k|v] rows to the engine's layout, and back for the gradients */
+    size_t width[3] = {(size_t)Ad, (size_t)KVd, (size_t)KVd},
+           col[3] = {0, (size_t)Ad, (size_t)(Ad + KVd)};
+    size_t block[3] = {0, (size_t)NTOK * Ad, (size_t)NTOK * (Ad + KVd)};
+    float *buf = malloc(nqkv * sizeof *buf), *dbuf = ffill(nqkv, PREFILL),
+          *got = malloc(nqkv * sizeof *got);
     for (int n = 0; n < NTOK; n++)
         for (int part = 0; part < 3; part++)
-            memcpy(fused ? buf + (size_t)n * 3 * C + part * C
-                         : buf + (size_t)part * NTOK * C + (size_t)n * C,
-                   qkv + (size_t)n * 3 * C + part * C, (size_t)C * sizeof *buf);
-    float *q = buf, *k = fused ? buf + C : buf + no, *v = fused ? buf + 2 * C : buf + 2 * no;
+            memcpy(fused ? buf + (size_t)n * W3 + col[part] : buf + block[part] + n * width[part],
+                   qkv + (size_t)n * W3 + col[part], width[part] * sizeof *buf);
+    float *q = buf, *k = fused ? buf + Ad : buf + block[1],
+          *v = fused ? buf + Ad + KVd : buf + block[2];
     float *probs = malloc(nprobs * sizeof *probs), *out = malloc(no * sizeof *out);
     double *pref = malloc(nprobs * sizeof *pref), *oref = malloc(no * sizeof *oref);
-    if (scale == 1.0f) { /* the engine's forward has no scale yet */
-        mz_attention_forward(out, probs, q, k, v, ld, seq_start, seq_len, c.off, S, C, H, causal);
-        attention_ref(oref, pref, NULL, c.qkv, c.off, C, H, causal, 1);
-        check_forward("attention", out, oref, no);
-        check_forward("attention probs", probs, pref, nprobs);
-    } else { /* the probabilities, unscaled, as the forward keeps them */
-        attention_ref(oref, pref, NULL, c.qkv, c.off, C, H, causal, 1);
-        for (size_t e = 0; e < nprobs; e++)
-            probs[e] = (float)pref[e];
-    }
-    float *dbuf = ffill(nqkv, PREFILL), *dprobs = malloc(nprobs * sizeof *dprobs),
-          *dscores = malloc(nprobs * sizeof *dscores);
-    float *dq = dbuf, *dk = fused ? dbuf + C : dbuf + no,
-          *dv = fused ? dbuf + 2 * C : dbuf + 2 * no;
-    mz_attention_backward(dq, dk, dv, dprobs, dscores, r, probs, q, k, v, ld, seq_start, seq_len,
-                          c.off, S, C, H, causal, scale);
-    /* back to [N, q k v] rows to compare with the double qkv's differences */
-    float *got = malloc(nqkv * sizeof *got);
+    mz_attention_forward(out, probs, q, k, v, ldq, ldkv, &seqs, H, KV, d, causal,
+                         scaled ? scales : NULL);
+    attention_ref(oref, pref, NULL, c.qkv, c.off, c.a, causal, c.scale);
+    check_forward("attention", out, oref, no);
+    check_forward("attention probs", probs, pref, nprobs);
+    float *dprobs = malloc(nprobs * sizeof *dprobs), *dscores = malloc(nprobs * sizeof *dscores);
+    float *dq = dbuf, *dk = fused ? dbuf + Ad : dbuf + block[1],
+          *dv = fused ? dbuf + Ad + KVd : dbuf + block[2];
+    mz_attention_backward(dq, dk, dv, dprobs, dscores, r, probs, q, k, v, ldq, ldkv, &seqs, H, KV,
+                          d, causal, scaled ? scales : NULL);
     for (int n = 0; n < NTOK; n++)
         for (int part = 0; part < 3; part++)
-            memcpy(got + (size_t)n * 3 * C + part * C,
-                   fused ? dbuf + (size_t)n * 3 * C + part * C
-                         : dbuf + (size_t)part * NTOK * C + (size_t)n * C,
-                   (size_t)C * sizeof *got);
+            memcpy(got + (size_t)n * W3 + col[part],
+                   fused ? dbuf + (size_t)n * W3 + col[part] : dbuf + block[part] + n * width[part],
+                   width[part] * sizeof *got);
     char what[80];
-    snprintf(what, sizeof what, "attention%s%s scale %.2f: q,k,v", causal ? " causal" : "",
-             fused ? " fused" : "", scale);
+    snprintf(what, sizeof what, "attention%s%s%s%s: q,k,v", causal ? " causal" : "",
+             fused ? " fused" : "", grouped ? " grouped" : "", scaled ? " scaled" : "");
     double *g = finite_diff(att_loss, &c, c.qkv, nqkv);
     check_grad(what, got, g, nqkv);
     free(g);
     /* dprobs: the gradient with respect to the matrix P V used (scale * P), 0 where masked */
     c.A = malloc(nprobs * sizeof *c.A);
-    for (size_t e = 0; e < nprobs; e++)
-        c.A[e] = scale * pref[e];
+    for (int s = 0; s < S; s++)
+        for (size_t e = c.off[s]; e < c.off[s] + (size_t)H * seq_len[s] * seq_len[s]; e++)
+            c.A[e] = c.scale[s] * pref[e];
     g = finite_diff(att_loss, &c, c.A, nprobs);
     for (int s = 0; s < S; s++)
         for (int h = 0; causal && h < H; h++)
@@ -664,13 +672,15 @@ static void test_mlm_head(int tanh_approx) {
                    to_double(decb, (size_t)V),
                    to_double(r, (size_t)M * V)};
     /* the engine's lm_head, keeping what the backward needs */
-    float pre[3 * 6], act[3 * 6], mean[3], rstd[3], scratch[2 * 3 * 6];
-    mz_matmul_forward(pre, x, dw, db, M, C, E, 0);
+    mz_linear dense = {dw, db, C, E, MZ_W_OUT_IN}, dec = {decw, decb, E, V, MZ_W_OUT_IN};
+    mz_norm norm = {lw, lb};
+    float pre[3 * 6], act[3 * 6], ln[3 * 6], mean[3], rstd[3], scratch[2 * 3 * 6];
+    mz_matmul_forward(pre, x, &dense, 1, M);
     mz_gelu_forward(act, pre, NULL, M, E, tanh_approx);
-    ln_stats(mean, rstd, act, M, E, 1e-12);
+    mz_layernorm_forward(ln, mean, rstd, act, &norm, 1e-12f, M, E);
     mz_head_cache cache = {x, pre, act, mean, rstd};
     float *dx = ffill((size_t)M * C, PREFILL);
-    mz_mlm_head_backward(dx, scratch, r, &cache, dw, lw, decw, M, C, E, V, tanh_approx);
+    mz_mlm_head_backward(dx, scratch, r, &cache, &dense, &norm, &dec, M, tanh_approx);
     double *g = finite_diff(head_loss, &c, c.x, (size_t)M * C);
     check_grad(tanh_approx ? "MLM head (tanh GELU)" : "MLM head (erf GELU)", dx, g, (size_t)M * C);
     free(g), free(x), free(dw), free(db), free(lw), free(lb), free(decw), free(decb), free(r);
@@ -699,12 +709,13 @@ static void test_pooler(void) {
           *r = frand(n, 1), pooled[S * 8], scratch[S * 8];
     pool_case c = {C, to_double(x, n), to_double(w, (size_t)C * C), to_double(b, (size_t)C),
                    to_double(r, n)};
-    mz_matmul_forward(pooled, x, w, b, S, C, C, 0);
+    mz_linear W = {w, b, C, C, MZ_W_OUT_IN};
+    mz_matmul_forward(pooled, x, &W, 1, S);
     for (size_t e = 0; e < n; e++)
         pooled[e] = tanhf(pooled[e]);
     float *dx = ffill(n, PREFILL), *dw = ffill((size_t)C * C, PREFILL),
           *db = ffill((size_t)C, PREFILL);
-    mz_pooler_backward(dx, dw, db, scratch, r, x, pooled, w, S, C);
+    mz_pooler_backward(dx, dw, db, scratch, r, x, pooled, &W, S);
     double *g = finite_diff(pooler_loss, &c, c.x, n);
     check_grad("pooler: first tokens", dx, g, n);
     free(g);
@@ -834,10 +845,10 @@ int main(void) {
     test_softmax(0);
     test_softmax(1);
     for (int causal = 0; causal <= 1; causal++)
-        for (int fused = 0; fused <= 1; fused++) {
-            test_attention(causal, fused, 1.0f);
-            test_attention(causal, fused, 0.37f);
-        }
+        for (int fused = 0; fused <= 1; fused++)
+            for (int grouped = 0; grouped <= 1; grouped++)
+                for (int scaled = 0; scaled <= 1; scaled++)
+                    test_attention(causal, fused, grouped, scaled);
     test_mlm_head(0);
     test_mlm_head(1);
     test_pooler();

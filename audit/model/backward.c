@@ -44,8 +44,9 @@ static void column_sums(float *dsum, const float *g, int N, int cols, int ld) {
 }
 
 void mz_layernorm_backward(float *dinp, float *dweight, float *dbias, const float *dout,
-                           const float *inp, const float *mean, const float *rstd, const float *w,
-                           int N, int C) {
+                           const float *inp, const float *mean, const float *rstd,
+                           const mz_norm *norm, int N, int C) {
+    const float *w = norm->w;
 #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n++) {
         const float *x = inp + (size_t)n * C, *g = dout + (size_t)n * C; /* [C] each */
@@ -74,18 +75,20 @@ void mz_layernorm_backward(float *dinp, float *dweight, float *dbias, const floa
 }
 
 /* dinp rows r0..r1, columns c0..c1 += dout W (W [OC,C]) or dout W^T (W [C,OC]). */
-static void dinp_block(float *dinp, const float *dout, const float *w, int C, int OC, int w_in_out,
-                       int r0, int r1, int c0, int c1) {
-    const float *wb = w_in_out ? w + (size_t)c0 * OC : w + c0;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, w_in_out ? CblasTrans : CblasNoTrans, r1 - r0, c1 - c0,
-                OC, 1.0f, dout + (size_t)r0 * OC, OC, wb, w_in_out ? OC : C, 1.0f,
-                dinp + (size_t)r0 * C + c0, C);
+static void dinp_block(float *dinp, const float *dout, const mz_linear *W, int r0, int r1, int c0,
+                       int c1) {
+    int C = W->in, OC = W->out, t = W->layout == MZ_W_IN_OUT;
+    const float *wb = t ? W->w + (size_t)c0 * OC : W->w + c0;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, t ? CblasTrans : CblasNoTrans, r1 - r0, c1 - c0, OC,
+                1.0f, dout + (size_t)r0 * OC, OC, wb, t ? OC : C, 1.0f, dinp + (size_t)r0 * C + c0,
+                C);
 }
 
 /* Rows a0..a1 of dweight += dout^T inp ([OC,C]) or inp^T dout ([C,OC]). */
-static void dweight_block(float *dweight, const float *dout, const float *inp, int N, int C, int OC,
-                          int w_in_out, int a0, int a1) {
-    if (w_in_out)
+static void dweight_block(float *dweight, const float *dout, const float *inp, const mz_linear *W,
+                          int N, int a0, int a1) {
+    int C = W->in, OC = W->out;
+    if (W->layout == MZ_W_IN_OUT)
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, a1 - a0, OC, N, 1.0f, inp + a0, C,
                     dout, OC, 1.0f, dweight + (size_t)a0 * OC, OC);
     else
@@ -96,20 +99,20 @@ static void dweight_block(float *dweight, const float *dout, const float *inp, i
 /* As the forward: the engine's threads split each product (by rows when there are many, by
  * columns of the result otherwise), OpenBLAS single-threaded inside. */
 void mz_matmul_backward(float *dinp, float *dweight, float *dbias, const float *dout,
-                        const float *inp, const float *w, int N, int C, int OC, int w_in_out) {
+                        const float *inp, const mz_linear *W, int N) {
+    int C = W->in, OC = W->out;
 #pragma omp parallel
     {
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
         if (dinp && N >= 64 * nt)
-            dinp_block(dinp, dout, w, C, OC, w_in_out, (int)((long)N * t / nt),
-                       (int)((long)N * (t + 1) / nt), 0, C);
+            dinp_block(dinp, dout, W, (int)((long)N * t / nt), (int)((long)N * (t + 1) / nt), 0, C);
         else if (dinp) {
             int c0 = (int)((long)C * t / nt), c1 = (int)((long)C * (t + 1) / nt);
-            if (c1 > c0) dinp_block(dinp, dout, w, C, OC, w_in_out, 0, N, c0, c1);
+            if (c1 > c0) dinp_block(dinp, dout, W, 0, N, c0, c1);
         }
-        int rows = w_in_out ? C : OC, a0 = (int)((long)rows * t / nt),
+        int rows = W->layout == MZ_W_IN_OUT ? C : OC, a0 = (int)((long)rows * t / nt),
             a1 = (int)((long)rows * (t + 1) / nt);
-        if (dweight && a1 > a0) dweight_block(dweight, dout, inp, N, C, OC, w_in_out, a0, a1);
+        if (dweight && a1 > a0) dweight_block(dweight, dout, inp, W, N, a0, a1);
     }
     if (dbias) column_sums(dbias, dout, N, OC, OC);
 }
@@ -147,11 +150,14 @@ void mz_gelu_backward(float *dinp, float *dbias, const float *dout, const float 
     }
 }
 
-void mz_residual_backward(float *dinp, float *dbias, const float *dout, int N, int C) {
+void mz_residual_backward(float *dx, float *dproj, float *dbias, const float *dout, int N, int C) {
 #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n++)
-        for (int i = 0; i < C; i++)
-            dinp[(size_t)n * C + i] += dout[(size_t)n * C + i];
+        for (int i = 0; i < C; i++) {
+            size_t e = (size_t)n * C + i;
+            dproj[e] += dout[e];
+            if (dx) dx[e] += dout[e];
+        }
     if (dbias) column_sums(dbias, dout, N, C, C);
 }
 
@@ -171,68 +177,73 @@ void mz_softmax_rows_backward(float *dscores, const float *dprobs, const float *
     }
 }
 
-/* One head of one sequence, the mirror of attend_head in layers.c. o/do have stride ldo; q, k,
- * v and their gradients stride ld; dP, dS are the head's [L,L] blocks. */
+/* One head of one sequence, the mirror of attend_head in layers.c. dO has stride ldo, q and dq
+ * stride ldq, k, v and their gradients stride ldkv; dP, dS are the head's [L,L] blocks. */
 static void attend_head_backward(float *dq, float *dk, float *dv, float *dP, float *dS,
-                                 const float *dO, int ldo, const float *P, const float *q,
-                                 const float *k, const float *v, int ld, int L, int d, int causal,
+                                 const float *dO, int ldo, const float *P, const float *q, int ldq,
+                                 const float *k, const float *v, int ldkv, int L, int d, int causal,
                                  float scale) {
     /* dP = dO V^T: the gradient of the probabilities as P V used them (scaled) */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f, dO, ldo, v, ld, 0.0f, dP,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, d, 1.0f, dO, ldo, v, ldkv, 0.0f, dP,
                 L);
     for (int i = 0; causal && i < L; i++)
         memset(dP + (size_t)i * L + i + 1, 0, (size_t)(L - 1 - i) * sizeof *dP);
     /* dV += (scale P)^T dO */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, d, L, scale, P, L, dO, ldo, 1.0f, dv,
-                ld);
+                ldkv);
     mz_softmax_rows_backward(dS, dP, P, L, causal);
     if (scale != 1.0f)
         for (size_t e = 0; e < (size_t)L * L; e++)
             dS[e] *= scale;
     /* scores = Q K^T / sqrt(d): dQ += dS K / sqrt(d), dK += dS^T Q / sqrt(d) */
     float r = 1.0f / sqrtf((float)d);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, d, L, r, dS, L, k, ld, 1.0f, dq, ld);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, d, L, r, dS, L, q, ld, 1.0f, dk, ld);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, d, L, r, dS, L, k, ldkv, 1.0f, dq,
+                ldq);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, d, L, r, dS, L, q, ldq, 1.0f, dk, ldkv);
 }
 
+/* Threads take (sequence, key/value head) pairs, each running its group of query heads in
+ * order: the heads that share dk and dv never add to them at the same time. */
 void mz_attention_backward(float *dq, float *dk, float *dv, float *dprobs, float *dscores,
                            const float *dout, const float *probs, const float *q, const float *k,
-                           const float *v, int ld, const int *seq_start, const int *seq_len,
-                           const size_t *probs_off, int S, int C, int H, int causal, float scale) {
-    int d = C / H;
+                           const float *v, int ldq, int ldkv, const mz_seqs *seqs, int H, int KV,
+                           int d, int causal, const float *scale) {
+    int A = H * d, group = H / KV;
 #pragma omp parallel for schedule(dynamic)
-    for (int sh = 0; sh < S * H; sh++) {
-        int s = sh / H, h = sh % H, L = seq_len[s];
-        size_t r0 = (size_t)seq_start[s], pb = probs_off[s] + (size_t)h * L * L,
-               col = (size_t)h * d;
-        if (!L) continue;
-        attend_head_backward(dq + r0 * ld + col, dk + r0 * ld + col, dv + r0 * ld + col,
-                             dprobs + pb, dscores + pb, dout + r0 * C + col, C, probs + pb,
-                             q + r0 * ld + col, k + r0 * ld + col, v + r0 * ld + col, ld, L, d,
-                             causal, scale);
+    for (int sg = 0; sg < seqs->S * KV; sg++) {
+        int s = sg / KV, g = sg % KV, L = seqs->len[s];
+        size_t r0 = (size_t)seqs->start[s], kv = (size_t)g * d;
+        for (int h = g * group; L && h < (g + 1) * group; h++) {
+            size_t pb = seqs->probs_off[s] + (size_t)h * L * L, col = (size_t)h * d;
+            attend_head_backward(dq + r0 * ldq + col, dk + r0 * ldkv + kv, dv + r0 * ldkv + kv,
+                                 dprobs + pb, dscores + pb, dout + r0 * A + col, A, probs + pb,
+                                 q + r0 * ldq + col, ldq, k + r0 * ldkv + kv, v + r0 * ldkv + kv,
+                                 ldkv, L, d, causal, scale ? scale[s] : 1.0f);
+        }
     }
 }
 
 void mz_mlm_head_backward(float *dinp, float *scratch, const float *dlogits,
-                          const mz_head_cache *cache, const float *dense_w, const float *ln_w,
-                          const float *dec_w, int M, int C, int E, int V, int gelu_tanh) {
+                          const mz_head_cache *cache, const mz_linear *dense, const mz_norm *norm,
+                          const mz_linear *decoder, int M, int gelu_tanh) {
+    int E = dense->out;
     size_t n = (size_t)M * E;
     float *a = scratch, *b = scratch + n; /* [M,E] each */
     memset(a, 0, n * sizeof *a);
-    mz_matmul_backward(a, NULL, NULL, dlogits, NULL, dec_w, M, E, V, 0); /* LayerNorm's output */
+    mz_matmul_backward(a, NULL, NULL, dlogits, NULL, decoder, M); /* LayerNorm's output */
     memset(b, 0, n * sizeof *b);
-    mz_layernorm_backward(b, NULL, NULL, a, cache->act, cache->mean, cache->rstd, ln_w, M, E);
+    mz_layernorm_backward(b, NULL, NULL, a, cache->act, cache->mean, cache->rstd, norm, M, E);
     memset(a, 0, n * sizeof *a);
     mz_gelu_backward(a, NULL, b, cache->pre, NULL, M, E, gelu_tanh); /* the dense output */
-    mz_matmul_backward(dinp, NULL, NULL, a, cache->inp, dense_w, M, C, E, 0);
+    mz_matmul_backward(dinp, NULL, NULL, a, cache->inp, dense, M);
 }
 
 void mz_pooler_backward(float *dinp, float *dweight, float *dbias, float *scratch,
-                        const float *dout, const float *inp, const float *pooled, const float *w,
-                        int S, int C) {
-    for (size_t e = 0; e < (size_t)S * C; e++)
+                        const float *dout, const float *inp, const float *pooled,
+                        const mz_linear *W, int S) {
+    for (size_t e = 0; e < (size_t)S * W->out; e++)
         scratch[e] = dout[e] * (1.0f - pooled[e] * pooled[e]); /* tanh' = 1 - tanh^2 */
-    mz_matmul_backward(dinp, dweight, dbias, scratch, inp, w, S, C, C, 0);
+    mz_matmul_backward(dinp, dweight, dbias, scratch, inp, W, S);
 }
 
 void mz_mean_pool_backward(float *dinp, const float *dout, const int *seq_start, const int *seq_len,

@@ -16,32 +16,36 @@
 #ifndef MIZANI_MODEL_BACKWARD_H
 #define MIZANI_MODEL_BACKWARD_H
 
+#include "layers.h"
+#include "model_internal.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-/* Mirror of mz_embed_forward (out = wte[ids] + wpe[pos] (+ wtt[types])). The summed embedding's
- * gradient dout [N,E] reaches each term unchanged: dinp [N,E] += dout is the gradient with
- * respect to the input embeddings (the word-embedding rows, Hugging Face's inputs_embeds; may
- * be NULL); dwte [V,E], dwpe [P,E], dwtt [types,E] += dout at the rows each token used. The
- * embedding LayerNorm and ELECTRA's projection are mz_layernorm_backward and
- * mz_matmul_backward, called before this one. */
+/* Mirror of mz_embed_forward (out = tok + wpe[pos] (+ wtt[types]), tok = wte[ids] or the
+ * token embeddings given). The summed embedding's gradient dout [N,E] reaches each term
+ * unchanged: dinp [N,E] += dout is the gradient with respect to the token embeddings (the
+ * word-embedding rows, Hugging Face's inputs_embeds; may be NULL); dwte [V,E], dwpe [P,E],
+ * dwtt [types,E] += dout at the rows each token used. The embedding LayerNorm and ELECTRA's
+ * projection are mz_layernorm_backward and mz_matmul_backward, called before this one. */
 void mz_embed_backward(float *dinp, float *dwte, float *dwpe, float *dwtt, const float *dout,
                        const int32_t *ids, const int32_t *pos, const int32_t *types, int N, int E);
 
 /* Mirror of mz_layernorm_forward (out = (inp - mean) * rstd * w + b, per row of C).
- * inp [N,C] is the forward's input (post-LN blocks overwrite it in place, so the forward keeps
- * a copy when gradients are wanted); mean and rstd [N] its statistics, rstd = 1/sqrt(var + eps).
- * dinp [N,C] += the input's gradient; dweight, dbias [C] += theirs. dinp must not alias dout. */
+ * inp [N,C] is the forward's input (kept when the run keeps caches); mean and rstd [N] the
+ * statistics the forward wrote, rstd = 1/sqrt(var + eps). dinp [N,C] += the input's gradient;
+ * dweight, dbias [C] += theirs. dinp must not alias dout. */
 void mz_layernorm_backward(float *dinp, float *dweight, float *dbias, const float *dout,
-                           const float *inp, const float *mean, const float *rstd, const float *w,
-                           int N, int C);
+                           const float *inp, const float *mean, const float *rstd,
+                           const mz_norm *norm, int N, int C);
 
-/* Mirror of mz_matmul_forward (out [N,OC] = inp [N,C] W^T + b, W [OC,C]; with w_in_out,
- * W [C,OC] as GPT-2's Conv1D). dinp [N,C] += dout W (may be NULL); dweight (W's layout) +=
- * dout^T inp (or inp^T dout); dbias [OC] += dout summed over rows. inp may be NULL when
- * dweight is. */
+/* Mirror of mz_matmul_forward (out [N,W.out] = inp [N,W.in] W^T, in either layout).
+ * dinp [N,in] += dout W (may be NULL); dweight (W's layout) += dout^T inp (or inp^T dout);
+ * dbias [out] += dout summed over rows: pass it only for a product that added its own bias
+ * (with_bias), since the others' biases belong to the GELU or residual pass that added them.
+ * inp may be NULL when dweight is. */
 void mz_matmul_backward(float *dinp, float *dweight, float *dbias, const float *dout,
-                        const float *inp, const float *w, int N, int C, int OC, int w_in_out);
+                        const float *inp, const mz_linear *W, int N);
 
 /* Mirror of mz_gelu_forward (out = GELU(inp + bias), erf form or tanh approximation):
  * dinp [N,F] += dout * GELU'(inp + bias); dbias [F] += the same summed over rows. bias is the
@@ -49,10 +53,11 @@ void mz_matmul_backward(float *dinp, float *dweight, float *dbias, const float *
 void mz_gelu_backward(float *dinp, float *dbias, const float *dout, const float *inp,
                       const float *bias, int N, int F, int tanh_approx);
 
-/* Mirror of mz_residual_forward (inp += bias; out += inp): the stream's gradient dout [N,C]
- * reaches the branch unchanged, dinp [N,C] += dout, and dbias [C] += dout summed over rows. The
- * stream's own gradient is dout itself: the identity costs nothing. */
-void mz_residual_backward(float *dinp, float *dbias, const float *dout, int N, int C);
+/* Mirror of mz_residual_forward (proj += bias; out = x + proj): dout [N,C] reaches both terms
+ * unchanged, dproj [N,C] += dout, dx [N,C] += dout, and dbias [C] += dout summed over rows.
+ * dx may be NULL when the stream's gradient stays in dout (the forward ran in place, out == x:
+ * the identity then costs nothing); it must not alias dout. */
+void mz_residual_backward(float *dx, float *dproj, float *dbias, const float *dout, int N, int C);
 
 /* Mirror of mz_softmax_rows over one [L,L] block: dscores = p * (dp - sum_k p_k dp_k) per row,
  * the sum over the row's unmasked keys only (keys 0..i when causal), O(L) per row; masked
@@ -61,23 +66,23 @@ void mz_residual_backward(float *dinp, float *dbias, const float *dout, int N, i
 void mz_softmax_rows_backward(float *dscores, const float *dprobs, const float *probs, int L,
                               int causal);
 
-/* Mirror of mz_attention_forward, with the probabilities scaled by `scale` in P V
- * (out = scale * P V per head; 1 for a plain pass, the Integrated Gradients step for AttAttr,
- * which scales all heads of one layer together, Hao et al. 2021).
- * dq, dk, dv  rows of stride ld like q, k, v (C, or 3C inside GPT-2's fused [N,3C] gradient);
- *             accumulated
+/* Mirror of mz_attention_forward, grouped-query heads and the probability scale included
+ * (out = scale[s] * P V per head of sequence s: AttAttr's path, where every head of one layer
+ * is scaled together, Hao et al. 2021; scale NULL means 1).
+ * dq          rows of stride ldq like q; dk, dv rows of stride ldkv like k and v (inside one
+ *             fused [N, A+2KV*d] gradient for a fused projection); accumulated, a key/value
+ *             head gathering the gradients of all H/KV query heads that read it
  * dprobs      [sum_s H*L_s*L_s] laid out like probs: the gradient with respect to the
- *             probabilities as used in P V (scale * P), i.e. dout V^T, written; 0 where the
- *             causal mask holds probabilities at 0 (they are constants, not functions of the
- *             input). AttAttr integrates these.
+ *             probabilities as P V used them (scale * P), i.e. dout V^T, written; 0 where the
+ *             causal mask holds probabilities at 0 (constants, not functions of the input).
+ *             AttAttr integrates these.
  * dscores     [same] scratch, written: the gradient with respect to the scores before softmax
- * dout        [N,C] the gradient of the heads' concatenated output (before the output projection)
- * probs       the forward's softmax output, NOT scaled (scale is applied here)
- * q, k, v     the forward's projections, rows of stride ld */
+ * dout        [N,H*d] the gradient of the heads' concatenated output (before the projection)
+ * probs       the forward's probabilities, unscaled, as it keeps them */
 void mz_attention_backward(float *dq, float *dk, float *dv, float *dprobs, float *dscores,
                            const float *dout, const float *probs, const float *q, const float *k,
-                           const float *v, int ld, const int *seq_start, const int *seq_len,
-                           const size_t *probs_off, int S, int C, int H, int causal, float scale);
+                           const float *v, int ldq, int ldkv, const mz_seqs *seqs, int H, int KV,
+                           int d, int causal, const float *scale);
 
 /* What the masked-LM head's forward (engine.c's lm_head: dense with bias, GELU, LayerNorm,
  * decoder with bias) computed for the M rows whose logits are wanted. */
@@ -89,20 +94,20 @@ typedef struct mz_head_cache {
 } mz_head_cache;
 
 /* The masked-LM head's backward: dinp [M,C] += the hidden states' gradient from dlogits [M,V].
- * dense_w [E,C], ln_w [E], dec_w [V,E] (tied to the word embeddings or not; ELECTRA's E is its
+ * dense [E,C], norm [E], decoder [V,E] (tied to the word embeddings or not; ELECTRA's E is its
  * embedding width); gelu_tanh as the head's activation. scratch [2*M*E]. GPT-2's tied head
- * (logits = h wte^T) is mz_matmul_backward with W = wte, C = d_model, OC = V. */
+ * (logits = h wte^T) is mz_matmul_backward with the decoder's descriptor. */
 void mz_mlm_head_backward(float *dinp, float *scratch, const float *dlogits,
-                          const mz_head_cache *cache, const float *dense_w, const float *ln_w,
-                          const float *dec_w, int M, int C, int E, int V, int gelu_tanh);
+                          const mz_head_cache *cache, const mz_linear *dense, const mz_norm *norm,
+                          const mz_linear *decoder, int M, int gelu_tanh);
 
-/* BERT's pooler (pooled = tanh(W first + b), W [C,C]) over S sequences: dinp [S,C] += the
+/* BERT's pooler (pooled = tanh(first W^T + b), W [C,C]) over S sequences: dinp [S,C] += the
  * first tokens' gradient from dout [S,C] (the caller adds it to each sequence's first row);
  * pooled [S,C] the forward's output, inp [S,C] its input (needed only with dweight);
  * dweight [C,C], dbias [C] as mz_matmul_backward. scratch [S,C]. */
 void mz_pooler_backward(float *dinp, float *dweight, float *dbias, float *scratch,
-                        const float *dout, const float *inp, const float *pooled, const float *w,
-                        int S, int C);
+                        const float *dout, const float *inp, const float *pooled,
+                        const mz_linear *W, int S);
 
 /* Mean pooling over each sequence's real tokens (pooled.mean): dinp [N,C] += dout [S,C] / L_s
  * on each of sequence s's rows. Empty sequences receive nothing. */

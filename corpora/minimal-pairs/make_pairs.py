@@ -150,7 +150,23 @@ def fill(frame, group):
     return frame.replace("{X}", group)
 
 
-def pair_of(category, frame, more, less, pair_id):
+DETERMINERS = {"sw": {"huyu"}, "en": {"the", "a", "an", "my", "his", "her"}}
+
+
+def slug(group, lang):
+    """A group's name in ids: lower case, without the determiners and demonstratives that
+    frames and sentence positions add ("The woman", "a woman" and "Mwanamke" all name one group)."""
+    words = [w for w in group.lower().replace("'", "").split() if w not in DETERMINERS[lang]]
+    return "-".join(words)
+
+
+def target_id(more, less, lang):
+    """The same two groups give the same id whichever of them the frame stereotypes."""
+    a, b = sorted((slug(more, lang), slug(less, lang)))
+    return f"{lang}-t-{a}-{b}"
+
+
+def pair_of(category, frame, more, less, pair_id, frame_id, lang):
     a, b = fill(frame, more), fill(frame, less)
     # the target spans are what differs between the two sentences
     start = 0
@@ -167,17 +183,22 @@ def pair_of(category, frame, more, less, pair_id):
     if not span_a or not span_b:  # an inserted word ("The blind man" / "The man")
         span_a, span_b = fill("{X}", more), fill("{X}", less)
     nfc = lambda t: unicodedata.normalize("NFC", t)
-    return {"id": pair_id, "category": category, "more": nfc(a), "less": nfc(b),
+    return {"id": pair_id, "category": category, "frame": frame_id,
+            "target": target_id(more, less, lang), "more": nfc(a), "less": nfc(b),
             "target_more": nfc(span_a), "target_less": nfc(span_b)}
 
 
 def expand(frames, lang):
-    pairs, counter = [], {}
+    """Pair ids number the pairs of a category; frame ids number its frames, in the same order
+    in both languages, so sw-gender-f03 and en-gender-f03 are twins."""
+    pairs, n_pairs, n_frames = [], {}, {}
     for category, frame, groups in frames:
+        n_frames[category] = n_frames.get(category, 0) + 1
+        frame_id = f"{lang}-{category}-f{n_frames[category]:02d}"
         for more, less in groups:
-            counter[category] = counter.get(category, 0) + 1
+            n_pairs[category] = n_pairs.get(category, 0) + 1
             pairs.append(pair_of(category, frame, more, less,
-                                 f"{lang}-{category}-{counter[category]:03d}"))
+                                 f"{lang}-{category}-{n_pairs[category]:03d}", frame_id, lang))
     return pairs
 
 

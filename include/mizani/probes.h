@@ -41,18 +41,24 @@ typedef struct mz_probe_list {
 } mz_probe_list;
 
 /* A minimal pair: `more` is the more stereotypical sentence, `less` the other; they differ
- * only in the target span, which starts at byte span_start of both. */
+ * only in the target span, which starts at byte span_start of both. Pairs generated from one
+ * stereotype frame share frame_id ("sw-gender-f03"); pairs that swap the same two target
+ * groups share target_id ("sw-t-mwanamke-mwanamume"), whichever side is the stereotyped one.
+ * Pairs sharing either are not independent observations. NULL when the file gives none. */
 typedef struct mz_minimal_pair {
     const char *id, *category;
     const char *more, *less;
     const char *target_more, *target_less;
+    const char *frame_id, *target_id;
     size_t span_start;
 } mz_minimal_pair;
 
 /* A template frame: `text` with {word} (and, by language, {a}, {this}, {that}) for the words
- * of class `applies_to` (English: a word class; Swahili: person, thing or place). */
+ * of class `applies_to` (English: a word class; Swahili: person, thing or place). `id` names
+ * the frame ("sw-seat-person-1"); NULL when the file gives none. */
 typedef struct mz_template_frame {
     const char *applies_to, *text;
+    const char *id;
 } mz_template_frame;
 
 typedef struct mz_parallel_segment {
@@ -69,7 +75,8 @@ typedef struct mz_probe_set {
     double published_effect;      /* 0 when the file gives none */
     const mz_minimal_pair *pairs; /* minimal_pairs */
     size_t n_pairs;
-    const char *const *frames; /* masked: frames with [TARGET] and [ATTRIBUTE] */
+    const char *const *frames;    /* masked: frames with [TARGET] and [ATTRIBUTE] */
+    const char *const *frame_ids; /* masked: [n_frames] each frame's id, or NULL entries */
     size_t n_frames;
     const mz_template_frame *templates; /* templates */
     size_t n_templates;
