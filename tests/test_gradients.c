@@ -598,6 +598,16 @@ static void test_attention(int causal, int fused, int grouped, int scaled) {
           *dv = fused ? dbuf + Ad + KVd : dbuf + block[2];
     mz_attention_backward(dq, dk, dv, dprobs, dscores, r, probs, q, k, v, ldq, ldkv, &seqs, H, KV,
                           d, causal, scaled ? scales : NULL);
+    for (int threads = 1; threads <= 3; threads += 2) { /* bit for bit on 1 and 3 threads */
+        omp_set_num_threads(threads);
+        float *d2 = ffill(nqkv, PREFILL);
+        mz_attention_backward(d2, fused ? d2 + Ad : d2 + block[1],
+                              fused ? d2 + Ad + KVd : d2 + block[2], dprobs, dscores, r, probs, q,
+                              k, v, ldq, ldkv, &seqs, H, KV, d, causal, scaled ? scales : NULL);
+        CHECK(memcmp(d2, dbuf, nqkv * sizeof *d2) == 0);
+        free(d2);
+    }
+    omp_set_num_threads(2);
     for (int n = 0; n < NTOK; n++)
         for (int part = 0; part < 3; part++)
             memcpy(got + (size_t)n * W3 + col[part],
