@@ -15,6 +15,7 @@ typedef enum span {
 
 typedef enum shape_rule {
     SHAPE_BTC,
+    SHAPE_BTE,
     SHAPE_BHTT,
     SHAPE_BHTD,
     SHAPE_BHTC,
@@ -24,24 +25,28 @@ typedef enum shape_rule {
 
 typedef enum need { NEED_NOTHING, NEED_LM_HEAD, NEED_POOLER } need;
 
-/* '#' in a pattern stands for the layer. */
+/* '#' in a pattern stands for the layer; `grad`: handed back by a backward pass. */
 static const struct out_spec {
     mz_out_kind kind;
     const char *pattern;
     span span;
     shape_rule shape;
     need need;
+    int grad;
 } OUTS[MZ_OUT_KINDS] = {
-    {MZ_OUT_HIDDEN, "hidden.#", SPAN_HIDDEN, SHAPE_BTC, NEED_NOTHING},
-    {MZ_OUT_PROBS, "layer.#.attn.probs", SPAN_LAYERS, SHAPE_BHTT, NEED_NOTHING},
-    {MZ_OUT_VALUES, "layer.#.attn.values", SPAN_LAYERS, SHAPE_BHTD, NEED_NOTHING},
-    {MZ_OUT_HEAD_OUT, "layer.#.attn.head_out", SPAN_LAYERS, SHAPE_BHTC, NEED_NOTHING},
-    {MZ_OUT_ATTN_OUT, "layer.#.attn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING},
-    {MZ_OUT_FFN_OUT, "layer.#.ffn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING},
-    {MZ_OUT_LOGITS, "logits", SPAN_ONE, SHAPE_LOGITS, NEED_LM_HEAD},
-    {MZ_OUT_POOL_CLS, "pooled.cls", SPAN_ONE, SHAPE_BC, NEED_NOTHING},
-    {MZ_OUT_POOL_MEAN, "pooled.mean", SPAN_ONE, SHAPE_BC, NEED_NOTHING},
-    {MZ_OUT_POOLER, "pooled.pooler", SPAN_ONE, SHAPE_BC, NEED_POOLER},
+    {MZ_OUT_HIDDEN, "hidden.#", SPAN_HIDDEN, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_PROBS, "layer.#.attn.probs", SPAN_LAYERS, SHAPE_BHTT, NEED_NOTHING, 0},
+    {MZ_OUT_VALUES, "layer.#.attn.values", SPAN_LAYERS, SHAPE_BHTD, NEED_NOTHING, 0},
+    {MZ_OUT_HEAD_OUT, "layer.#.attn.head_out", SPAN_LAYERS, SHAPE_BHTC, NEED_NOTHING, 0},
+    {MZ_OUT_ATTN_OUT, "layer.#.attn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_FFN_OUT, "layer.#.ffn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_LOGITS, "logits", SPAN_ONE, SHAPE_LOGITS, NEED_LM_HEAD, 0},
+    {MZ_OUT_POOL_CLS, "pooled.cls", SPAN_ONE, SHAPE_BC, NEED_NOTHING, 0},
+    {MZ_OUT_POOL_MEAN, "pooled.mean", SPAN_ONE, SHAPE_BC, NEED_NOTHING, 0},
+    {MZ_OUT_POOLER, "pooled.pooler", SPAN_ONE, SHAPE_BC, NEED_POOLER, 0},
+    {MZ_OUT_GRAD_EMBEDS, "grad.embeds", SPAN_ONE, SHAPE_BTE, NEED_NOTHING, 1},
+    {MZ_OUT_GRAD_HIDDEN, "grad.hidden.#", SPAN_HIDDEN, SHAPE_BTC, NEED_NOTHING, 1},
+    {MZ_OUT_GRAD_PROBS, "grad.layer.#.attn.probs", SPAN_LAYERS, SHAPE_BHTT, NEED_NOTHING, 1},
 };
 
 typedef struct act_entry {
@@ -86,6 +91,7 @@ static void shape_of(const mz_activations *a, shape_rule r, int s[4], int *nd) {
             s[0] = B, s[1] = T, s[2] = c->vocab, *nd = 3;
         break;
     case SHAPE_BC: s[0] = B, s[1] = C, *nd = 2; break;
+    case SHAPE_BTE: s[0] = B, s[1] = T, s[2] = c->d_embed, *nd = 3; break;
     case SHAPE_BTC: s[0] = B, s[1] = T, s[2] = C, *nd = 3; break;
     }
 }
@@ -141,25 +147,27 @@ static int span_limit(const mz_model_config *c, span s) {
     return s == SPAN_ONE ? 1 : s == SPAN_LAYERS ? c->n_layers : c->n_layers + 1;
 }
 
-/* "hidden.0..2, layer.0..1.attn.probs, ..., logits" for this model. */
-static void list_names(char *out, size_t cap, const mz_model_config *c) {
+/* "hidden.0..2, layer.0..1.attn.probs, ..., logits" for this model: the forward's names or
+ * the gradients'. */
+static void list_names(char *out, size_t cap, const mz_model_config *c, int grads) {
     size_t used = 0;
     out[0] = 0;
     for (int k = 0; k < MZ_OUT_KINDS && used < cap; k++) {
-        const char *p = OUTS[k].pattern, *hash = strchr(p, '#');
-        int w = hash ? snprintf(out + used, cap - used, "%s%.*s0..%d%s", k ? ", " : "",
-                                (int)(hash - p), p, span_limit(c, OUTS[k].span) - 1, hash + 1)
-                     : snprintf(out + used, cap - used, "%s%s", k ? ", " : "", p);
+        const char *p = OUTS[k].pattern, *hash = strchr(p, '#'), *sep = used ? ", " : "";
+        if (OUTS[k].grad != grads) continue;
+        int w = hash ? snprintf(out + used, cap - used, "%s%.*s0..%d%s", sep, (int)(hash - p), p,
+                                span_limit(c, OUTS[k].span) - 1, hash + 1)
+                     : snprintf(out + used, cap - used, "%s%s", sep, p);
         used += w > 0 ? (size_t)w : 0;
     }
 }
 
-mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
+mz_status mz_act_request(mz_activations *a, const char *name, int grads, mz_ctx *ctx) {
     const mz_model_config *c = &a->cfg;
     for (int k = 0; k < MZ_OUT_KINDS; k++) {
         const struct out_spec *o = &OUTS[k];
         int layer, limit = span_limit(c, o->span);
-        if (!matches(name, o->pattern, limit, &layer)) continue;
+        if (o->grad != grads || !matches(name, o->pattern, limit, &layer)) continue;
         if ((o->need == NEED_LM_HEAD && !c->has_lm_head) ||
             (o->need == NEED_POOLER && !c->has_pooler))
             return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL,
@@ -171,10 +179,10 @@ mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
         return rc;
     }
     char list[512];
-    list_names(list, sizeof list, c);
+    list_names(list, sizeof list, c, grads);
     return mz_fail(ctx, MZ_ERR_USAGE, NULL,
-                   "unknown intermediate '%s' (this model: %s; a layer number may be *)", name,
-                   list);
+                   "unknown %s '%s' (this model: %s; a layer number may be *)",
+                   grads ? "gradient" : "intermediate", name, list);
 }
 
 float *mz_act_slot(const mz_activations *a, mz_out_kind k, int layer) {

@@ -30,6 +30,7 @@ void mz_run_free(mz_run *r) {
     if (!r) return;
     packing_clear(&r->p);
     mz_free(r->base);
+    mz_free(r->g.base);
     mz_free(r->L);
     mz_free(r->attn_scale);
     mz_free(r);
@@ -195,7 +196,7 @@ static void layout(mz_run *r, carver *cv, int want_logits) {
     int proj = r->m->w.emb_proj.w != NULL, keep = r->keep;
     float *att = take(cv, N * A), *pj = take(cv, N * C), *ffh = take(cv, N * F);
     r->scratch = take(cv, N * C);
-    r->p.embeds = r->p.embeds ? take(cv, N * E) : NULL;
+    r->p.embeds = r->p.has_embeds ? take(cv, N * E) : NULL;
     if (!keep) {
         float *x = take(cv, N * C);
         r->emb = r->emb_ln = proj ? take(cv, N * E) : x;
@@ -221,11 +222,12 @@ static void layout(mz_run *r, carver *cv, int want_logits) {
 
 mz_status mz_run_prepare(mz_run *r, const mz_model_batch *b, int want_logits, mz_ctx *ctx) {
     const mz_model_config *c = &r->m->cfg;
+    r->kept = 0;
     mz_status rc = check_batch(c, b, ctx);
     if (!rc) rc = pack(&r->p, c, b, ctx);
     if (!rc) rc = pick_outputs(&r->p, b, ctx);
     if (rc) return rc;
-    r->p.embeds = (float *)b->embeds; /* marks that the layout needs room for them */
+    r->p.has_embeds = b->embeds != NULL;
     carver cv = {NULL, 0};
     layout(r, &cv, want_logits);
     if (cv.used > r->cap) {
@@ -254,9 +256,10 @@ mz_status mz_run_forward(mz_activations **out, mz_run *r, const mz_model_batch *
         M += batch->mask[i] && batch->outputs[i];
     mz_status rc = mz_act_new(&acts, c, batch->B, batch->T, M, ctx);
     for (int i = 0; !rc && i < n_want; i++)
-        rc = mz_act_request(acts, want[i], ctx);
+        rc = mz_act_request(acts, want[i], 0, ctx);
     if (!rc) rc = mz_run_prepare(r, batch, mz_act_slot(acts, MZ_OUT_LOGITS, 0) != NULL, ctx);
     if (!rc && r->p.N) rc = mz_run_pass(r, acts, ctx);
+    r->kept = !rc && r->keep;
     if (rc)
         mz_activations_free(acts);
     else

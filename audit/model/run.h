@@ -11,7 +11,8 @@
 typedef struct packing {
     int N, S, T;                /* T: the batch's padded row length */
     int32_t *ids, *pos, *types; /* [N] */
-    float *embeds;              /* [N,E] token embeddings given by the caller, or NULL */
+    int has_embeds;             /* the caller gives token embeddings ... */
+    float *embeds;              /* ... packed here [N,E], or NULL: rows of the embedding matrix */
     int *row;                   /* [N] b*T+t of each packed token */
     int *start, *len;           /* [S] */
     size_t *poff;               /* [S] offset of each sequence's [H,L,L] probabilities */
@@ -40,10 +41,30 @@ typedef struct layer_acts {
     float *out;                       /* [N,C] pre-norm: res2; post-norm: ln2 */
 } layer_acts;
 
+/* The backward pass's buffers, each the gradient of the activation it is named after (llm.c's
+ * grads_acts); one set serves every layer in turn. */
+typedef struct grad_bufs {
+    float *dfinal, *dx;          /* [N,C] the last hidden state's; the stream's at a layer edge */
+    float *dres1, *dres2, *dln;  /* [N,C] */
+    float *dattn_out, *dffn_out; /* [N,C] */
+    float *datt;                 /* [N,A] */
+    float *dqkv;                 /* [N,A+2KV*d] */
+    float *dffh, *dffh_pre;      /* [N,F] */
+    float *dprobs, *dscores;     /* [sum_s H*L_s*L_s] */
+    float *dlogits;              /* [M,V] seeded logits gathered from a padded layout */
+    float *dhead, *head_scratch; /* [M,C], [2*M*E] */
+    float *demb, *dsum;          /* [N,E] */
+    float *dpool, *pool_scratch; /* [S,C] */
+    float *base;
+    size_t cap;
+} grad_bufs;
+
 struct mz_run {
     const mz_model *m;
     packing p;
     int keep; /* caches for a backward pass */
+    int kept; /* the last pass kept them: a backward pass may follow */
+    grad_bufs g;
     float *base;
     size_t cap;                          /* floats in base, kept between passes */
     layer_acts *L;                       /* [n_layers] */

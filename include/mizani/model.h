@@ -17,7 +17,8 @@
  *   pooled.cls          [B,C]     sentence embedding: the last hidden state of the first token
  *   pooled.mean         [B,C]     sentence embedding: the mean last hidden state of real tokens
  *   pooled.pooler       [B,C]     BERT's pooler output, where the checkpoint has one
- * Padded positions (mask 0) hold zeros in every output. */
+ * Padded positions (mask 0) hold zeros in every output. Gradients from a backward pass are named
+ * grad.* (mz_run_backward). */
 #ifndef MIZANI_MODEL_H
 #define MIZANI_MODEL_H
 
@@ -158,6 +159,26 @@ void mz_run_keep_caches(mz_run *r, int keep);
  * Padding costs nothing: real tokens are packed before every matrix product. */
 mz_status mz_run_forward(mz_activations **out, mz_run *r, const mz_model_batch *batch,
                          const char *const *want, int n_want, mz_ctx *ctx);
+
+/* Where a backward pass starts: the gradient of the caller's scalar target with respect to one
+ * output of the last forward pass, in that output's layout (as mz_activations_get returned it).
+ * Seeds of several outputs add up. */
+typedef struct mz_grad_seed {
+    const char *name; /* "logits", "pooled.mean", "pooled.cls", "pooled.pooler" or "hidden.L" */
+    const float *grad;
+} mz_grad_seed;
+
+/* The backward pass of the run's last forward pass, which must have kept its caches
+ * (mz_run_keep_caches) and computed every seeded output. Hands back the gradients named in
+ * `want` (a layer number may be *):
+ *   grad.embeds             [B,T,E]   w.r.t. the token embeddings (Hugging Face's
+ *                                     inputs_embeds: the rows before positions are added)
+ *   grad.hidden.L           [B,T,C]   w.r.t. hidden.L
+ *   grad.layer.L.attn.probs [B,H,T,T] w.r.t. layer L's probabilities as they weight the values
+ *                                     (scaled, when mz_run_scale_attention scales them)
+ * Weights get no gradient: the kernels take parameter gradients, the seam for fine-tuning. */
+mz_status mz_run_backward(mz_activations **out, mz_run *r, const mz_grad_seed *seeds, int n_seeds,
+                          const char *const *want, int n_want, mz_ctx *ctx);
 
 /* One forward pass in a run context of its own. */
 mz_status mz_model_run(mz_activations **out, const mz_model *m, const mz_model_batch *batch,
