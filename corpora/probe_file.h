@@ -19,6 +19,7 @@ typedef struct probe_file {
     const char **frames, **frame_ids;
     mz_template_frame *templates;
     mz_parallel_segment *segments;
+    mz_lexicon_entry *entries;
 } probe_file;
 
 /* Per-kind readers: fill pf->set from pf->doc; `file` labels errors. */
@@ -27,6 +28,7 @@ mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx);
 mz_status mz_probe_read_masked(probe_file *pf, const char *file, mz_ctx *ctx);
 mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx);
 mz_status mz_probe_read_parallel(probe_file *pf, const char *file, mz_ctx *ctx);
+mz_status mz_probe_read_lexicon(probe_file *pf, const char *file, mz_ctx *ctx);
 
 /* A string member of object `o`, or NULL (with an error naming path.key) when required. */
 mz_status mz_probe_string(const char **out, json_t *o, const char *key, int required,
@@ -36,5 +38,15 @@ mz_status mz_probe_read_list(probe_file *pf, int slot, json_t *v, const char *fi
 /* A JSON array at `key` of the document, or an error naming it. */
 mz_status mz_probe_array(json_t **out, probe_file *pf, const char *key, const char *file,
                          mz_ctx *ctx);
+
+/* Appends a finding to a lint report (its line is filled in later by mz_lint_locate). */
+mz_status mz_lint_add(mz_lint_report *r, mz_ctx *ctx, mz_lint_severity sev, const char *where,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* 1 when the text's first letter is lower case (a sentence should start with a capital). */
+int mz_lint_starts_lower(const char *text);
+/* The text case-folded (malloc'd by utf8proc; NULL when it is not UTF-8). */
+char *mz_lint_fold(const char *text, size_t len);
+/* 1 when `phrase` occurs in `text` as whole words, ignoring case. */
+int mz_lint_has_phrase(const char *text, const char *phrase);
 
 #endif

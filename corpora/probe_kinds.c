@@ -57,7 +57,7 @@ static mz_status only_keys(json_t *o, const char *const *keys, const char *file,
 /* One word: a string, or {"word": ..., "noun_class": ..., "pos": ..., "ambiguous": ...}. */
 static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const char *path,
                            mz_ctx *ctx) {
-    static const char *const keys[] = {"word", "noun_class", "pos", "ambiguous", NULL};
+    static const char *const keys[] = {"word", "noun_class", "pos", "ambiguous", "sense", NULL};
     *w = (mz_probe_word){0};
     if (json_is_string(v)) {
         w->text = json_string_value(v);
@@ -69,6 +69,7 @@ static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const 
     if (!rc) rc = mz_probe_string(&w->noun_class, v, "noun_class", 0, file, path, ctx);
     if (!rc) rc = mz_probe_string(&w->pos, v, "pos", 0, file, path, ctx);
     if (!rc) rc = mz_probe_string(&w->ambiguous, v, "ambiguous", 0, file, path, ctx);
+    if (!rc) rc = mz_probe_string(&w->sense, v, "sense", 0, file, path, ctx);
     return rc;
 }
 
@@ -287,5 +288,40 @@ mz_status mz_probe_read_parallel(probe_file *pf, const char *file, mz_ctx *ctx) 
     }
     pf->set.segments = pf->segments;
     pf->set.n_segments = n;
+    return rc;
+}
+
+/* ---- names and slurs -------------------------------------------------------------------- */
+
+mz_status mz_probe_read_lexicon(probe_file *pf, const char *file, mz_ctx *ctx) {
+    static const char *const name_keys[] = {"word",   "language", "gender", "religion",
+                                            "region", "surname",  "note",   NULL};
+    static const char *const slur_keys[] = {"word", "language", "group", "instead", "note", NULL};
+    int names = pf->set.kind == MZ_PROBE_NAMES;
+    const char *const *keys = names ? name_keys : slur_keys;
+    json_t *a;
+    mz_status rc = mz_probe_array(&a, pf, "entries", file, ctx);
+    if (rc) return rc;
+    size_t n = json_array_size(a);
+    if (!(pf->entries = mz_calloc(n, sizeof *pf->entries))) return nomem(ctx, file);
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *o = json_array_get(a, i);
+        mz_lexicon_entry *e = &pf->entries[i];
+        char path[48];
+        snprintf(path, sizeof path, "$.entries[%zu]", i);
+        if (!json_is_object(o)) return bad(ctx, file, path, "an entry is an object");
+        rc = only_keys(o, keys, file, path, ctx);
+        const char **fields[] = {&e->word,   &e->language, &e->gender, &e->religion,
+                                 &e->region, &e->surname,  &e->note};
+        const char **slur_fields[] = {&e->word, &e->language, &e->group, &e->instead, &e->note};
+        size_t n_fields = names ? 7 : 5;
+        /* required: the word and (names) gender and religion or (slurs) group and instead */
+        for (size_t f = 0; f < n_fields && !rc; f++)
+            rc = mz_probe_string(names ? fields[f] : slur_fields[f], o, keys[f],
+                                 f == 0 || f == 2 || f == 3, file, path, ctx);
+        if (!rc && !e->language) e->language = pf->set.language;
+    }
+    pf->set.entries = pf->entries;
+    pf->set.n_entries = n;
     return rc;
 }

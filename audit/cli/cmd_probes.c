@@ -1,5 +1,6 @@
 /* `mizani probes`: list the probe sets, or lint probe files. */
 #include "cli.h"
+#include "mizani/alloc.h"
 #include "mizani/file.h"
 #include "mizani/probes.h"
 
@@ -14,9 +15,49 @@ const char *mz_cli_corpora_dir(void) {
 
 static const char *const severity_names[] = {"error", "warning", "note"};
 
+/* The project's own name and slur lists: those under the shipped corpora and among `paths`. */
+typedef struct lint_lists {
+    mz_probe_set **sets;
+    size_t n;
+} lint_lists;
+
+static mz_status load_lists(mz_cli *cli, char **paths, size_t n, lint_lists *out) {
+    const char *def = mz_cli_corpora_dir();
+    char **shipped = NULL;
+    size_t n_shipped = 0;
+    mz_status rc = mz_probes_find(&shipped, &n_shipped, &def, 1, cli->ctx);
+    if (rc) mz_ctx_clear(cli->ctx); /* no shipped corpora: the paths' own lists only */
+    out->sets = mz_calloc(n + n_shipped + 1, sizeof *out->sets);
+    rc = out->sets ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < n + n_shipped; i++) {
+        mz_probe_set *s;
+        const char *path = i < n ? paths[i] : shipped[i - n];
+        int dup = 0;
+        for (size_t j = 0; j < out->n && !dup; j++)
+            dup = !strcmp(out->sets[j]->path, path);
+        if (dup || mz_probes_load(&s, path, cli->ctx)) { /* broken files are lint's to report */
+            mz_ctx_clear(cli->ctx);
+            continue;
+        }
+        if (s->kind == MZ_PROBE_NAMES || s->kind == MZ_PROBE_SLURS)
+            out->sets[out->n++] = s;
+        else
+            mz_probes_free(s);
+    }
+    mz_probes_paths_free(shipped, n_shipped);
+    return rc;
+}
+
+static void free_lists(lint_lists *l) {
+    for (size_t i = 0; i < l->n; i++)
+        mz_probes_free(l->sets[i]);
+    mz_free(l->sets);
+}
+
 /* Lints one file: prints its findings; a load failure is itself a finding. */
 static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary *dict,
-                           size_t *errors, size_t *warnings, size_t *unknown) {
+                           const lint_lists *lists, size_t *errors, size_t *warnings,
+                           size_t *unknown) {
     mz_probe_set *set;
     mz_status rc = mz_probes_load(&set, path, cli->ctx);
     if (rc == MZ_ERR_INPUT || rc == MZ_ERR_UNSUPPORTED) {
@@ -28,9 +69,11 @@ static mz_status lint_file(mz_cli *cli, const char *path, const mz_sw_dictionary
     if (rc) return rc;
     mz_lint_report report = {0};
     rc = mz_probes_lint(&report, set, cli->ctx);
+    if (!rc) rc = mz_probes_lint_lists(&report, set, lists->sets, lists->n, cli->ctx);
     size_t before = report.n;
     if (!rc) rc = mz_probes_lint_dictionary(&report, set, dict, cli->ctx);
-    *unknown += report.n - before;
+    for (size_t i = before; i < report.n; i++)
+        *unknown += report.items[i].severity == MZ_LINT_NOTE;
     for (size_t i = 0; !rc && i < report.n; i++) {
         const mz_lint_finding *f = &report.items[i];
         fprintf(cli->out, "%s:%ld: at %s: %s: %s\n", path, f->line, f->where,
@@ -57,11 +100,14 @@ static mz_status find_files(mz_cli *cli, const mz_cli_args *args, char ***paths,
 static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
     size_t errors = 0, warnings = 0, unknown = 0;
     mz_sw_dictionary *dict = NULL;
+    lint_lists lists = {0};
     int n_lists;
     mz_status rc = mz_sw_dictionary_load(&dict, &n_lists, NULL, cli->ctx);
+    if (!rc) rc = load_lists(cli, paths, n, &lists);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = lint_file(cli, paths[i], dict, &errors, &warnings, &unknown);
+        rc = lint_file(cli, paths[i], dict, &lists, &errors, &warnings, &unknown);
     mz_sw_dictionary_free(dict);
+    free_lists(&lists);
     if (rc) return rc;
     if (n_lists)
         fprintf(cli->out,

@@ -18,7 +18,9 @@ typedef enum mz_probe_kind {
     MZ_PROBE_MINIMAL_PAIRS, /* sentence pairs differing only in the target span (CrowS-Pairs) */
     MZ_PROBE_MASKED,        /* frames "[TARGET] ... [ATTRIBUTE]" for masked-LM association */
     MZ_PROBE_TEMPLATES,     /* sentence frames that turn word lists into sentences (SEAT) */
-    MZ_PROBE_PARALLEL       /* aligned segments in two languages */
+    MZ_PROBE_PARALLEL,      /* aligned segments in two languages */
+    MZ_PROBE_NAMES,         /* given names with the gender, religion and region they signal */
+    MZ_PROBE_SLURS          /* slurs the linter flags, with the respectful term to use */
 } mz_probe_kind;
 
 extern const char *const mz_probe_kind_names[]; /* "association", "minimal_pairs", ... */
@@ -29,6 +31,7 @@ typedef struct mz_probe_word {
     const char *pos;        /* English word class for templates: name, noun, mass, plural,
                                adjective, verb, pronoun; NULL: the list's */
     const char *ambiguous;  /* why the word has a second reading, or NULL */
+    const char *sense;      /* the intended sense, where a dictionary gives several, or NULL */
 } mz_probe_word;
 
 typedef struct mz_probe_list {
@@ -61,6 +64,16 @@ typedef struct mz_template_frame {
     const char *id;
 } mz_template_frame;
 
+/* An entry of the project's own lists (kinds names and slurs), which the linter checks probe
+ * words against. Fields a kind does not use are NULL. */
+typedef struct mz_lexicon_entry {
+    const char *word, *language;
+    const char *gender, *religion, *region; /* names: female|male|any, Muslim|Christian|any */
+    const char *surname;                    /* names: why it is often a surname, or NULL */
+    const char *group, *instead;            /* slurs: whom it demeans; the respectful term */
+    const char *note;
+} mz_lexicon_entry;
+
 typedef struct mz_parallel_segment {
     const char *id;
     const char *text[2]; /* in languages[0] and languages[1] */
@@ -83,6 +96,8 @@ typedef struct mz_probe_set {
     const char *languages[2]; /* parallel */
     const mz_parallel_segment *segments;
     size_t n_segments;
+    const mz_lexicon_entry *entries; /* names, slurs */
+    size_t n_entries;
 } mz_probe_set;
 
 /* Loads one probe file. Errors name the file and the JSON path ("at $.targets[1].words[3]")
@@ -155,6 +170,12 @@ mz_status mz_probes_lint(mz_lint_report *report, const mz_probe_set *set, mz_ctx
 void mz_lint_report_clear(mz_lint_report *report);
 /* Fills the line of findings [from, n) from the set's file text (done by the lint calls). */
 void mz_lint_locate(mz_lint_report *report, size_t from, const mz_probe_set *set);
+
+/* Checks `set` against the project's own lists among `lists` (sets of kind names and slurs,
+ * corpora/lexicon/): attributes that are also given names, gender tests whose names mix
+ * religions or are often surnames, and slurs anywhere in the set's words and sentences. */
+mz_status mz_probes_lint_lists(mz_lint_report *report, const mz_probe_set *set,
+                               mz_probe_set *const *lists, size_t n_lists, mz_ctx *ctx);
 
 /* Swahili word lists to check probe words against: hunspell-sw's sw_TZ and sw_KE word lists
  * and FreeDict's Swahili-English headwords (Debian's hunspell-sw, dict-freedict-swh-eng). */
