@@ -222,10 +222,13 @@ static mz_status check_senses(mz_lint_report *r, const mz_probe_word *w, const c
                          "FreeDict gives '%s' several senses: %s (record the intended one in "
                          "\"sense\", or the confound in \"ambiguous\")",
                          w->text, glosses);
-    if (!rc && plural[0] && !strncmp(nc, "9/10", 4) && !strncmp(plural, "ma", 2))
+    /* animate nouns only: inanimate loans (kampuni, benki) take class 9 agreement whatever
+       plural a region gives them */
+    if (!rc && plural[0] && !strncmp(nc, "9/10", 4) && strstr(nc, "animate") &&
+        !strncmp(plural, "ma", 2))
         rc = mz_lint_add(r, ctx, MZ_LINT_WARNING, where,
-                         "FreeDict's plural of '%s' is '%s' (class 6): label it 5/6", w->text,
-                         plural);
+                         "FreeDict's plural of '%s' is '%s' (class 6): label it 5/6 animate",
+                         w->text, plural);
     return rc;
 }
 

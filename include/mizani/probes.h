@@ -122,8 +122,9 @@ void mz_probes_paths_free(char **paths, size_t n);
 const char *mz_template_class(const mz_probe_word *w, const char *language);
 
 /* The sentences that `templates` makes of word `w`: every frame whose applies_to is the
- * word's class, with {word}, {Word} (capitalised), {a} (a/an) and {this}/{This}, {that}/{That}
- * filled in. MZ_ERR_INPUT naming the word when it has no class or no frame fits it. */
+ * word's class, with {word}, {Word} (capitalised), {a} (a/an) and the Swahili demonstratives
+ * {this}/{This}, {that}/{That} and the referential {ref}/{Ref} ("hiyo", "huo") filled in.
+ * MZ_ERR_INPUT naming the word when it has no class or no frame fits it. */
 mz_status mz_templates_expand(char ***sentences, size_t *n, const mz_probe_set *templates,
                               const mz_probe_word *w, const char *language, mz_ctx *ctx);
 void mz_templates_free(char **sentences, size_t n);
