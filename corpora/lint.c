@@ -207,13 +207,15 @@ static mz_status check_balance(mz_lint_report *r, mz_ctx *ctx, const mz_probe_li
     return MZ_OK;
 }
 
-/* Text that a model will read: NFC, no odd apostrophes, not empty. */
-static mz_status check_text(mz_lint_report *r, mz_ctx *ctx, const char *where, const char *text) {
+/* Text that a model will read: NFC, not empty, and in Swahili no odd apostrophes (ng' is
+ * spelt with U+0027; English text keeps the typography its source gives it). */
+static mz_status check_text(mz_lint_report *r, mz_ctx *ctx, const char *where, const char *text,
+                            const char *language) {
     const char *odd;
     if (!*text) return mz_lint_add(r, ctx, MZ_LINT_ERROR, where, "empty text");
     if (!is_nfc(text))
         return mz_lint_add(r, ctx, MZ_LINT_ERROR, where, "text is not in Unicode NFC");
-    if ((odd = odd_apostrophe(text)))
+    if (!strcmp(language, "sw") && (odd = odd_apostrophe(text)))
         return mz_lint_add(r, ctx, MZ_LINT_ERROR, where,
                            "uses '%s' for the apostrophe; probe files store "
                            "U+0027 (ng')",
@@ -276,7 +278,7 @@ static mz_status lint_masked(mz_lint_report *r, const mz_probe_set *s, mz_ctx *c
     for (size_t i = 0; i < s->n_frames && !rc; i++) {
         char where[48];
         snprintf(where, sizeof where, "$.frames[%zu]", i);
-        rc = check_text(r, ctx, where, s->frames[i]);
+        rc = check_text(r, ctx, where, s->frames[i], s->language);
         if (!rc) rc = check_masked_start(r, ctx, where, s, s->frames[i]);
         if (!rc && !s->frame_ids[i])
             rc = mz_lint_add(r, ctx, MZ_LINT_WARNING, where,
@@ -374,8 +376,8 @@ static mz_status lint_pairs(mz_lint_report *r, const mz_probe_set *s, mz_ctx *ct
         else
             counts[c]++;
         foreign += c >= N_MIZANI_CATEGORIES;
-        if (!rc) rc = check_text(r, ctx, where, p->more);
-        if (!rc) rc = check_text(r, ctx, where, p->less);
+        if (!rc) rc = check_text(r, ctx, where, p->more, s->language);
+        if (!rc) rc = check_text(r, ctx, where, p->less, s->language);
         if (!rc) rc = check_capital(r, ctx, where, p->more);
         if (!rc) rc = check_comparable(r, ctx, where, p);
         if (!rc && (!p->frame_id || !p->target_id))
@@ -404,7 +406,7 @@ static mz_status lint_parallel(mz_lint_report *r, const mz_probe_set *s, mz_ctx 
         char where[48];
         snprintf(where, sizeof where, "$.segments[%zu]", i);
         for (int l = 0; l < 2 && !rc; l++)
-            rc = check_text(r, ctx, where, s->segments[i].text[l]);
+            rc = check_text(r, ctx, where, s->segments[i].text[l], s->languages[l]);
         for (size_t j = 0; j < i && !rc; j++)
             if (!strcmp(s->segments[j].id, s->segments[i].id))
                 rc = mz_lint_add(r, ctx, MZ_LINT_ERROR, where, "id '%s' is used twice",
@@ -418,7 +420,7 @@ static mz_status lint_templates(mz_lint_report *r, const mz_probe_set *s, mz_ctx
     for (size_t i = 0; i < s->n_templates && !rc; i++) {
         char where[48];
         snprintf(where, sizeof where, "$.frames[%zu]", i);
-        rc = check_text(r, ctx, where, s->templates[i].text);
+        rc = check_text(r, ctx, where, s->templates[i].text, s->language);
         if (!rc && !strncmp(s->templates[i].text, "{word}", 6))
             rc = mz_lint_add(r, ctx, MZ_LINT_WARNING, where,
                              "the frame starts with {word}; write {Word} so the sentence starts "
@@ -436,7 +438,7 @@ static mz_status lint_lexicon(mz_lint_report *r, const mz_probe_set *s, mz_ctx *
         const mz_lexicon_entry *e = &s->entries[i];
         char where[48];
         snprintf(where, sizeof where, "$.entries[%zu]", i);
-        rc = check_text(r, ctx, where, e->word);
+        rc = check_text(r, ctx, where, e->word, e->language);
         int g = 0;
         while (e->gender && genders[g] && strcmp(e->gender, genders[g]))
             g++;

@@ -5,6 +5,7 @@
 #include "mizani/probes.h"
 
 #include <jansson.h>
+#include <stdio.h>
 
 typedef struct probe_file {
     mz_probe_set set; /* first: the public view */
@@ -48,5 +49,20 @@ int mz_lint_starts_lower(const char *text);
 char *mz_lint_fold(const char *text, size_t len);
 /* 1 when `phrase` occurs in `text` as whole words, ignoring case. */
 int mz_lint_has_phrase(const char *text, const char *phrase);
+
+/* A CSV file read row by row (RFC 4180). After mz_csv_next, fields[0..n) are the row's
+ * fields, valid until the next call; row_line is the line the row starts on. */
+typedef struct mz_csv {
+    const char *name;
+    char *text, *buf;
+    size_t len, pos, buf_len, buf_cap, n, cap, *starts;
+    char **fields;
+    long line, row_line;
+} mz_csv;
+mz_status mz_csv_open(mz_csv *r, const char *path, mz_ctx *ctx);
+mz_status mz_csv_next(mz_csv *r, int *done, mz_ctx *ctx); /* *done at the end of the file */
+void mz_csv_close(mz_csv *r);
+/* Writes one field, quoted when it needs to be, then ',' or (last) a line break. */
+void mz_csv_write_field(FILE *f, const char *s, int last);
 
 #endif

