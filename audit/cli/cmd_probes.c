@@ -4,8 +4,11 @@
 #include "mizani/file.h"
 #include "mizani/probes.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The shipped corpora: $MIZANI_CORPORA, else the source tree this binary was built from. */
 const char *mz_cli_corpora_dir(void) {
@@ -162,6 +165,68 @@ static mz_status run_extract_udhr(mz_cli *cli, const mz_cli_args *args) {
     return rc;
 }
 
+/* review export DIR [PATHS]: the form for every Swahili item of the probe files. */
+static mz_status review_export(mz_cli *cli, const mz_cli_args *args) {
+    const char *dir = args->positional[2], *def = mz_cli_corpora_dir();
+    const char *const *roots =
+        args->n_positional > 3 ? (const char *const *)args->positional + 3 : &def;
+    size_t n_roots = args->n_positional > 3 ? (size_t)args->n_positional - 3 : 1, n = 0;
+    char **paths = NULL;
+    mz_review_items items = {0};
+    mz_status rc = mz_probes_find(&paths, &n, roots, n_roots, cli->ctx);
+    for (size_t i = 0; i < n && !rc; i++) {
+        mz_probe_set *s;
+        if (!(rc = mz_probes_load(&s, paths[i], cli->ctx)))
+            rc = mz_review_collect(&items, s, cli->ctx);
+        mz_probes_free(s);
+    }
+    if (!rc && mkdir(dir, 0777) && errno != EEXIST)
+        rc = mz_fail_errno(cli->ctx, dir, "cannot make the folder");
+    char csv[4096], html[4096];
+    snprintf(csv, sizeof csv, "%s/review.csv", dir);
+    snprintf(html, sizeof html, "%s/review.html", dir);
+    if (!rc) rc = mz_review_write_csv(&items, csv, cli->ctx);
+    if (!rc) rc = mz_review_write_html(&items, html, cli->ctx);
+    if (!rc)
+        fprintf(cli->out, "%zu Swahili items from %zu files: %s (open in a browser) and %s\n",
+                items.n, n, html, csv);
+    mz_review_items_clear(&items);
+    mz_probes_paths_free(paths, n);
+    return rc;
+}
+
+/* review import FORM.csv...: agreement, and the marks written into the probe files. */
+static mz_status review_import(mz_cli *cli, const mz_cli_args *args) {
+    static const char *const names[] = {"grammatical", "natural", "held", "all three"};
+    mz_review_result r;
+    mz_status rc = mz_review_import(&r, (const char *const *)args->positional + 2,
+                                    (size_t)args->n_positional - 2, cli->ctx);
+    if (rc) return rc;
+    fprintf(cli->out, "%zu reviewers, %zu items\n", r.n_reviewers, r.n_items);
+    for (int q = 0; q < 4; q++)
+        if (isnan(r.alpha[q]))
+            fprintf(cli->out,
+                    "Krippendorff's alpha, %-12s undefined (no variation, or no item "
+                    "answered twice)\n",
+                    names[q]);
+        else
+            fprintf(cli->out, "Krippendorff's alpha, %-12s %.3f\n", names[q], r.alpha[q]);
+    fprintf(cli->out,
+            "marked in the probe files: %zu validated, %zu disputed (items that two or "
+            "more reviewers answered)\n",
+            r.n_validated, r.n_disputed);
+    return MZ_OK;
+}
+
+static mz_status run_review(mz_cli *cli, const mz_cli_args *args) {
+    const char *what = args->n_positional > 1 ? args->positional[1] : "";
+    if (!strcmp(what, "export") && args->n_positional >= 3) return review_export(cli, args);
+    if (!strcmp(what, "import") && args->n_positional >= 4) return review_import(cli, args);
+    return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                   "usage: mizani probes review export DIR [PATHS] | review import FORM.csv "
+                   "FORM.csv...");
+}
+
 /* import-crows-pairs FILE.csv: CrowS-Pairs as a minimal_pairs probe file on standard output. */
 static mz_status run_import_crows(mz_cli *cli, const mz_cli_args *args) {
     if (args->n_positional != 2)
@@ -180,6 +245,7 @@ static mz_status run_probes(mz_cli *cli, const mz_cli_args *args) {
     const char *action = args->positional[0];
     if (strcmp(action, "extract-udhr") == 0) return run_extract_udhr(cli, args);
     if (strcmp(action, "import-crows-pairs") == 0) return run_import_crows(cli, args);
+    if (strcmp(action, "review") == 0) return run_review(cli, args);
     int lint = strcmp(action, "lint") == 0;
     if (!lint && strcmp(action, "list") != 0)
         return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,

@@ -32,6 +32,7 @@ typedef struct mz_probe_word {
                                adjective, verb, pronoun; NULL: the list's */
     const char *ambiguous;  /* why the word has a second reading, or NULL */
     const char *sense;      /* the intended sense, where a dictionary gives several, or NULL */
+    const char *review;     /* "validated" or "disputed" by native-speaker review, or NULL */
 } mz_probe_word;
 
 typedef struct mz_probe_list {
@@ -53,6 +54,7 @@ typedef struct mz_minimal_pair {
     const char *more, *less;
     const char *target_more, *target_less;
     const char *frame_id, *target_id;
+    const char *review; /* "validated" or "disputed" by native-speaker review, or NULL */
     size_t span_start;
 } mz_minimal_pair;
 
@@ -62,6 +64,7 @@ typedef struct mz_minimal_pair {
 typedef struct mz_template_frame {
     const char *applies_to, *text;
     const char *id;
+    const char *review; /* "validated" or "disputed" by native-speaker review, or NULL */
 } mz_template_frame;
 
 /* An entry of the project's own lists (kinds names and slurs), which the linter checks probe
@@ -148,6 +151,40 @@ void mz_udhr_clear(mz_udhr *u);
  * segment id, as JSON text (free with free()); a segment missing from either side is an error
  * naming it. */
 mz_status mz_udhr_align_json(char **json, const mz_udhr *a, const mz_udhr *b, mz_ctx *ctx);
+
+/* ---- Native-speaker review -----------------------------------------------------------------
+ * Every Swahili item of the probe files (pairs, words, sentence frames) with the questions a
+ * reviewer answers: is it grammatical, is it natural, is the stereotype held where you live
+ * (pairs) or does the word belong in its list (words), and in which region. */
+typedef struct mz_review_item {
+    char *file, *where, *kind, *text; /* kind: pair, word, frame */
+} mz_review_item;
+
+typedef struct mz_review_items {
+    mz_review_item *items;
+    size_t n, cap;
+} mz_review_items;
+
+/* Appends the Swahili items of `set` (none when it has none). */
+mz_status mz_review_collect(mz_review_items *items, const mz_probe_set *set, mz_ctx *ctx);
+void mz_review_items_clear(mz_review_items *items);
+/* The form: `csv_path` (one row an item, the answer columns empty) and `html_path` (a
+ * self-contained page with the questions, which saves the answers as that CSV). */
+mz_status mz_review_write_csv(const mz_review_items *items, const char *csv_path, mz_ctx *ctx);
+mz_status mz_review_write_html(const mz_review_items *items, const char *html_path, mz_ctx *ctx);
+
+/* What several reviewers' forms say. alpha: Krippendorff's alpha (nominal, yes/no; unsure and
+ * blank are missing) for grammatical, natural, held, and all three pooled (NaN: undefined). */
+typedef struct mz_review_result {
+    double alpha[4];
+    size_t n_reviewers, n_items, n_validated, n_disputed;
+} mz_review_result;
+
+/* Reads the filled forms, computes agreement, and marks each item that two or more reviewers
+ * answered in its probe file: "disputed" when any answer is no, "validated" when every answer
+ * to every question is yes. Files are rewritten atomically. Errors name the form and line. */
+mz_status mz_review_import(mz_review_result *out, const char *const *forms, size_t n_forms,
+                           mz_ctx *ctx);
 
 /* ---- CrowS-Pairs ---------------------------------------------------------------------------
  * The CSV of CrowS-Pairs (Nangia et al. 2020; crows_pairs_anonymized.csv) as a minimal_pairs
