@@ -44,7 +44,7 @@ expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec"
 printf '{"schema": "mizani-probes/1", "id": 3}\n' > "$tmp/bad.json"
 expect 3 "bad.json:1: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
 expect 3 "1 file, 1 error" -- probes lint "$tmp/bad.json"
-expect 0 "weat7-en +association +en +gender" -- probes list
+expect 0 "weat7-en +association +en +- +gender: " -- probes list
 expect 2 "takes list, lint, review, extract-udhr or import-crows-pairs, not 'show'" -- probes show
 
 # the suite: deterministic for a seed, report written whole

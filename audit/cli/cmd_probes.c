@@ -128,14 +128,36 @@ static mz_status run_lint(mz_cli *cli, char **paths, size_t n) {
     return MZ_OK;
 }
 
+/* Reviewer-validated Swahili items of a set (what review export offers): pairs, words and
+ * sentence frames marked "validated". */
+static void count_reviewed(const mz_probe_set *s, size_t *validated, size_t *items) {
+    const mz_probe_list *l[4] = {&s->targets[0], &s->targets[1], &s->attributes[0],
+                                 &s->attributes[1]};
+    *validated = *items = 0;
+    if (strcmp(s->language, "sw")) return;
+    for (int k = 0; k < 4; k++)
+        for (size_t w = 0; l[k]->language && !strcmp(l[k]->language, "sw") && w < l[k]->n;
+             w++, ++*items)
+            *validated += l[k]->words[w].review && !strcmp(l[k]->words[w].review, "validated");
+    for (size_t i = 0; i < s->n_pairs; i++, ++*items)
+        *validated += s->pairs[i].review && !strcmp(s->pairs[i].review, "validated");
+    for (size_t i = 0; i < s->n_templates; i++, ++*items)
+        *validated += s->templates[i].review && !strcmp(s->templates[i].review, "validated");
+}
+
 static mz_status run_list(mz_cli *cli, char **paths, size_t n) {
-    fprintf(cli->out, "%-30s %-14s %-4s %-24s %s\n", "id", "kind", "lang", "dimension", "title");
+    fprintf(cli->out, "%-32s %-13s %-4s %-11s %s\n", "id", "kind", "lang", "validated",
+            "dimension: title");
     for (size_t i = 0; i < n; i++) {
         mz_probe_set *s;
         mz_status rc = mz_probes_load(&s, paths[i], cli->ctx);
         if (rc) return rc;
-        fprintf(cli->out, "%-30s %-14s %-4s %-24.24s %s\n", s->id, mz_probe_kind_names[s->kind],
-                s->language, s->dimension, s->title);
+        size_t validated, items;
+        char reviewed[32] = "-";
+        count_reviewed(s, &validated, &items);
+        if (items) snprintf(reviewed, sizeof reviewed, "%zu/%zu", validated, items);
+        fprintf(cli->out, "%-32s %-13s %-4s %-11s %s: %s\n", s->id, mz_probe_kind_names[s->kind],
+                s->language, reviewed, s->dimension, s->title);
         mz_probes_free(s);
     }
     return MZ_OK;
