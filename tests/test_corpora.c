@@ -373,6 +373,44 @@ static void test_review_round_trip(void) {
     rmdir(dir);
 }
 
+/* Every shipped set lints clean against the project's own lists and, where Debian's FreeDict
+ * and hunspell-sw are installed, against them: no error and no warning. */
+static void test_shipped_lint(void) {
+    const char *root = "../corpora";
+    char **paths;
+    size_t n, n_lists = 0;
+    CHECK_INT(mz_probes_find(&paths, &n, &root, 1, ctx), MZ_OK);
+    mz_probe_set **sets = calloc(n, sizeof *sets), *lists[8];
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(mz_probes_load(&sets[i], paths[i], ctx), MZ_OK);
+        if (sets[i] && (sets[i]->kind == MZ_PROBE_NAMES || sets[i]->kind == MZ_PROBE_SLURS) &&
+            n_lists < 8)
+            lists[n_lists++] = sets[i];
+    }
+    CHECK_INT(n_lists, 2);
+    mz_sw_dictionary *d;
+    int loaded;
+    CHECK_INT(mz_sw_dictionary_load(&d, &loaded, NULL, ctx), MZ_OK);
+    if (!d) printf("note: hunspell-sw and FreeDict are not installed; their checks are skipped\n");
+    for (size_t i = 0; i < n; i++) {
+        if (!sets[i]) continue;
+        mz_lint_report r = {0};
+        CHECK_INT(mz_probes_lint(&r, sets[i], ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_lists(&r, sets[i], lists, n_lists, ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_dictionary(&r, sets[i], d, ctx), MZ_OK);
+        for (size_t k = 0; k < r.n; k++)
+            if (r.items[k].severity != MZ_LINT_NOTE)
+                fprintf(stderr, "%s:%ld: %s\n", paths[i], r.items[k].line, r.items[k].message);
+        CHECK_INT(r.n_errors + r.n_warnings, 0);
+        mz_lint_report_clear(&r);
+    }
+    mz_sw_dictionary_free(d);
+    for (size_t i = 0; i < n; i++)
+        mz_probes_free(sets[i]);
+    free(sets);
+    mz_probes_paths_free(paths, n);
+}
+
 /* What issue-level promises the shipped corpora keep: 150+ pairs a language over six
  * categories, and every association word placeable by the templates. */
 static void test_shipped(void) {
@@ -433,6 +471,7 @@ int main(void) {
     test_dictionary();
     test_crows_pairs_sample();
     test_review_round_trip();
+    test_shipped_lint();
     test_shipped();
     mz_ctx_free(ctx);
     int rc = mz_check_result("test_corpora");
