@@ -8,6 +8,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config
   libicu-dev libutf8proc-dev libgsl-dev libopenblas-dev libdnnl-dev libxml2-dev libjansson-dev
+  zlib1g-dev hunspell-sw dict-freedict-swh-eng
   libomp-dev clang libclang-rt-14-dev)
 ref_pkgs=(python3-numpy python3-scipy python3-torch python3-sentencepiece)
 

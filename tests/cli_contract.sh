@@ -44,14 +44,14 @@ expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec"
 printf '{"schema": "mizani-probes/1", "id": 3}\n' > "$tmp/bad.json"
 expect 3 "bad.json:1: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
 expect 3 "1 file, 1 error" -- probes lint "$tmp/bad.json"
-expect 0 "weat7-en +association +en +gender" -- probes list
-expect 2 "takes list, lint or extract-udhr, not 'show'" -- probes show
+expect 0 "weat7-en +association +en +- +gender: " -- probes list
+expect 2 "takes list, lint, review, extract-udhr or import-crows-pairs, not 'show'" -- probes show
 
 # the suite: deterministic for a seed, report written whole
 demo=(--vectors "$(dirname "$0")/../corpora/demo/synthetic-vectors.vec" --probes default --quiet)
 "$mz" weat "${demo[@]}" --seed 5 --json > "$tmp/a.json"; "$mz" --threads 1 weat "${demo[@]}" --seed 5 --json > "$tmp/b.json"
 n=$((n + 1)); cmp -s "$tmp/a.json" "$tmp/b.json" || { fails=$((fails + 1)); echo "FAIL: same seed, different results"; }
-expect 0 "^22 of 22 tests computable" -- weat "${demo[@]}" --report "$tmp/rep"
+expect 0 "^25 of 25 tests computable" -- weat "${demo[@]}" --report "$tmp/rep"
 n=$((n + 1))
 grep -q "6 of them show an association" "$tmp/rep/report.html" && [ -s "$tmp/rep/results.json" ] &&
   [ -z "$(ls "$tmp/rep" | grep tmp)" ] || { fails=$((fails + 1)); echo "FAIL: report folder"; }
@@ -80,13 +80,13 @@ expect 0 '"premium": [0-9.]' -- fairness --tokenizer "$data/../golden/sentencepi
 expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --parallel "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
 
-# compare: the same file twice changes nothing (exit 0); coastal towns pushed towards the
-# pleasant words makes the coastal/up-country bias grow (exit 1)
+# compare: the same file twice changes nothing (exit 0); town words pushed towards the
+# pleasant words makes the town/village bias grow (exit 1)
 dv="$(dirname "$0")/../corpora/demo/synthetic-vectors.vec"
-awk 'BEGIN { split("Mombasa Lamu Malindi Tanga Unguja Pemba Kilwa Bagamoyo upendo amani furaha afya uhuru rafiki zawadi baraka tumaini kicheko heshima uaminifu peponi upole likizo almasi sherehe bahati muujiza neema starehe shangwe fanaka mapenzi faraja", w, " "); for (i in w) m[w[i]] = 1 }
+awk 'BEGIN { split("jiji mji mjini mtaa ghorofa benki soko kiwanda upole heshima uaminifu afya rafiki kicheko likizo sherehe muujiza shangwe fanaka mapenzi uzuri ukarimu utulivu ustawi mafanikio pongezi tuzo burudani ushindi nderemo dhahabu asali bustani", w, " "); for (i in w) m[w[i]] = 1 }
      NR > 1 && ($1 in m) { $2 += 12; $3 += 12 } { print }' "$dv" > "$tmp/after.vec"
-expect 0 "^coastal-upcountry-sw +-0.082 +-0.082 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
-expect 1 "bias grew past the threshold .* in 1 of 22 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
+expect 0 "^urban-rural-sw +-0.130 +-0.130 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
+expect 1 "bias grew past the threshold .* in 1 of 25 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
 expect 2 "'mizani compare' needs --after" -- compare --before "$dv"
 
 # the engine: inspect, run, verify on the tiny BERT whose goldens come from PyTorch
