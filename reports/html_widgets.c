@@ -13,6 +13,7 @@ mz_status mz_widget_table(mz_page *p, xmlNodePtr parent, const char *caption, co
     xmlNodePtr wrap = mz_page_el(p, parent, "div", NULL);
     mz_page_attr(p, wrap, "class", "scroll");
     xmlNodePtr table = mz_page_el(p, wrap, "table", NULL);
+    mz_page_attr(p, table, "class", "stack"); /* rows become cards on a narrow screen */
     mz_page_el(p, table, "caption", caption);
     xmlNodePtr tr = mz_page_el(p, mz_page_el(p, table, "thead", NULL), "tr", NULL);
     for (size_t c = 0; c < n_cols; c++) {
@@ -30,6 +31,7 @@ mz_status mz_widget_table(mz_page *p, xmlNodePtr parent, const char *caption, co
                 if (row_langs) mz_page_lang(p, td, row_langs[r]);
             }
             if (cols[c].numeric) mz_page_attr(p, td, "class", "num");
+            if (c) mz_page_attr(p, td, "data-label", cols[c].head);
         }
     }
     return mz_page_status(p);

@@ -56,8 +56,8 @@ char *mz_effect_text(const json_t *f) {
     interval(f, &lo, &hi);
     const char *name = mz_jstr(e, "name", "effect");
     if (!isfinite(est)) return mz_strf("%s: —", name);
-    if (isfinite(lo) && isfinite(hi)) return mz_strf("%s %+.3g [%+.3g, %+.3g]", name, est, lo, hi);
-    return mz_strf("%s %+.3g (no interval)", name, est);
+    if (isfinite(lo) && isfinite(hi)) return mz_strf("%s %+.2f [%+.2f, %+.2f]", name, est, lo, hi);
+    return mz_strf("%s %+.2f (no interval)", name, est);
 }
 
 char *mz_pvalue_text(double p) {
@@ -74,4 +74,12 @@ const char *mz_verdict_text(const json_t *f) {
     if (!strcmp(v, "inconclusive")) return "◆ inconclusive";
     if (!strcmp(v, "no_evidence")) return "○ no evidence";
     return mz_computed(f) ? "no verdict" : "not computed";
+}
+
+int mz_finding_order(const void *a, const void *b) {
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    int c = strcmp(mz_jstr(x, "dimension", ""), mz_jstr(y, "dimension", ""));
+    if (c) return c;
+    c = -strcmp(mz_jstr(x, "language", ""), mz_jstr(y, "language", "")); /* sw before en */
+    return c ? c : strcmp(mz_jstr(x, "id", ""), mz_jstr(y, "id", ""));
 }

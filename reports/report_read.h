@@ -23,4 +23,8 @@ char *mz_number_text(double x); /* "%.3g" or "—" (mz_free) */
 /* "▲ evidence of bias", "◆ inconclusive", "○ no evidence", "not computed". */
 const char *mz_verdict_text(const json_t *finding);
 
+/* qsort order of findings (const json_t *): by dimension, then Swahili before English, then id,
+ * so that the two languages' tests of one dimension sit side by side. */
+int mz_finding_order(const void *a, const void *b);
+
 #endif

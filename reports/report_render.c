@@ -6,6 +6,7 @@
 #include "mizani/alloc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const families[] = {"fairness", "static", "seat",    "ceat",
@@ -85,6 +86,8 @@ static void summary(mz_page *p, xmlNodePtr main, const json_t *root) {
     }
     social_findings(root, f, n, 0);
     social_findings(root, f + n, nc, 1);
+    qsort(f, n, sizeof *f, mz_finding_order);
+    qsort(f + n, nc, sizeof *f, mz_finding_order);
     size_t count[3] = {0};
     for (size_t i = 0; i < n; i++)
         for (int v = 0; v < 3; v++)

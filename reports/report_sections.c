@@ -11,16 +11,6 @@
 
 /* ---- Association tests: static, SEAT, CEAT ---------------------------------------------- */
 
-/* Findings in reading order: by dimension, then Swahili before English, so that the two
- * languages' tests of one dimension sit side by side. */
-static int by_dimension(const void *a, const void *b) {
-    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
-    int c = strcmp(mz_jstr(x, "dimension", ""), mz_jstr(y, "dimension", ""));
-    if (c) return c;
-    c = -strcmp(mz_jstr(x, "language", ""), mz_jstr(y, "language", "")); /* sw before en */
-    return c ? c : strcmp(mz_jstr(x, "id", ""), mz_jstr(y, "id", ""));
-}
-
 /* The section's computed findings, social (controls = 0) or positive controls (1), sorted. */
 static const json_t **computed(const json_t *section, int controls, size_t *n) {
     const json_t *list = json_object_get(section, "findings");
@@ -33,7 +23,7 @@ static const json_t **computed(const json_t *section, int controls, size_t *n) {
             json_is_true(json_object_get(f, "positive_control")) == controls)
             out[(*n)++] = f;
     }
-    if (out) qsort(out, *n, sizeof *out, by_dimension);
+    if (out) qsort(out, *n, sizeof *out, mz_finding_order);
     return out;
 }
 

@@ -42,9 +42,23 @@ typedef struct reader {
     mz_ctx *ctx;
 } reader;
 
+/* The line of `where`, or of the nearest enclosing value when `where` itself is missing. */
+static long line_of(const reader *rd, const char *where) {
+    char path[256];
+    snprintf(path, sizeof path, "%s", where);
+    long line = 0;
+    while (!(line = mz_json_path_line(rd->text, rd->len, path))) {
+        char *cut = strrchr(path, '.'), *bracket = strrchr(path, '[');
+        if (bracket > cut) cut = bracket;
+        if (!cut || cut == path + 1) break;
+        *cut = '\0';
+    }
+    return line;
+}
+
 static mz_status bad(const reader *rd, const char *where, const char *what) {
     mz_status rc = mz_fail_path(rd->ctx, MZ_ERR_INPUT, rd->path, where, "%s", what);
-    mz_ctx_set_line(rd->ctx, mz_json_path_line(rd->text, rd->len, where));
+    mz_ctx_set_line(rd->ctx, line_of(rd, where));
     return rc;
 }
 
@@ -129,7 +143,7 @@ static mz_status check_schema(const reader *rd, const json_t *root) {
                                     strcmp(schema, MZ_RESULTS_SCHEMA) > 0
                                         ? ": written by a newer Mizani"
                                         : ": run the test again to write the current schema");
-        mz_ctx_set_line(rd->ctx, mz_json_path_line(rd->text, rd->len, "$.schema"));
+        mz_ctx_set_line(rd->ctx, line_of(rd, "$.schema"));
         return rc;
     }
     const json_t *run = json_object_get(root, "run");

@@ -159,6 +159,7 @@ static void axis(mz_page *p, xmlNodePtr svg, double top, double bottom, const sc
         char buf[32];
         tick_label(buf, sizeof buf, v, a);
         line(p, svg, x_of(s, v), top, x_of(s, v), bottom, "#ddd", 1, 0);
+        text(p, svg, x_of(s, v), top - 6, 13, buf, "middle"); /* at the top too: tall plots */
         text(p, svg, x_of(s, v), bottom + 16, 13, buf, "middle");
     }
     if (isfinite(a->ref) && a->ref >= s->lo && a->ref <= s->hi)
@@ -212,7 +213,7 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
         return mz_page_status(p);
     }
     scale s = axis_scale(a, rows, n);
-    double top = 8, bottom = top + (double)n * ROW_H + 6, height = bottom + 72;
+    double top = 24, bottom = top + (double)n * ROW_H + 6, height = bottom + 72;
     xmlNodePtr fig = mz_page_el(p, parent, "figure", NULL);
     xmlNodePtr svg = svg_el(p, fig, "svg");
     mz_page_attr(p, svg, "xmlns", "http://www.w3.org/2000/svg");
