@@ -7,6 +7,7 @@
 #include "mizani/alloc.h"
 
 #include <libxml/HTMLtree.h>
+#include <libxml/xmlerror.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -53,9 +54,10 @@ static xmlNodePtr failed(mz_page *p) {
 xmlNodePtr mz_page_el(mz_page *p, xmlNodePtr parent, const char *name, const char *text) {
     if (!parent) return failed(p);
     xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
-    if (!n) return failed(p);
+    if (!n || !n->name) return failed(p); /* libxml2 leaves the name NULL when its copy fails */
     if (text) {
         xmlNodePtr t = xmlNewText(BAD_CAST text);
+        if (t && !t->content) xmlFreeNode(t), t = NULL; /* its copy of the text failed */
         if (!t || !xmlAddChild(n, t)) return failed(p);
     }
     return n;
@@ -73,7 +75,10 @@ xmlNodePtr mz_page_elf(mz_page *p, xmlNodePtr parent, const char *name, const ch
 }
 
 void mz_page_attr(mz_page *p, xmlNodePtr node, const char *key, const char *value) {
-    if (node && value && !xmlSetProp(node, BAD_CAST key, BAD_CAST value)) p->failed = 1;
+    if (!node || !value) return;
+    /* xmlSetProp returns the attribute even when copying its value failed */
+    xmlAttrPtr a = xmlSetProp(node, BAD_CAST key, BAD_CAST value);
+    if (!a || !a->name || (*value && (!a->children || !a->children->content))) p->failed = 1;
 }
 
 void mz_page_attrf(mz_page *p, xmlNodePtr node, const char *key, const char *fmt, ...) {
@@ -100,11 +105,11 @@ mz_status mz_page_new(mz_page **out, const char *title, const char *run_id, mz_c
     p->ctx = ctx;
     p->doc = htmlNewDocNoDtD(NULL, NULL);
     xmlNodePtr html = p->doc ? xmlNewNode(NULL, BAD_CAST "html") : NULL;
-    if (!html) {
+    if (html) xmlDocSetRootElement(p->doc, html);
+    if (!html || !html->name) {
         mz_page_free(p);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    xmlDocSetRootElement(p->doc, html);
     mz_page_attr(p, html, "lang", "en");
     xmlNodePtr head = mz_page_el(p, html, "head", NULL);
     xmlNodePtr meta = mz_page_el(p, head, "meta", NULL);
@@ -163,6 +168,13 @@ xmlNodePtr mz_page_section(mz_page *p, xmlNodePtr parent, const char *id, const 
     return s;
 }
 
+/* libxml2's serialiser reports a failed allocation only through its error handler, and goes on
+ * writing what it can: a page missing text would pass for whole. */
+static void note_error(void *failed, xmlErrorPtr e) {
+    (void)e;
+    *(int *)failed = 1;
+}
+
 mz_status mz_page_serialise(mz_page *p, char **out, size_t *len) {
     *out = NULL;
     mz_status rc = mz_page_status(p);
@@ -175,8 +187,13 @@ mz_status mz_page_serialise(mz_page *p, char **out, size_t *len) {
     }
     static const char doctype[] = "<!DOCTYPE html>\n";
     xmlOutputBufferWrite(ob, (int)strlen(doctype), doctype);
+    int bad = 0;
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_data = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&bad, note_error);
     htmlNodeDumpFormatOutput(ob, p->doc, xmlDocGetRootElement(p->doc), "UTF-8", 1);
-    int bad = xmlOutputBufferClose(ob) < 0;
+    bad |= xmlOutputBufferClose(ob) < 0;
+    xmlSetStructuredErrorFunc(saved_data, saved);
     size_t n = (size_t)xmlBufferLength(buf);
     *out = bad ? NULL : mz_malloc(n + 1);
     if (*out) {

@@ -129,6 +129,7 @@ static mz_status check_spans(mz_page *p, const char *text, const mz_token_score 
 static void add_text(mz_page *p, xmlNodePtr parent, const char *s, size_t n) {
     if (!n || !parent) return;
     xmlNodePtr t = xmlNewTextLen(BAD_CAST s, (int)n);
+    if (t && !t->content) xmlFreeNode(t), t = NULL; /* its copy of the text failed */
     if (!t || !xmlAddChild(parent, t)) p->failed = 1;
 }
 

@@ -123,8 +123,9 @@ static void card_rows(mz_page *p, xmlNodePtr dl, const json_t *obj, const char *
         else {
             char *text = json_is_string(v) ? mz_strdup(json_string_value(v))
                                            : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+            if (!text) p->failed = 1;
             mz_page_el(p, dl, "dt", name);
-            mz_page_el(p, dl, "dd", text ? text : "");
+            mz_page_el(p, dl, "dd", text);
             if (json_is_string(v))
                 mz_free(text);
             else

@@ -27,28 +27,36 @@ static const json_t **computed(const json_t *section, int controls, size_t *n) {
     return out;
 }
 
-static mz_status forest_of(mz_page *p, xmlNodePtr parent, const json_t **f, size_t n,
-                           const char *caption, const char *effect_title) {
+typedef mz_status (*plot_fn)(mz_page *, xmlNodePtr, const char *, const mz_interval_row *, size_t,
+                             const mz_axis *);
+
+/* One row per finding, drawn by `plot`; `tested` 0 draws none as significant (no test ran). */
+static mz_status plot_findings(mz_page *p, xmlNodePtr parent, const json_t **f, size_t n,
+                               const char *caption, const mz_axis *axis, plot_fn plot, int tested) {
     if (!n) return mz_page_status(p);
     mz_interval_row *rows = mz_calloc(n, sizeof *rows);
     char **labels = mz_calloc(n, sizeof *labels);
-    for (size_t i = 0; rows && labels && i < n; i++) {
-        labels[i] = mz_finding_label(f[i]);
+    int bad = !rows || !labels;
+    for (size_t i = 0; !bad && i < n; i++) {
+        bad = !(labels[i] = mz_finding_label(f[i]));
         mz_finding_row(&rows[i], f[i], labels[i]);
+        rows[i].significant &= tested;
     }
-    mz_status rc;
-    if (!rows || !labels) {
+    if (bad)
         p->failed = 1;
-        rc = mz_page_status(p);
-    } else {
-        mz_axis axis = {.title = effect_title, .ref = 0};
-        rc = mz_widget_forest(p, parent, caption, rows, n, &axis);
-    }
+    else
+        plot(p, parent, caption, rows, n, axis);
     for (size_t i = 0; labels && i < n; i++)
         mz_free(labels[i]);
     mz_free(labels);
     mz_free(rows);
-    return rc;
+    return mz_page_status(p);
+}
+
+static mz_status forest_of(mz_page *p, xmlNodePtr parent, const json_t **f, size_t n,
+                           const char *caption, const char *effect_title) {
+    mz_axis axis = {.title = effect_title, .ref = 0};
+    return plot_findings(p, parent, f, n, caption, &axis, mz_widget_forest, 1);
 }
 
 /* The findings' table: test, language, dimension, effect with interval, p, Holm p, verdict,
@@ -235,31 +243,21 @@ static void quote_pairs(mz_page *p, xmlNodePtr sec, const json_t *f) {
 static mz_status pairs(mz_page *p, xmlNodePtr sec, const json_t *section) {
     size_t n;
     const json_t **f = computed(section, 0, &n);
-    mz_interval_row *rows = mz_calloc(n + 1, sizeof *rows);
-    char **labels = mz_calloc(n + 1, sizeof *labels);
-    if (!f || !rows || !labels) p->failed = 1;
-    for (size_t i = 0; !p->failed && i < n; i++) {
-        labels[i] = mz_finding_label(f[i]);
-        mz_finding_row(&rows[i], f[i], labels[i]);
-    }
-    if (!p->failed) {
-        mz_axis axis = {.title = "share of pairs where the model prefers the more stereotypical "
-                                 "sentence (50%: no preference)",
-                        .lo = 0,
-                        .hi = 1,
-                        .ref = 0.5};
-        mz_widget_dots(p, sec,
-                       "Preference for the more stereotypical sentence, per category, "
-                       "with exact (Clopper-Pearson) intervals",
-                       rows, n, &axis);
+    if (!f) p->failed = 1;
+    mz_axis axis = {.title = "share of pairs where the model prefers the more stereotypical "
+                             "sentence (50%: no preference)",
+                    .lo = 0,
+                    .hi = 1,
+                    .ref = 0.5};
+    if (f) {
+        plot_findings(p, sec, f, n,
+                      "Preference for the more stereotypical sentence, per category, with "
+                      "exact (Clopper-Pearson) intervals",
+                      &axis, mz_widget_dots, 1);
         findings_table(p, sec, f, n, "Minimal pairs per category");
-        for (size_t i = 0; i < n; i++)
-            quote_pairs(p, sec, f[i]);
     }
-    for (size_t i = 0; labels && i < n; i++)
-        mz_free(labels[i]);
-    mz_free(labels);
-    mz_free(rows);
+    for (size_t i = 0; f && i < n; i++)
+        quote_pairs(p, sec, f[i]);
     mz_free(f);
     return not_computed(p, sec, section);
 }
@@ -310,23 +308,13 @@ static mz_status masked(mz_page *p, xmlNodePtr sec, const json_t *section) {
 static mz_status fairness(mz_page *p, xmlNodePtr sec, const json_t *section) {
     size_t n;
     const json_t **f = computed(section, 0, &n);
-    mz_interval_row *rows = mz_calloc(n + 1, sizeof *rows);
-    char **labels = mz_calloc(n + 1, sizeof *labels);
-    if (!f || !rows || !labels) p->failed = 1;
-    for (size_t i = 0; !p->failed && i < n; i++) {
-        labels[i] = mz_finding_label(f[i]);
-        mz_finding_row(&rows[i], f[i], labels[i]);
-        rows[i].significant = 0;
-    }
-    if (!p->failed && n) {
-        mz_axis axis = {.title = "value (premium: times as many tokens; rates: share)", .ref = NAN};
-        mz_widget_bars(p, sec, "Tokenizer measures with bootstrap intervals", rows, n, &axis);
+    if (!f) p->failed = 1;
+    mz_axis axis = {.title = "value (premium: times as many tokens; rates: share)", .ref = NAN};
+    if (f) {
+        plot_findings(p, sec, f, n, "Tokenizer measures with bootstrap intervals", &axis,
+                      mz_widget_bars, 0);
         findings_table(p, sec, f, n, "Tokenizer fairness");
     }
-    for (size_t i = 0; labels && i < n; i++)
-        mz_free(labels[i]);
-    mz_free(labels);
-    mz_free(rows);
     for (size_t i = 0; f && i < n; i++) {
         const json_t *words = json_object_get(json_object_get(f[i], "details"), "worst_split");
         if (!json_array_size(words)) continue;
