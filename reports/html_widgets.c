@@ -151,8 +151,11 @@ mz_status mz_widget_tokens(mz_page *p, xmlNodePtr parent, const char *caption, c
         xmlNodePtr m = mz_page_el(p, para, "mark", NULL);
         add_text(p, m, text + tokens[i].start, tokens[i].end - tokens[i].start);
         char c[8];
-        hex(c, diverging(isfinite(tokens[i].score) ? tokens[i].score / max : 0));
-        mz_page_attrf(p, m, "style", "background:%s", c);
+        rgb bg = diverging(isfinite(tokens[i].score) ? tokens[i].score / max : 0);
+        hex(c, bg);
+        /* white text where the shade is dark (relative luminance below about 0.4) */
+        double lum = (0.2126 * bg.r + 0.7152 * bg.g + 0.0722 * bg.b) / 255;
+        mz_page_attrf(p, m, "style", "background:%s;color:%s", c, lum < 0.45 ? "#fff" : "#111");
         mz_page_attrf(p, m, "title", "%s %+.4g", score_name, tokens[i].score);
         at = tokens[i].end;
     }
@@ -226,7 +229,7 @@ static void enlarged(mz_page *p, xmlNodePtr parent, const mz_heatmap *h, float m
     double side = margin + (double)t * cell + 10;
     xmlNodePtr svg = mz_page_el(p, parent, "svg", NULL);
     mz_page_attr(p, svg, "xmlns", "http://www.w3.org/2000/svg");
-    mz_page_attr(p, svg, "class", "plot");
+    mz_page_attr(p, svg, "class", "heat");
     mz_page_attrf(p, svg, "viewBox", "0 0 %.0f %.0f", side, side);
     mz_page_attr(p, svg, "role", "img");
     mz_page_elf(p, svg, "title", "Layer %zu, head %zu, enlarged", h->big_layer, h->big_head);

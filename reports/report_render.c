@@ -16,6 +16,11 @@ enum { N_FAMILIES = sizeof families / sizeof *families };
 /* What a reader might do next, by verdict. */
 static const char *next_step(const json_t *f) {
     const char *v = mz_jstr(f, "verdict", "");
+    if (json_is_true(json_object_get(f, "positive_control")))
+        return !strcmp(v, "evidence")
+                   ? "None: the method finds the association every model is expected to show."
+                   : "The method missed an association every model is expected to show: read "
+                     "this family's other findings with caution.";
     if (!strcmp(v, "evidence"))
         return "Before fine-tuning on data of this language, add balanced examples for this "
                "dimension, and audit again afterwards.";
