@@ -136,13 +136,16 @@ static mz_status check_sections(const reader *rd, const json_t *sections) {
 static mz_status check_schema(const reader *rd, const json_t *root) {
     const char *schema = json_string_value(json_object_get(root, "schema"));
     if (!schema) return bad(rd, "$.schema", "missing: not a Mizani results file");
+    static const char family[] = "mizani-results/";
+    if (strncmp(schema, family, sizeof family - 1))
+        return bad(rd, "$.schema", "not a Mizani results file");
+    long version = strtol(schema + sizeof family - 1, NULL, 10);
     if (strcmp(schema, MZ_RESULTS_SCHEMA)) {
-        mz_status rc = mz_fail_path(rd->ctx, MZ_ERR_INPUT, rd->path, "$.schema",
-                                    "schema '%s' is not the one this Mizani reads (%s)%s", schema,
-                                    MZ_RESULTS_SCHEMA,
-                                    strcmp(schema, MZ_RESULTS_SCHEMA) > 0
-                                        ? ": written by a newer Mizani"
-                                        : ": run the test again to write the current schema");
+        mz_status rc = mz_fail_path(
+            rd->ctx, MZ_ERR_INPUT, rd->path, "$.schema",
+            "schema '%s' is not the one this Mizani reads (%s)%s", schema, MZ_RESULTS_SCHEMA,
+            version > MZ_RESULTS_VERSION ? ": written by a newer Mizani"
+                                         : ": run the test again to write the current schema");
         mz_ctx_set_line(rd->ctx, line_of(rd, "$.schema"));
         return rc;
     }

@@ -9,6 +9,8 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config
   libicu-dev libutf8proc-dev libgsl-dev libopenblas-dev libxml2-dev libjansson-dev
   libomp-dev clang libclang-rt-14-dev)
+# tests only: the report's browser test (headless Chromium, a font for its screenshots)
+build_pkgs+=(chromium fonts-dejavu-core)
 ref_pkgs=(python3-numpy python3-scipy python3-torch python3-sentencepiece)
 
 want=("${build_pkgs[@]}")

@@ -32,7 +32,8 @@
 extern "C" {
 #endif
 
-#define MZ_RESULTS_SCHEMA "mizani-results/2"
+#define MZ_RESULTS_VERSION 2
+#define MZ_RESULTS_SCHEMA  "mizani-results/2"
 
 typedef struct mz_results mz_results;
 /* An object or array inside a tree, owned by the tree. NULL after a failed insertion: every
