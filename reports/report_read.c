@@ -83,3 +83,26 @@ int mz_finding_order(const void *a, const void *b) {
     c = -strcmp(mz_jstr(x, "language", ""), mz_jstr(y, "language", "")); /* sw before en */
     return c ? c : strcmp(mz_jstr(x, "id", ""), mz_jstr(y, "id", ""));
 }
+
+mz_status mz_findings_table(mz_page *p, xmlNodePtr parent, const char *caption,
+                            const mz_column *cols, size_t n_cols, const json_t **f, size_t n,
+                            mz_cells_fn fill) {
+    char **cells = mz_calloc(n_cols * (n ? n : 1), sizeof *cells);
+    const char **langs = mz_calloc(n ? n : 1, sizeof *langs);
+    int bad = !cells || !langs;
+    for (size_t i = 0; !bad && i < n; i++) {
+        fill(cells + n_cols * i, f[i]);
+        langs[i] = mz_jstr(f[i], "language", NULL);
+        for (size_t k = 0; k < n_cols; k++)
+            bad |= !cells[n_cols * i + k];
+    }
+    if (bad)
+        p->failed = 1;
+    else
+        mz_widget_table(p, parent, caption, cols, n_cols, (const char *const *)cells, langs, n);
+    for (size_t i = 0; cells && i < n_cols * n; i++)
+        mz_free(cells[i]);
+    mz_free(cells);
+    mz_free(langs);
+    return mz_page_status(p);
+}

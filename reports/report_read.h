@@ -23,6 +23,13 @@ char *mz_number_text(double x); /* "%.3g" or "—" (mz_free) */
 /* "▲ evidence of bias", "◆ inconclusive", "○ no evidence", "not computed". */
 const char *mz_verdict_text(const json_t *finding);
 
+/* A table with one row per finding, whose cells `fill` makes (one new string per column, NULL
+ * when out of memory); the row header is marked with the finding's language. */
+typedef void (*mz_cells_fn)(char **cells, const json_t *finding);
+mz_status mz_findings_table(mz_page *p, xmlNodePtr parent, const char *caption,
+                            const mz_column *cols, size_t n_cols, const json_t **f, size_t n,
+                            mz_cells_fn fill);
+
 /* qsort order of findings (const json_t *): by dimension, then Swahili before English, then id,
  * so that the two languages' tests of one dimension sit side by side. */
 int mz_finding_order(const void *a, const void *b);

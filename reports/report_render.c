@@ -49,36 +49,24 @@ static size_t social_findings(const json_t *root, const json_t **out, size_t cap
     return n;
 }
 
+static const mz_column verdict_cols[] = {{"Finding", 0},     {"Lang.", 0},    {"Verdict", 0},
+                                         {"Effect [CI]", 1}, {"p (Holm)", 1}, {"Detectable", 1},
+                                         {"What next", 0}};
+
+static void verdict_cells(char **c, const json_t *f) {
+    c[0] = mz_strf("%s (%s)", mz_finding_title(f), mz_jstr(f, "family", ""));
+    c[1] = mz_strdup(mz_jstr(f, "language", ""));
+    c[2] = mz_strdup(mz_verdict_text(f));
+    c[3] = mz_effect_text(f);
+    c[4] = mz_pvalue_text(mz_jnum(f, "p_holm"));
+    c[5] = mz_number_text(mz_jnum(f, "mde"));
+    c[6] = mz_strdup(next_step(f));
+}
+
 static void verdict_table(mz_page *p, xmlNodePtr sec, const json_t **f, size_t n,
                           const char *caption) {
-    static const mz_column cols[] = {{"Finding", 0},     {"Lang.", 0},    {"Verdict", 0},
-                                     {"Effect [CI]", 1}, {"p (Holm)", 1}, {"Detectable", 1},
-                                     {"What next", 0}};
-    enum { NC = sizeof cols / sizeof *cols };
-    char **cells = mz_calloc(NC * (n ? n : 1), sizeof *cells);
-    const char **langs = mz_calloc(n ? n : 1, sizeof *langs);
-    int bad = !cells || !langs;
-    for (size_t i = 0; !bad && i < n; i++) {
-        char **c = cells + NC * i;
-        c[0] = mz_strf("%s (%s)", mz_finding_title(f[i]), mz_jstr(f[i], "family", ""));
-        c[1] = mz_strdup(mz_jstr(f[i], "language", ""));
-        c[2] = mz_strdup(mz_verdict_text(f[i]));
-        c[3] = mz_effect_text(f[i]);
-        c[4] = mz_pvalue_text(mz_jnum(f[i], "p_holm"));
-        c[5] = mz_number_text(mz_jnum(f[i], "mde"));
-        c[6] = mz_strdup(next_step(f[i]));
-        langs[i] = mz_jstr(f[i], "language", NULL);
-        for (int k = 0; k < NC; k++)
-            bad |= !c[k];
-    }
-    if (bad)
-        p->failed = 1;
-    else
-        mz_widget_table(p, sec, caption, cols, NC, (const char *const *)cells, langs, n);
-    for (size_t i = 0; cells && i < NC * n; i++)
-        mz_free(cells[i]);
-    mz_free(cells);
-    mz_free(langs);
+    mz_findings_table(p, sec, caption, verdict_cols, sizeof verdict_cols / sizeof *verdict_cols, f,
+                      n, verdict_cells);
 }
 
 static void summary(mz_page *p, xmlNodePtr main, const json_t *root) {

@@ -60,42 +60,29 @@ static mz_status forest_of(mz_page *p, xmlNodePtr parent, const json_t **f, size
 }
 
 /* The findings' table: test, language, dimension, effect with interval, p, Holm p, verdict,
- * units. */
+ * units, the smallest detectable effect. */
+static const mz_column finding_cols[] = {{"Test", 0},        {"Lang.", 0}, {"Dimension", 0},
+                                         {"Effect [CI]", 1}, {"p", 1},     {"p (Holm)", 1},
+                                         {"Verdict", 0},     {"Units", 1}, {"Detectable", 1}};
+
+static void finding_cells(char **c, const json_t *f) {
+    const json_t *u = json_object_get(f, "units");
+    c[0] = mz_strdup(mz_finding_title(f));
+    c[1] = mz_strdup(mz_jstr(f, "language", ""));
+    c[2] = mz_strdup(mz_jstr(f, "dimension", ""));
+    c[3] = mz_effect_text(f);
+    c[4] = mz_pvalue_text(mz_jnum(f, "p"));
+    c[5] = mz_pvalue_text(mz_jnum(f, "p_holm"));
+    c[6] = mz_strdup(mz_verdict_text(f));
+    c[7] = mz_strf("%lld %s", (long long)json_integer_value(json_object_get(u, "n")),
+                   mz_jstr(u, "kind", ""));
+    c[8] = mz_number_text(mz_jnum(f, "mde"));
+}
+
 static mz_status findings_table(mz_page *p, xmlNodePtr parent, const json_t **f, size_t n,
                                 const char *caption) {
-    static const mz_column cols[] = {{"Test", 0},        {"Lang.", 0}, {"Dimension", 0},
-                                     {"Effect [CI]", 1}, {"p", 1},     {"p (Holm)", 1},
-                                     {"Verdict", 0},     {"Units", 1}, {"Detectable", 1}};
-    enum { NC = sizeof cols / sizeof *cols };
-    char **cells = mz_calloc(NC * (n ? n : 1), sizeof *cells);
-    const char **langs = mz_calloc(n ? n : 1, sizeof *langs);
-    int bad = !cells || !langs;
-    for (size_t i = 0; !bad && i < n; i++) {
-        char **c = cells + i * NC;
-        const json_t *u = json_object_get(f[i], "units");
-        c[0] = mz_strdup(mz_jstr(f[i], "title", mz_jstr(f[i], "id", "")));
-        c[1] = mz_strdup(mz_jstr(f[i], "language", ""));
-        c[2] = mz_strdup(mz_jstr(f[i], "dimension", ""));
-        c[3] = mz_effect_text(f[i]);
-        c[4] = mz_pvalue_text(mz_jnum(f[i], "p"));
-        c[5] = mz_pvalue_text(mz_jnum(f[i], "p_holm"));
-        c[6] = mz_strdup(mz_verdict_text(f[i]));
-        c[7] = mz_strf("%lld %s", (long long)json_integer_value(json_object_get(u, "n")),
-                       mz_jstr(u, "kind", ""));
-        c[8] = mz_number_text(mz_jnum(f[i], "mde"));
-        langs[i] = mz_jstr(f[i], "language", NULL);
-        for (int k = 0; k < NC; k++)
-            bad |= !c[k];
-    }
-    if (bad)
-        p->failed = 1;
-    else
-        mz_widget_table(p, parent, caption, cols, NC, (const char *const *)cells, langs, n);
-    for (size_t i = 0; cells && i < NC * n; i++)
-        mz_free(cells[i]);
-    mz_free(cells);
-    mz_free(langs);
-    return mz_page_status(p);
+    return mz_findings_table(p, parent, caption, finding_cols,
+                             sizeof finding_cols / sizeof *finding_cols, f, n, finding_cells);
 }
 
 /* Tests that were not computed or were skipped, with why. */
