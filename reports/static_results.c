@@ -214,15 +214,23 @@ static mz_rnode *section(mz_results *r, const mz_static_options *opt) {
     return sec;
 }
 
+/* Larger vector files (fastText's are gigabytes) are identified by path and size only: hashing
+ * them would cost more than the audit. */
+#define MAX_HASHED_BYTES (256LL << 20)
+
 static void subject(mz_results *r, const char *path, const mz_vectors *v) {
     mz_rnode *s = mz_results_subject(r, "vectors");
     struct stat st;
-    if (path && !stat(path, &st) && S_ISREG(st.st_mode))
+    int regular = path && !stat(path, &st) && S_ISREG(st.st_mode);
+    if (regular && st.st_size <= MAX_HASHED_BYTES)
         mz_results_file_identity(r, s, "file", path);
     else {
         mz_rnode *o = mz_rn_object(r, s, "file");
         mz_rn_path(r, o, "path", path);
         mz_rn_null(r, o, "sha256");
+        if (regular) mz_rn_int(r, o, "bytes", (long long)st.st_size);
+        mz_rn_str(r, s, "hash_note",
+                  regular ? "not hashed: larger than 256 MiB" : "a model folder, not hashed here");
     }
     if (path && !mz_utf8_valid(path, strlen(path)))
         mz_rn_str(r, s, "note",
