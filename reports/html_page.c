@@ -23,7 +23,7 @@ static const char *const css =
     "thead th{background:#f1f1f1}caption{text-align:left;font-weight:600;padding:.3rem 0}"
     ".num{text-align:right;font-variant-numeric:tabular-nums}"
     "figure{margin:1.2rem 0}figcaption{font-size:.9rem;color:#333;margin-top:.3rem}"
-    "svg.plot{width:100%;height:auto;max-width:46rem;display:block}"
+    "svg.plot{width:100%;height:auto;max-width:36rem;display:block}"
     "svg.legend{width:100%;max-width:22rem;height:auto;display:block}"
     "svg.heat{width:100%;max-width:30rem;height:auto;display:block}"
     "svg text{font-family:system-ui,sans-serif}"

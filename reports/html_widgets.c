@@ -283,8 +283,8 @@ mz_status mz_widget_heatmaps(mz_page *p, xmlNodePtr parent, const char *caption,
     legend(p, fig, h->value_name, 0, max, 0);
     xmlNodePtr cap = mz_page_el(p, fig, "figcaption", caption);
     mz_page_elf(p, cap, "span",
-                " Thumbnails: every layer (L) and head (H); enlarged: layer %zu, head %zu. Token "
-                "labels longer than 12 characters are shortened (…).",
+                " Thumbnails: every layer (L) and head (H); enlarged: layer %zu, head %zu (token "
+                "labels longer than 12 characters shortened with …).",
                 h->big_layer, h->big_head);
     return mz_page_status(p);
 }

@@ -145,8 +145,9 @@ static void card(mz_page *p, xmlNodePtr main, const json_t *root) {
     for (int k = 0; k < N_FAMILIES; k++) {
         const json_t *s = json_object_get(sections, families[k]);
         if (s)
-            mz_page_elf(p, ul, "li", "%s: %zu tests", mz_jstr(s, "title", families[k]),
-                        json_array_size(json_object_get(s, "findings")));
+            mz_page_elf(p, ul, "li", "%s: %zu test%s", mz_jstr(s, "title", families[k]),
+                        json_array_size(json_object_get(s, "findings")),
+                        json_array_size(json_object_get(s, "findings")) == 1 ? "" : "s");
         else
             mz_page_elf(p, ul, "li", "%s: not run in this job", families[k]);
     }

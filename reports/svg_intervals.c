@@ -8,10 +8,10 @@
 #include <math.h>
 #include <string.h>
 
-#define W         640.0 /* viewBox width */
+#define W         480.0 /* viewBox width: text stays legible scaled to a 375-px screen */
 #define PAD       14.0
 #define ROW_H     46.0
-#define MAX_LABEL 64        /* characters of a label in a figure; the tables keep the whole text */
+#define MAX_LABEL 48        /* characters of a label in a figure; the tables keep the whole text */
 #define COLOR_SIG "#D55E00" /* Okabe-Ito vermillion */
 #define COLOR_NS  "#0072B2" /* Okabe-Ito blue */
 
@@ -29,7 +29,7 @@ static double x_of(const scale *s, double v) {
 /* A step of 1, 2 or 5 times a power of ten giving about six ticks. */
 static double nice_step(double range) {
     double raw = range / 6, p = pow(10, floor(log10(raw)));
-    return raw / p < 1.5 ? p : raw / p < 3.5 ? 2 * p : raw / p < 7.5 ? 5 * p : 10 * p;
+    return raw / p < 1.5 ? p : raw / p < 3 ? 2 * p : raw / p < 7 ? 5 * p : 10 * p;
 }
 
 /* The axis range: the caller's, or the data's (and the reference's) padded to whole ticks. */
@@ -123,7 +123,7 @@ static void row(mz_page *p, xmlNodePtr svg, const mz_interval_row *r, const char
     if (!v) p->failed = 1;
     mz_page_el(p, g, "title", v);
     mz_free(v);
-    xmlNodePtr t = text(p, g, PAD, y + 15, 15, label, NULL);
+    xmlNodePtr t = text(p, g, PAD, y + 15, 16, label, NULL);
     mz_page_lang(p, t, r->lang);
     double cy = y + 32;
     const char *color = r->significant ? COLOR_SIG : COLOR_NS;
@@ -169,13 +169,15 @@ static void axis(mz_page *p, xmlNodePtr svg, double top, double bottom, const sc
     if (m == MARK_DOT) {
         point(p, svg, PAD + 7, y - 5, 1);
         text(p, svg, PAD + 20, y, 13, "significant after correction", NULL);
-        point(p, svg, PAD + 247, y - 5, 0);
-        text(p, svg, PAD + 260, y, 13, "not significant", NULL);
+        point(p, svg, PAD + 227, y - 5, 0);
+        text(p, svg, PAD + 240, y, 13, "not significant", NULL);
     } else {
         text(p, svg, PAD, y, 13, "dark bars: significant after correction; light: not", NULL);
     }
-    line(p, svg, W - 150, y - 5, W - 120, y - 5, "#444", 1.3, 1);
-    text(p, svg, W - 114, y, 13, isfinite(a->ref) ? "no effect" : "", NULL);
+    if (isfinite(a->ref)) {
+        line(p, svg, PAD, y + 17, PAD + 30, y + 17, "#444", 1.3, 1);
+        text(p, svg, PAD + 38, y + 22, 13, "no effect", NULL);
+    }
 }
 
 /* Labels as drawn: at most MAX_LABEL characters, and never two rows alike after shortening. */
@@ -213,7 +215,7 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
         return mz_page_status(p);
     }
     scale s = axis_scale(a, rows, n);
-    double top = 24, bottom = top + (double)n * ROW_H + 6, height = bottom + 72;
+    double top = 24, bottom = top + (double)n * ROW_H + 6, height = bottom + 92;
     xmlNodePtr fig = mz_page_el(p, parent, "figure", NULL);
     xmlNodePtr svg = svg_el(p, fig, "svg");
     mz_page_attr(p, svg, "xmlns", "http://www.w3.org/2000/svg");
@@ -231,8 +233,8 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
     xmlNodePtr cap = mz_page_el(p, fig, "figcaption", caption);
     if (cut)
         mz_page_elf(p, cap, "span",
-                    " Labels longer than %d characters are shortened here (…); the table below "
-                    "gives them in full.",
+                    " (labels longer than %d characters are shortened here with …; the table "
+                    "below gives them in full)",
                     MAX_LABEL);
     for (size_t i = 0; i < n; i++)
         mz_free(labels[i]);

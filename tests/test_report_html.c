@@ -139,7 +139,7 @@ static void test_page(mz_ctx *ctx) {
     mz_results_free(r);
 }
 
-/* Plot labels: at most 64 characters, cut between characters, said to be cut, never two rows
+/* Plot labels: at most 48 characters, cut between characters, said to be cut, never two rows
  * alike; the table keeps the whole text. */
 static void test_labels(mz_ctx *ctx) {
     mz_page *p;
@@ -156,9 +156,13 @@ static void test_labels(mz_ctx *ctx) {
     xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(doc));
     CHECK_CONTAINS((char *)text, "shortened here");
     char want[256];
-    memcpy(want, a, 128); /* 64 two-byte characters */
-    strcpy(want + 128, "\xE2\x80\xA6");
+    memcpy(want, a, 96); /* 48 two-byte characters */
+    strcpy(want + 96, "\xE2\x80\xA6");
     CHECK_CONTAINS((char *)text, want);
+    char longer[256];
+    memcpy(longer, a, 98); /* 49 characters and the ellipsis: must not appear */
+    strcpy(longer + 98, "\xE2\x80\xA6");
+    CHECK(!strstr((char *)text, longer));
     strcat(want, " (row 2)");
     CHECK_CONTAINS((char *)text, want);
     CHECK(xmlCheckUTF8(text));
