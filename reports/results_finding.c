@@ -70,14 +70,17 @@ static void effect(mz_results *r, mz_rnode *fn, const mz_finding *f) {
     mz_rn_str(r, e, "name", f->effect);
     mz_rn_num(r, e, "estimate", f->estimate);
     mz_rn_num(r, e, "null", f->null_value);
-    if (has_interval(f)) {
-        double ci[2] = {f->ci_lo, f->ci_hi};
-        mz_rn_nums(r, e, "ci", ci, 2);
-        mz_rn_num(r, e, "level", f->ci_level);
-    } else {
-        mz_rn_null(r, e, "ci");
-        mz_rn_null(r, e, "level");
+    mz_rn_interval(r, e, f->ci_lo, f->ci_hi, f->ci_level);
+}
+
+mz_status mz_rn_interval(mz_results *r, mz_rnode *at, double lo, double hi, double level) {
+    if (level > 0 && isfinite(lo) && isfinite(hi)) {
+        double ci[2] = {lo, hi};
+        mz_rn_nums(r, at, "ci", ci, 2);
+        return mz_rn_num(r, at, "level", level);
     }
+    mz_rn_null(r, at, "ci");
+    return mz_rn_null(r, at, "level");
 }
 
 static void verdict(mz_results *r, mz_rnode *fn, const mz_finding *f) {

@@ -75,21 +75,10 @@ static mz_status word_scores(mz_results *r, mz_rnode *items, const mz_word_list 
     return r->status;
 }
 
-static void interval(mz_results *r, mz_rnode *o, double lo, double hi, double level) {
-    if (level > 0 && isfinite(lo) && isfinite(hi)) {
-        double ci[2] = {lo, hi};
-        mz_rn_nums(r, o, "ci", ci, 2);
-        mz_rn_num(r, o, "level", level);
-    } else {
-        mz_rn_null(r, o, "ci");
-        mz_rn_null(r, o, "level");
-    }
-}
-
 static void metric(mz_results *r, mz_rnode *at, const char *key, const mz_metric_result *m) {
     mz_rnode *o = mz_rn_object(r, at, key);
     mz_rn_num(r, o, "value", m->value);
-    interval(r, o, m->ci_lo, m->ci_hi, m->ci_level);
+    mz_rn_interval(r, o, m->ci_lo, m->ci_hi, m->ci_level);
     mz_rn_num(r, o, "p", m->p_value);
 }
 

@@ -86,6 +86,9 @@ mz_status mz_rn_bool(mz_results *r, mz_rnode *at, const char *key, int x);
 mz_status mz_rn_null(mz_results *r, mz_rnode *at, const char *key);
 mz_status mz_rn_nums(mz_results *r, mz_rnode *at, const char *key, const double *x, size_t n);
 mz_status mz_rn_strs(mz_results *r, mz_rnode *at, const char *key, const char *const *s, size_t n);
+/* An interval as "ci": [lo, hi] and "level" in `at`; both null when level is 0 or a bound is not
+ * finite (never [0, 0]). The one place that decides how an absent interval is written. */
+mz_status mz_rn_interval(mz_results *r, mz_rnode *at, double lo, double hi, double level);
 
 /* ---- The standard pieces ----------------------------------------------------------------- */
 typedef enum mz_finding_status {
