@@ -145,9 +145,6 @@ mz_results *mz_results_wrap(json_t *root, mz_ctx *ctx) {
     if (!r) return NULL;
     r->root = root;
     r->ctx = ctx;
-    json_t *run = json_object_get(root, "run");
-    const char *id = json_string_value(json_object_get(run, "id"));
-    snprintf(r->run_id, sizeof r->run_id, "%s", id ? id : "");
     return r;
 }
 
@@ -159,12 +156,12 @@ mz_status mz_results_new(mz_results **out, const char *job, mz_ctx *ctx) {
         json_decref(root);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    new_run_id(r->run_id);
-    char now[32];
+    char id[48], now[32];
+    new_run_id(id);
     utc_now(now);
     mz_rn_str(r, mz_results_root(r), "schema", MZ_RESULTS_SCHEMA);
     mz_rnode *run = mz_rn_object(r, mz_results_root(r), "run");
-    mz_rn_str(r, run, "id", r->run_id);
+    mz_rn_str(r, run, "id", id);
     mz_rn_str(r, run, "job", job);
     mz_rn_str(r, run, "mizani_version", mz_version());
     mz_rn_str(r, run, "build", mz_build_info());
@@ -185,7 +182,11 @@ void mz_results_free(mz_results *r) {
 }
 
 mz_status mz_results_status(const mz_results *r) { return r->status; }
-const char *mz_results_run_id(const mz_results *r) { return r->run_id; }
+/* Read from the document, whatever its length (a loaded file's id is kept as it is). */
+const char *mz_results_run_id(const mz_results *r) {
+    const char *id = json_string_value(json_object_get(json_object_get(r->root, "run"), "id"));
+    return id ? id : "";
+}
 mz_rnode *mz_results_root(mz_results *r) { return r->status ? NULL : (mz_rnode *)r->root; }
 const void *mz_results_json(const mz_results *r) { return r->root; }
 

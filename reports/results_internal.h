@@ -15,7 +15,6 @@ struct mz_results {
     json_t *root;
     mz_ctx *ctx;
     mz_status status; /* the first failed insertion; later ones do nothing */
-    char run_id[48];
 };
 
 /* A tree around a document already built (loaded); takes the reference. NULL: no memory. */

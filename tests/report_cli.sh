@@ -35,6 +35,12 @@ expect 0 "wrote .*/again/report.html" -- report "$tmp/rep/results.json" --out "$
 ok cmp -s "$tmp/rep/report.html" "$tmp/again/report.html"
 ok cmp -s "$tmp/rep/results.json" "$tmp/again/results.json"
 
+# a long run id read back is kept whole in the page
+long=$(printf 'r%.0s' $(seq 300))
+sed "s/\"id\": \"$id\"/\"id\": \"$long\"/" "$tmp/rep/results.json" > "$tmp/long.json"
+expect 0 "wrote" -- report "$tmp/long.json" --out "$tmp/long"
+ok grep -q "content=\"$long\"" "$tmp/long/report.html"
+
 # temporaries left by a killed run are removed; the folder holds the two files only
 mkdir "$tmp/.rep.mizani-tmp-2147483646" && touch "$tmp/.rep.mizani-tmp-2147483646/results.json"
 expect 0 "wrote" -- report "$tmp/rep/results.json" --out "$tmp/rep"
