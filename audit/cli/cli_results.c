@@ -69,8 +69,11 @@ mz_status mz_cli_print_results(mz_cli *cli, mz_results *r) {
 
 mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir) {
     mz_status rc = mz_report_write_dir(r, dir, cli->ctx);
+    int n = (int)strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
     if (!rc && !cli->quiet)
-        fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
+        fprintf(cli->err, "wrote %.*s/results.json and %.*s/report.html\n", n, dir, n, dir);
     return rc;
 }
 
