@@ -29,7 +29,8 @@ const char *mz_finding_title(const json_t *f) {
 
 char *mz_finding_label(const json_t *f) {
     const char *lang = mz_jstr(f, "language", NULL);
-    return lang ? mz_strf("%s [%s]", mz_finding_title(f), lang) : mz_strdup(mz_finding_title(f));
+    /* the language first: a shortened label must still say which language it is */
+    return lang ? mz_strf("[%s] %s", lang, mz_finding_title(f)) : mz_strdup(mz_finding_title(f));
 }
 
 static void interval(const json_t *f, double *lo, double *hi) {

@@ -12,7 +12,7 @@ double mz_jnum(const json_t *obj, const char *key);
 int mz_computed(const json_t *finding);
 double mz_alpha(const json_t *finding); /* the rule's alpha; 0.05 without a rule */
 const char *mz_finding_title(const json_t *finding);
-/* "title [lang]" (mz_free). */
+/* "[lang] title" (mz_free). */
 char *mz_finding_label(const json_t *finding);
 /* A plot row of the finding's effect: estimate, interval, significant when Holm p < alpha. */
 void mz_finding_row(mz_interval_row *row, const json_t *finding, const char *label);

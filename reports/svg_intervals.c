@@ -190,8 +190,10 @@ static char **short_labels(const mz_interval_row *rows, size_t n, int *any_cut) 
             goto fail;
         *any_cut |= cut;
         for (size_t j = 0; cut && j < i; j++)
-            if (!strcmp(out[i], out[j])) {
-                char *u = mz_strf("%s (row %zu)", out[i], i + 1);
+            if (!strcmp(out[i], out[j])) { /* shorter still, to make room for the row number */
+                char *p = mz_utf8_prefix(rows[i].label, MAX_LABEL - 10, &cut);
+                char *u = p ? mz_strf("%s (row %zu)", p, i + 1) : NULL;
+                mz_free(p);
                 if (!u) goto fail;
                 mz_free(out[i]);
                 out[i] = u;
