@@ -229,10 +229,11 @@ def main():
     (t_torch, c_torch) = t_torch
     t_mz, c_mz, rss = mizani(build, "fixed", d, B, T, 3)
     gf = flops([T] * B) / 1e9
+    t_peak = c_mz if THREADS == 1 else t_mz  # one thread: CPU seconds, as the peak was measured
     print("fixed 8x128: PyTorch %.0f tokens/s (%.0f GFLOP/s), Mizani %.0f tokens/s (%.0f GFLOP/s), "
           "ratio %.2fx (CPU time %.2fx); OpenBLAS SGEMM peak %.0f GFLOP/s, Mizani at %.0f%% of it"
           % (B * T / t_torch, gf / t_torch, B * T / t_mz, gf / t_mz, t_torch / t_mz, c_torch / c_mz,
-             peak, 100 * gf / t_mz / peak))
+             peak, 100 * gf / t_peak / peak))
     ort = onnx_seconds(d, W, B, T)
     if ort:
         print("fixed 8x128: ONNX Runtime %.0f tokens/s (%.0f GFLOP/s, %d threads); Mizani / ONNX "

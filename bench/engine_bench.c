@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Best GFLOP/s of OpenBLAS SGEMM (all threads) on [M,K] x [N,K]^T, random data. */
+/* Best GFLOP/s of OpenBLAS SGEMM (the engine's threads) on [M,K] x [N,K]^T, random data. */
 static double sgemm_rate(int M, int N, int K) {
     float *a = malloc((size_t)M * K * 4), *b = malloc((size_t)N * K * 4),
           *c = malloc((size_t)M * N * 4);
@@ -27,10 +27,11 @@ static double sgemm_rate(int M, int N, int K) {
     for (size_t i = 0; i < (size_t)N * K; i++)
         b[i] = (float)(i % 89) / 89.0f;
     double best = 1e30;
+    int one = mz_threads() == 1; /* one thread: CPU seconds, immune to a shared machine's load */
     for (int r = 0; r < 10; r++) {
-        double t0 = bench_now();
+        double t0 = one ? bench_cpu() : bench_now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1, a, K, b, K, 0, c, N);
-        if (bench_now() - t0 < best) best = bench_now() - t0;
+        best = fmin(best, (one ? bench_cpu() : bench_now()) - t0);
     }
     free(a), free(b), free(c);
     return 2.0 * M * N * K / best / 1e9;
