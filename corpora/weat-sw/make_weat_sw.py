@@ -159,7 +159,7 @@ TESTS = [
          VALENCE),
     test("health-stigma.json",
          header("health-stigma-sw", "health", "Stigmatised vs other conditions / pleasant vs unpleasant",
-                "Mizani developers (2026); stigma documented by Winkler et al. (2010), Mushi et al. (2011, 2024) and HIV stigma studies in Tanzania and Kenya (see DATASHEET.md)",
+                "Mizani developers (2026); stigma documented by Winkler et al. (2010), Mushi et al. (2011, 2024), HIV stigma studies in Tanzania and Kenya, and the UN Independent Expert on albinism (see DATASHEET.md)",
                 "Conditions that carry stigma in East Africa (AIDS, epilepsy, leprosy, albinism) against chronic or common conditions that carry little (diabetes, asthma, flu, malaria), as single words so that static vectors can place them; the minimal pairs name the people concerned person-first ('mtu anayeishi na VVU'). Left out: sonona (depression, but first 'grief, sorrow', an unpleasant word by its meaning, which would push the stigmatised list towards 'unpleasant' whatever the model's bias) and presha (high blood pressure, but also 'stress, pressure' in Kenya); mental illness has no neutral single word (kichaa and wazimu are insults) and is left to the minimal pairs."),
          {"name": "hali zenye unyanyapaa", "words": [w("ukimwi", "14", sense="AIDS (UKIMWI)"), w("kifafa", "7/8"), w("ukoma", "14"), w("ualbino", "14")]},
          {"name": "hali nyingine", "words": [w("kisukari", "7/8"), w("pumu", "9/10"), w("mafua", "6"), w("malaria", "9/10")]},
