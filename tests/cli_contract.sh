@@ -86,7 +86,7 @@ expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/s
 # compare: the same file twice changes nothing (exit 0); town words pushed towards the
 # pleasant words makes the town/village bias grow (exit 1)
 dv="$(dirname "$0")/../corpora/demo/synthetic-vectors.vec"
-awk 'BEGIN { split("jiji mji mjini mtaa ghorofa benki soko kiwanda upole heshima uaminifu afya rafiki kicheko likizo sherehe muujiza shangwe fanaka mapenzi uzuri ukarimu utulivu ustawi mafanikio pongezi tuzo burudani ushindi nderemo dhahabu asali bustani", w, " "); for (i in w) m[w[i]] = 1 }
+awk 'BEGIN { split("jiji mji mjini mtaa ghorofa benki soko kiwanda upole heshima uaminifu afya rafiki kicheko likizo sherehe raha shangwe fanaka mapenzi uzuri ukarimu utulivu ustawi mafanikio pongezi tuzo burudani ushindi nderemo dhahabu asali bustani", w, " "); for (i in w) m[w[i]] = 1 }
      NR > 1 && ($1 in m) { $2 += 12; $3 += 12 } { print }' "$dv" > "$tmp/after.vec"
 expect 0 "^urban-rural-sw +-0.130 +-0.130 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
 expect 1 "bias grew past the threshold .* in 1 of 25 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
