@@ -7,9 +7,7 @@
 #include "tokenizer_internal.h"
 
 #include <string.h>
-#include <unicode/uregex.h>
 
-struct URegularExpression *mz_regex_compile(const char *pattern);
 int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
 
 #define META "\xE2\x96\x81"
@@ -133,9 +131,10 @@ static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *pa
     }
     if (s->remove_extra_ws) {
         *n++ = (mz_normalizer){.kind = NORM_STRIP, .strip_left = 1, .strip_right = 1};
-        *n = (mz_normalizer){
-            .kind = NORM_REPLACE, .regex = mz_regex_compile(" {2,}"), .content = mz_strdup(" ")};
-        if (!n->regex || !n->content) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        char why[128];
+        *n = (mz_normalizer){.kind = NORM_REPLACE, .content = mz_strdup(" ")};
+        if (mz_regex_compile(&n->regex, " {2,}", why, sizeof why) || !n->content)
+            return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         n++;
     }
     if (s->add_dummy_prefix) {

@@ -3,6 +3,7 @@
 #define MZ_VECTORS_INTERNAL_H
 
 #include "mizani/strmap.h"
+#include "mizani/utf8.h"
 #include "mizani/vectors.h"
 
 #include <stdio.h>
@@ -28,7 +29,5 @@ mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_prog
                                mz_ctx *ctx);
 mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
                                    mz_ctx *ctx);
-/* 0 when word[0..len) is valid UTF-8, else 1 + the offset of the first bad byte. */
-size_t mz_utf8_invalid_at(const char *word, size_t len);
 
 #endif
