@@ -21,6 +21,7 @@ static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const c
     size_t n;
     if (!mz_gguf_get_array(g, "tokenizer.ggml.tokens", &type, &n) || type != MZ_GGUF_STRING)
         return mz_fail(ctx, MZ_ERR_INPUT, path, "no tokenizer.ggml.tokens array of strings");
+    if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, path, "tokenizer.ggml.tokens is empty");
     for (size_t i = 0; i < n; i++) {
         mz_gguf_str s;
         int64_t tt = 1;

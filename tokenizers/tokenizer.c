@@ -2,6 +2,7 @@
  * normalised, pre-tokenised and run through the model; the post-processor adds specials. */
 #define _GNU_SOURCE /* qsort_r */
 #include "mizani/alloc.h"
+#include "mizani/utf8.h"
 #include "tokenizer_internal.h"
 #include "unicode_props.h"
 
@@ -179,6 +180,9 @@ static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
 static mz_status check_ids(const mz_tokenizer *t, mz_ctx *ctx) {
     int32_t n = (int32_t)t->model.vocab.n;
     if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, t->path, "the vocabulary is empty");
+    for (int32_t i = 0; i < n; i++) /* a token no text can spell, and no JSON can carry */
+        if (mz_utf8_invalid_at(t->model.vocab.tokens[i], strlen(t->model.vocab.tokens[i])))
+            return mz_fail(ctx, MZ_ERR_INPUT, t->path, "token %d is not valid UTF-8", i);
     if (t->model.unk_id >= n || t->pad_id >= n)
         return mz_fail(ctx, MZ_ERR_INPUT, t->path,
                        "the %s token's id %d is outside the vocabulary of %d tokens",
