@@ -52,18 +52,17 @@ static mz_status ids_from_list(mz_cli *cli, run_input *in, const char *list) {
     return rc;
 }
 
-/* --text: the model folder's own tokenizer, with its special tokens. */
-static mz_status ids_from_text(mz_cli *cli, run_input *in, const char *dir, const char *text) {
-    mz_tokenizer *t = NULL;
+/* --text: tokenized with its special tokens. */
+static mz_status ids_from_text(mz_cli *cli, run_input *in, const mz_tokenizer *t,
+                               const char *text) {
     mz_encoding e = {0};
-    mz_status rc = mz_tokenizer_load(&t, dir, cli->ctx);
-    if (!rc) rc = mz_tokenizer_encode(&e, t, text, strlen(text), 1, cli->ctx);
+    mz_status rc = mz_tokenizer_encode(&e, t, text, strlen(text), 1, cli->ctx);
+    if (rc == MZ_ERR_INPUT) mz_ctx_set_file(cli->ctx, "--text");
     if (!rc && !e.n) rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--text gives no tokens");
     if (!rc) rc = alloc_input(cli, in, 1, (int)e.n);
     for (size_t i = 0; !rc && i < e.n; i++)
         in->ids[i] = e.ids[i], in->mask[i] = 1;
     mz_encoding_clear(&e);
-    mz_tokenizer_free(t);
     return rc;
 }
 
@@ -142,8 +141,10 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
     char *dump = mz_strdup(mz_cli_get(args, "dump") ? mz_cli_get(args, "dump") : "hidden.*");
     const char *names[MAX_NAMES];
     int n = dump ? split_names(dump, names) : 0;
-    rc = mz_model_open(&m, dir, cli->ctx);
-    if (!rc) rc = text ? ids_from_text(cli, &in, dir, text) : ids_from_list(cli, &in, list);
+    mz_tokenizer *t = NULL;
+    rc = text ? mz_cli_open_model(cli, dir, mz_cli_get(args, "tokenizer"), &m, &t)
+              : mz_model_open(&m, dir, cli->ctx);
+    if (!rc) rc = text ? ids_from_text(cli, &in, t, text) : ids_from_list(cli, &in, list);
     if (!rc) rc = mz_model_run(&a, m, &in.batch, names, n, cli->ctx);
     if (!rc && out && mkdir(out, 0777) && errno != EEXIST)
         rc = mz_fail_errno(cli->ctx, out, "cannot create the folder");
@@ -155,6 +156,7 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
                 mz_activations_count(a), out);
     mz_activations_free(a);
     input_free(&in);
+    mz_tokenizer_free(t);
     mz_model_free(m);
     mz_free(dump);
     return rc;
@@ -163,7 +165,8 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
 static const mz_cli_opt run_opts[] = {
     {"model", "DIR|FILE.gguf",
      "a Hugging Face model folder (config.json, model.safetensors) or a GGUF file"},
-    {"text", "TEXT", "text to run, tokenized by the folder's own tokenizer with special tokens"},
+    {"text", "TEXT", "text to run, tokenized by the model's own tokenizer with special tokens"},
+    {"tokenizer", "PATH", "with --text: its tokenizer, when not in the model folder"},
     {"ids", "N,N,...", "token ids to run instead of --text"},
     {"dump", "NAMES",
      "intermediates to write, comma-separated (default hidden.*): hidden.L,\n"
@@ -177,8 +180,8 @@ static const mz_cli_opt run_opts[] = {
 const mz_cli_command mz_cmd_run = {
     .name = "run",
     .summary = "one forward pass; write hidden states, attentions, logits by name",
-    .usage =
-        "--model DIR|FILE.gguf (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
+    .usage = "--model DIR|FILE.gguf (--text TEXT [--tokenizer PATH] | --ids N,N..) [--dump NAMES] "
+             "[--format json|npy] [--out DIR]",
     .description =
         "Runs the model once and writes the intermediates you name, so you can check Mizani\n"
         "against your own framework (np.load each NAME.npy; input_ids.npy holds the ids used).\n"
