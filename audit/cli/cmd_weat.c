@@ -116,6 +116,76 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
             lists[0].name, lists[2].name, lists[1].name);
 }
 
+/* Vectors from a model are means of each word's subword embeddings: a word split into this many
+ * tokens or more, or partly unknown to the tokenizer, has a vector that carries little of it. */
+#define MANY_PIECES 3
+
+static int poorly_covered(size_t tokens, size_t unknown) {
+    return unknown > 0 || tokens >= MANY_PIECES;
+}
+
+/* The tokens each probe word became (nothing for vectors read from a file); with `only_flagged`
+ * just the poorly covered words. Each word once, in the order asked. */
+static void print_pieces(FILE *out, const mz_vectors *v, const char *const *words, size_t n,
+                         int only_flagged) {
+    size_t tokens, unknown, flagged = 0, found = 0, col = 2;
+    for (size_t i = 0; i < n; i++) {
+        long row = mz_vectors_find(v, words[i], 0, NULL);
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(words[i], words[j]) != 0;
+        if (row < 0 || !first || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) continue;
+        int bad = poorly_covered(tokens, unknown);
+        found++, flagged += bad;
+        if (!bad && only_flagged) continue;
+        if (found == 1 || (only_flagged && flagged == 1))
+            fputs("Tokens per word (the vectors are means of the model's subword embeddings):\n ",
+                  out);
+        char item[160];
+        int len = snprintf(item, sizeof item, "%s %s %zu%s%s", col > 2 ? "," : "", words[i], tokens,
+                           unknown ? " (unknown in part)" : "", bad ? " !" : "");
+        if (col + (size_t)len > 96)
+            fputs(",\n ", out), col = 2, memmove(item, item + 1, sizeof item - 1), len--;
+        fputs(item, out), col += (size_t)len;
+    }
+    if (!found) return;
+    if (only_flagged && !flagged) {
+        fprintf(out,
+                "Every probe word's vector is a mean of at most %d subword tokens, none "
+                "unknown.\n",
+                MANY_PIECES - 1);
+        return;
+    }
+    fprintf(out,
+            "\n  ! %zu of %zu words split into %d or more tokens or partly unknown: their vectors "
+            "carry\n    little of the word; weigh the tests that use them accordingly.\n",
+            flagged, found, MANY_PIECES);
+}
+
+/* The same for --json: {"word": {"tokens": n, "unknown": k, "poorly_covered": b}}; NULL for
+ * vectors read from a file. */
+static json_t *pieces_json(const mz_vectors *v, const char *const *words, size_t n) {
+    json_t *o = NULL;
+    size_t tokens, unknown;
+    for (size_t i = 0; i < n; i++) {
+        long row = mz_vectors_find(v, words[i], 0, NULL);
+        if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) continue;
+        if (!o && !(o = json_object())) return NULL;
+        json_object_set_new(o, words[i],
+                            json_pack("{s:I, s:I, s:b}", "tokens", (json_int_t)tokens, "unknown",
+                                      (json_int_t)unknown, "poorly_covered",
+                                      poorly_covered(tokens, unknown)));
+    }
+    return o;
+}
+
+/* Adds the tokens per word to a result object for --json. */
+static json_t *with_pieces(json_t *j, const mz_vectors *v, const char *const *words, size_t n) {
+    json_t *p = j ? pieces_json(v, words, n) : NULL;
+    if (p) json_object_set_new(j, "subword_tokens", p);
+    return j;
+}
+
 static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_options *opt) {
     long perms = 100000, boot = 5000;
     mz_static_options_default(opt);
@@ -170,10 +240,12 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
     if (!rc)
         rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
                                 cli->ctx);
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = print_json(cli, mz_report_static_weat_json(&result));
-    else if (!rc)
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = print_json(cli, with_pieces(mz_report_static_weat_json(&result), v, keep, n_keep));
+    } else if (!rc) {
         print_table(cli->out, &result, lists);
+        print_pieces(cli->out, v, keep, n_keep, 0);
+    }
     if (!rc && !result.computable)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"), "%s", result.reason);
     mz_static_weat_clear(&result);
@@ -244,10 +316,13 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);
     }
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = print_json(cli, mz_report_static_suite_json(&suite, opt));
-    else if (!rc)
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc =
+            print_json(cli, with_pieces(mz_report_static_suite_json(&suite, opt), v, keep, n_keep));
+    } else if (!rc) {
         print_suite(cli->out, &suite);
+        print_pieces(cli->out, v, keep, n_keep, 1);
+    }
     const char *dir = mz_cli_get(args, "report");
     if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
     mz_static_suite_clear(&suite);

@@ -146,8 +146,27 @@ mz_status mz_vectors_parse(mz_vectors **out, const void *data, size_t size, cons
     return rc;
 }
 
+mz_status mz_vectors_set_pieces(mz_vectors *v, size_t row, size_t tokens, size_t unknown,
+                                mz_ctx *ctx) {
+    size_t old = v->pieces_cap;
+    if (mz_grow((void **)&v->pieces, &v->pieces_cap, v->count, sizeof *v->pieces))
+        return nomem(ctx);
+    memset(v->pieces + old, 0, (v->pieces_cap - old) * sizeof *v->pieces);
+    v->pieces[row][0] = (uint16_t)(tokens < UINT16_MAX ? tokens : UINT16_MAX);
+    v->pieces[row][1] = (uint16_t)(unknown < UINT16_MAX ? unknown : UINT16_MAX);
+    return MZ_OK;
+}
+
+int mz_vectors_pieces(const mz_vectors *v, size_t row, size_t *tokens, size_t *unknown) {
+    if (!v->pieces || row >= v->pieces_cap || !v->pieces[row][0]) return 0;
+    *tokens = v->pieces[row][0];
+    *unknown = v->pieces[row][1];
+    return 1;
+}
+
 void mz_vectors_free(mz_vectors *v) {
     if (!v) return;
+    mz_free(v->pieces);
     mz_free(v->rows);
     mz_free(v->words);
     mz_free(v->word_off);

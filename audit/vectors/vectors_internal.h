@@ -6,6 +6,7 @@
 #include "mizani/utf8.h"
 #include "mizani/vectors.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct mz_vectors {
@@ -20,6 +21,8 @@ struct mz_vectors {
     mz_strmap *keep;   /* the keep-list during loading (case-folded too with fold_case) */
     int fold_case;
     size_t duplicates;
+    uint16_t (*pieces)[2]; /* [count] tokens and unknown tokens of each word; NULL for files */
+    size_t pieces_cap;
 };
 
 /* 1 when a word of `len` bytes should be stored (in the keep-list or no keep-list). */
