@@ -5,6 +5,8 @@
 #include "mizani/static_audit.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static mz_ctx *ctx;
 
@@ -128,6 +130,53 @@ static void test_allocation_failures(void) {
     CHECK(failures > 5);
 }
 
+/* A line that fails on its own terms: too long for a text vectors file, a read error, a FIFO,
+ * and running out of memory on a long line: each is said as what it is, never taken for the
+ * end of the file. */
+static void test_hostile_streams(void) {
+    size_t big = ((size_t)4 << 20) + 100;
+    char *text = malloc(big + 16);
+    memcpy(text, "a 1 2\n", 6);
+    memset(text + 6, 'x', big);
+    memcpy(text + 6 + big, " 1 2\n", 5);
+    mz_vectors *v;
+    CHECK_INT(mz_vectors_parse(&v, text, big + 11, "t.vec", NULL, ctx), MZ_ERR_INPUT);
+    CHECK_STR(mz_ctx_message(ctx),
+              "t.vec:2: a line longer than 4 MiB (is this a text vectors file?)");
+
+    /* a 300 kB line: the buffer grows several times, and each growth may fail */
+    const char *keep[] = {"a"};
+    mz_vectors_options opt = {.keep = keep, .n_keep = 1};
+    memcpy(text + 6 + 300000, " 1 2\nb 3 4", 10);
+    int failures = 0;
+    for (long n = 1;; n++) {
+        mz_alloc_fail_at(n);
+        mz_status rc = mz_vectors_parse(&v, text, 6 + 300000 + 10, "t.vec", &opt, ctx);
+        mz_alloc_fail_at(0);
+        if (rc == MZ_OK) break;
+        CHECK_INT(rc, MZ_ERR_NOMEM);
+        failures++;
+    }
+    CHECK_INT(mz_vectors_count(v), 1); /* the last line has no newline, and counts */
+    mz_vectors_free(v);
+    CHECK(failures > 3);
+    free(text);
+
+    if (access("/proc/self/mem", R_OK) == 0) { /* a regular file whose every read fails */
+        CHECK_INT(mz_vectors_load(&v, "/proc/self/mem", NULL, ctx), MZ_ERR_IO);
+        CHECK_STR(mz_ctx_message(ctx), "/proc/self/mem: read failed: Input/output error");
+    }
+    char fifo[] = "/tmp/mizani-test-fifo-XXXXXX";
+    int fd = mkstemp(fifo);
+    close(fd);
+    unlink(fifo);
+    if (mkfifo(fifo, 0600) == 0) { /* no writer: opening it would wait for ever */
+        CHECK_INT(mz_vectors_load(&v, fifo, NULL, ctx), MZ_ERR_INPUT);
+        CHECK_CONTAINS(mz_ctx_message(ctx), ": a FIFO, not a regular file");
+        unlink(fifo);
+    }
+}
+
 static const char *glove_x[] = {"math",      "algebra",     "geometry", "calculus",
                                 "equations", "computation", "numbers",  "addition"};
 static const char *glove_y[] = {"poetry", "art",      "dance", "literature",
@@ -182,6 +231,7 @@ int main(void) {
     test_text_errors();
     test_word2vec();
     test_allocation_failures();
+    test_hostile_streams();
     int ran_anchor = test_glove_anchor();
     mz_ctx_free(ctx);
     int rc = mz_check_result("test_vectors");
