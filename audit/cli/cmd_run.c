@@ -100,24 +100,32 @@ static json_t *tensor_json(const float *data, const int *shape, int nd) {
     size_t n = 1;
     for (int d = 0; d < nd; d++)
         json_array_append_new(dims, json_integer(shape[d])), n *= (size_t)shape[d];
+    /* JSON has no NaN or infinity: such a value is null, so the data keep their shape */
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(vals, json_real(data[i]));
+        json_array_append_new(vals, isfinite(data[i]) ? json_real(data[i]) : json_null());
+    if (json_array_size(vals) != n || json_array_size(dims) != (size_t)nd) { /* no memory */
+        json_decref(dims), json_decref(vals);
+        return NULL;
+    }
     return json_pack("{s:o, s:o}", "shape", dims, "data", vals);
 }
 
 static mz_status write_json_outputs(mz_cli *cli, const mz_activations *a, const run_input *in) {
     json_t *root = json_object(), *ids = json_array();
-    for (int i = 0; i < in->batch.T; i++)
-        json_array_append_new(ids, json_integer(in->ids[i]));
-    json_object_set_new(root, "input_ids", ids);
-    for (size_t i = 0; i < mz_activations_count(a); i++) {
+    int ok = ids != NULL;
+    for (int i = 0; ok && i < in->batch.T; i++)
+        ok = json_array_append_new(ids, json_integer(in->ids[i])) == 0;
+    ok = json_object_set_new(root, "input_ids", ids) == 0 && ok; /* takes ids in any case */
+    for (size_t i = 0; ok && i < mz_activations_count(a); i++) {
         int shape[4], nd;
         const char *name = mz_activations_name(a, i);
         const float *data = mz_activations_get(a, name, shape, &nd);
-        json_object_set_new(root, name, tensor_json(data, shape, nd));
+        ok = json_object_set_new(root, name, tensor_json(data, shape, nd)) == 0;
     }
     mz_status rc = MZ_OK;
-    if (json_dumpf(root, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
+    if (!ok)
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory writing JSON");
+    else if (json_dumpf(root, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
     json_decref(root);
     return rc;
