@@ -37,6 +37,8 @@ expect 0 "effect size d +\+" -- weat "${w[@]}"
 expect 0 '"p_value": 0\.16' -- --seed 3 weat "${w[@]}" --json
 expect 3 "broken.vec:2: 2 numbers, want 3 \(the dimension of the first line\)" -- weat --vectors "$data/broken.vec" --x a,b --y c,d --a e --b f
 expect 4 "nothere.vec: cannot open vectors file: No such file or directory" -- weat --vectors nothere.vec --x a,b --y c,d --a e --b f
+expect 3 "tiny.vec: none of the 22 tests could be computed; the first, 'weat1-en': target X set 'flowers' lost 25 of 25" -- weat --vectors "$data/tiny.vec" --probes default --quiet
+expect 3 "none of the 22 tests could be computed; the first, 'weat1-en'" -- compare --before "$data/tiny.vec" --after "$data/tiny.vec" --quiet
 expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec" --x daktari,rubani --y muuguzi,mpishi --a baba --b mama
 
 

@@ -323,6 +323,10 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
         print_suite(cli->out, &suite);
         print_pieces(cli->out, v, keep, n_keep, 1);
     }
+    if (!rc && suite.n_computable == 0) /* nothing to report, and no all-clear to give */
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"),
+                     "none of the %zu tests could be computed; the first, '%s': %s", suite.n,
+                     suite.sets[0]->id, suite.tests[0].reason);
     const char *dir = mz_cli_get(args, "report");
     if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
     mz_static_suite_clear(&suite);
