@@ -157,6 +157,24 @@ static void test_metrics(const json_t *cases) {
         CHECK_NEAR(r.value, golden_num(c, "mac"), 1e-9);
         CHECK(isnan(r.p_value));
 
+        /* the peers' conventions: RND on the vectors as given, MAC as cosine similarity */
+        opt.rnd_as_given = opt.mac_similarity = 1;
+        CHECK_INT(mz_assoc_rnd(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "rnd_as_given"), 1e-9);
+        want = golden_doubles(json_object_get(c, "rnd_as_given_per_word"), &n);
+        for (size_t w = 0; w < n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-9);
+        free(want);
+        ref_p = golden_num(c, "rnd_as_given_p"), ref_se = sqrt(ref_p * (1 - ref_p) / 20000);
+        CHECK_NEAR(r.p_value, ref_p, 3 * sqrt(r.mc_se * r.mc_se + ref_se * ref_se));
+        CHECK_INT(mz_assoc_mac(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        CHECK_NEAR(r.value, golden_num(c, "mac_similarity"), 1e-9);
+        want = golden_doubles(json_object_get(c, "mac_similarity_per_word"), &n);
+        for (size_t w = 0; w < n; w++)
+            CHECK_NEAR(got[w], want[w], 1e-9);
+        free(want);
+        opt.rnd_as_given = opt.mac_similarity = 0;
+
         CHECK_INT(mz_assoc_ect(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
         CHECK_NEAR(r.value, golden_num(c, "ect"), 1e-9);
         want = golden_doubles(json_object_get(c, "ect_per_word"), &n);

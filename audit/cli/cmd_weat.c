@@ -32,6 +32,12 @@ static const mz_cli_opt weat_opts[] = {
     {"metrics", "LIST",
      "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
      "and on Y against the groups A and B"},
+    {"rnd-vectors", "unit|as-given",
+     "RND on unit-normalised vectors, as Garg et al. 2018 define it (default), or on\n"
+     "the vectors as given, as sweater and WEFE compute it"},
+    {"mac", "distance|similarity",
+     "MAC as the mean cosine distance, as Manzini et al. 2019 define it (default; 1 =\n"
+     "no association), or the mean cosine similarity sweater and WEFE report (0 = none)"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
 };
@@ -64,11 +70,16 @@ static void print_metric(FILE *out, const char *label, const mz_metric_result *m
 }
 
 /* The metrics beyond WEAT, one line each: on X, on Y (RNSB: X and Y together). */
-static void print_metrics(FILE *out, const mz_static_weat *r) {
+static void print_metrics(FILE *out, const mz_static_weat *r, const mz_metric_options *opt) {
     for (int m = 0; m < MZ_N_METRICS; m++) {
         const mz_static_metric *sm = &r->metrics[m];
         if (!sm->computed && !sm->reason[0]) continue;
-        fprintf(out, "  %-19s ", mz_metric_names[m]);
+        char label[32];
+        snprintf(label, sizeof label, "%s%s", mz_metric_names[m],
+                 m == MZ_METRIC_RND && opt->rnd_as_given     ? " (as given)"
+                 : m == MZ_METRIC_MAC && opt->mac_similarity ? " (similarity)"
+                                                             : "");
+        fprintf(out, "  %-19s ", label);
         if (!sm->computed)
             fprintf(out, "not computable: %s", sm->reason);
         else if (m == MZ_METRIC_RNSB)
@@ -81,7 +92,8 @@ static void print_metrics(FILE *out, const mz_static_weat *r) {
     }
 }
 
-static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *lists) {
+static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *lists,
+                        const mz_metric_options *opt) {
     fprintf(out, "WEAT %s\n", r->name);
     for (int i = 0; i < MZ_N_ROLES; i++) {
         const mz_set_lookup *s = &r->sets[i];
@@ -109,7 +121,7 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
     else
         fprintf(out, "  p (one-sided)       %.4g +/- %.2g (Monte Carlo, %llu splits)\n",
                 w->perm.p_value, w->perm.mc_se, (unsigned long long)w->perm.n_splits);
-    print_metrics(out, r);
+    print_metrics(out, r, opt);
     fprintf(out,
             "  reading: d > 0 means '%s' words sit closer to '%s' than '%s' words do;\n"
             "  |d| of 0.2, 0.5 and 0.8 are conventionally small, medium and large.\n",
@@ -179,11 +191,35 @@ static json_t *pieces_json(const mz_vectors *v, const char *const *words, size_t
     return o;
 }
 
-/* Adds the tokens per word to a result object for --json. */
-static json_t *with_pieces(json_t *j, const mz_vectors *v, const char *const *words, size_t n) {
+/* Adds to a result object for --json the tokens per word and the conventions of RND and MAC. */
+static json_t *annotated(json_t *j, const mz_static_options *opt, const mz_vectors *v,
+                         const char *const *words, size_t n) {
     json_t *p = j ? pieces_json(v, words, n) : NULL;
     if (p) json_object_set_new(j, "subword_tokens", p);
+    if (j && opt->metrics & (1u << MZ_METRIC_RND | 1u << MZ_METRIC_MAC))
+        json_object_set_new(
+            j, "metric_conventions",
+            json_pack("{s:s, s:s}", "rnd",
+                      opt->metric.rnd_as_given ? "vectors as given (sweater, WEFE)"
+                                               : "unit-normalised vectors (Garg et al. 2018)",
+                      "mac",
+                      opt->metric.mac_similarity ? "mean cosine similarity (sweater, WEFE)"
+                                                 : "mean cosine distance (Manzini et al. 2019)"));
     return j;
+}
+
+/* --rnd-vectors and --mac: the papers' definitions unless a peer tool's convention is asked for. */
+static mz_status read_conventions(mz_cli *cli, const mz_cli_args *args, mz_metric_options *m) {
+    const char *rnd = mz_cli_get(args, "rnd-vectors"), *mac = mz_cli_get(args, "mac");
+    if (rnd && strcmp(rnd, "unit") && strcmp(rnd, "as-given"))
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--rnd-vectors must be unit or as-given, not '%s'", rnd);
+    if (mac && strcmp(mac, "distance") && strcmp(mac, "similarity"))
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--mac must be distance or similarity, not '%s'", mac);
+    m->rnd_as_given = rnd && !strcmp(rnd, "as-given");
+    m->mac_similarity = mac && !strcmp(mac, "similarity");
+    return MZ_OK;
 }
 
 static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_options *opt) {
@@ -201,6 +237,7 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     opt->metric.n_bootstrap = opt->weat.n_bootstrap < 500 ? opt->weat.n_bootstrap : 500;
     const char *metrics = mz_cli_get(args, "metrics");
     if (!rc && metrics) rc = mz_static_parse_metrics(&opt->metrics, metrics, cli->ctx);
+    if (!rc) rc = read_conventions(cli, args, &opt->metric);
     return rc;
 }
 
@@ -241,9 +278,9 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
         rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
                                 cli->ctx);
     if (!rc && mz_cli_flag(args, "json")) {
-        rc = print_json(cli, with_pieces(mz_report_static_weat_json(&result), v, keep, n_keep));
+        rc = print_json(cli, annotated(mz_report_static_weat_json(&result), opt, v, keep, n_keep));
     } else if (!rc) {
-        print_table(cli->out, &result, lists);
+        print_table(cli->out, &result, lists, &opt->metric);
         print_pieces(cli->out, v, keep, n_keep, 0);
     }
     if (!rc && !result.computable)
@@ -317,8 +354,8 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
         mz_progress_free(p);
     }
     if (!rc && mz_cli_flag(args, "json")) {
-        rc =
-            print_json(cli, with_pieces(mz_report_static_suite_json(&suite, opt), v, keep, n_keep));
+        rc = print_json(cli,
+                        annotated(mz_report_static_suite_json(&suite, opt), opt, v, keep, n_keep));
     } else if (!rc) {
         print_suite(cli->out, &suite);
         print_pieces(cli->out, v, keep, n_keep, 1);
@@ -362,11 +399,17 @@ const mz_cli_command mz_cmd_weat = {
         "With --probes, every association probe set found runs in turn, p-values are adjusted\n"
         "across them (Holm and Benjamini-Hochberg), and --report DIR writes an HTML report.\n"
         "--metrics adds the measures WEFE collects beyond WEAT, with their published definitions:\n"
-        "RND (Garg et al. 2018; relative norm distance, with a permutation p-value), MAC (Manzini\n"
-        "et al. 2019; mean cosine distance, 1 = none), ECT (Dev and Phillips 2019; Spearman\n"
-        "correlation, 1 = no bias), RIPA (Ethayarajh et al. 2019; A and B paired in list order),\n"
-        "RNSB (Sweeney and Najafian 2019; KL divergence of a sentiment classifier's outputs,\n"
-        "0 = none); each with a bootstrap interval.",
+        "RND (Garg et al. 2018; relative norm distance on unit-normalised vectors, with a\n"
+        "permutation p-value), MAC (Manzini et al. 2019; mean cosine distance, 1 = none), ECT\n"
+        "(Dev and Phillips 2019; Spearman correlation, 1 = no bias), RIPA (Ethayarajh et al. 2019;\n"
+        "A and B paired in list order), RNSB (Sweeney and Najafian 2019; KL divergence of a\n"
+        "sentiment classifier's outputs, 0 = none); each with a bootstrap interval. sweater and\n"
+        "WEFE compute RND on the vectors as given and report the mean cosine similarity as MAC:\n"
+        "--rnd-vectors as-given and --mac similarity give their numbers.\n"
+        "Memory and time: association scores take O(n*d) memory for n words of d dimensions (at\n"
+        "most the table of target-attribute cosines when that is smaller); the permutation test\n"
+        "is exact up to a million splits, then --permutations draws; each bootstrap draw costs\n"
+        "O(n*d). 10,000 words per list in 300 dimensions: about 50 MB.",
     .examples =
         "  mizani weat --vectors cc.sw.300.vec --x daktari,mhandisi --y mpishi,mkunga \\\n"
         "      --a baba,kaka,mwanamume --b mama,dada,mwanamke --lower\n"
