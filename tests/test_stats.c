@@ -91,6 +91,42 @@ static void test_weat(const json_t *cases) {
     }
 }
 
+/* WEAT's scores come from the target-attribute cosine table when it is no larger than the
+ * vectors, else from the attributes' mean unit vectors (O(n d) memory either way). The same
+ * words with zero dimensions appended take the other form: d, the statistic, p and the interval
+ * must agree. */
+static void test_weat_both_forms(void) {
+    enum { N = 30, SMALL = 6, BIG = 80 };
+    float *small = malloc(4 * N * SMALL * sizeof *small), *big = calloc(4 * N * BIG, sizeof *big);
+    unsigned long state = 7;
+    for (size_t i = 0; i < 4 * N * SMALL; i++) {
+        state = state * 6364136223846793005UL + 1442695040888963407UL;
+        small[i] = (float)((double)(state >> 11) / 9007199254740992.0 - 0.5) +
+                   (i / (N * SMALL) % 2 == 0 && i % SMALL == 0); /* X and A lean along e1 */
+        big[i / SMALL * BIG + i % SMALL] = small[i];
+    }
+    mz_weat_options opt;
+    mz_weat_options_default(&opt);
+    opt.n_bootstrap = 500, opt.n_permutations = 2000;
+    mz_weat_result r[2];
+    for (int form = 0; form < 2; form++) {
+        const float *m = form ? big : small;
+        size_t dim = form ? BIG : SMALL;
+        mz_word_set w[4];
+        for (int k = 0; k < 4; k++)
+            w[k] = (mz_word_set){.name = "set", .vectors = m + (size_t)k * N * dim, .n = N};
+        CHECK_INT(mz_weat(&r[form], &w[0], &w[1], &w[2], &w[3], dim, &opt, ctx), MZ_OK);
+    }
+    CHECK(r[0].effect_size > 0.5);
+    CHECK_NEAR(r[0].effect_size, r[1].effect_size, 1e-12);
+    CHECK_NEAR(r[0].statistic, r[1].statistic, 1e-12);
+    CHECK_NEAR(r[0].perm.p_value, r[1].perm.p_value, 1e-15);
+    CHECK_NEAR(r[0].ci_lo, r[1].ci_lo, 1e-12);
+    CHECK_NEAR(r[0].ci_hi, r[1].ci_hi, 1e-12);
+    free(small);
+    free(big);
+}
+
 /* X = {e1, e1}, Y = {e2, e2}, A = {e1}, B = {e2}: s = (1, 1, -1, -1), so
  * d = 2 / sd(1, 1, -1, -1) = sqrt(3), and only the observed split of the six reaches it. */
 static void test_weat_analytic(void) {
@@ -384,6 +420,7 @@ int main(void) {
     test_holm_present();
     test_weat(json_object_get(g, "weat"));
     test_weat_analytic();
+    test_weat_both_forms();
     test_metrics(json_object_get(g, "metrics"));
     test_ripa_orientation();
     test_change(json_object_get(g, "change"));

