@@ -133,6 +133,28 @@ expect 2 "--samples must be" -- ceat --model "$bm" --samples 1
 expect 0 "effect size d +[-+][0-9.]+ +95% CI" -- weat --vectors "$bm" --x mtu,mwalimu,daktari --y person,doctor,every --a hapa,haki,ni --b rights,here,has
 expect 0 "^No test's bias grew past the threshold" -- compare --before "$bm" --after "$bm-bf16" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
 
+# a model with a tokenizer that is not its own: refused, naming both (an id past the embedding
+# matrix once read beyond the weights); inspect says so, and counts NaN weights
+wp="$data/../golden/tokenizers/wordpiece-bert.json"
+expect 3 "wordpiece-bert.json: 669 token ids, but the model .*/bert embeds only 96 \(ids 0..95\)" -- run --model "$bm" --tokenizer "$wp" --text "x"
+expect 0 '^[{]"input_ids":[[]2,5,6,3[]]' -- run --model "$bm" --tokenizer "$bm/tokenizer.json" --text "Kila mtu" --dump hidden.0
+expect 0 "^agreement +yes: every token id has a row in the embedding matrix" -- inspect --model "$bm"
+expect 0 "^non-finite +none" -- inspect --model "$bm"
+mkdir "$tmp/mismatch" && cp "$bm/config.json" "$bm/model.safetensors" "$tmp/mismatch" && cp "$wp" "$tmp/mismatch/tokenizer.json"
+expect 0 "^agreement +NO: .*tokenizer.json: 669 token ids" -- inspect --model "$tmp/mismatch"
+expect 3 "mismatch/tokenizer.json: 669 token ids, but the model .*mismatch embeds only 96" -- weat --vectors "$tmp/mismatch" --x watu,wote --y haki,sawa --a dignity,country --b bora,bara
+# words the model splits into many pieces are named with their token counts
+expect 0 "^  daktari 1, watu 4 !, mtu 1" -- weat --vectors "$bm" --x daktari,watu --y mtu,haki --a ni,hapa --b every,here --bootstrap 0
+expect 0 '^ +"tokens": 4,$' -- weat --vectors "$bm" --x daktari,watu --y mtu,haki --a ni,hapa --b every,here --bootstrap 0 --json
+
+# --help: continuation lines keep the option column, long options get their own line
+expect 0 "^ {27}folder or \.gguf, whose input embeddings" -- weat --help
+expect 0 "^  --rnd-vectors unit\|as-given$" -- weat --help
+expect 2 "--mac must be distance or similarity, not 'cos'" -- weat "${w[@]}" --mac cos
+expect 0 "^  rnd \(as given\) +X " -- weat "${w[@]}" --metrics rnd --rnd-vectors as-given
+# tokenize: columns by display width (Ġ, ’ are one column, two or three bytes)
+expect 0 "^     306  Ġw {18}  \[25, 26\)" -- tokenize --tokenizer "$data/../golden/tokenizers/bpe-byte-level.json" --offsets "Mwalimu yuko darasani’ w Ki"
+
 # masked templates through the tiny BERT
 expect 0 "^mean bias \\(a - b\\): [-+][0-9.]+ \\[95% CI [-+][0-9.]+, [-+][0-9.]+\\]; [0-3] of 3 attributes lean to a" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
 expect 2 "masked templates need an encoder with a masked-LM head; gpt2 is a decoder" -- masked --model "$data/../golden/models/gpt2" --tokenizer "$bm" --probes "$data/masked-tiny.json"

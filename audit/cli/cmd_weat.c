@@ -34,10 +34,10 @@ static const mz_cli_opt weat_opts[] = {
      "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
      "and on Y against the groups A and B"},
     {"rnd-vectors", "unit|as-given",
-     "RND on unit-normalised vectors, as Garg et al. 2018 define it (default), or on\n"
+     "RND on unit-normalised vectors, as Garg et al. 2018 define it (default), or on "
      "the vectors as given, as sweater and WEFE compute it"},
     {"mac", "distance|similarity",
-     "MAC as the mean cosine distance, as Manzini et al. 2019 define it (default; 1 =\n"
+     "MAC as the mean cosine distance, as Manzini et al. 2019 define it (default; 1 = "
      "no association), or the mean cosine similarity sweater and WEFE report (0 = none)"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
