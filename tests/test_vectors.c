@@ -190,7 +190,9 @@ static int test_glove_anchor(void) {
     const char *path = MZ_SHARED_DATA "/weat-glove/glove_math.tsv";
     FILE *f = fopen(path, "r");
     if (!f) {
-        printf("SKIP glove anchor: %s is absent (../shared is not on this machine)\n", path);
+        printf("SKIP WEAT anchor (Caliskan et al. 2017, math vs arts on GloVe): %s is absent "
+               "(../shared is not on this machine)\n",
+               path);
         return 0;
     }
     fclose(f);
