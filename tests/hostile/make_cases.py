@@ -50,6 +50,9 @@ def tokenizers():
     write("tok-invalid-regex.json", tok_json(WORDLEVEL, pre_tokenizer={
         "type": "Split", "pattern": {"Regex": "(ab"}, "behavior": "Isolated", "invert": False}),
         "tokenizer_json")
+    write("tok-regex-newline.json", tok_json(WORDLEVEL, pre_tokenizer={  # still one line
+        "type": "Split", "pattern": {"Regex": "(a\n"}, "behavior": "Isolated", "invert": False}),
+        "tokenizer_json")
     # post-processor specials outside the vocabulary, or negative
     write("tok-special-outside.json", tok_json(WORDLEVEL, post_processor={
         "type": "BertProcessing", "sep": ["[SEP]", 99], "cls": ["[CLS]", 1]}), "tokenizer_json")
