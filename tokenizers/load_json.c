@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unicode/uregex.h>
 
-int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
-
 typedef struct loader {
     const char *path;
     mz_ctx *ctx;
@@ -58,17 +56,17 @@ static int b64_value(int c) {
     return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* Base64 into a malloc'd buffer; -1 on a bad character or no memory. */
+/* Base64 into a malloc'd buffer: 0, MZ_TOK_NOMEM, or 1 on a character outside the alphabet. */
 static int b64_decode(const char *s, unsigned char **out, size_t *len) {
     size_t n = strlen(s);
     *out = mz_malloc(n / 4 * 3 + 3);
-    if (!*out) return -1;
+    if (!*out) return MZ_TOK_NOMEM;
     uint32_t acc = 0;
     int bits = 0;
     *len = 0;
     for (size_t i = 0; i < n && s[i] != '='; i++) {
         int v = b64_value((unsigned char)s[i]);
-        if (v < 0) return mz_free(*out), *out = NULL, -1;
+        if (v < 0) return mz_free(*out), *out = NULL, 1;
         acc = acc << 6 | (uint32_t)v;
         bits += 6;
         if (bits >= 8) {
@@ -126,9 +124,12 @@ static mz_status one_normalizer(loader *L, mz_normalizer *n, json_t *o, const ch
         size_t len;
         n->kind = NORM_PRECOMPILED;
         if (!b64) return bad(L, jp, "Precompiled needs \"precompiled_charsmap\"");
-        if (b64_decode(b64, &blob, &len)) return bad(L, jp, "precompiled_charsmap is not base64");
-        int rc = mz_charsmap_new(&n->charsmap, blob, len);
+        int rc = b64_decode(b64, &blob, &len);
+        if (rc)
+            return rc == MZ_TOK_NOMEM ? nomem(L) : bad(L, jp, "precompiled_charsmap is not base64");
+        rc = mz_charsmap_new(&n->charsmap, blob, len);
         mz_free(blob);
+        if (rc == MZ_TOK_NOMEM) return nomem(L);
         if (rc) return bad(L, jp, "precompiled_charsmap is not a SentencePiece normalisation map");
     } else {
         return unsupported(L, jp, "normalizer", type);

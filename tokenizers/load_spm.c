@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
-
 #define META "\xE2\x96\x81"
 
 enum {
@@ -124,7 +122,10 @@ static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *pa
     mz_normalizer *n = t->norms;
     if (s->charsmap.p && s->charsmap.end > s->charsmap.p) {
         n->kind = NORM_PRECOMPILED;
-        if (mz_charsmap_new(&n->charsmap, s->charsmap.p, (size_t)(s->charsmap.end - s->charsmap.p)))
+        int rc =
+            mz_charsmap_new(&n->charsmap, s->charsmap.p, (size_t)(s->charsmap.end - s->charsmap.p));
+        if (rc == MZ_TOK_NOMEM) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        if (rc)
             return mz_fail(ctx, MZ_ERR_INPUT, path,
                            "the normalizer's precompiled charsmap is malformed");
         n++;

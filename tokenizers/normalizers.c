@@ -10,9 +10,6 @@
 #include <unicode/utext.h>
 #include <utf8proc.h>
 
-int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_charsmap *m);
-void mz_charsmap_free(struct mz_charsmap *m);
-
 static int push_cp(mz_nstr *out, int32_t c, uint32_t o0, uint32_t o1) {
     utf8proc_uint8_t buf[4];
     utf8proc_ssize_t n = utf8proc_encode_char(c, buf);

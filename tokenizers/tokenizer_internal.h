@@ -63,6 +63,12 @@ int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, si
                  const struct URegularExpression **failed);
 void mz_normalizer_clear(mz_normalizer *n);
 
+/* SentencePiece's precompiled normalisation map (charsmap.c): 0, MZ_TOK_NOMEM, or 1 when the
+ * blob is not such a map. */
+int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
+int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_charsmap *m);
+void mz_charsmap_free(struct mz_charsmap *m);
+
 /* ---- pre-tokenisers: cut a normalised string into words (byte ranges of it) ---- */
 typedef enum {
     PRE_BERT,
