@@ -111,8 +111,24 @@ int main(void) {
             json_object_get(g, "bpe-byte-level.json"));
     mz_tokenizer *t;
     CHECK_INT(mz_tokenizer_load(&t, "/nonexistent-folder/x", ctx), MZ_ERR_IO);
-    test_allocation_failures(bert);
-    test_allocation_failures(gpt);
+    /* small legacy folders, each with a tokenizer_config.json, so the loops stay short */
+    char small[] = "/tmp/mizani-legacy-XXXXXX", path[512];
+    CHECK(mkdtemp(small) != NULL);
+    const char *files[][2] = {
+        {"vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\nmtu\n##a\n"},
+        {"tokenizer_config.json", "{\"do_lower_case\": false}"},
+        {"vocab.json", "{\"a\": 0, \"b\": 1, \"ab\": 2, \"<s>\": 3, \"</s>\": 4}"},
+        {"merges.txt", "#version: 0.2\na b\n"}};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", small, files[i][0]);
+        FILE *f = fopen(path, "w");
+        CHECK(f && fputs(files[i][1], f) >= 0);
+        if (f) fclose(f);
+    }
+    test_allocation_failures(small); /* vocab.txt */
+    snprintf(path, sizeof path, "%s/vocab.txt", small);
+    unlink(path);
+    test_allocation_failures(small); /* vocab.json + merges.txt */
     test_allocation_failures("golden/tokenizers/wordpiece-bert.json");
     test_allocation_failures("golden/tokenizers/bpe-split-regex.json");
     test_allocation_failures("fuzz/corpus/spm/tiny.model");
@@ -130,7 +146,7 @@ int main(void) {
     test_allocation_failures(spm);
     unlink(spm);
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s %s", bert, gpt);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s %s", bert, gpt, small);
     CHECK_INT(system(cmd), 0);
     json_decref(g);
     mz_ctx_free(ctx);

@@ -119,6 +119,7 @@ static int read_spec(pb b, spm *s, int trainer) {
 static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *path, mz_ctx *ctx) {
     if (!(t->norms = mz_calloc(6, sizeof *t->norms)))
         return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    t->n_norms = 6; /* until the end: a failure half-way frees what was made (the rest is zero) */
     mz_normalizer *n = t->norms;
     if (s->charsmap.p && s->charsmap.end > s->charsmap.p) {
         n->kind = NORM_PRECOMPILED;

@@ -15,7 +15,10 @@ int mz_vocab_add(mz_vocab *v, const char *token, size_t len) {
     if (mz_grow((void **)&v->tokens, &v->cap, v->n + 1, sizeof *v->tokens)) return -1;
     if (!v->ids && !(v->ids = mz_strmap_new())) return -1;
     if (!(v->tokens[v->n] = mz_strndup(token, len))) return -1;
-    if (mz_strmap_put(v->ids, token, len, v->n, NULL) < 0) return -1;
+    if (mz_strmap_put(v->ids, token, len, v->n, NULL) < 0) {
+        mz_free(v->tokens[v->n]); /* not counted yet, so nothing else would free it */
+        return -1;
+    }
     v->n++;
     return 0;
 }

@@ -241,8 +241,9 @@ static mz_status read_reference_inputs(mz_cli *cli, const char *ref, run_input *
     mz_status rc = mz_npy_read(&ids, path, cli->ctx);
     if (!rc && (ids.n_dims < 1 || ids.n_dims > 2 || !ids.n))
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "must have shape [T] or [B,T]");
-    int B = ids.n_dims == 2 ? (int)ids.shape[0] : 1, T = (int)ids.shape[ids.n_dims - 1];
-    if (!rc) rc = alloc_input(cli, in, B, T);
+    if (!rc) /* the shape is read only once it is known to be [T] or [B,T] */
+        rc = alloc_input(cli, in, ids.n_dims == 2 ? (int)ids.shape[0] : 1,
+                         (int)ids.shape[ids.n_dims - 1]);
     snprintf(path, sizeof path, "%s/attention_mask.npy", ref);
     if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(mask, path, cli->ctx)) &&
         mask->n != ids.n)

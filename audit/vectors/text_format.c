@@ -197,7 +197,8 @@ typedef struct lines {
 static mz_status next_line(lines *L, char **line, size_t *len, int *got, const text_reader *r,
                            mz_ctx *ctx) {
     for (;;) {
-        char *from = L->buf + L->start, *nl = memchr(from, '\n', L->end - L->start);
+        char *from = L->buf + L->start; /* buf is NULL before the first read */
+        char *nl = L->end > L->start ? memchr(from, '\n', L->end - L->start) : NULL;
         if ((nl ? (size_t)(nl - from) : L->end - L->start) > MZ_VECTORS_MAX_LINE)
             return mz_fail_line(ctx, MZ_ERR_INPUT, r->name, r->line_no + 1, 0,
                                 "a line longer than %zu MiB (is this a text vectors file?)",
@@ -213,8 +214,10 @@ static mz_status next_line(lines *L, char **line, size_t *len, int *got, const t
             *got = 0;
             return MZ_OK;
         }
-        memmove(L->buf, from, L->end - L->start);
-        L->end -= L->start, L->start = 0;
+        if (L->start) { /* the unread part of a line to the front, then read on after it */
+            memmove(L->buf, from, L->end - L->start);
+            L->end -= L->start, L->start = 0;
+        }
         if (mz_grow((void **)&L->buf, &L->cap, L->end + 65536 + 1, 1))
             return mz_fail(ctx, MZ_ERR_NOMEM, r->name, "out of memory reading line %ld",
                            r->line_no + 1);
