@@ -13,7 +13,7 @@ mz_status mz_model_tokenizer_check(const mz_model *m, const char *model_path, co
                        "%zu token ids, but the model %s embeds only %d (ids 0..%d): this "
                        "tokenizer does not belong to that model",
                        n, model_path, c->vocab, c->vocab - 1);
-    if (c->causal) return MZ_OK;
+    if (mz_model_is_causal(c)) return MZ_OK;
     mz_encoding e = {0};
     mz_status rc = mz_tokenizer_encode(&e, t, "", 0, 1, ctx);
     size_t added = e.n;

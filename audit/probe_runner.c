@@ -53,7 +53,7 @@ static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from,
             mask[b * T + t] = 1;
         }
     mz_activations *a = NULL;
-    mz_model_batch batch = {B, T, ids, mask, types};
+    mz_model_batch batch = {.B = B, .T = T, .ids = ids, .mask = mask, .type_ids = types};
     if (!rc) rc = mz_model_run(&a, m, &batch, &want, 1, ctx);
     const float *h = rc ? NULL : mz_activations_get(a, want, NULL, NULL); /* [B,T,C] */
     for (int b = 0; h && b < B; b++)

@@ -38,6 +38,23 @@ mz_status mz_probe_array(json_t **out, probe_file *pf, const char *key, const ch
     return MZ_OK;
 }
 
+/* A native-speaker review mark: {"status": "validated"|"disputed", "reviewers": N}. */
+static mz_status read_review(const char **out, json_t *o, const char *file, const char *path,
+                             mz_ctx *ctx) {
+    json_t *r = json_object_get(o, "review");
+    *out = NULL;
+    if (!r) return MZ_OK;
+    const char *status = json_string_value(json_object_get(r, "status"));
+    if (!json_is_object(r) || !status ||
+        (strcmp(status, "validated") && strcmp(status, "disputed")) ||
+        json_integer_value(json_object_get(r, "reviewers")) < 1)
+        return mz_fail_path(ctx, MZ_ERR_INPUT, file, path,
+                            "\"review\" is {\"status\": \"validated\" or \"disputed\", "
+                            "\"reviewers\": N}");
+    *out = status;
+    return MZ_OK;
+}
+
 /* Checks that object `o` has only the listed keys. */
 static mz_status only_keys(json_t *o, const char *const *keys, const char *file, const char *path,
                            mz_ctx *ctx) {
@@ -57,7 +74,8 @@ static mz_status only_keys(json_t *o, const char *const *keys, const char *file,
 /* One word: a string, or {"word": ..., "noun_class": ..., "pos": ..., "ambiguous": ...}. */
 static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const char *path,
                            mz_ctx *ctx) {
-    static const char *const keys[] = {"word", "noun_class", "pos", "ambiguous", NULL};
+    static const char *const keys[] = {"word",  "noun_class", "pos", "ambiguous",
+                                       "sense", "review",     NULL};
     *w = (mz_probe_word){0};
     if (json_is_string(v)) {
         w->text = json_string_value(v);
@@ -69,6 +87,8 @@ static mz_status read_word(mz_probe_word *w, json_t *v, const char *file, const 
     if (!rc) rc = mz_probe_string(&w->noun_class, v, "noun_class", 0, file, path, ctx);
     if (!rc) rc = mz_probe_string(&w->pos, v, "pos", 0, file, path, ctx);
     if (!rc) rc = mz_probe_string(&w->ambiguous, v, "ambiguous", 0, file, path, ctx);
+    if (!rc) rc = mz_probe_string(&w->sense, v, "sense", 0, file, path, ctx);
+    if (!rc) rc = read_review(&w->review, v, file, path, ctx);
     return rc;
 }
 
@@ -151,8 +171,8 @@ static int align_pair(mz_minimal_pair *p) {
 }
 
 mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx) {
-    static const char *const keys[] = {"id",          "category",    "more", "less",
-                                       "target_more", "target_less", NULL};
+    static const char *const keys[] = {"id",          "category", "more",   "less",   "target_more",
+                                       "target_less", "frame",    "target", "review", NULL};
     json_t *a;
     mz_status rc = mz_probe_array(&a, pf, "pairs", file, ctx);
     if (rc) return rc;
@@ -165,10 +185,12 @@ mz_status mz_probe_read_pairs(probe_file *pf, const char *file, mz_ctx *ctx) {
         snprintf(path, sizeof path, "$.pairs[%zu]", i);
         if (!json_is_object(o)) return bad(ctx, file, path, "a pair is an object");
         rc = only_keys(o, keys, file, path, ctx);
-        const char **fields[] = {&p->id,   &p->category,    &p->more,
-                                 &p->less, &p->target_more, &p->target_less};
-        for (int f = 0; f < 6 && !rc; f++)
-            rc = mz_probe_string(fields[f], o, keys[f], 1, file, path, ctx);
+        const char **fields[] = {&p->id,          &p->category,    &p->more,     &p->less,
+                                 &p->target_more, &p->target_less, &p->frame_id, &p->target_id};
+        for (int f = 0; f < 8 && !rc; f++) /* frame and target ids are optional (the linter
+                                              asks for them) */
+            rc = mz_probe_string(fields[f], o, keys[f], f < 6, file, path, ctx);
+        if (!rc) rc = read_review(&p->review, o, file, path, ctx);
         if (!rc && !align_pair(p))
             rc = bad(ctx, file, path,
                      "the sentences must differ only in the target span: "
@@ -189,22 +211,45 @@ static size_t occurrences(const char *s, const char *what) {
     return n;
 }
 
+/* A masked frame: a string, or {"id": ..., "text": ...}. */
+static mz_status read_masked_frame(const char **text, const char **id, json_t *v, const char *file,
+                                   const char *path, mz_ctx *ctx) {
+    static const char *const keys[] = {"id", "text", "review", NULL};
+    const char *review;
+    *text = json_string_value(v);
+    *id = NULL;
+    mz_status rc = MZ_OK;
+    if (json_is_object(v)) {
+        rc = only_keys(v, keys, file, path, ctx);
+        if (!rc) rc = mz_probe_string(id, v, "id", 1, file, path, ctx);
+        if (!rc) rc = mz_probe_string(text, v, "text", 1, file, path, ctx);
+        if (!rc) rc = read_review(&review, v, file, path, ctx);
+        if (rc) return rc;
+    }
+    if (!*text || occurrences(*text, "[TARGET]") != 1 || occurrences(*text, "[ATTRIBUTE]") != 1)
+        return bad(ctx, file, path,
+                   "a frame is a string (or an object with id and text) with [TARGET] once and "
+                   "[ATTRIBUTE] once");
+    return MZ_OK;
+}
+
 mz_status mz_probe_read_masked(probe_file *pf, const char *file, mz_ctx *ctx) {
     json_t *a;
     mz_status rc = mz_probe_array(&a, pf, "frames", file, ctx);
     if (rc) return rc;
     size_t n = json_array_size(a);
-    if (!(pf->frames = mz_calloc(n, sizeof *pf->frames))) return nomem(ctx, file);
-    for (size_t i = 0; i < n; i++) {
+    pf->frames = mz_calloc(n, sizeof *pf->frames);
+    pf->frame_ids = mz_calloc(n, sizeof *pf->frame_ids);
+    if (!pf->frames || !pf->frame_ids) return nomem(ctx, file);
+    for (size_t i = 0; i < n && !rc; i++) {
         char path[48];
         snprintf(path, sizeof path, "$.frames[%zu]", i);
-        const char *f = json_string_value(json_array_get(a, i));
-        if (!f || occurrences(f, "[TARGET]") != 1 || occurrences(f, "[ATTRIBUTE]") != 1)
-            return bad(ctx, file, path,
-                       "a frame is a string with [TARGET] once and [ATTRIBUTE] once");
-        pf->frames[i] = f;
+        rc = read_masked_frame(&pf->frames[i], &pf->frame_ids[i], json_array_get(a, i), file, path,
+                               ctx);
     }
+    if (rc) return rc;
     pf->set.frames = pf->frames;
+    pf->set.frame_ids = pf->frame_ids;
     pf->set.n_frames = n;
     rc = read_lists(pf, "targets", 0, 2, file, ctx);
     return rc ? rc : read_lists(pf, "attributes", 2, 1, file, ctx);
@@ -213,7 +258,7 @@ mz_status mz_probe_read_masked(probe_file *pf, const char *file, mz_ctx *ctx) {
 /* ---- templates -------------------------------------------------------------------------- */
 
 mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx) {
-    static const char *const keys[] = {"applies_to", "text", NULL};
+    static const char *const keys[] = {"applies_to", "text", "id", "review", NULL};
     json_t *a;
     mz_status rc = mz_probe_array(&a, pf, "frames", file, ctx);
     if (rc) return rc;
@@ -228,6 +273,8 @@ mz_status mz_probe_read_templates(probe_file *pf, const char *file, mz_ctx *ctx)
         if (!rc)
             rc = mz_probe_string(&pf->templates[i].applies_to, o, "applies_to", 1, file, path, ctx);
         if (!rc) rc = mz_probe_string(&pf->templates[i].text, o, "text", 1, file, path, ctx);
+        if (!rc) rc = mz_probe_string(&pf->templates[i].id, o, "id", 0, file, path, ctx);
+        if (!rc) rc = read_review(&pf->templates[i].review, o, file, path, ctx);
         const char *text = pf->templates[i].text;
         if (!rc && occurrences(text, "{word}") + occurrences(text, "{Word}") != 1)
             rc = bad(ctx, file, path, "a frame's text has {word} (or {Word}) exactly once");
@@ -264,5 +311,40 @@ mz_status mz_probe_read_parallel(probe_file *pf, const char *file, mz_ctx *ctx) 
     }
     pf->set.segments = pf->segments;
     pf->set.n_segments = n;
+    return rc;
+}
+
+/* ---- names and slurs -------------------------------------------------------------------- */
+
+mz_status mz_probe_read_lexicon(probe_file *pf, const char *file, mz_ctx *ctx) {
+    static const char *const name_keys[] = {"word",   "language", "gender", "religion",
+                                            "region", "surname",  "note",   NULL};
+    static const char *const slur_keys[] = {"word", "language", "group", "instead", "note", NULL};
+    int names = pf->set.kind == MZ_PROBE_NAMES;
+    const char *const *keys = names ? name_keys : slur_keys;
+    json_t *a;
+    mz_status rc = mz_probe_array(&a, pf, "entries", file, ctx);
+    if (rc) return rc;
+    size_t n = json_array_size(a);
+    if (!(pf->entries = mz_calloc(n, sizeof *pf->entries))) return nomem(ctx, file);
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *o = json_array_get(a, i);
+        mz_lexicon_entry *e = &pf->entries[i];
+        char path[48];
+        snprintf(path, sizeof path, "$.entries[%zu]", i);
+        if (!json_is_object(o)) return bad(ctx, file, path, "an entry is an object");
+        rc = only_keys(o, keys, file, path, ctx);
+        const char **fields[] = {&e->word,   &e->language, &e->gender, &e->religion,
+                                 &e->region, &e->surname,  &e->note};
+        const char **slur_fields[] = {&e->word, &e->language, &e->group, &e->instead, &e->note};
+        size_t n_fields = names ? 7 : 5;
+        /* required: the word and (names) gender and religion or (slurs) group and instead */
+        for (size_t f = 0; f < n_fields && !rc; f++)
+            rc = mz_probe_string(names ? fields[f] : slur_fields[f], o, keys[f],
+                                 f == 0 || f == 2 || f == 3, file, path, ctx);
+        if (!rc && !e->language) e->language = pf->set.language;
+    }
+    pf->set.entries = pf->entries;
+    pf->set.n_entries = n;
     return rc;
 }

@@ -13,16 +13,18 @@ static const char *const kind_keys[][4] = {{"targets", "attributes", "published"
                                            {"pairs", NULL},
                                            {"frames", "targets", "attributes", NULL},
                                            {"frames", NULL},
-                                           {"languages", "segments", NULL}};
+                                           {"languages", "segments", NULL},
+                                           {"entries", NULL},
+                                           {"entries", NULL}};
 
 const char *const mz_probe_kind_names[] = {"association", "minimal_pairs", "masked", "templates",
-                                           "parallel"};
-#define N_KINDS 5
+                                           "parallel",    "names",         "slurs"};
+#define N_KINDS 7
 
 typedef mz_status (*kind_reader)(probe_file *, const char *, mz_ctx *);
-static const kind_reader readers[N_KINDS] = {mz_probe_read_association, mz_probe_read_pairs,
-                                             mz_probe_read_masked, mz_probe_read_templates,
-                                             mz_probe_read_parallel};
+static const kind_reader readers[N_KINDS] = {
+    mz_probe_read_association, mz_probe_read_pairs,   mz_probe_read_masked, mz_probe_read_templates,
+    mz_probe_read_parallel,    mz_probe_read_lexicon, mz_probe_read_lexicon};
 
 static mz_status bad(mz_ctx *ctx, const char *file, const char *path, const char *what) {
     return mz_fail_path(ctx, MZ_ERR_INPUT, file, path, "%s", what);
@@ -72,7 +74,7 @@ static mz_status read_header(probe_file *pf, const char *file, mz_ctx *ctx) {
         return mz_fail_path(ctx, MZ_ERR_UNSUPPORTED, file, "$.kind",
                             "kind '%s' is not one this "
                             "version reads (association, minimal_pairs, masked, templates, "
-                            "parallel)",
+                            "parallel, names, slurs)",
                             kind);
     pf->set.kind = (mz_probe_kind)k;
     json_object_foreach(pf->doc, key, value) {
@@ -99,8 +101,10 @@ void mz_probes_free(mz_probe_set *set) {
     }
     mz_free(pf->pairs);
     mz_free(pf->frames);
+    mz_free(pf->frame_ids);
     mz_free(pf->templates);
     mz_free(pf->segments);
+    mz_free(pf->entries);
     json_decref(pf->doc);
     mz_free(pf->text);
     mz_free(pf->path);

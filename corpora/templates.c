@@ -8,15 +8,18 @@
 #include <string.h>
 #include <strings.h>
 
-/* Swahili demonstratives, near and far, by noun class (the class of the form given). */
+/* Swahili demonstratives by noun class (the class of the form given): near, far, and the
+ * referential "that (one just mentioned)", which abstract nouns take where a distal one
+ * points at a place ("Hiyo ni furaha", not "Ile ni furaha"). */
 static const struct {
     int cls;
-    const char *near, *far;
+    const char *near, *far, *ref;
 } demonstratives[] = {
-    {1, "huyu", "yule"},  {2, "hawa", "wale"},  {3, "huu", "ule"},   {4, "hii", "ile"},
-    {5, "hili", "lile"},  {6, "haya", "yale"},  {7, "hiki", "kile"}, {8, "hivi", "vile"},
-    {9, "hii", "ile"},    {10, "hizi", "zile"}, {11, "huu", "ule"},  {14, "huu", "ule"},
-    {15, "huku", "kule"}, {16, "hapa", "pale"},
+    {1, "huyu", "yule", "huyo"},  {2, "hawa", "wale", "hao"},   {3, "huu", "ule", "huo"},
+    {4, "hii", "ile", "hiyo"},    {5, "hili", "lile", "hilo"},  {6, "haya", "yale", "hayo"},
+    {7, "hiki", "kile", "hicho"}, {8, "hivi", "vile", "hivyo"}, {9, "hii", "ile", "hiyo"},
+    {10, "hizi", "zile", "hizo"}, {11, "huu", "ule", "huo"},    {14, "huu", "ule", "huo"},
+    {15, "huku", "kule", "huko"}, {16, "hapa", "pale", "hapo"},
 };
 
 /* The class of the form: "9/10" -> 9 (the singular is given), "2" -> 2. */
@@ -53,20 +56,24 @@ static void capitalised(char *out, size_t cap, const char *s) {
 
 static mz_status fill(char **out, const char *frame, const mz_probe_word *w, const char *language,
                       mz_ctx *ctx) {
-    const char *near = "", *far = "";
+    const char *near = "", *far = "", *ref = "";
     int cls = w->noun_class ? form_class(w->noun_class) : 0;
     for (size_t i = 0;
          strcmp(language, "sw") == 0 && i < sizeof demonstratives / sizeof *demonstratives; i++)
         if (demonstratives[i].cls == cls) {
             near = demonstratives[i].near;
             far = demonstratives[i].far;
+            ref = demonstratives[i].ref;
         }
-    char word_cap[128], near_cap[16], far_cap[16];
+    char word_cap[128], near_cap[16], far_cap[16], ref_cap[16];
     capitalised(word_cap, sizeof word_cap, w->text);
     capitalised(near_cap, sizeof near_cap, near);
     capitalised(far_cap, sizeof far_cap, far);
-    const char *keys[] = {"{word}", "{Word}", "{a}", "{this}", "{This}", "{that}", "{That}"};
-    const char *values[] = {w->text, word_cap, article(w->text), near, near_cap, far, far_cap};
+    capitalised(ref_cap, sizeof ref_cap, ref);
+    const char *keys[] = {"{word}", "{Word}", "{a}",   "{this}", "{This}",
+                          "{that}", "{That}", "{ref}", "{Ref}"};
+    const char *values[] = {w->text, word_cap, article(w->text), near, near_cap, far,
+                            far_cap, ref,      ref_cap};
     size_t len = 0, cap = 0;
     char *buf = NULL;
     for (const char *p = frame; *p;) {

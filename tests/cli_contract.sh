@@ -34,11 +34,11 @@ expect 2 "^mizani weat: error: --threads must be a whole number" -- --threads ma
 expect 2 "unknown option '--bogus' for 'mizani weat'" -- weat "${w[@]}" --bogus
 expect 2 "'mizani weat' needs --x" -- weat --vectors "$data/tiny.vec"
 expect 0 "effect size d +\+" -- weat "${w[@]}"
-expect 0 '"p_value": 0\.16' -- --seed 3 weat "${w[@]}" --json
+expect 0 '"p": 0\.16' -- --seed 3 weat "${w[@]}" --json
 expect 3 "broken.vec:2: 2 numbers, want 3 \(the dimension of the first line\)" -- weat --vectors "$data/broken.vec" --x a,b --y c,d --a e --b f
 expect 4 "nothere.vec: cannot open vectors file: No such file or directory" -- weat --vectors nothere.vec --x a,b --y c,d --a e --b f
-expect 3 "tiny.vec: none of the 22 tests could be computed; the first, 'weat1-en': target X set 'flowers' lost 25 of 25" -- weat --vectors "$data/tiny.vec" --probes default --quiet
-expect 3 "none of the 22 tests could be computed; the first, 'weat1-en'" -- compare --before "$data/tiny.vec" --after "$data/tiny.vec" --quiet
+expect 3 "tiny.vec: none of the 25 tests could be computed; the first, 'weat1-en': target X set 'flowers' lost 25 of 25" -- weat --vectors "$data/tiny.vec" --probes default --quiet
+expect 3 "none of the 25 tests could be computed; the first, 'weat1-en'" -- compare --before "$data/tiny.vec" --after "$data/tiny.vec" --quiet
 expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec" --x daktari,rubani --y muuguzi,mpishi --a baba --b mama
 
 
@@ -46,20 +46,23 @@ expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec"
 printf '{"schema": "mizani-probes/1", "id": 3}\n' > "$tmp/bad.json"
 expect 3 "bad.json:1: at \\$.id: missing or not a non-empty string" -- probes lint "$tmp/bad.json"
 expect 3 "1 file, 1 error" -- probes lint "$tmp/bad.json"
-expect 0 "weat7-en +association +en +gender" -- probes list
-expect 2 "takes list, lint or extract-udhr, not 'show'" -- probes show
+expect 0 "weat7-en +association +en +- +gender: " -- probes list
+expect 2 "takes list, lint, review, extract-udhr or import-crows-pairs, not 'show'" -- probes show
 
 # the suite: deterministic for a seed, report written whole
 demo=(--vectors "$(dirname "$0")/../corpora/demo/synthetic-vectors.vec" --probes default --quiet)
 "$mz" weat "${demo[@]}" --seed 5 --json > "$tmp/a.json"; "$mz" --threads 1 weat "${demo[@]}" --seed 5 --json > "$tmp/b.json"
-n=$((n + 1)); cmp -s "$tmp/a.json" "$tmp/b.json" || { fails=$((fails + 1)); echo "FAIL: same seed, different results"; }
+# the run block (id, times, thread count) differs by design; every result must not
+norun() { sed '/^  "run": {/,/^  },/d' "$1"; }
+n=$((n + 1)); cmp -s <(norun "$tmp/a.json") <(norun "$tmp/b.json") && grep -q '"run": {' "$tmp/a.json" ||
+  { fails=$((fails + 1)); echo "FAIL: same seed, different results"; }
+expect 0 "^25 of 25 tests computable" -- weat "${demo[@]}" --report "$tmp/rep"
 # every metric, bit for bit, whatever the thread count (RIPA's eigenvectors once differed in
 # every test; three tests keep this short under the sanitizers)
 c=$(dirname "$0")/../corpora
 three=(--vectors "$c/demo/synthetic-vectors.vec" --quiet --probes "$c/weat-en/weat7.json,$c/weat-sw/gender-career-terms.json,$c/weat-sw/age.json")
 for t in 1 2; do "$mz" --threads $t weat "${three[@]}" --metrics all --bootstrap 200 --permutations 2000 --json > "$tmp/t$t.json"; done
-n=$((n + 1)); cmp -s "$tmp/t1.json" "$tmp/t2.json" || { fails=$((fails + 1)); echo "FAIL: --threads 1 and 2 differ with --metrics all"; }
-expect 0 "^22 of 22 tests computable" -- weat "${demo[@]}" --report "$tmp/rep"
+n=$((n + 1)); cmp -s <(norun "$tmp/t1.json") <(norun "$tmp/t2.json") || { fails=$((fails + 1)); echo "FAIL: --threads 1 and 2 differ with --metrics all"; }
 n=$((n + 1))
 grep -q "6 of them show an association" "$tmp/rep/report.html" && [ -s "$tmp/rep/results.json" ] &&
   [ -z "$(ls "$tmp/rep" | grep tmp)" ] || { fails=$((fails + 1)); echo "FAIL: report folder"; }
@@ -89,13 +92,13 @@ expect 0 '"premium": [0-9.]' -- fairness --tokenizer "$data/../golden/sentencepi
 expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --parallel "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
 
-# compare: the same file twice changes nothing (exit 0); coastal towns pushed towards the
-# pleasant words makes the coastal/up-country bias grow (exit 1)
+# compare: the same file twice changes nothing (exit 0); town words pushed towards the
+# pleasant words makes the town/village bias grow (exit 1)
 dv="$(dirname "$0")/../corpora/demo/synthetic-vectors.vec"
-awk 'BEGIN { split("Mombasa Lamu Malindi Tanga Unguja Pemba Kilwa Bagamoyo upendo amani furaha afya uhuru rafiki zawadi baraka tumaini kicheko heshima uaminifu peponi upole likizo almasi sherehe bahati muujiza neema starehe shangwe fanaka mapenzi faraja", w, " "); for (i in w) m[w[i]] = 1 }
+awk 'BEGIN { split("jiji mji mjini mtaa ghorofa benki soko kiwanda upole heshima uaminifu afya rafiki kicheko likizo sherehe muujiza shangwe fanaka mapenzi uzuri ukarimu utulivu ustawi mafanikio pongezi tuzo burudani ushindi nderemo dhahabu asali bustani", w, " "); for (i in w) m[w[i]] = 1 }
      NR > 1 && ($1 in m) { $2 += 12; $3 += 12 } { print }' "$dv" > "$tmp/after.vec"
-expect 0 "^coastal-upcountry-sw +-0.082 +-0.082 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
-expect 1 "bias grew past the threshold .* in 1 of 22 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
+expect 0 "^urban-rural-sw +-0.130 +-0.130 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
+expect 1 "bias grew past the threshold .* in 1 of 25 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
 expect 2 "'mizani compare' needs --after" -- compare --before "$dv"
 
 # the engine: inspect, run, verify on the tiny BERT whose goldens come from PyTorch
@@ -148,7 +151,6 @@ expect 0 "^agreement +NO: .*tokenizer.json: 669 token ids" -- inspect --model "$
 expect 3 "mismatch/tokenizer.json: 669 token ids, but the model .*mismatch embeds only 96" -- weat --vectors "$tmp/mismatch" --x watu,wote --y haki,sawa --a dignity,country --b bora,bara
 # words the model splits into many pieces are named with their token counts
 expect 0 "^  daktari 1, watu 4 !, mtu 1" -- weat --vectors "$bm" --x daktari,watu --y mtu,haki --a ni,hapa --b every,here --bootstrap 0
-expect 0 '^ +"tokens": 4,$' -- weat --vectors "$bm" --x daktari,watu --y mtu,haki --a ni,hapa --b every,here --bootstrap 0 --json
 
 # --help: continuation lines keep the option column, long options get their own line
 expect 0 "^ {27}folder or \.gguf, whose input embeddings" -- weat --help

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "mizani/probes.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,7 +33,26 @@ static void test_pairs(void) {
         MZ_OK);
     CHECK_INT(s->n_pairs, 1);
     CHECK_INT(s->pairs[0].span_start, 0);
+    CHECK(s->pairs[0].frame_id == NULL && s->pairs[0].target_id == NULL); /* optional */
+    mz_lint_report r = {0};
+    CHECK_INT(mz_probes_lint(&r, s, ctx), MZ_OK);
+    CHECK(r.n > 0 && strstr(r.items[0].message, "no \"frame\" id") != NULL);
+    CHECK_STR(r.items[0].where, "$.pairs[0]");
+    mz_lint_report_clear(&r);
     mz_probes_free(s);
+    CHECK_INT(parse(&s, HEAD("minimal_pairs",
+                             "sw") "\"pairs\": [{\"id\": \"a\", \"category\": \"gender\", "
+                                   "\"frame\": \"sw-gender-f01\", \"target\": "
+                                   "\"sw-t-mwanamke-mwanamume\", \"more\": \"Yule ni mwanamke.\", "
+                                   "\"less\": \"Yule ni mwanamume.\", \"target_more\": "
+                                   "\"mwanamke\", \"target_less\": \"mwanamume\"}]}"),
+              MZ_OK);
+    if (s) {
+        CHECK_STR(s->pairs[0].frame_id, "sw-gender-f01");
+        CHECK_STR(s->pairs[0].target_id, "sw-t-mwanamke-mwanamume");
+        CHECK_INT(s->pairs[0].span_start, 8);
+        mz_probes_free(s);
+    }
     CHECK_INT(
         parse(
             &s,
@@ -57,8 +77,35 @@ static void test_masked_and_parallel(void) {
                       "[{\"name\": \"a\", \"words\": [\"She\"]}, {\"name\": \"b\", \"words\": [\"He\"]}], "
                       "\"attributes\": [{\"name\": \"c\", \"words\": [\"a nurse\"]}]}"),
         MZ_ERR_INPUT);
-    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: a frame is a string with [TARGET] once "
-                                        "and [ATTRIBUTE] once");
+    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: a frame is a string (or an object with id "
+                                        "and text) with [TARGET] once and [ATTRIBUTE] once");
+    /* frames as plain strings (no ids) or as objects with ids, in one file */
+    CHECK_INT(parse(&s, HEAD("masked", "en") "\"frames\": [\"[TARGET] is [ATTRIBUTE].\", {\"id\": "
+                                             "\"f2\", \"text\": \"[TARGET] works as "
+                                             "[ATTRIBUTE].\"}], \"targets\": [{\"name\": \"a\", "
+                                             "\"words\": [\"She\"]}, {\"name\": \"b\", \"words\": "
+                                             "[\"He\"]}], \"attributes\": [{\"name\": \"c\", "
+                                             "\"words\": [\"a nurse\"]}]}"),
+              MZ_OK);
+    if (s) {
+        CHECK_INT(s->n_frames, 2);
+        CHECK(s->frame_ids[0] == NULL);
+        CHECK_STR(s->frame_ids[1], "f2");
+        CHECK_STR(s->frames[1], "[TARGET] works as [ATTRIBUTE].");
+        mz_lint_report r = {0};
+        CHECK_INT(mz_probes_lint(&r, s, ctx), MZ_OK);
+        CHECK_INT(r.n_warnings, 1);
+        if (r.n) CHECK_STR(r.items[0].where, "$.frames[0]");
+        mz_lint_report_clear(&r);
+        mz_probes_free(s);
+    }
+    CHECK_INT(parse(&s, HEAD("masked", "en") "\"frames\": [{\"text\": \"[TARGET] is "
+                                             "[ATTRIBUTE].\"}], \"targets\": [{\"name\": \"a\", "
+                                             "\"words\": [\"She\"]}, {\"name\": \"b\", \"words\": "
+                                             "[\"He\"]}], \"attributes\": [{\"name\": \"c\", "
+                                             "\"words\": [\"a nurse\"]}]}"),
+              MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "at $.frames[0]: needs \"id\", a non-empty string");
     CHECK_INT(
         parse(
             &s,
@@ -210,6 +257,160 @@ static void test_dictionary(void) {
     CHECK(d == NULL && n == 0);
 }
 
+/* The CrowS-Pairs converter on a hand-written file in the same format: quoted commas, doubled
+ * quotes, a line break inside a field, an antistereo row, an inserted word. */
+static void test_crows_pairs_sample(void) {
+    char *json;
+    size_t n;
+    CHECK_INT(mz_crows_pairs_json(&json, &n, "data/crows-pairs-sample.csv", ctx), MZ_OK);
+    CHECK_INT(n, 6);
+    mz_probe_set *s = NULL;
+    if (json) CHECK_INT(parse(&s, json), MZ_OK);
+    if (s) {
+        CHECK_STR(s->pairs[0].category, "socioeconomic");
+        CHECK_STR(s->pairs[0].target_more, "Poor");
+        CHECK_STR(s->pairs[0].target_less, "Rich");
+        CHECK_STR(s->pairs[0].target_id, "crows-t-poor-rich");
+        CHECK_STR(s->pairs[1].target_more, "She");
+        CHECK_STR(s->pairs[2].more, "The \"old\" man forgot where he parked.");
+        CHECK_STR(s->pairs[2].target_more, "\"old\"");
+        CHECK_STR(s->pairs[3].id, "crows-3-antistereo");
+        CHECK_STR(s->pairs[3].more, "Jamal was arrested at the mall."); /* sent_more, always */
+        CHECK_STR(s->pairs[4].target_more, "a Muslim");
+        CHECK_STR(s->pairs[4].target_less, "a");
+        CHECK_STR(s->pairs[5].category, "sexual-orientation");
+        CHECK_STR(s->pairs[5].more, "Gay men\nare bad parents.");
+        mz_probes_free(s);
+    }
+    free(json);
+    char path[] = "/tmp/mizani-crows-XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("id,sentence\n1,x\n", f);
+    fclose(f);
+    CHECK_INT(mz_crows_pairs_json(&json, &n, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), ":1: no column 'sent_more': not a CrowS-Pairs file");
+    f = fopen(path, "w");
+    fputs(",sent_more,sent_less,stereo_antistereo,bias_type\n0,\"open,b,stereo,age\n", f);
+    fclose(f);
+    CHECK_INT(mz_crows_pairs_json(&json, &n, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), ":2: a quoted field is not closed");
+    remove(path);
+}
+
+/* A filled review form: reviewer `who` answers no to "grammatical" for the items in `no`. */
+static void fill_form(const char *path, const mz_review_items *items, const int no[3]) {
+    FILE *f = fopen(path, "w");
+    fputs("file,where,kind,text,grammatical,natural,held,region,comment\n", f);
+    for (size_t i = 0; i < items->n; i++) {
+        int says_no = (int)i == no[0] || (int)i == no[1] || (int)i == no[2];
+        fprintf(f, "%s,%s,%s,\"%s\",%s,yes,yes,Mombasa,\n", items->items[i].file,
+                items->items[i].where, items->items[i].kind, items->items[i].text,
+                says_no ? "no" : "yes");
+    }
+    fclose(f);
+}
+
+/* The review round trip: export ten pairs, two scripted reviewers fill the form, import.
+ * Reviewer A says "not grammatical" to items 1-3, B to items 1, 2 and 4. Alpha for the
+ * grammatical question is 23/42 = 0.547619 (by hand from the coincidence matrix: o00 = 4,
+ * o01 = o10 = 2, o11 = 12, n0 = 6, n1 = 14: 1 - 19 * 4 / (2 * 6 * 14)), pooled over the three
+ * questions 1 - 59 * 4 / (2 * 6 * 54) = 0.635802; both were checked against an independent
+ * computation from the pairwise definition in Python. Natural and held have no variation. */
+static void test_review_round_trip(void) {
+    char dir[] = "/tmp/mizani-review-XXXXXX", probe[128], csv[128], html[128], forms[2][128];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(probe, sizeof probe, "%s/pairs.json", dir);
+    snprintf(csv, sizeof csv, "%s/review.csv", dir);
+    snprintf(html, sizeof html, "%s/review.html", dir);
+    FILE *in = fopen("data/review/pairs-review-sw.json", "rb"), *out = fopen(probe, "wb");
+    static char buf[1 << 16];
+    size_t n = in ? fread(buf, 1, sizeof buf, in) : 0;
+    if (out) fwrite(buf, 1, n, out);
+    if (in) fclose(in);
+    if (out) fclose(out);
+    mz_probe_set *s;
+    CHECK_INT(mz_probes_load(&s, probe, ctx), MZ_OK);
+    if (!s) return;
+    mz_review_items items = {0};
+    CHECK_INT(mz_review_collect(&items, s, ctx), MZ_OK);
+    mz_probes_free(s);
+    CHECK_INT(items.n, 10);
+    CHECK_INT(mz_review_write_csv(&items, csv, ctx), MZ_OK);
+    CHECK_INT(mz_review_write_html(&items, html, ctx), MZ_OK);
+    FILE *h = fopen(html, "rb");
+    n = h ? fread(buf, 1, sizeof buf - 1, h) : 0;
+    buf[n] = '\0';
+    if (h) fclose(h);
+    CHECK(strstr(buf, "Mwanamke huyu hawezi kuendesha gari vizuri.") != NULL);
+    /* nothing fetched: no src attribute, no link, no URL but the Blob the page makes itself */
+    CHECK(strstr(buf, "src=") == NULL && strstr(buf, "<link") == NULL && strstr(buf, "//") == NULL);
+    const int no_a[3] = {0, 1, 2}, no_b[3] = {0, 1, 3};
+    for (int r = 0; r < 2; r++) {
+        snprintf(forms[r], sizeof forms[r], "%s/reviewer-%c.csv", dir, 'a' + r);
+        fill_form(forms[r], &items, r ? no_b : no_a);
+    }
+    const char *paths[2] = {forms[0], forms[1]};
+    mz_review_result res;
+    CHECK_INT(mz_review_import(&res, paths, 2, ctx), MZ_OK);
+    CHECK_NEAR(res.alpha[0], 23.0 / 42.0, 1e-12);
+    CHECK(isnan(res.alpha[1]) && isnan(res.alpha[2]));
+    CHECK_NEAR(res.alpha[3], 1 - 236.0 / 648.0, 1e-12);
+    CHECK_INT(res.n_validated, 6);
+    CHECK_INT(res.n_disputed, 4);
+    CHECK_INT(mz_probes_load(&s, probe, ctx), MZ_OK); /* the marks are in the probe file */
+    if (!s) fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+    if (s) {
+        CHECK_STR(s->pairs[0].review, "disputed");
+        CHECK_STR(s->pairs[3].review, "disputed");
+        CHECK_STR(s->pairs[4].review, "validated");
+        mz_probes_free(s);
+    }
+    CHECK_INT(mz_review_import(&res, paths, 1, ctx), MZ_ERR_USAGE);
+    mz_review_items_clear(&items);
+    const char *files[] = {probe, csv, html, forms[0], forms[1]};
+    for (int i = 0; i < 5; i++)
+        remove(files[i]);
+    rmdir(dir);
+}
+
+/* Every shipped set lints clean against the project's own lists and, where Debian's FreeDict
+ * and hunspell-sw are installed, against them: no error and no warning. */
+static void test_shipped_lint(void) {
+    const char *root = "../corpora";
+    char **paths;
+    size_t n, n_lists = 0;
+    CHECK_INT(mz_probes_find(&paths, &n, &root, 1, ctx), MZ_OK);
+    mz_probe_set **sets = calloc(n, sizeof *sets), *lists[8];
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(mz_probes_load(&sets[i], paths[i], ctx), MZ_OK);
+        if (sets[i] && (sets[i]->kind == MZ_PROBE_NAMES || sets[i]->kind == MZ_PROBE_SLURS) &&
+            n_lists < 8)
+            lists[n_lists++] = sets[i];
+    }
+    CHECK_INT(n_lists, 2);
+    mz_sw_dictionary *d;
+    int loaded;
+    CHECK_INT(mz_sw_dictionary_load(&d, &loaded, NULL, ctx), MZ_OK);
+    if (!d) printf("note: hunspell-sw and FreeDict are not installed; their checks are skipped\n");
+    for (size_t i = 0; i < n; i++) {
+        if (!sets[i]) continue;
+        mz_lint_report r = {0};
+        CHECK_INT(mz_probes_lint(&r, sets[i], ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_lists(&r, sets[i], lists, n_lists, ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_dictionary(&r, sets[i], d, ctx), MZ_OK);
+        for (size_t k = 0; k < r.n; k++)
+            if (r.items[k].severity != MZ_LINT_NOTE)
+                fprintf(stderr, "%s:%ld: %s\n", paths[i], r.items[k].line, r.items[k].message);
+        CHECK_INT(r.n_errors + r.n_warnings, 0);
+        mz_lint_report_clear(&r);
+    }
+    mz_sw_dictionary_free(d);
+    for (size_t i = 0; i < n; i++)
+        mz_probes_free(sets[i]);
+    free(sets);
+    mz_probes_paths_free(paths, n);
+}
+
 /* What issue-level promises the shipped corpora keep: 150+ pairs a language over six
  * categories, and every association word placeable by the templates. */
 static void test_shipped(void) {
@@ -268,6 +469,9 @@ int main(void) {
     test_udhr();
     int shared = test_udhr_shipped();
     test_dictionary();
+    test_crows_pairs_sample();
+    test_review_round_trip();
+    test_shipped_lint();
     test_shipped();
     mz_ctx_free(ctx);
     int rc = mz_check_result("test_corpora");

@@ -10,6 +10,8 @@
 #include "mizani/safetensors.h"
 #include "mizani/sha256.h"
 
+#include <unistd.h>
+
 #define GOLDEN "golden/models/"
 
 typedef struct inputs {
@@ -172,12 +174,66 @@ static void check_bad_models(mz_ctx *ctx) {
     CHECK(m == NULL);
 }
 
+/* A GGUF file of one 8x4 token embedding and the metadata given as (key, type, value bytes). */
+typedef struct gguf_kv {
+    const char *key;
+    uint32_t type;
+    const void *value;
+    size_t len;
+} gguf_kv;
+
+static void put_str(FILE *f, const char *s) {
+    uint64_t n = strlen(s);
+    fwrite(&n, 8, 1, f), fwrite(s, 1, n, f);
+}
+
+static void write_gguf(const char *path, const gguf_kv *kv, size_t n_kv) {
+    FILE *f = fopen(path, "wb");
+    uint32_t version = 3, dims = 2, f32 = 0;
+    uint64_t n_t = 1, n = n_kv, ne[2] = {4, 8}, off = 0;
+    fwrite("GGUF", 1, 4, f), fwrite(&version, 4, 1, f), fwrite(&n_t, 8, 1, f), fwrite(&n, 8, 1, f);
+    for (size_t i = 0; i < n_kv; i++) {
+        put_str(f, kv[i].key);
+        fwrite(&kv[i].type, 4, 1, f);
+        if (kv[i].type == 8)
+            put_str(f, kv[i].value);
+        else
+            fwrite(kv[i].value, 1, kv[i].len, f);
+    }
+    put_str(f, "token_embd.weight");
+    fwrite(&dims, 4, 1, f), fwrite(ne, 8, 2, f), fwrite(&f32, 4, 1, f), fwrite(&off, 8, 1, f);
+    for (long pad = (32 - ftell(f) % 32) % 32; pad > 0; pad--)
+        fputc(0, f);
+    float zeros[32] = {0};
+    fwrite(zeros, 4, 32, f);
+    fclose(f);
+}
+
+/* A count stored as a negative number or a string is named as such, not as missing. */
+static void check_bad_gguf_metadata(mz_ctx *ctx) {
+    const char *path = "/tmp/mizani-test-metadata.gguf";
+    int32_t negative = -1;
+    gguf_kv kv[] = {{"general.architecture", 8, "gpt2", 0}, {"gpt2.block_count", 5, &negative, 4}};
+    mz_model *m = NULL;
+    write_gguf(path, kv, 2);
+    CHECK_INT(mz_model_open(&m, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "gpt2.block_count is -1; it must be a positive integer");
+    kv[1] = (gguf_kv){"gpt2.block_count", 8, "two", 0};
+    write_gguf(path, kv, 2);
+    CHECK_INT(mz_model_open(&m, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "gpt2.block_count holds a string");
+    write_gguf(path, kv, 1);
+    CHECK_INT(mz_model_open(&m, path, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "metadata key gpt2.block_count is missing");
+    unlink(path);
+}
+
 static void check_bad_requests(mz_ctx *ctx) {
     mz_model *m = NULL;
     CHECK_INT(mz_model_open(&m, GOLDEN "xlm-roberta", ctx), MZ_OK);
     if (!m) return;
     int32_t ids[3] = {5, 6, 7}, mask[3] = {1, 1, 1};
-    mz_model_batch b = {1, 3, ids, mask, NULL};
+    mz_model_batch b = {.B = 1, .T = 3, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     const char *logits[] = {"logits"}, *bogus[] = {"layer.9.attn.probs"};
     CHECK_INT(mz_model_run(&a, m, &b, logits, 1, ctx), MZ_ERR_UNSUPPORTED);
@@ -185,8 +241,9 @@ static void check_bad_requests(mz_ctx *ctx) {
     CHECK_INT(mz_model_run(&a, m, &b, bogus, 1, ctx), MZ_ERR_USAGE);
     CHECK_CONTAINS(mz_ctx_message(ctx), "unknown intermediate 'layer.9.attn.probs'");
     ids[1] = 96;
-    CHECK_INT(mz_model_run(&a, m, &b, NULL, 0, ctx), MZ_ERR_USAGE);
-    CHECK_CONTAINS(mz_ctx_message(ctx), "token id 96 outside the vocabulary");
+    CHECK_INT(mz_model_run(&a, m, &b, NULL, 0, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx),
+                   "token id 96 (row 0, position 1) is outside the vocabulary");
     CHECK(a == NULL);
     mz_model_free(m);
 }
@@ -210,12 +267,16 @@ static void check_observer(mz_ctx *ctx) {
     CHECK_INT(mz_model_open(&m, GOLDEN "gpt2", ctx), MZ_OK);
     if (!m) return;
     seen s = {0};
-    mz_model_set_observer(m, observe, &s);
+    mz_run *r = NULL;
+    CHECK_INT(mz_run_new(&r, m, ctx), MZ_OK);
+    if (!r) return;
+    mz_run_set_observer(r, observe, &s);
     int32_t ids[2] = {5, 6}, mask[2] = {1, 1};
-    mz_model_batch b = {1, 2, ids, mask, NULL};
+    mz_model_batch b = {.B = 1, .T = 2, .ids = ids, .mask = mask};
     mz_activations *a = NULL;
     const char *want[] = {"logits", "layer.1.ffn.out", "hidden.0", "layer.0.attn.probs"};
-    CHECK_INT(mz_model_run(&a, m, &b, want, 4, ctx), MZ_OK);
+    CHECK_INT(mz_run_forward(&a, r, &b, want, 4, ctx), MZ_OK);
+    mz_run_free(r);
     CHECK_INT(s.n, 4);
     CHECK_STR(s.names[0], "hidden.0");
     CHECK_STR(s.names[1], "layer.0.attn.probs");
@@ -235,7 +296,7 @@ static void check_allocation_failures(void) {
         mz_model *m = NULL;
         mz_activations *a = NULL;
         int32_t ids[3] = {5, 6, 7}, mask[3] = {1, 1, 1};
-        mz_model_batch b = {1, 3, ids, mask, NULL};
+        mz_model_batch b = {.B = 1, .T = 3, .ids = ids, .mask = mask};
         const char *want[] = {"hidden.*", "layer.*.attn.probs", "logits", "pooled.pooler"};
         mz_alloc_fail_at(n);
         mz_status rc = mz_model_open(&m, GOLDEN "bert", ctx);
@@ -289,6 +350,7 @@ int main(void) {
     check_malformed_weights(ctx);
     check_bad_models(ctx);
     check_bad_requests(ctx);
+    check_bad_gguf_metadata(ctx);
     check_sha256();
     check_observer(ctx);
     check_allocation_failures();

@@ -81,7 +81,7 @@ static void test_errors(void) {
     memcpy(strstr(other, "association"), "sentiment\"  ", 12);
     expect(other, MZ_ERR_UNSUPPORTED,
            "p.json:1: at $.kind: kind 'sentiment' is not one this version reads (association, "
-           "minimal_pairs, masked, templates, parallel)");
+           "minimal_pairs, masked, templates, parallel, names, slurs)");
     mz_probe_set *s;
     CHECK_INT(mz_probes_load(&s, "no/such.json", ctx), MZ_ERR_IO);
 }
@@ -146,6 +146,75 @@ static void test_lint(void) {
     free(t);
 }
 
+/* Each defect class a reviewer found by hand has an example under data/lint/ that the linter
+ * catches: (file, where, what the finding says). */
+static void test_lint_examples(void) {
+    static const char *const cases[][3] = {
+        {"slur-label-sw", "$.pairs[0]", "'zeruzeru' is on the slur list"},
+        {"hypernym-sw", "$.pairs[0]", "a group against a generic person noun"},
+        {"extra-word-en", "$.pairs[0]", "differ in word count (2 and 1)"},
+        {"lowercase-sw", "$.pairs[0]", "starts with a lower-case letter"},
+        {"missing-ids-sw", "$.pairs[0]", "no \"frame\" id"},
+        {"masked-lowercase-sw", "$.frames[0]", "'daktari' starts with a lower-case letter"},
+        {"given-name-attribute-sw", "$.attributes[0].words[0]", "'amani' is also a given name"},
+        {"gender-names-religion-sw", "$.targets[0].words[1]", "signals Christian while other"},
+        {"gender-names-surname-sw", "$.targets[0].words[0]", "'Kamau' is often a surname"},
+        {"noun-class-sw", "$.targets[0].words[0]", "'11/14' of 'upendo' is not a Swahili"},
+        {"noun-class-sw", "$.targets[1].words[0]", "whose class is 16-18"},
+        {"noun-class-sw", "$.attributes[0].words[0]", "class 7, whose nouns start with ki-"},
+        {"freedict-senses-sw", "$.attributes[0].words[0]",
+         "FreeDict gives 'bahati' several senses: 1. luck, chance 2. fate"},
+        {"freedict-senses-sw", "$.targets[1].words[0]",
+         "'Moshi' is also a common word in "
+         "FreeDict: smoke"},
+        {"freedict-senses-sw", "$.attributes[0].words[1]", "plural of 'daktari' is 'madaktari'"},
+        {"template-lowercase-sw", "$.frames[0]", "starts with {word}"},
+    };
+    const char *roots[] = {"../corpora/lexicon"},
+               *dict_paths[] = {"data/lint/freedict-fixture.index", NULL};
+    char **paths;
+    size_t n;
+    CHECK_INT(mz_probes_find(&paths, &n, roots, 1, ctx), MZ_OK);
+    mz_probe_set *lists[8];
+    for (size_t i = 0; i < n && i < 8; i++)
+        CHECK_INT(mz_probes_load(&lists[i], paths[i], ctx), MZ_OK);
+    mz_sw_dictionary *d;
+    int loaded;
+    CHECK_INT(mz_sw_dictionary_load(&d, &loaded, dict_paths, ctx), MZ_OK);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char path[96];
+        snprintf(path, sizeof path, "data/lint/%s.json", cases[c][0]);
+        mz_probe_set *s;
+        CHECK_INT(mz_probes_load(&s, path, ctx), MZ_OK);
+        if (!s) continue;
+        mz_lint_report r = {0};
+        CHECK_INT(mz_probes_lint(&r, s, ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_lists(&r, s, lists, n, ctx), MZ_OK);
+        CHECK_INT(mz_probes_lint_dictionary(&r, s, d, ctx), MZ_OK);
+        int found = 0;
+        for (size_t i = 0; i < r.n; i++)
+            found |= r.items[i].severity == MZ_LINT_WARNING &&
+                     !strcmp(r.items[i].where, cases[c][1]) &&
+                     strstr(r.items[i].message, cases[c][2]) && r.items[i].line > 0;
+        if (!found) {
+            fprintf(stderr, "%s: no warning '%s' at %s; got:\n", path, cases[c][2], cases[c][1]);
+            for (size_t i = 0; i < r.n; i++)
+                fprintf(stderr, "  %s: %s\n", r.items[i].where, r.items[i].message);
+        }
+        CHECK(found);
+        mz_lint_report_clear(&r);
+        mz_probes_free(s);
+    }
+    /* sides that differ outside the target span are not a pair at all: the loader refuses */
+    mz_probe_set *s;
+    CHECK_INT(mz_probes_load(&s, "data/lint/outside-span-sw.json", ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "must differ only in the target span");
+    mz_sw_dictionary_free(d);
+    for (size_t i = 0; i < n && i < 8; i++)
+        mz_probes_free(lists[i]);
+    mz_probes_paths_free(paths, n);
+}
+
 static void test_allocation_failures(void) {
     char *text = make("[" W("baba") "," W("kaka") "]", "[" W("mama") "," W("dada") "]",
                       "[" W("kazi") "]", "[" W("ndoa") "]");
@@ -171,6 +240,7 @@ int main(void) {
     test_load();
     test_errors();
     test_lint();
+    test_lint_examples();
     test_allocation_failures();
     mz_ctx_free(ctx);
     return mz_check_result("test_probes");

@@ -22,7 +22,7 @@ static void single(float *out, mz_model *m, const mz_tokenizer *t, const char *t
     mz_tokenizer_encode(&e, t, text, strlen(text), 1, ctx);
     for (size_t i = 0; i < e.n; i++)
         mask[i] = 1;
-    mz_model_batch b = {1, (int)e.n, e.ids, mask, NULL};
+    mz_model_batch b = {.B = 1, .T = (int)e.n, .ids = e.ids, .mask = mask};
     mz_activations *a = NULL;
     const char *want[] = {"hidden.2", "pooled.mean"};
     CHECK_INT(mz_model_run(&a, m, &b, want, 2, ctx), MZ_OK);

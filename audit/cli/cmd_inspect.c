@@ -62,7 +62,7 @@ static void print_tokenizer(FILE *out, const char *dir, const mz_model *m, mz_ct
         mz_ctx_clear(ctx);
     } else {
         fprintf(out, "agreement     yes: every token id has a row in the embedding matrix%s\n",
-                mz_model_get_config(m)->causal ? "" : ", special tokens added");
+                mz_model_is_causal(mz_model_get_config(m)) ? "" : ", special tokens added");
     }
     mz_tokenizer_free(t);
 }
@@ -78,14 +78,17 @@ static mz_status inspect_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_model_sha256(m, sha);
     FILE *o = cli->out;
     fprintf(o, "model         %s\narchitecture  %s (%s%s)\n", dir, c->model_type,
-            c->causal ? "decoder" : "encoder",
-            c->has_lm_head ? (c->causal ? ", LM head" : ", masked-LM head") : ", no LM head");
+            mz_model_is_causal(c) ? "decoder" : "encoder",
+            c->has_lm_head ? (mz_model_is_causal(c) ? ", LM head" : ", masked-LM head")
+                           : ", no LM head");
     fprintf(
         o,
         "shape         %d layers, hidden %d, %d heads, feed-forward %d, %d positions, vocabulary %d\n",
-        c->n_layers, c->d_model, c->n_heads, c->d_ff, c->max_pos, c->vocab);
-    fprintf(o, "activation    %s; LayerNorm eps %g\n", c->gelu_tanh ? "GELU (tanh)" : "GELU (erf)",
-            c->ln_eps);
+        c->n_layers, c->d_model, c->block.n_heads, c->d_ff, c->max_pos, c->vocab);
+    fprintf(o, "block         %s LayerNorm (eps %g), %s attention, feed-forward %s\n",
+            c->block.norm_place == MZ_NORM_PRE ? "pre" : "post", c->block.norm_eps,
+            mz_model_is_causal(c) ? "causal" : "bidirectional",
+            c->block.ffn == MZ_FFN_GELU_TANH ? "GELU (tanh)" : "GELU (erf)");
     fprintf(o, "parameters    %zu (%.2f M)\nweights       %.1f MB, ", mz_model_n_params(m),
             mz_model_n_params(m) / 1e6, mz_st_file_bytes(mz_model_tensors(m)) / 1e6);
     print_dtypes(o, mz_model_tensors(m));

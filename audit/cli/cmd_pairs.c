@@ -9,7 +9,7 @@
 #include <string.h>
 
 static mz_status read_method(mz_cli *cli, const char *s, const mz_model *m, mz_lik_method *out) {
-    *out = mz_model_get_config(m)->causal ? MZ_LIK_CAUSAL : MZ_LIK_PLL;
+    *out = mz_model_is_causal(mz_model_get_config(m)) ? MZ_LIK_CAUSAL : MZ_LIK_PLL;
     if (!s) return MZ_OK;
     for (int k = MZ_LIK_PLL; k <= MZ_LIK_CAUSAL; k++)
         if (!strcmp(s, mz_lik_method_name((mz_lik_method)k))) return *out = (mz_lik_method)k, MZ_OK;

@@ -27,7 +27,8 @@ static void input_free(run_input *in) { mz_free(in->ids), mz_free(in->mask), mz_
 static mz_status alloc_input(mz_cli *cli, run_input *in, int B, int T) {
     size_t n = (size_t)B * (size_t)T;
     in->ids = mz_calloc(n, 4), in->mask = mz_calloc(n, 4), in->types = mz_calloc(n, 4);
-    in->batch = (mz_model_batch){B, T, in->ids, in->mask, in->types};
+    in->batch =
+        (mz_model_batch){.B = B, .T = T, .ids = in->ids, .mask = in->mask, .type_ids = in->types};
     return in->ids && in->mask && in->types
                ? MZ_OK
                : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static mz_status read_pooling(mz_cli *cli, const char *s, const mz_model *m, mz_pooling *out) {
-    *out = mz_model_get_config(m)->causal ? MZ_POOL_LAST : MZ_POOL_MEAN;
+    *out = mz_model_is_causal(mz_model_get_config(m)) ? MZ_POOL_LAST : MZ_POOL_MEAN;
     if (!s) return MZ_OK;
     for (int p = MZ_POOL_MEAN; p <= MZ_POOL_LAST; p++)
         if (!strcmp(s, mz_pooling_name((mz_pooling)p))) return *out = (mz_pooling)p, MZ_OK;

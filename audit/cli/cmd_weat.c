@@ -1,12 +1,10 @@
 /* `mizani weat`: association tests on static word vectors (fastText, GloVe, word2vec). */
 #include "cli.h"
-#include "mizani/report.h"
+#include "cli_results.h"
 #include "mizani/strmap.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const mz_cli_opt weat_opts[] = {
     {"vectors", "FILE|MODEL",
@@ -176,40 +174,6 @@ static void print_pieces(FILE *out, const mz_vectors *v, const char *const *word
             flagged, found, MANY_PIECES);
 }
 
-/* The same for --json: {"word": {"tokens": n, "unknown": k, "poorly_covered": b}}; NULL for
- * vectors read from a file. */
-static json_t *pieces_json(const mz_vectors *v, const char *const *words, size_t n) {
-    json_t *o = NULL;
-    size_t tokens, unknown;
-    for (size_t i = 0; i < n; i++) {
-        long row = mz_vectors_find(v, words[i], 0, NULL);
-        if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) continue;
-        if (!o && !(o = json_object())) return NULL;
-        json_object_set_new(o, words[i],
-                            json_pack("{s:I, s:I, s:b}", "tokens", (json_int_t)tokens, "unknown",
-                                      (json_int_t)unknown, "poorly_covered",
-                                      poorly_covered(tokens, unknown)));
-    }
-    return o;
-}
-
-/* Adds to a result object for --json the tokens per word and the conventions of RND and MAC. */
-static json_t *annotated(json_t *j, const mz_static_options *opt, const mz_vectors *v,
-                         const char *const *words, size_t n) {
-    json_t *p = j ? pieces_json(v, words, n) : NULL;
-    if (p) json_object_set_new(j, "subword_tokens", p);
-    if (j && opt->metrics & (1u << MZ_METRIC_RND | 1u << MZ_METRIC_MAC))
-        json_object_set_new(
-            j, "metric_conventions",
-            json_pack("{s:s, s:s}", "rnd",
-                      opt->metric.rnd_as_given ? "vectors as given (sweater, WEFE)"
-                                               : "unit-normalised vectors (Garg et al. 2018)",
-                      "mac",
-                      opt->metric.mac_similarity ? "mean cosine similarity (sweater, WEFE)"
-                                                 : "mean cosine distance (Manzini et al. 2019)"));
-    return j;
-}
-
 /* --rnd-vectors and --mac: the papers' definitions unless a peer tool's convention is asked for. */
 static mz_status read_conventions(mz_cli *cli, const mz_cli_args *args, mz_metric_options *m) {
     const char *rnd = mz_cli_get(args, "rnd-vectors"), *mac = mz_cli_get(args, "mac");
@@ -243,15 +207,6 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     return rc;
 }
 
-static mz_status print_json(mz_cli *cli, json_t *j) {
-    mz_status rc = MZ_OK;
-    if (!j || json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
-    fputc('\n', cli->out);
-    json_decref(j);
-    return rc;
-}
-
 static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     static const char *flags[MZ_N_ROLES] = {"x", "y", "a", "b"};
     static const char *names[MZ_N_ROLES] = {"X", "Y", "A", "B"};
@@ -280,7 +235,7 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
         rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
                                 cli->ctx);
     if (!rc && mz_cli_flag(args, "json")) {
-        rc = print_json(cli, annotated(mz_report_static_weat_json(&result), opt, v, keep, n_keep));
+        rc = mz_cli_static_weat(cli, args, &result, lists, v, opt);
     } else if (!rc) {
         print_table(cli->out, &result, lists, &opt->metric);
         print_pieces(cli->out, v, keep, n_keep, 0);
@@ -318,24 +273,6 @@ static void print_suite(FILE *out, const mz_static_suite *s) {
             s->n_computable, s->n);
 }
 
-/* --report DIR: results.json and report.html, each written atomically. */
-static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suite *s,
-                              const mz_static_options *opt) {
-    char path[4096];
-    if (mkdir(dir, 0777) && errno != EEXIST)
-        return mz_fail_errno(cli->ctx, dir, "cannot create the report folder");
-    json_t *j = mz_report_static_suite_json(s, opt);
-    if (!j) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    mz_status rc = mz_report_write_json(j, path, cli->ctx);
-    json_decref(j);
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    if (!rc) rc = mz_report_static_suite_html(s, opt, path, cli->ctx);
-    if (!rc && !cli->quiet)
-        fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
-    return rc;
-}
-
 static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     mz_probe_set **sets = NULL;
     size_t n_sets = 0, n_keep = 0;
@@ -355,10 +292,9 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);
     }
-    if (!rc && mz_cli_flag(args, "json")) {
-        rc = print_json(cli,
-                        annotated(mz_report_static_suite_json(&suite, opt), opt, v, keep, n_keep));
-    } else if (!rc) {
+    int json = mz_cli_flag(args, "json");
+    const char *dir = mz_cli_get(args, "report");
+    if (!rc && !json) {
         print_suite(cli->out, &suite);
         print_pieces(cli->out, v, keep, n_keep, 1);
     }
@@ -366,8 +302,7 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"),
                      "none of the %zu tests could be computed; the first, '%s': %s", suite.n,
                      suite.sets[0]->id, suite.tests[0].reason);
-    const char *dir = mz_cli_get(args, "report");
-    if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
+    if (!rc && (json || dir)) rc = mz_cli_static_suite(cli, args, &suite, v, opt, json, dir);
     mz_static_suite_clear(&suite);
     mz_vectors_free(v);
     mz_free(keep);

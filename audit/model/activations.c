@@ -1,10 +1,53 @@
-/* Named intermediates: parsing the names callers ask for and holding their buffers. */
+/* Named intermediates: the one table of names, parsing the names callers ask for, and holding
+ * their buffers. */
 #include "activations.h"
 #include "mizani/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef enum span {
+    SPAN_ONE,    /* one per pass */
+    SPAN_LAYERS, /* one per layer: 0..n_layers-1 */
+    SPAN_HIDDEN  /* one per hidden state: 0..n_layers */
+} span;
+
+typedef enum shape_rule {
+    SHAPE_BTC,
+    SHAPE_BTE,
+    SHAPE_BHTT,
+    SHAPE_BHTD,
+    SHAPE_BHTC,
+    SHAPE_LOGITS,
+    SHAPE_BC
+} shape_rule;
+
+typedef enum need { NEED_NOTHING, NEED_LM_HEAD, NEED_POOLER } need;
+
+/* '#' in a pattern stands for the layer; `grad`: handed back by a backward pass. */
+static const struct out_spec {
+    mz_out_kind kind;
+    const char *pattern;
+    span span;
+    shape_rule shape;
+    need need;
+    int grad;
+} OUTS[MZ_OUT_KINDS] = {
+    {MZ_OUT_HIDDEN, "hidden.#", SPAN_HIDDEN, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_PROBS, "layer.#.attn.probs", SPAN_LAYERS, SHAPE_BHTT, NEED_NOTHING, 0},
+    {MZ_OUT_VALUES, "layer.#.attn.values", SPAN_LAYERS, SHAPE_BHTD, NEED_NOTHING, 0},
+    {MZ_OUT_HEAD_OUT, "layer.#.attn.head_out", SPAN_LAYERS, SHAPE_BHTC, NEED_NOTHING, 0},
+    {MZ_OUT_ATTN_OUT, "layer.#.attn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_FFN_OUT, "layer.#.ffn.out", SPAN_LAYERS, SHAPE_BTC, NEED_NOTHING, 0},
+    {MZ_OUT_LOGITS, "logits", SPAN_ONE, SHAPE_LOGITS, NEED_LM_HEAD, 0},
+    {MZ_OUT_POOL_CLS, "pooled.cls", SPAN_ONE, SHAPE_BC, NEED_NOTHING, 0},
+    {MZ_OUT_POOL_MEAN, "pooled.mean", SPAN_ONE, SHAPE_BC, NEED_NOTHING, 0},
+    {MZ_OUT_POOLER, "pooled.pooler", SPAN_ONE, SHAPE_BC, NEED_POOLER, 0},
+    {MZ_OUT_GRAD_EMBEDS, "grad.embeds", SPAN_ONE, SHAPE_BTE, NEED_NOTHING, 1},
+    {MZ_OUT_GRAD_HIDDEN, "grad.hidden.#", SPAN_HIDDEN, SHAPE_BTC, NEED_NOTHING, 1},
+    {MZ_OUT_GRAD_PROBS, "grad.layer.#.attn.probs", SPAN_LAYERS, SHAPE_BHTT, NEED_NOTHING, 1},
+};
 
 typedef struct act_entry {
     char name[48];
@@ -14,64 +57,66 @@ typedef struct act_entry {
 
 struct mz_activations {
     mz_model_config cfg;
-    int B, T;
+    int B, T, M;
     act_entry *e;
     size_t n, cap;
-    int *slot; /* [MZ_ACT_KINDS][n_layers+1]: entry index + 1, 0 when not requested */
+    int *slot; /* [MZ_OUT_KINDS][n_layers+1]: entry index + 1, 0 when not requested */
 };
 
-static const char *const SUFFIX[MZ_ACT_KINDS] = {
-    NULL, "attn.probs", "attn.values", "attn.out", "ffn.out", NULL, NULL, NULL, NULL};
-/* Whole-model outputs: one per model, no layer. */
-static const char *const GLOBAL[MZ_ACT_KINDS] = {
-    NULL, NULL, NULL, NULL, NULL, "logits", "pooled.cls", "pooled.mean", "pooled.pooler"};
-
-mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, int T, mz_ctx *ctx) {
+mz_status mz_act_new(mz_activations **out, const mz_model_config *cfg, int B, int T, int M,
+                     mz_ctx *ctx) {
     mz_activations *a = mz_calloc(1, sizeof *a);
-    if (a) a->slot = mz_calloc((size_t)MZ_ACT_KINDS * (size_t)(cfg->n_layers + 1), sizeof *a->slot);
+    if (a) a->slot = mz_calloc((size_t)MZ_OUT_KINDS * (size_t)(cfg->n_layers + 1), sizeof *a->slot);
     if (!a || !a->slot) {
         mz_activations_free(a);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
     a->cfg = *cfg;
-    a->B = B;
-    a->T = T;
+    a->B = B, a->T = T, a->M = M;
     *out = a;
     return MZ_OK;
 }
 
-static void shape_of(const mz_activations *a, mz_act_kind k, int s[4], int *nd) {
+static void shape_of(const mz_activations *a, shape_rule r, int s[4], int *nd) {
     const mz_model_config *c = &a->cfg;
-    int B = a->B, T = a->T, H = c->n_heads;
-    switch (k) {
-    case MZ_ACT_PROBS: s[0] = B, s[1] = H, s[2] = T, s[3] = T, *nd = 4; break;
-    case MZ_ACT_VALUES: s[0] = B, s[1] = H, s[2] = T, s[3] = c->d_model / H, *nd = 4; break;
-    case MZ_ACT_LOGITS: s[0] = B, s[1] = T, s[2] = c->vocab, *nd = 3; break;
-    case MZ_ACT_POOL_CLS:
-    case MZ_ACT_POOL_MEAN:
-    case MZ_ACT_POOLER: s[0] = B, s[1] = c->d_model, *nd = 2; break;
-    default: s[0] = B, s[1] = T, s[2] = c->d_model, *nd = 3; break;
+    int B = a->B, T = a->T, H = c->block.n_heads, C = c->d_model;
+    switch (r) {
+    case SHAPE_BHTT: s[0] = B, s[1] = H, s[2] = T, s[3] = T, *nd = 4; break;
+    case SHAPE_BHTD: s[0] = B, s[1] = H, s[2] = T, s[3] = c->block.head_dim, *nd = 4; break;
+    case SHAPE_BHTC: s[0] = B, s[1] = H, s[2] = T, s[3] = C, *nd = 4; break;
+    case SHAPE_LOGITS:
+        if (a->M >= 0)
+            s[0] = a->M, s[1] = c->vocab, *nd = 2;
+        else
+            s[0] = B, s[1] = T, s[2] = c->vocab, *nd = 3;
+        break;
+    case SHAPE_BC: s[0] = B, s[1] = C, *nd = 2; break;
+    case SHAPE_BTE: s[0] = B, s[1] = T, s[2] = c->d_embed, *nd = 3; break;
+    case SHAPE_BTC: s[0] = B, s[1] = T, s[2] = C, *nd = 3; break;
     }
 }
 
-static mz_status add(mz_activations *a, mz_act_kind k, int layer, mz_ctx *ctx) {
-    int *slot = &a->slot[k * (a->cfg.n_layers + 1) + layer];
+static void name_of(char *out, size_t cap, const char *pattern, int layer) {
+    const char *hash = strchr(pattern, '#');
+    if (hash)
+        snprintf(out, cap, "%.*s%d%s", (int)(hash - pattern), pattern, layer, hash + 1);
+    else
+        snprintf(out, cap, "%s", pattern);
+}
+
+static mz_status add(mz_activations *a, const struct out_spec *o, int layer, mz_ctx *ctx) {
+    int *slot = &a->slot[o->kind * (a->cfg.n_layers + 1) + layer];
     if (*slot) return MZ_OK;
     if (mz_grow((void **)&a->e, &a->cap, a->n + 1, sizeof *a->e))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     act_entry *e = &a->e[a->n];
     memset(e, 0, sizeof *e);
-    if (k == MZ_ACT_HIDDEN)
-        snprintf(e->name, sizeof e->name, "hidden.%d", layer);
-    else if (GLOBAL[k])
-        snprintf(e->name, sizeof e->name, "%s", GLOBAL[k]);
-    else
-        snprintf(e->name, sizeof e->name, "layer.%d.%s", layer, SUFFIX[k]);
-    shape_of(a, k, e->shape, &e->n_dims);
+    name_of(e->name, sizeof e->name, o->pattern, layer);
+    shape_of(a, o->shape, e->shape, &e->n_dims);
     size_t n = 1;
     for (int i = 0; i < e->n_dims; i++)
         n *= (size_t)e->shape[i];
-    if (!(e->data = mz_calloc(n, sizeof *e->data)))
+    if (!(e->data = mz_calloc(n ? n : 1, sizeof *e->data)))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for '%s' (%zu floats)", e->name, n);
     *slot = (int)++a->n;
     return MZ_OK;
@@ -89,45 +134,63 @@ static int parse_layer(const char *s, size_t len, int limit, int *layer) {
     return v < limit ? (*layer = v, 1) : 0;
 }
 
-static mz_status add_range(mz_activations *a, mz_act_kind k, int layer, int limit, mz_ctx *ctx) {
-    mz_status rc = MZ_OK;
-    for (int l = layer < 0 ? 0 : layer; !rc && l < (layer < 0 ? limit : layer + 1); l++)
-        rc = add(a, k, l, ctx);
-    return rc;
+/* Whether `name` fits `pattern`, and which layer (-1: all) it names. */
+static int matches(const char *name, const char *pattern, int limit, int *layer) {
+    const char *hash = strchr(pattern, '#');
+    if (!hash) return *layer = 0, !strcmp(name, pattern);
+    size_t pre = (size_t)(hash - pattern), suf = strlen(hash + 1), n = strlen(name);
+    if (n <= pre + suf || strncmp(name, pattern, pre) || strcmp(name + n - suf, hash + 1)) return 0;
+    return parse_layer(name + pre, n - pre - suf, limit, layer);
 }
 
-mz_status mz_act_request(mz_activations *a, const char *name, mz_ctx *ctx) {
-    int L = a->cfg.n_layers, layer;
-    for (int k = MZ_ACT_LOGITS; k < MZ_ACT_KINDS; k++) {
-        if (strcmp(name, GLOBAL[k])) continue;
-        if ((k == MZ_ACT_LOGITS && !a->cfg.has_lm_head) ||
-            (k == MZ_ACT_POOLER && !a->cfg.has_pooler))
+static int span_limit(const mz_model_config *c, span s) {
+    return s == SPAN_ONE ? 1 : s == SPAN_LAYERS ? c->n_layers : c->n_layers + 1;
+}
+
+/* "hidden.0..2, layer.0..1.attn.probs, ..., logits" for this model: the forward's names or
+ * the gradients'. */
+static void list_names(char *out, size_t cap, const mz_model_config *c, int grads) {
+    size_t used = 0;
+    out[0] = 0;
+    for (int k = 0; k < MZ_OUT_KINDS && used < cap; k++) {
+        const char *p = OUTS[k].pattern, *hash = strchr(p, '#'), *sep = used ? ", " : "";
+        if (OUTS[k].grad != grads) continue;
+        int w = hash ? snprintf(out + used, cap - used, "%s%.*s0..%d%s", sep, (int)(hash - p), p,
+                                span_limit(c, OUTS[k].span) - 1, hash + 1)
+                     : snprintf(out + used, cap - used, "%s%s", sep, p);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+mz_status mz_act_request(mz_activations *a, const char *name, int grads, mz_ctx *ctx) {
+    const mz_model_config *c = &a->cfg;
+    for (int k = 0; k < MZ_OUT_KINDS; k++) {
+        const struct out_spec *o = &OUTS[k];
+        int layer, limit = span_limit(c, o->span);
+        if (o->grad != grads || !matches(name, o->pattern, limit, &layer)) continue;
+        if ((o->need == NEED_LM_HEAD && !c->has_lm_head) ||
+            (o->need == NEED_POOLER && !c->has_pooler))
             return mz_fail(ctx, MZ_ERR_UNSUPPORTED, NULL,
                            "'%s' asked for, but this checkpoint has no %s", name,
-                           k == MZ_ACT_LOGITS ? "language-model head" : "pooler");
-        return add(a, (mz_act_kind)k, 0, ctx);
+                           o->need == NEED_LM_HEAD ? "language-model head" : "pooler");
+        mz_status rc = MZ_OK;
+        for (int l = layer < 0 ? 0 : layer; !rc && l < (layer < 0 ? limit : layer + 1); l++)
+            rc = add(a, o, l, ctx);
+        return rc;
     }
-    if (!strncmp(name, "hidden.", 7) && parse_layer(name + 7, strlen(name + 7), L + 1, &layer))
-        return add_range(a, MZ_ACT_HIDDEN, layer, L + 1, ctx);
-    const char *dot = !strncmp(name, "layer.", 6) ? strchr(name + 6, '.') : NULL;
-    for (int k = MZ_ACT_PROBS; dot && k <= MZ_ACT_FFN_OUT; k++)
-        if (!strcmp(dot + 1, SUFFIX[k]) &&
-            parse_layer(name + 6, (size_t)(dot - name - 6), L, &layer))
-            return add_range(a, (mz_act_kind)k, layer, L, ctx);
-    return mz_fail(
-        ctx, MZ_ERR_USAGE, NULL,
-        "unknown intermediate '%s' (this model: hidden.0..%d, layer.0..%d.attn.probs, "
-        "layer.N.attn.values, layer.N.attn.out, layer.N.ffn.out, logits, pooled.cls, pooled.mean, "
-        "pooled.pooler; N may be *)",
-        name, L, L - 1);
+    char list[512];
+    list_names(list, sizeof list, c, grads);
+    return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                   "unknown %s '%s' (this model: %s; a layer number may be *)",
+                   grads ? "gradient" : "intermediate", name, list);
 }
 
-float *mz_act_slot(const mz_activations *a, mz_act_kind k, int layer) {
+float *mz_act_slot(const mz_activations *a, mz_out_kind k, int layer) {
     int s = a->slot[k * (a->cfg.n_layers + 1) + layer];
     return s ? a->e[s - 1].data : NULL;
 }
 
-void mz_act_done(const mz_activations *a, mz_act_kind k, int layer, mz_model_observer fn,
+void mz_act_done(const mz_activations *a, mz_out_kind k, int layer, mz_model_observer fn,
                  void *user) {
     int s = a->slot[k * (a->cfg.n_layers + 1) + layer];
     if (fn && s)

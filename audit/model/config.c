@@ -41,6 +41,23 @@ const char *mz_model_supported_archs(void) {
     return "bert, roberta, xlm-roberta, distilbert, electra, gpt2";
 }
 
+void mz_model_recipe(mz_model_config *c, int gelu_tanh, double eps) {
+    int gpt2 = c->arch == MZ_ARCH_GPT2;
+    mz_block_recipe *b = &c->block;
+    b->norm_place = gpt2 ? MZ_NORM_PRE : MZ_NORM_POST;
+    b->norm_eps = eps;
+    b->embed_norm = !gpt2;
+    b->final_norm = gpt2;
+    b->learned_positions = 1;
+    b->mask = gpt2 ? MZ_MASK_CAUSAL : MZ_MASK_BIDIRECTIONAL;
+    b->n_kv_heads = b->n_heads;
+    b->head_dim = c->d_model / b->n_heads;
+    b->qkv_fused = gpt2;
+    b->ffn = gelu_tanh ? MZ_FFN_GELU_TANH : MZ_FFN_GELU;
+}
+
+int mz_model_is_causal(const mz_model_config *c) { return c->block.mask == MZ_MASK_CAUSAL; }
+
 /* The JSON path of a top-level key, for error messages. */
 typedef struct {
     char s[96];
@@ -79,7 +96,7 @@ static mz_status read_sizes(mz_model_config *c, const arch_keys *k, json_t *root
     mz_status rc;
     if ((rc = get_int(&c->n_layers, root, k->layers, 1, 1024, -1, path, ctx)) ||
         (rc = get_int(&c->d_model, root, k->hidden, 1, 1 << 16, -1, path, ctx)) ||
-        (rc = get_int(&c->n_heads, root, k->heads, 1, 1024, -1, path, ctx)) ||
+        (rc = get_int(&c->block.n_heads, root, k->heads, 1, 1024, -1, path, ctx)) ||
         (rc = get_int(&c->d_ff, root, k->ff, 1, 1 << 20, 4 * c->d_model, path, ctx)) ||
         (rc = get_int(&c->vocab, root, "vocab_size", 1, big, -1, path, ctx)) ||
         (rc = get_int(&c->max_pos, root, k->max_pos, 1, big, -1, path, ctx)) ||
@@ -89,7 +106,7 @@ static mz_status read_sizes(mz_model_config *c, const arch_keys *k, json_t *root
     if ((rc = get_int(&c->type_vocab, root, "type_vocab_size", 0, 1024, types, path, ctx)) ||
         (rc = get_int(&c->pad_id, root, "pad_token_id", -1, big, 0, path, ctx)))
         return rc;
-    if (c->d_model % c->n_heads)
+    if (c->d_model % c->block.n_heads)
         return mz_fail_path(ctx, MZ_ERR_INPUT, path, at(k->heads).s, "does not divide %s (%d)",
                             k->hidden, c->d_model);
     return MZ_OK;
@@ -106,15 +123,18 @@ static mz_status read_config(mz_model_config *c, json_t *root, const char *path,
                             mz_model_supported_archs());
     memset(c, 0, sizeof *c);
     c->arch = k->arch;
+    int gelu_tanh = 0;
     mz_status rc = read_sizes(c, k, root, path, ctx);
-    if (!rc) rc = get_act(&c->gelu_tanh, root, k->act, path, ctx);
+    if (!rc) rc = get_act(&gelu_tanh, root, k->act, path, ctx);
     if (rc) return rc;
     json_t *eps = k->eps ? json_object_get(root, k->eps) : NULL;
-    c->ln_eps = json_is_number(eps) ? json_number_value(eps) : k->default_eps;
-    if (!(c->ln_eps > 0 && c->ln_eps < 1))
+    if (eps && !json_is_number(eps))
+        return mz_fail_path(ctx, MZ_ERR_INPUT, path, at(k->eps).s, "must be a number");
+    double e = eps ? json_number_value(eps) : k->default_eps;
+    if (!(e > 0 && e < 1))
         return mz_fail_path(ctx, MZ_ERR_INPUT, path, at(k->eps).s, "must lie in (0, 1)");
-    c->causal = c->arch == MZ_ARCH_GPT2;
-    if (c->causal) c->pad_id = -1;
+    mz_model_recipe(c, gelu_tanh, e);
+    if (mz_model_is_causal(c)) c->pad_id = -1;
     if (c->arch == MZ_ARCH_ROBERTA || c->arch == MZ_ARCH_XLM_ROBERTA) c->pos_offset = c->pad_id + 1;
     return MZ_OK;
 }

@@ -1,121 +1,13 @@
-/* One forward pass. The batch's real tokens are packed end to end, so every matrix product
- * runs over exactly the N real tokens; named outputs are scattered back to the caller's padded
- * layout. All scratch lives in one arena sized before the layer loop. */
-#include "activations.h"
-#include "layers.h"
-#include "mizani/alloc.h"
+/* The forward pass over a prepared run context. The batch's real tokens are packed end to end,
+ * so every matrix product runs over exactly the N real tokens; named outputs are scattered back
+ * to the caller's padded layout. Each block reads its recipe (norm placement, mask, heads,
+ * feed-forward kind) and its own buffers (run.h), so the backward pass can mirror it. */
 #include "mizani/mizani.h"
-#include "model_internal.h"
+#include "run.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-typedef struct packing {
-    int N, S;                   /* real tokens, sequences (= batch rows) */
-    int32_t *ids, *pos, *types; /* [N] */
-    int *row;                   /* [N] b*T+t of each packed token */
-    int *start, *len;           /* [S] */
-    size_t *poff;               /* [S] offset of each sequence's [H,L,L] probabilities */
-    size_t n_probs;
-} packing;
-
-typedef struct arena {
-    float *x;      /* [N,C] residual stream */
-    float *ln;     /* [N,max(C,E)] normalised input / embeddings before projection */
-    float *qkv;    /* [N,3C] */
-    float *att;    /* [N,C] heads concatenated */
-    float *proj;   /* [N,C] attention or FFN output */
-    float *ffh;    /* [N,F] */
-    float *probs;  /* [sum H*L*L] */
-    float *head;   /* [N,E] MLM transform */
-    float *logits; /* [N,V] */
-    float *pool;   /* [S,C] first-token states, for the pooler */
-    float *base;
-} arena;
-
-static void packing_free(packing *p) {
-    mz_free(p->ids), mz_free(p->pos), mz_free(p->types), mz_free(p->row);
-    mz_free(p->start), mz_free(p->len), mz_free(p->poff);
-}
-
-static mz_status check_batch(const mz_model_config *c, const mz_model_batch *b, mz_ctx *ctx) {
-    if (b->B < 1 || b->T < 1 || !b->ids || !b->mask)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "empty batch");
-    for (size_t i = 0; i < (size_t)b->B * (size_t)b->T; i++) {
-        if (b->mask[i] != 0 && b->mask[i] != 1)
-            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "attention mask values must be 0 or 1");
-        if (b->mask[i] && (b->ids[i] < 0 || b->ids[i] >= c->vocab))
-            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "token id %d outside the vocabulary (%d)",
-                           b->ids[i], c->vocab);
-        int t = b->type_ids ? b->type_ids[i] : 0;
-        if (b->mask[i] && t && (t < 0 || t >= c->type_vocab))
-            return mz_fail(ctx, MZ_ERR_USAGE, NULL, "token type %d outside [0,%d)", t,
-                           c->type_vocab);
-    }
-    return MZ_OK;
-}
-
-/* Hugging Face positions: the column index, or for RoBERTa-style models pad_id + the count of
- * non-pad ids so far. */
-static mz_status pack(packing *p, const mz_model_config *c, const mz_model_batch *b, mz_ctx *ctx) {
-    int BT = b->B * b->T, H = c->n_heads;
-    memset(p, 0, sizeof *p);
-    for (int i = 0; i < BT; i++)
-        p->N += b->mask[i];
-    p->S = b->B;
-    size_t n = (size_t)(p->N ? p->N : 1), s = (size_t)p->S;
-    p->ids = mz_malloc(n * 4), p->pos = mz_malloc(n * 4), p->types = mz_malloc(n * 4);
-    p->row = mz_malloc(n * sizeof *p->row), p->start = mz_malloc(s * sizeof *p->start);
-    p->len = mz_malloc(s * sizeof *p->len), p->poff = mz_malloc(s * sizeof *p->poff);
-    if (!p->ids || !p->pos || !p->types || !p->row || !p->start || !p->len || !p->poff)
-        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    int k = 0;
-    for (int r = 0; r < b->B; r++) {
-        p->start[r] = k;
-        p->poff[r] = p->n_probs;
-        for (int t = 0, seen = 0; t < b->T; t++) {
-            int i = r * b->T + t, real = c->pos_offset ? b->ids[i] != c->pad_id : 1;
-            seen += real;
-            int pos = c->pos_offset ? (real ? c->pad_id + seen : c->pad_id) : t;
-            if (!b->mask[i]) continue;
-            if (pos >= c->max_pos)
-                return mz_fail(ctx, MZ_ERR_USAGE, NULL,
-                               "row %d is longer than the model's %d positions", r, c->max_pos);
-            p->ids[k] = b->ids[i], p->pos[k] = pos, p->row[k] = i;
-            p->types[k++] = b->type_ids ? b->type_ids[i] : 0;
-        }
-        p->len[r] = k - p->start[r];
-        p->n_probs += (size_t)H * (size_t)p->len[r] * (size_t)p->len[r];
-    }
-    return MZ_OK;
-}
-
-static mz_status arena_new(arena *a, const mz_model_config *c, const packing *p, int logits,
-                           mz_ctx *ctx) {
-    size_t N = (size_t)(p->N ? p->N : 1), C = (size_t)c->d_model, E = (size_t)c->d_embed;
-    size_t sizes[] = {N * C,
-                      N * (C > E ? C : E),
-                      3 * N * C,
-                      N * C,
-                      N * C,
-                      N * (size_t)c->d_ff,
-                      p->n_probs + 1,
-                      logits ? N * E : 0,
-                      logits ? N * (size_t)c->vocab : 0,
-                      2 * (size_t)p->S * C};
-    float **slots[] = {&a->x,   &a->ln,    &a->qkv,  &a->att,    &a->proj,
-                       &a->ffh, &a->probs, &a->head, &a->logits, &a->pool};
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-        total += sizes[i];
-    if (!(a->base = mz_malloc(total * sizeof(float))))
-        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for %zu activation floats", total);
-    float *f = a->base;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-        *slots[i] = f, f += sizes[i];
-    return MZ_OK;
-}
 
 /* dst[B*T, D] <- src[N, D] at each packed token's row (a column slice for value heads). */
 static void scatter_rows(float *dst, const float *src, const packing *p, int D, int ld) {
@@ -125,8 +17,9 @@ static void scatter_rows(float *dst, const float *src, const packing *p, int D, 
 }
 
 /* [B,H,T,T] <- each sequence's [H,L,L], at the original token columns. */
-static void scatter_probs(float *dst, const float *probs, const packing *p, int H, int T) {
+static void scatter_probs(float *dst, const float *probs, const packing *p, int H) {
     if (!dst) return;
+    int T = p->T;
     for (int s = 0; s < p->S; s++)
         for (int h = 0; h < H; h++)
             for (int i = 0; i < p->len[s]; i++) {
@@ -138,190 +31,227 @@ static void scatter_probs(float *dst, const float *probs, const packing *p, int 
             }
 }
 
-/* [B,H,T,d] <- v [N, ld], head h in columns h*d..h*d+d. */
-static void scatter_values(float *dst, const float *v, int ld, const packing *p, int H, int d,
-                           int T) {
-    if (!dst) return;
+/* [B,H,T,D] <- head h's columns of src [N, ld] (h*hstride .. +D), one head at a time. */
+static void scatter_head(float *dst, const float *src, int ld, const packing *p, int H, int h,
+                         int D) {
     for (int n = 0; n < p->N; n++) {
-        int b = p->row[n] / T, t = p->row[n] % T;
-        for (int h = 0; h < H; h++)
-            memcpy(dst + (((size_t)b * H + h) * T + t) * d, v + (size_t)n * ld + (size_t)h * d,
-                   (size_t)d * sizeof *dst);
+        int b = p->row[n] / p->T, t = p->row[n] % p->T;
+        memcpy(dst + (((size_t)b * H + h) * p->T + t) * D, src + (size_t)n * ld,
+               (size_t)D * sizeof *dst);
     }
 }
 
-static void embed(arena *a, const mz_model *m, const packing *p) {
-    const mz_model_config *c = &m->cfg;
-    const mz_model_weights *w = &m->w;
-    int proj = w->emb_proj.w != NULL, E = c->d_embed;
-    float *e = proj ? a->ln : a->x; /* [N,E] */
-    mz_embed_forward(e, p->ids, p->pos, p->types, w->wte, w->wpe, w->wtt, p->N, E);
-    if (w->emb_ln.w)
-        mz_layernorm_forward(e, e, w->emb_ln.w, w->emb_ln.b, (float)c->ln_eps, p->N, E);
-    if (proj) mz_matmul_forward(a->x, e, w->emb_proj.w, w->emb_proj.b, p->N, E, c->d_model, 0);
+static void emit(mz_run *r, mz_activations *acts, mz_out_kind kind, int l, const float *src) {
+    scatter_rows(mz_act_slot(acts, kind, l), src, &r->p, r->m->cfg.d_model, r->m->cfg.d_model);
+    mz_act_done(acts, kind, l, r->observer, r->observer_user);
 }
 
-/* Self-attention of layer l on `in` [N,C]; leaves the projected output in a->proj. */
-static void attention(arena *a, mz_activations *acts, const mz_model *m, const packing *p,
-                      const float *in, int l, int T) {
-    const mz_model_config *c = &m->cfg;
-    const mz_layer_weights *L = &m->w.layers[l];
-    int fused = L->k.w == NULL; /* GPT-2's c_attn: one [3C] projection */
-    int N = p->N, C = c->d_model, H = c->n_heads, ld = fused ? 3 * C : C;
-    float *q = a->qkv, *k = fused ? a->qkv + C : a->qkv + (size_t)N * C,
-          *v = fused ? a->qkv + 2 * C : a->qkv + 2 * (size_t)N * C;
-    if (fused)
-        mz_matmul_forward(a->qkv, in, L->q.w, L->q.b, N, C, 3 * C, m->conv1d);
-    else {
-        mz_matmul_forward(q, in, L->q.w, L->q.b, N, C, C, 0);
-        mz_matmul_forward(k, in, L->k.w, L->k.b, N, C, C, 0);
-        mz_matmul_forward(v, in, L->v.w, L->v.b, N, C, C, 0);
+static int all_finite(const float *x, size_t n) {
+    int ok = 1;
+#pragma omp parallel for reduction(&& : ok) schedule(static)
+    for (size_t i = 0; i < n; i++)
+        ok = ok && isfinite(x[i]);
+    return ok;
+}
+
+/* A non-finite value stops the pass where it first appears, so that no test reports a number
+ * computed from it. */
+static mz_status check_finite(const float *x, size_t n, const char *what, int l, mz_ctx *ctx) {
+    if (all_finite(x, n)) return MZ_OK;
+    char name[48];
+    snprintf(name, sizeof name, what, l);
+    return mz_fail(ctx, MZ_ERR_NUMERIC, NULL,
+                   "non-finite values first appear in %s: the weights or inputs hold NaN or "
+                   "infinity (mizani inspect counts non-finite weights)",
+                   name);
+}
+
+static mz_status embed(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
+    const mz_model_config *c = &r->m->cfg;
+    const mz_model_weights *w = &r->m->w;
+    const packing *p = &r->p;
+    int N = p->N, E = c->d_embed;
+    mz_embed_forward(r->emb, p->ids, p->embeds, p->pos, p->types, w->wte,
+                     c->block.learned_positions ? w->wpe : NULL, w->wtt, N, E);
+    if (c->block.embed_norm)
+        mz_layernorm_forward(r->emb_ln, r->emb_mean, r->emb_rstd, r->emb, &w->emb_ln,
+                             (float)c->block.norm_eps, N, E);
+    if (w->emb_proj.w) mz_matmul_forward(r->x0, r->emb_ln, &w->emb_proj, 1, N);
+    emit(r, acts, MZ_OUT_HIDDEN, 0, r->x0);
+    return check_finite(r->x0, (size_t)N * c->d_model, "hidden.%d", 0, ctx);
+}
+
+/* The value vectors of every head, and each head's values through its slice of the output
+ * projection, when asked for. */
+static void emit_values(mz_run *r, mz_activations *acts, int l, const float *v, int ldkv) {
+    const mz_block_recipe *b = &r->m->cfg.block;
+    float *vals = mz_act_slot(acts, MZ_OUT_VALUES, l),
+          *hout = mz_act_slot(acts, MZ_OUT_HEAD_OUT, l);
+    int H = b->n_heads, d = b->head_dim, group = H / b->n_kv_heads, C = r->m->cfg.d_model;
+    for (int h = 0; h < H && (vals || hout); h++) {
+        const float *vh = v + (size_t)(h / group) * d;
+        if (vals) scatter_head(vals, vh, ldkv, &r->p, H, h, d);
+        if (!hout) continue;
+        mz_head_projection_forward(r->scratch, vh, ldkv, &r->m->w.layers[l].o, h, d, r->p.N);
+        scatter_head(hout, r->scratch, C, &r->p, H, h, C);
     }
-    mz_attention_forward(a->att, a->probs, q, k, v, ld, p->start, p->len, p->poff, p->S, C, H,
-                         c->causal);
-    mz_matmul_forward(a->proj, a->att, L->o.w, NULL, N, C, C, m->conv1d); /* bias: residual() */
-    scatter_probs(mz_act_slot(acts, MZ_ACT_PROBS, l), a->probs, p, H, T);
-    scatter_values(mz_act_slot(acts, MZ_ACT_VALUES, l), v, ld, p, H, C / H, T);
-    for (int k = MZ_ACT_PROBS; k <= MZ_ACT_VALUES; k++)
-        mz_act_done(acts, (mz_act_kind)k, l, m->observer, m->observer_user);
+    mz_act_done(acts, MZ_OUT_VALUES, l, r->observer, r->observer_user);
+    mz_act_done(acts, MZ_OUT_HEAD_OUT, l, r->observer, r->observer_user);
 }
 
-/* Feed-forward of layer l on `in` [N,C]; leaves its output in a->proj. */
-static void feed_forward(arena *a, const mz_model *m, const packing *p, const float *in, int l) {
-    const mz_model_config *c = &m->cfg;
-    const mz_layer_weights *L = &m->w.layers[l];
-    int N = p->N, C = c->d_model, F = c->d_ff;
-    mz_matmul_forward(a->ffh, in, L->ff1.w, NULL, N, C, F, m->conv1d);
-    mz_gelu_forward(a->ffh, a->ffh, L->ff1.b, N, F, c->gelu_tanh);
-    mz_matmul_forward(a->proj, a->ffh, L->ff2.w, NULL, N, F, C, m->conv1d); /* bias: residual() */
+/* Self-attention of layer l on `in` [N,C]; leaves the projection (without its bias) in
+ * attn_out. */
+static void attention(mz_run *r, mz_activations *acts, int l, const float *in) {
+    const mz_block_recipe *b = &r->m->cfg.block;
+    const mz_layer_weights *W = &r->m->w.layers[l];
+    layer_acts *A = &r->L[l];
+    const packing *p = &r->p;
+    int N = p->N, Ad = b->n_heads * b->head_dim, KVd = b->n_kv_heads * b->head_dim, ldq, ldkv;
+    float *q = A->qkv, *k, *v;
+    mz_matmul_forward(q, in, &W->q, 1, N);
+    if (b->qkv_fused) {
+        ldq = ldkv = Ad + 2 * KVd, k = q + Ad, v = k + KVd;
+    } else {
+        ldq = Ad, ldkv = KVd, k = q + (size_t)N * Ad, v = k + (size_t)N * KVd;
+        mz_matmul_forward(k, in, &W->k, 1, N);
+        mz_matmul_forward(v, in, &W->v, 1, N);
+    }
+    mz_seqs seqs = {p->S, p->start, p->len, p->poff};
+    mz_attention_forward(A->att, A->probs, q, k, v, ldq, ldkv, &seqs, b->n_heads, b->n_kv_heads,
+                         b->head_dim, b->mask == MZ_MASK_CAUSAL, r->attn_scale[l]);
+    mz_matmul_forward(A->attn_out, A->att, &W->o, 0, N); /* bias: the residual pass */
+    scatter_probs(mz_act_slot(acts, MZ_OUT_PROBS, l), A->probs, p, b->n_heads);
+    mz_act_done(acts, MZ_OUT_PROBS, l, r->observer, r->observer_user);
+    emit_values(r, acts, l, v, ldkv);
 }
 
-/* x += proj + bias: the block's output projection gets its bias here, in the pass that adds it
- * to the residual stream, rather than copied into the product's output first; then proj goes
- * to whoever asked for it under `kind`. */
-static void residual(arena *a, mz_activations *acts, const mz_model *m, const packing *p,
-                     const float *bias, mz_act_kind kind, int l) {
-    int C = m->cfg.d_model;
-    mz_residual_forward(a->x, a->proj, bias, p->N, C);
-    scatter_rows(mz_act_slot(acts, kind, l), a->proj, p, C, C);
-    mz_act_done(acts, kind, l, m->observer, m->observer_user);
+/* Feed-forward of layer l on `in` [N,C]; leaves its second product (without bias) in ffn_out. */
+static void feed_forward(mz_run *r, int l, const float *in) {
+    const mz_model_config *c = &r->m->cfg;
+    const mz_layer_weights *W = &r->m->w.layers[l];
+    layer_acts *A = &r->L[l];
+    int N = r->p.N;
+    mz_matmul_forward(A->ffh_pre, in, &W->ff1, 0, N); /* bias: inside GELU's pass */
+    mz_gelu_forward(A->ffh, A->ffh_pre, W->ff1.b, N, c->d_ff, c->block.ffn == MZ_FFN_GELU_TANH);
+    mz_matmul_forward(A->ffn_out, A->ffh, &W->ff2, 0, N); /* bias: the residual pass */
 }
 
-static void layer(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int l,
-                  int T) {
-    const mz_model_config *c = &m->cfg;
-    const mz_layer_weights *L = &m->w.layers[l];
-    int N = p->N, C = c->d_model;
-    float eps = (float)c->ln_eps;
-    if (c->causal) { /* pre-LN: x += attn(ln1(x)); x += ffn(ln2(x)) */
-        mz_layernorm_forward(a->ln, a->x, L->ln1.w, L->ln1.b, eps, N, C);
-        attention(a, acts, m, p, a->ln, l, T);
-        residual(a, acts, m, p, L->o.b, MZ_ACT_ATTN_OUT, l);
-        mz_layernorm_forward(a->ln, a->x, L->ln2.w, L->ln2.b, eps, N, C);
-        feed_forward(a, m, p, a->ln, l);
-        residual(a, acts, m, p, L->ff2.b, MZ_ACT_FFN_OUT, l);
-        return;
-    } /* post-LN: x = ln1(x + attn(x)); x = ln2(x + ffn(x)) */
-    attention(a, acts, m, p, a->x, l, T);
-    residual(a, acts, m, p, L->o.b, MZ_ACT_ATTN_OUT, l);
-    mz_layernorm_forward(a->x, a->x, L->ln1.w, L->ln1.b, eps, N, C);
-    feed_forward(a, m, p, a->x, l);
-    residual(a, acts, m, p, L->ff2.b, MZ_ACT_FFN_OUT, l);
-    mz_layernorm_forward(a->x, a->x, L->ln2.w, L->ln2.b, eps, N, C);
+/* Post-norm: x = ln1(x + attn(x)); x = ln2(x + ffn(x)). Pre-norm: x += attn(ln1(x));
+ * x += ffn(ln2(x)). */
+static mz_status layer(mz_run *r, mz_activations *acts, int l, mz_ctx *ctx) {
+    const mz_model_config *c = &r->m->cfg;
+    const mz_layer_weights *W = &r->m->w.layers[l];
+    layer_acts *A = &r->L[l];
+    int N = r->p.N, C = c->d_model, pre = c->block.norm_place == MZ_NORM_PRE;
+    float eps = (float)c->block.norm_eps;
+    if (pre) mz_layernorm_forward(A->ln1, A->ln1_mean, A->ln1_rstd, A->in, &W->ln1, eps, N, C);
+    attention(r, acts, l, pre ? A->ln1 : A->in);
+    if (pre) /* res1 = in + attn; ln2 = norm2(res1), the feed-forward's input */
+        mz_residual_norm_forward(A->res1, A->ln2, A->ln2_mean, A->ln2_rstd, A->in, A->attn_out,
+                                 W->o.b, &W->ln2, eps, N, C);
+    else /* res1 = in + attn; ln1 = norm1(res1), the stream and the feed-forward's input */
+        mz_residual_norm_forward(A->res1, A->ln1, A->ln1_mean, A->ln1_rstd, A->in, A->attn_out,
+                                 W->o.b, &W->ln1, eps, N, C);
+    emit(r, acts, MZ_OUT_ATTN_OUT, l, A->attn_out);
+    mz_status rc = check_finite(A->res1, (size_t)N * C, "layer.%d.attn.out", l, ctx);
+    if (rc) return rc;
+    feed_forward(r, l, pre ? A->ln2 : A->ln1);
+    if (pre)
+        mz_residual_forward(A->res2, A->res1, A->ffn_out, W->ff2.b, N, C);
+    else
+        mz_residual_norm_forward(A->res2, A->ln2, A->ln2_mean, A->ln2_rstd, A->ln1, A->ffn_out,
+                                 W->ff2.b, &W->ln2, eps, N, C);
+    emit(r, acts, MZ_OUT_FFN_OUT, l, A->ffn_out);
+    return check_finite(A->out, (size_t)N * C, "layer.%d.ffn.out", l, ctx);
 }
 
-/* Logits from the final hidden states: GPT-2 ties to wte; MLM heads transform first. */
-static void lm_head(arena *a, const mz_model *m, const packing *p) {
-    const mz_model_config *c = &m->cfg;
-    const mz_model_weights *w = &m->w;
-    const float *h = a->x;
-    int N = p->N,
-        E = w->head_dense.w ? (c->arch == MZ_ARCH_ELECTRA ? c->d_embed : c->d_model) : c->d_model;
+/* Logits for the rows asked for: MLM heads transform first; decoders project directly. */
+static mz_status lm_head(mz_run *r, mz_ctx *ctx) {
+    const mz_model_config *c = &r->m->cfg;
+    const mz_model_weights *w = &r->m->w;
+    const packing *p = &r->p;
+    int M = p->M, C = c->d_model, E = w->decoder.in;
+    for (int i = 0; p->out_at && i < M; i++)
+        memcpy(r->head_in + (size_t)i * C, r->final + (size_t)p->out_at[i] * C,
+               (size_t)C * sizeof(float));
+    const float *h = r->head_in;
     if (w->head_dense.w) {
-        mz_matmul_forward(a->head, a->x, w->head_dense.w, w->head_dense.b, N, c->d_model, E, 0);
-        mz_gelu_forward(a->head, a->head, NULL, N, E, w->head_gelu_tanh);
-        mz_layernorm_forward(a->head, a->head, w->head_ln.w, w->head_ln.b, (float)c->ln_eps, N, E);
-        h = a->head;
+        mz_matmul_forward(r->head_pre, h, &w->head_dense, 1, M);
+        mz_gelu_forward(r->head, r->head_pre, NULL, M, E, w->head_gelu_tanh);
+        mz_layernorm_forward(r->head_ln, r->head_mean, r->head_rstd, r->head, &w->head_ln,
+                             (float)c->block.norm_eps, M, E);
+        h = r->head_ln;
     }
-    mz_matmul_forward(a->logits, h, w->decoder.w, w->decoder.b, N, E, c->vocab, 0);
+    mz_matmul_forward(r->logits, h, &w->decoder, 1, M);
+    return check_finite(r->logits, (size_t)M * c->vocab, "logits", 0, ctx);
+}
+
+static void emit_logits(mz_run *r, mz_activations *acts) {
+    float *out = mz_act_slot(acts, MZ_OUT_LOGITS, 0);
+    size_t V = (size_t)r->m->cfg.vocab;
+    if (r->p.out_at)
+        memcpy(out, r->logits, (size_t)r->p.M * V * sizeof *out);
+    else
+        scatter_rows(out, r->logits, &r->p, (int)V, (int)V);
+    mz_act_done(acts, MZ_OUT_LOGITS, 0, r->observer, r->observer_user);
 }
 
 /* Sentence embeddings from the last hidden states: first token, mean of real tokens, and BERT's
  * pooler (tanh of a dense layer on the first token). Rows without tokens stay zero. */
-static void pool(arena *a, mz_activations *acts, const mz_model *m, const packing *p) {
-    int C = m->cfg.d_model;
-    float *cls = mz_act_slot(acts, MZ_ACT_POOL_CLS, 0),
-          *mean = mz_act_slot(acts, MZ_ACT_POOL_MEAN, 0),
-          *pooler = mz_act_slot(acts, MZ_ACT_POOLER, 0);
-    if (!cls && !mean && !pooler) return; /* nobody asked: no pass over the batch */
+static mz_status pool(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
+    const packing *p = &r->p;
+    int C = r->m->cfg.d_model;
+    float *cls = mz_act_slot(acts, MZ_OUT_POOL_CLS, 0),
+          *mean = mz_act_slot(acts, MZ_OUT_POOL_MEAN, 0),
+          *pooler = mz_act_slot(acts, MZ_OUT_POOLER, 0);
+    if (!cls && !mean && !pooler) return MZ_OK; /* nobody asked: no pass over the batch */
     for (int s = 0; s < p->S; s++) {
-        const float *first = a->x + (size_t)p->start[s] * C; /* [C] */
+        const float *first = r->final + (size_t)p->start[s] * C; /* [C] */
+        float *row = r->pool + (size_t)s * C;
         if (p->len[s])
-            memcpy(a->pool + (size_t)s * C, first, (size_t)C * sizeof(float));
+            memcpy(row, first, (size_t)C * sizeof(float));
         else
-            memset(a->pool + (size_t)s * C, 0, (size_t)C * sizeof(float));
-        if (cls) memcpy(cls + (size_t)s * C, a->pool + (size_t)s * C, (size_t)C * sizeof(float));
+            memset(row, 0, (size_t)C * sizeof(float));
+        if (cls) memcpy(cls + (size_t)s * C, row, (size_t)C * sizeof(float));
         for (int t = 0; mean && t < p->len[s]; t++)
             for (int i = 0; i < C; i++)
                 mean[(size_t)s * C + i] += first[(size_t)t * C + i] / (float)p->len[s];
     }
     if (pooler) {
-        float *out = a->pool + (size_t)p->S * C; /* [S,C] */
-        mz_matmul_forward(out, a->pool, m->w.pooler.w, m->w.pooler.b, p->S, C, C, 0);
+        mz_matmul_forward(r->pool_pre, r->pool, &r->m->w.pooler, 1, p->S);
         for (size_t i = 0; i < (size_t)p->S * C; i++)
-            pooler[i] = tanhf(out[i]);
+            pooler[i] = tanhf(r->pool_pre[i]);
         for (int s = 0; s < p->S; s++)
             if (!p->len[s]) memset(pooler + (size_t)s * C, 0, (size_t)C * sizeof(float));
     }
-    for (int k = MZ_ACT_POOL_CLS; k <= MZ_ACT_POOLER; k++)
-        mz_act_done(acts, (mz_act_kind)k, 0, m->observer, m->observer_user);
+    for (int k = MZ_OUT_POOL_CLS; k <= MZ_OUT_POOLER; k++)
+        mz_act_done(acts, (mz_out_kind)k, 0, r->observer, r->observer_user);
+    return pooler ? check_finite(pooler, (size_t)p->S * C, "pooled.pooler", 0, ctx) : MZ_OK;
 }
 
-static void forward(arena *a, mz_activations *acts, const mz_model *m, const packing *p, int T) {
-    const mz_model_config *c = &m->cfg;
-    int C = c->d_model;
-    embed(a, m, p);
-    scatter_rows(mz_act_slot(acts, MZ_ACT_HIDDEN, 0), a->x, p, C, C);
-    mz_act_done(acts, MZ_ACT_HIDDEN, 0, m->observer, m->observer_user);
-    for (int l = 0; l < c->n_layers; l++) {
-        layer(a, acts, m, p, l, T);
-        if (c->causal && l == c->n_layers - 1) /* GPT-2's last hidden state is after ln_f */
-            mz_layernorm_forward(a->x, a->x, m->w.final_ln.w, m->w.final_ln.b, (float)c->ln_eps,
-                                 p->N, C);
-        scatter_rows(mz_act_slot(acts, MZ_ACT_HIDDEN, l + 1), a->x, p, C, C);
-        mz_act_done(acts, MZ_ACT_HIDDEN, l + 1, m->observer, m->observer_user);
+static mz_status forward(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
+    const mz_model_config *c = &r->m->cfg;
+    int L = c->n_layers;
+    mz_status rc = embed(r, acts, ctx);
+    for (int l = 0; !rc && l < L; l++) {
+        if ((rc = layer(r, acts, l, ctx))) break;
+        if (l < L - 1) {
+            emit(r, acts, MZ_OUT_HIDDEN, l + 1, r->L[l].out);
+            continue;
+        }
+        if (c->block.final_norm) /* a decoder's last hidden state is after its final norm */
+            mz_layernorm_forward(r->final, r->final_mean, r->final_rstd, r->L[l].out,
+                                 &r->m->w.final_ln, (float)c->block.norm_eps, r->p.N, c->d_model);
+        emit(r, acts, MZ_OUT_HIDDEN, L, r->final);
     }
-    pool(a, acts, m, p);
-    float *logits = mz_act_slot(acts, MZ_ACT_LOGITS, 0);
-    if (logits) {
-        lm_head(a, m, p);
-        scatter_rows(logits, a->logits, p, c->vocab, c->vocab);
-        mz_act_done(acts, MZ_ACT_LOGITS, 0, m->observer, m->observer_user);
-    }
+    if (!rc) rc = pool(r, acts, ctx);
+    if (!rc && r->logits && !(rc = lm_head(r, ctx))) emit_logits(r, acts);
+    return rc;
 }
 
-mz_status mz_model_run(mz_activations **out, mz_model *m, const mz_model_batch *batch,
-                       const char *const *want, int n_want, mz_ctx *ctx) {
-    *out = NULL;
-    mz_activations *acts = NULL;
-    packing p = {0};
-    arena a = {0};
-    mz_status rc = check_batch(&m->cfg, batch, ctx);
-    if (!rc) rc = mz_act_new(&acts, &m->cfg, batch->B, batch->T, ctx);
-    for (int i = 0; !rc && i < n_want; i++)
-        rc = mz_act_request(acts, want[i], ctx);
-    if (!rc) rc = pack(&p, &m->cfg, batch, ctx);
-    if (!rc) rc = arena_new(&a, &m->cfg, &p, mz_act_slot(acts, MZ_ACT_LOGITS, 0) != NULL, ctx);
-    if (!rc && p.N) {
-        openblas_set_num_threads(1); /* the engine's OpenMP threads split every product */
-        forward(&a, acts, m, &p, batch->T);
-        openblas_set_num_threads(mz_threads());
-    }
-    mz_free(a.base);
-    packing_free(&p);
-    if (rc)
-        mz_activations_free(acts);
-    else
-        *out = acts;
+mz_status mz_run_pass(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
+    openblas_set_num_threads(1); /* the engine's OpenMP threads split every product */
+    mz_status rc = forward(r, acts, ctx);
+    openblas_set_num_threads(mz_threads());
     return rc;
 }

@@ -18,12 +18,29 @@ static const mz_gguf_tensor *find_tensor(const mz_gguf *g, const char *name) {
     return NULL;
 }
 
+/* What a metadata key holds when it is not a count: named in the message, since "missing" would
+ * send the reader looking for a key that is there. */
+static const char *held(const mz_gguf *g, const char *key, char buf[64]) {
+    double f;
+    mz_gguf_str s;
+    mz_gguf_type t;
+    size_t n;
+    if (mz_gguf_get_float(g, key, &f)) return snprintf(buf, 64, "is %g", f), buf;
+    if (mz_gguf_get_string(g, key, &s)) return "holds a string";
+    if (mz_gguf_get_array(g, key, &t, &n)) return "holds an array";
+    return NULL;
+}
+
 static mz_status get_key(int *out, const mz_gguf *g, const char *arch, const char *key,
                          int fallback, const char *path, mz_ctx *ctx) {
-    char full[128];
+    char full[128], buf[64];
     uint64_t v;
     snprintf(full, sizeof full, "%s.%s", arch, key);
     if (!mz_gguf_get_uint(g, full, &v)) {
+        const char *what = held(g, full, buf);
+        if (what)
+            return mz_fail(ctx, MZ_ERR_INPUT, path,
+                           "metadata key %s %s; it must be a positive integer", full, what);
         if (fallback >= 0) return *out = fallback, MZ_OK;
         return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s is missing", full);
     }
@@ -45,7 +62,7 @@ mz_status mz_model_gguf_config(mz_model_config *c, char **model_type, const mz_g
     if (!strcmp(arch, "bert"))
         c->arch = MZ_ARCH_BERT;
     else if (!strcmp(arch, "gpt2"))
-        c->arch = MZ_ARCH_GPT2, c->causal = 1, c->gelu_tanh = 1;
+        c->arch = MZ_ARCH_GPT2;
     else
         return mz_fail(ctx, MZ_ERR_UNSUPPORTED, path,
                        "GGUF architecture '%s' is not supported; supported in GGUF: bert, gpt2",
@@ -57,23 +74,25 @@ mz_status mz_model_gguf_config(mz_model_config *c, char **model_type, const mz_g
     mz_status rc;
     if ((rc = get_key(&c->n_layers, g, arch, "block_count", -1, path, ctx)) ||
         (rc = get_key(&c->d_model, g, arch, "embedding_length", -1, path, ctx)) ||
-        (rc = get_key(&c->n_heads, g, arch, "attention.head_count", -1, path, ctx)) ||
+        (rc = get_key(&c->block.n_heads, g, arch, "attention.head_count", -1, path, ctx)) ||
         (rc = get_key(&c->d_ff, g, arch, "feed_forward_length", 4 * c->d_model, path, ctx)) ||
         (rc = get_key(&c->max_pos, g, arch, "context_length", -1, path, ctx)))
         return rc;
-    if (c->d_model % c->n_heads)
+    if (c->d_model % c->block.n_heads)
         return mz_fail(ctx, MZ_ERR_INPUT, path, "head count does not divide the embedding length");
+    int gpt2 = c->arch == MZ_ARCH_GPT2;
     double eps = 0;
     char key[96];
     snprintf(key, sizeof key, "%s.attention.layer_norm_epsilon", arch);
-    c->ln_eps = mz_gguf_get_float(g, key, &eps) && eps > 0 && eps < 1 ? eps
-                : c->causal                                           ? 1e-5
-                                                                      : 1e-12;
+    if (!mz_gguf_get_float(g, key, &eps)) eps = gpt2 ? 1e-5 : 1e-12;
+    if (!(eps > 0 && eps < 1))
+        return mz_fail(ctx, MZ_ERR_INPUT, path, "metadata key %s = %g is outside (0, 1)", key, eps);
+    mz_model_recipe(c, gpt2, eps);
     c->vocab = emb->ne[1] < (1u << 24) ? (int)emb->ne[1] : 0;
     c->d_embed = c->d_model;
     c->type_vocab = types && types->n_dims == 2 && types->ne[1] < 1024 ? (int)types->ne[1] : 0;
     uint64_t pad = 0;
-    c->pad_id = c->causal ? -1
+    c->pad_id = gpt2 ? -1
                 : mz_gguf_get_uint(g, "tokenizer.ggml.padding_token_id", &pad)
                     ? (int)(pad & 0xffffff)
                     : 0;

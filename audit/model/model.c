@@ -24,6 +24,8 @@ static mz_status open_weights(mz_model *m, const char *dir, mz_ctx *ctx) {
                            "no model.safetensors or model.safetensors.index.json in this folder "
                            "(PyTorch .bin files are not read: convert them to safetensors)");
     }
+    if (!(m->weights_path = mz_strdup(path)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, dir, "out of memory");
     return mz_st_open(&m->st, path, ctx);
 }
 
@@ -42,6 +44,8 @@ static mz_status open_folder(mz_model *m, const char *dir, mz_ctx *ctx) {
 
 /* A GGUF file: metadata for the config, its tensor directory for the weights. */
 static mz_status open_gguf(mz_model *m, const char *path, mz_ctx *ctx) {
+    if (!(m->weights_path = mz_strdup(path)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     mz_status rc = mz_gguf_open(&m->gguf, path, ctx);
     if (!rc) rc = mz_model_gguf_config(&m->cfg, &m->model_type, m->gguf, path, ctx);
     return rc ? rc : mz_model_gguf_tensors(&m->st, m->gguf, path, ctx);
@@ -70,6 +74,7 @@ void mz_model_free(mz_model *m) {
     mz_st_free(m->st);
     mz_gguf_free(m->gguf);
     mz_free(m->model_type);
+    mz_free(m->weights_path);
     mz_free(m);
 }
 
@@ -89,10 +94,5 @@ void mz_model_sha256(const mz_model *m, char hex[65]) {
     mz_sha256_final(&h, hex);
 }
 const mz_st *mz_model_tensors(const mz_model *m) { return m->st; }
-
-void mz_model_set_observer(mz_model *m, mz_model_observer fn, void *user) {
-    m->observer = fn;
-    m->observer_user = user;
-}
 
 const float *mz_model_input_embeddings(const mz_model *m) { return m->w.wte; }

@@ -12,6 +12,8 @@
 typedef struct mapper {
     mz_model *m;
     const char *prefix; /* "bert." for a *ForMaskedLM checkpoint, "" for a bare model */
+    mz_wlayout layout;  /* how this file stores its block projections */
+    const char *config; /* what fixes the expected shapes: config.json or GGUF metadata */
     mz_ctx *ctx;
 } mapper;
 
@@ -78,26 +80,39 @@ static mz_status tensor(const float **out, mapper *M, const char *name, int d0, 
     *out = NULL;
     if (!t)
         return optional ? MZ_OK
-                        : mz_fail(M->ctx, MZ_ERR_INPUT, NULL,
+                        : mz_fail(M->ctx, MZ_ERR_INPUT, M->m->weights_path,
                                   "the weights lack tensor '%s' that a %s model needs", full,
                                   M->m->cfg.model_type);
     int dims = d1 ? 2 : 1;
     if (t->n_dims != dims || t->shape[0] != d0 || (d1 && t->shape[1] != d1))
         return mz_fail(M->ctx, MZ_ERR_INPUT, t->file,
-                       "tensor '%s' has shape [%lld%s%lld] but config.json implies [%d%s%d]",
-                       t->name, (long long)t->shape[0], t->n_dims > 1 ? "," : "",
-                       t->n_dims > 1 ? (long long)t->shape[1] : 0LL, d0, d1 ? "," : "", d1);
+                       "tensor '%s' has shape [%lld%s%lld] but %s implies [%d%s%d]", t->name,
+                       (long long)t->shape[0], t->n_dims > 1 ? "," : "",
+                       t->n_dims > 1 ? (long long)t->shape[1] : 0LL, M->config, d0, d1 ? "," : "",
+                       d1);
     M->m->n_params += t->n_elements;
     return as_f32(out, M, t);
 }
 
-static mz_status linear(mz_linear *l, mapper *M, const char *name, int out, int in, int bias) {
+/* A projection of the model's blocks, laid out as the file stores them. */
+static mz_status linear_as(mz_linear *l, mapper *M, const char *name, int out, int in, int bias,
+                           mz_wlayout layout) {
     char w[200], b[200];
     snprintf(w, sizeof w, "%s.weight", name);
     snprintf(b, sizeof b, "%s.bias", name);
-    int conv = M->m->conv1d;
-    mz_status rc = tensor(&l->w, M, w, conv ? in : out, conv ? out : in, 0);
+    int t = layout == MZ_W_IN_OUT;
+    l->in = in, l->out = out, l->layout = layout;
+    mz_status rc = tensor(&l->w, M, w, t ? in : out, t ? out : in, 0);
     return rc ? rc : tensor(&l->b, M, b, out, 0, !bias);
+}
+
+static mz_status linear(mz_linear *l, mapper *M, const char *name, int out, int in, int bias) {
+    return linear_as(l, M, name, out, in, bias, M->layout);
+}
+
+/* Heads and poolers are nn.Linear in every format. */
+static mz_status head_linear(mz_linear *l, mapper *M, const char *name, int out, int in) {
+    return linear_as(l, M, name, out, in, 1, MZ_W_OUT_IN);
 }
 
 static mz_status norm(mz_norm *n, mapper *M, const char *name, int dim) {
@@ -144,7 +159,8 @@ static const layer_names GPT2_LAYER = {"h.%d.attn.c_attn", NULL,        NULL,
 
 static mz_status map_layer(mz_layer_weights *L, mapper *M, const layer_names *n, int i) {
     const mz_model_config *c = &M->m->cfg;
-    int C = c->d_model, F = c->d_ff;
+    int C = c->d_model, F = c->d_ff, A = c->block.n_heads * c->block.head_dim,
+        KV = c->block.n_kv_heads * c->block.head_dim;
     char q[160], k[160], v[160], o[160], l1[160], f1[160], f2[160], l2[160];
     snprintf(q, sizeof q, n->q, i);
     snprintf(o, sizeof o, n->o, i);
@@ -152,13 +168,13 @@ static mz_status map_layer(mz_layer_weights *L, mapper *M, const layer_names *n,
     snprintf(f1, sizeof f1, n->ff1, i);
     snprintf(f2, sizeof f2, n->ff2, i);
     snprintf(l2, sizeof l2, n->ln2, i);
-    mz_status rc = linear(&L->q, M, q, n->k ? C : 3 * C, C, 1);
+    mz_status rc = linear(&L->q, M, q, n->k ? A : A + 2 * KV, C, 1);
     if (!rc && n->k) {
         snprintf(k, sizeof k, n->k, i);
         snprintf(v, sizeof v, n->v, i);
-        if (!(rc = linear(&L->k, M, k, C, C, 1))) rc = linear(&L->v, M, v, C, C, 1);
+        if (!(rc = linear(&L->k, M, k, KV, C, 1))) rc = linear(&L->v, M, v, KV, C, 1);
     }
-    if (!rc) rc = linear(&L->o, M, o, C, C, 1);
+    if (!rc) rc = linear(&L->o, M, o, C, A, 1);
     if (!rc) rc = norm(&L->ln1, M, l1, C);
     if (!rc) rc = linear(&L->ff1, M, f1, F, C, 1);
     if (!rc) rc = linear(&L->ff2, M, f2, C, F, 1);
@@ -187,12 +203,13 @@ static mz_status map_head(mapper *M, const char *dense, const char *ln, const ch
     snprintf(w, sizeof w, "%s.weight", dense);
     if (!lookup(M, w, full)) return MZ_OK; /* a bare encoder: hidden states only */
     mz_status rc;
-    if ((rc = linear(&m->w.head_dense, M, dense, E, c->d_model, 1)) ||
+    if ((rc = head_linear(&m->w.head_dense, M, dense, E, c->d_model)) ||
         (rc = norm(&m->w.head_ln, M, ln, E)))
         return rc;
     snprintf(w, sizeof w, "%s.weight", dec);
     if ((rc = tensor(&m->w.decoder.w, M, w, c->vocab, E, 1))) return rc;
     if (!m->w.decoder.w) m->w.decoder.w = m->w.wte;
+    m->w.decoder.in = E, m->w.decoder.out = c->vocab, m->w.decoder.layout = MZ_W_OUT_IN;
     m->w.head_gelu_tanh = gelu_tanh;
     m->cfg.has_lm_head = 1;
     return tensor(&m->w.decoder.b, M, bias, c->vocab, 0, 0);
@@ -204,6 +221,15 @@ static mz_status map_bert_family(mapper *M, const layer_names *ln) {
     for (int i = 0; i < m->cfg.n_layers && !rc; i++)
         rc = map_layer(&m->w.layers[i], M, ln, i);
     return rc;
+}
+
+/* The LM head of a decoder: its own `output` matrix when the file has one, else the input
+ * embeddings (tied). */
+static void tied_decoder(mz_model *m) {
+    const mz_model_config *c = &m->cfg;
+    if (!m->w.decoder.w) m->w.decoder.w = m->w.wte;
+    m->w.decoder.in = c->d_model, m->w.decoder.out = c->vocab, m->w.decoder.layout = MZ_W_OUT_IN;
+    m->cfg.has_lm_head = 1;
 }
 
 /* GGUF: no MLM head survives llama.cpp's BERT conversion; GPT-2 keeps `output` or ties it. */
@@ -219,8 +245,7 @@ static mz_status map_gguf(mapper *M) {
     if ((rc = norm(&m->w.final_ln, M, "output_norm", c->d_model)) ||
         (rc = tensor(&m->w.decoder.w, M, "output.weight", c->vocab, c->d_model, 1)))
         return rc;
-    if (!m->w.decoder.w) m->w.decoder.w = m->w.wte;
-    m->cfg.has_lm_head = 1;
+    tied_decoder(m);
     return MZ_OK;
 }
 
@@ -231,13 +256,12 @@ static mz_status map_arch(mapper *M) {
     switch (c->arch) {
     case MZ_ARCH_GPT2:
         M->prefix = "transformer.";
-        m->conv1d = 1;
+        M->layout = MZ_W_IN_OUT;
         if ((rc = map_embeddings(M, "wte.weight", "wpe.weight", NULL, NULL)) ||
             (rc = map_bert_family(M, &GPT2_LAYER)) ||
             (rc = norm(&m->w.final_ln, M, "ln_f", c->d_model)))
             return rc;
-        m->w.decoder.w = m->w.wte; /* GPT-2 ties its LM head to the input embeddings */
-        m->cfg.has_lm_head = 1;
+        tied_decoder(m); /* GPT-2 ties its LM head to the input embeddings */
         return MZ_OK;
     case MZ_ARCH_DISTILBERT:
         M->prefix = "distilbert.";
@@ -247,7 +271,7 @@ static mz_status map_arch(mapper *M) {
             (rc = map_bert_family(M, &DISTILBERT_LAYER)))
             return rc;
         return map_head(M, "vocab_transform", "vocab_layer_norm", "vocab_projector",
-                        "vocab_projector.bias", c->gelu_tanh);
+                        "vocab_projector.bias", c->block.ffn == MZ_FFN_GELU_TANH);
     default: break;
     }
     int roberta = c->arch == MZ_ARCH_ROBERTA || c->arch == MZ_ARCH_XLM_ROBERTA;
@@ -259,12 +283,12 @@ static mz_status map_arch(mapper *M) {
                              "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm")))
         return rc;
     if (c->d_embed != c->d_model &&
-        (rc = linear(&m->w.emb_proj, M, "embeddings_project", c->d_model, c->d_embed, 1)))
+        (rc = head_linear(&m->w.emb_proj, M, "embeddings_project", c->d_model, c->d_embed)))
         return rc;
     if ((rc = map_bert_family(M, &BERT_LAYER))) return rc;
     char full[256];
     if (lookup(M, "pooler.dense.weight", full)) {
-        if ((rc = linear(&m->w.pooler, M, "pooler.dense", c->d_model, c->d_model, 1))) return rc;
+        if ((rc = head_linear(&m->w.pooler, M, "pooler.dense", c->d_model, c->d_model))) return rc;
         m->cfg.has_pooler = 1;
     }
     if (roberta)
@@ -274,12 +298,13 @@ static mz_status map_arch(mapper *M) {
         return map_head(M, "generator_predictions.dense", "generator_predictions.LayerNorm",
                         "generator_lm_head", "generator_lm_head.bias", 0);
     return map_head(M, "cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
-                    "cls.predictions.decoder", "cls.predictions.bias", c->gelu_tanh);
+                    "cls.predictions.decoder", "cls.predictions.bias",
+                    c->block.ffn == MZ_FFN_GELU_TANH);
 }
 
 mz_status mz_model_map_weights(mz_model *m, mz_ctx *ctx) {
     m->w.layers = mz_calloc((size_t)m->cfg.n_layers, sizeof *m->w.layers);
     if (!m->w.layers) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mapper M = {m, "", ctx};
+    mapper M = {m, "", MZ_W_OUT_IN, m->gguf ? "the GGUF metadata" : "config.json", ctx};
     return m->gguf ? map_gguf(&M) : map_arch(&M);
 }

@@ -15,8 +15,9 @@ PLANTED = {"weat1-en", "weat2-en", "weat6-en", "weat7-en",
 
 here = os.path.dirname(os.path.abspath(__file__))
 rng = random.Random(20261126)
-sets = [json.load(open(p, encoding="utf-8"))
-        for p in sorted(glob.glob(os.path.join(here, "..", "*", "*.json")))]
+sets = [s for s in (json.load(open(p, encoding="utf-8"))
+                    for p in sorted(glob.glob(os.path.join(here, "..", "*", "*.json"))))
+        if s["kind"] == "association"]
 word = lambda w: w if isinstance(w, str) else w["word"]
 
 vectors = {}
@@ -24,7 +25,8 @@ for s in sets:
     for group in ("targets", "attributes"):
         for lst in s[group]:
             for w in lst["words"]:
-                vectors.setdefault(word(w), [rng.gauss(0, 1) for _ in range(DIM)])
+                if " " not in word(w):  # a phrase has no row in a word-vector file
+                    vectors.setdefault(word(w), [rng.gauss(0, 1) for _ in range(DIM)])
 
 for s in sets:
     if s["id"] not in PLANTED:
@@ -35,6 +37,8 @@ for s in sets:
     direction = [d / norm * STRENGTH * DIM ** 0.5 for d in direction]
     for lst in (s["targets"][0], s["attributes"][0]):
         for w in lst["words"]:
+            if word(w) not in vectors:
+                continue
             v = vectors[word(w)]
             for i in range(DIM):
                 v[i] += direction[i]

@@ -99,6 +99,22 @@ mz_status mz_stats_bootstrap_ci(double *lo, double *hi, mz_resample_stat statist
 mz_status mz_stats_logistic_fit(double *w, const double *x, const int *y, size_t m, size_t d,
                                 double c, mz_ctx *ctx);
 
+/* ---- Agreement among coders ----------------------------------------------------------------
+ * Krippendorff's alpha of `values` [n_coders x n_units], row-major, NaN for a missing rating:
+ * 1 - (observed disagreement) / (disagreement expected by chance), from the coincidence matrix
+ * of the pairable values (units rated by at least two coders), with the squared difference of
+ * the metric: nominal (0 or 1), ordinal (ranks between the two values), interval (x - y)^2 or
+ * ratio ((x - y) / (x + y))^2. 1 is perfect agreement, 0 chance. MZ_ERR_INPUT when no unit
+ * has two ratings or every rating is the same value (alpha is then undefined). */
+typedef enum mz_alpha_metric {
+    MZ_ALPHA_NOMINAL,
+    MZ_ALPHA_ORDINAL,
+    MZ_ALPHA_INTERVAL,
+    MZ_ALPHA_RATIO
+} mz_alpha_metric;
+mz_status mz_stats_krippendorff_alpha(double *alpha, const double *values, size_t n_coders,
+                                      size_t n_units, mz_alpha_metric metric, mz_ctx *ctx);
+
 /* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
  * generators so results do not depend on how blocks are spread over threads. */
 unsigned long mz_stats_block_seed(unsigned long seed, uint64_t block);

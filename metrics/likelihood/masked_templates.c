@@ -110,11 +110,11 @@ mz_status mz_lik_masked(mz_masked_result *out, mz_model *m, const mz_tokenizer *
     if (set->kind != MZ_PROBE_MASKED || !set->n_frames || !set->attributes[0].n)
         return mz_fail(ctx, MZ_ERR_INPUT, set->path,
                        "not a masked-template probe set with frames and attributes");
-    if (c->causal || !c->has_lm_head)
+    if (mz_model_is_causal(c) || !c->has_lm_head)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL,
                        "masked templates need an encoder with a masked-LM head; %s %s",
                        c->model_type,
-                       c->causal ? "is a decoder" : "has no head in this checkpoint");
+                       mz_model_is_causal(c) ? "is a decoder" : "has no head in this checkpoint");
     int32_t mask_id = mz_lik_mask_id(t);
     if (mask_id < 0)
         return mz_fail(ctx, MZ_ERR_INPUT, NULL,

@@ -23,15 +23,16 @@ static mz_status check_method(mz_model *m, const mz_tokenizer *t, mz_lik_method 
                               int32_t *mask_id, mz_ctx *ctx) {
     const mz_model_config *c = mz_model_get_config(m);
     if (method == MZ_LIK_CAUSAL)
-        return c->causal && c->has_lm_head
+        return mz_model_is_causal(c) && c->has_lm_head
                    ? MZ_OK
                    : mz_fail(ctx, MZ_ERR_USAGE, NULL,
                              "the causal score needs a decoder with an LM head (gpt2); this is %s",
                              c->model_type);
-    if (c->causal || !c->has_lm_head)
+    if (mz_model_is_causal(c) || !c->has_lm_head)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%s needs an encoder with a masked-LM head; %s %s",
                        mz_lik_method_name(method), c->model_type,
-                       c->causal ? "is a decoder (use causal)" : "has no head in this checkpoint");
+                       mz_model_is_causal(c) ? "is a decoder (use causal)"
+                                             : "has no head in this checkpoint");
     *mask_id = mz_lik_mask_id(t);
     return *mask_id >= 0 ? MZ_OK
                          : mz_fail(ctx, MZ_ERR_INPUT, NULL,

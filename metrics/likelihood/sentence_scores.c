@@ -19,7 +19,7 @@ static double log_prob(const float *row, int V, int32_t id) {
 
 static mz_status run(mz_activations **a, mz_model *m, const int32_t *ids, const int32_t *mask,
                      int B, int T, const char *const *want, int n_want, mz_ctx *ctx) {
-    mz_model_batch b = {B, T, ids, mask, NULL};
+    mz_model_batch b = {.B = B, .T = T, .ids = ids, .mask = mask};
     return mz_model_run(a, m, &b, want, n_want, ctx);
 }
 
@@ -127,7 +127,7 @@ mz_status mz_lik_aul(double *aul, double *aula, mz_model *m, const int32_t *ids,
     const char *want[] = {"logits", "layer.*.attn.probs"};
     rc = run(&a, m, ids, mask, 1, n, want, 2, ctx);
     const float *logits = rc ? NULL : mz_activations_get(a, "logits", NULL, NULL); /* [1,n,V] */
-    if (logits) attention_received(alpha, a, c->n_layers, c->n_heads, n);
+    if (logits) attention_received(alpha, a, c->n_layers, c->block.n_heads, n);
     for (int i = 0; logits && i < n; i++)
         if (scored[i]) {
             double lp = log_prob(logits + (size_t)i * c->vocab, c->vocab, ids[i]);
