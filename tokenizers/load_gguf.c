@@ -49,7 +49,7 @@ static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const c
     return MZ_OK;
 }
 
-static mz_status add_merges(mz_model *m, const mz_gguf *g, const char *path, mz_ctx *ctx) {
+static mz_status add_merges(mz_subword *m, const mz_gguf *g, const char *path, mz_ctx *ctx) {
     mz_gguf_type type;
     size_t n;
     if (!mz_gguf_get_array(g, "tokenizer.ggml.merges", &type, &n) || type != MZ_GGUF_STRING)
@@ -209,7 +209,7 @@ static mz_status setup_llama(mz_tokenizer *t, const mz_gguf *g, const char *path
     if (!(t->model.scores = mz_malloc(n * sizeof *t->model.scores))) return nomem(ctx, path);
     for (size_t i = 0; i < n; i++)
         mz_gguf_array_float(g, "tokenizer.ggml.scores", i, &t->model.scores[i]);
-    if (mz_model_rank_scores(&t->model)) return nomem(ctx, path);
+    if (mz_subword_rank_scores(&t->model)) return nomem(ctx, path);
     t->norms = mz_calloc(2, sizeof *t->norms);
     if (!t->norms) return nomem(ctx, path);
     t->norms[0] = (mz_normalizer){.kind = NORM_PREPEND, .content = mz_strdup(META)};

@@ -295,7 +295,7 @@ static int32_t token_id(const mz_vocab *v, const char *token) {
     return token && v->ids && mz_strmap_get(v->ids, token, strlen(token), &id) ? (int32_t)id : -1;
 }
 
-static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
+static mz_status load_merges(loader *L, mz_subword *m, json_t *merges) {
     if (!json_is_array(merges)) return bad(L, "$.model.merges", "BPE needs a merges array");
     if (!(m->merges = mz_strmap_new())) return nomem(L);
     size_t plen = m->prefix ? strlen(m->prefix) : 0;
@@ -334,7 +334,7 @@ static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
     return MZ_OK;
 }
 
-static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
+static mz_status load_unigram(loader *L, mz_subword *m, json_t *o) {
     json_t *vocab = json_object_get(o, "vocab");
     if (!json_is_array(vocab))
         return bad(L, "$.model.vocab", "Unigram needs a vocab array of [piece, score]");
@@ -363,7 +363,7 @@ static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
 }
 
 static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
-    mz_model *m = &t->model;
+    mz_subword *m = &t->model;
     const char *type = str(o, "type");
     if (!json_is_object(o)) return bad(L, "$.model", "no model");
     if (!type) type = json_object_get(o, "merges") ? "BPE" : "WordPiece"; /* older files */

@@ -242,7 +242,7 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
         } else {
             t->model_name = "BPE";
             t->model.kind = MODEL_BPE;
-            if (mz_model_rank_scores(&t->model))
+            if (mz_subword_rank_scores(&t->model))
                 rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         }
     }

@@ -32,7 +32,7 @@ static int compare_scores(const void *a, const void *b, void *scores) {
                          (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
-int mz_model_rank_scores(mz_model *m) {
+int mz_subword_rank_scores(mz_subword *m) {
     uint32_t *order = mz_malloc(m->vocab.n * sizeof *order);
     m->score_rank = mz_malloc(m->vocab.n * sizeof *m->score_rank);
     if (!order || !m->score_rank) {
@@ -48,7 +48,7 @@ int mz_model_rank_scores(mz_model *m) {
     return 0;
 }
 
-int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+int mz_subword_encode_word(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx) {
     switch (m->kind) {
     case MODEL_WORDPIECE: return mz_wordpiece_encode(out, m, w, widx);
     case MODEL_BPE: return mz_bpe_encode(out, m, w, widx);
@@ -64,7 +64,7 @@ int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, 
     return -1;
 }
 
-void mz_model_clear(mz_model *m) {
+void mz_subword_clear(mz_subword *m) {
     for (size_t i = 0; i < m->vocab.n; i++)
         mz_free(m->vocab.tokens[i]);
     mz_free(m->vocab.tokens);
@@ -86,7 +86,7 @@ void mz_tokenizer_free(mz_tokenizer *t) {
         mz_pretokenizer_clear(&t->pres[i]);
     mz_free(t->norms);
     mz_free(t->pres);
-    mz_model_clear(&t->model);
+    mz_subword_clear(&t->model);
     for (size_t i = 0; i < t->n_decs; i++) {
         mz_free(t->decs[i].a);
         mz_free(t->decs[i].b);
@@ -308,7 +308,7 @@ static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *t
     int rc = mz_normalize(ns, &enc->scratch, t->norms, t->n_norms, &enc->failed);
     if (!rc) rc = mz_pretokenize(&enc->words, ns, t->pres, t->n_pres, &enc->failed);
     for (size_t k = 0; !rc && k < enc->words.n; k++)
-        if ((rc = mz_model_encode_word(out, &t->model, &enc->words.items[k], (*word)++)) ==
+        if ((rc = mz_subword_encode_word(out, &t->model, &enc->words.items[k], (*word)++)) ==
             MZ_TOK_NO_TOKEN)
             enc->at = enc->words.items[k].o0[0];
     return rc;

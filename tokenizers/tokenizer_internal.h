@@ -106,7 +106,7 @@ void mz_words_free(mz_words *w);
 void mz_pretokenizer_clear(mz_pretokenizer *p);
 
 /* ---- models ---- */
-typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_model_kind;
+typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_subword_kind;
 
 typedef struct mz_vocab {
     char **tokens; /* [n] by id */
@@ -114,8 +114,8 @@ typedef struct mz_vocab {
     mz_strmap *ids; /* token -> id */
 } mz_vocab;
 
-typedef struct mz_model {
-    mz_model_kind kind;
+typedef struct mz_subword {
+    mz_subword_kind kind;
     mz_vocab vocab;
     int32_t unk_id;    /* -1: none */
     char *prefix;      /* WordPiece continuing_subword_prefix, BPE's too */
@@ -131,18 +131,19 @@ typedef struct mz_model {
     size_t unusable_cap;
     double unk_score; /* Unigram: the lowest score minus 10, as SentencePiece */
     size_t max_piece; /* Unigram: the longest piece in bytes */
-} mz_model;
+} mz_subword;
 
-int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
-int mz_bpe_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
-int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
+int mz_wordpiece_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
+int mz_bpe_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
+int mz_unigram_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
 /* Ranks ids by descending score, for BPE merges taken from SentencePiece scores. */
-int mz_model_rank_scores(mz_model *m);
+int mz_subword_rank_scores(mz_subword *m);
 
 /* Appends the tokens of one word to `out` (word index `word`); spans come from the word's
  * byte spans. 0, or -1 on no memory. */
-int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *word, int32_t widx);
-void mz_model_clear(mz_model *m);
+int mz_subword_encode_word(mz_encoding *out, const mz_subword *m, const mz_nstr *word,
+                           int32_t widx);
+void mz_subword_clear(mz_subword *m);
 int mz_vocab_add(mz_vocab *v, const char *token, size_t len);
 
 /* ---- post-processing ---- */
@@ -191,7 +192,7 @@ struct mz_tokenizer {
     size_t n_norms;
     mz_pretokenizer *pres;
     size_t n_pres;
-    mz_model model;
+    mz_subword model;
     mz_post post;
     mz_decoder *decs; /* none: tokens joined by spaces, as HF without a decoder */
     size_t n_decs;
@@ -210,7 +211,7 @@ int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_
 /* Marks an id as special (left out by decode's skip_special). 0, or -1 on no memory. */
 int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id);
 /* Fills the Unigram model's unk_score and max_piece once its vocabulary is loaded. */
-void mz_unigram_prepare(mz_model *m);
+void mz_unigram_prepare(mz_subword *m);
 
 int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, int32_t word,
                      uint8_t special);
