@@ -207,15 +207,16 @@ static void layout(mz_run *r, mz_carver *cv) {
            A = (size_t)b->n_heads * (size_t)b->head_dim,
            QKV = A + 2 * (size_t)b->n_kv_heads * (size_t)b->head_dim;
     int proj = r->m->w.emb_proj.w != NULL, keep = r->keep;
-    float *att = mz_carve(cv, N * A), *pj = mz_carve(cv, N * C), *ffh = mz_carve(cv, N * F);
+    float *att = mz_carve(cv, N * A), *pj = mz_carve(cv, N * C);
     r->scratch = mz_carve(cv, N * C);
     r->p.embeds = r->p.has_embeds ? mz_carve(cv, N * E) : NULL;
-    if (!keep) {
-        float *x = mz_carve(cv, N * C);
+    if (!keep) { /* q|k|v are dead once attention is done: the feed-forward reuses their room */
+        float *x = mz_carve(cv, N * C), *qkv_ffh = mz_carve(cv, N * (QKV > F ? QKV : F));
         r->emb = r->emb_ln = proj ? mz_carve(cv, N * E) : x;
         r->x0 = r->final = x;
-        layout_shared(r, cv, x, mz_carve(cv, N * QKV), mz_carve(cv, r->p.n_probs), att, pj, ffh);
+        layout_shared(r, cv, x, qkv_ffh, mz_carve(cv, r->p.n_probs), att, pj, qkv_ffh);
     } else {
+        float *ffh = mz_carve(cv, N * F);
         r->emb = mz_carve(cv, N * E);
         r->emb_ln = b->embed_norm ? mz_carve(cv, N * E) : r->emb;
         r->emb_mean = mz_carve(cv, N), r->emb_rstd = mz_carve(cv, N);
