@@ -142,11 +142,15 @@ def before_after(new, old, d, lens_file):
             runs["fixed"][tag].append(mizani(build, "fixed", d, 8, 128, 3))
             runs["workload"][tag].append(mizani(build, "workload", d, lens_file, 1))
     for k, r in runs.items():
-        t_new, t_old = median([x[0] for x in r["new"]]), median([x[0] for x in r["old"]])
-        m_new, m_old = median([x[2] for x in r["new"]]), median([x[2] for x in r["old"]])
-        print("before/after, %s: old %.3f s, new %.3f s: speed new/old %.3fx; peak RSS old %.0f MB, "
-              "new %.0f MB: %.3fx" % (k, t_old, t_new, t_old / t_new, m_old / 1e6, m_new / 1e6,
-                                      m_new / m_old))
+        med = lambda tag, i: median([x[i] for x in r[tag]])
+        t_new, t_old, m_new, m_old = med("new", 0), med("old", 0), med("new", 2), med("old", 2)
+        cpu = ""
+        if all(x[1] is not None for x in r["new"] + r["old"]):
+            cpu = "; CPU old %.3f s, new %.3f s: %.3fx" % (med("old", 1), med("new", 1),
+                                                          med("old", 1) / med("new", 1))
+        print("before/after, %s (medians of 5): wall old %.3f s, new %.3f s: %.3fx%s; peak RSS old "
+              "%.0f MB, new %.0f MB: %.3fx" % (k, t_old, t_new, t_old / t_new, cpu, m_old / 1e6,
+                                               m_new / 1e6, m_new / m_old))
 
 
 def best_of(n, fn):
@@ -225,10 +229,11 @@ def main():
     (t_torch, c_torch) = t_torch
     t_mz, c_mz, rss = mizani(build, "fixed", d, B, T, 3)
     gf = flops([T] * B) / 1e9
+    t_peak = c_mz if THREADS == 1 else t_mz  # one thread: CPU seconds, as the peak was measured
     print("fixed 8x128: PyTorch %.0f tokens/s (%.0f GFLOP/s), Mizani %.0f tokens/s (%.0f GFLOP/s), "
           "ratio %.2fx (CPU time %.2fx); OpenBLAS SGEMM peak %.0f GFLOP/s, Mizani at %.0f%% of it"
           % (B * T / t_torch, gf / t_torch, B * T / t_mz, gf / t_mz, t_torch / t_mz, c_torch / c_mz,
-             peak, 100 * gf / t_mz / peak))
+             peak, 100 * gf / t_peak / peak))
     ort = onnx_seconds(d, W, B, T)
     if ort:
         print("fixed 8x128: ONNX Runtime %.0f tokens/s (%.0f GFLOP/s, %d threads); Mizani / ONNX "

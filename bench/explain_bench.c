@@ -5,6 +5,7 @@
  *   explain_bench MODEL T STEPS REPEATS     prints "wall_seconds cpu_seconds peak_rss_bytes"
  * (the best of the repeats; VmHWM for the peak, as engine_bench). */
 #include "backward.h" /* mz_logprob_backward: the target's seed */
+#include "bench_clock.h"
 #include "mizani/alloc.h"
 #include "mizani/attribution.h"
 #include "mizani/mizani.h"
@@ -15,22 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double clock_s(clockid_t id) {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static long peak_rss(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmHWM:", 6)) kb = atol(line + 6);
-    if (f) fclose(f);
-    return kb * 1024L;
-}
 
 typedef struct ig {
     int T, K, E, V, at; /* tokens, steps, embedding width, vocabulary, masked position */
@@ -71,8 +56,8 @@ static void ig_free(ig *g) {
 
 /* One explanation: the forward and backward passes over every step, then the combination. */
 static int explain(ig *g, mz_run *r, mz_ctx *ctx) {
-    mz_model_batch b = {.B = g->K, .T = g->T, .ids = g->ids, .mask = g->mask, .embeds = g->path,
-                        .outputs = g->out};
+    mz_model_batch b = {
+        .B = g->K, .T = g->T, .ids = g->ids, .mask = g->mask, .embeds = g->path, .outputs = g->out};
     const char *want[] = {"logits"}, *grads[] = {"grad.embeds"};
     mz_activations *a = NULL, *gr = NULL;
     if (mz_run_forward(&a, r, &b, want, 1, ctx)) return -1;
@@ -109,15 +94,15 @@ int main(int argc, char **argv) {
     mz_run_keep_caches(r, 1);
     double best = 1e30, cpu = 1e30;
     for (int k = 0; k < atoi(argv[4]); k++) {
-        double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+        double t0 = bench_now(), c0 = bench_cpu();
         if (explain(&g, r, ctx)) {
             fprintf(stderr, "%s\n", mz_ctx_message(ctx));
             return 3;
         }
-        best = fmin(best, clock_s(CLOCK_MONOTONIC) - t0);
-        cpu = fmin(cpu, clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0);
+        best = fmin(best, bench_now() - t0);
+        cpu = fmin(cpu, bench_cpu() - c0);
     }
-    printf("%.6f %.6f %ld\n", best, cpu, peak_rss());
+    printf("%.6f %.6f %ld\n", best, cpu, bench_peak_rss());
     ig_free(&g);
     mz_run_free(r);
     mz_model_free(m);

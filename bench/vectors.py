@@ -48,6 +48,7 @@ if res.returncode:
 peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 result = json.loads(res.stdout)
 print(f"vectors: {words} words x {dim} dims, {size / 2**30:.2f} GiB of text")
-print(f"probe words: {len(probe_words)}; kept from the file: {result['vectors']['words_kept']}")
-print(f"tests: {len(result['tests'])}, computable {result['computable_tests']}")
+findings = result["sections"]["static"]["findings"]
+print(f"probe words: {len(probe_words)}; kept from the file: {result['subject']['words_kept']}")
+print(f"tests: {len(findings)}, computable {sum(f['status'] == 'computed' for f in findings)}")
 print(f"wall time: {wall:.1f} s ({size / 2**20 / wall:.0f} MiB/s), peak memory: {peak_kib / 1024:.0f} MiB")

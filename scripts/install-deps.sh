@@ -10,6 +10,8 @@ build_pkgs=(build-essential cmake pkg-config
   libicu-dev libutf8proc-dev libgsl-dev libopenblas-dev libdnnl-dev libxml2-dev libjansson-dev
   zlib1g-dev hunspell-sw dict-freedict-swh-eng
   libomp-dev clang libclang-rt-14-dev)
+# tests only: the report's browser test (headless Chromium, a font for its screenshots)
+build_pkgs+=(chromium fonts-dejavu-core)
 ref_pkgs=(python3-numpy python3-scipy python3-torch python3-sentencepiece)
 
 want=("${build_pkgs[@]}")

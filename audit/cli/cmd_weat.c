@@ -1,11 +1,9 @@
 /* `mizani weat`: association tests on static word vectors (fastText, GloVe, word2vec). */
 #include "cli.h"
-#include "mizani/report.h"
+#include "cli_results.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const mz_cli_opt weat_opts[] = {
     {"vectors", "FILE|MODEL",
@@ -134,15 +132,6 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     return rc;
 }
 
-static mz_status print_json(mz_cli *cli, json_t *j) {
-    mz_status rc = MZ_OK;
-    if (!j || json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
-    fputc('\n', cli->out);
-    json_decref(j);
-    return rc;
-}
-
 static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     static const char *flags[MZ_N_ROLES] = {"x", "y", "a", "b"};
     static const char *names[MZ_N_ROLES] = {"X", "Y", "A", "B"};
@@ -171,7 +160,7 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
         rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
                                 cli->ctx);
     if (!rc && mz_cli_flag(args, "json"))
-        rc = print_json(cli, mz_report_static_weat_json(&result));
+        rc = mz_cli_static_weat(cli, args, &result, lists, v, opt);
     else if (!rc)
         print_table(cli->out, &result, lists);
     if (!rc && !result.computable)
@@ -207,24 +196,6 @@ static void print_suite(FILE *out, const mz_static_suite *s) {
             s->n_computable, s->n);
 }
 
-/* --report DIR: results.json and report.html, each written atomically. */
-static mz_status write_report(mz_cli *cli, const char *dir, const mz_static_suite *s,
-                              const mz_static_options *opt) {
-    char path[4096];
-    if (mkdir(dir, 0777) && errno != EEXIST)
-        return mz_fail_errno(cli->ctx, dir, "cannot create the report folder");
-    json_t *j = mz_report_static_suite_json(s, opt);
-    if (!j) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    mz_status rc = mz_report_write_json(j, path, cli->ctx);
-    json_decref(j);
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    if (!rc) rc = mz_report_static_suite_html(s, opt, path, cli->ctx);
-    if (!rc && !cli->quiet)
-        fprintf(cli->err, "wrote %s/results.json and %s/report.html\n", dir, dir);
-    return rc;
-}
-
 static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static_options *opt) {
     mz_probe_set **sets = NULL;
     size_t n_sets = 0, n_keep = 0;
@@ -244,12 +215,10 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);
     }
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = print_json(cli, mz_report_static_suite_json(&suite, opt));
-    else if (!rc)
-        print_suite(cli->out, &suite);
-    const char *dir = mz_cli_get(args, "report");
-    if (!rc && dir) rc = write_report(cli, dir, &suite, opt);
+    if (!rc && !mz_cli_flag(args, "json")) print_suite(cli->out, &suite);
+    if (!rc && (mz_cli_flag(args, "json") || mz_cli_get(args, "report")))
+        rc = mz_cli_static_suite(cli, args, &suite, v, opt, mz_cli_flag(args, "json"),
+                                 mz_cli_get(args, "report"));
     mz_static_suite_clear(&suite);
     mz_vectors_free(v);
     mz_free(keep);

@@ -28,12 +28,13 @@ static const mz_cli_command cmd_explain = {
 
 extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness,
     mz_cmd_compare, mz_cmd_inspect, mz_cmd_run, mz_cmd_verify, mz_cmd_pairs, mz_cmd_seat,
-    mz_cmd_ceat, mz_cmd_masked;
+    mz_cmd_ceat, mz_cmd_masked, mz_cmd_report;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit,      &cmd_explain, &mz_cmd_compare, &mz_cmd_weat,   &mz_cmd_fairness,
-    &mz_cmd_pairs,   &mz_cmd_seat, &mz_cmd_ceat,    &mz_cmd_masked, &mz_cmd_tokenize,
-    &mz_cmd_inspect, &mz_cmd_run,  &mz_cmd_verify,  &mz_cmd_probes, NULL,
+    &cmd_audit,       &cmd_explain,     &mz_cmd_compare, &mz_cmd_weat,
+    &mz_cmd_fairness, &mz_cmd_pairs,    &mz_cmd_seat,    &mz_cmd_ceat,
+    &mz_cmd_masked,   &mz_cmd_tokenize, &mz_cmd_inspect, &mz_cmd_run,
+    &mz_cmd_verify,   &mz_cmd_probes,   &mz_cmd_report,  NULL,
 };
 
 const mz_cli_command *mz_cli_find(const char *name) {

@@ -146,18 +146,22 @@ static mz_status layer(mz_run *r, mz_activations *acts, int l, mz_ctx *ctx) {
     float eps = (float)c->block.norm_eps;
     if (pre) mz_layernorm_forward(A->ln1, A->ln1_mean, A->ln1_rstd, A->in, &W->ln1, eps, N, C);
     attention(r, acts, l, pre ? A->ln1 : A->in);
-    mz_residual_forward(A->res1, A->in, A->attn_out, W->o.b, N, C);
+    if (pre) /* res1 = in + attn; ln2 = norm2(res1), the feed-forward's input */
+        mz_residual_norm_forward(A->res1, A->ln2, A->ln2_mean, A->ln2_rstd, A->in, A->attn_out,
+                                 W->o.b, &W->ln2, eps, N, C);
+    else /* res1 = in + attn; ln1 = norm1(res1), the stream and the feed-forward's input */
+        mz_residual_norm_forward(A->res1, A->ln1, A->ln1_mean, A->ln1_rstd, A->in, A->attn_out,
+                                 W->o.b, &W->ln1, eps, N, C);
     emit(r, acts, MZ_OUT_ATTN_OUT, l, A->attn_out);
     mz_status rc = check_finite(A->res1, (size_t)N * C, "layer.%d.attn.out", l, ctx);
     if (rc) return rc;
-    if (pre)
-        mz_layernorm_forward(A->ln2, A->ln2_mean, A->ln2_rstd, A->res1, &W->ln2, eps, N, C);
-    else
-        mz_layernorm_forward(A->ln1, A->ln1_mean, A->ln1_rstd, A->res1, &W->ln1, eps, N, C);
     feed_forward(r, l, pre ? A->ln2 : A->ln1);
-    mz_residual_forward(A->res2, pre ? A->res1 : A->ln1, A->ffn_out, W->ff2.b, N, C);
+    if (pre)
+        mz_residual_forward(A->res2, A->res1, A->ffn_out, W->ff2.b, N, C);
+    else
+        mz_residual_norm_forward(A->res2, A->ln2, A->ln2_mean, A->ln2_rstd, A->ln1, A->ffn_out,
+                                 W->ff2.b, &W->ln2, eps, N, C);
     emit(r, acts, MZ_OUT_FFN_OUT, l, A->ffn_out);
-    if (!pre) mz_layernorm_forward(A->ln2, A->ln2_mean, A->ln2_rstd, A->res2, &W->ln2, eps, N, C);
     return check_finite(A->out, (size_t)N * C, "layer.%d.ffn.out", l, ctx);
 }
 

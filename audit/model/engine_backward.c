@@ -11,19 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-/* Hands out consecutive zeroed pieces of the gradient arena; with no base it only counts. */
-typedef struct gcarver {
-    float *base;
-    size_t used;
-} gcarver;
-
-static float *gtake(gcarver *c, size_t n) {
-    size_t at = c->used;
-    c->used += (n + 15) / 16 * 16;
-    return c->base ? c->base + at : NULL;
-}
-
-static void glayout(mz_run *r, gcarver *cv) {
+static void glayout(mz_run *r, mz_carver *cv) {
     const mz_model_config *c = &r->m->cfg;
     const mz_block_recipe *b = &c->block;
     grad_bufs *g = &r->g;
@@ -32,33 +20,23 @@ static void glayout(mz_run *r, gcarver *cv) {
            A = (size_t)b->n_heads * (size_t)b->head_dim,
            QKV = A + 2 * (size_t)b->n_kv_heads * (size_t)b->head_dim,
            HE = (size_t)r->m->w.decoder.in;
-    g->dfinal = gtake(cv, N * C), g->dx = gtake(cv, N * C);
-    g->dres1 = gtake(cv, N * C), g->dres2 = gtake(cv, N * C), g->dln = gtake(cv, N * C);
-    g->dattn_out = gtake(cv, N * C), g->dffn_out = gtake(cv, N * C);
-    g->datt = gtake(cv, N * A), g->dqkv = gtake(cv, N * QKV);
-    g->dffh = gtake(cv, N * F), g->dffh_pre = gtake(cv, N * F);
-    g->dprobs = gtake(cv, r->p.n_probs), g->dscores = gtake(cv, r->p.n_probs);
-    g->dlogits = r->logits && !r->p.out_at ? gtake(cv, M * (size_t)c->vocab) : NULL;
-    g->dhead = gtake(cv, M * C), g->head_scratch = gtake(cv, 2 * M * HE);
-    g->demb = gtake(cv, N * E), g->dsum = gtake(cv, N * E);
-    g->dpool = gtake(cv, S * C), g->pool_scratch = gtake(cv, S * C);
+    g->dfinal = mz_carve(cv, N * C), g->dx = mz_carve(cv, N * C);
+    g->dres1 = mz_carve(cv, N * C), g->dres2 = mz_carve(cv, N * C), g->dln = mz_carve(cv, N * C);
+    g->dattn_out = mz_carve(cv, N * C), g->dffn_out = mz_carve(cv, N * C);
+    g->datt = mz_carve(cv, N * A), g->dqkv = mz_carve(cv, N * QKV);
+    g->dffh = mz_carve(cv, N * F), g->dffh_pre = mz_carve(cv, N * F);
+    g->dprobs = mz_carve(cv, r->p.n_probs), g->dscores = mz_carve(cv, r->p.n_probs);
+    g->dlogits = r->logits && !r->p.out_at ? mz_carve(cv, M * (size_t)c->vocab) : NULL;
+    g->dhead = mz_carve(cv, M * C), g->head_scratch = mz_carve(cv, 2 * M * HE);
+    g->demb = mz_carve(cv, N * E), g->dsum = mz_carve(cv, N * E);
+    g->dpool = mz_carve(cv, S * C), g->pool_scratch = mz_carve(cv, S * C);
 }
 
+/* The gradient arena laid out for this pass's sizes, zeroed (the kernels accumulate). */
 static mz_status grads_prepare(mz_run *r, mz_ctx *ctx) {
-    gcarver cv = {NULL, 0};
-    glayout(r, &cv);
-    if (cv.used > r->g.cap) {
-        mz_free(r->g.base);
-        r->g.cap = 0;
-        if (!(r->g.base = mz_malloc(cv.used * sizeof(float))))
-            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for %zu gradient floats",
-                           cv.used);
-        r->g.cap = cv.used;
-    }
-    memset(r->g.base, 0, cv.used * sizeof(float));
-    cv = (gcarver){r->g.base, 0};
-    glayout(r, &cv);
-    return MZ_OK;
+    mz_status rc = mz_arena_lay_out(&r->g.base, &r->g.cap, glayout, r, "gradient", ctx);
+    if (!rc) memset(r->g.base, 0, r->g.cap * sizeof(float));
+    return rc;
 }
 
 static void zero(float *x, size_t n) { memset(x, 0, n * sizeof *x); }

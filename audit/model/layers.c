@@ -23,25 +23,44 @@ void mz_embed_forward(float *out, const int32_t *ids, const float *tok_embeds, c
     }
 }
 
-void mz_layernorm_forward(float *out, float *mean_out, float *rstd_out, const float *inp,
-                          const mz_norm *nw, float eps, int N, int C) {
+/* One row of LayerNorm: o = (x - mean) * rstd * w + b; o may equal x. */
+static void norm_row(float *o, float *mean_out, float *rstd_out, const float *x, const mz_norm *nw,
+                     float eps, int C) {
     const float *w = nw->w, *b = nw->b;
+    double mean = 0, var = 0; /* double: long rows lose bits in float sums */
+#pragma omp simd reduction(+ : mean)
+    for (int i = 0; i < C; i++)
+        mean += x[i];
+    mean /= C;
+#pragma omp simd reduction(+ : var)
+    for (int i = 0; i < C; i++)
+        var += (x[i] - mean) * (x[i] - mean);
+    float rstd = (float)(1.0 / sqrt(var / C + eps)), m = (float)mean;
+    if (mean_out) *mean_out = m, *rstd_out = rstd;
+    for (int i = 0; i < C; i++)
+        o[i] = (x[i] - m) * rstd * w[i] + b[i];
+}
+
+void mz_layernorm_forward(float *out, float *mean, float *rstd, const float *inp, const mz_norm *nw,
+                          float eps, int N, int C) {
+#pragma omp parallel for schedule(static)
+    for (int n = 0; n < N; n++)
+        norm_row(out + (size_t)n * C, mean ? mean + n : NULL, rstd ? rstd + n : NULL,
+                 inp + (size_t)n * C, nw, eps, C);
+}
+
+void mz_residual_norm_forward(float *res, float *out, float *mean, float *rstd, const float *x,
+                              float *proj, const float *bias, const mz_norm *nw, float eps, int N,
+                              int C) {
 #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n++) {
-        const float *x = inp + (size_t)n * C; /* [C] */
-        float *o = out + (size_t)n * C;       /* [C] */
-        double mean = 0, var = 0;             /* double: long rows lose bits in float sums */
-#pragma omp simd reduction(+ : mean)
-        for (int i = 0; i < C; i++)
-            mean += x[i];
-        mean /= C;
-#pragma omp simd reduction(+ : var)
-        for (int i = 0; i < C; i++)
-            var += (x[i] - mean) * (x[i] - mean);
-        float rstd = (float)(1.0 / sqrt(var / C + eps)), m = (float)mean;
-        if (mean_out) mean_out[n] = m, rstd_out[n] = rstd;
-        for (int i = 0; i < C; i++)
-            o[i] = (x[i] - m) * rstd * w[i] + b[i];
+        float *p = proj + (size_t)n * C, *r = res + (size_t)n * C; /* [C] each */
+        const float *xr = x + (size_t)n * C;                       /* [C] */
+        for (int i = 0; i < C; i++) {
+            p[i] += bias ? bias[i] : 0.0f;
+            r[i] = xr[i] + p[i];
+        }
+        norm_row(out + (size_t)n * C, mean + n, rstd + n, r, nw, eps, C); /* r still in L1 */
     }
 }
 

@@ -32,6 +32,13 @@ void mz_softmax_rows(float *P, int L, int causal);
 /* proj[N,C] += bias[C] (bias may be NULL), then out[N,C] = x + proj; out may equal x. */
 void mz_residual_forward(float *out, const float *x, float *proj, const float *bias, int N, int C);
 
+/* The residual pass and the norm after it in one pass over each row, while the row is in cache:
+ * proj += bias (may be NULL); res = x + proj; out = LayerNorm(res) with its statistics. res may
+ * equal x and out may equal res (a forward-only pass updates the stream in place). */
+void mz_residual_norm_forward(float *res, float *out, float *mean, float *rstd, const float *x,
+                              float *proj, const float *bias, const mz_norm *n, float eps, int N,
+                              int C);
+
 /* Where the packed sequences lie: sequence s is rows start[s] .. start[s]+len[s]-1, and its
  * attention probabilities [H,len,len] start at probs_off[s]. */
 typedef struct mz_seqs {

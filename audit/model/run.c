@@ -124,26 +124,37 @@ static mz_status pick_outputs(packing *p, const mz_model_batch *b, mz_ctx *ctx) 
     return MZ_OK;
 }
 
-/* Hands out consecutive pieces of the arena; with no base it only counts. */
-typedef struct carver {
-    float *base;
-    size_t used;
-} carver;
-
-static float *take(carver *c, size_t n) {
+float *mz_carve(mz_carver *c, size_t n) {
     size_t at = c->used;
     c->used += (n + 15) / 16 * 16; /* 64-byte steps keep every buffer aligned */
     return c->base ? c->base + at : NULL;
 }
 
+mz_status mz_arena_lay_out(float **base, size_t *cap, void (*layout)(mz_run *, mz_carver *),
+                           mz_run *r, const char *what, mz_ctx *ctx) {
+    mz_carver cv = {NULL, 0};
+    layout(r, &cv);
+    if (cv.used > *cap) {
+        mz_free(*base);
+        *cap = 0;
+        if (!(*base = mz_malloc(cv.used * sizeof(float))))
+            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for %zu %s floats", cv.used,
+                           what);
+        *cap = cv.used;
+    }
+    cv = (mz_carver){*base, 0};
+    layout(r, &cv);
+    return MZ_OK;
+}
+
 /* Every layer in one shared slab: the residual stream updated in place. */
-static void layout_shared(mz_run *r, carver *cv, float *x, float *qkv, float *probs, float *att,
+static void layout_shared(mz_run *r, mz_carver *cv, float *x, float *qkv, float *probs, float *att,
                           float *proj, float *ffh) {
     const mz_model_config *c = &r->m->cfg;
     size_t N = (size_t)(r->p.N ? r->p.N : 1);
     int post = c->block.norm_place == MZ_NORM_POST;
-    float *ln = post ? x : take(cv, N * (size_t)c->d_model), *mean = take(cv, N),
-          *rstd = take(cv, N);
+    float *ln = post ? x : mz_carve(cv, N * (size_t)c->d_model), *mean = mz_carve(cv, N),
+          *rstd = mz_carve(cv, N);
     for (int l = 0; l < c->n_layers; l++)
         r->L[l] = (layer_acts){.in = x,
                                .ln1 = ln,
@@ -166,7 +177,8 @@ static void layout_shared(mz_run *r, carver *cv, float *x, float *qkv, float *pr
 }
 
 /* Each layer its own buffers for what the backward pass reads. */
-static float *layout_kept(mz_run *r, carver *cv, float *prev, float *att, float *proj, float *ffh) {
+static float *layout_kept(mz_run *r, mz_carver *cv, float *prev, float *att, float *proj,
+                          float *ffh) {
     const mz_model_config *c = &r->m->cfg;
     size_t N = (size_t)(r->p.N ? r->p.N : 1), C = (size_t)c->d_model, F = (size_t)c->d_ff;
     const mz_block_recipe *b = &c->block;
@@ -174,19 +186,20 @@ static float *layout_kept(mz_run *r, carver *cv, float *prev, float *att, float 
     for (int l = 0; l < c->n_layers; l++) {
         layer_acts *A = &r->L[l];
         A->in = prev;
-        A->ln1 = take(cv, N * C), A->ln1_mean = take(cv, N), A->ln1_rstd = take(cv, N);
-        A->qkv = take(cv, N * QKV), A->probs = take(cv, r->p.n_probs);
+        A->ln1 = mz_carve(cv, N * C), A->ln1_mean = mz_carve(cv, N), A->ln1_rstd = mz_carve(cv, N);
+        A->qkv = mz_carve(cv, N * QKV), A->probs = mz_carve(cv, r->p.n_probs);
         A->att = att, A->attn_out = proj, A->ffh = ffh, A->ffn_out = proj;
-        A->res1 = take(cv, N * C);
-        A->ln2 = take(cv, N * C), A->ln2_mean = take(cv, N), A->ln2_rstd = take(cv, N);
-        A->ffh_pre = take(cv, N * F);
-        A->res2 = take(cv, N * C);
+        A->res1 = mz_carve(cv, N * C);
+        A->ln2 = mz_carve(cv, N * C), A->ln2_mean = mz_carve(cv, N), A->ln2_rstd = mz_carve(cv, N);
+        A->ffh_pre = mz_carve(cv, N * F);
+        A->res2 = mz_carve(cv, N * C);
         A->out = prev = b->norm_place == MZ_NORM_PRE ? A->res2 : A->ln2;
     }
     return prev;
 }
 
-static void layout(mz_run *r, carver *cv, int want_logits) {
+static void layout(mz_run *r, mz_carver *cv) {
+    int want_logits = r->want_logits;
     const mz_model_config *c = &r->m->cfg;
     const mz_block_recipe *b = &c->block;
     size_t N = (size_t)(r->p.N ? r->p.N : 1), C = (size_t)c->d_model, E = (size_t)c->d_embed,
@@ -194,30 +207,30 @@ static void layout(mz_run *r, carver *cv, int want_logits) {
            A = (size_t)b->n_heads * (size_t)b->head_dim,
            QKV = A + 2 * (size_t)b->n_kv_heads * (size_t)b->head_dim;
     int proj = r->m->w.emb_proj.w != NULL, keep = r->keep;
-    float *att = take(cv, N * A), *pj = take(cv, N * C), *ffh = take(cv, N * F);
-    r->scratch = take(cv, N * C);
-    r->p.embeds = r->p.has_embeds ? take(cv, N * E) : NULL;
+    float *att = mz_carve(cv, N * A), *pj = mz_carve(cv, N * C), *ffh = mz_carve(cv, N * F);
+    r->scratch = mz_carve(cv, N * C);
+    r->p.embeds = r->p.has_embeds ? mz_carve(cv, N * E) : NULL;
     if (!keep) {
-        float *x = take(cv, N * C);
-        r->emb = r->emb_ln = proj ? take(cv, N * E) : x;
+        float *x = mz_carve(cv, N * C);
+        r->emb = r->emb_ln = proj ? mz_carve(cv, N * E) : x;
         r->x0 = r->final = x;
-        layout_shared(r, cv, x, take(cv, N * QKV), take(cv, r->p.n_probs), att, pj, ffh);
+        layout_shared(r, cv, x, mz_carve(cv, N * QKV), mz_carve(cv, r->p.n_probs), att, pj, ffh);
     } else {
-        r->emb = take(cv, N * E);
-        r->emb_ln = b->embed_norm ? take(cv, N * E) : r->emb;
-        r->emb_mean = take(cv, N), r->emb_rstd = take(cv, N);
-        r->x0 = proj ? take(cv, N * C) : r->emb_ln;
+        r->emb = mz_carve(cv, N * E);
+        r->emb_ln = b->embed_norm ? mz_carve(cv, N * E) : r->emb;
+        r->emb_mean = mz_carve(cv, N), r->emb_rstd = mz_carve(cv, N);
+        r->x0 = proj ? mz_carve(cv, N * C) : r->emb_ln;
         float *last = layout_kept(r, cv, r->x0, att, pj, ffh);
-        r->final = b->final_norm ? take(cv, N * C) : last;
-        r->final_mean = take(cv, N), r->final_rstd = take(cv, N);
+        r->final = b->final_norm ? mz_carve(cv, N * C) : last;
+        r->final_mean = mz_carve(cv, N), r->final_rstd = mz_carve(cv, N);
     }
-    r->head_in = r->p.out_at ? take(cv, M * C) : r->final;
-    r->head_pre = want_logits ? take(cv, M * E) : NULL;
-    r->head = keep && want_logits ? take(cv, M * E) : r->head_pre;
-    r->head_ln = keep && want_logits ? take(cv, M * E) : r->head_pre;
-    r->head_mean = take(cv, M), r->head_rstd = take(cv, M);
-    r->logits = want_logits ? take(cv, M * (size_t)c->vocab) : NULL;
-    r->pool = take(cv, S * C), r->pool_pre = take(cv, S * C);
+    r->head_in = r->p.out_at ? mz_carve(cv, M * C) : r->final;
+    r->head_pre = want_logits ? mz_carve(cv, M * E) : NULL;
+    r->head = keep && want_logits ? mz_carve(cv, M * E) : r->head_pre;
+    r->head_ln = keep && want_logits ? mz_carve(cv, M * E) : r->head_pre;
+    r->head_mean = mz_carve(cv, M), r->head_rstd = mz_carve(cv, M);
+    r->logits = want_logits ? mz_carve(cv, M * (size_t)c->vocab) : NULL;
+    r->pool = mz_carve(cv, S * C), r->pool_pre = mz_carve(cv, S * C);
 }
 
 mz_status mz_run_prepare(mz_run *r, const mz_model_batch *b, int want_logits, mz_ctx *ctx) {
@@ -228,18 +241,8 @@ mz_status mz_run_prepare(mz_run *r, const mz_model_batch *b, int want_logits, mz
     if (!rc) rc = pick_outputs(&r->p, b, ctx);
     if (rc) return rc;
     r->p.has_embeds = b->embeds != NULL;
-    carver cv = {NULL, 0};
-    layout(r, &cv, want_logits);
-    if (cv.used > r->cap) {
-        mz_free(r->base);
-        r->cap = 0;
-        if (!(r->base = mz_malloc(cv.used * sizeof(float))))
-            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory for %zu activation floats",
-                           cv.used);
-        r->cap = cv.used;
-    }
-    cv = (carver){r->base, 0};
-    layout(r, &cv, want_logits);
+    r->want_logits = want_logits;
+    if ((rc = mz_arena_lay_out(&r->base, &r->cap, layout, r, "activation", ctx))) return rc;
     for (int n = 0; r->p.embeds && n < r->p.N; n++)
         memcpy(r->p.embeds + (size_t)n * c->d_embed, b->embeds + (size_t)r->p.row[n] * c->d_embed,
                (size_t)c->d_embed * sizeof(float));

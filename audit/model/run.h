@@ -64,6 +64,7 @@ struct mz_run {
     packing p;
     int keep; /* caches for a backward pass */
     int kept; /* the last pass kept them: a backward pass may follow */
+    int want_logits; /* the pass computes the LM head */
     grad_bufs g;
     float *base;
     size_t cap;                          /* floats in base, kept between passes */
@@ -81,6 +82,18 @@ struct mz_run {
     mz_model_observer observer;
     void *observer_user;
 };
+
+/* Hands out consecutive pieces of an arena; with no base it only counts. */
+typedef struct mz_carver {
+    float *base;
+    size_t used;
+} mz_carver;
+
+float *mz_carve(mz_carver *c, size_t n);
+/* Lays out an arena in two passes of `layout`: the first counts what it takes, then *base grows
+ * to hold that (contents not kept), the second points the run's buffers into it. */
+mz_status mz_arena_lay_out(float **base, size_t *cap, void (*layout)(mz_run *, mz_carver *),
+                           mz_run *r, const char *what, mz_ctx *ctx);
 
 /* Packs `b` and lays out every buffer of the pass (the arena regrown when it is too small). */
 mz_status mz_run_prepare(mz_run *r, const mz_model_batch *b, int want_logits, mz_ctx *ctx);

@@ -1,35 +1,161 @@
-/* Results to files: JSON for machines (schema-versioned, with provenance) and, from the
- * same values, the HTML report. */
+/* Reports: results.json and report.html rendered from one results tree (results.h), written
+ * atomically; the HTML page layer (page, sections, save) and its widgets, each a function over
+ * plain rows, and one section renderer per test family reading the tree, so that every report
+ * (audit, explain, compare) draws the same finding the same way.
+ *
+ * Widgets draw inline SVG that scales with the page (viewBox), with <title> and <desc>, an axis
+ * title and a legend; significance is shown by shape and text as well as colour; labels too long
+ * for a figure are shortened at a character boundary and the figure says so (the tables keep the
+ * full text). Text in Swahili is marked lang="sw". */
 #ifndef MIZANI_REPORT_H
 #define MIZANI_REPORT_H
 
+#include "mizani/results.h"
 #include "mizani/static_audit.h"
 
-#include <jansson.h>
+#include <libxml/tree.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define MZ_RESULTS_SCHEMA 1
+/* ---- Static vectors into the tree ----------------------------------------------------------
+ * The static-vector section ($.sections.static): one finding per test with d, its bootstrap
+ * interval, p and Holm p, the verdict, the words as units with every target word's association
+ * score s(w, A, B) as items (from `v`, looked up as the test looked them up), missing words, and
+ * the metrics beyond WEAT under details. Also records the vectors as the subject and each probe
+ * set's provenance. */
+mz_status mz_report_static_suite(mz_results *r, const mz_static_suite *s,
+                                 const mz_static_options *opt, const mz_vectors *v);
+/* One test of ad-hoc word lists (no probe set): the same finding. */
+mz_status mz_report_static_weat(mz_results *r, const mz_static_weat *w,
+                                const mz_word_list lists[MZ_N_ROLES], const char *vectors_path,
+                                const mz_static_options *opt, const mz_vectors *v);
 
-/* One static-vector WEAT result as a JSON object (NULL on no memory). */
-json_t *mz_report_static_weat_json(const mz_static_weat *r);
+/* ---- Writing -----------------------------------------------------------------------------
+ * results.json and report.html of `r` into `dir`: both written into a temporary folder beside
+ * `dir` and moved into place (a new folder appears whole; in an existing one each file is
+ * replaced by rename), temporaries of interrupted earlier runs removed first, nothing left
+ * behind on failure (not even the folder, if this call created it). Both files carry the run id.
+ * Sets the run's end time if unset. */
+mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx);
+/* Any file, atomically: a temporary beside it renamed into place. */
+mz_status mz_write_file_atomic(const char *path, const void *data, size_t len, mz_ctx *ctx);
 
-/* A whole static-vector suite with its provenance and adjusted p-values (schema
- * "mizani-results/1"); `opt` records how it was run. NULL on no memory. */
-json_t *mz_report_static_suite_json(const mz_static_suite *s, const mz_static_options *opt);
+/* ---- The page layer -------------------------------------------------------------------- */
+typedef struct mz_page mz_page;
 
-/* The suite as a self-contained HTML page for readers who are not statisticians: a plain
- * summary, a forest plot (SVG) of effect sizes with intervals, one row per test with what it
- * means in words, the tests that could not be computed and why, and the method. Written
- * atomically. */
-mz_status mz_report_static_suite_html(const mz_static_suite *s, const mz_static_options *opt,
-                                      const char *path, mz_ctx *ctx);
+/* A page with its head (title, Content-Security-Policy that forbids any request, viewport,
+ * the run id as <meta name="mizani-run-id">, the stylesheet for screen and print) and a <main>
+ * holding the <h1>. */
+mz_status mz_page_new(mz_page **out, const char *title, const char *run_id, mz_ctx *ctx);
+void mz_page_free(mz_page *p);
+xmlNodePtr mz_page_main(mz_page *p);
+/* <section id=ID> with a heading one level below its enclosing section's. */
+xmlNodePtr mz_page_section(mz_page *p, xmlNodePtr parent, const char *id, const char *title);
+/* An element with text (NULL: none); NULL when out of memory (recorded on the page). */
+xmlNodePtr mz_page_el(mz_page *p, xmlNodePtr parent, const char *name, const char *text);
+xmlNodePtr mz_page_elf(mz_page *p, xmlNodePtr parent, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void mz_page_attr(mz_page *p, xmlNodePtr node, const char *key, const char *value);
+void mz_page_attrf(mz_page *p, xmlNodePtr node, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* lang="..." on `node` unless the language is the page's (English). */
+void mz_page_lang(mz_page *p, xmlNodePtr node, const char *lang);
+/* MZ_OK or the first failure while building (no memory, a widget given bad rows). */
+mz_status mz_page_status(const mz_page *p);
+/* The page as "<!DOCTYPE html>" and HTML (mz_free). */
+mz_status mz_page_serialise(mz_page *p, char **out, size_t *len);
+/* Serialised and written atomically. */
+mz_status mz_page_save(mz_page *p, const char *path);
 
-/* Writes `root` to `path` atomically: a temporary file renamed into place, so a failed run
- * never leaves a half-written file. */
-mz_status mz_report_write_json(const json_t *root, const char *path, mz_ctx *ctx);
+/* ---- Widgets ---------------------------------------------------------------------------- */
+/* One row of a forest plot, dot plot or bar chart: an estimate with its interval (NAN when
+ * there is none), whether it is significant (drawn as a filled diamond and said in words; an
+ * open circle otherwise) and the language of its label. */
+typedef struct mz_interval_row {
+    const char *label, *lang;
+    double estimate, lo, hi;
+    int significant;
+} mz_interval_row;
+
+typedef struct mz_axis {
+    const char *title; /* what the x axis measures, with its unit */
+    double lo, hi;     /* range; estimates beyond it are drawn at the edge with an arrow */
+    double ref;        /* reference line (no effect: 0, or 50%) */
+    int percent;       /* tick labels as percentages */
+} mz_axis;
+
+/* Effect sizes with intervals, one row each, a reference line at axis->ref. */
+mz_status mz_widget_forest(mz_page *p, xmlNodePtr parent, const char *caption,
+                           const mz_interval_row *rows, size_t n, const mz_axis *axis);
+/* Rates with (exact) intervals against a reference rate (50%): the forest plot's layout with a
+ * percentage axis. */
+mz_status mz_widget_dots(mz_page *p, xmlNodePtr parent, const char *caption,
+                         const mz_interval_row *rows, size_t n, const mz_axis *axis);
+/* Bars from axis->ref to each estimate, with the interval as a whisker. */
+mz_status mz_widget_bars(mz_page *p, xmlNodePtr parent, const char *caption,
+                         const mz_interval_row *rows, size_t n, const mz_axis *axis);
+
+/* A table: a caption, column headers (scope="col"), the first cell of each row a row header
+ * (scope="row") marked with the row's language. cells: [n_rows, n_cols]; NULL cells are empty. */
+typedef struct mz_column {
+    const char *head;
+    int numeric;
+} mz_column;
+mz_status mz_widget_table(mz_page *p, xmlNodePtr parent, const char *caption, const mz_column *cols,
+                          size_t n_cols, const char *const *cells, const char *const *row_langs,
+                          size_t n_rows);
+
+/* Token shading: `text` with each token's bytes [start, end) shaded by its score on a diverging,
+ * colour-blind-safe scale symmetric around zero, the score on hover, a legend, and a table of
+ * tokens and scores. Spans must lie inside the text on character boundaries, in order, without
+ * overlap (MZ_ERR_INPUT otherwise). */
+typedef struct mz_token_score {
+    size_t start, end;
+    double score;
+} mz_token_score;
+mz_status mz_widget_tokens(mz_page *p, xmlNodePtr parent, const char *caption, const char *text,
+                           const char *lang, const mz_token_score *tokens, size_t n,
+                           const char *score_name);
+
+/* Attention (or attribution) maps: values [layers, heads, T, T] (row: from-token, column:
+ * to-token) as a grid of layer x head thumbnails and the map of (big_layer, big_head) enlarged
+ * with the token labels on both axes, on a sequential colour-blind-safe scale with a legend. */
+typedef struct mz_heatmap {
+    const float *values;
+    size_t layers, heads, tokens;
+    const char *const *labels; /* [tokens] */
+    const char *lang;
+    size_t big_layer, big_head;
+    const char *value_name; /* "attention probability" */
+} mz_heatmap;
+mz_status mz_widget_heatmaps(mz_page *p, xmlNodePtr parent, const char *caption,
+                             const mz_heatmap *h);
+
+/* Tests that were not computed: label, "not computable" or "skipped", and why. */
+typedef struct mz_missing_row {
+    const char *label, *lang, *status, *reason;
+} mz_missing_row;
+mz_status mz_widget_not_computable(mz_page *p, xmlNodePtr parent, const mz_missing_row *rows,
+                                   size_t n);
+
+/* A method note: a paragraph and its references. */
+mz_status mz_widget_method(mz_page *p, xmlNodePtr parent, const char *text,
+                           const char *const *citations, size_t n);
+
+/* ---- Reports from the tree ---------------------------------------------------------------
+ * The section of one test family ($.sections.FAMILY) under `parent`: static, seat and ceat
+ * (forest plots by dimension with sw and en side by side, a table, the words that were missing
+ * or unknown), pairs (preference rates against 50%, the largest score gaps quoted), masked
+ * (group bias per attribute), fairness (premium and rates as bars), explain (token shading,
+ * heatmaps), compare (changes with their intervals). Positive controls are drawn apart from
+ * the social findings. Nothing when the tree has no such section. */
+mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family);
+/* The whole report of a tree: summary with verdicts (positive controls apart), transparency
+ * card (what was audited, how, which probes), every family's section, methods, and the command
+ * that reproduces the run. */
+mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

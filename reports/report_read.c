@@ -1,0 +1,109 @@
+/* Reading findings back out of the results tree for the renderers. */
+#include "report_read.h"
+
+#include "mizani/alloc.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *mz_jstr(const json_t *obj, const char *key, const char *fallback) {
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : fallback;
+}
+
+double mz_jnum(const json_t *obj, const char *key) {
+    const json_t *v = json_object_get(obj, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+int mz_computed(const json_t *f) { return !strcmp(mz_jstr(f, "status", ""), "computed"); }
+
+double mz_alpha(const json_t *f) {
+    double a = mz_jnum(json_object_get(f, "rule"), "alpha");
+    return isfinite(a) ? a : 0.05;
+}
+
+const char *mz_finding_title(const json_t *f) {
+    return mz_jstr(f, "title", mz_jstr(f, "id", "(untitled)"));
+}
+
+char *mz_finding_label(const json_t *f) {
+    const char *lang = mz_jstr(f, "language", NULL);
+    /* the language first: a shortened label must still say which language it is */
+    return lang ? mz_strf("[%s] %s", lang, mz_finding_title(f)) : mz_strdup(mz_finding_title(f));
+}
+
+static void interval(const json_t *f, double *lo, double *hi) {
+    const json_t *ci = json_object_get(json_object_get(f, "effect"), "ci");
+    const json_t *a = json_array_get(ci, 0), *b = json_array_get(ci, 1);
+    *lo = json_is_number(a) ? json_number_value(a) : NAN;
+    *hi = json_is_number(b) ? json_number_value(b) : NAN;
+}
+
+void mz_finding_row(mz_interval_row *row, const json_t *f, const char *label) {
+    double lo, hi;
+    interval(f, &lo, &hi);
+    *row = (mz_interval_row){label,
+                             mz_jstr(f, "language", NULL),
+                             mz_jnum(json_object_get(f, "effect"), "estimate"),
+                             lo,
+                             hi,
+                             mz_jnum(f, "p_holm") < mz_alpha(f)};
+}
+
+char *mz_effect_text(const json_t *f) {
+    const json_t *e = json_object_get(f, "effect");
+    double est = mz_jnum(e, "estimate"), lo, hi;
+    interval(f, &lo, &hi);
+    const char *name = mz_jstr(e, "name", "effect");
+    if (!isfinite(est)) return mz_strf("%s: —", name);
+    if (isfinite(lo) && isfinite(hi)) return mz_strf("%s %+.2f [%+.2f, %+.2f]", name, est, lo, hi);
+    return mz_strf("%s %+.2f (no interval)", name, est);
+}
+
+char *mz_pvalue_text(double p) {
+    if (!isfinite(p)) return mz_strdup("—");
+    if (p < 1e-4) return mz_strdup("< 0.0001");
+    return mz_strf("%.2g", p);
+}
+
+char *mz_number_text(double x) { return isfinite(x) ? mz_strf("%.3g", x) : mz_strdup("—"); }
+
+const char *mz_verdict_text(const json_t *f) {
+    const char *v = mz_jstr(f, "verdict", "");
+    if (!strcmp(v, "evidence")) return "▲ evidence of bias";
+    if (!strcmp(v, "inconclusive")) return "◆ inconclusive";
+    if (!strcmp(v, "no_evidence")) return "○ no evidence";
+    return mz_computed(f) ? "no verdict" : "not computed";
+}
+
+int mz_finding_order(const void *a, const void *b) {
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    int c = strcmp(mz_jstr(x, "dimension", ""), mz_jstr(y, "dimension", ""));
+    if (c) return c;
+    c = -strcmp(mz_jstr(x, "language", ""), mz_jstr(y, "language", "")); /* sw before en */
+    return c ? c : strcmp(mz_jstr(x, "id", ""), mz_jstr(y, "id", ""));
+}
+
+mz_status mz_findings_table(mz_page *p, xmlNodePtr parent, const char *caption,
+                            const mz_column *cols, size_t n_cols, const json_t **f, size_t n,
+                            mz_cells_fn fill) {
+    char **cells = mz_calloc(n_cols * (n ? n : 1), sizeof *cells);
+    const char **langs = mz_calloc(n ? n : 1, sizeof *langs);
+    int bad = !cells || !langs;
+    for (size_t i = 0; !bad && i < n; i++) {
+        fill(cells + n_cols * i, f[i]);
+        langs[i] = mz_jstr(f[i], "language", NULL);
+        for (size_t k = 0; k < n_cols; k++)
+            bad |= !cells[n_cols * i + k];
+    }
+    if (bad)
+        p->failed = 1;
+    else
+        mz_widget_table(p, parent, caption, cols, n_cols, (const char *const *)cells, langs, n);
+    for (size_t i = 0; cells && i < n_cols * n; i++)
+        mz_free(cells[i]);
+    mz_free(cells);
+    mz_free(langs);
+    return mz_page_status(p);
+}
