@@ -48,7 +48,7 @@ static mz_status pattern_of(long *at, patterns *ps, const xjob *j, const xinput 
     pattern *p = &ps->p[ps->n];
     memset(p, 0, sizeof *p);
     p->input = i;
-    p->keep = mz_malloc(W), p->ids = mz_malloc((size_t)in->T + 1);
+    p->keep = mz_malloc(W + 1), p->ids = mz_malloc(((size_t)in->T + 1) * sizeof *p->ids);
     if (!p->keep || !p->ids) {
         mz_free(p->keep), mz_free(p->ids);
         return mz_fail(j->ctx, MZ_ERR_NOMEM, NULL, "out of memory");

@@ -107,11 +107,18 @@ static char *replace_all(const char *s, const char *from, const char *to) {
     return out;
 }
 
+mz_status xrelabel(const xjob *j, mz_status rc, const char *label) {
+    char cause[512]; /* a copy: failing again clears the context it lives in */
+    long long at = mz_ctx_offset(j->ctx);
+    snprintf(cause, sizeof cause, "%s", mz_ctx_cause(j->ctx));
+    if (at >= 0) return mz_fail(j->ctx, rc, NULL, "%s: byte %lld: %s", label, at, cause);
+    return mz_fail(j->ctx, rc, NULL, "%s: %s", label, cause);
+}
+
 static mz_status encode(mz_encoding *enc, const xjob *j, const char *text, int special,
                         const char *label) {
     mz_status rc = mz_tokenizer_encode(enc, j->t, text, strlen(text), special, j->ctx);
-    if (rc) return mz_fail(j->ctx, rc, NULL, "%s: %s", label, mz_ctx_cause(j->ctx));
-    return MZ_OK;
+    return rc ? xrelabel(j, rc, label) : MZ_OK;
 }
 
 /* The pieces a word takes where it stands at bytes [at, at + strlen(word)) of `text`: the
@@ -226,9 +233,9 @@ static mz_status check_contrast(const xjob *j, const pieces *tgt, const pieces *
                                 const char *label) {
     if (!con || tgt->n == con->n) return MZ_OK;
     return mz_fail(j->ctx, MZ_ERR_INPUT, NULL,
-                   "%s: the target '%s' takes %d tokens and the contrast '%s' %d; a difference "
+                   "%s: the target '%s' takes %d token%s and the contrast '%s' %d; a difference "
                    "of log-probabilities needs the same mask positions for both",
-                   label, j->o->target, tgt->n, j->o->contrast, con->n);
+                   label, j->o->target, tgt->n, tgt->n == 1 ? "" : "s", j->o->contrast, con->n);
 }
 
 /* ---- masked LMs */

@@ -60,6 +60,8 @@ mz_status xinput_sentence(xinput *in, mz_explanation *e, const xjob *j, const ch
                           const char *label, const mz_encoding *enc, const uint8_t *scored);
 /* Shared by both: the explanation's token arrays from an encoding, roles given. */
 mz_status xinput_tokens(xinput *in, const xjob *j, const mz_encoding *enc, const uint8_t *role);
+/* The context's failure again, prefixed with the input's label (and the byte it names). */
+mz_status xrelabel(const xjob *j, mz_status rc, const char *label);
 /* A note for the reader on the explanation (printf-style). */
 mz_status xnote(mz_explanation *e, mz_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -78,7 +78,7 @@ static mz_status prepare_pair(xinput in[2], mz_pair_explanation *out, const xjob
     for (int k = 0; !rc && k < 2; k++) {
         snprintf(lab[k], sizeof lab[k], "%s: pair %s (%s)", label, p->id, side[k]);
         rc = mz_tokenizer_encode(&s.e[k], j->t, text[k], strlen(text[k]), 1, j->ctx);
-        if (rc) rc = mz_fail(j->ctx, rc, NULL, "%s: %s", lab[k], mz_ctx_cause(j->ctx));
+        if (rc) rc = xrelabel(j, rc, lab[k]);
         s.shared[k] = rc ? NULL : mz_malloc(s.e[k].n + 1);
         s.scored[k] = rc ? NULL : mz_malloc(s.e[k].n + 1);
         if (!rc && (!s.shared[k] || !s.scored[k]))
