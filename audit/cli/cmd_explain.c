@@ -61,9 +61,14 @@ static mz_status read_choice(mz_cli *cli, const mz_cli_args *args, const char *n
     if (!s) return MZ_OK;
     for (int k = 0; k < n; k++)
         if (!strcmp(s, names[k])) return *out = k, MZ_OK;
-    return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s must be %s%s%s%s%s, not '%s'", name,
-                   names[0], n > 1 ? ", " : "", n > 1 ? names[1] : "", n > 2 ? " or " : "",
-                   n > 2 ? names[2] : "", s);
+    char list[128] = "";
+    for (int k = 0; k < n; k++) /* "a, b or c" */
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 k == 0       ? ""
+                 : k == n - 1 ? " or "
+                              : ", ",
+                 names[k]);
+    return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--%s must be %s, not '%s'", name, list, s);
 }
 
 static const char *const rule_names[] = {"left", "middle", "gauss-legendre"};
