@@ -27,6 +27,19 @@ static const char *const method_titles[MZ_EXPLAIN_N_METHODS] = {
 
 static void oom(mz_page *p) { p->failed = 1; }
 
+/* A table of cells the caller made (each a new string, NULL where empty; `cells` NULL: making
+ * them failed), drawn and then freed. */
+static void owned_table(mz_page *p, xmlNodePtr parent, const char *caption, const mz_column *cols,
+                        size_t n_cols, char **cells, const char *const *langs, size_t n) {
+    if (cells)
+        mz_widget_table(p, parent, caption, cols, n_cols, (const char *const *)cells, langs, n);
+    else
+        oom(p);
+    for (size_t i = 0; cells && i < n * n_cols; i++)
+        mz_free(cells[i]);
+    mz_free(cells);
+}
+
 static const json_t *jget(const json_t *o, const char *k) { return json_object_get(o, k); }
 
 /* Element i of an array of numbers, NAN when it is not one. */
@@ -74,40 +87,38 @@ static void faithfulness(mz_page *p, xmlNodePtr parent, const json_t *d) {
     static const char *const keys[] = {"deletion_area", "insertion_area", "comprehensiveness",
                                        "sufficiency"};
     const json_t *methods = jget(d, "methods");
-    char *cells[5 * MZ_EXPLAIN_N_METHODS] = {0};
+    char **cells = mz_calloc(5 * MZ_EXPLAIN_N_METHODS, sizeof *cells);
     size_t n = 0;
     const char *best = NULL;
     double best_c = -INFINITY;
-    for (int k = 0; k < MZ_EXPLAIN_N_METHODS; k++) {
+    for (int k = 0; cells && k < MZ_EXPLAIN_N_METHODS; k++) {
         const json_t *f = jget(jget(methods, mz_explain_method_names[k]), "faithfulness");
         if (!json_is_object(f)) continue;
-        cells[5 * n] = mz_strdup(mz_explain_method_names[k]);
+        if (!(cells[5 * n] = mz_strdup(mz_explain_method_names[k]))) oom(p);
         for (int c = 0; c < 4; c++)
-            cells[5 * n + 1 + c] = mz_number_text(mz_jnum(f, keys[c]));
+            if (!(cells[5 * n + 1 + c] = mz_number_text(mz_jnum(f, keys[c])))) oom(p);
         if (mz_jnum(f, "comprehensiveness") > best_c)
             best_c = mz_jnum(f, "comprehensiveness"), best = mz_explain_method_names[k];
         n++;
     }
-    if (n) {
-        xmlNodePtr sec = mz_page_section(p, parent, NULL, "Which explanation to trust");
-        mz_page_el(p, sec, "p",
-                   "Each method's words are removed in its order of importance (a masked LM's "
-                   "become mask tokens; a decoder's are left out) and the score measured again. "
-                   "A faithful ranking makes the score fall fast as its top words go and "
-                   "recover fast when only they are kept.");
-        mz_page_elf(p, sec, "p",
-                    "Most comprehensive here: %s (removing its top words lowers "
-                    "the score the most).",
-                    best);
-        mz_widget_table(p, sec,
-                        "Faithfulness of each word ranking (areas over the fraction "
-                        "of words removed or kept; ERASER's bins 1-50%)",
-                        cols, 5, (const char *const *)cells, NULL, n);
+    if (!cells) oom(p);
+    if (!n) {
+        mz_free(cells);
+        return;
     }
-    for (size_t i = 0; i < 5 * n; i++) {
-        if (!cells[i]) oom(p);
-        mz_free(cells[i]);
-    }
+    xmlNodePtr sec = mz_page_section(p, parent, NULL, "Which explanation to trust");
+    mz_page_el(p, sec, "p",
+               "Each method's words are removed in its order of importance (a masked LM's "
+               "become mask tokens; a decoder's are left out) and the score measured again. "
+               "A faithful ranking makes the score fall fast as its top words go and "
+               "recover fast when only they are kept.");
+    mz_page_elf(p, sec, "p",
+                "Most comprehensive here: %s (removing its top words lowers the score the most).",
+                best);
+    owned_table(p, sec,
+                "Faithfulness of each word ranking (areas over the fraction of words removed or "
+                "kept; ERASER's bins 1-50%)",
+                cols, 5, cells, NULL, n);
 }
 
 /* ---- heads and maps */
@@ -139,17 +150,13 @@ static void heads(mz_page *p, xmlNodePtr parent, const json_t *att, size_t H) {
         cells[2 * i + 1] = mz_number_text(jnum_at(imp, best));
         if (!cells[2 * i] || !cells[2 * i + 1]) oom(p);
     }
-    if (cells && used) {
-        xmlNodePtr sec = mz_page_section(p, parent, NULL, "Heads that matter");
-        mz_widget_table(p, sec,
-                        "The heads whose attention carries the score most: each head's largest "
-                        "attention attribution (Hao et al. 2021)",
-                        cols, 2, (const char *const *)cells, NULL, k);
-    } else
-        oom(p);
-    for (size_t i = 0; cells && i < 2 * k; i++)
-        mz_free(cells[i]);
-    mz_free(cells), mz_free(used);
+    if (!used) oom(p);
+    mz_free(used);
+    xmlNodePtr sec = mz_page_section(p, parent, NULL, "Heads that matter");
+    owned_table(p, sec,
+                "The heads whose attention carries the score most: each head's largest attention "
+                "attribution (Hao et al. 2021)",
+                cols, 2, cells, NULL, k);
 }
 
 static void edges(mz_page *p, xmlNodePtr parent, const json_t *att, const json_t *labels,
@@ -172,17 +179,12 @@ static void edges(mz_page *p, xmlNodePtr parent, const json_t *att, const json_t
         for (int c = 0; c < 4; c++)
             if (!cells[4 * i + c]) oom(p);
     }
-    if (cells && langs)
-        mz_widget_table(
-            p, parent,
-            "The attribution tree's edges: at a layer, the 'to' token takes information "
-            "from the 'from' token (share of the layer's largest attribution, over 0.4)",
-            cols, 4, (const char *const *)cells, langs, n);
-    else
-        oom(p);
-    for (size_t k = 0; cells && k < 4 * n; k++)
-        mz_free(cells[k]);
-    mz_free(cells), mz_free(langs);
+    if (!langs) oom(p);
+    owned_table(p, parent,
+                "The attribution tree's edges: at a layer, the 'to' token takes information from "
+                "the 'from' token (share of the layer's largest attribution, over 0.4)",
+                cols, 4, cells, langs, n);
+    mz_free(langs);
 }
 
 /* values [layers,heads,T,T] as the heatmap widget's grid. */
@@ -309,16 +311,12 @@ static void aligned(mz_page *p, xmlNodePtr sec, const json_t *d, const char *lan
         }
         langs[i] = lang;
     }
-    if (cells && langs)
-        mz_widget_table(p, sec,
-                        "The two sentences' words side by side, aligned on the words they "
-                        "share; each word's attribution to its own sentence's score",
-                        cols, 4, (const char *const *)cells, langs, n);
-    else
-        oom(p);
-    for (size_t k = 0; cells && k < 4 * n; k++)
-        mz_free(cells[k]);
-    mz_free(cells), mz_free(langs);
+    if (!langs) oom(p);
+    owned_table(p, sec,
+                "The two sentences' words side by side, aligned on the words they share; each "
+                "word's attribution to its own sentence's score",
+                cols, 4, cells, langs, n);
+    mz_free(langs);
 }
 
 static void pair(mz_page *p, xmlNodePtr parent, const json_t *f, const json_t *d, int draw_maps) {
