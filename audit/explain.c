@@ -196,6 +196,11 @@ static mz_status attention_maps(const xjob *j, xinput *in, const mz_activations 
         if (!rc) rc = map_scores(j, e, MZ_EXPLAIN_ROLLOUT, in, e->rollout);
     }
     if (!rc && wants(j, MZ_EXPLAIN_FLOW)) rc = flow(j, in, probs);
+    if (!rc && T > MZ_EXPLAIN_MAP_MAX_TOKENS)
+        rc = xnote(e, j->ctx,
+                   "attention maps: %d tokens; the layer x head matrices are kept in the results "
+                   "and drawn up to %d tokens",
+                   T, MZ_EXPLAIN_MAP_MAX_TOKENS);
     if (!rc && wants(j, MZ_EXPLAIN_NORM)) {
         if (!(e->norm = mz_malloc((size_t)L * tt * sizeof *e->norm))) rc = nomem(j);
         for (int l = 0; !rc && l < L; l++) {

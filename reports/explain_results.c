@@ -122,6 +122,7 @@ static size_t top_head(const mz_explanation *e) {
 
 static void maps(mz_results *r, mz_rnode *d, const mz_explanation *e) {
     size_t T = e->n_tokens, L = (size_t)e->layers, H = (size_t)e->heads, big = top_head(e);
+    int matrices = T <= MZ_EXPLAIN_MAP_MAX_TOKENS; /* beyond, T^2 per head outweighs the rest */
     if (e->attention) {
         mz_rnode *a = mz_rn_object(r, d, "attention");
         mz_rn_int(r, a, "layers", (long long)L);
@@ -135,7 +136,7 @@ static void maps(mz_results *r, mz_rnode *d, const mz_explanation *e) {
             mz_rn_str(r, labels, NULL, s ? s : "");
             mz_free(s);
         }
-        floats(r, a, "values", e->attention, L * H * T * T);
+        if (matrices) floats(r, a, "values", e->attention, L * H * T * T);
         mz_rn_int(r, a, "big_layer", (long long)(big / H));
         mz_rn_int(r, a, "big_head", (long long)(big % H));
         mz_rn_str(r, a, "value_name", "attention probability");
@@ -145,7 +146,7 @@ static void maps(mz_results *r, mz_rnode *d, const mz_explanation *e) {
     if (e->norm) mz_rn_nums(r, d, "norm", e->norm, L * T * T);
     if (e->attattr) {
         mz_rnode *a = mz_rn_object(r, d, "attattr");
-        mz_rn_nums(r, a, "values", e->attattr, L * H * T * T);
+        if (matrices) mz_rn_nums(r, a, "values", e->attattr, L * H * T * T);
         mz_rn_nums(r, a, "head_importance", e->head_importance, L * H);
         mz_rnode *edges = mz_rn_array(r, a, "edges");
         for (size_t i = 0; i < e->n_edges; i++) {

@@ -123,13 +123,10 @@ static void faithfulness(mz_page *p, xmlNodePtr parent, const json_t *d) {
 
 /* ---- heads and maps */
 
-static float *floats_of(const json_t *a, size_t n, int clamp) {
+static float *floats_of(const json_t *a, size_t n) {
     float *v = mz_malloc((n + 1) * sizeof *v);
-    for (size_t i = 0; v && i < n; i++) {
-        const json_t *x = json_array_get(a, i);
-        v[i] = json_is_number(x) ? (float)json_number_value(x) : NAN;
-        if (clamp && v[i] < 0) v[i] = 0;
-    }
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = (float)jnum_at(a, i);
     return v;
 }
 
@@ -190,10 +187,10 @@ static void edges(mz_page *p, xmlNodePtr parent, const json_t *att, const json_t
 /* values [layers,heads,T,T] as the heatmap widget's grid. */
 static void heatmap(mz_page *p, xmlNodePtr parent, const char *caption, const json_t *values,
                     size_t layers, size_t heads, const json_t *labels, const char *lang,
-                    size_t big_l, size_t big_h, const char *value_name, int clamp) {
+                    size_t big_l, size_t big_h, const char *value_name) {
     size_t T = json_array_size(labels), n = layers * heads * T * T;
     if (!T || json_array_size(values) != n) return;
-    float *v = floats_of(values, n, clamp);
+    float *v = floats_of(values, n);
     const char **lab = mz_calloc(T, sizeof *lab);
     if (v && lab) {
         for (size_t t = 0; t < T; t++)
@@ -215,18 +212,18 @@ static void maps(mz_page *p, xmlNodePtr parent, const json_t *d, const char *lan
     if (!att) return;
     if (aa) heads(p, parent, aa, H);
     if (aa) edges(p, parent, aa, labels, lang);
+    if (!jget(att, "values")) return; /* a text too long for its matrices to be kept */
     xmlNodePtr sec = mz_page_section(p, parent, NULL, "Attention");
-    heatmap(p, sec, "Attention probabilities per layer and head (rows: from-token)",
-            jget(att, "values"), L, H, labels, lang, bl, bh, "attention probability", 0);
-    if (aa)
-        heatmap(p, sec, "Attention attribution per layer and head (negative values drawn as zero)",
-                jget(aa, "values"), L, H, labels, lang, bl, bh, "attention attribution", 1);
+    heatmap(p, sec,
+            "Attention probabilities per layer and head (rows: from-token); enlarged: the head "
+            "that attention attribution ranks first",
+            jget(att, "values"), L, H, labels, lang, bl, bh, "attention probability");
     if (jget(d, "rollout"))
         heatmap(p, sec, "Attention rollout through every layer (rows: top-layer positions)",
-                jget(d, "rollout"), 1, 1, labels, lang, 0, 0, "rollout", 0);
+                jget(d, "rollout"), 1, 1, labels, lang, 0, 0, "rollout");
     if (jget(d, "norm"))
         heatmap(p, sec, "Norm-based attention per layer, heads summed", jget(d, "norm"), L, 1,
-                labels, lang, L ? L - 1 : 0, 0, "norm of the weighted vectors", 0);
+                labels, lang, L ? L - 1 : 0, 0, "norm of the weighted vectors");
 }
 
 /* ---- one explanation */

@@ -1,8 +1,7 @@
 /* explain.html from real explanations on the tiny BERT, parsed back with libxml2: the expected
  * sections in order, a text holding <script> only as text (no element, no handler), every SVG
- * titled, the attention grids drawn (layers x heads thumbnails and one enlarged, for the
- * attention and its attribution), the pair's two sentences side by side; and the page drawn
- * again from results.json alone is the same page. */
+ * titled, the attention grid drawn (layers x heads thumbnails and one enlarged), the pair's two
+ * sentences side by side; and the page drawn again from results.json alone is the same page. */
 #include "check.h"
 #include "mizani/explain.h"
 #include "mizani/mizani.h"
@@ -109,9 +108,9 @@ static void check_text_page(const mz_model *m, const mz_tokenizer *t) {
                                    "trust|Heads that matter|Attention|Method|Transparency card|");
         CHECK_CONTAINS(w.headings, "Reproducing this report|");
         CHECK_INT(w.jumps, 0);
-        /* per grid: L x H thumbnails, one enlarged, a legend; attention, attribution,
-         * rollout (1 x 1) and norm (L x 1); and one legend per shaded method */
-        int L = e.layers, H = e.heads, grids = 2 * (L * H + 2) + 3 + (L + 2), shaded = 8;
+        /* per grid: its thumbnails, one enlarged and a legend: attention (L x H), rollout
+         * (1 x 1), norm-based (L x 1); and one legend per shaded method */
+        int L = e.layers, H = e.heads, grids = (L * H + 2) + 3 + (L + 2), shaded = 8;
         printf("  %d SVGs, %d titled (want %d)\n", w.svgs, w.titled, grids + shaded);
         CHECK_INT(w.svgs, grids + shaded);
         CHECK_INT(w.titled, w.svgs);

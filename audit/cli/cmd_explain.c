@@ -343,33 +343,33 @@ static mz_status explain_cmd(mz_cli *cli, const mz_cli_args *args) {
 
 static const mz_cli_opt explain_opts[] = {
     {"model", "DIR|FILE.gguf",
-     "a masked LM (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA generator)\n"
+     "a masked LM (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA generator) "
      "or GPT-2, with its LM head"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
     {"text", "TEXT",
-     "the text: with one [MASK] for a masked LM, the words before the\n"
+     "the text: with one [MASK] for a masked LM, the words before the "
      "predicted one for a decoder"},
     {"texts", "FILE", "many texts, one a line (empty lines and # comments skipped)"},
     {"pairs", "FILE", "a minimal-pairs probe file: each sentence's pair score explained"},
     {"target", "WORD",
-     "the word whose log-probability is explained (default: the model's\n"
+     "the word whose log-probability is explained (default: the model's "
      "top prediction)"},
     {"contrast", "WORD", "explain log P(target) - log P(contrast) instead"},
     {"continuation", "TEXT", "decoders: explain the log-likelihood of TEXT after the text"},
     {"split", "refuse|sum",
-     "a target the tokenizer splits: refuse (default), or score the sum of\n"
+     "a target the tokenizer splits: refuse (default), or score the sum of "
      "its pieces' log-probabilities, all masked together"},
     {"method", "LIST",
-     "ig, saliency, grad-input, occlusion, attention, rollout, flow, norm,\n"
+     "ig, saliency, grad-input, occlusion, attention, rollout, flow, norm, "
      "attattr, comma-separated (default: all)"},
     {"steps", "N", "Integrated Gradients' points on the path (default 50)"},
     {"rule", "NAME", "their quadrature: gauss-legendre (default), middle or left Riemann"},
     {"attattr-steps", "N", "attention attribution's points per layer (default 20)"},
     {"baseline", "mask|pad|zero",
-     "Integrated Gradients' baseline (default: mask for masked\n"
+     "Integrated Gradients' baseline (default: mask for masked "
      "LMs, zero for decoders)"},
     {"no-faithfulness", NULL,
-     "skip the deletion and insertion curves (the slowest part after\n"
+     "skip the deletion and insertion curves (the slowest part after "
      "attention attribution)"},
     {"max-tokens", "N", "tokens per forward pass (default 2048): bounds memory"},
     {"lang", "CODE", "the texts' language (sw, en), marked in the HTML page"},

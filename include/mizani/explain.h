@@ -52,6 +52,11 @@ typedef enum mz_explain_method {
     MZ_EXPLAIN_N_METHODS
 } mz_explain_method;
 
+/* The attention and attribution matrices (layers x heads x T x T numbers: about 5 MB of
+ * results.json a matrix for BERT-base at 31 tokens) go into the results and onto the page only
+ * for texts of at most this many tokens; the explanation says so beyond. */
+#define MZ_EXPLAIN_MAP_MAX_TOKENS 64
+
 /* "ig", "saliency", "grad-input", "occlusion", "attention", "rollout", "flow", "norm",
  * "attattr". */
 extern const char *const mz_explain_method_names[MZ_EXPLAIN_N_METHODS];
