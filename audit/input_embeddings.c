@@ -4,21 +4,30 @@
 
 #include <string.h>
 
-/* Mean of the word's token rows; 0 when it has no token other than the unknown one. */
-static int word_vector(float *out, const float *wte, size_t E, const mz_encoding *e, int32_t unk) {
-    size_t k = 0;
+/* Mean of the word's token rows into out; *unknown counts its unknown tokens. An id past the
+ * embedding matrix is an error here too, whatever checked the tokenizer before. */
+static mz_status word_vector(float *out, size_t *unknown, const mz_model *m, const mz_encoding *e,
+                             int32_t unk, mz_ctx *ctx) {
+    const mz_model_config *c = mz_model_get_config(m);
+    const float *wte = mz_model_input_embeddings(m);
+    size_t E = (size_t)c->d_embed;
     memset(out, 0, E * sizeof *out);
-    for (size_t i = 0; i < e->n; i++)
-        k += e->ids[i] != unk;
-    for (size_t i = 0; k && i < e->n; i++)
-        for (size_t c = 0; c < E; c++)
-            out[c] += wte[(size_t)e->ids[i] * E + c] / (float)e->n;
-    return k > 0;
+    *unknown = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->ids[i] < 0 || e->ids[i] >= c->vocab)
+            return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                           "token id %d has no row in the model's embedding matrix (%d rows)",
+                           e->ids[i], c->vocab);
+        *unknown += e->ids[i] == unk;
+        for (size_t k = 0; k < E; k++)
+            out[k] += wte[(size_t)e->ids[i] * E + k] / (float)e->n;
+    }
+    return MZ_OK;
 }
 
 mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const mz_tokenizer *t,
                                      const mz_vectors_options *opt, mz_ctx *ctx) {
-    size_t E = (size_t)mz_model_get_config(m)->d_embed;
+    size_t E = (size_t)mz_model_get_config(m)->d_embed, unknown;
     int32_t unk = mz_unknown_id(t);
     float *row = mz_malloc(E * sizeof *row);
     mz_encoding e = {0};
@@ -26,9 +35,14 @@ mz_status mz_input_embedding_vectors(mz_vectors **out, const mz_model *m, const 
         row ? mz_vectors_new(out, E, opt, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && opt && i < opt->n_keep; i++) {
         const char *w = opt->keep[i];
+        size_t before = mz_vectors_count(*out);
         rc = mz_tokenizer_encode(&e, t, w, strlen(w), 0, ctx);
-        if (!rc && word_vector(row, mz_model_input_embeddings(m), E, &e, unk))
-            rc = mz_vectors_append(*out, w, strlen(w), row, ctx);
+        if (!rc) rc = word_vector(row, &unknown, m, &e, unk, ctx);
+        /* a word that is nothing but unknown tokens has no vector: reported missing */
+        if (rc || unknown == e.n) continue;
+        rc = mz_vectors_append(*out, w, strlen(w), row, ctx);
+        if (!rc && mz_vectors_count(*out) > before)
+            rc = mz_vectors_set_pieces(*out, before, e.n, unknown, ctx);
     }
     mz_encoding_clear(&e);
     mz_free(row);

@@ -1,11 +1,13 @@
 /* Checking Swahili probe words against the installed Swahili word lists. */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/strmap.h"
 #include "probe_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 #include <zlib.h>
 
@@ -112,6 +114,7 @@ static mz_status load_file(mz_sw_dictionary *d, FILE *f, const char *path, mz_ct
         }
         free(w); /* a line that is not UTF-8 is skipped */
     }
+    if (!rc && ferror(f)) rc = mz_fail_errno(ctx, path, "read");
     free(line);
     mz_free(defs);
     return rc;
@@ -138,8 +141,9 @@ mz_status mz_sw_dictionary_load(mz_sw_dictionary **out, int *n_loaded, const cha
     }
     mz_status rc = MZ_OK;
     for (const char *const *p = paths ? paths : default_paths; *p && !rc; p++) {
-        FILE *f = fopen(*p, "r");
-        if (!f) continue; /* not installed: that list is simply not used */
+        FILE *f = NULL;
+        if (access(*p, F_OK)) continue; /* not installed: that list is simply not used */
+        if ((rc = mz_fopen_regular(&f, *p, "a word list", ctx))) break;
         rc = load_file(d, f, *p, ctx);
         fclose(f);
         ++*n_loaded;

@@ -1,6 +1,7 @@
 /* Native-speaker review: the Swahili items of the probe files as a form, and the filled forms
  * of several reviewers back into agreement statistics and marks in the probe files. */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/stats.h"
 #include "probe_file.h"
 
@@ -214,9 +215,13 @@ static json_t *at_path(json_t *doc, const char *where) {
 /* Rewrites `path` with the marks of its units, atomically (a temporary file renamed). */
 static mz_status mark_file(const char *path, const units *us, mz_review_result *out, mz_ctx *ctx) {
     json_error_t err;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    char *text;
+    size_t len;
+    mz_status rc = mz_read_file(&text, &len, path, 1u << 28, ctx);
+    if (rc) return rc;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    mz_free(text);
     if (!doc) return mz_fail_line(ctx, MZ_ERR_INPUT, path, err.line, err.column, "%s", err.text);
-    mz_status rc = MZ_OK;
     for (size_t i = 0; i < us->n && !rc; i++) {
         size_t reviewers;
         const char *status =

@@ -91,6 +91,42 @@ static void test_weat(const json_t *cases) {
     }
 }
 
+/* WEAT's scores come from the target-attribute cosine table when it is no larger than the
+ * vectors, else from the attributes' mean unit vectors (O(n d) memory either way). The same
+ * words with zero dimensions appended take the other form: d, the statistic, p and the interval
+ * must agree. */
+static void test_weat_both_forms(void) {
+    enum { N = 30, SMALL = 6, BIG = 80 };
+    float *small = malloc(4 * N * SMALL * sizeof *small), *big = calloc(4 * N * BIG, sizeof *big);
+    unsigned long state = 7;
+    for (size_t i = 0; i < 4 * N * SMALL; i++) {
+        state = state * 6364136223846793005UL + 1442695040888963407UL;
+        small[i] = (float)((double)(state >> 11) / 9007199254740992.0 - 0.5) +
+                   (i / (N * SMALL) % 2 == 0 && i % SMALL == 0); /* X and A lean along e1 */
+        big[i / SMALL * BIG + i % SMALL] = small[i];
+    }
+    mz_weat_options opt;
+    mz_weat_options_default(&opt);
+    opt.n_bootstrap = 500, opt.n_permutations = 2000;
+    mz_weat_result r[2];
+    for (int form = 0; form < 2; form++) {
+        const float *m = form ? big : small;
+        size_t dim = form ? BIG : SMALL;
+        mz_word_set w[4];
+        for (int k = 0; k < 4; k++)
+            w[k] = (mz_word_set){.name = "set", .vectors = m + (size_t)k * N * dim, .n = N};
+        CHECK_INT(mz_weat(&r[form], &w[0], &w[1], &w[2], &w[3], dim, &opt, ctx), MZ_OK);
+    }
+    CHECK(r[0].effect_size > 0.5);
+    CHECK_NEAR(r[0].effect_size, r[1].effect_size, 1e-12);
+    CHECK_NEAR(r[0].statistic, r[1].statistic, 1e-12);
+    CHECK_NEAR(r[0].perm.p_value, r[1].perm.p_value, 1e-15);
+    CHECK_NEAR(r[0].ci_lo, r[1].ci_lo, 1e-12);
+    CHECK_NEAR(r[0].ci_hi, r[1].ci_hi, 1e-12);
+    free(small);
+    free(big);
+}
+
 /* X = {e1, e1}, Y = {e2, e2}, A = {e1}, B = {e2}: s = (1, 1, -1, -1), so
  * d = 2 / sd(1, 1, -1, -1) = sqrt(3), and only the observed split of the six reaches it. */
 static void test_weat_analytic(void) {
@@ -125,6 +161,25 @@ static void test_weat_analytic(void) {
 }
 
 /* RND, MAC, ECT, RIPA and RNSB against numpy/scipy from the papers' definitions. */
+/* A metric's value against golden `key` and, where the golden has them, its per-word values
+ * against `key`_per_word (to word_tol) and its permutation p against `key`_p (within three
+ * Monte Carlo standard errors of both). */
+static void check_metric(const mz_metric_result *r, const double *got, const json_t *c,
+                         const char *key, double tol, double word_tol) {
+    char k[64];
+    CHECK_NEAR(r->value, golden_num(c, key), tol);
+    snprintf(k, sizeof k, "%s_per_word", key);
+    size_t n;
+    double *want = json_object_get(c, k) ? golden_doubles(json_object_get(c, k), &n) : NULL;
+    for (size_t w = 0; want && w < n; w++)
+        CHECK_NEAR(got[w], want[w], word_tol);
+    free(want);
+    snprintf(k, sizeof k, "%s_p", key);
+    if (!json_object_get(c, k)) return;
+    double ref_p = golden_num(c, k), ref_se = sqrt(ref_p * (1 - ref_p) / 20000);
+    CHECK_NEAR(r->p_value, ref_p, 3 * sqrt(r->mc_se * r->mc_se + ref_se * ref_se));
+}
+
 static void test_metrics(const json_t *cases) {
     size_t i;
     json_t *c;
@@ -141,37 +196,30 @@ static void test_metrics(const json_t *cases) {
         mz_metric_options_default(&opt);
         opt.n_permutations = 20000;
         mz_metric_result r;
-        double got[64], *want;
+        double got[64];
 
         CHECK_INT(mz_assoc_rnd(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
-        CHECK_NEAR(r.value, golden_num(c, "rnd"), 1e-9);
-        want = golden_doubles(json_object_get(c, "rnd_per_word"), &n);
-        for (size_t w = 0; w < n; w++)
-            CHECK_NEAR(got[w], want[w], 1e-9);
-        free(want);
-        double ref_p = golden_num(c, "rnd_p"), ref_se = sqrt(ref_p * (1 - ref_p) / 20000);
-        CHECK_NEAR(r.p_value, ref_p, 3 * sqrt(r.mc_se * r.mc_se + ref_se * ref_se));
+        check_metric(&r, got, c, "rnd", 1e-9, 1e-9);
         CHECK(r.ci_lo <= r.value && r.value <= r.ci_hi);
-
         CHECK_INT(mz_assoc_mac(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
-        CHECK_NEAR(r.value, golden_num(c, "mac"), 1e-9);
+        check_metric(&r, got, c, "mac", 1e-9, 1e-9);
         CHECK(isnan(r.p_value));
 
+        /* the peers' conventions: RND on the vectors as given, MAC as cosine similarity */
+        opt.rnd_as_given = opt.mac_similarity = 1;
+        CHECK_INT(mz_assoc_rnd(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        check_metric(&r, got, c, "rnd_as_given", 1e-9, 1e-9);
+        CHECK_INT(mz_assoc_mac(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
+        check_metric(&r, got, c, "mac_similarity", 1e-9, 1e-9);
+        opt.rnd_as_given = opt.mac_similarity = 0;
+
         CHECK_INT(mz_assoc_ect(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
-        CHECK_NEAR(r.value, golden_num(c, "ect"), 1e-9);
-        want = golden_doubles(json_object_get(c, "ect_per_word"), &n);
-        for (size_t w = 0; w < n; w++)
-            CHECK_NEAR(got[w], want[w], 1e-9);
-        free(want);
+        check_metric(&r, got, c, "ect", 1e-9, 1e-9);
         CHECK(r.ci_lo < r.ci_hi);
 
         if (a->n == b->n) {
             CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
-            CHECK_NEAR(r.value, golden_num(c, "ripa"), 1e-9);
-            want = golden_doubles(json_object_get(c, "ripa_per_word"), &n);
-            for (size_t w = 0; w < n; w++)
-                CHECK_NEAR(got[w], want[w], 1e-9);
-            free(want);
+            check_metric(&r, got, c, "ripa", 1e-9, 1e-9);
         } else {
             CHECK_INT(mz_assoc_ripa(&r, got, s, a, b, dim, &opt, ctx), MZ_ERR_INPUT);
             CHECK_CONTAINS(mz_ctx_message(ctx), "paired groups of equal size (got 5 and 7)");
@@ -179,11 +227,7 @@ static void test_metrics(const json_t *cases) {
 
         opt.n_bootstrap = 200; /* each draw refits the classifier */
         CHECK_INT(mz_assoc_rnsb(&r, got, s, a, b, dim, &opt, ctx), MZ_OK);
-        CHECK_NEAR(r.value, golden_num(c, "rnsb"), 1e-7);
-        want = golden_doubles(json_object_get(c, "rnsb_per_word"), &n);
-        for (size_t w = 0; w < n; w++)
-            CHECK_NEAR(got[w], want[w], 1e-8);
-        free(want);
+        check_metric(&r, got, c, "rnsb", 1e-7, 1e-8);
         CHECK(r.ci_lo < r.ci_hi);
         for (int k = 0; k < 3; k++)
             free(m[k]);
@@ -366,6 +410,7 @@ int main(void) {
     test_holm_present();
     test_weat(json_object_get(g, "weat"));
     test_weat_analytic();
+    test_weat_both_forms();
     test_metrics(json_object_get(g, "metrics"));
     test_ripa_orientation();
     test_change(json_object_get(g, "change"));

@@ -5,6 +5,8 @@
 #include "mizani/static_audit.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static mz_ctx *ctx;
 
@@ -128,6 +130,53 @@ static void test_allocation_failures(void) {
     CHECK(failures > 5);
 }
 
+/* A line that fails on its own terms: too long for a text vectors file, a read error, a FIFO,
+ * and running out of memory on a long line: each is said as what it is, never taken for the
+ * end of the file. */
+static void test_hostile_streams(void) {
+    size_t big = ((size_t)4 << 20) + 100;
+    char *text = malloc(big + 16);
+    memcpy(text, "a 1 2\n", 6);
+    memset(text + 6, 'x', big);
+    memcpy(text + 6 + big, " 1 2\n", 5);
+    mz_vectors *v;
+    CHECK_INT(mz_vectors_parse(&v, text, big + 11, "t.vec", NULL, ctx), MZ_ERR_INPUT);
+    CHECK_STR(mz_ctx_message(ctx),
+              "t.vec:2: a line longer than 4 MiB (is this a text vectors file?)");
+
+    /* a 300 kB line: the buffer grows several times, and each growth may fail */
+    const char *keep[] = {"a"};
+    mz_vectors_options opt = {.keep = keep, .n_keep = 1};
+    memcpy(text + 6 + 300000, " 1 2\nb 3 4", 10);
+    int failures = 0;
+    for (long n = 1;; n++) {
+        mz_alloc_fail_at(n);
+        mz_status rc = mz_vectors_parse(&v, text, 6 + 300000 + 10, "t.vec", &opt, ctx);
+        mz_alloc_fail_at(0);
+        if (rc == MZ_OK) break;
+        CHECK_INT(rc, MZ_ERR_NOMEM);
+        failures++;
+    }
+    CHECK_INT(mz_vectors_count(v), 1); /* the last line has no newline, and counts */
+    mz_vectors_free(v);
+    CHECK(failures > 3);
+    free(text);
+
+    if (access("/proc/self/mem", R_OK) == 0) { /* a regular file whose every read fails */
+        CHECK_INT(mz_vectors_load(&v, "/proc/self/mem", NULL, ctx), MZ_ERR_IO);
+        CHECK_STR(mz_ctx_message(ctx), "/proc/self/mem: read failed: Input/output error");
+    }
+    char fifo[] = "/tmp/mizani-test-fifo-XXXXXX";
+    int fd = mkstemp(fifo);
+    close(fd);
+    unlink(fifo);
+    if (mkfifo(fifo, 0600) == 0) { /* no writer: opening it would wait for ever */
+        CHECK_INT(mz_vectors_load(&v, fifo, NULL, ctx), MZ_ERR_INPUT);
+        CHECK_CONTAINS(mz_ctx_message(ctx), ": a FIFO, not a regular file");
+        unlink(fifo);
+    }
+}
+
 static const char *glove_x[] = {"math",      "algebra",     "geometry", "calculus",
                                 "equations", "computation", "numbers",  "addition"};
 static const char *glove_y[] = {"poetry", "art",      "dance", "literature",
@@ -141,7 +190,9 @@ static int test_glove_anchor(void) {
     const char *path = MZ_SHARED_DATA "/weat-glove/glove_math.tsv";
     FILE *f = fopen(path, "r");
     if (!f) {
-        printf("SKIP glove anchor: %s is absent (../shared is not on this machine)\n", path);
+        printf("SKIP WEAT anchor (Caliskan et al. 2017, math vs arts on GloVe): %s is absent "
+               "(../shared is not on this machine)\n",
+               path);
         return 0;
     }
     fclose(f);
@@ -174,6 +225,72 @@ static int test_glove_anchor(void) {
     return 1;
 }
 
+/* sweater's own test values on Garg et al.'s GoogleNews subset (../shared/data/weat-googlenews),
+ * convention by convention: RND summed over S with the vectors as given (-6.3415) and MAC as
+ * the mean cosine similarity to A (0.13758), and the papers' definitions Mizani uses by default:
+ * RND on unit vectors (-2.0693, numpy on the same definition) and MAC as the mean cosine
+ * distance (0.86241). Returns 1 when the data was there. */
+static int test_googlenews_peers(void) {
+    static const char *s_words =
+        "janitor statistician midwife bailiff auctioneer photographer geologist shoemaker athlete "
+        "cashier dancer housekeeper accountant physicist gardener dentist weaver blacksmith "
+        "psychologist supervisor mathematician surveyor tailor designer economist mechanic laborer "
+        "postmaster broker chemist librarian attendant clerical musician porter scientist "
+        "carpenter sailor instructor sheriff pilot inspector mason baker administrator architect "
+        "collector operator surgeon driver painter conductor nurse cook engineer retired sales "
+        "lawyer clergy physician farmer clerk manager guard artist smith official police doctor "
+        "professor student judge teacher author secretary soldier";
+    static const char *a_words = "he son his him father man boy himself male brother sons "
+                                 "fathers men boys males brothers uncle uncles nephew nephews";
+    static const char *b_words = "she daughter hers her mother woman girl herself female sister "
+                                 "daughters mothers women girls females sisters aunt aunts niece "
+                                 "nieces";
+    const char *path = MZ_SHARED_DATA "/weat-googlenews/googlenews.tsv";
+    if (access(path, R_OK)) {
+        printf("SKIP sweater's RND and MAC values: %s is absent (../shared is not on this "
+               "machine)\n",
+               path);
+        return 0;
+    }
+    mz_vectors *v;
+    CHECK_INT(mz_vectors_load(&v, path, NULL, ctx), MZ_OK);
+    if (!v) return 1;
+    const char *lists[3] = {s_words, a_words, b_words};
+    float *rows[3];
+    mz_word_set sets[3];
+    size_t dim = mz_vectors_dim(v);
+    for (int l = 0; l < 3; l++) {
+        char *copy = strdup(lists[l]);
+        rows[l] = malloc(80 * dim * sizeof **rows);
+        size_t n = 0;
+        for (char *w = strtok(copy, " "); w; w = strtok(NULL, " "), n++) {
+            long row = mz_vectors_find(v, w, 0, NULL);
+            CHECK(row >= 0);
+            if (row >= 0) memcpy(rows[l] + n * dim, mz_vectors_row(v, (size_t)row), dim * 4);
+        }
+        sets[l] = (mz_word_set){.name = "set", .vectors = rows[l], .n = n};
+        free(copy);
+    }
+    CHECK_INT(sets[0].n, 76);
+    mz_metric_options opt;
+    mz_metric_options_default(&opt);
+    opt.n_bootstrap = 0, opt.n_permutations = 0;
+    mz_metric_result r;
+    CHECK_INT(mz_assoc_rnd(&r, NULL, &sets[0], &sets[1], &sets[2], dim, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, -2.0693, 1e-3);
+    CHECK_INT(mz_assoc_mac(&r, NULL, &sets[0], &sets[1], &sets[1], dim, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, 0.86241, 1e-4); /* A twice: the mean over A alone, as sweater's test */
+    opt.rnd_as_given = opt.mac_similarity = 1;
+    CHECK_INT(mz_assoc_rnd(&r, NULL, &sets[0], &sets[1], &sets[2], dim, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, -6.3415, 1e-3);
+    CHECK_INT(mz_assoc_mac(&r, NULL, &sets[0], &sets[1], &sets[1], dim, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.value, 0.13758, 1e-4);
+    for (int l = 0; l < 3; l++)
+        free(rows[l]);
+    mz_vectors_free(v);
+    return 1;
+}
+
 int main(void) {
     ctx = mz_ctx_new();
     mz_init(ctx);
@@ -182,8 +299,10 @@ int main(void) {
     test_text_errors();
     test_word2vec();
     test_allocation_failures();
+    test_hostile_streams();
     int ran_anchor = test_glove_anchor();
+    ran_anchor &= test_googlenews_peers();
     mz_ctx_free(ctx);
     int rc = mz_check_result("test_vectors");
-    return rc ? rc : ran_anchor ? 0 : 77; /* 77: ctest reports the anchor as skipped */
+    return rc ? rc : ran_anchor ? 0 : 77; /* 77: ctest reports the anchors as skipped */
 }

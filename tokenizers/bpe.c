@@ -60,7 +60,7 @@ static pair heap_pop(heap *h) {
 
 /* SentencePiece BPE keeps no merges: two pieces merge when their concatenation is in the
  * vocabulary, the highest-scoring concatenation first. */
-static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *rank,
+static int merge_by_score(const mz_subword *m, int32_t l, int32_t r, uint32_t *rank,
                           int32_t *merged) {
     char buf[512];
     size_t a = strlen(m->vocab.tokens[l]), b = strlen(m->vocab.tokens[r]), id;
@@ -74,7 +74,7 @@ static int merge_by_score(const mz_model *m, int32_t l, int32_t r, uint32_t *ran
 }
 
 /* The merge of two ids, if the merges table has it: rank and resulting id. */
-static int merge_of(const mz_model *m, int32_t l, int32_t r, uint32_t *rank, int32_t *merged) {
+static int merge_of(const mz_subword *m, int32_t l, int32_t r, uint32_t *rank, int32_t *merged) {
     if (!m->merges)
         return m->score_rank && l >= 0 && r >= 0 && merge_by_score(m, l, r, rank, merged);
     int32_t key[2] = {l, r};
@@ -85,7 +85,7 @@ static int merge_of(const mz_model *m, int32_t l, int32_t r, uint32_t *rank, int
     return 1;
 }
 
-static int candidate(heap *h, const mz_model *m, const symbol *s, long left) {
+static int candidate(heap *h, const mz_subword *m, const symbol *s, long left) {
     long right = s[left].next;
     uint32_t rank;
     int32_t merged;
@@ -95,7 +95,7 @@ static int candidate(heap *h, const mz_model *m, const symbol *s, long left) {
 
 /* The initial symbols: one per character, or per byte (<0xXX>) when byte fallback is on and
  * the character is unknown, or the unknown token. */
-static int initial_symbols(symbol **out, size_t *n, const mz_model *m, const mz_nstr *w) {
+static int initial_symbols(symbol **out, size_t *n, const mz_subword *m, const mz_nstr *w) {
     size_t cap = 0;
     char buf[64];
     *n = 0;
@@ -132,7 +132,7 @@ static int initial_symbols(symbol **out, size_t *n, const mz_model *m, const mz_
     return 0;
 }
 
-int mz_bpe_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+int mz_bpe_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx) {
     size_t whole;
     if (w->len == 0) return 0;
     if (m->ignore_merges && mz_strmap_get(m->vocab.ids, w->s, w->len, &whole))

@@ -29,18 +29,18 @@ void mz_charsmap_free(struct mz_charsmap *m) {
 int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len) {
     *out = NULL;
     uint32_t trie_size;
-    if (len < 4) return -1;
+    if (len < 4) return 1;
     memcpy(&trie_size, blob, 4);
-    if (trie_size % 4 || trie_size > len - 4 || trie_size == 0) return -1;
+    if (trie_size % 4 || trie_size > len - 4 || trie_size == 0) return 1;
     struct mz_charsmap *m = mz_calloc(1, sizeof *m);
-    if (!m) return -1;
+    if (!m) return MZ_TOK_NOMEM;
     m->n_units = trie_size / 4;
     m->n_normalized = len - 4 - trie_size;
     m->units = mz_malloc(trie_size);
     m->normalized = mz_malloc(m->n_normalized + 1);
     if (!m->units || !m->normalized) {
         mz_charsmap_free(m);
-        return -1;
+        return MZ_TOK_NOMEM;
     }
     memcpy(m->units, blob + 4, trie_size);
     memcpy(m->normalized, blob + 4 + trie_size, m->n_normalized);

@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unicode/uregex.h>
-#include <unicode/ustring.h>
 
 #define META "\xE2\x96\x81" /* U+2581 */
 #define GPT2_PATTERN \
@@ -17,23 +15,13 @@ static mz_status nomem(mz_ctx *ctx, const char *path) {
     return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
 }
 
-/* An ICU regex from a UTF-8 pattern. */
-struct URegularExpression *mz_regex_compile(const char *pattern) {
-    UChar buf[1024];
-    int32_t n;
-    UErrorCode err = U_ZERO_ERROR;
-    u_strFromUTF8(buf, 1024, &n, pattern, -1, &err);
-    if (U_FAILURE(err)) return NULL;
-    URegularExpression *re = uregex_open(buf, n, 0, NULL, &err);
-    return U_SUCCESS(err) ? re : NULL;
-}
-
 static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const char *path,
                             mz_ctx *ctx) {
     mz_gguf_type type;
     size_t n;
     if (!mz_gguf_get_array(g, "tokenizer.ggml.tokens", &type, &n) || type != MZ_GGUF_STRING)
         return mz_fail(ctx, MZ_ERR_INPUT, path, "no tokenizer.ggml.tokens array of strings");
+    if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, path, "tokenizer.ggml.tokens is empty");
     for (size_t i = 0; i < n; i++) {
         mz_gguf_str s;
         int64_t tt = 1;
@@ -61,7 +49,7 @@ static mz_status add_tokens(mz_tokenizer *t, const mz_gguf *g, int bert, const c
     return MZ_OK;
 }
 
-static mz_status add_merges(mz_model *m, const mz_gguf *g, const char *path, mz_ctx *ctx) {
+static mz_status add_merges(mz_subword *m, const mz_gguf *g, const char *path, mz_ctx *ctx) {
     mz_gguf_type type;
     size_t n;
     if (!mz_gguf_get_array(g, "tokenizer.ggml.merges", &type, &n) || type != MZ_GGUF_STRING)
@@ -188,13 +176,15 @@ static mz_status setup_gpt2(mz_tokenizer *t, const mz_gguf *g, const char *path,
         n++;
     if (!(t->pres = mz_calloc(n + 1, sizeof *t->pres))) return nomem(ctx, path);
     for (size_t i = 0; i < n; i++) {
-        t->pres[i] = (mz_pretokenizer){.kind = PRE_SPLIT_REGEX,
-                                       .behavior = 1,
-                                       .regex = mz_regex_compile(byte_level_pres[k].patterns[i])};
+        char why[128];
+        t->pres[i] = (mz_pretokenizer){.kind = PRE_SPLIT_REGEX, .behavior = 1};
         t->n_pres = i + 1;
-        if (!t->pres[i].regex)
-            return mz_fail(ctx, MZ_ERR_INTERNAL, path, "pattern %zu of '%s' rejected by ICU", i,
-                           byte_level_pres[k].name);
+        int rc =
+            mz_regex_compile(&t->pres[i].regex, byte_level_pres[k].patterns[i], why, sizeof why);
+        if (rc == MZ_TOK_NOMEM) return nomem(ctx, path);
+        if (rc)
+            return mz_fail(ctx, MZ_ERR_INTERNAL, path, "pattern %zu of '%s' rejected by ICU: %s", i,
+                           byte_level_pres[k].name, why);
     }
     t->pres[n] = (mz_pretokenizer){.kind = PRE_BYTE_LEVEL};
     t->n_pres = n + 1;
@@ -219,7 +209,7 @@ static mz_status setup_llama(mz_tokenizer *t, const mz_gguf *g, const char *path
     if (!(t->model.scores = mz_malloc(n * sizeof *t->model.scores))) return nomem(ctx, path);
     for (size_t i = 0; i < n; i++)
         mz_gguf_array_float(g, "tokenizer.ggml.scores", i, &t->model.scores[i]);
-    if (mz_model_rank_scores(&t->model)) return nomem(ctx, path);
+    if (mz_subword_rank_scores(&t->model)) return nomem(ctx, path);
     t->norms = mz_calloc(2, sizeof *t->norms);
     if (!t->norms) return nomem(ctx, path);
     t->norms[0] = (mz_normalizer){.kind = NORM_PREPEND, .content = mz_strdup(META)};

@@ -10,9 +10,6 @@
 #include <string.h>
 #include <unicode/uregex.h>
 
-struct URegularExpression *mz_regex_compile(const char *pattern);
-int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
-
 typedef struct loader {
     const char *path;
     mz_ctx *ctx;
@@ -31,6 +28,19 @@ static mz_status nomem(loader *L) {
     return mz_fail(L->ctx, MZ_ERR_NOMEM, L->path, "out of memory");
 }
 
+/* A regular expression of the file (or a built-in one), compiled; an invalid one is bad input
+ * with ICU's reason. */
+static mz_status compile(loader *L, struct URegularExpression **re, const char *pattern,
+                         const char *jp) {
+    char why[160];
+    int rc = mz_regex_compile(re, pattern, why, sizeof why);
+    if (rc == MZ_TOK_NOMEM) return nomem(L);
+    if (rc)
+        return mz_fail_path(L->ctx, MZ_ERR_INPUT, L->path, jp,
+                            "invalid regular expression '%.200s': %s", pattern, why);
+    return MZ_OK;
+}
+
 static const char *str(json_t *o, const char *key) {
     return json_string_value(json_object_get(o, key));
 }
@@ -46,17 +56,17 @@ static int b64_value(int c) {
     return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* Base64 into a malloc'd buffer; -1 on a bad character or no memory. */
+/* Base64 into a malloc'd buffer: 0, MZ_TOK_NOMEM, or 1 on a character outside the alphabet. */
 static int b64_decode(const char *s, unsigned char **out, size_t *len) {
     size_t n = strlen(s);
     *out = mz_malloc(n / 4 * 3 + 3);
-    if (!*out) return -1;
+    if (!*out) return MZ_TOK_NOMEM;
     uint32_t acc = 0;
     int bits = 0;
     *len = 0;
     for (size_t i = 0; i < n && s[i] != '='; i++) {
         int v = b64_value((unsigned char)s[i]);
-        if (v < 0) return mz_free(*out), *out = NULL, -1;
+        if (v < 0) return mz_free(*out), *out = NULL, 1;
         acc = acc << 6 | (uint32_t)v;
         bits += 6;
         if (bits >= 8) {
@@ -107,17 +117,19 @@ static mz_status one_normalizer(loader *L, mz_normalizer *n, json_t *o, const ch
         if (!str(o, "content")) return bad(L, jp, "Replace needs \"content\"");
         if (!(n->content = mz_strdup(str(o, "content")))) return nomem(L);
         if (lit && !(n->pattern = mz_strdup(lit))) return nomem(L);
-        if (re && !(n->regex = mz_regex_compile(re)))
-            return unsupported(L, jp, "regular expression", re);
+        if (re) return compile(L, &n->regex, re, jp);
     } else if (!strcmp(type, "Precompiled")) {
         const char *b64 = str(o, "precompiled_charsmap");
         unsigned char *blob;
         size_t len;
         n->kind = NORM_PRECOMPILED;
         if (!b64) return bad(L, jp, "Precompiled needs \"precompiled_charsmap\"");
-        if (b64_decode(b64, &blob, &len)) return bad(L, jp, "precompiled_charsmap is not base64");
-        int rc = mz_charsmap_new(&n->charsmap, blob, len);
+        int rc = b64_decode(b64, &blob, &len);
+        if (rc)
+            return rc == MZ_TOK_NOMEM ? nomem(L) : bad(L, jp, "precompiled_charsmap is not base64");
+        rc = mz_charsmap_new(&n->charsmap, blob, len);
         mz_free(blob);
+        if (rc == MZ_TOK_NOMEM) return nomem(L);
         if (rc) return bad(L, jp, "precompiled_charsmap is not a SentencePiece normalisation map");
     } else {
         return unsupported(L, jp, "normalizer", type);
@@ -186,13 +198,15 @@ static mz_status one_pre(loader *L, mz_pretokenizer *p, json_t *o, const char *j
         p->individual_digits = flag(o, "individual_digits", 0);
     } else if (!strcmp(type, "Whitespace")) {
         p->kind = PRE_WHITESPACE;
-        p->regex = mz_regex_compile("\\w+|[^\\w\\s]+");
+        return compile(L, &p->regex, "\\w+|[^\\w\\s]+", jp);
     } else if (!strcmp(type, "ByteLevel")) {
         *p = (mz_pretokenizer){.kind = PRE_BYTE_LEVEL,
                                .add_prefix_space = flag(o, "add_prefix_space", 1),
                                .use_regex = flag(o, "use_regex", 1)};
-        p->regex = mz_regex_compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+        return compile(
+            L, &p->regex,
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            jp);
     } else if (!strcmp(type, "Metaspace")) {
         const char *scheme = str(o, "prepend_scheme");
         const char *rep = str(o, "replacement");
@@ -205,21 +219,20 @@ static mz_status one_pre(loader *L, mz_pretokenizer *p, json_t *o, const char *j
     } else if (!strcmp(type, "Split")) {
         json_t *pat = json_object_get(o, "pattern");
         const char *re = str(pat, "Regex"), *lit = str(pat, "String");
-        char *quoted = lit ? quote_literal(lit) : NULL;
         p->kind = PRE_SPLIT_REGEX;
         p->behavior = behavior_of(str(o, "behavior"));
         p->invert = flag(o, "invert", 0);
         if (p->behavior < 0) return bad(L, jp, "Split needs a known \"behavior\"");
-        if (!re && !quoted)
+        if (!re && !lit)
             return bad(L, jp, "Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
-        p->regex = mz_regex_compile(re ? re : quoted);
+        char *quoted = re ? NULL : quote_literal(lit);
+        if (!re && !quoted) return nomem(L);
+        mz_status rc = compile(L, &p->regex, re ? re : quoted, jp);
         mz_free(quoted);
-        if (!p->regex) return unsupported(L, jp, "regular expression", re ? re : lit);
+        return rc;
     } else {
         return unsupported(L, jp, "pre-tokenizer", type);
     }
-    if ((p->kind == PRE_WHITESPACE || p->kind == PRE_BYTE_LEVEL) && !p->regex)
-        return mz_fail(L->ctx, MZ_ERR_INTERNAL, L->path, "ICU rejected a built-in pattern");
     return MZ_OK;
 }
 
@@ -282,7 +295,7 @@ static int32_t token_id(const mz_vocab *v, const char *token) {
     return token && v->ids && mz_strmap_get(v->ids, token, strlen(token), &id) ? (int32_t)id : -1;
 }
 
-static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
+static mz_status load_merges(loader *L, mz_subword *m, json_t *merges) {
     if (!json_is_array(merges)) return bad(L, "$.model.merges", "BPE needs a merges array");
     if (!(m->merges = mz_strmap_new())) return nomem(L);
     size_t plen = m->prefix ? strlen(m->prefix) : 0;
@@ -321,7 +334,7 @@ static mz_status load_merges(loader *L, mz_model *m, json_t *merges) {
     return MZ_OK;
 }
 
-static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
+static mz_status load_unigram(loader *L, mz_subword *m, json_t *o) {
     json_t *vocab = json_object_get(o, "vocab");
     if (!json_is_array(vocab))
         return bad(L, "$.model.vocab", "Unigram needs a vocab array of [piece, score]");
@@ -350,7 +363,7 @@ static mz_status load_unigram(loader *L, mz_model *m, json_t *o) {
 }
 
 static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
-    mz_model *m = &t->model;
+    mz_subword *m = &t->model;
     const char *type = str(o, "type");
     if (!json_is_object(o)) return bad(L, "$.model", "no model");
     if (!type) type = json_object_get(o, "merges") ? "BPE" : "WordPiece"; /* older files */
@@ -387,7 +400,8 @@ static mz_status load_model(loader *L, mz_tokenizer *t, json_t *o) {
     } else {
         return unsupported(L, "$.model.type", "model", type);
     }
-    if (!rc && str(o, "unk_token")) m->unk_id = token_id(&m->vocab, str(o, "unk_token"));
+    if (!rc && str(o, "unk_token") && (m->unk_id = token_id(&m->vocab, str(o, "unk_token"))) < 0)
+        rc = bad(L, "$.model.unk_token", "the unknown token is not in the vocabulary");
     if (!rc && m->vocab.n == 0) rc = bad(L, "$.model.vocab", "the vocabulary is empty");
     /* WordPiece maps every word it cannot cover to the unknown token: it must exist */
     if (!rc && m->kind == MODEL_WORDPIECE && m->unk_id < 0)
@@ -475,9 +489,15 @@ static mz_status load_decoders(loader *L, mz_tokenizer *t, json_t *o) {
     return MZ_OK;
 }
 
-static int32_t pair_id(json_t *pair) { /* ["[CLS]", 101] */
-    json_t *id = json_array_get(pair, 1);
-    return json_is_integer(id) ? (int32_t)json_integer_value(id) : -1;
+/* ["[CLS]", 101]: a special token the post-processor adds, by id. */
+static mz_status pair_id(loader *L, json_t *o, const char *key, int32_t *id) {
+    json_t *v = json_array_get(json_object_get(o, key), 1);
+    char jp[48];
+    snprintf(jp, sizeof jp, "$.post_processor.%s", key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX)
+        return bad(L, jp, "needs [token, id] with a non-negative id");
+    *id = (int32_t)json_integer_value(v);
+    return MZ_OK;
 }
 
 /* A TemplateProcessing template: SpecialToken and Sequence items with their type ids. */
@@ -494,9 +514,11 @@ static mz_status read_template(loader *L, mz_template_item *items, size_t *n, js
                               (uint8_t)(json_is_integer(type) ? json_integer_value(type) : 0)};
         if (sp) {
             json_t *ids = json_object_get(json_object_get(specials, str(sp, "id")), "ids");
-            if (json_array_size(ids) != 1 || !json_is_integer(json_array_get(ids, 0)))
+            json_t *id = json_array_get(ids, 0);
+            if (json_array_size(ids) != 1 || !json_is_integer(id) || json_integer_value(id) < 0 ||
+                json_integer_value(id) > INT32_MAX)
                 return bad(L, "$.post_processor.special_tokens",
-                           "a template's special token needs one id");
+                           "a template's special token needs one non-negative id");
             x.id = (int32_t)json_integer_value(json_array_get(ids, 0));
         } else if (sq) {
             x.seq = str(sq, "id") && !strcmp(str(sq, "id"), "B");
@@ -512,7 +534,10 @@ static mz_status one_post(loader *L, mz_tokenizer *t, json_t *o) {
     const char *type = str(o, "type");
     if (!type) return MZ_OK;
     if (!strcmp(type, "BertProcessing") || !strcmp(type, "RobertaProcessing")) {
-        int32_t cls = pair_id(json_object_get(o, "cls")), sep = pair_id(json_object_get(o, "sep"));
+        int32_t cls, sep;
+        mz_status rc = pair_id(L, o, "cls", &cls);
+        if (!rc) rc = pair_id(L, o, "sep", &sep);
+        if (rc) return rc;
         if (!strcmp(type, "BertProcessing"))
             mz_post_bert(&t->post, cls, sep);
         else
@@ -548,7 +573,6 @@ mz_status mz_tokenizer_from_json(mz_tokenizer *t, const char *path, mz_ctx *ctx)
     char *text;
     size_t len;
     mz_status rc = mz_read_file(&text, &len, path, (size_t)1 << 30, ctx);
-    if (rc == MZ_ERR_IO) mz_fail_errno(ctx, path, "cannot open tokenizer");
     if (!rc) rc = mz_tokenizer_from_json_text(t, text, len, path, ctx);
     mz_free(text);
     return rc;
@@ -570,6 +594,10 @@ mz_status mz_tokenizer_from_json_text(mz_tokenizer *t, const char *text, size_t 
         rc = one_post(&L, t, json_object_get(root, "post_processor"));
     if (!rc) rc = load_decoders(&L, t, json_object_get(root, "decoder"));
     json_t *pad = json_object_get(json_object_get(root, "padding"), "pad_id");
+    if (!rc && pad &&
+        (!json_is_integer(pad) || json_integer_value(pad) < 0 ||
+         json_integer_value(pad) > INT32_MAX))
+        rc = bad(&L, "$.padding.pad_id", "the padding id must be a non-negative integer");
     t->pad_id = json_is_integer(pad) ? (int32_t)json_integer_value(pad)
                                      : token_id(&t->model.vocab, "[PAD]");
     if (t->pad_id < 0) t->pad_id = token_id(&t->model.vocab, "<pad>");

@@ -7,10 +7,6 @@
 #include "tokenizer_internal.h"
 
 #include <string.h>
-#include <unicode/uregex.h>
-
-struct URegularExpression *mz_regex_compile(const char *pattern);
-int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
 
 #define META "\xE2\x96\x81"
 
@@ -123,19 +119,24 @@ static int read_spec(pb b, spm *s, int trainer) {
 static mz_status setup_normalizers(mz_tokenizer *t, const spm *s, const char *path, mz_ctx *ctx) {
     if (!(t->norms = mz_calloc(6, sizeof *t->norms)))
         return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+    t->n_norms = 6; /* until the end: a failure half-way frees what was made (the rest is zero) */
     mz_normalizer *n = t->norms;
     if (s->charsmap.p && s->charsmap.end > s->charsmap.p) {
         n->kind = NORM_PRECOMPILED;
-        if (mz_charsmap_new(&n->charsmap, s->charsmap.p, (size_t)(s->charsmap.end - s->charsmap.p)))
+        int rc =
+            mz_charsmap_new(&n->charsmap, s->charsmap.p, (size_t)(s->charsmap.end - s->charsmap.p));
+        if (rc == MZ_TOK_NOMEM) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        if (rc)
             return mz_fail(ctx, MZ_ERR_INPUT, path,
                            "the normalizer's precompiled charsmap is malformed");
         n++;
     }
     if (s->remove_extra_ws) {
         *n++ = (mz_normalizer){.kind = NORM_STRIP, .strip_left = 1, .strip_right = 1};
-        *n = (mz_normalizer){
-            .kind = NORM_REPLACE, .regex = mz_regex_compile(" {2,}"), .content = mz_strdup(" ")};
-        if (!n->regex || !n->content) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
+        char why[128];
+        *n = (mz_normalizer){.kind = NORM_REPLACE, .content = mz_strdup(" ")};
+        if (mz_regex_compile(&n->regex, " {2,}", why, sizeof why) || !n->content)
+            return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         n++;
     }
     if (s->add_dummy_prefix) {
@@ -241,7 +242,7 @@ mz_status mz_tokenizer_from_spm_data(mz_tokenizer *t, const uint8_t *data, size_
         } else {
             t->model_name = "BPE";
             t->model.kind = MODEL_BPE;
-            if (mz_model_rank_scores(&t->model))
+            if (mz_subword_rank_scores(&t->model))
                 rc = mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
         }
     }

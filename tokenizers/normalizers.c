@@ -10,9 +10,6 @@
 #include <unicode/utext.h>
 #include <utf8proc.h>
 
-int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_charsmap *m);
-void mz_charsmap_free(struct mz_charsmap *m);
-
 static int push_cp(mz_nstr *out, int32_t c, uint32_t o0, uint32_t o1) {
     utf8proc_uint8_t buf[4];
     utf8proc_ssize_t n = utf8proc_encode_char(c, buf);
@@ -136,7 +133,7 @@ static int replace_literal(mz_nstr *out, const mz_nstr *in, const char *pattern,
 
 /* Replace with a regular expression (ICU over the UTF-8 text); alignment as for literals. */
 static int replace_regex(mz_nstr *out, const mz_nstr *in, struct URegularExpression *re,
-                         const char *with) {
+                         const char *with, const struct URegularExpression **failed) {
     UErrorCode err = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, in->s, (int64_t)in->len, &err);
     uregex_setUText(re, ut, &err);
@@ -154,7 +151,8 @@ static int replace_regex(mz_nstr *out, const mz_nstr *in, struct URegularExpress
     for (; !rc && pos < in->len; pos++)
         rc = mz_nstr_push(out, in->s + pos, 1, in->o0[pos], in->o1[pos]);
     utext_close(ut);
-    return rc || U_FAILURE(err) ? -1 : 0;
+    if (!rc && U_FAILURE(err)) *failed = re, rc = MZ_TOK_REGEX;
+    return rc;
 }
 
 static int strip(mz_nstr *out, const mz_nstr *in, int left, int right) {
@@ -185,7 +183,8 @@ static int prepend(mz_nstr *out, const mz_nstr *in, const char *content) {
     return 0;
 }
 
-static int apply(mz_nstr *out, const mz_nstr *in, const mz_normalizer *nm) {
+static int apply(mz_nstr *out, const mz_nstr *in, const mz_normalizer *nm,
+                 const struct URegularExpression **failed) {
     switch (nm->kind) {
     case NORM_BERT: return map_chars(out, in, bert_char, nm);
     case NORM_LOWERCASE: return map_chars(out, in, lowercase_char, nm);
@@ -195,7 +194,7 @@ static int apply(mz_nstr *out, const mz_nstr *in, const mz_normalizer *nm) {
     case NORM_NFKC: return unicode_normalize(out, in, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
     case NORM_NFKD: return unicode_normalize(out, in, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
     case NORM_REPLACE:
-        return nm->regex ? replace_regex(out, in, nm->regex, nm->content)
+        return nm->regex ? replace_regex(out, in, nm->regex, nm->content, failed)
                          : replace_literal(out, in, nm->pattern, nm->content);
     case NORM_PREPEND: return prepend(out, in, nm->content);
     case NORM_STRIP: return strip(out, in, nm->strip_left, nm->strip_right);
@@ -204,9 +203,11 @@ static int apply(mz_nstr *out, const mz_nstr *in, const mz_normalizer *nm) {
     return -1;
 }
 
-int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, size_t n) {
+int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, size_t n,
+                 const struct URegularExpression **failed) {
     for (size_t i = 0; i < n; i++) {
-        if (apply(scratch, text, &norms[i])) return -1;
+        int rc = apply(scratch, text, &norms[i], failed);
+        if (rc) return rc;
         mz_nstr_swap(text, scratch);
     }
     return 0;

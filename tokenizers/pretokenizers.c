@@ -88,7 +88,7 @@ static int split_digits(mz_words *w, const mz_nstr *s, int individual) {
 
 /* Regex split with HF's delimiter behaviours; invert swaps matches and gaps. */
 static int split_regex(mz_words *w, const mz_nstr *s, URegularExpression *re, int behavior,
-                       int invert) {
+                       int invert, const URegularExpression **failed) {
     UErrorCode err = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, s->s, (int64_t)s->len, &err);
     uregex_setUText(re, ut, &err);
@@ -122,13 +122,17 @@ static int split_regex(mz_words *w, const mz_nstr *s, URegularExpression *re, in
         }
         pos = b;
     }
-    if (U_FAILURE(err)) goto fail;
+    if (U_FAILURE(err)) { /* past the step budget, or ICU failed otherwise */
+        utext_close(ut);
+        *failed = re;
+        return MZ_TOK_REGEX;
+    }
     if (!invert && add_range(w, s, have_pending ? pending : pos, s->len)) goto fail;
     utext_close(ut);
     return 0;
 fail:
     utext_close(ut);
-    return -1;
+    return MZ_TOK_NOMEM;
 }
 
 /* GPT-2's alphabet: printable bytes stand for themselves, the others for 256 + n. */
@@ -189,14 +193,15 @@ static int metaspace(mz_words *w, const mz_nstr *s, const mz_pretokenizer *p, in
 
 static int is_ws(int32_t c) { return mz_uc_is_whitespace(c); }
 
-static int apply(mz_words *out, const mz_nstr *s, const mz_pretokenizer *p, int first) {
+static int apply(mz_words *out, const mz_nstr *s, const mz_pretokenizer *p, int first,
+                 const URegularExpression **failed) {
     switch (p->kind) {
     case PRE_BERT: return split_chars(out, s, 1, is_ws);
     case PRE_WHITESPACE_SPLIT: return split_chars(out, s, 0, is_ws);
     case PRE_PUNCTUATION: return split_chars(out, s, 1, never);
     case PRE_DIGITS: return split_digits(out, s, p->individual_digits);
-    case PRE_WHITESPACE: return split_regex(out, s, p->regex, 0, 1);
-    case PRE_SPLIT_REGEX: return split_regex(out, s, p->regex, p->behavior, p->invert);
+    case PRE_WHITESPACE: return split_regex(out, s, p->regex, 0, 1, failed);
+    case PRE_SPLIT_REGEX: return split_regex(out, s, p->regex, p->behavior, p->invert, failed);
     case PRE_METASPACE: return metaspace(out, s, p, first);
     case PRE_BYTE_LEVEL: {
         size_t from = out->n;
@@ -209,8 +214,8 @@ static int apply(mz_words *out, const mz_nstr *s, const mz_pretokenizer *p, int 
                 if (mz_nstr_push(&spaced, s->s + i, 1, s->o0[i], s->o1[i])) return -1;
             src = &spaced;
         }
-        int rc =
-            p->use_regex ? split_regex(out, src, p->regex, 1, 0) : add_range(out, src, 0, src->len);
+        int rc = p->use_regex ? split_regex(out, src, p->regex, 1, 0, failed)
+                              : add_range(out, src, 0, src->len);
         mz_nstr_free(&spaced);
         for (size_t i = from; !rc && i < out->n; i++)
             rc = to_byte_level(&out->items[i], &out->items[i]);
@@ -220,7 +225,8 @@ static int apply(mz_words *out, const mz_nstr *s, const mz_pretokenizer *p, int 
     return -1;
 }
 
-int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *pres, size_t n) {
+int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *pres, size_t n,
+                   const URegularExpression **failed) {
     mz_words_reset(words);
     if (n == 0) return add_range(words, text, 0, text->len);
     mz_words a = {0}, b = {0};
@@ -228,7 +234,7 @@ int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *
     for (size_t k = 0; k < n && !rc; k++) {
         mz_words_reset(&b);
         for (size_t i = 0; i < a.n && !rc; i++)
-            rc = apply(&b, &a.items[i], &pres[k], i == 0);
+            rc = apply(&b, &a.items[i], &pres[k], i == 0, failed);
         mz_words t = a;
         a = b;
         b = t;

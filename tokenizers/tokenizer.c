@@ -2,6 +2,7 @@
  * normalised, pre-tokenised and run through the model; the post-processor adds specials. */
 #define _GNU_SOURCE /* qsort_r */
 #include "mizani/alloc.h"
+#include "mizani/utf8.h"
 #include "tokenizer_internal.h"
 #include "unicode_props.h"
 
@@ -14,7 +15,10 @@ int mz_vocab_add(mz_vocab *v, const char *token, size_t len) {
     if (mz_grow((void **)&v->tokens, &v->cap, v->n + 1, sizeof *v->tokens)) return -1;
     if (!v->ids && !(v->ids = mz_strmap_new())) return -1;
     if (!(v->tokens[v->n] = mz_strndup(token, len))) return -1;
-    if (mz_strmap_put(v->ids, token, len, v->n, NULL) < 0) return -1;
+    if (mz_strmap_put(v->ids, token, len, v->n, NULL) < 0) {
+        mz_free(v->tokens[v->n]); /* not counted yet, so nothing else would free it */
+        return -1;
+    }
     v->n++;
     return 0;
 }
@@ -28,7 +32,7 @@ static int compare_scores(const void *a, const void *b, void *scores) {
                          (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
-int mz_model_rank_scores(mz_model *m) {
+int mz_subword_rank_scores(mz_subword *m) {
     uint32_t *order = mz_malloc(m->vocab.n * sizeof *order);
     m->score_rank = mz_malloc(m->vocab.n * sizeof *m->score_rank);
     if (!order || !m->score_rank) {
@@ -44,7 +48,7 @@ int mz_model_rank_scores(mz_model *m) {
     return 0;
 }
 
-int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+int mz_subword_encode_word(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx) {
     switch (m->kind) {
     case MODEL_WORDPIECE: return mz_wordpiece_encode(out, m, w, widx);
     case MODEL_BPE: return mz_bpe_encode(out, m, w, widx);
@@ -53,13 +57,14 @@ int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *w, 
         size_t id;
         if (!w->len) return 0;
         int32_t tid = mz_strmap_get(m->vocab.ids, w->s, w->len, &id) ? (int32_t)id : m->unk_id;
+        if (tid < 0) return MZ_TOK_NO_TOKEN; /* as Hugging Face: an error, never a made-up id */
         return mz_encoding_push(out, tid, w->o0[0], w->o1[w->len - 1], widx, 0);
     }
     }
     return -1;
 }
 
-void mz_model_clear(mz_model *m) {
+void mz_subword_clear(mz_subword *m) {
     for (size_t i = 0; i < m->vocab.n; i++)
         mz_free(m->vocab.tokens[i]);
     mz_free(m->vocab.tokens);
@@ -81,7 +86,7 @@ void mz_tokenizer_free(mz_tokenizer *t) {
         mz_pretokenizer_clear(&t->pres[i]);
     mz_free(t->norms);
     mz_free(t->pres);
-    mz_model_clear(&t->model);
+    mz_subword_clear(&t->model);
     for (size_t i = 0; i < t->n_decs; i++) {
         mz_free(t->decs[i].a);
         mz_free(t->decs[i].b);
@@ -89,6 +94,7 @@ void mz_tokenizer_free(mz_tokenizer *t) {
     mz_free(t->decs);
     mz_free(t->is_special);
     mz_strmap_free(t->added);
+    mz_free(t->path);
     mz_free(t);
 }
 
@@ -97,12 +103,25 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static mz_tokenizer *new_tokenizer(void) {
+static mz_tokenizer *new_tokenizer(const char *path) {
     mz_tokenizer *t = mz_calloc(1, sizeof *t);
     if (!t) return NULL;
     t->model.unk_id = -1;
     t->pad_id = -1;
+    if (!(t->path = mz_strdup(path ? path : ""))) {
+        mz_free(t);
+        return NULL;
+    }
     return t;
+}
+
+/* Names the file a folder's tokenizer came from. 0, or -1 on no memory. */
+static int set_path(mz_tokenizer *t, const char *path) {
+    char *p = mz_strdup(path);
+    if (!p) return -1;
+    mz_free(t->path);
+    t->path = p;
+    return 0;
 }
 
 static void set_template(mz_template_item *items, size_t *n, const mz_template_item *from,
@@ -137,21 +156,56 @@ static int exists(const char *dir, const char *name, char *out, size_t cap) {
 /* A model folder: tokenizer.json, else the files older folders carry. */
 static mz_status load_folder(mz_tokenizer *t, const char *dir, mz_ctx *ctx) {
     char a[4096], b[4096];
-    if (exists(dir, "tokenizer.json", a, sizeof a)) return mz_tokenizer_from_json(t, a, ctx);
-    if (exists(dir, "vocab.txt", a, sizeof a)) return mz_tokenizer_from_vocab_txt(t, a, dir, ctx);
-    if (exists(dir, "vocab.json", a, sizeof a) && exists(dir, "merges.txt", b, sizeof b))
-        return mz_tokenizer_from_vocab_merges(t, a, b, dir, ctx);
     static const char *const spm_names[] = {"sentencepiece.bpe.model", "spiece.model",
                                             "tokenizer.model"};
-    for (size_t i = 0; i < sizeof spm_names / sizeof *spm_names; i++)
-        if (exists(dir, spm_names[i], a, sizeof a)) return mz_tokenizer_from_spm(t, a, ctx);
-    return mz_fail(ctx, MZ_ERR_INPUT, dir,
-                   "no tokenizer.json, vocab.txt or vocab.json + merges.txt "
-                   "in this folder");
+    int json = exists(dir, "tokenizer.json", a, sizeof a);
+    int vocab_txt = !json && exists(dir, "vocab.txt", a, sizeof a);
+    int merges = !json && !vocab_txt && exists(dir, "vocab.json", a, sizeof a) &&
+                 exists(dir, "merges.txt", b, sizeof b);
+    int spm = 0;
+    for (size_t i = 0;
+         !json && !vocab_txt && !merges && !spm && i < sizeof spm_names / sizeof *spm_names; i++)
+        spm = exists(dir, spm_names[i], a, sizeof a);
+    if (!json && !vocab_txt && !merges && !spm)
+        return mz_fail(ctx, MZ_ERR_INPUT, dir,
+                       "no tokenizer.json, vocab.txt, vocab.json + merges.txt or SentencePiece "
+                       "model in this folder");
+    if (set_path(t, a)) return mz_fail(ctx, MZ_ERR_NOMEM, dir, "out of memory");
+    return json        ? mz_tokenizer_from_json(t, a, ctx)
+           : vocab_txt ? mz_tokenizer_from_vocab_txt(t, a, dir, ctx)
+           : merges    ? mz_tokenizer_from_vocab_merges(t, a, b, dir, ctx)
+                       : mz_tokenizer_from_spm(t, a, ctx);
 }
 
-/* Hands a filled tokenizer to the caller, or frees it when filling failed. */
-static mz_status hand_out(mz_tokenizer **out, mz_tokenizer *t, mz_status rc) {
+/* What every loader must hand over, whatever the format: ids that exist. An unknown, padding
+ * or post-processor token outside the vocabulary would put ids into encodings that no
+ * vocabulary entry (and no model row) answers to. */
+static mz_status check_ids(const mz_tokenizer *t, mz_ctx *ctx) {
+    int32_t n = (int32_t)t->model.vocab.n;
+    if (n == 0) return mz_fail(ctx, MZ_ERR_INPUT, t->path, "the vocabulary is empty");
+    for (int32_t i = 0; i < n; i++) /* a token no text can spell, and no JSON can carry */
+        if (mz_utf8_invalid_at(t->model.vocab.tokens[i], strlen(t->model.vocab.tokens[i])))
+            return mz_fail(ctx, MZ_ERR_INPUT, t->path, "token %d is not valid UTF-8", i);
+    if (t->model.unk_id >= n || t->pad_id >= n)
+        return mz_fail(ctx, MZ_ERR_INPUT, t->path,
+                       "the %s token's id %d is outside the vocabulary of %d tokens",
+                       t->model.unk_id >= n ? "unknown" : "padding",
+                       t->model.unk_id >= n ? t->model.unk_id : t->pad_id, n);
+    const mz_template_item *lists[2] = {t->post.single, t->post.pair};
+    size_t counts[2] = {t->post.n_single, t->post.n_pair};
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++)
+            if (lists[l][i].id >= n)
+                return mz_fail(ctx, MZ_ERR_INPUT, t->path,
+                               "the post-processor adds the special token id %d, outside the "
+                               "vocabulary of %d tokens",
+                               lists[l][i].id, n);
+    return MZ_OK;
+}
+
+/* Hands a filled and checked tokenizer to the caller, or frees it when filling failed. */
+static mz_status hand_out(mz_tokenizer **out, mz_tokenizer *t, mz_status rc, mz_ctx *ctx) {
+    if (!rc) rc = check_ids(t, ctx);
     if (rc)
         mz_tokenizer_free(t);
     else
@@ -162,22 +216,22 @@ static mz_status hand_out(mz_tokenizer **out, mz_tokenizer *t, mz_status rc) {
 mz_status mz_tokenizer_parse_json(mz_tokenizer **out, const char *json, size_t len,
                                   const char *name, mz_ctx *ctx) {
     *out = NULL;
-    mz_tokenizer *t = new_tokenizer();
+    mz_tokenizer *t = new_tokenizer(name);
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
-    return hand_out(out, t, mz_tokenizer_from_json_text(t, json, len, name, ctx));
+    return hand_out(out, t, mz_tokenizer_from_json_text(t, json, len, name, ctx), ctx);
 }
 
 mz_status mz_tokenizer_parse_spm(mz_tokenizer **out, const void *model, size_t len,
                                  const char *name, mz_ctx *ctx) {
     *out = NULL;
-    mz_tokenizer *t = new_tokenizer();
+    mz_tokenizer *t = new_tokenizer(name);
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, name, "out of memory");
-    return hand_out(out, t, mz_tokenizer_from_spm_data(t, model, len, name, ctx));
+    return hand_out(out, t, mz_tokenizer_from_spm_data(t, model, len, name, ctx), ctx);
 }
 
 mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     *out = NULL;
-    mz_tokenizer *t = new_tokenizer();
+    mz_tokenizer *t = new_tokenizer(path);
     if (!t) return mz_fail(ctx, MZ_ERR_NOMEM, path, "out of memory");
     struct stat st;
     mz_status rc;
@@ -190,7 +244,7 @@ mz_status mz_tokenizer_load(mz_tokenizer **out, const char *path, mz_ctx *ctx) {
     } else {
         rc = mz_tokenizer_from_json(t, path, ctx);
     }
-    return hand_out(out, t, rc);
+    return hand_out(out, t, rc, ctx);
 }
 
 int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id) {
@@ -228,9 +282,19 @@ static int32_t added_at(const mz_tokenizer *t, const char *text, size_t len, siz
     return -1;
 }
 
-/* One stretch of ordinary text [a, b): normalise, pre-tokenise, encode each word. */
+/* Scratch space of one encode call, and where it failed. */
+typedef struct encoder {
+    mz_nstr ns, scratch;
+    mz_words words;
+    const struct URegularExpression *failed; /* MZ_TOK_REGEX: the pattern */
+    uint32_t at;                             /* MZ_TOK_NO_TOKEN: the word's first byte */
+} encoder;
+
+/* One stretch of ordinary text [a, b): normalise, pre-tokenise, encode each word. 0 or an
+ * MZ_TOK_ failure. */
 static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t a,
-                          size_t b, int32_t *word, mz_nstr *ns, mz_nstr *scratch, mz_words *words) {
+                          size_t b, int32_t *word, encoder *enc) {
+    mz_nstr *ns = &enc->ns;
     mz_nstr_reset(ns);
     /* every byte starts with its character's span: a token that ends up with part of a
      * character (byte-level BPE, byte fallback) reports the whole character, as HF does */
@@ -241,12 +305,13 @@ static int encode_segment(mz_encoding *out, const mz_tokenizer *t, const char *t
             return -1;
         i += (size_t)n;
     }
-    if (mz_normalize(ns, scratch, t->norms, t->n_norms) ||
-        mz_pretokenize(words, ns, t->pres, t->n_pres))
-        return -1;
-    for (size_t k = 0; k < words->n; k++)
-        if (mz_model_encode_word(out, &t->model, &words->items[k], (*word)++)) return -1;
-    return 0;
+    int rc = mz_normalize(ns, &enc->scratch, t->norms, t->n_norms, &enc->failed);
+    if (!rc) rc = mz_pretokenize(&enc->words, ns, t->pres, t->n_pres, &enc->failed);
+    for (size_t k = 0; !rc && k < enc->words.n; k++)
+        if ((rc = mz_subword_encode_word(out, &t->model, &enc->words.items[k], (*word)++)) ==
+            MZ_TOK_NO_TOKEN)
+            enc->at = enc->words.items[k].o0[0];
+    return rc;
 }
 
 /* Spaces (U+0120 in the byte-level alphabet) at one end of a token string. */
@@ -315,14 +380,30 @@ static mz_status check_utf8(const char *text, size_t len, mz_ctx *ctx) {
     return MZ_OK;
 }
 
+/* Why a text could not be encoded, for a person: the tokenizer's file and what in it failed. */
+static mz_status encode_failure(const mz_tokenizer *t, int err, const encoder *enc, mz_ctx *ctx) {
+    char pattern[256];
+    if (err == MZ_TOK_NO_TOKEN)
+        return mz_fail_offset(ctx, MZ_ERR_INPUT, t->path, (long long)enc->at,
+                              "the word at this byte of the text is not in the %s vocabulary, "
+                              "and the tokenizer has no unknown token",
+                              t->model_name);
+    if (err != MZ_TOK_REGEX)
+        return mz_fail(ctx, MZ_ERR_NOMEM, t->path, "out of memory while tokenizing");
+    mz_regex_pattern(enc->failed, pattern, sizeof pattern);
+    return mz_fail(ctx, MZ_ERR_INPUT, t->path,
+                   "the regular expression '%s' ran past its step limit on this text "
+                   "(catastrophic backtracking?): the tokenizer cannot encode it",
+                   pattern);
+}
+
 /* One text through the pipeline, without post-processing. */
 static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char *text, size_t len,
                              mz_ctx *ctx) {
     out->n = 0;
     mz_status rc = check_utf8(text, len, ctx);
     if (rc) return rc;
-    mz_nstr ns = {0}, scratch = {0};
-    mz_words words = {0};
+    encoder enc = {0};
     int32_t word = 0;
     int err = 0;
     size_t seg = 0;
@@ -333,7 +414,7 @@ static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char
             i++;
             continue;
         }
-        err = encode_segment(out, t, text, seg, i, &word, &ns, &scratch, &words);
+        err = encode_segment(out, t, text, seg, i, &word, &enc);
         /* an added token written in the text is not marked special: only post-processor
          * tokens are, as in Hugging Face's special-tokens mask */
         if (!err && id >= 0)
@@ -342,10 +423,10 @@ static mz_status encode_text(mz_encoding *out, const mz_tokenizer *t, const char
         seg = i;
     }
     if (!err && t->post.trim_byte_level) trim_spans(out, t);
-    mz_nstr_free(&ns);
-    mz_nstr_free(&scratch);
-    mz_words_free(&words);
-    return err ? mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory while tokenizing") : MZ_OK;
+    mz_nstr_free(&enc.ns);
+    mz_nstr_free(&enc.scratch);
+    mz_words_free(&enc.words);
+    return err ? encode_failure(t, err, &enc, ctx) : MZ_OK;
 }
 
 static mz_status templated(mz_encoding *out, const mz_encoding *seqs[2],
@@ -439,7 +520,11 @@ const char *mz_tokenizer_token(const mz_tokenizer *t, int32_t id) {
 
 int32_t mz_tokenizer_id(const mz_tokenizer *t, const char *token) {
     size_t id;
-    return mz_strmap_get(t->model.vocab.ids, token, strlen(token), &id) ? (int32_t)id : -1;
+    return t->model.vocab.ids && mz_strmap_get(t->model.vocab.ids, token, strlen(token), &id)
+               ? (int32_t)id
+               : -1;
 }
 
 const char *mz_tokenizer_model_name(const mz_tokenizer *t) { return t->model_name; }
+
+const char *mz_tokenizer_path(const mz_tokenizer *t) { return t->path; }

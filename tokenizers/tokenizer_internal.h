@@ -9,11 +9,24 @@
 
 #include <stdint.h>
 
+struct URegularExpression;
+
 typedef struct mz_nstr {
     char *s; /* UTF-8, NUL-terminated */
     size_t len, cap;
     uint32_t *o0, *o1; /* [len] original span of each byte */
 } mz_nstr;
+
+/* What a step of the pipeline returns besides 0: no memory; a regular expression that ran past
+ * its step budget on this text (or failed in ICU otherwise); a word the model has no token for
+ * and no unknown token to stand in. */
+enum { MZ_TOK_NOMEM = -1, MZ_TOK_REGEX = -2, MZ_TOK_NO_TOKEN = -3 };
+
+/* Compiles a UTF-8 pattern with the step budget set: 0, MZ_TOK_NOMEM, or MZ_TOK_REGEX with
+ * ICU's reason ("U_REGEX_MISSING_CLOSE_PAREN at character 4") in why[0..cap). */
+int mz_regex_compile(struct URegularExpression **re, const char *pattern, char *why, size_t cap);
+/* The pattern's text as UTF-8 (cut to cap bytes), for messages. */
+void mz_regex_pattern(const struct URegularExpression *re, char *out, size_t cap);
 
 int mz_nstr_push(mz_nstr *n, const char *bytes, size_t len, uint32_t o0, uint32_t o1);
 void mz_nstr_reset(mz_nstr *n);
@@ -44,9 +57,17 @@ typedef struct mz_normalizer {
     struct mz_charsmap *charsmap;                            /* Precompiled */
 } mz_normalizer;
 
-/* Applies normalisers in order; scratch is reused. 0, or -1 on no memory. */
-int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, size_t n);
+/* Applies normalisers in order; scratch is reused. 0, or an MZ_TOK_ failure (*failed: the
+ * regular expression, for MZ_TOK_REGEX). */
+int mz_normalize(mz_nstr *text, mz_nstr *scratch, const mz_normalizer *norms, size_t n,
+                 const struct URegularExpression **failed);
 void mz_normalizer_clear(mz_normalizer *n);
+
+/* SentencePiece's precompiled normalisation map (charsmap.c): 0, MZ_TOK_NOMEM, or 1 when the
+ * blob is not such a map. */
+int mz_charsmap_new(struct mz_charsmap **out, const unsigned char *blob, size_t len);
+int mz_charsmap_normalize(mz_nstr *out, const mz_nstr *in, const struct mz_charsmap *m);
+void mz_charsmap_free(struct mz_charsmap *m);
 
 /* ---- pre-tokenisers: cut a normalised string into words (byte ranges of it) ---- */
 typedef enum {
@@ -77,14 +98,15 @@ typedef struct mz_words {
 } mz_words;
 
 /* Runs the pre-tokenisers over `text` into `words` (ByteLevel also maps bytes to its
- * printable alphabet). 0, or -1 on no memory or a regex failure. */
-int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *pres, size_t n);
+ * printable alphabet). 0, or an MZ_TOK_ failure as mz_normalize. */
+int mz_pretokenize(mz_words *words, const mz_nstr *text, const mz_pretokenizer *pres, size_t n,
+                   const struct URegularExpression **failed);
 void mz_words_reset(mz_words *w);
 void mz_words_free(mz_words *w);
 void mz_pretokenizer_clear(mz_pretokenizer *p);
 
 /* ---- models ---- */
-typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_model_kind;
+typedef enum { MODEL_WORDPIECE, MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL } mz_subword_kind;
 
 typedef struct mz_vocab {
     char **tokens; /* [n] by id */
@@ -92,8 +114,8 @@ typedef struct mz_vocab {
     mz_strmap *ids; /* token -> id */
 } mz_vocab;
 
-typedef struct mz_model {
-    mz_model_kind kind;
+typedef struct mz_subword {
+    mz_subword_kind kind;
     mz_vocab vocab;
     int32_t unk_id;    /* -1: none */
     char *prefix;      /* WordPiece continuing_subword_prefix, BPE's too */
@@ -109,18 +131,19 @@ typedef struct mz_model {
     size_t unusable_cap;
     double unk_score; /* Unigram: the lowest score minus 10, as SentencePiece */
     size_t max_piece; /* Unigram: the longest piece in bytes */
-} mz_model;
+} mz_subword;
 
-int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
-int mz_bpe_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
-int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx);
+int mz_wordpiece_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
+int mz_bpe_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
+int mz_unigram_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx);
 /* Ranks ids by descending score, for BPE merges taken from SentencePiece scores. */
-int mz_model_rank_scores(mz_model *m);
+int mz_subword_rank_scores(mz_subword *m);
 
 /* Appends the tokens of one word to `out` (word index `word`); spans come from the word's
  * byte spans. 0, or -1 on no memory. */
-int mz_model_encode_word(mz_encoding *out, const mz_model *m, const mz_nstr *word, int32_t widx);
-void mz_model_clear(mz_model *m);
+int mz_subword_encode_word(mz_encoding *out, const mz_subword *m, const mz_nstr *word,
+                           int32_t widx);
+void mz_subword_clear(mz_subword *m);
 int mz_vocab_add(mz_vocab *v, const char *token, size_t len);
 
 /* ---- post-processing ---- */
@@ -169,7 +192,7 @@ struct mz_tokenizer {
     size_t n_norms;
     mz_pretokenizer *pres;
     size_t n_pres;
-    mz_model model;
+    mz_subword model;
     mz_post post;
     mz_decoder *decs; /* none: tokens joined by spaces, as HF without a decoder */
     size_t n_decs;
@@ -180,6 +203,7 @@ struct mz_tokenizer {
     uint8_t added_first[256]; /* bytes that start an added token */
     size_t added_max;         /* the longest added token */
     const char *model_name;
+    char *path; /* the file it was loaded from, for messages */
 };
 
 /* Registers an added token (matched in the raw text before the pipeline). 0, or -1. */
@@ -187,7 +211,7 @@ int mz_tokenizer_add_added(mz_tokenizer *t, const char *token, size_t len, size_
 /* Marks an id as special (left out by decode's skip_special). 0, or -1 on no memory. */
 int mz_tokenizer_mark_special(mz_tokenizer *t, size_t id);
 /* Fills the Unigram model's unk_score and max_piece once its vocabulary is loaded. */
-void mz_unigram_prepare(mz_model *m);
+void mz_unigram_prepare(mz_subword *m);
 
 int mz_encoding_push(mz_encoding *e, int32_t id, uint32_t start, uint32_t end, int32_t word,
                      uint8_t special);

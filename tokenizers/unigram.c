@@ -15,7 +15,7 @@ typedef struct cell {
     int32_t id;   /* its id (unk_id for an unknown character) */
 } cell;
 
-void mz_unigram_prepare(mz_model *m) {
+void mz_unigram_prepare(mz_subword *m) {
     double lo = DBL_MAX;
     m->max_piece = 1;
     for (size_t i = 0; i < m->vocab.n; i++) {
@@ -28,7 +28,7 @@ void mz_unigram_prepare(mz_model *m) {
 
 /* A run of unknown characters [a, b): one unknown token, or with byte fallback one <0xXX>
  * token per byte, each spanning the whole run (as Hugging Face reports them). */
-static int emit_unknown(mz_encoding *out, const mz_model *m, const mz_nstr *w, size_t a, size_t b,
+static int emit_unknown(mz_encoding *out, const mz_subword *m, const mz_nstr *w, size_t a, size_t b,
                         int32_t widx) {
     if (!m->byte_fallback) return mz_encoding_push(out, m->unk_id, w->o0[a], w->o1[b - 1], widx, 0);
     for (size_t i = a; i < b; i++) {
@@ -41,7 +41,7 @@ static int emit_unknown(mz_encoding *out, const mz_model *m, const mz_nstr *w, s
     return 0;
 }
 
-int mz_unigram_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+int mz_unigram_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx) {
     if (w->len == 0) return 0;
     cell *best = mz_malloc((w->len + 1) * sizeof *best);
     size_t *path = mz_malloc((w->len + 1) * sizeof *path);

@@ -23,7 +23,7 @@ static size_t char_count(const char *s, size_t len) {
     return n;
 }
 
-int mz_wordpiece_encode(mz_encoding *out, const mz_model *m, const mz_nstr *w, int32_t widx) {
+int mz_wordpiece_encode(mz_encoding *out, const mz_subword *m, const mz_nstr *w, int32_t widx) {
     size_t first = out->n;
     char buf[1024];
     int ok = char_count(w->s, w->len) <= m->max_chars;

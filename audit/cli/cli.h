@@ -6,6 +6,7 @@
 
 #include "mizani/mizani.h"
 #include "mizani/probes.h"
+#include "mizani/runner.h"
 #include "mizani/vectors.h"
 
 #include <stdio.h>
@@ -74,6 +75,11 @@ const char *mz_cli_corpora_dir(void);
 /* Inputs several commands share (cli_inputs.c). */
 /* A progress reporter on stderr that --quiet silences (label: what is counted). */
 mz_progress *mz_cli_progress(mz_cli *cli, const char *label, uint64_t total);
+/* A model and its tokenizer (`tokenizer` NULL: the one in the model's folder or GGUF file),
+ * checked to belong together (mz_model_tokenizer_check): bad input naming both files when they
+ * do not. With t NULL the tokenizer is only checked against the model, then freed. */
+mz_status mz_cli_open_model(mz_cli *cli, const char *model, const char *tokenizer, mz_model **m,
+                            mz_tokenizer **t);
 /* The vector file named by option `flag` (with --format), keeping only `keep`; progress on
  * stderr. */
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,

@@ -33,12 +33,30 @@ static int is_model(const char *path) {
            (n > 5 && !strcmp(path + n - 5, ".gguf"));
 }
 
+mz_status mz_cli_open_model(mz_cli *cli, const char *model, const char *tokenizer, mz_model **m,
+                            mz_tokenizer **t) {
+    mz_tokenizer *own = NULL;
+    *m = NULL;
+    if (t) *t = NULL;
+    mz_status rc = mz_model_open(m, model, cli->ctx);
+    if (!rc) rc = mz_tokenizer_load(&own, tokenizer ? tokenizer : model, cli->ctx);
+    if (!rc) rc = mz_model_tokenizer_check(*m, model, own, cli->ctx);
+    if (rc) {
+        mz_model_free(*m);
+        *m = NULL;
+    }
+    if (rc || !t)
+        mz_tokenizer_free(own);
+    else
+        *t = own;
+    return rc;
+}
+
 static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_options *vo,
                                mz_vectors **v) {
     mz_model *m = NULL;
     mz_tokenizer *t = NULL;
-    mz_status rc = mz_model_open(&m, path, cli->ctx);
-    if (!rc) rc = mz_tokenizer_load(&t, path, cli->ctx);
+    mz_status rc = mz_cli_open_model(cli, path, NULL, &m, &t);
     if (!rc) rc = mz_input_embedding_vectors(v, m, t, vo, cli->ctx);
     mz_tokenizer_free(t);
     mz_model_free(m);

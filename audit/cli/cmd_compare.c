@@ -108,9 +108,9 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     if (!rc)
         rc = mz_static_compare(changes, vb, va, (const mz_probe_set *const *)sets, n_sets, &opt,
                                threshold, cli->ctx);
-    size_t grew = 0;
+    size_t grew = 0, computable = 0;
     for (size_t i = 0; !rc && i < n_sets; i++)
-        grew += changes[i].grew;
+        grew += changes[i].grew, computable += changes[i].computable;
     if (!rc && mz_cli_flag(args, "json")) {
         json_t *tests = json_array();
         for (size_t i = 0; i < n_sets; i++)
@@ -123,9 +123,13 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
         if (!o || json_dumpf(o, cli->out, JSON_INDENT(2)) || fputc('\n', cli->out) == EOF)
             rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
         json_decref(o);
-    } else if (!rc) {
+    } else if (!rc && computable) {
         print_table(cli->out, changes, n_sets, threshold);
     }
+    if (!rc && !computable) /* "no bias grew" would be a claim about nothing */
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                     "none of the %zu tests could be computed; the first, '%s': %s", n_sets,
+                     changes[0].set->id, changes[0].reason);
     if (!rc && grew)
         rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
                      "bias grew past the threshold (|d| up by more "

@@ -289,8 +289,7 @@ static mz_status load_inputs(mz_cli *cli, const mz_cli_args *args, job *j) {
 
 static mz_status run_job(mz_cli *cli, const mz_cli_args *args, job *j, mz_explain_options *o) {
     const char *model = mz_cli_get(args, "model"), *tok = mz_cli_get(args, "tokenizer");
-    mz_status rc = mz_model_open(&j->m, model, cli->ctx);
-    if (!rc) rc = mz_tokenizer_load(&j->t, tok ? tok : model, cli->ctx);
+    mz_status rc = mz_cli_open_model(cli, model, tok, &j->m, &j->t);
     if (!rc) rc = load_inputs(cli, args, j);
     if (!rc && j->set) j->px = mz_calloc(j->n, sizeof *j->px);
     if (!rc && !j->set) j->ex = mz_calloc(j->n, sizeof *j->ex);

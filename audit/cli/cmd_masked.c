@@ -48,8 +48,7 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_probe_set **sets = NULL;
     size_t n = 0;
     json_t *out = mz_cli_flag(args, "json") ? json_array() : NULL;
-    rc = mz_model_open(&m, model, cli->ctx);
-    if (!rc) rc = mz_tokenizer_load(&t, tok ? tok : model, cli->ctx);
+    rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MASKED, &sets, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         mz_masked_result r;

@@ -133,13 +133,13 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
     size_t n = 0;
     mz_lik_method method;
     json_t *out = mz_cli_flag(args, "json") ? json_array() : NULL;
-    rc = mz_model_open(&m, model, cli->ctx);
+    rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = read_method(cli, mz_cli_get(args, "method"), m, &method);
-    if (!rc) rc = mz_tokenizer_load(&t, tok ? tok : model, cli->ctx);
     if (!rc)
         rc =
             mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MINIMAL_PAIRS, &sets, &n);
-    if (!rc && before_path) rc = mz_model_open(&before, before_path, cli->ctx);
+    if (!rc && before_path)
+        rc = mz_cli_open_model(cli, before_path, tok ? tok : model, &before, NULL);
     if (!rc) rc = score_sets(cli, m, before, t, sets, n, method, threshold, out, &grew);
     if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");

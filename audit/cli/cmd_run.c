@@ -53,18 +53,17 @@ static mz_status ids_from_list(mz_cli *cli, run_input *in, const char *list) {
     return rc;
 }
 
-/* --text: the model folder's own tokenizer, with its special tokens. */
-static mz_status ids_from_text(mz_cli *cli, run_input *in, const char *dir, const char *text) {
-    mz_tokenizer *t = NULL;
+/* --text: tokenized with its special tokens. */
+static mz_status ids_from_text(mz_cli *cli, run_input *in, const mz_tokenizer *t,
+                               const char *text) {
     mz_encoding e = {0};
-    mz_status rc = mz_tokenizer_load(&t, dir, cli->ctx);
-    if (!rc) rc = mz_tokenizer_encode(&e, t, text, strlen(text), 1, cli->ctx);
+    mz_status rc = mz_tokenizer_encode(&e, t, text, strlen(text), 1, cli->ctx);
+    if (rc == MZ_ERR_INPUT) mz_ctx_set_file(cli->ctx, "--text");
     if (!rc && !e.n) rc = mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--text gives no tokens");
     if (!rc) rc = alloc_input(cli, in, 1, (int)e.n);
     for (size_t i = 0; !rc && i < e.n; i++)
         in->ids[i] = e.ids[i], in->mask[i] = 1;
     mz_encoding_clear(&e);
-    mz_tokenizer_free(t);
     return rc;
 }
 
@@ -102,24 +101,32 @@ static json_t *tensor_json(const float *data, const int *shape, int nd) {
     size_t n = 1;
     for (int d = 0; d < nd; d++)
         json_array_append_new(dims, json_integer(shape[d])), n *= (size_t)shape[d];
+    /* JSON has no NaN or infinity: such a value is null, so the data keep their shape */
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(vals, json_real(data[i]));
+        json_array_append_new(vals, isfinite(data[i]) ? json_real(data[i]) : json_null());
+    if (json_array_size(vals) != n || json_array_size(dims) != (size_t)nd) { /* no memory */
+        json_decref(dims), json_decref(vals);
+        return NULL;
+    }
     return json_pack("{s:o, s:o}", "shape", dims, "data", vals);
 }
 
 static mz_status write_json_outputs(mz_cli *cli, const mz_activations *a, const run_input *in) {
     json_t *root = json_object(), *ids = json_array();
-    for (int i = 0; i < in->batch.T; i++)
-        json_array_append_new(ids, json_integer(in->ids[i]));
-    json_object_set_new(root, "input_ids", ids);
-    for (size_t i = 0; i < mz_activations_count(a); i++) {
+    int ok = ids != NULL;
+    for (int i = 0; ok && i < in->batch.T; i++)
+        ok = json_array_append_new(ids, json_integer(in->ids[i])) == 0;
+    ok = json_object_set_new(root, "input_ids", ids) == 0 && ok; /* takes ids in any case */
+    for (size_t i = 0; ok && i < mz_activations_count(a); i++) {
         int shape[4], nd;
         const char *name = mz_activations_name(a, i);
         const float *data = mz_activations_get(a, name, shape, &nd);
-        json_object_set_new(root, name, tensor_json(data, shape, nd));
+        ok = json_object_set_new(root, name, tensor_json(data, shape, nd)) == 0;
     }
     mz_status rc = MZ_OK;
-    if (json_dumpf(root, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
+    if (!ok)
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory writing JSON");
+    else if (json_dumpf(root, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
     json_decref(root);
     return rc;
@@ -143,8 +150,10 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
     char *dump = mz_strdup(mz_cli_get(args, "dump") ? mz_cli_get(args, "dump") : "hidden.*");
     const char *names[MAX_NAMES];
     int n = dump ? split_names(dump, names) : 0;
-    rc = mz_model_open(&m, dir, cli->ctx);
-    if (!rc) rc = text ? ids_from_text(cli, &in, dir, text) : ids_from_list(cli, &in, list);
+    mz_tokenizer *t = NULL;
+    rc = text ? mz_cli_open_model(cli, dir, mz_cli_get(args, "tokenizer"), &m, &t)
+              : mz_model_open(&m, dir, cli->ctx);
+    if (!rc) rc = text ? ids_from_text(cli, &in, t, text) : ids_from_list(cli, &in, list);
     if (!rc) rc = mz_model_run(&a, m, &in.batch, names, n, cli->ctx);
     if (!rc && out && mkdir(out, 0777) && errno != EEXIST)
         rc = mz_fail_errno(cli->ctx, out, "cannot create the folder");
@@ -156,6 +165,7 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
                 mz_activations_count(a), out);
     mz_activations_free(a);
     input_free(&in);
+    mz_tokenizer_free(t);
     mz_model_free(m);
     mz_free(dump);
     return rc;
@@ -164,7 +174,8 @@ static mz_status run_cmd(mz_cli *cli, const mz_cli_args *args) {
 static const mz_cli_opt run_opts[] = {
     {"model", "DIR|FILE.gguf",
      "a Hugging Face model folder (config.json, model.safetensors) or a GGUF file"},
-    {"text", "TEXT", "text to run, tokenized by the folder's own tokenizer with special tokens"},
+    {"text", "TEXT", "text to run, tokenized by the model's own tokenizer with special tokens"},
+    {"tokenizer", "PATH", "with --text: its tokenizer, when not in the model folder"},
     {"ids", "N,N,...", "token ids to run instead of --text"},
     {"dump", "NAMES",
      "intermediates to write, comma-separated (default hidden.*): hidden.L,\n"
@@ -178,8 +189,8 @@ static const mz_cli_opt run_opts[] = {
 const mz_cli_command mz_cmd_run = {
     .name = "run",
     .summary = "one forward pass; write hidden states, attentions, logits by name",
-    .usage =
-        "--model DIR|FILE.gguf (--text TEXT | --ids N,N..) [--dump NAMES] [--format json|npy] [--out DIR]",
+    .usage = "--model DIR|FILE.gguf (--text TEXT [--tokenizer PATH] | --ids N,N..) [--dump NAMES] "
+             "[--format json|npy] [--out DIR]",
     .description =
         "Runs the model once and writes the intermediates you name, so you can check Mizani\n"
         "against your own framework (np.load each NAME.npy; input_ids.npy holds the ids used).\n"
@@ -231,8 +242,9 @@ static mz_status read_reference_inputs(mz_cli *cli, const char *ref, run_input *
     mz_status rc = mz_npy_read(&ids, path, cli->ctx);
     if (!rc && (ids.n_dims < 1 || ids.n_dims > 2 || !ids.n))
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, path, "must have shape [T] or [B,T]");
-    int B = ids.n_dims == 2 ? (int)ids.shape[0] : 1, T = (int)ids.shape[ids.n_dims - 1];
-    if (!rc) rc = alloc_input(cli, in, B, T);
+    if (!rc) /* the shape is read only once it is known to be [T] or [B,T] */
+        rc = alloc_input(cli, in, ids.n_dims == 2 ? (int)ids.shape[0] : 1,
+                         (int)ids.shape[ids.n_dims - 1]);
     snprintf(path, sizeof path, "%s/attention_mask.npy", ref);
     if (!rc && access(path, F_OK) == 0 && !(rc = mz_npy_read(mask, path, cli->ctx)) &&
         mask->n != ids.n)

@@ -128,13 +128,12 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     long layer = -1;
     mz_status rc = mz_cli_require(cli, args, cmd, "model", &model);
     if (!rc) rc = mz_cli_get_long(cli, args, "layer", 0, 1024, &layer);
-    if (!rc) rc = mz_model_open(&in->m, model, cli->ctx);
+    if (!rc) rc = mz_cli_open_model(cli, model, tok, &in->m, &in->t);
     if (!rc && layer > mz_model_get_config(in->m)->n_layers)
         rc =
             mz_fail(cli->ctx, MZ_ERR_USAGE, NULL, "--layer %ld: this model has hidden states 0..%d",
                     layer, mz_model_get_config(in->m)->n_layers);
     if (!rc) rc = read_pooling(cli, mz_cli_get(args, "pooling"), in->m, &in->eo.pooling);
-    if (!rc) rc = mz_tokenizer_load(&in->t, tok ? tok : model, cli->ctx);
     if (!rc)
         rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_PROBE_ASSOCIATION,
                                     &in->sets, &in->n);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define MAX_STDIN (64u << 20)
 
@@ -33,34 +34,49 @@ static mz_status read_text(mz_cli *cli, const char *arg, char **text, size_t *le
             return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         *len += got = fread(*text + *len, 1, cap - *len, stdin);
     }
-    return MZ_OK;
+    return ferror(stdin) ? mz_fail_errno(cli->ctx, "<stdin>", "read failed") : MZ_OK;
 }
+
+/* Appends v to a; 0 when it could not (no memory): the arrays must keep one entry a token. */
+static int push(json_t *a, json_t *v) { return v && json_array_append_new(a, v) == 0; }
 
 static mz_status print_json(mz_cli *cli, const mz_tokenizer *t, const mz_encoding *e) {
     json_t *ids = json_array(), *toks = json_array(), *offs = json_array(), *words = json_array(),
            *mask = json_array();
-    for (size_t i = 0; i < e->n; i++) {
-        json_array_append_new(ids, json_integer(e->ids[i]));
-        json_array_append_new(toks, json_string(mz_tokenizer_token(t, e->ids[i])));
-        json_array_append_new(offs,
-                              json_pack("[I, I]", (json_int_t)e->start[i], (json_int_t)e->end[i]));
-        json_array_append_new(words,
-                              e->word_ids[i] < 0 ? json_null() : json_integer(e->word_ids[i]));
-        json_array_append_new(mask, json_integer(e->special[i]));
-    }
+    int ok = 1;
+    for (size_t i = 0; ok && i < e->n; i++)
+        ok = push(ids, json_integer(e->ids[i])) &&
+             push(toks, json_string(mz_tokenizer_token(t, e->ids[i]))) &&
+             push(offs, json_pack("[I, I]", (json_int_t)e->start[i], (json_int_t)e->end[i])) &&
+             push(words, e->word_ids[i] < 0 ? json_null() : json_integer(e->word_ids[i])) &&
+             push(mask, json_integer(e->special[i]));
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "ids", ids, "tokens", toks, "offsets", offs,
                           "word_ids", words, "special_tokens_mask", mask);
     mz_status rc = MZ_OK;
-    if (!o || json_dumpf(o, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
+    if (!o || !ok)
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    else if (json_dumpf(o, cli->out, JSON_COMPACT) || fputc('\n', cli->out) == EOF)
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON to standard output");
     json_decref(o);
     return rc;
 }
 
+/* Columns a terminal gives s: tokens like "Ġw", "▁Ki" or "’" take fewer than their bytes. */
+static int display_width(const char *s) {
+    int w = 0;
+    utf8proc_int32_t c;
+    for (utf8proc_ssize_t n; *s && (n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c)) > 0;
+         s += n)
+        w += utf8proc_charwidth(c);
+    return w;
+}
+
 static void print_table(mz_cli *cli, const mz_tokenizer *t, const mz_encoding *e, const char *text,
                         int offsets) {
     for (size_t i = 0; i < e->n; i++) {
-        fprintf(cli->out, "%8d  %-20s", e->ids[i], mz_tokenizer_token(t, e->ids[i]));
+        const char *tok = mz_tokenizer_token(t, e->ids[i]);
+        int pad = 20 - display_width(tok);
+        fprintf(cli->out, "%8d  %s%*s", e->ids[i], tok, pad > 0 ? pad : 0, "");
         if (offsets)
             fprintf(cli->out, "  [%u, %u)  \"%.*s\"", e->start[i], e->end[i],
                     (int)(e->end[i] - e->start[i]), text + e->start[i]);

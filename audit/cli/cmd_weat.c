@@ -1,6 +1,7 @@
 /* `mizani weat`: association tests on static word vectors (fastText, GloVe, word2vec). */
 #include "cli.h"
 #include "cli_results.h"
+#include "mizani/strmap.h"
 
 #include <math.h>
 #include <string.h>
@@ -30,6 +31,12 @@ static const mz_cli_opt weat_opts[] = {
     {"metrics", "LIST",
      "also run rnd, mac, ect, ripa, rnsb (comma-separated, or 'all'): each on X "
      "and on Y against the groups A and B"},
+    {"rnd-vectors", "unit|as-given",
+     "RND on unit-normalised vectors, as Garg et al. 2018 define it (default), or on "
+     "the vectors as given, as sweater and WEFE compute it"},
+    {"mac", "distance|similarity",
+     "MAC as the mean cosine distance, as Manzini et al. 2019 define it (default; 1 = "
+     "no association), or the mean cosine similarity sweater and WEFE report (0 = none)"},
     {"json", NULL, "print results as JSON instead of a table"},
     {NULL, NULL, NULL},
 };
@@ -62,11 +69,16 @@ static void print_metric(FILE *out, const char *label, const mz_metric_result *m
 }
 
 /* The metrics beyond WEAT, one line each: on X, on Y (RNSB: X and Y together). */
-static void print_metrics(FILE *out, const mz_static_weat *r) {
+static void print_metrics(FILE *out, const mz_static_weat *r, const mz_metric_options *opt) {
     for (int m = 0; m < MZ_N_METRICS; m++) {
         const mz_static_metric *sm = &r->metrics[m];
         if (!sm->computed && !sm->reason[0]) continue;
-        fprintf(out, "  %-19s ", mz_metric_names[m]);
+        char label[32];
+        snprintf(label, sizeof label, "%s%s", mz_metric_names[m],
+                 m == MZ_METRIC_RND && opt->rnd_as_given     ? " (as given)"
+                 : m == MZ_METRIC_MAC && opt->mac_similarity ? " (similarity)"
+                                                             : "");
+        fprintf(out, "  %-19s ", label);
         if (!sm->computed)
             fprintf(out, "not computable: %s", sm->reason);
         else if (m == MZ_METRIC_RNSB)
@@ -79,7 +91,8 @@ static void print_metrics(FILE *out, const mz_static_weat *r) {
     }
 }
 
-static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *lists) {
+static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *lists,
+                        const mz_metric_options *opt) {
     fprintf(out, "WEAT %s\n", r->name);
     for (int i = 0; i < MZ_N_ROLES; i++) {
         const mz_set_lookup *s = &r->sets[i];
@@ -107,11 +120,72 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
     else
         fprintf(out, "  p (one-sided)       %.4g +/- %.2g (Monte Carlo, %llu splits)\n",
                 w->perm.p_value, w->perm.mc_se, (unsigned long long)w->perm.n_splits);
-    print_metrics(out, r);
+    print_metrics(out, r, opt);
     fprintf(out,
             "  reading: d > 0 means '%s' words sit closer to '%s' than '%s' words do;\n"
             "  |d| of 0.2, 0.5 and 0.8 are conventionally small, medium and large.\n",
             lists[0].name, lists[2].name, lists[1].name);
+}
+
+/* Vectors from a model are means of each word's subword embeddings: a word split into this many
+ * tokens or more, or partly unknown to the tokenizer, has a vector that carries little of it. */
+#define MANY_PIECES 3
+
+static int poorly_covered(size_t tokens, size_t unknown) {
+    return unknown > 0 || tokens >= MANY_PIECES;
+}
+
+/* The tokens each probe word became (nothing for vectors read from a file); with `only_flagged`
+ * just the poorly covered words. Each word once, in the order asked. */
+static void print_pieces(FILE *out, const mz_vectors *v, const char *const *words, size_t n,
+                         int only_flagged) {
+    size_t tokens, unknown, flagged = 0, found = 0, col = 2;
+    mz_strmap *seen = mz_strmap_new();
+    for (size_t i = 0; seen && i < n; i++) {
+        long row = mz_vectors_find(v, words[i], 0, NULL);
+        if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown) ||
+            mz_strmap_put(seen, words[i], strlen(words[i]), 0, NULL) != 1)
+            continue;
+        int bad = poorly_covered(tokens, unknown);
+        found++, flagged += bad;
+        if (!bad && only_flagged) continue;
+        if (found == 1 || (only_flagged && flagged == 1))
+            fputs("Tokens per word (the vectors are means of the model's subword embeddings):\n ",
+                  out);
+        char item[160];
+        int len = snprintf(item, sizeof item, "%s %s %zu%s%s", col > 2 ? "," : "", words[i], tokens,
+                           unknown ? " (unknown in part)" : "", bad ? " !" : "");
+        if (col + (size_t)len > 96)
+            fputs(",\n ", out), col = 2, memmove(item, item + 1, sizeof item - 1), len--;
+        fputs(item, out), col += (size_t)len;
+    }
+    mz_strmap_free(seen);
+    if (!found) return;
+    if (only_flagged && !flagged) {
+        fprintf(out,
+                "Every probe word's vector is a mean of at most %d subword tokens, none "
+                "unknown.\n",
+                MANY_PIECES - 1);
+        return;
+    }
+    fprintf(out,
+            "\n  ! %zu of %zu words split into %d or more tokens or partly unknown: their vectors "
+            "carry\n    little of the word; weigh the tests that use them accordingly.\n",
+            flagged, found, MANY_PIECES);
+}
+
+/* --rnd-vectors and --mac: the papers' definitions unless a peer tool's convention is asked for. */
+static mz_status read_conventions(mz_cli *cli, const mz_cli_args *args, mz_metric_options *m) {
+    const char *rnd = mz_cli_get(args, "rnd-vectors"), *mac = mz_cli_get(args, "mac");
+    if (rnd && strcmp(rnd, "unit") && strcmp(rnd, "as-given"))
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--rnd-vectors must be unit or as-given, not '%s'", rnd);
+    if (mac && strcmp(mac, "distance") && strcmp(mac, "similarity"))
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "--mac must be distance or similarity, not '%s'", mac);
+    m->rnd_as_given = rnd && !strcmp(rnd, "as-given");
+    m->mac_similarity = mac && !strcmp(mac, "similarity");
+    return MZ_OK;
 }
 
 static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_options *opt) {
@@ -129,6 +203,7 @@ static mz_status read_options(mz_cli *cli, const mz_cli_args *args, mz_static_op
     opt->metric.n_bootstrap = opt->weat.n_bootstrap < 500 ? opt->weat.n_bootstrap : 500;
     const char *metrics = mz_cli_get(args, "metrics");
     if (!rc && metrics) rc = mz_static_parse_metrics(&opt->metrics, metrics, cli->ctx);
+    if (!rc) rc = read_conventions(cli, args, &opt->metric);
     return rc;
 }
 
@@ -159,10 +234,12 @@ static mz_status run_adhoc(mz_cli *cli, const mz_cli_args *args, const mz_static
     if (!rc)
         rc = mz_static_weat_run(&result, test_name ? test_name : "X vs Y / A vs B", v, lists, opt,
                                 cli->ctx);
-    if (!rc && mz_cli_flag(args, "json"))
+    if (!rc && mz_cli_flag(args, "json")) {
         rc = mz_cli_static_weat(cli, args, &result, lists, v, opt);
-    else if (!rc)
-        print_table(cli->out, &result, lists);
+    } else if (!rc) {
+        print_table(cli->out, &result, lists, &opt->metric);
+        print_pieces(cli->out, v, keep, n_keep, 0);
+    }
     if (!rc && !result.computable)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"), "%s", result.reason);
     mz_static_weat_clear(&result);
@@ -215,10 +292,17 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, const mz_static
                                  (const mz_probe_set *const *)sets, n_sets, opt, p, cli->ctx);
         mz_progress_free(p);
     }
-    if (!rc && !mz_cli_flag(args, "json")) print_suite(cli->out, &suite);
-    if (!rc && (mz_cli_flag(args, "json") || mz_cli_get(args, "report")))
-        rc = mz_cli_static_suite(cli, args, &suite, v, opt, mz_cli_flag(args, "json"),
-                                 mz_cli_get(args, "report"));
+    int json = mz_cli_flag(args, "json");
+    const char *dir = mz_cli_get(args, "report");
+    if (!rc && !json) {
+        print_suite(cli->out, &suite);
+        print_pieces(cli->out, v, keep, n_keep, 1);
+    }
+    if (!rc && suite.n_computable == 0) /* nothing to report, and no all-clear to give */
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, mz_cli_get(args, "vectors"),
+                     "none of the %zu tests could be computed; the first, '%s': %s", suite.n,
+                     suite.sets[0]->id, suite.tests[0].reason);
+    if (!rc && (json || dir)) rc = mz_cli_static_suite(cli, args, &suite, v, opt, json, dir);
     mz_static_suite_clear(&suite);
     mz_vectors_free(v);
     mz_free(keep);
@@ -252,11 +336,18 @@ const mz_cli_command mz_cmd_weat = {
         "With --probes, every association probe set found runs in turn, p-values are adjusted\n"
         "across them (Holm and Benjamini-Hochberg), and --report DIR writes an HTML report.\n"
         "--metrics adds the measures WEFE collects beyond WEAT, with their published definitions:\n"
-        "RND (Garg et al. 2018; relative norm distance, with a permutation p-value), MAC (Manzini\n"
-        "et al. 2019; mean cosine distance, 1 = none), ECT (Dev and Phillips 2019; Spearman\n"
-        "correlation, 1 = no bias), RIPA (Ethayarajh et al. 2019; A and B paired in list order),\n"
-        "RNSB (Sweeney and Najafian 2019; KL divergence of a sentiment classifier's outputs,\n"
-        "0 = none); each with a bootstrap interval.",
+        "RND (Garg et al. 2018; relative norm distance on unit-normalised vectors, with a\n"
+        "permutation p-value), MAC (Manzini et al. 2019; mean cosine distance, 1 = none), ECT\n"
+        "(Dev and Phillips 2019; Spearman correlation, 1 = no bias), RIPA (Ethayarajh et al. 2019;\n"
+        "A and B paired in list order), RNSB (Sweeney and Najafian 2019; KL divergence of a\n"
+        "sentiment classifier's outputs, 0 = none); each with a bootstrap interval. sweater and\n"
+        "WEFE compute RND on the vectors as given and report the mean cosine similarity as MAC:\n"
+        "--rnd-vectors as-given and --mac similarity give their numbers.\n"
+        "Limits: memory grows as n*d for n probe words of d dimensions (no n*n table: the\n"
+        "cosine table is kept only where it is smaller than the vectors), and so does the time\n"
+        "of each bootstrap draw; the permutation test is exact up to a million splits, then\n"
+        "draws --permutations. Measured on 2 cores: 10,000 words a list in 300 dimensions,\n"
+        "113 MB, 3.4 s without the interval, about 0.08 s more per bootstrap draw.",
     .examples =
         "  mizani weat --vectors cc.sw.300.vec --x daktari,mhandisi --y mpishi,mkunga \\\n"
         "      --a baba,kaka,mwanamume --b mama,dada,mwanamke --lower\n"

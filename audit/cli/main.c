@@ -39,6 +39,18 @@ static int asks_help(int argc, char **argv) {
     return 0;
 }
 
+/* The one line of an error: control characters in it (a pattern or a name from a file) are
+ * escaped, so that the message stays one line whatever the input held. */
+static void print_error(FILE *err, const char *cmd, const char *message) {
+    fprintf(err, "mizani %s: error: ", cmd);
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            fprintf(err, "\\x%02x", *p);
+        else
+            fputc(*p, err);
+    fputc('\n', err);
+}
+
 int mz_cli_run(const mz_cli_command *cmd, int argc, char **argv, FILE *out, FILE *err) {
     mz_cli cli = {.out = out, .err = err, .seed = MZ_DEFAULT_SEED};
     cli.ctx = mz_ctx_new();
@@ -61,7 +73,7 @@ int mz_cli_run(const mz_cli_command *cmd, int argc, char **argv, FILE *out, FILE
         mz_progress_set_default_style(cli.quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO);
         rc = cmd->run(&cli, &args);
     }
-    if (rc) fprintf(err, "mizani %s: error: %s\n", cmd->name, mz_ctx_message(cli.ctx));
+    if (rc) print_error(err, cmd->name, mz_ctx_message(cli.ctx));
     fflush(out);
     mz_free(args.positional);
     mz_ctx_free(cli.ctx);

@@ -155,11 +155,36 @@ mz_status mz_cli_require(mz_cli *cli, const mz_cli_args *args, const char *cmd_n
                    cmd_name, name, cmd_name);
 }
 
+#define HELP_INDENT 27 /* "  --option ARG" in 24 columns, a space, then the help */
+#define HELP_WIDTH  100
+
+/* Help text from column HELP_INDENT (the cursor is there), wrapped at spaces to HELP_WIDTH
+ * columns; every line, the text's own continuation lines included, starts at the indent. */
+static void print_wrapped(FILE *out, const char *text) {
+    int col = HELP_INDENT;
+    for (const char *p = text; *p;) {
+        size_t word = strcspn(p, " \n");
+        if (col > HELP_INDENT && col + 1 + (int)word > HELP_WIDTH)
+            fprintf(out, "\n%*s", HELP_INDENT, ""), col = HELP_INDENT;
+        else if (col > HELP_INDENT)
+            fputc(' ', out), col++;
+        fwrite(p, 1, word, out), col += (int)word;
+        p += word;
+        if (*p == '\n') fprintf(out, "\n%*s", HELP_INDENT, ""), col = HELP_INDENT;
+        if (*p) p++;
+    }
+    fputc('\n', out);
+}
+
 static void print_opts(FILE *out, const mz_cli_opt *opts) {
     for (const mz_cli_opt *o = opts; o && o->name; o++) {
         char left[64];
         snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-        fprintf(out, "  %-24s %s\n", left, o->help);
+        if (strlen(left) > HELP_INDENT - 3) /* a long option gets its help on the next line */
+            fprintf(out, "  %s\n%*s", left, HELP_INDENT, "");
+        else
+            fprintf(out, "  %-24s ", left);
+        print_wrapped(out, o->help);
     }
 }
 

@@ -135,8 +135,11 @@ static mz_status parse_kvs(mz_gguf *g, reader *r, uint64_t n) {
         kv *v = &g->kvs[g->n_kvs++];
         v->type = (mz_gguf_type)type;
         if ((rc = read_value(r, v))) return rc;
-        if (mz_strmap_put(g->index, key.data, key.len, i, NULL) < 0)
-            return mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+        int fresh = mz_strmap_put(g->index, key.data, key.len, i, NULL);
+        if (fresh < 0) return mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+        if (!fresh)
+            return mz_fail(r->ctx, MZ_ERR_INPUT, r->name, "metadata key '%.*s' appears twice",
+                           (int)key.len, key.data);
     }
     return MZ_OK;
 }
@@ -156,6 +159,16 @@ static mz_status read_tensor_info(reader *r, mz_gguf_tensor *t, uint64_t *offset
     return rc ? rc : read_u64(r, offset);
 }
 
+/* A tensor name seen before is an error: which of the two would the model use? */
+static mz_status unique_name(reader *r, mz_strmap *names, const mz_gguf_str *name) {
+    int fresh = mz_strmap_put(names, name->data, name->len, 0, NULL);
+    if (fresh < 0) return mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+    return fresh ? MZ_OK
+                 : mz_fail(r->ctx, MZ_ERR_INPUT, r->name,
+                           "tensor '%.*s' appears twice in the tensor directory", (int)name->len,
+                           name->data);
+}
+
 /* Element count and byte size of a readable tensor; 0 when they overflow. */
 static size_t tensor_bytes(const mz_gguf_tensor *t) {
     uint64_t n = 1;
@@ -172,16 +185,20 @@ static mz_status parse_tensors(mz_gguf *g, reader *r) {
         return bad(r, "more tensors than the file can hold");
     g->tensors = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *g->tensors);
     uint64_t *offs = mz_calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof *offs);
-    mz_status rc =
-        g->tensors && offs ? MZ_OK : mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
+    mz_strmap *names = mz_strmap_new();
+    mz_status rc = g->tensors && offs && names
+                       ? MZ_OK
+                       : mz_fail(r->ctx, MZ_ERR_NOMEM, r->name, "out of memory");
     for (uint64_t i = 0; !rc && i < g->n_tensors; i++)
-        rc = read_tensor_info(r, &g->tensors[i], &offs[i]);
+        if (!(rc = read_tensor_info(r, &g->tensors[i], &offs[i])))
+            rc = unique_name(r, names, &g->tensors[i].name);
+    mz_strmap_free(names);
     uint64_t align = 32;
     if (!rc && mz_gguf_get_uint(g, "general.alignment", &align) &&
         (align == 0 || align > 65536 || align & (align - 1)))
         rc = bad(r, "general.alignment is not a power of two");
     size_t start = (size_t)(r->p - r->base);
-    start = (start + (size_t)align - 1) / (size_t)align * (size_t)align;
+    if (!rc) start = (start + (size_t)align - 1) / (size_t)align * (size_t)align;
     for (uint64_t i = 0; !rc && i < g->n_tensors; i++) {
         mz_gguf_tensor *t = &g->tensors[i];
         size_t n = tensor_bytes(t);

@@ -289,3 +289,24 @@ void mz_st_sha256(const mz_st *st, char hex[65]) {
         mz_sha256_update(&h, st->shards[i].map, st->shards[i].size);
     mz_sha256_final(&h, hex);
 }
+
+/* A value of a float dtype is not finite when its exponent bits are all ones. */
+size_t mz_st_count_nonfinite(const mz_st_tensor *t) {
+    size_t n = 0;
+    const uint8_t *p = t->data;
+    for (size_t i = 0; i < t->n_elements; i++) {
+        uint16_t h;
+        uint32_t f;
+        uint64_t d;
+        switch (t->dtype) {
+        case MZ_ST_F16: memcpy(&h, p + 2 * i, 2), n += (h & 0x7C00u) == 0x7C00u; break;
+        case MZ_ST_BF16: memcpy(&h, p + 2 * i, 2), n += (h & 0x7F80u) == 0x7F80u; break;
+        case MZ_ST_F32: memcpy(&f, p + 4 * i, 4), n += (f & 0x7F800000u) == 0x7F800000u; break;
+        case MZ_ST_F64:
+            memcpy(&d, p + 8 * i, 8), n += (d & 0x7FF0000000000000u) == 0x7FF0000000000000u;
+            break;
+        default: return 0; /* integers are always finite */
+        }
+    }
+    return n;
+}

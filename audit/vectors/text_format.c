@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FIELDS_HINT 64
+/* No text vectors line comes near this (300 numbers take about 3 kB). */
+#define MZ_VECTORS_MAX_LINE ((size_t)4 << 20)
 
 typedef struct field {
     char *start;
@@ -182,18 +183,63 @@ static mz_status process_line(text_reader *r, char *line, size_t len, mz_ctx *ct
     return rc ? rc : mz_vectors_append(r->v, word, wlen, r->row, ctx);
 }
 
+/* A buffered reader of lines with a bound on their length: a file without line ends is an
+ * error, not a file read whole into memory; a read error is an error, not the end. */
+typedef struct lines {
+    FILE *f;
+    char *buf;
+    size_t cap, start, end; /* unread bytes: buf[start, end); one spare byte after them */
+    int eof;
+} lines;
+
+/* The next line in [*line, *line + *len), its "\n" (if any) left in the buffer; *got 0 at the
+ * end of the file. */
+static mz_status next_line(lines *L, char **line, size_t *len, int *got, const text_reader *r,
+                           mz_ctx *ctx) {
+    for (;;) {
+        char *from = L->buf + L->start; /* buf is NULL before the first read */
+        char *nl = L->end > L->start ? memchr(from, '\n', L->end - L->start) : NULL;
+        if ((nl ? (size_t)(nl - from) : L->end - L->start) > MZ_VECTORS_MAX_LINE)
+            return mz_fail_line(ctx, MZ_ERR_INPUT, r->name, r->line_no + 1, 0,
+                                "a line longer than %zu MiB (is this a text vectors file?)",
+                                (size_t)MZ_VECTORS_MAX_LINE >> 20);
+        if (nl || (L->eof && L->end > L->start)) {
+            *line = from;
+            *len = (nl ? (size_t)(nl - from) : L->end - L->start);
+            L->start += *len + (nl != NULL);
+            *got = 1;
+            return MZ_OK;
+        }
+        if (L->eof) {
+            *got = 0;
+            return MZ_OK;
+        }
+        if (L->start) { /* the unread part of a line to the front, then read on after it */
+            memmove(L->buf, from, L->end - L->start);
+            L->end -= L->start, L->start = 0;
+        }
+        if (mz_grow((void **)&L->buf, &L->cap, L->end + 65536 + 1, 1))
+            return mz_fail(ctx, MZ_ERR_NOMEM, r->name, "out of memory reading line %ld",
+                           r->line_no + 1);
+        size_t n = fread(L->buf + L->end, 1, L->cap - L->end - 1, L->f);
+        L->end += n;
+        if (!n && ferror(L->f)) return mz_fail_errno(ctx, r->name, "read failed");
+        L->eof = n == 0;
+    }
+}
+
 mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
                                mz_ctx *ctx) {
     text_reader r = {.v = v, .name = name, .declared_count = -1};
+    lines L = {.f = f};
     char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    size_t len = 0;
+    int got = 1;
     mz_status rc = MZ_OK;
-    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+    while (!rc && !(rc = next_line(&L, &line, &len, &got, &r, ctx)) && got) {
         r.line_no++;
-        mz_progress_add(progress, (uint64_t)n);
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        mz_progress_add(progress, (uint64_t)len + 1);
+        while (len && line[len - 1] == '\r')
             len--;
         if (memchr(line, '\0', len))
             rc = mz_fail_line(ctx, MZ_ERR_INPUT, name, r.line_no, 0,
@@ -202,7 +248,7 @@ mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_prog
         else
             rc = process_line(&r, line, len, ctx);
     }
-    free(line); /* getline allocates with malloc */
+    mz_free(L.buf);
     mz_free(r.fields);
     mz_free(r.row);
     if (rc) return rc;

@@ -1,22 +1,11 @@
 /* The static-vector table: rows, words, and the word index used for probe look-ups. */
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "vectors_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-size_t mz_utf8_invalid_at(const char *word, size_t len) {
-    size_t i = 0;
-    while (i < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n =
-            utf8proc_iterate((const utf8proc_uint8_t *)word + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n < 0) return i + 1;
-        i += (size_t)n;
-    }
-    return 0;
-}
 
 /* Unicode case folding (with NFC), so "Kenya" and "kenya" meet; NULL on no memory or bad
  * UTF-8. Freed with free(): utf8proc allocates it. */
@@ -129,12 +118,13 @@ static mz_status read_stream(mz_vectors **out, FILE *f, const char *name, int bi
 mz_status mz_vectors_load(mz_vectors **out, const char *path, const mz_vectors_options *opt,
                           mz_ctx *ctx) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return mz_fail_errno(ctx, path, "cannot open vectors file");
+    FILE *f;
+    mz_status rc = mz_fopen_regular(&f, path, "cannot open vectors file", ctx);
+    if (rc) return rc;
     mz_vectors_format fmt = opt ? opt->format : MZ_VECTORS_AUTO;
     if (fmt == MZ_VECTORS_AUTO)
         fmt = ends_with(path, ".bin") ? MZ_VECTORS_WORD2VEC_BINARY : MZ_VECTORS_TEXT;
-    mz_status rc = read_stream(out, f, path, fmt == MZ_VECTORS_WORD2VEC_BINARY, opt, ctx);
+    rc = read_stream(out, f, path, fmt == MZ_VECTORS_WORD2VEC_BINARY, opt, ctx);
     if (!rc && ferror(f)) rc = mz_fail_errno(ctx, path, "read failed");
     fclose(f);
     if (rc && *out) {
@@ -156,8 +146,27 @@ mz_status mz_vectors_parse(mz_vectors **out, const void *data, size_t size, cons
     return rc;
 }
 
+mz_status mz_vectors_set_pieces(mz_vectors *v, size_t row, size_t tokens, size_t unknown,
+                                mz_ctx *ctx) {
+    size_t old = v->pieces_cap;
+    if (mz_grow((void **)&v->pieces, &v->pieces_cap, v->count, sizeof *v->pieces))
+        return nomem(ctx);
+    memset(v->pieces + old, 0, (v->pieces_cap - old) * sizeof *v->pieces);
+    v->pieces[row][0] = (uint16_t)(tokens < UINT16_MAX ? tokens : UINT16_MAX);
+    v->pieces[row][1] = (uint16_t)(unknown < UINT16_MAX ? unknown : UINT16_MAX);
+    return MZ_OK;
+}
+
+int mz_vectors_pieces(const mz_vectors *v, size_t row, size_t *tokens, size_t *unknown) {
+    if (!v->pieces || row >= v->pieces_cap || !v->pieces[row][0]) return 0;
+    *tokens = v->pieces[row][0];
+    *unknown = v->pieces[row][1];
+    return 1;
+}
+
 void mz_vectors_free(mz_vectors *v) {
     if (!v) return;
+    mz_free(v->pieces);
     mz_free(v->rows);
     mz_free(v->words);
     mz_free(v->word_off);

@@ -3,8 +3,10 @@
 #define MZ_VECTORS_INTERNAL_H
 
 #include "mizani/strmap.h"
+#include "mizani/utf8.h"
 #include "mizani/vectors.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct mz_vectors {
@@ -19,6 +21,8 @@ struct mz_vectors {
     mz_strmap *keep;   /* the keep-list during loading (case-folded too with fold_case) */
     int fold_case;
     size_t duplicates;
+    uint16_t (*pieces)[2]; /* [count] tokens and unknown tokens of each word; NULL for files */
+    size_t pieces_cap;
 };
 
 /* 1 when a word of `len` bytes should be stored (in the keep-list or no keep-list). */
@@ -28,7 +32,5 @@ mz_status mz_vectors_read_text(mz_vectors *v, FILE *f, const char *name, mz_prog
                                mz_ctx *ctx);
 mz_status mz_vectors_read_word2vec(mz_vectors *v, FILE *f, const char *name, mz_progress *progress,
                                    mz_ctx *ctx);
-/* 0 when word[0..len) is valid UTF-8, else 1 + the offset of the first bad byte. */
-size_t mz_utf8_invalid_at(const char *word, size_t len);
 
 #endif

@@ -8,11 +8,26 @@
 
 #define MAX_WORD_BYTES 4096
 
+/* The file stopped early inside word i (or its vector): a read error (exit 4), or a file cut
+ * short (bad input). */
+static mz_status ended(FILE *f, const char *name, long long at, int in_vector, long i,
+                       mz_ctx *ctx) {
+    if (ferror(f)) return mz_fail_errno(ctx, name, "read failed");
+    return in_vector
+               ? mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
+                                "the file ends inside the vector of word %ld (truncated?)", i + 1)
+               : mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
+                                "the file ends inside word %ld of the count in the header "
+                                "(truncated?)",
+                                i + 1);
+}
+
 static mz_status read_header(long *count, size_t *dim, FILE *f, const char *name, mz_ctx *ctx) {
     char line[128];
     long c, d;
     char extra;
-    if (!fgets(line, sizeof line, f) || !strchr(line, '\n'))
+    if (!fgets(line, sizeof line, f) && ferror(f)) return mz_fail_errno(ctx, name, "read failed");
+    if (feof(f) || !strchr(line, '\n'))
         return mz_fail_offset(ctx, MZ_ERR_INPUT, name, 0, "no \"count dim\" header line");
     if (sscanf(line, "%ld %ld %c", &c, &d, &extra) != 2 || c < 0 || d <= 0 || d > 1000000)
         return mz_fail_offset(ctx, MZ_ERR_INPUT, name, 0,
@@ -40,11 +55,7 @@ static mz_status read_word(char *word, size_t *len, FILE *f, const char *name, l
         word[n++] = (char)c;
         c = fgetc(f);
     }
-    if (c == EOF)
-        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
-                              "the file ends inside word %ld of the "
-                              "count in the header (truncated?)",
-                              i + 1);
+    if (c == EOF) return ended(f, name, at, 0, i, ctx);
     size_t bad_at = mz_utf8_invalid_at(word, n);
     if (n == 0 || bad_at)
         return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at + (bad_at ? (long long)bad_at - 1 : 0),
@@ -56,11 +67,7 @@ static mz_status read_word(char *word, size_t *len, FILE *f, const char *name, l
 static mz_status read_vector(float *row, size_t dim, FILE *f, const char *name, long i,
                              mz_ctx *ctx) {
     long long at = ftell(f);
-    if (fread(row, sizeof *row, dim, f) != dim)
-        return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at,
-                              "the file ends inside the vector of "
-                              "word %ld (truncated?)",
-                              i + 1);
+    if (fread(row, sizeof *row, dim, f) != dim) return ended(f, name, at, 1, i, ctx);
     for (size_t k = 0; k < dim; k++)
         if (!isfinite(row[k]))
             return mz_fail_offset(ctx, MZ_ERR_INPUT, name, at + (long long)(k * sizeof *row),

@@ -83,9 +83,15 @@ typedef struct mz_metric_options {
     uint64_t n_permutations; /* RND's permutation test; 0: none */
     double ci_level;
     unsigned long seed;
+    /* Peer tools' conventions, where they differ from the papers' definitions (the defaults):
+     * RND on the vectors as given (sweater, WEFE) instead of unit-normalised (Garg et al.);
+     * MAC as the mean cosine similarity (sweater, WEFE) instead of the mean cosine distance
+     * (Manzini et al.). */
+    int rnd_as_given, mac_similarity;
 } mz_metric_options;
 
-void mz_metric_options_default(mz_metric_options *opt); /* 2000 draws, 10000 permutations, 0.95 */
+/* 2000 draws, 10000 permutations, 0.95, the papers' conventions */
+void mz_metric_options_default(mz_metric_options *opt);
 
 typedef struct mz_metric_result {
     double value;
@@ -95,12 +101,14 @@ typedef struct mz_metric_result {
 } mz_metric_result;
 
 /* RND (Garg et al. 2018): sum over s of ||s - mean(A)|| - ||s - mean(B)||, on unit-normalised
- * vectors; positive means S sits closer to B. p: two-sided, permuting the A/B labels. */
+ * vectors (opt->rnd_as_given: on the vectors as given); positive means S sits closer to B.
+ * p: two-sided, permuting the A/B labels. */
 mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_set *s,
                        const mz_word_set *a, const mz_word_set *b, size_t dim,
                        const mz_metric_options *opt, mz_ctx *ctx);
 /* MAC (Manzini et al. 2019): mean over s and over the groups {A, B} of the mean cosine
- * distance 1 - cos(s, x); 1 means no association either way. */
+ * distance 1 - cos(s, x); 1 means no association either way (opt->mac_similarity: of the mean
+ * cosine similarity, where 0 means none). */
 mz_status mz_assoc_mac(mz_metric_result *out, double *per_word, const mz_word_set *s,
                        const mz_word_set *a, const mz_word_set *b, size_t dim,
                        const mz_metric_options *opt, mz_ctx *ctx);

@@ -48,7 +48,8 @@ mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t,
                                 mz_ctx *ctx);
 
 /* The words of a hunspell .dic list (the count line and /flags dropped), for opt->dict; *words
- * and its strings are freed with mz_word_list_free. NULL list (MZ_OK) when the file is absent. */
+ * and its strings are freed with mz_word_list_free. A line that is not UTF-8 is an error naming
+ * it (MZ_ERR_INPUT); a file that cannot be read, MZ_ERR_IO. */
 mz_status mz_word_list_read(char ***words, size_t *n, const char *dic_path, mz_ctx *ctx);
 void mz_word_list_free(char **words, size_t n);
 

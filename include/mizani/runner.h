@@ -72,6 +72,12 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
 
+/* Whether tokenizer t belongs with model m: every id it produces has a row in the model's
+ * embedding matrix, and an encoder gets special tokens. MZ_ERR_INPUT naming both (the
+ * tokenizer's file, model_path) when not. Call it wherever a model and a tokenizer meet. */
+mz_status mz_model_tokenizer_check(const mz_model *m, const char *model_path, const mz_tokenizer *t,
+                                   mz_ctx *ctx);
+
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
  * only to the unknown token gets no vector, so the association audit reports it missing by

@@ -60,6 +60,9 @@ const char *mz_st_dtype_name(mz_st_dtype dtype);
 void mz_st_sha256(const mz_st *st, char hex[65]);
 /* Bytes of the mapped weight files, for memory budgets and the model card. */
 size_t mz_st_file_bytes(const mz_st *st);
+/* Values of a float tensor that are NaN or infinite (0 for integer dtypes): a checkpoint with
+ * any gives non-finite activations, so `inspect` counts them. */
+size_t mz_st_count_nonfinite(const mz_st_tensor *t);
 
 #ifdef __cplusplus
 }

@@ -78,6 +78,8 @@ const char *mz_tokenizer_token(const mz_tokenizer *t, int32_t id);
 int32_t mz_tokenizer_id(const mz_tokenizer *t, const char *token);
 /* "WordPiece", "BPE", "Unigram", "WordLevel". */
 const char *mz_tokenizer_model_name(const mz_tokenizer *t);
+/* The file the tokenizer was read from (a folder's tokenizer.json, vocab.txt, ...). */
+const char *mz_tokenizer_path(const mz_tokenizer *t);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,14 @@ mz_status mz_vectors_new(mz_vectors **out, size_t dim, const mz_vectors_options 
 mz_status mz_vectors_append(mz_vectors *v, const char *word, size_t len, const float *row,
                             mz_ctx *ctx);
 
+/* For a row computed from a model's subword embeddings: how many tokens the word became and how
+ * many of them were the unknown token (a word split into many pieces, or partly unknown, has a
+ * vector that carries little of the word). */
+mz_status mz_vectors_set_pieces(mz_vectors *v, size_t row, size_t tokens, size_t unknown,
+                                mz_ctx *ctx);
+/* 1 with *tokens and *unknown when the row has that record (vectors from a model), else 0. */
+int mz_vectors_pieces(const mz_vectors *v, size_t row, size_t *tokens, size_t *unknown);
+
 size_t mz_vectors_count(const mz_vectors *v);
 size_t mz_vectors_dim(const mz_vectors *v);
 const char *mz_vectors_word(const mz_vectors *v, size_t i);

@@ -19,7 +19,7 @@ static mz_status check_norm(double norm, const mz_word_set *set, size_t i, mz_ct
     return mz_fail(ctx, MZ_ERR_INPUT, NULL,
                    "the vector of '%s' (item %zu of set '%s') is %s: "
                    "cosine not computable",
-                   word, i + 1, set->name ? set->name : "", norm > 0 ? "not finite" : "all zeros");
+                   word, i + 1, set->name ? set->name : "", norm == 0 ? "all zeros" : "not finite");
 }
 
 mz_status mz_vectors_check(const mz_word_set *set, size_t dim, mz_ctx *ctx) {

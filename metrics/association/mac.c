@@ -1,4 +1,5 @@
-/* MAC, mean average cosine distance (Manzini et al. 2019). */
+/* MAC, mean average cosine distance (Manzini et al. 2019), or the mean cosine similarity that
+ * sweater and WEFE report under the same name. */
 #include "embedding_math.h"
 #include "mizani/alloc.h"
 
@@ -16,12 +17,13 @@ mz_status mz_assoc_mac(mz_metric_result *out, double *per_word, const mz_word_se
     mz_status rc = mz_cosine_matrix(cos_a, s, a, dim, ctx);
     if (!rc) rc = mz_cosine_matrix(cos_b, s, b, dim, ctx);
     for (size_t i = 0; !rc && i < s->n; i++) {
-        double da = 0, db = 0; /* mean cosine distance to each group, then their mean */
+        double da = 0, db = 0; /* mean cosine similarity to each group, then their mean */
         for (size_t j = 0; j < a->n; j++)
-            da += 1 - cos_a[i * a->n + j];
+            da += cos_a[i * a->n + j];
         for (size_t j = 0; j < b->n; j++)
-            db += 1 - cos_b[i * b->n + j];
-        values[i] = (da / (double)a->n + db / (double)b->n) / 2;
+            db += cos_b[i * b->n + j];
+        double similarity = (da / (double)a->n + db / (double)b->n) / 2;
+        values[i] = opt->mac_similarity ? similarity : 1 - similarity; /* distance: 1 - cos */
         out->value += values[i] / (double)s->n;
         if (per_word) per_word[i] = values[i];
     }

@@ -1,7 +1,8 @@
 /* RND, relative norm distance (Garg et al. 2018), with a permutation test on the group labels.
- * On unit vectors every distance follows from dot products: |s - m|^2 = 1 - 2 s.m + |m|^2 with
- * m the mean of the group's rows, so one table of s.g and one of g.g serve the observed labels
- * and every relabelling, without touching the vectors again. */
+ * Every distance follows from dot products: |s - m|^2 = |s|^2 - 2 s.m + |m|^2 with m the mean
+ * of the group's rows, so one table of s.g and one of g.g serve the observed labels and every
+ * relabelling, without touching the vectors again. The vectors are unit-normalised first (as
+ * Garg et al.) or used as given (sweater's and WEFE's convention). */
 #include "embedding_math.h"
 #include "mizani/alloc.h"
 
@@ -14,29 +15,38 @@
 #define PERM_STREAM 0x9E7A11ABUL
 
 typedef struct rnd_tables {
-    const double *sg; /* [n_s, n_g] s_i . g_j, unit vectors; groups A then B */
+    const double *sg; /* [n_s, n_g] s_i . g_j; groups A then B */
     const double *gg; /* [n_g, n_g] g_j . g_l */
+    const double *ss; /* [n_s] |s_i|^2 */
     size_t n_s, na, nb;
 } rnd_tables;
 
-/* Distance from unit word i to the mean of the group rows listed in rows[0..n). */
-static double dist_to_mean(const rnd_tables *t, size_t i, const size_t *rows, size_t n) {
+/* |m|^2 for m the mean of the group rows listed in rows[0..n): the same for every word. */
+static double mean_sq(const rnd_tables *t, const size_t *rows, size_t n) {
     size_t ng = t->na + t->nb;
-    double dot = 0, sq = 0;
-    for (size_t j = 0; j < n; j++) {
-        dot += t->sg[i * ng + rows[j]];
+    double sq = 0;
+    for (size_t j = 0; j < n; j++)
         for (size_t l = 0; l < n; l++)
             sq += t->gg[rows[j] * ng + rows[l]];
-    }
-    double nn = (double)n;
-    return sqrt(fmax(0, 1 - 2 * dot / nn + sq / (nn * nn)));
+    return sq / ((double)n * (double)n);
+}
+
+/* Distance from word i to that mean. */
+static double dist_to_mean(const rnd_tables *t, size_t i, const size_t *rows, size_t n,
+                           double msq) {
+    size_t ng = t->na + t->nb;
+    double dot = 0;
+    for (size_t j = 0; j < n; j++)
+        dot += t->sg[i * ng + rows[j]];
+    return sqrt(fmax(0, t->ss[i] - 2 * dot / (double)n + msq));
 }
 
 /* RND with A = rows order[0..na) and B = the rest. */
 static double rnd_of(double *per_word, const rnd_tables *t, const size_t *order) {
-    double total = 0;
+    double qa = mean_sq(t, order, t->na), qb = mean_sq(t, order + t->na, t->nb), total = 0;
     for (size_t i = 0; i < t->n_s; i++) {
-        double d = dist_to_mean(t, i, order, t->na) - dist_to_mean(t, i, order + t->na, t->nb);
+        double d =
+            dist_to_mean(t, i, order, t->na, qa) - dist_to_mean(t, i, order + t->na, t->nb, qb);
         if (per_word) per_word[i] = d;
         total += d;
     }
@@ -77,16 +87,16 @@ static mz_status permutation_p(mz_metric_result *out, const rnd_tables *t,
     return MZ_OK;
 }
 
-/* unit: [n, dim] the set's rows scaled to length 1. */
-static void unit_rows(double *unit, const mz_word_set *set, size_t dim) {
+/* rows: [n, dim] the set's rows in double precision, scaled to length 1 when `unit`. */
+static void copy_rows(double *rows, const mz_word_set *set, size_t dim, int unit) {
     for (size_t i = 0; i < set->n; i++) {
         const float *v = set->vectors + i * dim;
         double norm = 0;
         for (size_t k = 0; k < dim; k++)
             norm += (double)v[k] * v[k];
-        norm = sqrt(norm);
+        norm = unit ? sqrt(norm) : 1;
         for (size_t k = 0; k < dim; k++)
-            unit[i * dim + k] = v[k] / norm;
+            rows[i * dim + k] = v[k] / norm;
     }
 }
 
@@ -113,22 +123,26 @@ mz_status mz_assoc_rnd(mz_metric_result *out, double *per_word, const mz_word_se
         if (rc) return rc;
     }
     size_t ng = a->n + b->n;
-    double *us = mz_malloc(((s->n + ng) * dim + s->n * ng + ng * ng + s->n) * sizeof *us);
+    double *us = mz_malloc(((s->n + ng) * dim + s->n * ng + ng * ng + 2 * s->n) * sizeof *us);
     size_t *order = mz_malloc(ng * sizeof *order);
     if (!us || !order) {
         mz_free(us);
         mz_free(order);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    double *ug = us + s->n * dim, *sg = ug + ng * dim, *gg = sg + s->n * ng, *values = gg + ng * ng;
-    unit_rows(us, s, dim);
-    unit_rows(ug, a, dim);
-    unit_rows(ug + a->n * dim, b, dim);
+    double *ug = us + s->n * dim, *sg = ug + ng * dim, *gg = sg + s->n * ng, *ss = gg + ng * ng,
+           *values = ss + s->n;
+    int unit = !opt->rnd_as_given;
+    copy_rows(us, s, dim, unit);
+    copy_rows(ug, a, dim, unit);
+    copy_rows(ug + a->n * dim, b, dim, unit);
     dot_table(sg, us, s->n, ug, ng, dim);
     dot_table(gg, ug, ng, ug, ng, dim);
+    for (size_t i = 0; i < s->n; i++)
+        dot_table(&ss[i], us + i * dim, 1, us + i * dim, 1, dim);
     for (size_t i = 0; i < ng; i++)
         order[i] = i;
-    rnd_tables t = {sg, gg, s->n, a->n, b->n};
+    rnd_tables t = {sg, gg, ss, s->n, a->n, b->n};
     out->value = rnd_of(values, &t, order);
     if (per_word) memcpy(per_word, values, s->n * sizeof *values);
     mz_status rc = mz_metric_ci(out, values, s->n, 1, opt, ctx);

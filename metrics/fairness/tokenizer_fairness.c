@@ -3,6 +3,7 @@
 #include "mizani/fairness.h"
 #include "mizani/file.h"
 #include "mizani/stats.h"
+#include "mizani/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -142,23 +143,26 @@ mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t, const m
 mz_status mz_word_list_read(char ***words, size_t *n, const char *dic_path, mz_ctx *ctx) {
     *words = NULL;
     *n = 0;
-    FILE *probe = fopen(dic_path, "r");
-    if (!probe) return MZ_OK;
-    fclose(probe);
     char *text = NULL;
     size_t len = 0, cap = 0;
     mz_status rc = mz_read_file(&text, &len, dic_path, (size_t)64 << 20, ctx);
+    long line_no = 0;
     for (char *line = rc ? NULL : text, *nl; line && line < text + len && !rc; line = nl + 1) {
         nl = memchr(line, '\n', (size_t)(text + len - line));
         if (!nl) nl = text + len;
-        size_t l = strcspn(line, "/\r\n");
+        line_no++;
+        size_t l = strcspn(line, "/\r\n"), bad;
         if (l > (size_t)(nl - line)) l = (size_t)(nl - line);
-        if (line == text && l && line[0] >= '0' && line[0] <= '9') continue; /* the count line */
-        if (!l) continue;
-        if (mz_grow((void **)words, &cap, *n + 1, sizeof **words) ||
-            !((*words)[*n] = mz_strndup(line, l)))
+        /* a word the tokenizer would refuse must not pass unnoticed */
+        if ((bad = mz_utf8_invalid_at(line, (size_t)(nl - line))))
+            rc = mz_fail_line(ctx, MZ_ERR_INPUT, dic_path, line_no, (long)bad,
+                              "not valid UTF-8 (a word list must be UTF-8)");
+        else if (line == text && l && line[0] >= '0' && line[0] <= '9')
+            continue; /* the count line */
+        else if (l && (mz_grow((void **)words, &cap, *n + 1, sizeof **words) ||
+                       !((*words)[*n] = mz_strndup(line, l))))
             rc = mz_fail(ctx, MZ_ERR_NOMEM, dic_path, "out of memory");
-        else
+        else if (l)
             ++*n;
     }
     mz_free(text);

@@ -6,13 +6,21 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+static char dir[64];
+
+static void remove_dir(void) { /* the folder goes when the run ends, not left in /tmp */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) return;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static char dir[64];
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/mizani-fuzz-vocab-%d", (int)getpid());
         char cmd[128];
         snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
         if (system(cmd)) return 0;
+        atexit(remove_dir);
     }
     char path[128];
     snprintf(path, sizeof path, "%s/vocab.txt", dir);

@@ -114,8 +114,17 @@ def metrics_case(name, n_s, n_a, n_b, dim):
         v = (np.linalg.norm(unit(S) - pa, axis=1) - np.linalg.norm(unit(S) - pb, axis=1)).sum()
         hits += abs(v) >= abs(rnd_w.sum())
     rnd_p = (hits + 1) / (n_perm + 1)
-    # MAC (Manzini et al.)
+    # RND as sweater and WEFE compute it: the vectors as given, group means of them
+    raw_w = np.linalg.norm(S - A.mean(0), axis=1) - np.linalg.norm(S - B.mean(0), axis=1)
+    G = np.vstack([A, B]); r = np.random.default_rng(6); hits = 0
+    for _ in range(n_perm):
+        o = r.permutation(len(G)); pa, pb = G[o[:n_a]].mean(0), G[o[n_a:]].mean(0)
+        v = (np.linalg.norm(S - pa, axis=1) - np.linalg.norm(S - pb, axis=1)).sum()
+        hits += abs(v) >= abs(raw_w.sum())
+    raw_p = (hits + 1) / (n_perm + 1)
+    # MAC (Manzini et al.), and the mean cosine similarity sweater and WEFE report as MAC
     mac_w = np.array([(np.mean([1 - cos(x, a) for a in A]) + np.mean([1 - cos(x, b) for b in B])) / 2 for x in S])
+    sim_w = np.array([(np.mean([cos(x, a) for a in A]) + np.mean([cos(x, b) for b in B])) / 2 for x in S])
     # ECT (Dev and Phillips)
     ua = np.array([cos(x, A.mean(0)) for x in S]); ub = np.array([cos(x, B.mean(0)) for x in S])
     ect = stats.spearmanr(ua, ub).correlation
@@ -134,7 +143,9 @@ def metrics_case(name, n_s, n_a, n_b, dim):
     P = prob / prob.sum(); kl = float((P * np.log(P * n_s)).sum())
     return dict(name=name, dim=dim, sets=[m.astype(np.float32).tolist() for m in (S, A, B)],
                 rnd=float(rnd_w.sum()), rnd_per_word=rnd_w.tolist(), rnd_p=rnd_p, rnd_p_resamples=n_perm,
-                mac=float(mac_w.mean()), ect=float(ect), ect_per_word=(ua - ub).tolist(),
+                rnd_as_given=float(raw_w.sum()), rnd_as_given_per_word=raw_w.tolist(), rnd_as_given_p=raw_p,
+                mac=float(mac_w.mean()), mac_similarity=float(sim_w.mean()),
+                mac_similarity_per_word=sim_w.tolist(), ect=float(ect), ect_per_word=(ua - ub).tolist(),
                 ripa=float(ripa_w.mean()), ripa_per_word=ripa_w.tolist(), rnsb=kl, rnsb_per_word=P.tolist())
 
 
