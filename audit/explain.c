@@ -548,16 +548,29 @@ mz_status xexplain(const xjob *j, xinput *ins, size_t n) {
     return rc;
 }
 
-mz_status mz_explain_texts(mz_explanation *out, const mz_model *m, const mz_tokenizer *t,
-                           const char *const *texts, const char *const *labels, size_t n,
-                           const mz_explain_options *opt, mz_ctx *ctx) {
+/* Each input prepared with its own target, by a copy of the job that carries it. */
+static mz_status prepare(xinput *ins, mz_explanation *out, const xjob *j,
+                         const mz_explain_input *in, size_t n) {
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        mz_explain_options o = *j->o;
+        xjob one = *j;
+        o.target = in[i].target, o.contrast = in[i].contrast, o.continuation = in[i].continuation;
+        one.o = &o;
+        rc = xinput_text(&ins[i], &out[i], &one, in[i].text, in[i].label);
+    }
+    return rc;
+}
+
+mz_status mz_explain_inputs(mz_explanation *out, const mz_model *m, const mz_tokenizer *t,
+                            const mz_explain_input *in, size_t n, const mz_explain_options *opt,
+                            mz_ctx *ctx) {
     xjob j;
     memset(out, 0, n * sizeof *out);
     xinput *ins = mz_calloc(n + 1, sizeof *ins);
     mz_status rc =
         ins ? xjob_init(&j, m, t, opt, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = xinput_text(&ins[i], &out[i], &j, texts[i], labels[i]);
+    if (!rc) rc = prepare(ins, out, &j, in, n);
     if (!rc) rc = xexplain(&j, ins, n);
     for (size_t i = 0; ins && i < n; i++)
         xinput_clear(&ins[i]);
@@ -565,5 +578,21 @@ mz_status mz_explain_texts(mz_explanation *out, const mz_model *m, const mz_toke
         mz_explanation_clear(&out[i]);
     if (ins) xjob_free(&j);
     mz_free(ins);
+    return rc;
+}
+
+mz_status mz_explain_texts(mz_explanation *out, const mz_model *m, const mz_tokenizer *t,
+                           const char *const *texts, const char *const *labels, size_t n,
+                           const mz_explain_options *opt, mz_ctx *ctx) {
+    mz_explain_input *in = mz_calloc(n + 1, sizeof *in);
+    if (!in) {
+        memset(out, 0, n * sizeof *out);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        in[i] =
+            (mz_explain_input){texts[i], labels[i], opt->target, opt->contrast, opt->continuation};
+    mz_status rc = mz_explain_inputs(out, m, t, in, n, opt, ctx);
+    mz_free(in);
     return rc;
 }

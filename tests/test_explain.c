@@ -218,6 +218,14 @@ static void check_invariance(void) {
     o.max_tokens = 2048;
     CHECK_INT(mz_explain_texts(z, bert, tok, texts, labels, 2, &o, ctx), MZ_OK);
     mz_set_threads(0);
+    /* the same two with targets of their own, one of them the same as above */
+    mz_explanation w[2];
+    mz_explain_input in[2] = {{texts[0], "a", "mtu", NULL, NULL},
+                              {texts[1], "b", "daktari", NULL, NULL}};
+    CHECK_INT(mz_explain_inputs(w, bert, tok, in, 2, &o, ctx), MZ_OK);
+    if (w[0].n_tokens) CHECK(difference(&x[0], &w[0]) == 0 && w[1].fx != x[1].fx);
+    CHECK_STR(w[1].predicted, "daktari");
+    mz_explanation_clear(&w[0]), mz_explanation_clear(&w[1]);
     for (int i = 0; i < 2; i++) {
         double batch = difference(&x[i], &y[i]), threads = difference(&x[i], &z[i]);
         printf("  text %d: one row a pass against all at once: %.1e; one thread against all: "

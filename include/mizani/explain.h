@@ -163,6 +163,18 @@ mz_status mz_explain_texts(mz_explanation *out, const mz_model *m, const mz_toke
                            const char *const *texts, const char *const *labels, size_t n,
                            const mz_explain_options *opt, mz_ctx *ctx);
 
+/* The same with a target of each text's own (masked templates: each group word at its frame's
+ * mask), still packed together; a NULL target, contrast or continuation here takes none (the
+ * options' are not used). */
+typedef struct mz_explain_input {
+    const char *text, *label;
+    const char *target, *contrast, *continuation;
+} mz_explain_input;
+
+mz_status mz_explain_inputs(mz_explanation *out, const mz_model *m, const mz_tokenizer *t,
+                            const mz_explain_input *in, size_t n, const mz_explain_options *opt,
+                            mz_ctx *ctx);
+
 /* A minimal pair explained: both sentences' scores attributed on their own inputs, and their
  * words aligned (the tokens they share, by longest common subsequence, as the pair's score
  * uses them): row r pairs word aligned[r][0] of `more` with word aligned[r][1] of `less`, -1
