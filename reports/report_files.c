@@ -119,12 +119,12 @@ typedef struct rendered {
     size_t json_len, html_len;
 } rendered;
 
-static mz_status render(rendered *out, mz_results *r, mz_ctx *ctx) {
+static mz_status render(rendered *out, mz_results *r, mz_report_renderer draw, mz_ctx *ctx) {
     mz_status rc = mz_results_finish(r);
     if (!rc) rc = mz_results_text(&out->json, r, ctx);
     if (!rc) out->json_len = strlen(out->json);
     mz_page *page = NULL;
-    if (!rc) rc = mz_report_render(&page, r, ctx);
+    if (!rc) rc = draw(&page, r, ctx);
     if (!rc) rc = mz_page_serialise(page, &out->html, &out->html_len);
     mz_page_free(page);
     return rc;
@@ -132,9 +132,10 @@ static mz_status render(rendered *out, mz_results *r, mz_ctx *ctx) {
 
 /* Both files into the folder `tmp`, then into `dir`: the folder itself when there is none yet
  * (both files appear at once), otherwise file by file. */
-static mz_status place(const char *tmp, const char *dir, const rendered *f, mz_ctx *ctx) {
-    char *tj = mz_strf("%s/results.json", tmp), *th = mz_strf("%s/report.html", tmp);
-    char *dj = mz_strf("%s/results.json", dir), *dh = mz_strf("%s/report.html", dir);
+static mz_status place(const char *tmp, const char *dir, const char *html, const rendered *f,
+                       mz_ctx *ctx) {
+    char *tj = mz_strf("%s/results.json", tmp), *th = mz_strf("%s/%s", tmp, html);
+    char *dj = mz_strf("%s/results.json", dir), *dh = mz_strf("%s/%s", dir, html);
     mz_status rc = tj && th && dj && dh ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc && mkdir(tmp, 0777)) rc = mz_fail_errno(ctx, dir, "cannot create the report folder");
     if (!rc) rc = write_all(tj, dj, f->json, f->json_len, ctx);
@@ -157,14 +158,19 @@ static mz_status place(const char *tmp, const char *dir, const rendered *f, mz_c
     return rc;
 }
 
-mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx) {
+mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
+                                 mz_report_renderer draw, mz_ctx *ctx) {
     rendered f = {0};
-    mz_status rc = render(&f, r, ctx);
+    mz_status rc = render(&f, r, draw, ctx);
     char *tmp = NULL;
     if (!rc) rc = tmp_name(&tmp, dir, ctx);
-    if (!rc) rc = place(tmp, dir, &f, ctx);
+    if (!rc) rc = place(tmp, dir, html_name, &f, ctx);
     mz_free(tmp);
     mz_free(f.json);
     mz_free(f.html);
     return rc;
+}
+
+mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx) {
+    return mz_report_write_dir_as(r, dir, "report.html", mz_report_render, ctx);
 }

@@ -34,4 +34,9 @@ mz_status mz_findings_table(mz_page *p, xmlNodePtr parent, const char *caption,
  * so that the two languages' tests of one dimension sit side by side. */
 int mz_finding_order(const void *a, const void *b);
 
+/* The report's transparency card (what was audited, how it was run, what was tested) and its
+ * footer (the command that reproduces the run), for pages beside the whole report. */
+void mz_report_card(mz_page *p, xmlNodePtr main, const json_t *root);
+void mz_report_footer(mz_page *p, xmlNodePtr main, const json_t *root);
+
 #endif

@@ -128,7 +128,7 @@ static void card_rows(mz_page *p, xmlNodePtr dl, const json_t *obj, const char *
     }
 }
 
-static void card(mz_page *p, xmlNodePtr main, const json_t *root) {
+void mz_report_card(mz_page *p, xmlNodePtr main, const json_t *root) {
     xmlNodePtr sec = mz_page_section(p, main, "transparency", "Transparency card");
     const json_t *subject = json_object_get(root, "subject");
     xmlNodePtr what = mz_page_section(p, sec, NULL, "What was audited");
@@ -216,7 +216,7 @@ static char *command(const json_t *run) {
     return out;
 }
 
-static void footer(mz_page *p, xmlNodePtr main, const json_t *root) {
+void mz_report_footer(mz_page *p, xmlNodePtr main, const json_t *root) {
     xmlNodePtr sec = mz_page_section(p, main, "reproduce", "Reproducing this report");
     const json_t *run = json_object_get(root, "run");
     char *cmd = command(run);
@@ -249,10 +249,10 @@ mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx) {
     xmlNodePtr lead = mz_page_elf(p, main, "p", "Run %s.", mz_results_run_id(r));
     mz_page_attr(p, lead, "class", "note");
     summary(p, main, root);
-    card(p, main, root);
+    mz_report_card(p, main, root);
     for (int k = 0; k < N_FAMILIES; k++)
         mz_report_section(p, main, r, families[k]);
-    footer(p, main, root);
+    mz_report_footer(p, main, root);
     rc = mz_page_status(p);
     if (rc) {
         mz_page_free(p);

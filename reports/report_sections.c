@@ -1,6 +1,7 @@
 /* One renderer per test family, each reading only the results tree (never a test's structs), so
  * the audit, explain and compare reports draw a finding the same way, and a report re-rendered
  * from results.json shows exactly what the JSON holds. */
+#include "explain_section.h"
 #include "report_read.h"
 
 #include "mizani/alloc.h"
@@ -322,65 +323,6 @@ static mz_status fairness(mz_page *p, xmlNodePtr sec, const json_t *section) {
     return not_computed(p, sec, section);
 }
 
-static mz_status explain_one(mz_page *p, xmlNodePtr sec, const json_t *f) {
-    const json_t *d = json_object_get(f, "details"), *toks = json_object_get(d, "tokens");
-    const char *text = mz_jstr(d, "text", ""), *lang = mz_jstr(f, "language", NULL);
-    size_t n = json_array_size(toks), i;
-    mz_token_score *t = mz_calloc(n + 1, sizeof *t);
-    if (!t) {
-        p->failed = 1;
-        return mz_page_status(p);
-    }
-    const json_t *tok;
-    json_array_foreach(toks, i, tok) {
-        t[i] = (mz_token_score){(size_t)json_integer_value(json_object_get(tok, "start")),
-                                (size_t)json_integer_value(json_object_get(tok, "end")),
-                                mz_jnum(tok, "score")};
-    }
-    mz_widget_tokens(p, sec, mz_finding_title(f), text, lang, t, n,
-                     mz_jstr(d, "score_name", "attribution"));
-    mz_free(t);
-    const json_t *att = json_object_get(d, "attention");
-    if (!att) return mz_page_status(p);
-    const json_t *vals = json_object_get(att, "values"), *labs = json_object_get(att, "labels");
-    mz_heatmap h = {.layers = (size_t)json_integer_value(json_object_get(att, "layers")),
-                    .heads = (size_t)json_integer_value(json_object_get(att, "heads")),
-                    .tokens = json_array_size(labs),
-                    .lang = lang,
-                    .big_layer = (size_t)json_integer_value(json_object_get(att, "big_layer")),
-                    .big_head = (size_t)json_integer_value(json_object_get(att, "big_head")),
-                    .value_name = mz_jstr(att, "value_name", "attention probability")};
-    if (json_array_size(vals) != h.layers * h.heads * h.tokens * h.tokens)
-        return mz_page_bad_input(p,
-                                 "explanation '%s': attention values do not match its "
-                                 "layers, heads and tokens",
-                                 mz_jstr(f, "id", ""));
-    float *v = mz_malloc((json_array_size(vals) + 1) * sizeof *v);
-    const char **labels = mz_calloc(h.tokens + 1, sizeof *labels);
-    if (v && labels) {
-        const json_t *x;
-        json_array_foreach(vals, i, x) v[i] =
-            (float)(json_is_number(x) ? json_number_value(x) : NAN);
-        json_array_foreach(labs, i, x) labels[i] = json_string_value(x) ? json_string_value(x) : "";
-        h.values = v;
-        h.labels = labels;
-        mz_widget_heatmaps(p, sec, "Attention per layer and head", &h);
-    } else
-        p->failed = 1;
-    mz_free(v);
-    mz_free(labels);
-    return mz_page_status(p);
-}
-
-static mz_status explain(mz_page *p, xmlNodePtr sec, const json_t *section) {
-    size_t i;
-    const json_t *f;
-    json_array_foreach(json_object_get(section, "findings"), i, f) {
-        if (mz_computed(f)) explain_one(p, sec, f);
-    }
-    return not_computed(p, sec, section);
-}
-
 static mz_status generic(mz_page *p, xmlNodePtr sec, const json_t *section, const char *what) {
     size_t n;
     const json_t **f = computed(section, 0, &n);
@@ -407,7 +349,7 @@ mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r,
     else if (!strcmp(family, "fairness"))
         fairness(p, sec, section);
     else if (!strcmp(family, "explain"))
-        explain(p, sec, section);
+        mz_explain_section(p, sec, section);
     else
         generic(p, sec, section,
                 !strcmp(family, "compare") ? "change of the effect, after minus before" : family);

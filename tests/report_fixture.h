@@ -157,10 +157,11 @@ static void fixture_fairness(mz_results *r) {
     mz_rn_int(r, w, "tokens", 6);
 }
 
-/* One explanation: token scores over byte spans and a 2-layer, 2-head attention map. */
+/* One explanation as `mizani explain` writes it (SCHEMA.md): word scores over byte spans of a
+ * text holding markup, its faithfulness, a 2-layer, 2-head attention map and its attribution. */
 static void fixture_explain(mz_results *r) {
     mz_rnode *sec = mz_results_section(r, "explain", "Explanations");
-    mz_finding f = mz_finding_init("explain", "explain-gender-sw-000");
+    mz_finding f = mz_finding_init("explain", "explain-1");
     f.language = "sw";
     f.title = "Mwanamume ni daktari.";
     f.effect = "log_probability_difference";
@@ -169,17 +170,36 @@ static void fixture_explain(mz_results *r) {
     f.n_units = 4;
     mz_rnode *d = mz_rn_object(r, mz_results_finding(r, sec, &f), "details");
     const char *text = "Mwanamume ni daktari <b>ŋ</b>.";
+    mz_rn_str(r, d, "label", "--text");
     mz_rn_str(r, d, "text", text);
-    mz_rn_str(r, d, "score_name", "integrated gradients");
+    mz_rn_str(r, d, "target", "log P(daktari) - log P(muuguzi) at [MASK]");
+    mz_rn_num(r, d, "f_x", 1.3);
+    mz_rn_num(r, d, "f_baseline", 0.1);
+    mz_rnode *st = mz_rn_object(r, d, "settings");
+    mz_rn_str(r, st, "baseline", "mask");
+    mz_rn_int(r, st, "steps", 50);
+    mz_rn_str(r, st, "rule", "gauss-legendre");
+    mz_rnode *c = mz_rn_object(r, d, "completeness");
+    mz_rn_num(r, c, "sum", 1.26);
+    mz_rn_num(r, c, "delta", 1.2);
+    mz_rn_num(r, c, "gap", 0.05);
+    mz_rn_bool(r, c, "warning", 1);
     static const size_t spans[4][2] = {{0, 9}, {10, 12}, {13, 20}, {21, 30}};
-    static const double scores[4] = {0.9, -0.2, 0.4, -0.7};
-    mz_rnode *toks = mz_rn_array(r, d, "tokens");
+    static const double scores[4] = {0.9, -0.2, 0.4, -0.7}, curve[5] = {1.3, 0.2, 0, -0.1, -0.2};
+    mz_rnode *words = mz_rn_array(r, d, "words");
     for (int i = 0; i < 4; i++) {
-        mz_rnode *t = mz_rn_object(r, toks, NULL);
-        mz_rn_int(r, t, "start", (long long)spans[i][0]);
-        mz_rn_int(r, t, "end", (long long)spans[i][1]);
-        mz_rn_num(r, t, "score", scores[i]);
+        mz_rnode *w = mz_rn_object(r, words, NULL);
+        mz_rn_int(r, w, "start", (long long)spans[i][0]);
+        mz_rn_int(r, w, "end", (long long)spans[i][1]);
     }
+    mz_rnode *ig = mz_rn_object(r, mz_rn_object(r, d, "methods"), "ig");
+    mz_rn_nums(r, ig, "words", scores, 4);
+    mz_rnode *fa = mz_rn_object(r, ig, "faithfulness");
+    mz_rn_nums(r, fa, "deletion", curve, 5);
+    mz_rn_num(r, fa, "deletion_area", 0.1);
+    mz_rn_num(r, fa, "insertion_area", 0.9);
+    mz_rn_num(r, fa, "comprehensiveness", 1.2);
+    mz_rn_num(r, fa, "sufficiency", 0.2);
     mz_rnode *att = mz_rn_object(r, d, "attention");
     mz_rn_int(r, att, "layers", 2);
     mz_rn_int(r, att, "heads", 2);
@@ -191,6 +211,16 @@ static void fixture_explain(mz_results *r) {
     for (int i = 0; i < 64; i++)
         v[i] = (double)((i * 7) % 16) / 16;
     mz_rn_nums(r, att, "values", v, 64);
+    mz_rnode *aa = mz_rn_object(r, d, "attattr");
+    mz_rn_nums(r, aa, "values", v, 64);
+    mz_rn_nums(r, aa, "head_importance", v, 4);
+    mz_rnode *e = mz_rn_object(r, mz_rn_array(r, aa, "edges"), NULL);
+    mz_rn_int(r, e, "layer", 1);
+    mz_rn_int(r, e, "from", 3);
+    mz_rn_int(r, e, "to", 0);
+    mz_rn_num(r, e, "score", 0.8);
+    static const char *notes[1] = {"attention flow: a note with " FIX_SCRIPT};
+    mz_rn_strs(r, d, "notes", notes, 1);
 }
 
 static void fixture_compare(mz_results *r) {

@@ -67,14 +67,23 @@ mz_status mz_cli_print_results(mz_cli *cli, mz_results *r) {
     return rc ? rc : mz_results_print(r, cli->out, cli->ctx);
 }
 
-mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir) {
-    mz_status rc = mz_report_write_dir(r, dir, cli->ctx);
+static mz_status write_dir(mz_cli *cli, mz_results *r, const char *dir, const char *html,
+                           mz_report_renderer draw) {
+    mz_status rc = mz_report_write_dir_as(r, dir, html, draw, cli->ctx);
     int n = (int)strlen(dir);
     while (n > 1 && dir[n - 1] == '/')
         n--;
     if (!rc && !cli->quiet)
-        fprintf(cli->err, "wrote %.*s/results.json and %.*s/report.html\n", n, dir, n, dir);
+        fprintf(cli->err, "wrote %.*s/results.json and %.*s/%s\n", n, dir, n, dir, html);
     return rc;
+}
+
+mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir) {
+    return write_dir(cli, r, dir, "report.html", mz_report_render);
+}
+
+mz_status mz_cli_write_explain(mz_cli *cli, mz_results *r, const char *dir) {
+    return write_dir(cli, r, dir, "explain.html", mz_report_explain_page);
 }
 
 mz_status mz_cli_static_weat(mz_cli *cli, const mz_cli_args *args, const mz_static_weat *w,

@@ -17,6 +17,8 @@ mz_status mz_cli_results_new(mz_results **out, mz_cli *cli, const char *command,
 mz_status mz_cli_print_results(mz_cli *cli, mz_results *r);
 /* DIR/results.json and DIR/report.html, atomically, and a line saying so unless --quiet. */
 mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir);
+/* DIR/results.json and DIR/explain.html, the same way. */
+mz_status mz_cli_write_explain(mz_cli *cli, mz_results *r, const char *dir);
 
 /* `weat`'s results: one ad-hoc test printed as JSON; a suite printed (json) and/or written to
  * a report folder (dir, may be NULL). The tree is built once for both. */

@@ -16,22 +16,12 @@ static const mz_cli_command cmd_audit = {
     .max_args = 0,
 };
 
-static const mz_cli_command cmd_explain = {
-    .name = "explain",
-    .summary = "per-token attributions and attention views for chosen sentences",
-    .usage = "--model DIR --text TEXT [--out DIR]",
-    .description = "Explains one prediction: which input tokens drove it (gradient-based\n"
-                   "attributions) and where each attention head looked.",
-    .examples = "  mizani explain --model ./mbert --text \"Daktari yuko hapa.\"\n",
-    .max_args = 0,
-};
-
 extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness,
     mz_cmd_compare, mz_cmd_inspect, mz_cmd_run, mz_cmd_verify, mz_cmd_pairs, mz_cmd_seat,
-    mz_cmd_ceat, mz_cmd_masked, mz_cmd_report;
+    mz_cmd_ceat, mz_cmd_masked, mz_cmd_report, mz_cmd_explain;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit,       &cmd_explain,     &mz_cmd_compare, &mz_cmd_weat,
+    &cmd_audit,       &mz_cmd_explain,     &mz_cmd_compare, &mz_cmd_weat,
     &mz_cmd_fairness, &mz_cmd_pairs,    &mz_cmd_seat,    &mz_cmd_ceat,
     &mz_cmd_masked,   &mz_cmd_tokenize, &mz_cmd_inspect, &mz_cmd_run,
     &mz_cmd_verify,   &mz_cmd_probes,   &mz_cmd_report,  NULL,

@@ -10,6 +10,7 @@
 #ifndef MIZANI_REPORT_H
 #define MIZANI_REPORT_H
 
+#include "mizani/explain.h"
 #include "mizani/results.h"
 #include "mizani/static_audit.h"
 
@@ -32,6 +33,16 @@ mz_status mz_report_static_weat(mz_results *r, const mz_static_weat *w,
                                 const mz_word_list lists[MZ_N_ROLES], const char *vectors_path,
                                 const mz_static_options *opt, const mz_vectors *v);
 
+/* ---- Explanations into the tree -------------------------------------------------------------
+ * The explain section ($.sections.explain): one finding per explained text (ex [n]), or per
+ * minimal pair (px [n], from `set`) with both sentences' explanations, holding every method's
+ * token and word scores, faithfulness, attention maps, attention attribution and notes
+ * (SCHEMA.md). The model (when given) is recorded as the subject, the pairs' set as a probe set;
+ * lang: the texts' language, or NULL (pairs: the set's). */
+mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_path,
+                            const mz_explanation *ex, const mz_pair_explanation *px, size_t n,
+                            const mz_probe_set *set, const char *lang);
+
 /* ---- Writing -----------------------------------------------------------------------------
  * results.json and report.html of `r` into `dir`: both written into a temporary folder beside
  * `dir` and moved into place (a new folder appears whole; in an existing one each file is
@@ -39,6 +50,11 @@ mz_status mz_report_static_weat(mz_results *r, const mz_static_weat *w,
  * behind on failure (not even the folder, if this call created it). Both files carry the run id.
  * Sets the run's end time if unset. */
 mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx);
+/* The same with the page `draw` makes, named `html_name` (explain.html). */
+struct mz_page;
+typedef mz_status (*mz_report_renderer)(struct mz_page **out, const mz_results *r, mz_ctx *ctx);
+mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
+                                 mz_report_renderer draw, mz_ctx *ctx);
 /* Any file, atomically: a temporary beside it renamed into place. */
 mz_status mz_write_file_atomic(const char *path, const void *data, size_t len, mz_ctx *ctx);
 
@@ -152,6 +168,9 @@ mz_status mz_widget_method(mz_page *p, xmlNodePtr parent, const char *text,
  * heatmaps), compare (changes with their intervals). Positive controls are drawn apart from
  * the social findings. Nothing when the tree has no such section. */
 mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family);
+/* explain.html: the explain section, the transparency card and the command that reproduces
+ * the run (no summary of verdicts: explanations have none). */
+mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx);
 /* The whole report of a tree: summary with verdicts (positive controls apart), transparency
  * card (what was audited, how, which probes), every family's section, methods, and the command
  * that reproduces the run. */
