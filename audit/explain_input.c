@@ -108,11 +108,10 @@ static char *replace_all(const char *s, const char *from, const char *to) {
 }
 
 mz_status xrelabel(const xjob *j, mz_status rc, const char *label) {
-    char cause[512]; /* a copy: failing again clears the context it lives in */
     long long at = mz_ctx_offset(j->ctx);
-    snprintf(cause, sizeof cause, "%s", mz_ctx_cause(j->ctx));
-    if (at >= 0) return mz_fail(j->ctx, rc, NULL, "%s: byte %lld: %s", label, at, cause);
-    return mz_fail(j->ctx, rc, NULL, "%s: %s", label, cause);
+    if (at >= 0)
+        return mz_fail(j->ctx, rc, NULL, "%s: byte %lld: %s", label, at, mz_ctx_cause(j->ctx));
+    return mz_fail(j->ctx, rc, NULL, "%s: %s", label, mz_ctx_cause(j->ctx));
 }
 
 static mz_status encode(mz_encoding *enc, const xjob *j, const char *text, int special,

@@ -45,13 +45,18 @@ static void copy_bounded(char *dst, size_t cap, const char *src) {
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* Formats before clearing, so that a caller may wrap the context's own message or file
+ * ("pair %s: %s", id, mz_ctx_cause(ctx)) as the new one. */
 static mz_status record(mz_ctx *ctx, mz_status status, const char *file, const char *fmt,
                         va_list ap) {
     if (!ctx) return status;
+    char cause[sizeof ctx->cause], where[sizeof ctx->file];
+    vsnprintf(cause, sizeof cause, fmt, ap);
+    copy_bounded(where, sizeof where, file);
     mz_ctx_clear(ctx);
     ctx->status = status;
-    copy_bounded(ctx->file, sizeof ctx->file, file);
-    vsnprintf(ctx->cause, sizeof ctx->cause, fmt, ap);
+    memcpy(ctx->file, where, sizeof where);
+    memcpy(ctx->cause, cause, sizeof cause);
     return status;
 }
 

@@ -39,6 +39,17 @@ static void test_locations(void) {
     mz_ctx_free(ctx);
 }
 
+/* A caller may wrap the context's own message and file into the next failure. */
+static void test_wrapping(void) {
+    mz_ctx *ctx = mz_ctx_new();
+    mz_fail(ctx, MZ_ERR_INPUT, "pairs.json", "row %d is longer than the model's %d positions", 3,
+            24);
+    mz_fail(ctx, MZ_ERR_INPUT, mz_ctx_file(ctx), "pair %s: %s", "en-gender-003", mz_ctx_cause(ctx));
+    CHECK_STR(mz_ctx_message(ctx),
+              "pairs.json: pair en-gender-003: row 3 is longer than the model's 24 positions");
+    mz_ctx_free(ctx);
+}
+
 static void test_exit_codes(void) {
     CHECK_INT(mz_status_exit_code(MZ_OK), 0);
     CHECK_INT(mz_status_exit_code(MZ_ERR_THRESHOLD), 1);
@@ -77,6 +88,7 @@ static void test_cli_message(void) {
 }
 
 int main(void) {
+    test_wrapping();
     test_locations();
     test_exit_codes();
     test_cli_message();
