@@ -79,9 +79,8 @@ static void dinp_block(float *dinp, const float *dout, const mz_linear *W, int r
                        int c1) {
     int C = W->in, OC = W->out, t = W->layout == MZ_W_IN_OUT;
     const float *wb = t ? W->w + (size_t)c0 * OC : W->w + c0;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, t ? CblasTrans : CblasNoTrans, r1 - r0, c1 - c0, OC,
-                1.0f, dout + (size_t)r0 * OC, OC, wb, t ? OC : C, 1.0f, dinp + (size_t)r0 * C + c0,
-                C);
+    mz_sgemm(0, t, r1 - r0, c1 - c0, OC, 1.0f, dout + (size_t)r0 * OC, OC, wb, t ? OC : C, 1.0f,
+             dinp + (size_t)r0 * C + c0, C);
 }
 
 /* Rows a0..a1 of dweight += dout^T inp ([OC,C]) or inp^T dout ([C,OC]). */
@@ -89,15 +88,15 @@ static void dweight_block(float *dweight, const float *dout, const float *inp, c
                           int N, int a0, int a1) {
     int C = W->in, OC = W->out;
     if (W->layout == MZ_W_IN_OUT)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, a1 - a0, OC, N, 1.0f, inp + a0, C,
-                    dout, OC, 1.0f, dweight + (size_t)a0 * OC, OC);
+        mz_sgemm(1, 0, a1 - a0, OC, N, 1.0f, inp + a0, C, dout, OC, 1.0f, dweight + (size_t)a0 * OC,
+                 OC);
     else
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, a1 - a0, C, N, 1.0f, dout + a0, OC,
-                    inp, C, 1.0f, dweight + (size_t)a0 * C, C);
+        mz_sgemm(1, 0, a1 - a0, C, N, 1.0f, dout + a0, OC, inp, C, 1.0f, dweight + (size_t)a0 * C,
+                 C);
 }
 
 /* As the forward: the engine's threads split each product (by rows when there are many, by
- * columns of the result otherwise), OpenBLAS single-threaded inside. */
+ * columns of the result otherwise), mz_sgemm single-threaded inside. */
 void mz_matmul_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const mz_linear *W, int N) {
     int C = W->in, OC = W->out;
@@ -117,34 +116,19 @@ void mz_matmul_backward(float *dinp, float *dweight, float *dbias, const float *
     if (dbias) column_sums(dbias, dout, N, OC, OC);
 }
 
-/* d/dx GELU(x): erf form Phi(x) + x phi(x); tanh form 0.5 (1 + t) + 0.5 x (1 - t^2) u'(x) with
- * t = tanh(u), u = sqrt(2/pi) (x + 0.044715 x^3). Both bounded for every finite x. */
-static inline float gelu_grad(float x, int tanh_approx) {
-    const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
-    const float inv_sqrt_2pi = 0.39894228040143268f;
-    if (tanh_approx) {
-        float t = tanhf(k * (x + 0.044715f * x * x * x));
-        return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * k * (1.0f + 3 * 0.044715f * x * x);
-    }
-    return 0.5f * (1.0f + erff(x * s2)) + x * inv_sqrt_2pi * expf(-0.5f * x * x);
-}
-
 void mz_gelu_backward(float *dinp, float *dbias, const float *dout, const float *inp,
                       const float *bias, int N, int F, int tanh_approx) {
 #pragma omp parallel for schedule(static)
-    for (int n = 0; n < N; n++) {
-        const float *x = inp + (size_t)n * F, *g = dout + (size_t)n * F; /* [F] each */
-        float *dx = dinp + (size_t)n * F;                                /* [F] */
-        for (int i = 0; i < F; i++)
-            dx[i] += g[i] * gelu_grad(x[i] + (bias ? bias[i] : 0.0f), tanh_approx);
-    }
+    for (int n = 0; n < N; n++)
+        mz_gelu_grad_row(dinp + (size_t)n * F, dout + (size_t)n * F, inp + (size_t)n * F, bias,
+                         (size_t)F, tanh_approx);
     if (!dbias) return;
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < F; i++) {
         double s = 0;
         for (int n = 0; n < N; n++) {
             size_t e = (size_t)n * F + i;
-            s += (double)dout[e] * gelu_grad(inp[e] + (bias ? bias[i] : 0.0f), tanh_approx);
+            s += (double)dout[e] * mz_gelu_grad(inp[e] + (bias ? bias[i] : 0.0f), tanh_approx);
         }
         dbias[i] += (float)s;
     }

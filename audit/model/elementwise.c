@@ -33,6 +33,29 @@ MZ_CLONES static void gelu_row(float *out, const float *inp, const float *bias, 
     }
 }
 
+/* GELU's derivative: erf form Phi(x) + x phi(x); tanh form 0.5 (1 + t) + 0.5 x (1 - t^2) u'(x)
+ * with t = tanh(u), u = sqrt(2/pi) (x + 0.044715 x^3). Written so that no term can overflow
+ * for any finite x (1 - t^2 rather than sech^2; exp(-x^2/2) only underflows), which is what
+ * keeps it safe under this file's -ffast-math (test_gradients checks |x| = 1e4). */
+static inline float gelu_grad(float x, int tanh_approx) {
+    const float s2 = 0.70710678118654752f, k = 0.79788456080286536f; /* 1/sqrt2, sqrt(2/pi) */
+    const float inv_sqrt_2pi = 0.39894228040143268f;
+    if (tanh_approx) {
+        float t = tanhf(k * (x + 0.044715f * x * x * x));
+        return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * k * (1.0f + 3 * 0.044715f * x * x);
+    }
+    return 0.5f * (1.0f + erff(x * s2)) + x * inv_sqrt_2pi * expf(-0.5f * x * x);
+}
+
+float mz_gelu_grad(float x, int tanh_approx) { return gelu_grad(x, tanh_approx); }
+
+MZ_CLONES void mz_gelu_grad_row(float *dx, const float *g, const float *x, const float *bias,
+                                size_t n, int tanh_approx) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        dx[i] += g[i] * gelu_grad(x[i] + (bias ? bias[i] : 0.0f), tanh_approx);
+}
+
 void mz_gelu_forward(float *out, const float *inp, const float *bias, int N, int F,
                      int tanh_approx) {
 #pragma omp parallel for schedule(static)

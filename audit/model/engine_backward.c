@@ -32,14 +32,18 @@ static void glayout(mz_run *r, mz_carver *cv) {
     g->dpool = mz_carve(cv, S * C), g->pool_scratch = mz_carve(cv, S * C);
 }
 
-/* The gradient arena laid out for this pass's sizes, zeroed (the kernels accumulate). */
+static void zero(float *x, size_t n) { memset(x, 0, n * sizeof *x); }
+
+/* The gradient arena laid out for this pass's sizes. Each layer's buffers are zeroed where the
+ * pass reaches them; the seeds' targets here, since seeds add into them. */
 static mz_status grads_prepare(mz_run *r, mz_ctx *ctx) {
     mz_status rc = mz_arena_lay_out(&r->g.base, &r->g.cap, glayout, r, "gradient", ctx);
-    if (!rc) memset(r->g.base, 0, r->g.cap * sizeof(float));
-    return rc;
+    if (rc) return rc;
+    size_t N = (size_t)r->p.N, C = (size_t)r->m->cfg.d_model, M = (size_t)r->p.M;
+    zero(r->g.dfinal, N * C), zero(r->g.dhead, M * C);
+    if (r->g.dlogits) zero(r->g.dlogits, M * (size_t)r->m->cfg.vocab);
+    return MZ_OK;
 }
-
-static void zero(float *x, size_t n) { memset(x, 0, n * sizeof *x); }
 
 /* dst[N,D] += src at each packed token's row of a padded [B*T,D] array. */
 static void gather_add(float *dst, const float *src, const packing *p, int D) {

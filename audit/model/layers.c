@@ -64,9 +64,13 @@ void mz_residual_norm_forward(float *res, float *out, float *mean, float *rstd, 
     }
 }
 
-/* One thread's block of the product: rows r0..r1 of out and columns c0..c1. Called inside the
- * engine's parallel region, oneDNN runs single-threaded (no nested parallelism). dnnl_sgemm
- * fails only on invalid sizes, which a checked mz_linear cannot have. */
+void mz_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A, int lda,
+              const float *B, int ldb, float beta, float *C, int ldc) {
+    dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C,
+               ldc);
+}
+
+/* One thread's block of the product: rows r0..r1 of out and columns c0..c1. */
 static void matmul_block(float *out, const float *inp, const mz_linear *W, int with_bias, int r0,
                          int r1, int c0, int c1) {
     int C = W->in, OC = W->out, t = W->layout == MZ_W_IN_OUT;
@@ -77,8 +81,8 @@ static void matmul_block(float *out, const float *inp, const mz_linear *W, int w
         beta = 1.0f;
     }
     const float *wb = t ? W->w + c0 : W->w + (size_t)c0 * C;
-    dnnl_sgemm('N', t ? 'N' : 'T', r1 - r0, c1 - c0, C, 1.0f, inp + (size_t)r0 * C, C, wb,
-               t ? OC : C, beta, out + (size_t)r0 * OC + c0, OC);
+    mz_sgemm(0, !t, r1 - r0, c1 - c0, C, 1.0f, inp + (size_t)r0 * C, C, wb, t ? OC : C, beta,
+             out + (size_t)r0 * OC + c0, OC);
 }
 
 /* The engine's threads split the product among themselves (OpenBLAS runs single-threaded

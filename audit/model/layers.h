@@ -18,6 +18,12 @@ void mz_embed_forward(float *out, const int32_t *ids, const float *tok_embeds, c
  * keep each row's statistics for the backward pass. */
 void mz_layernorm_forward(float *out, float *mean, float *rstd, const float *inp, const mz_norm *n,
                           float eps, int N, int C);
+/* C[M,N] = alpha op(A) op(B) + beta C, row-major, op = transpose when trans_*: the one SGEMM
+ * behind every projection, forward and backward (oneDNN's, faster than OpenBLAS's at these
+ * shapes: README). Called inside the engine's parallel region, oneDNN runs single-threaded (no
+ * nested parallelism); it fails only on invalid sizes, which a checked mz_linear cannot give. */
+void mz_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A, int lda,
+              const float *B, int ldb, float beta, float *C, int ldc);
 /* out[N,W.out] = inp[N,W.in] W^T (+ W.b when with_bias; otherwise the caller adds it in the
  * pass that follows). */
 void mz_matmul_forward(float *out, const float *inp, const mz_linear *W, int with_bias, int N);
@@ -26,6 +32,11 @@ void mz_matmul_forward(float *out, const float *inp, const mz_linear *W, int wit
  * inp (elementwise.c). */
 void mz_gelu_forward(float *out, const float *inp, const float *bias, int N, int F,
                      int tanh_approx);
+/* GELU's derivative at x (elementwise.c, with the forward's vector maths), and one row of the
+ * backward pass: dx[i] += g[i] * GELU'(x[i] + bias[i]) (bias may be NULL). */
+float mz_gelu_grad(float x, int tanh_approx);
+void mz_gelu_grad_row(float *dx, const float *g, const float *x, const float *bias, size_t n,
+                      int tanh_approx);
 /* Each of the L rows of P [L,L] turned into probabilities in place; causal rows keep keys
  * 0..i and zero the rest (elementwise.c). */
 void mz_softmax_rows(float *P, int L, int causal);

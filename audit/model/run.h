@@ -62,8 +62,8 @@ typedef struct grad_bufs {
 struct mz_run {
     const mz_model *m;
     packing p;
-    int keep; /* caches for a backward pass */
-    int kept; /* the last pass kept them: a backward pass may follow */
+    int keep;        /* caches for a backward pass */
+    int kept;        /* the last pass kept them: a backward pass may follow */
     int want_logits; /* the pass computes the LM head */
     grad_bufs g;
     float *base;
