@@ -105,7 +105,10 @@ n=$((n + 1)); [ -f "$tmp/dump/hidden.2.npy" ] && [ -f "$tmp/dump/layer.1.attn.pr
 
 # minimal pairs through the tiny models
 tp="$data/pairs-tiny.json"
-expect 0 "^all +5 +[0-5] +0\\.[0-9]{3}  \\[0\\.[0-9]{3}, 0\\.[0-9]{3}\\]" -- pairs --model "$bm" --pairs "$tp"
+expect 0 "^all +5 +5 +[0-5] +0\\.[0-9]{3}  \\[0\\.[0-9]{3}, 0\\.[0-9]{3}\\] +4 +[0-9.]+ +too few" -- pairs --model "$bm" --pairs "$tp"
+expect 0 '"token_scores_more": \[' -- pairs --model "$bm" --pairs "$tp" --json
+# a pair longer than the tiny model's 24 positions: not computable, and nothing else to test
+expect 3 "no minimal pair fits the model" -- pairs --model "$bm" --pairs "$data/pairs-long.json"
 expect 0 '"method": "causal"' -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --json
 expect 2 "pll needs an encoder with a masked-LM head; gpt2 is a decoder" -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --method pll
 expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --pairs "$(dirname "$0")/../corpora/weat-en/weat1.json"
@@ -129,6 +132,7 @@ expect 0 "^No test's bias grew past the threshold" -- compare --before "$bm" --a
 
 # masked templates through the tiny BERT
 expect 0 "^mean bias \\(a - b\\): [-+][0-9.]+ \\[95% CI [-+][0-9.]+, [-+][0-9.]+\\]; [0-3] of 3 attributes lean to a" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
+expect 0 "^permutation of 4 target words \\(within token-count strata\\): p = too few" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
 expect 2 "masked templates need an encoder with a masked-LM head; gpt2 is a decoder" -- masked --model "$data/../golden/models/gpt2" --tokenizer "$bm" --probes "$data/masked-tiny.json"
 
 echo "cli_contract: $n checks, $fails failed"
