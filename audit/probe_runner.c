@@ -129,3 +129,34 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
     mz_free(it);
     return rc;
 }
+
+/* A small label for a template class (or none). */
+static int class_label(const mz_probe_word *w, const char *language) {
+    const char *c = mz_template_class(w, language);
+    unsigned h = 5381;
+    for (; c && *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    return (int)(h % 61);
+}
+
+mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
+                         const mz_probe_set *set, int with_class, mz_ctx *ctx) {
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
+    mz_encoding e = {0};
+    mz_status rc = MZ_OK;
+    for (int l = 0, w = 0; !rc && l < 4; l++) {
+        tokens_per_word[l] = 0;
+        for (size_t i = 0; !rc && i < lists[l]->n; i++) {
+            const char *word = lists[l]->words[i].text;
+            rc = mz_tokenizer_encode(&e, t, word, strlen(word), 0, ctx);
+            tokens_per_word[l] += rc ? 0 : (double)e.n / (double)lists[l]->n;
+            if (!rc && l < 2)
+                stratum[w++] =
+                    (int)e.n * 64 +
+                    (with_class ? class_label(&lists[l]->words[i], lists[l]->language) : 0);
+        }
+    }
+    mz_encoding_clear(&e);
+    return rc;
+}

@@ -116,15 +116,17 @@ expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --
 expect 0 "^all +5 +0\\.[0-9]{3} +0\\.[0-9]{3} +[0-5] +[0-5] " -- pairs --model "$bm-bf16" --before "$bm" --pairs "$tp"
 
 # SEAT through the tiny BERT: a table, JSON, and bad flags
-expect 0 "^assoc-tiny +sw +15/15/9/9 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
+expect 0 "^assoc-tiny +sw +15/15/9/9 +6 +1\\.0/1\\.0 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
 expect 0 '"pooling": "first"' -- seat --model "$bm" --probes "$data/assoc-tiny.json" --pooling first --layer 1 --permutations 1000 --bootstrap 0 --json
 expect 2 "--pooling must be mean, first or last" -- seat --model "$bm" --pooling max
 expect 2 "--layer 7: this model has hidden states 0..2" -- seat --model "$bm" --layer 7
 
 # CEAT through the tiny BERT
-expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100
+expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+ +[0-9.]+ +6 +1\\.0/1\\.0 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100
 expect 0 '"samples": 100' -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100 --json
 expect 2 "--samples must be" -- ceat --model "$bm" --samples 1
+printf 'Kila mtu ana haki.\nMtu \xff hapa.\n' >"$tmp/bad-utf8.txt"
+expect 3 "bad-utf8.txt:2:5: invalid UTF-8" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --contexts "$tmp/bad-utf8.txt"
 
 # a model's input embeddings as static vectors: weat and compare take model folders
 expect 0 "effect size d +[-+][0-9.]+ +95% CI" -- weat --vectors "$bm" --x mtu,mwalimu,daktari --y person,doctor,every --a hapa,haki,ni --b rights,here,has

@@ -60,6 +60,10 @@ typedef struct mz_suite_entry {
     char reason[256];
     double p_holm;            /* Holm across the computed tests of the suite */
     mz_unknown_words unknown; /* probe words the tokenizer does not know */
+    /* mean tokens per word of X, Y, A and B: lists that split differently share geometry a
+     * random model already shows, so the tests permute target words only within strata of
+     * equal token count */
+    double tokens_per_word[4];
 } mz_suite_entry;
 
 /* One test: fills the result that starts with `e` and gives its p-value. MZ_ERR_INPUT means the
@@ -71,6 +75,12 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
  * computed tests' p-values by Holm. */
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
+
+/* Each target word's permutation stratum (X's words, then Y's): its token count (the word
+ * alone, no special tokens), and with_class its template class too (frames differ by class);
+ * tokens_per_word: the mean token count of X, Y, A and B. */
+mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
+                         const mz_probe_set *set, int with_class, mz_ctx *ctx);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
