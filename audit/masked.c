@@ -166,8 +166,8 @@ mz_status mz_lik_masked(mz_masked_result *out, const mz_model *m, const mz_token
     for (size_t k = 0; j.s && k < A * j.W * j.F; k++)
         mz_free(j.s[k].ids), mz_free(j.s[k].tm), mz_free(j.s[k].am);
     mz_free(j.s);
+    out->cells = j.cell;
     if (!rc) rc = mz_lik_masked_summarise(out, j.cell, n_bootstrap, ci_level, 0.05, seed, ctx);
-    mz_free(j.cell);
     if (rc) mz_masked_result_free(out);
     return rc;
 }

@@ -121,9 +121,11 @@ static mz_status score_pair(size_t i, mz_lik_runner *r, void *user, mz_ctx *ctx)
     mz_status rc =
         score_side(&out->more, out->per_token_more, &s[0], r, j->method, j->mask_id, ctx);
     if (!rc) rc = score_side(&out->less, out->per_token_less, &s[1], r, j->method, j->mask_id, ctx);
-    if (rc)
-        return mz_fail(ctx, mz_ctx_status(ctx), NULL, "pair %s: %s", out->pair->id,
-                       mz_ctx_cause(ctx));
+    if (rc) { /* the cause copied first: mz_fail clears the context it writes into */
+        char cause[512];
+        snprintf(cause, sizeof cause, "%s", mz_ctx_cause(ctx));
+        return mz_fail(ctx, rc, NULL, "pair %s: %s", out->pair->id, cause);
+    }
     out->more_norm = out->more / scored_count(&s[0]);
     out->less_norm = out->less / scored_count(&s[1]);
     out->prefers_more = out->more > out->less;

@@ -2,12 +2,16 @@
  * tests/reference/make_models.py): pseudo-log-likelihood, AUL and AULA on the tiny BERT, causal
  * log-likelihood on the tiny GPT-2; the token alignment on hand cases; minimal-pair scoring
  * and its per-category summary end to end through the tokenizer. */
+#include "calibration/null_model.h"
 #include "check.h"
 #include "mizani/alloc.h"
+#include "mizani/ceat.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/mizani.h"
+#include "mizani/seat.h"
 
 #include <jansson.h>
+#include <unistd.h>
 
 #define MODELS "golden/models/"
 
@@ -281,6 +285,59 @@ static void check_change(mz_ctx *ctx) {
     CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_ERR_INPUT);
 }
 
+/* One NaN weight in layer 1: every likelihood and association test stops with a numeric error
+ * naming where non-finite values first appear (exit 5), never a rate or a p-value. */
+static void check_non_finite(mz_ctx *ctx) {
+    char dir[] = "/tmp/mizani-nan-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    null_spec spec = {0, 2, 32, 4, 64, MODELS "bert/tokenizer.json", 7};
+    null_model nm;
+    CHECK_INT(null_model_make(&nm, &spec, ctx), MZ_OK);
+    for (size_t i = 0; i < nm.n; i++)
+        if (!strcmp(nm.t[i].name, "bert.encoder.layer.1.attention.self.query.weight"))
+            nm.data[i][5] = NAN;
+    CHECK_INT(null_model_write(&nm, &spec, dir, ctx), MZ_OK);
+    null_model_free(&nm);
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    mz_probe_set *pairs = NULL, *masked = NULL, *assoc = NULL, *tpl = NULL;
+    CHECK_INT(mz_model_open(&m, dir, ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_load(&t, dir, ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&pairs, "data/pairs-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&masked, "data/masked-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&assoc, "data/assoc-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
+    if (m && t && pairs && masked && assoc && tpl) {
+        mz_pairs_options o;
+        mz_pairs_options_default(&o);
+        mz_pairs_result r;
+        mz_masked_result k;
+        CHECK_INT(mz_lik_pairs(&r, m, t, pairs, MZ_LIK_PLL, &o, NULL, ctx), MZ_ERR_NUMERIC);
+        CHECK_CONTAINS(mz_ctx_message(ctx), "non-finite values first appear in layer.1");
+        CHECK_CONTAINS(mz_ctx_message(ctx), "pair t-1");
+        CHECK_INT(mz_lik_pairs(&r, m, t, pairs, MZ_LIK_AULA, &o, NULL, ctx), MZ_ERR_NUMERIC);
+        CHECK_INT(mz_lik_masked(&k, m, t, masked, 10, 0.95, 1, NULL, ctx), MZ_ERR_NUMERIC);
+        mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+        mz_weat_options wo;
+        mz_weat_options_default(&wo);
+        mz_seat_result sr;
+        CHECK_INT(mz_seat_suite(&sr, m, t, &assoc, 1, &tpl, 1, &eo, &wo, ctx), MZ_ERR_NUMERIC);
+        mz_ceat_options co = {.embed = eo, .n_samples = 5, .ci_level = 0.95, .seed = 1};
+        mz_ceat_result cr;
+        CHECK_INT(mz_ceat_suite(&cr, m, t, &assoc, 1, &tpl, 1, &co, ctx), MZ_ERR_NUMERIC);
+    }
+    mz_probes_free(pairs), mz_probes_free(masked), mz_probes_free(assoc), mz_probes_free(tpl);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    static const char *const files[] = {"config.json", "model.safetensors", "tokenizer.json"};
+    for (int i = 0; i < 3; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -289,6 +346,7 @@ int main(void) {
     check_pairs(ctx);
     check_masked(ctx);
     check_threads(ctx);
+    check_non_finite(ctx);
     check_change(ctx);
     mz_ctx_free(ctx);
     return mz_check_result("test_likelihood");

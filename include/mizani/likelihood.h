@@ -150,6 +150,7 @@ typedef struct mz_masked_result {
     size_t n_attributes, n_computable;
     const char *group_name[2];
     size_t n_words[2], n_frames;
+    double *cells;     /* [n_attributes, W, n_frames] every sentence's score (per item) */
     double *word_mean; /* [n_words[0] + n_words[1]]: each target word over attributes, frames */
     int *word_tokens;  /* [same]: tokens each target word became (the permutation's strata) */
     double mean_bias, ci_lo, ci_hi; /* two-way bootstrap: target words within groups x attributes */

@@ -124,6 +124,6 @@ mz_status mz_lik_masked_summarise(mz_masked_result *r, const double *cell, uint3
 }
 
 void mz_masked_result_free(mz_masked_result *r) {
-    mz_free(r->attributes), mz_free(r->word_mean), mz_free(r->word_tokens);
+    mz_free(r->attributes), mz_free(r->word_mean), mz_free(r->word_tokens), mz_free(r->cells);
     memset(r, 0, sizeof *r);
 }
