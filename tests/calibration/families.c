@@ -98,8 +98,7 @@ static mz_status static_set(const mz_probe_set *set, unsigned long seed, const s
     if (!rc) add_p(&t[F_WEAT], rw, r.perm.p_value, 1);
     mz_metric_options mo = {.n_bootstrap = 0, .n_permutations = s->permutations, .seed = seed};
     mz_metric_result m;
-    mz_word_set xy = {"targets", NULL, v, l[0]->n + l[1]->n};
-    if (!rc) rc = mz_assoc_rnd(&m, NULL, &xy, &w[2], &w[3], DIM, &mo, ctx);
+    if (!rc) rc = mz_assoc_rnd(&m, NULL, &w[0], &w[2], &w[3], DIM, &mo, ctx); /* S = X */
     if (!rc) add_p(&t[F_RND], rr, m.p_value, 1);
     mz_free(v);
     return rc;

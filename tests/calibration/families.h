@@ -10,7 +10,7 @@
 
 typedef enum family {
     F_WEAT,   /* static WEAT on Gaussian vectors, permutation over words */
-    F_RND,    /* RND (WEFE) on Gaussian vectors, permutation of attribute labels */
+    F_RND,    /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
     F_SEAT,   /* SEAT, words as units */
     F_CEAT,   /* CEAT, words as units */
     F_MASKED, /* masked templates, target words permuted */
