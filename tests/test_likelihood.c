@@ -329,13 +329,7 @@ static void check_non_finite(mz_ctx *ctx) {
     mz_probes_free(pairs), mz_probes_free(masked), mz_probes_free(assoc), mz_probes_free(tpl);
     mz_tokenizer_free(t);
     mz_model_free(m);
-    static const char *const files[] = {"config.json", "model.safetensors", "tokenizer.json"};
-    for (int i = 0; i < 3; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    null_model_remove(dir);
 }
 
 int main(void) {

@@ -104,13 +104,7 @@ static mz_status planted_model(mz_model **m, mz_tokenizer **t, const study *s,
     null_model_free(&nm);
     if (!rc) rc = mz_model_open(m, dir, ctx);
     if (!rc) rc = mz_tokenizer_load(t, dir, ctx);
-    static const char *const files[] = {"config.json", "model.safetensors", "tokenizer.json"};
-    for (int i = 0; i < 3; i++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        remove(path);
-    }
-    remove(dir);
+    null_model_remove(dir);
     return rc;
 }
 
@@ -251,16 +245,8 @@ int main(int argc, char **argv) {
     mz_set_threads(1);
     char dir[] = "/tmp/mizani-study-XXXXXX", path[4096];
     if (!mkdtemp(dir)) return 4;
-    study s = {.bert_tokenizer = "calibration/unigram-mask.tokenizer.json",
-               .gpt2_tokenizer = "golden/tokenizers/bpe-byte-level.json",
-               .layers = 2,
-               .hidden = 64,
-               .heads = 4,
-               .positions = 128,
-               .workdir = dir,
-               .permutations = 2000};
-    for (int f = 0; f < F_COUNT; f++)
-        s.families[f] = 1;
+    study s;
+    study_defaults(&s, 64, dir, 2000);
     if (study_load(&s, "../corpora", ctx)) {
         fprintf(stderr, "%s\n", mz_ctx_message(ctx));
         return 3;

@@ -23,6 +23,19 @@ static mz_status load(mz_probe_set ***sets, size_t *n, const char *corpora, mz_p
     return mz_cli_load_probe_sets(&cli, corpora, kind, sets, n);
 }
 
+void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutations) {
+    *s = (study){.bert_tokenizer = "calibration/unigram-mask.tokenizer.json",
+                 .gpt2_tokenizer = "golden/tokenizers/bpe-byte-level.json",
+                 .layers = 2,
+                 .hidden = hidden,
+                 .heads = 4,
+                 .positions = 128,
+                 .workdir = workdir,
+                 .permutations = permutations};
+    for (int f = 0; f < F_COUNT; f++)
+        s->families[f] = 1;
+}
+
 mz_status study_load(study *s, const char *corpora, mz_ctx *ctx) {
     mz_status rc = load(&s->assoc, &s->n_assoc, corpora, MZ_PROBE_ASSOCIATION, ctx);
     if (!rc) rc = load(&s->tpl, &s->n_tpl, corpora, MZ_PROBE_TEMPLATES, ctx);
@@ -131,13 +144,7 @@ static mz_status open_null(mz_model **m, mz_tokenizer **tok, const study *s, int
     null_model_free(&nm);
     if (!rc) rc = mz_model_open(m, dir, ctx);
     if (!rc) rc = mz_tokenizer_load(tok, dir, ctx);
-    static const char *const files[] = {"config.json", "model.safetensors", "tokenizer.json"};
-    for (int i = 0; i < 3; i++) { /* the model keeps its map of the weights */
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        remove(path);
-    }
-    remove(dir);
+    null_model_remove(dir); /* the model keeps its map of the weights */
     return rc;
 }
 

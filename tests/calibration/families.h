@@ -41,6 +41,10 @@ typedef struct study {
     int families[F_COUNT]; /* 1: run it */
 } study;
 
+/* The study's shape: 2 layers, 4 heads, 128 positions, `hidden` units, the committed Unigram
+ * vocabulary with a mask token (encoder) and byte-level BPE (decoder), null models written
+ * under `workdir`, every family on. */
+void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutations);
 /* The shipped probe sets under `corpora`. */
 mz_status study_load(study *s, const char *corpora, mz_ctx *ctx);
 void study_free(study *s);

@@ -195,3 +195,13 @@ void null_model_free(null_model *m) {
         mz_free(m->data[i]), mz_free((char *)m->t[i].name);
     memset(m, 0, sizeof *m);
 }
+
+void null_model_remove(const char *dir) {
+    static const char *const files[] = {"config.json", "model.safetensors", "tokenizer.json"};
+    for (int i = 0; i < 3; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        remove(path);
+    }
+    remove(dir);
+}

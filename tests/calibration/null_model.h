@@ -36,5 +36,7 @@ void null_model_plant(null_model *m, const int32_t *up, size_t n_up, const int32
 /* The folder `dir` (created if needed): config.json, model.safetensors, tokenizer.json. */
 mz_status null_model_write(const null_model *m, const null_spec *s, const char *dir, mz_ctx *ctx);
 void null_model_free(null_model *m);
+/* Removes the folder null_model_write made (an open model keeps its map of the weights). */
+void null_model_remove(const char *dir);
 
 #endif

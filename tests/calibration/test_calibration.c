@@ -25,17 +25,11 @@ int main(void) {
     int runs = env ? atoi(env) : DEFAULT_RUNS;
     char dir[] = "/tmp/mizani-calibration-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
-    study s = {.bert_tokenizer = "calibration/unigram-mask.tokenizer.json",
-               .gpt2_tokenizer = "golden/tokenizers/bpe-byte-level.json",
-               .layers = 2,
-               .hidden = 32,
-               .heads = 4,
-               .positions = 128,
-               .workdir = dir,
-               .permutations = 1000};
+    study s;
+    study_defaults(&s, 32, dir, 1000);                /* hidden 32: the quick study's budget */
     const char *only = getenv("MZ_CALIBRATION_ONLY"); /* a family's index, for timing */
-    for (int f = 0; f < F_COUNT; f++)
-        s.families[f] = !only || atoi(only) == f;
+    for (int f = 0; only && f < F_COUNT; f++)
+        s.families[f] = atoi(only) == f;
     CHECK_INT(study_load(&s, "../corpora", ctx), MZ_OK);
     tally t[F_COUNT] = {{0}};
     struct timespec t0, t1;
