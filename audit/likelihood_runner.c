@@ -4,6 +4,7 @@
  * pure log-softmax of metrics/likelihood. One run context serves every pass of a runner. */
 #include "mizani/alloc.h"
 #include "mizani/likelihood_run.h"
+#include "mizani/runner.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -196,43 +197,25 @@ int32_t mz_lik_mask_id(const mz_tokenizer *t) {
     return id >= 0 ? id : mz_tokenizer_id(t, "<mask>");
 }
 
-/* The lowest-indexed failure among the items, whichever thread met it. */
-typedef struct first_failure {
-    size_t at;
-    mz_status rc;
-    char message[512];
-} first_failure;
+typedef struct each {
+    const mz_model *m;
+    mz_lik_item_fn fn;
+    void *user;
+} each;
 
-static void record(first_failure *f, size_t i, mz_status rc, mz_ctx *local) {
-#pragma omp critical(mz_lik_failure)
-    if (i < f->at) {
-        f->at = i, f->rc = rc;
-        snprintf(f->message, sizeof f->message, "%s",
-                 local ? mz_ctx_message(local) : "out of memory");
-    }
+static mz_status runner_new(void **state, void *user, mz_ctx *ctx) {
+    return mz_lik_runner_new((mz_lik_runner **)state, ((each *)user)->m, ctx);
+}
+
+static void runner_free(void *state) { mz_lik_runner_free(state); }
+
+static mz_status run_item(size_t i, void *state, void *user, mz_ctx *ctx) {
+    each *e = user;
+    return e->fn(i, state, e->user, ctx);
 }
 
 mz_status mz_lik_for_each(const mz_model *m, size_t n, mz_lik_item_fn fn, void *user,
                           mz_progress *progress, mz_ctx *ctx) {
-    first_failure f = {.at = n};
-#pragma omp parallel
-    {
-        mz_ctx *local = mz_ctx_new();
-        mz_lik_runner *r = NULL;
-        mz_status setup = local ? mz_lik_runner_new(&r, m, local) : MZ_ERR_NOMEM;
-#pragma omp for schedule(dynamic)
-        for (size_t i = 0; i < n; i++) {
-            size_t at;
-#pragma omp atomic read
-            at = f.at;
-            if (i > at) continue; /* a lower item failed already: nothing after it is reported */
-            mz_status rc = setup ? setup : fn(i, r, user, local);
-            if (rc) record(&f, i, rc, local);
-            if (local) mz_ctx_clear(local);
-            mz_progress_add(progress, 1);
-        }
-        mz_lik_runner_free(r);
-        mz_ctx_free(local);
-    }
-    return f.at < n ? mz_fail(ctx, f.rc, NULL, "%s", f.message) : MZ_OK;
+    each e = {m, fn, user};
+    return mz_for_each_item(n, runner_new, runner_free, run_item, &e, progress, ctx);
 }

@@ -141,7 +141,10 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     check_word_permutation(&r[0], set, vec, n, m, t, ctx);
     CHECK(r[0].weat.ci_lo <= r[0].weat.ci_hi);
     mz_seat_result again;
+    mz_set_threads(1); /* the same numbers, bit for bit, on one thread */
     CHECK_INT(mz_seat_suite(&again, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
+    mz_set_threads(0);
+    CHECK(again.weat.effect_size == r[0].weat.effect_size);
     CHECK(again.weat.p_value == r[0].weat.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
     for (size_t i = 0; i < total; i++)
         mz_free((char *)all[i]);

@@ -27,6 +27,17 @@ typedef struct mz_embed_options {
     mz_progress *progress; /* counts texts; may be NULL */
 } mz_embed_options;
 
+/* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
+ * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
+ * runs single-threaded inside, so an item's numbers do not depend on the thread count. The
+ * error of the lowest failing item is reported (items after it may be skipped); `progress`
+ * (may be NULL) counts items. */
+typedef mz_status (*mz_item_state_new)(void **state, void *user, mz_ctx *ctx);
+typedef void (*mz_item_state_free)(void *state);
+typedef mz_status (*mz_item_fn)(size_t i, void *state, void *user, mz_ctx *ctx);
+mz_status mz_for_each_item(size_t n, mz_item_state_new make, mz_item_state_free drop, mz_item_fn fn,
+                           void *user, mz_progress *progress, mz_ctx *ctx);
+
 /* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an
  * error naming the text's index. */
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
