@@ -19,10 +19,17 @@ const char *mz_cli_p_text(char *buf, size_t n, double p, const mz_inference *inf
 }
 
 json_t *mz_cli_inference_json(const mz_inference *inf) {
-    return json_pack("{s:s, s:I, s:o, s:o, s:f, s:b}", "unit", inf->unit ? inf->unit : "", "units",
-                     (json_int_t)inf->n_units, "mde_80", mz_cli_number(inf->mde), "min_p",
-                     mz_cli_number(inf->min_p), "alpha", inf->alpha, "can_reach_significance",
-                     inf->can_reach);
+    json_t *o = json_pack("{s:s, s:I, s:o, s:o, s:f, s:b}", "unit", inf->unit ? inf->unit : "",
+                          "units", (json_int_t)inf->n_units, "mde_80", mz_cli_number(inf->mde),
+                          "min_p", mz_cli_number(inf->min_p), "alpha", inf->alpha,
+                          "can_reach_significance", inf->can_reach);
+    if (o && !inf->can_reach) {
+        char why[160];
+        snprintf(why, sizeof why, "%zu %s cannot give p < %g: no p-value is reported", inf->n_units,
+                 inf->unit ? inf->unit : "units", inf->alpha);
+        json_object_set_new(o, "caveat", json_string(why));
+    }
+    return o;
 }
 
 void mz_cli_inference_note(FILE *o) {

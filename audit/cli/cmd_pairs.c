@@ -49,7 +49,7 @@ static json_t *doubles(const double *v, int n) {
 }
 
 static json_t *summary_json(const mz_pair_summary *s) {
-    return json_pack(
+    json_t *o = json_pack(
         "{s:s, s:I, s:I, s:I, s:o, s:[o,o], s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
         "category", s->category, "pairs", (json_int_t)s->n, "tested", (json_int_t)s->n_matched,
         "prefers_more", (json_int_t)s->prefers_more, "rate", mz_cli_number(s->rate), "ci",
@@ -59,6 +59,15 @@ static json_t *summary_json(const mz_pair_summary *s) {
         (json_int_t)s->not_computable, "clusters", (json_int_t)s->n_clusters, "frames",
         (json_int_t)s->n_frames, "inference", mz_cli_inference_json(&s->inference), "p_sign_flip",
         mz_cli_number(s->p_value), "p_holm", mz_cli_number(s->p_holm));
+    if (o && s->count_mismatches) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "%lu pairs differ in token count between their sentences: counted and rated "
+                 "apart, not tested",
+                 s->count_mismatches);
+        json_object_set_new(o, "caveat", json_string(why));
+    }
+    return o;
 }
 
 static json_t *pair_json(const mz_pair_score *p) {

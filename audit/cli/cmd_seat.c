@@ -275,6 +275,9 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
         const mz_meta_result *m = &r[i].meta;
         json_t *own = json_pack("{s:I}", "contexts", (json_int_t)r[i].n_contexts);
         json_t *numbers = units_json(&r[i].entry, &r[i].words);
+        json_object_set_new(numbers, "caveat",
+                            json_string("the samples reuse the same words: CES and its "
+                                        "heterogeneity describe contexts; the test is over words"));
         json_object_set_new(numbers, "samples_descriptive",
                             json_pack("{s:o, s:[o,o], s:o, s:o, s:o, s:o}", "ces",
                                       mz_cli_number(m->effect), "ci", mz_cli_number(m->ci_lo),
