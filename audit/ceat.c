@@ -180,8 +180,12 @@ static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *
     const mz_ceat_options *o = u->o;
     int *stratum = mz_malloc((c->n_words[0] + c->n_words[1] + 1) * sizeof *stratum);
     if (!stratum) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t w = 0; w < c->n_words[0] + c->n_words[1]; w++) /* frames, or corpus lines */
+        stratum[w] = o->corpus ? 0
+                               : mz_frame_signature((const char *const *)c->text + c->first[w],
+                                                    c->count[w], c->word[w]);
     mz_status rc =
-        mz_word_strata(stratum, res->entry.tokens_per_word, u->t, res->entry.set, !o->corpus, ctx);
+        mz_word_strata(stratum, res->entry.tokens_per_word, u->t, res->entry.set, stratum, ctx);
     mz_unit_embeddings in = {emb,    C, c->first, c->count, {0}, (const char *const *)c->word,
                              stratum};
     memcpy(in.n_words, c->n_words, sizeof in.n_words);

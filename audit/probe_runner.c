@@ -2,6 +2,7 @@
 #include "mizani/alloc.h"
 #include "mizani/runner.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,17 +161,26 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
     return rc;
 }
 
-/* A small label for a template class (or none). */
-static int class_label(const mz_probe_word *w, const char *language) {
-    const char *c = mz_template_class(w, language);
+int mz_frame_signature(const char *const *sentences, size_t n, const char *word) {
+    size_t len = strlen(word);
     unsigned h = 5381;
-    for (; c && *c; c++)
-        h = h * 33 + (unsigned char)*c;
-    return (int)(h % 61);
+    for (size_t i = 0; i < n; i++) {
+        for (const char *p = sentences[i]; *p;) { /* the word (or its capitalised form) skipped */
+            if (len && (!strncmp(p, word, len) ||
+                        (toupper((unsigned char)*p) == toupper((unsigned char)*word) &&
+                         !strncmp(p + 1, word + 1, len - 1)))) {
+                p += len, h = h * 33 + 1;
+                continue;
+            }
+            h = h * 33 + (unsigned char)*p++;
+        }
+        h = h * 33 + '\n';
+    }
+    return (int)(h % 65521u);
 }
 
 mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
-                         const mz_probe_set *set, int with_class, mz_ctx *ctx) {
+                         const mz_probe_set *set, const int *frames, mz_ctx *ctx) {
     const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                      &set->attributes[1]};
     mz_encoding e = {0};
@@ -181,10 +191,7 @@ mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_token
             const char *word = lists[l]->words[i].text;
             rc = mz_tokenizer_encode(&e, t, word, strlen(word), 0, ctx);
             tokens_per_word[l] += rc ? 0 : (double)e.n / (double)lists[l]->n;
-            if (!rc && l < 2)
-                stratum[w++] =
-                    (int)e.n * 64 +
-                    (with_class ? class_label(&lists[l]->words[i], lists[l]->language) : 0);
+            if (!rc && l < 2) stratum[w] = (int)e.n * 65521 + (frames ? frames[w] : 0), w++;
         }
     }
     mz_encoding_clear(&e);

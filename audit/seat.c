@@ -75,7 +75,10 @@ static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx
     int *stratum = mz_malloc((lists[0]->n + lists[1]->n + 1) * sizeof *stratum);
     mz_status rc = stratum ? expand(&s, lists, u->templates, u->n_templates, ctx)
                            : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = mz_word_strata(stratum, e->tokens_per_word, u->t, set, 1, ctx);
+    for (size_t w = 0; !rc && w < lists[0]->n + lists[1]->n; w++)
+        stratum[w] =
+            mz_frame_signature((const char *const *)s.text + s.first[w], s.count[w], s.word[w]);
+    if (!rc) rc = mz_word_strata(stratum, e->tokens_per_word, u->t, set, stratum, ctx);
     if (!rc && !(vec = mz_malloc((s.n ? s.n : 1) * C * sizeof *vec)))
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_embed_texts(vec, u->m, u->t, (const char *const *)s.text, s.n, u->embed, ctx);

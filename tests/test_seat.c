@@ -59,10 +59,11 @@ static void check_runner(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
 }
 
 /* SEAT's p by brute force: each target word's mean sentence score, and every relabelling of
- * the target words that keeps each stratum's (token count, frame class) numbers of X and Y. */
+ * the target words that keeps each stratum's (token count, frames) numbers of X and Y. */
 static void check_word_permutation(const mz_seat_result *r, const mz_probe_set *set,
-                                   const float *vec, const size_t n[4], mz_model *m,
-                                   const mz_tokenizer *t, mz_ctx *ctx) {
+                                   const mz_probe_set *tpl_of_test, const float *vec,
+                                   const size_t n[4], mz_model *m, const mz_tokenizer *t,
+                                   mz_ctx *ctx) {
     (void)m;
     size_t nt = n[0] + n[1], nx_words = set->targets[0].n, W = nx_words + set->targets[1].n;
     double s[256], u[16] = {0}, tokens[4];
@@ -70,7 +71,17 @@ static void check_word_permutation(const mz_seat_result *r, const mz_probe_set *
     mz_word_set xy = {"", NULL, vec, nt}, a = {"", NULL, vec + nt * 32, n[2]},
                 b = {"", NULL, vec + (nt + n[2]) * 32, n[3]};
     CHECK_INT(mz_assoc_word_scores(s, &xy, &a, &b, 32, ctx), MZ_OK);
-    CHECK_INT(mz_word_strata(stratum, tokens, t, set, 1, ctx), MZ_OK);
+    const mz_probe_list *tl[2] = {&set->targets[0], &set->targets[1]};
+    for (size_t w = 0, k = 0; k < 2; k++) /* the frames each word stands in, the word left out */
+        for (size_t i = 0; i < tl[k]->n; i++, w++) {
+            char **sent;
+            size_t c;
+            CHECK_INT(mz_templates_expand(&sent, &c, tpl_of_test, &tl[k]->words[i], "sw", ctx),
+                      MZ_OK);
+            stratum[w] = mz_frame_signature((const char *const *)sent, c, tl[k]->words[i].text);
+            mz_templates_free(sent, c);
+        }
+    CHECK_INT(mz_word_strata(stratum, tokens, t, set, stratum, ctx), MZ_OK);
     size_t per_word = nt / W; /* every word here fits the same number of frames */
     for (size_t w = 0; w < W; w++)
         for (size_t i = 0; i < per_word; i++)
@@ -138,7 +149,7 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_weat_result want;
     CHECK_INT(mz_weat(&want, &w[0], &w[1], &w[2], &w[3], 32, &wo, ctx), MZ_OK);
     CHECK_NEAR(r[0].weat.effect_size, want.effect_size, 1e-12);
-    check_word_permutation(&r[0], set, vec, n, m, t, ctx);
+    check_word_permutation(&r[0], set, tpl, vec, n, m, t, ctx);
     CHECK(r[0].weat.ci_lo <= r[0].weat.ci_hi);
     mz_seat_result again;
     mz_set_threads(1); /* the same numbers, bit for bit, on one thread */

@@ -88,10 +88,15 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
 
 /* Each target word's permutation stratum (X's words, then Y's): its token count (the word
- * alone, no special tokens), and with_class its template class too (frames differ by class);
- * tokens_per_word: the mean token count of X, Y, A and B. */
+ * alone, no special tokens) and, where `frames` is given (per target word, from
+ * mz_frame_signature), the frames it stands in; tokens_per_word: the mean token count of X, Y,
+ * A and B. */
 mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
-                         const mz_probe_set *set, int with_class, mz_ctx *ctx);
+                         const mz_probe_set *set, const int *frames, mz_ctx *ctx);
+/* A signature of the sentences a word stands in, the word itself left out: words whose frames
+ * differ (English a/an, Swahili demonstratives agreeing with the noun class) differ in every
+ * other token of their sentences, which a random model already tells apart. */
+int mz_frame_signature(const char *const *sentences, size_t n, const char *word);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or
