@@ -61,8 +61,8 @@ static void power_static(FILE *o, double size, int runs, mz_ctx *ctx) {
         if (!mz_assoc_rnd(&m, NULL, &w[0], &w[2], &w[3], (size_t)dim, &mo, ctx)) /* S = X */
             hits_r += m.p_value < 0.05;
     }
-    fprintf(o, "static WEAT\t%.2f\tvector norms\t%d\t%.3f\n", size, runs, (double)hits_w / runs);
-    fprintf(o, "static RND\t%.2f\tvector norms\t%d\t%.3f\n", size, runs, (double)hits_r / runs);
+    fprintf(o, "static WEAT\t%.3f\tvector norms\t%d\t%.3f\n", size, runs, (double)hits_w / runs);
+    fprintf(o, "static RND\t%.3f\tvector norms\t%d\t%.3f\n", size, runs, (double)hits_r / runs);
     fflush(o);
     gsl_rng_free(rng);
     mz_free(v);
@@ -139,9 +139,9 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, d
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
-    fprintf(o, "SEAT (%s)\t%.2f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
+    fprintf(o, "SEAT (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
             done ? (double)hits[0] / done : NAN);
-    fprintf(o, "CEAT (%s)\t%.2f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
+    fprintf(o, "CEAT (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
             done ? (double)hits[1] / done : NAN);
     fflush(o);
 }
@@ -199,8 +199,8 @@ static void power_likelihood(FILE *o, const study *s, const double *sizes, const
     }
     for (int k = 0; k < n_sizes; k++)
         fprintf(o,
-                "pairs PLL (%s, all categories)\t%.2f\tsd of score differences\t%d\t%.3f\n"
-                "masked templates (%s)\t%.2f\tsd of target words' mean scores\t%d\t%.3f\n",
+                "pairs PLL (%s, all categories)\t%.3f\tsd of score differences\t%d\t%.3f\n"
+                "masked templates (%s)\t%.3f\tsd of target words' mean scores\t%d\t%.3f\n",
                 pairs_en->id, sizes[k], done, done ? (double)hp[k] / done : NAN, masked_en->id,
                 msizes[k], done, done ? (double)hm[k] / done : NAN);
     fflush(o);
@@ -261,13 +261,15 @@ int main(int argc, char **argv) {
         if ((r + 1) % 10 == 0) fprintf(stderr, "%d null replications, %.0f s\n", r + 1, now() - t0);
     }
     snprintf(path, sizeof path, "%s/calibration.txt", out);
-    FILE *o = fopen(path, "w");
+    FILE *o = fopen(path, runs ? "w" : "a"); /* --runs 0: power alone, the tally kept */
     if (!o) return 4;
-    fprintf(o,
-            "%d null replications (%.0f s on 1 thread); bound: binomial 99%% upper bound at "
-            "the nominal 5%%\n",
-            runs, now() - t0);
-    tally_print(o, t);
+    if (runs) {
+        fprintf(o,
+                "%d null replications (%.0f s on 1 thread); bound: binomial 99%% upper bound at "
+                "the nominal 5%%\n",
+                runs, now() - t0);
+        tally_print(o, t);
+    }
     fclose(o);
     tally_print(stdout, t);
     snprintf(path, sizeof path, "%s/power.tsv", out);
@@ -278,7 +280,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < 6; k++)
         power_static(o, stat_sizes[k], 1000, ctx);
     const mz_probe_set *set = testable_set(&s, ctx);
-    static const double ctx_sizes[] = {0, 0.005, 0.01, 0.02, 0.03, 0.05};
+    static const double ctx_sizes[] = {0, 0.01, 0.02, 0.05, 0.1, 0.2};
     for (int k = 0; set && k < 6; k++)
         power_contextual(o, &s, set, ctx_sizes[k], power_runs, ctx);
     static const double lik_sizes[] = {0, 0.1, 0.2, 0.3, 0.5, 0.8},
