@@ -362,7 +362,8 @@ static void test_holm_present(void) {
  * independently of the library's subset enumeration and Monte Carlo. */
 static void test_restricted(void) {
     const double s[10] = {0.3, -1.2, 2.5, 0.7, 0.1, -0.4, 1.9, -2.2, 0.8, 0.05};
-    const int first[10] = {1, 1, 0, 0, 1, 0, 1, 0, 0, 1}, label[10] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
+    const int first[10] = {1, 1, 0, 0, 1, 0, 1, 0, 0, 1},
+              label[10] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
     double observed = 0;
     for (int i = 0; i < 10; i++)
         observed += first[i] ? s[i] : 0;
