@@ -13,6 +13,7 @@ typedef struct contexts {
     char **text;
     size_t *start, *end, n, cap;
     size_t *first, *count; /* per word (X, Y, A, B words in order): its contexts */
+    const char **word;     /* per word: its text, for messages */
     size_t n_words[4], total_words;
 } contexts;
 
@@ -20,6 +21,7 @@ static void contexts_free(contexts *c) {
     for (size_t i = 0; i < c->n; i++)
         mz_free(c->text[i]);
     mz_free(c->text), mz_free(c->start), mz_free(c->end), mz_free(c->first), mz_free(c->count);
+    mz_free(c->word);
 }
 
 /* The word in its sentence. A {Word} slot capitalises it at the start of the sentence (where
@@ -113,7 +115,9 @@ static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_pr
         c->total_words += lists[k]->n;
     c->first = mz_calloc(c->total_words, sizeof *c->first);
     c->count = mz_calloc(c->total_words, sizeof *c->count);
-    if (!c->first || !c->count) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    c->word = mz_calloc(c->total_words, sizeof *c->word);
+    if (!c->first || !c->count || !c->word)
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     size_t w = 0;
     for (int k = 0; k < 4; k++) {
         const mz_probe_set *t = NULL;
@@ -124,6 +128,7 @@ static mz_status collect(contexts *c, const mz_probe_list *const lists[4], mz_pr
         for (size_t i = 0; i < lists[k]->n; i++, w++) {
             c->first[w] = c->n;
             const mz_probe_word *pw = &lists[k]->words[i];
+            c->word[w] = pw->text;
             rc = o->corpus ? corpus_contexts(c, o, pw->text, ctx)
                            : frame_contexts(c, t, pw, lists[k]->language, ctx);
             if (rc) return rc;
@@ -146,9 +151,10 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
         for (size_t w = 0; w < W; w++)
             memcpy(pick + w * C, emb + (c->first[w] + gsl_rng_uniform_int(r, c->count[w])) * C,
                    C * sizeof *pick);
-        mz_word_set xy = {"", NULL, pick, nx + ny},
-                    a = {"", NULL, pick + (nx + ny) * C, c->n_words[2]},
-                    b = {"", NULL, pick + (nx + ny + c->n_words[2]) * C, c->n_words[3]};
+        mz_word_set xy = {"targets", c->word, pick, nx + ny},
+                    a = {"A", c->word + nx + ny, pick + (nx + ny) * C, c->n_words[2]},
+                    b = {"B", c->word + nx + ny + c->n_words[2],
+                         pick + (nx + ny + c->n_words[2]) * C, c->n_words[3]};
         rc = mz_assoc_word_scores(s, &xy, &a, &b, C, ctx);
         d[i] = rc ? NAN : mz_weat_d(s, nx, ny);
         if (!rc && !isfinite(d[i]))
@@ -168,15 +174,38 @@ typedef struct suite {
     const mz_ceat_options *o;
 } suite;
 
+/* The word-level test: every context of a word moves with it. */
+static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *emb, size_t C,
+                           const suite *u, mz_ctx *ctx) {
+    const mz_ceat_options *o = u->o;
+    int *stratum = mz_malloc((c->n_words[0] + c->n_words[1] + 1) * sizeof *stratum);
+    if (!stratum) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t w = 0; w < c->n_words[0] + c->n_words[1]; w++) /* frames, or corpus lines */
+        stratum[w] = o->corpus ? 0
+                               : mz_frame_signature((const char *const *)c->text + c->first[w],
+                                                    c->count[w], c->word[w]);
+    mz_status rc =
+        mz_word_strata(stratum, res->entry.tokens_per_word, u->t, res->entry.set, stratum, ctx);
+    mz_unit_embeddings in = {emb,    C, c->first, c->count, {0}, (const char *const *)c->word,
+                             stratum};
+    memcpy(in.n_words, c->n_words, sizeof in.n_words);
+    mz_weat_options wo;
+    mz_weat_options_default(&wo);
+    wo.n_permutations = o->n_permutations, wo.n_bootstrap = o->n_bootstrap;
+    wo.ci_level = o->ci_level, wo.seed = o->seed;
+    if (!rc) rc = mz_weat_units(&res->words, &in, &wo, 0.05, ctx);
+    mz_free(stratum);
+    return rc;
+}
+
 static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx) {
     mz_ceat_result *res = (mz_ceat_result *)e;
     const suite *u = user;
-    mz_model *m = u->m;
     const mz_ceat_options *o = u->o;
     const mz_probe_set *set = e->set;
     const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                            &set->attributes[1]};
-    size_t C = (size_t)mz_model_get_config(m)->d_model;
+    size_t C = (size_t)mz_model_get_config(u->m)->d_model;
     contexts c = {0};
     float *emb = NULL;
     double *d = mz_malloc(o->n_samples * sizeof *d), *v = mz_malloc(o->n_samples * sizeof *v);
@@ -185,14 +214,15 @@ static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx
     if (!rc && !(emb = mz_malloc((c.n ? c.n : 1) * C * sizeof *emb)))
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = mz_embed_spans(emb, m, u->t, (const char *const *)c.text, c.start, c.end, c.n,
+        rc = mz_embed_spans(emb, u->m, u->t, (const char *const *)c.text, c.start, c.end, c.n,
                             &o->embed, ctx);
+    if (!rc) rc = word_test(res, &c, emb, C, u, ctx);
     if (!rc) rc = sample(d, v, &c, emb, C, o, ctx);
     if (!rc) rc = mz_stats_meta_dl(&res->meta, d, v, o->n_samples, o->ci_level, ctx);
     for (uint32_t i = 0; !rc && i < o->n_samples; i++)
         res->mean_effect += d[i] / o->n_samples;
     res->n_contexts = c.n;
-    *p_value = res->meta.p_value;
+    *p_value = res->words.p_value;
     contexts_free(&c);
     mz_free(emb), mz_free(d), mz_free(v);
     return rc;

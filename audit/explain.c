@@ -5,6 +5,7 @@
 #include "explain_internal.h"
 #include "mizani/alloc.h"
 #include "mizani/likelihood.h"
+#include "mizani/likelihood_run.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
 #include "mizani/alloc.h"
 #include "mizani/runner.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,9 @@ static void pool_row(float *out, const float *h, int b, int T, int C, int t0, in
             out[i] += row[(size_t)t * C + i] / (float)(t1 - t0);
 }
 
-/* Items [from, to) as one batch. */
-static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from, size_t to,
-                           const char *want, mz_pooling pooling, mz_ctx *ctx) {
+/* Items [from, to) as one batch, in the thread's run context. */
+static mz_status run_batch(float *out, mz_run *run, const mz_model *m, const item *it, size_t from,
+                           size_t to, const char *want, mz_pooling pooling, mz_ctx *ctx) {
     int B = (int)(to - from), T = (int)it[to - 1].e.n, C = mz_model_get_config(m)->d_model;
     int32_t *ids = mz_calloc((size_t)B * T, sizeof *ids),
             *mask = mz_calloc((size_t)B * T, sizeof *mask),
@@ -54,7 +55,7 @@ static mz_status run_batch(float *out, mz_model *m, const item *it, size_t from,
         }
     mz_activations *a = NULL;
     mz_model_batch batch = {.B = B, .T = T, .ids = ids, .mask = mask, .type_ids = types};
-    if (!rc) rc = mz_model_run(&a, m, &batch, &want, 1, ctx);
+    if (!rc) rc = mz_run_forward(&a, run, &batch, &want, 1, ctx);
     const float *h = rc ? NULL : mz_activations_get(a, want, NULL, NULL); /* [B,T,C] */
     for (int b = 0; h && b < B; b++)
         pool_row(out + it[from + b].index * C, h, b, T, C, it[from + b].t0, it[from + b].t1,
@@ -75,6 +76,31 @@ static int token_range(item *it, const size_t *start, const size_t *end) {
             last = (int)k, first = first < 0 ? (int)k : first;
     it->t0 = first, it->t1 = last + 1;
     return first >= 0;
+}
+
+/* The batches of one call: batch k holds the sorted items [bounds[k], bounds[k + 1]). */
+typedef struct batches {
+    float *out;
+    const mz_model *m;
+    const item *it;
+    const size_t *bounds;
+    const char *want;
+    mz_pooling pooling;
+    mz_progress *progress;
+} batches;
+
+static mz_status run_new(void **state, void *user, mz_ctx *ctx) {
+    return mz_run_new((mz_run **)state, ((batches *)user)->m, ctx);
+}
+
+static void run_free(void *state) { mz_run_free(state); }
+
+static mz_status one_batch(size_t k, void *state, void *user, mz_ctx *ctx) {
+    batches *b = user;
+    mz_status rc = run_batch(b->out, state, b->m, b->it, b->bounds[k], b->bounds[k + 1], b->want,
+                             b->pooling, ctx);
+    mz_progress_add(b->progress, b->bounds[k + 1] - b->bounds[k]);
+    return rc;
 }
 
 static mz_status encode_all(item *it, const mz_tokenizer *t, const char *const *texts,
@@ -114,18 +140,60 @@ mz_status mz_embed_spans(float *out, mz_model *m, const mz_tokenizer *t, const c
     snprintf(want, sizeof want, "hidden.%d", layer);
     item *it = mz_calloc(n ? n : 1, sizeof *it);
     if (!it) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mz_status rc = encode_all(it, t, texts, start, end, n, c->max_pos - c->pos_offset, ctx);
+    size_t *bounds = mz_malloc((n + 1) * sizeof *bounds), n_batches = 0;
+    mz_status rc = bounds ? encode_all(it, t, texts, start, end, n, c->max_pos - c->pos_offset, ctx)
+                          : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) qsort(it, n, sizeof *it, by_length);
     for (size_t i = 0; !rc && i < n;) { /* rows of similar length, up to `budget` padded tokens */
         size_t j = i + 1;
         while (j < n && (j - i + 1) * it[j].e.n <= (size_t)budget)
             j++;
-        rc = run_batch(out, m, it, i, j, want, opt->pooling, ctx);
-        mz_progress_add(opt->progress, j - i);
+        bounds[n_batches++] = i;
         i = j;
     }
+    if (bounds) bounds[n_batches] = n;
+    batches b = {out, m, it, bounds, want, opt->pooling, opt->progress};
+    if (!rc) rc = mz_for_each_item(n_batches, run_new, run_free, one_batch, &b, NULL, ctx);
+    mz_free(bounds);
     for (size_t i = 0; i < n; i++)
         mz_encoding_clear(&it[i].e);
     mz_free(it);
+    return rc;
+}
+
+int mz_frame_signature(const char *const *sentences, size_t n, const char *word) {
+    size_t len = strlen(word);
+    unsigned h = 5381;
+    for (size_t i = 0; i < n; i++) {
+        for (const char *p = sentences[i]; *p;) { /* the word (or its capitalised form) skipped */
+            if (len && (!strncmp(p, word, len) ||
+                        (toupper((unsigned char)*p) == toupper((unsigned char)*word) &&
+                         !strncmp(p + 1, word + 1, len - 1)))) {
+                p += len, h = h * 33 + 1;
+                continue;
+            }
+            h = h * 33 + (unsigned char)*p++;
+        }
+        h = h * 33 + '\n';
+    }
+    return (int)(h % 65521u);
+}
+
+mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
+                         const mz_probe_set *set, const int *frames, mz_ctx *ctx) {
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
+    mz_encoding e = {0};
+    mz_status rc = MZ_OK;
+    for (int l = 0, w = 0; !rc && l < 4; l++) {
+        tokens_per_word[l] = 0;
+        for (size_t i = 0; !rc && i < lists[l]->n; i++) {
+            const char *word = lists[l]->words[i].text;
+            rc = mz_tokenizer_encode(&e, t, word, strlen(word), 0, ctx);
+            tokens_per_word[l] += rc ? 0 : (double)e.n / (double)lists[l]->n;
+            if (!rc && l < 2) stratum[w] = (int)e.n * 65521 + (frames ? frames[w] : 0), w++;
+        }
+    }
+    mz_encoding_clear(&e);
     return rc;
 }

@@ -1,58 +1,56 @@
 /* SEAT over a suite of association sets: words -> sentences -> the probe runner's embeddings
- * -> WEAT. */
+ * -> WEAT with words as the units (each word's sentences move together). */
 #include "mizani/seat.h"
 #include "mizani/alloc.h"
 
 #include <string.h>
 
+/* Every sentence of the four lists, word by word, with each word's rows. */
 typedef struct sentences {
-    char **text[4];
-    size_t n[4];
+    char **text;
+    size_t n, cap;
+    size_t *first, *count; /* per word: X's, Y's, A's, B's */
+    const char **word;
 } sentences;
 
 static void sentences_free(sentences *s) {
-    for (int k = 0; k < 4; k++)
-        mz_templates_free(s->text[k], s->n[k]), s->text[k] = NULL, s->n[k] = 0;
+    mz_templates_free(s->text, s->n);
+    mz_free(s->first), mz_free(s->count), mz_free(s->word);
 }
 
-/* All sentences of one list, appended; MZ_ERR_INPUT (not computable) when a word fits no frame. */
-static mz_status expand_list(char ***all, size_t *n, const mz_probe_list *l,
-                             mz_probe_set *const *templates, size_t n_templates, mz_ctx *ctx) {
-    const mz_probe_set *t;
-    mz_status rc = mz_templates_find(&t, templates, n_templates, l->language, ctx);
+static mz_status expand_word(sentences *all, size_t w, const mz_probe_word *pw,
+                             const mz_probe_set *tpl, const char *language, mz_ctx *ctx) {
+    char **s;
+    size_t k;
+    mz_status rc = mz_templates_expand(&s, &k, tpl, pw, language, ctx);
     if (rc) return rc;
-    size_t cap = 0;
-    for (size_t w = 0; w < l->n; w++) {
-        char **s;
-        size_t k;
-        if ((rc = mz_templates_expand(&s, &k, t, &l->words[w], l->language, ctx))) return rc;
-        if (mz_grow((void **)all, &cap, *n + k, sizeof **all)) {
-            mz_templates_free(s, k);
-            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-        }
-        memcpy(*all + *n, s, k * sizeof *s);
-        *n += k;
-        mz_free(s); /* the strings moved into *all */
+    if (mz_grow((void **)&all->text, &all->cap, all->n + k, sizeof *all->text)) {
+        mz_templates_free(s, k);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
+    memcpy(all->text + all->n, s, k * sizeof *s);
+    all->first[w] = all->n, all->count[w] = k, all->word[w] = pw->text;
+    all->n += k;
+    mz_free(s); /* the strings moved into all->text */
     return MZ_OK;
 }
 
-/* The four sets' sentences embedded in one call: rows X, then Y, A, B. */
-static mz_status embed_sets(float **vec, const sentences *s, mz_model *m, const mz_tokenizer *t,
-                            const mz_embed_options *opt, mz_ctx *ctx) {
-    size_t total = s->n[0] + s->n[1] + s->n[2] + s->n[3],
-           C = (size_t)mz_model_get_config(m)->d_model, at = 0;
-    const char **all = mz_malloc((total ? total : 1) * sizeof *all);
-    *vec = mz_malloc((total ? total : 1) * C * sizeof **vec);
-    if (!all || !*vec) {
-        mz_free(all);
+/* MZ_ERR_INPUT (not computable) when a word fits no frame. */
+static mz_status expand(sentences *all, const mz_probe_list *const lists[4],
+                        mz_probe_set *const *templates, size_t n_templates, mz_ctx *ctx) {
+    size_t W = lists[0]->n + lists[1]->n + lists[2]->n + lists[3]->n, w = 0;
+    all->first = mz_calloc(W + 1, sizeof *all->first);
+    all->count = mz_calloc(W + 1, sizeof *all->count);
+    all->word = mz_calloc(W + 1, sizeof *all->word);
+    if (!all->first || !all->count || !all->word)
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = MZ_OK;
+    for (int k = 0; !rc && k < 4; k++) {
+        const mz_probe_set *t;
+        rc = mz_templates_find(&t, templates, n_templates, lists[k]->language, ctx);
+        for (size_t i = 0; !rc && i < lists[k]->n; i++, w++)
+            rc = expand_word(all, w, &lists[k]->words[i], t, lists[k]->language, ctx);
     }
-    for (int k = 0; k < 4; k++)
-        for (size_t i = 0; i < s->n[k]; i++)
-            all[at++] = s->text[k][i];
-    mz_status rc = mz_embed_texts(*vec, m, t, all, total, opt, ctx);
-    mz_free(all);
     return rc;
 }
 
@@ -68,30 +66,33 @@ typedef struct suite {
 static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx) {
     mz_seat_result *r = (mz_seat_result *)e;
     const suite *u = user;
-    mz_model *m = u->m;
-    const mz_tokenizer *t = u->t;
     const mz_probe_set *set = e->set;
-    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
-                                     &set->attributes[1]};
+    const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                           &set->attributes[1]};
+    size_t C = (size_t)mz_model_get_config(u->m)->d_model;
     sentences s = {0};
     float *vec = NULL;
-    mz_status rc = MZ_OK;
-    for (int k = 0; !rc && k < 4; k++)
-        rc = expand_list(&s.text[k], &s.n[k], lists[k], u->templates, u->n_templates, ctx);
-    if (!rc) rc = embed_sets(&vec, &s, m, t, u->embed, ctx);
+    int *stratum = mz_malloc((lists[0]->n + lists[1]->n + 1) * sizeof *stratum);
+    mz_status rc = stratum ? expand(&s, lists, u->templates, u->n_templates, ctx)
+                           : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t w = 0; !rc && w < lists[0]->n + lists[1]->n; w++)
+        stratum[w] =
+            mz_frame_signature((const char *const *)s.text + s.first[w], s.count[w], s.word[w]);
+    if (!rc) rc = mz_word_strata(stratum, e->tokens_per_word, u->t, set, stratum, ctx);
+    if (!rc && !(vec = mz_malloc((s.n ? s.n : 1) * C * sizeof *vec)))
+        rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) rc = mz_embed_texts(vec, u->m, u->t, (const char *const *)s.text, s.n, u->embed, ctx);
     if (!rc) {
-        size_t C = (size_t)mz_model_get_config(m)->d_model, off = 0;
-        mz_word_set w[4];
-        for (int k = 0; k < 4; k++) {
-            w[k] = (mz_word_set){lists[k]->name, (const char *const *)s.text[k], vec + off * C,
-                                 s.n[k]};
-            r->n_sentences[k] = s.n[k];
-            off += s.n[k];
+        mz_unit_embeddings in = {vec, C, s.first, s.count, {0}, s.word, stratum};
+        for (size_t k = 0, w = 0; k < 4; k++) {
+            in.n_words[k] = lists[k]->n, r->n_sentences[k] = 0;
+            for (size_t i = 0; i < lists[k]->n; i++, w++)
+                r->n_sentences[k] += s.count[w];
         }
-        rc = mz_weat(&r->weat, &w[0], &w[1], &w[2], &w[3], C, u->weat, ctx);
+        rc = mz_weat_units(&r->weat, &in, u->weat, 0.05, ctx);
     }
-    *p_value = r->weat.perm.p_value;
-    mz_free(vec);
+    *p_value = r->weat.p_value;
+    mz_free(vec), mz_free(stratum);
     sentences_free(&s);
     return rc;
 }

@@ -117,7 +117,10 @@ n=$((n + 1)); [ -f "$tmp/dump/hidden.2.npy" ] && [ -f "$tmp/dump/layer.1.attn.pr
 
 # minimal pairs through the tiny models
 tp="$data/pairs-tiny.json"
-expect 0 "^all +5 +[0-5] +0\\.[0-9]{3}  \\[0\\.[0-9]{3}, 0\\.[0-9]{3}\\]" -- pairs --model "$bm" --pairs "$tp"
+expect 0 "^all +5 +5 +[0-5] +0\\.[0-9]{3}  \\[0\\.[0-9]{3}, 0\\.[0-9]{3}\\] +4 +[0-9.]+ +too few" -- pairs --model "$bm" --pairs "$tp"
+expect 0 '"token_scores_more": \[' -- pairs --model "$bm" --pairs "$tp" --json
+# a pair longer than the tiny model's 24 positions: not computable, and nothing else to test
+expect 3 "no minimal pair fits the model" -- pairs --model "$bm" --pairs "$data/pairs-long.json"
 expect 0 '"method": "causal"' -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --json
 expect 2 "pll needs an encoder with a masked-LM head; gpt2 is a decoder" -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --method pll
 expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --pairs "$(dirname "$0")/../corpora/weat-en/weat1.json"
@@ -125,15 +128,17 @@ expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --
 expect 0 "^all +5 +0\\.[0-9]{3} +0\\.[0-9]{3} +[0-5] +[0-5] " -- pairs --model "$bm-bf16" --before "$bm" --pairs "$tp"
 
 # SEAT through the tiny BERT: a table, JSON, and bad flags
-expect 0 "^assoc-tiny +sw +15/15/9/9 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
+expect 0 "^assoc-tiny +sw +15/15/9/9 +6 +1\\.0/1\\.0 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
 expect 0 '"pooling": "first"' -- seat --model "$bm" --probes "$data/assoc-tiny.json" --pooling first --layer 1 --permutations 1000 --bootstrap 0 --json
 expect 2 "--pooling must be mean, first or last" -- seat --model "$bm" --pooling max
 expect 2 "--layer 7: this model has hidden states 0..2" -- seat --model "$bm" --layer 7
 
 # CEAT through the tiny BERT
-expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100
+expect 0 "^assoc-tiny +sw +48 +[-+][0-9.]+ +[0-9.]+ +6 +1\\.0/1\\.0 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\]" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100
 expect 0 '"samples": 100' -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --samples 100 --json
 expect 2 "--samples must be" -- ceat --model "$bm" --samples 1
+printf 'Kila mtu ana haki.\nMtu \xff hapa.\n' >"$tmp/bad-utf8.txt"
+expect 3 "bad-utf8.txt:2:5: invalid UTF-8" -- ceat --model "$bm" --probes "$data/assoc-tiny.json" --contexts "$tmp/bad-utf8.txt"
 
 # a model's input embeddings as static vectors: weat and compare take model folders
 expect 0 "effect size d +[-+][0-9.]+ +95% CI" -- weat --vectors "$bm" --x mtu,mwalimu,daktari --y person,doctor,every --a hapa,haki,ni --b rights,here,has
@@ -162,6 +167,7 @@ expect 0 "^     306  Ġw {18}  \[25, 26\)" -- tokenize --tokenizer "$data/../gol
 
 # masked templates through the tiny BERT
 expect 0 "^mean bias \\(a - b\\): [-+][0-9.]+ \\[95% CI [-+][0-9.]+, [-+][0-9.]+\\]; [0-3] of 3 attributes lean to a" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
+expect 0 "^permutation of 4 target words \\(within token-count strata\\): p = too few" -- masked --model "$bm" --probes "$data/masked-tiny.json" --bootstrap 200
 expect 2 "masked templates need an encoder with a masked-LM head; gpt2 is a decoder" -- masked --model "$data/../golden/models/gpt2" --tokenizer "$bm" --probes "$data/masked-tiny.json"
 
 echo "cli_contract: $n checks, $fails failed"

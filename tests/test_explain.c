@@ -9,6 +9,7 @@
 #include "golden_json.h"
 #include "mizani/explain.h"
 #include "mizani/likelihood.h"
+#include "mizani/likelihood_run.h"
 #include "mizani/mizani.h"
 
 #define TOL    1e-4
@@ -137,7 +138,9 @@ static void check_pair(const char *name, mz_model *m, int side) {
     mz_pairs_result pr;
     mz_probe_set set = {.kind = MZ_PROBE_MINIMAL_PAIRS, .pairs = &p, .n_pairs = 1};
     int causal = mz_model_is_causal(mz_model_get_config(m));
-    CHECK_INT(mz_lik_pairs(&pr, m, tok, &set, causal ? MZ_LIK_CAUSAL : MZ_LIK_PLL, 0.95, NULL, ctx),
+    mz_pairs_options po;
+    mz_pairs_options_default(&po);
+    CHECK_INT(mz_lik_pairs(&pr, m, tok, &set, causal ? MZ_LIK_CAUSAL : MZ_LIK_PLL, &po, NULL, ctx),
               MZ_OK);
     if (pr.n_scores) CHECK_NEAR(e->fx, side ? pr.scores[0].less : pr.scores[0].more, 1e-4);
     mz_pairs_result_free(&pr);

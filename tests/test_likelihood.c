@@ -2,12 +2,16 @@
  * tests/reference/make_models.py): pseudo-log-likelihood, AUL and AULA on the tiny BERT, causal
  * log-likelihood on the tiny GPT-2; the token alignment on hand cases; minimal-pair scoring
  * and its per-category summary end to end through the tokenizer. */
+#include "calibration/null_model.h"
 #include "check.h"
 #include "mizani/alloc.h"
-#include "mizani/likelihood.h"
+#include "mizani/ceat.h"
+#include "mizani/likelihood_run.h"
 #include "mizani/mizani.h"
+#include "mizani/seat.h"
 
 #include <jansson.h>
+#include <unistd.h>
 
 #define MODELS "golden/models/"
 
@@ -28,7 +32,10 @@ static void check_scores(mz_ctx *ctx) {
     CHECK(root != NULL);
     CHECK_INT(mz_model_open(&bert, MODELS "bert", ctx), MZ_OK);
     CHECK_INT(mz_model_open(&gpt2, MODELS "gpt2", ctx), MZ_OK);
+    mz_lik_runner *rb = NULL, *rg = NULL;
     if (!root || !bert || !gpt2) goto done;
+    CHECK_INT(mz_lik_runner_new(&rb, bert, ctx), MZ_OK);
+    CHECK_INT(mz_lik_runner_new(&rg, gpt2, ctx), MZ_OK);
     size_t i;
     json_t *c;
     json_array_foreach(json_object_get(root, "bert"), i, c) {
@@ -36,8 +43,8 @@ static void check_scores(mz_ctx *ctx) {
         uint8_t scored[64];
         int n = read_case(c, ids, scored);
         double pll, aul, aula, per[64];
-        CHECK_INT(mz_lik_pll(&pll, per, bert, ids, n, scored, 4, ctx), MZ_OK);
-        CHECK_INT(mz_lik_aul(&aul, &aula, bert, ids, n, scored, ctx), MZ_OK);
+        CHECK_INT(mz_lik_pll(&pll, per, rb, ids, n, scored, 4, ctx), MZ_OK);
+        CHECK_INT(mz_lik_aul(&aul, &aula, NULL, rb, ids, n, scored, ctx), MZ_OK);
         CHECK_NEAR(pll, json_real_value(json_object_get(c, "pll")), 1e-4);
         CHECK_NEAR(aul, json_real_value(json_object_get(c, "aul")), 1e-5);
         CHECK_NEAR(aula, json_real_value(json_object_get(c, "aula")), 1e-5);
@@ -52,7 +59,7 @@ static void check_scores(mz_ctx *ctx) {
         uint8_t scored[64];
         int n = read_case(c, ids, scored);
         double causal;
-        CHECK_INT(mz_lik_causal(&causal, NULL, gpt2, ids, n, scored, ctx), MZ_OK);
+        CHECK_INT(mz_lik_causal(&causal, NULL, rg, ids, n, scored, ctx), MZ_OK);
         CHECK_NEAR(causal, json_real_value(json_object_get(c, "causal")), 1e-4);
         printf("  gpt2 case %zu: causal %.6f (PyTorch %.6f)\n", i, causal,
                json_real_value(json_object_get(c, "causal")));
@@ -70,12 +77,14 @@ static void check_scores(mz_ctx *ctx) {
                 json_array_get(json_object_get(c, "attribute"), (size_t)k));
         }
         double score;
-        CHECK_INT(mz_lik_masked_ratio(&score, bert, ids, n, tgt, att, 4, ctx), MZ_OK);
+        CHECK_INT(mz_lik_masked_ratio(&score, rb, ids, n, tgt, att, 4, ctx), MZ_OK);
         CHECK_NEAR(score, json_real_value(json_object_get(c, "score")), 1e-5);
         printf("  bert masked case %zu: %.6f (PyTorch %.6f)\n", i, score,
                json_real_value(json_object_get(c, "score")));
     }
 done:
+    mz_lik_runner_free(rb);
+    mz_lik_runner_free(rg);
     mz_model_free(bert);
     mz_model_free(gpt2);
     json_decref(root);
@@ -91,38 +100,73 @@ static void check_align(mz_ctx *ctx) {
     CHECK(sa[0] && !sa[1] && !sa[2] && !sa[3] && sa[4] && sb[0] && !sb[1] && sb[2]);
 }
 
+/* The pairs' summaries recomputed by hand from the pair scores: tested = equal token counts,
+ * clusters = target ids, ties half. */
+static void check_summary(const mz_pairs_result *r, const mz_pair_summary *s, const char *cat) {
+    unsigned long n = 0, matched = 0;
+    double pref = 0;
+    const char *seen[8];
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_scores; i++) {
+        const mz_pair_score *x = &r->scores[i];
+        if ((cat && strcmp(x->pair->category, cat)) || !x->computable) continue;
+        n++;
+        if (x->tokens_more != x->tokens_less) continue;
+        matched++;
+        pref += x->more > x->less ? 1 : x->more < x->less ? 0 : 0.5;
+        size_t j = 0;
+        while (j < k && strcmp(seen[j], x->pair->target_id))
+            j++;
+        if (j == k) seen[k++] = x->pair->target_id;
+    }
+    CHECK_INT(s->n, n);
+    CHECK_INT(s->n_matched, matched);
+    CHECK_INT(s->n_clusters, k);
+    CHECK_NEAR(s->rate, pref / (double)matched, 1e-12);
+    /* k clusters: the smallest two-sided sign-flip p is 2 / 2^k */
+    CHECK_NEAR(s->inference.min_p, fmin(1, 2 / ldexp(1, (int)k)), 1e-12);
+    CHECK_INT(s->inference.can_reach, k >= 6);
+    CHECK(s->inference.can_reach || isnan(s->p_value));
+}
+
 static void check_pairs(mz_ctx *ctx) {
     mz_model *m = NULL, *g = NULL;
     mz_tokenizer *t = NULL;
     mz_probe_set *set = NULL;
+    mz_lik_runner *run = NULL;
+    mz_pairs_options o;
+    mz_pairs_options_default(&o);
     CHECK_INT(mz_model_open(&m, MODELS "bert", ctx), MZ_OK);
     CHECK_INT(mz_model_open(&g, MODELS "gpt2", ctx), MZ_OK);
     CHECK_INT(mz_tokenizer_load(&t, MODELS "bert", ctx), MZ_OK);
     CHECK_INT(mz_probes_load(&set, "data/pairs-tiny.json", ctx), MZ_OK);
     if (!m || !g || !t || !set) goto done;
+    CHECK_INT(mz_lik_runner_new(&run, m, ctx), MZ_OK);
     mz_pairs_result r;
-    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_PLL, 0.95, NULL, ctx), MZ_OK);
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_PLL, &o, NULL, ctx), MZ_OK);
     CHECK_INT(r.n_scores, 5);
     CHECK_INT(r.n_summaries, 3);
     if (r.n_summaries == 3) {
         CHECK_STR(r.summaries[0].category, "gender");
         CHECK_STR(r.summaries[2].category, "all");
-        CHECK_INT(r.summaries[2].n, 5);
-        CHECK_INT(r.summaries[0].n + r.summaries[1].n, 5);
-        CHECK_INT(r.summaries[2].prefers_more,
-                  r.summaries[0].prefers_more + r.summaries[1].prefers_more);
-        mz_pair_summary *s = &r.summaries[2];
-        CHECK(s->ci_lo <= s->rate && s->rate <= s->ci_hi && s->p_value > 0 && s->p_value <= 1);
+        check_summary(&r, &r.summaries[0], "gender");
+        check_summary(&r, &r.summaries[1], "age");
+        check_summary(&r, &r.summaries[2], NULL);
+        CHECK_INT(r.summaries[1].n_clusters, 2); /* t-3 and t-4 swap the same two words */
     }
     /* "Kila mtu ana haki." vs "Kila daktari ana haki.": PLL over the 4 shared word tokens */
-    if (r.n_scores) {
+    if (r.n_scores && run) {
         mz_encoding e = {0};
         CHECK_INT(mz_tokenizer_encode(&e, t, "Kila mtu ana haki.", 18, 1, ctx), MZ_OK);
         uint8_t scored[16] = {0, 1, 0, 1, 1, 1, 0};
-        double want;
+        double want, per[16];
         CHECK_INT(e.n, 7);
-        CHECK_INT(mz_lik_pll(&want, NULL, m, e.ids, (int)e.n, scored, 4, ctx), MZ_OK);
-        CHECK_NEAR(r.scores[0].more, want, 1e-12);
+        mz_set_threads(1); /* as each item runs inside mz_lik_for_each */
+        CHECK_INT(mz_lik_pll(&want, per, run, e.ids, (int)e.n, scored, 4, ctx), MZ_OK);
+        mz_set_threads(0);
+        CHECK(r.scores[0].more == want);
+        for (int i = 0; i < 7; i++) /* the per-token scores the JSON reports */
+            CHECK(r.scores[0].per_token_more[i] == per[i]);
         CHECK_INT(r.scores[0].target_tokens_more, 1);
         CHECK_INT(r.scores[0].target_tokens_less, 1);
         CHECK_INT(r.scores[0].split_mismatch, 0);
@@ -130,19 +174,56 @@ static void check_pairs(mz_ctx *ctx) {
         mz_encoding_clear(&e);
     }
     mz_pairs_result_free(&r);
-    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_AULA, 0.95, NULL, ctx), MZ_OK);
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_AULA, &o, NULL, ctx), MZ_OK);
     mz_pairs_result_free(&r);
-    CHECK_INT(mz_lik_pairs(&r, g, t, set, MZ_LIK_PLL, 0.95, NULL, ctx), MZ_ERR_USAGE);
+    CHECK_INT(mz_lik_pairs(&r, g, t, set, MZ_LIK_PLL, &o, NULL, ctx), MZ_ERR_USAGE);
     CHECK_CONTAINS(mz_ctx_message(ctx), "is a decoder (use causal)");
-    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_CAUSAL, 0.95, NULL, ctx), MZ_ERR_USAGE);
+    CHECK_INT(mz_lik_pairs(&r, m, t, set, MZ_LIK_CAUSAL, &o, NULL, ctx), MZ_ERR_USAGE);
 done:
+    mz_lik_runner_free(run);
     mz_probes_free(set);
     mz_tokenizer_free(t);
     mz_model_free(m);
     mz_model_free(g);
 }
 
-/* A masked-template set end to end: every attribute scored, the summary consistent with it. */
+/* Bit-identical scores and statistics for 1 and 2 threads (every reduction in a fixed order). */
+static void check_threads(mz_ctx *ctx) {
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    mz_probe_set *pairs = NULL, *masked = NULL;
+    mz_pairs_options o;
+    mz_pairs_options_default(&o);
+    CHECK_INT(mz_model_open(&m, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_load(&t, MODELS "bert", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&pairs, "data/pairs-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&masked, "data/masked-tiny.json", ctx), MZ_OK);
+    if (m && t && pairs && masked) {
+        mz_pairs_result p[2];
+        mz_masked_result k[2];
+        for (int i = 0; i < 2; i++) {
+            mz_set_threads(i + 1);
+            CHECK_INT(mz_lik_pairs(&p[i], m, t, pairs, MZ_LIK_PLL, &o, NULL, ctx), MZ_OK);
+            CHECK_INT(mz_lik_masked(&k[i], m, t, masked, 300, 0.95, 5, NULL, ctx), MZ_OK);
+        }
+        for (size_t i = 0; i < p[0].n_scores && i < p[1].n_scores; i++)
+            CHECK(p[0].scores[i].more == p[1].scores[i].more &&
+                  p[0].scores[i].less == p[1].scores[i].less);
+        CHECK(p[0].summaries[2].ci_lo == p[1].summaries[2].ci_lo);
+        for (size_t i = 0; i < k[0].n_attributes; i++)
+            CHECK(k[0].attributes[i].bias == k[1].attributes[i].bias);
+        CHECK(k[0].ci_lo == k[1].ci_lo && k[0].ci_hi == k[1].ci_hi);
+        for (int i = 0; i < 2; i++)
+            mz_pairs_result_free(&p[i]), mz_masked_result_free(&k[i]);
+    }
+    mz_set_threads(0);
+    mz_probes_free(pairs), mz_probes_free(masked);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+}
+
+/* A masked-template set end to end: every attribute scored, the summary consistent with it;
+ * two target words a group can give no p below 1/3: it says so instead of printing one. */
 static void check_masked(mz_ctx *ctx) {
     mz_model *m = NULL;
     mz_tokenizer *t = NULL;
@@ -154,16 +235,21 @@ static void check_masked(mz_ctx *ctx) {
         mz_masked_result r;
         CHECK_INT(mz_lik_masked(&r, m, t, set, 500, 0.95, 3, NULL, ctx), MZ_OK);
         CHECK_INT(r.n_attributes, 3);
-        double mean = 0;
+        double mean = 0, words = 0;
         unsigned long lean = 0;
         for (size_t i = 0; i < r.n_attributes; i++) {
             CHECK_NEAR(r.attributes[i].bias,
                        r.attributes[i].group_mean[0] - r.attributes[i].group_mean[1], 1e-12);
             mean += r.attributes[i].bias / 3, lean += r.attributes[i].bias > 0;
         }
+        for (int w = 0; w < 4; w++)
+            words += (w < 2 ? 0.5 : -0.5) * r.word_mean[w];
         CHECK_NEAR(r.mean_bias, mean, 1e-12);
+        CHECK_NEAR(r.mean_bias, words, 1e-12); /* the same effect over target words */
         CHECK_INT(r.lean_first, lean);
         CHECK(r.ci_lo <= r.mean_bias + 1e-12 && r.mean_bias <= r.ci_hi + 1e-12);
+        CHECK_INT(r.inference.can_reach, 0);
+        CHECK(isnan(r.p_value));
         mz_masked_result_free(&r);
     }
     mz_probes_free(set);
@@ -185,7 +271,8 @@ static void check_change(mz_ctx *ctx) {
     }
     mz_pair_summary sum_b[2] = {{.category = "x", .rate = 0}, {.category = "all", .rate = 0}};
     mz_pair_summary sum_a[2] = {{.category = "x", .rate = 0.6}, {.category = "all", .rate = 0.6}};
-    mz_pairs_result before = {MZ_LIK_PLL, sb, 10, sum_b, 2}, after = {MZ_LIK_PLL, sa, 10, sum_a, 2};
+    mz_pairs_result before = {MZ_LIK_PLL, sb, 10, sum_b, 2, 10},
+                    after = {MZ_LIK_PLL, sa, 10, sum_a, 2, 10};
     mz_pairs_change c[2];
     CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_OK);
     CHECK_INT(c[0].b, 0);
@@ -198,6 +285,53 @@ static void check_change(mz_ctx *ctx) {
     CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_ERR_INPUT);
 }
 
+/* One NaN weight in layer 1: every likelihood and association test stops with a numeric error
+ * naming where non-finite values first appear (exit 5), never a rate or a p-value. */
+static void check_non_finite(mz_ctx *ctx) {
+    char dir[] = "/tmp/mizani-nan-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    null_spec spec = {0, 2, 32, 4, 64, MODELS "bert/tokenizer.json", 7};
+    null_model nm;
+    CHECK_INT(null_model_make(&nm, &spec, ctx), MZ_OK);
+    for (size_t i = 0; i < nm.n; i++)
+        if (!strcmp(nm.t[i].name, "bert.encoder.layer.1.attention.self.query.weight"))
+            nm.data[i][5] = NAN;
+    CHECK_INT(null_model_write(&nm, &spec, dir, ctx), MZ_OK);
+    null_model_free(&nm);
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    mz_probe_set *pairs = NULL, *masked = NULL, *assoc = NULL, *tpl = NULL;
+    CHECK_INT(mz_model_open(&m, dir, ctx), MZ_OK);
+    CHECK_INT(mz_tokenizer_load(&t, dir, ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&pairs, "data/pairs-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&masked, "data/masked-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&assoc, "data/assoc-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
+    if (m && t && pairs && masked && assoc && tpl) {
+        mz_pairs_options o;
+        mz_pairs_options_default(&o);
+        mz_pairs_result r;
+        mz_masked_result k;
+        CHECK_INT(mz_lik_pairs(&r, m, t, pairs, MZ_LIK_PLL, &o, NULL, ctx), MZ_ERR_NUMERIC);
+        CHECK_CONTAINS(mz_ctx_message(ctx), "non-finite values first appear in layer.1");
+        CHECK_CONTAINS(mz_ctx_message(ctx), "pair t-1");
+        CHECK_INT(mz_lik_pairs(&r, m, t, pairs, MZ_LIK_AULA, &o, NULL, ctx), MZ_ERR_NUMERIC);
+        CHECK_INT(mz_lik_masked(&k, m, t, masked, 10, 0.95, 1, NULL, ctx), MZ_ERR_NUMERIC);
+        mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+        mz_weat_options wo;
+        mz_weat_options_default(&wo);
+        mz_seat_result sr;
+        CHECK_INT(mz_seat_suite(&sr, m, t, &assoc, 1, &tpl, 1, &eo, &wo, ctx), MZ_ERR_NUMERIC);
+        mz_ceat_options co = {.embed = eo, .n_samples = 5, .ci_level = 0.95, .seed = 1};
+        mz_ceat_result cr;
+        CHECK_INT(mz_ceat_suite(&cr, m, t, &assoc, 1, &tpl, 1, &co, ctx), MZ_ERR_NUMERIC);
+    }
+    mz_probes_free(pairs), mz_probes_free(masked), mz_probes_free(assoc), mz_probes_free(tpl);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    null_model_remove(dir);
+}
+
 int main(void) {
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
@@ -205,6 +339,8 @@ int main(void) {
     check_align(ctx);
     check_pairs(ctx);
     check_masked(ctx);
+    check_threads(ctx);
+    check_non_finite(ctx);
     check_change(ctx);
     mz_ctx_free(ctx);
     return mz_check_result("test_likelihood");

@@ -58,6 +58,59 @@ static void check_runner(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_CONTAINS(mz_ctx_message(ctx), "the model takes 1 to 24");
 }
 
+/* SEAT's p by brute force: each target word's mean sentence score, and every relabelling of
+ * the target words that keeps each stratum's (token count, frames) numbers of X and Y. */
+static void check_word_permutation(const mz_seat_result *r, const mz_probe_set *set,
+                                   const mz_probe_set *tpl_of_test, const float *vec,
+                                   const size_t n[4], mz_model *m, const mz_tokenizer *t,
+                                   mz_ctx *ctx) {
+    (void)m;
+    size_t nt = n[0] + n[1], nx_words = set->targets[0].n, W = nx_words + set->targets[1].n;
+    double s[256], u[16] = {0}, tokens[4];
+    int stratum[16];
+    mz_word_set xy = {"", NULL, vec, nt}, a = {"", NULL, vec + nt * 32, n[2]},
+                b = {"", NULL, vec + (nt + n[2]) * 32, n[3]};
+    CHECK_INT(mz_assoc_word_scores(s, &xy, &a, &b, 32, ctx), MZ_OK);
+    const mz_probe_list *tl[2] = {&set->targets[0], &set->targets[1]};
+    for (size_t w = 0, k = 0; k < 2; k++) /* the frames each word stands in, the word left out */
+        for (size_t i = 0; i < tl[k]->n; i++, w++) {
+            char **sent;
+            size_t c;
+            CHECK_INT(mz_templates_expand(&sent, &c, tpl_of_test, &tl[k]->words[i], "sw", ctx),
+                      MZ_OK);
+            stratum[w] = mz_frame_signature((const char *const *)sent, c, tl[k]->words[i].text);
+            mz_templates_free(sent, c);
+        }
+    CHECK_INT(mz_word_strata(stratum, tokens, t, set, stratum, ctx), MZ_OK);
+    size_t per_word = nt / W; /* every word here fits the same number of frames */
+    for (size_t w = 0; w < W; w++)
+        for (size_t i = 0; i < per_word; i++)
+            u[w] += s[w * per_word + i] / (double)per_word;
+    double observed = 0;
+    for (size_t w = 0; w < nx_words; w++)
+        observed += u[w];
+    unsigned hits = 0, total = 0;
+    for (unsigned mask = 0; mask < 1u << W; mask++) {
+        int ok = 1;
+        for (size_t w = 0; ok && w < W; w++) { /* X count per stratum kept */
+            int want = 0, got = 0;
+            for (size_t v = 0; v < W; v++)
+                if (stratum[v] == stratum[w]) want += v < nx_words, got += mask >> v & 1;
+            ok = want == got;
+        }
+        if (!ok) continue;
+        double sum = 0;
+        for (size_t w = 0; w < W; w++)
+            sum += mask >> w & 1 ? u[w] : 0;
+        total++, hits += sum >= observed - 1e-12;
+    }
+    CHECK_INT(r->weat.inference.can_reach, 1.0 / total <= 0.05);
+    if (r->weat.inference.can_reach) CHECK_NEAR(r->weat.p_value, (double)hits / total, 1e-12);
+    CHECK_NEAR(r->weat.inference.min_p, 1.0 / total, 1e-12);
+    printf("  SEAT on the tiny model: %u arrangements of the target words, p %.4f\n", total,
+           (double)hits / total);
+}
+
 static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_probe_set *set = NULL, *tpl = NULL;
     CHECK_INT(mz_probes_load(&set, "data/assoc-tiny.json", ctx), MZ_OK);
@@ -96,11 +149,14 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_weat_result want;
     CHECK_INT(mz_weat(&want, &w[0], &w[1], &w[2], &w[3], 32, &wo, ctx), MZ_OK);
     CHECK_NEAR(r[0].weat.effect_size, want.effect_size, 1e-12);
-    CHECK_NEAR(r[0].weat.perm.p_value, want.perm.p_value, 1e-12);
-    CHECK_NEAR(r[0].weat.ci_lo, want.ci_lo, 1e-12);
+    check_word_permutation(&r[0], set, tpl, vec, n, m, t, ctx);
+    CHECK(r[0].weat.ci_lo <= r[0].weat.ci_hi);
     mz_seat_result again;
+    mz_set_threads(1); /* the same numbers, bit for bit, on one thread */
     CHECK_INT(mz_seat_suite(&again, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
-    CHECK(again.weat.perm.p_value == r[0].weat.perm.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
+    mz_set_threads(0);
+    CHECK(again.weat.effect_size == r[0].weat.effect_size);
+    CHECK(again.weat.p_value == r[0].weat.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
     for (size_t i = 0; i < total; i++)
         mz_free((char *)all[i]);
     mz_free(vec);
@@ -119,6 +175,8 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     if (!set || !one || !tpl) goto done;
     mz_ceat_options o = {.embed = {.pooling = MZ_POOL_MEAN, .layer = -1},
                          .n_samples = 50,
+                         .n_permutations = 2000,
+                         .n_bootstrap = 200,
                          .ci_level = 0.95,
                          .seed = 11};
     mz_ceat_result r;
@@ -152,12 +210,20 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_NEAR(r.meta.effect, mz_weat_d(s, 3, 3), 1e-9);
     CHECK_NEAR(r.mean_effect, mz_weat_d(s, 3, 3), 1e-9);
     CHECK_NEAR(r.meta.i2, 0, 1e-12);
+    CHECK_NEAR(r.words.effect_size, mz_weat_d(s, 3, 3), 1e-9);
     /* with the full frames: samples differ, the same seed gives the same answer */
     mz_ceat_result r1, r2;
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r1.entry.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
           r1.meta.k == 50);
+    /* the test is over words: more samples change the description, not p or the interval */
+    o.n_samples = 500;
+    CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
+    CHECK(r2.words.ci_lo == r1.words.ci_lo && r2.words.ci_hi == r1.words.ci_hi &&
+          (r2.words.p_value == r1.words.p_value ||
+           (isnan(r2.words.p_value) && isnan(r1.words.p_value))));
+    o.n_samples = 50;
     /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
      * one makes the test not computable, by name */
     const char *corpus[] = {"mtux hapa.",        "Mwalimu yuko hapa.",       "The doctor is here.",

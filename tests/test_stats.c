@@ -5,6 +5,7 @@
 #include "mizani/association.h"
 #include "mizani/mizani.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
@@ -400,6 +401,87 @@ static void test_holm_present(void) {
     CHECK_NEAR(adj[2], 0.04, 1e-15);
 }
 
+/* Restricted randomisation against brute force: every relabelling (all 2^n label vectors, the
+ * ones keeping each stratum's count of first labels) and every sign pattern enumerated here,
+ * independently of the library's subset enumeration and Monte Carlo. */
+static void test_restricted(void) {
+    const double s[10] = {0.3, -1.2, 2.5, 0.7, 0.1, -0.4, 1.9, -2.2, 0.8, 0.05};
+    const int first[10] = {1, 1, 0, 0, 1, 0, 1, 0, 0, 1},
+              label[10] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
+    double observed = 0;
+    for (int i = 0; i < 10; i++)
+        observed += first[i] ? s[i] : 0;
+    unsigned hits = 0, total = 0;
+    for (unsigned m = 0; m < 1u << 10; m++) {
+        int ok = 1;
+        double sum = 0;
+        for (int st = 0; st < 3; st++) {
+            int want = 0, got = 0;
+            for (int i = 0; i < 10; i++)
+                if (label[i] == st) want += first[i], got += m >> i & 1;
+            ok &= want == got;
+        }
+        for (int i = 0; ok && i < 10; i++)
+            sum += m >> i & 1 ? s[i] : 0;
+        if (ok) total++, hits += sum >= observed - 1e-12;
+    }
+    mz_perm_options opt = {.max_exact = 1000000, .n_resamples = 200000, .seed = 3};
+    mz_perm_result r;
+    CHECK_INT(mz_stats_perm_strata(&r, s, first, label, 10, &opt, ctx), MZ_OK);
+    CHECK_INT(r.exact, 1);
+    CHECK_NEAR(r.p_value, (double)hits / total, 1e-15);
+    CHECK_NEAR(mz_stats_strata_arrangements(first, label, 10), total, 0);
+    opt.max_exact = 0; /* Monte Carlo within 4 standard errors, the same for any thread count */
+    CHECK_INT(mz_stats_perm_strata(&r, s, first, label, 10, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.p_value, (double)hits / total, 4 * r.mc_se + 1e-5);
+    mz_perm_result r1;
+    mz_set_threads(1);
+    mz_stats_perm_strata(&r1, s, first, label, 10, &opt, ctx);
+    mz_set_threads(2);
+    CHECK(r1.p_value == r.p_value);
+    /* one stratum: the plain split test */
+    mz_perm_result plain;
+    opt.max_exact = 1000000;
+    const double s2[6] = {3, 1, 2, 0.5, -1, 0};
+    const int f2[6] = {1, 1, 1, 0, 0, 0};
+    CHECK_INT(mz_stats_perm_strata(&r, s2, f2, NULL, 6, &opt, ctx), MZ_OK);
+    CHECK_INT(mz_stats_perm_split(&plain, s2, 6, 3, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.p_value, plain.p_value, 1e-15);
+    CHECK_NEAR(r.p_value, 1.0 / 20, 1e-15); /* the largest three first: 1 of C(6,3) */
+    /* sign flips: 5 equal clusters give the extreme p = 2/32; brute force on uneven ones */
+    const double c[5] = {1, 1, 1, 1, 1}, c2[7] = {2.5, -0.5, 1, 3, 0.25, 1.5, -1};
+    CHECK_INT(mz_stats_sign_flip(&r, c, 5, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.p_value, 2.0 / 32, 1e-15);
+    double obs = 0;
+    for (int i = 0; i < 7; i++)
+        obs += c2[i];
+    hits = 0;
+    for (unsigned m = 0; m < 128; m++) {
+        double sum = 0;
+        for (int i = 0; i < 7; i++)
+            sum += m >> i & 1 ? c2[i] : -c2[i];
+        hits += fabs(sum) >= fabs(obs) - 1e-12;
+    }
+    CHECK_INT(mz_stats_sign_flip(&r, c2, 7, &opt, ctx), MZ_OK);
+    CHECK_NEAR(r.p_value, hits / 128.0, 1e-15);
+}
+
+/* Smallest detectable effects against the normal-theory formulas computed by hand, and the
+ * calibration bound against GSL's binomial distribution. */
+static void test_power(void) {
+    /* (1.959964 + 0.841621) * sqrt(1/8 + 1/8) = 1.400793 */
+    CHECK_NEAR(mz_stats_mde_two_groups(8, 8, 0.05, 2, 0.8), 1.4007927, 1e-6);
+    /* one-sided: (1.644854 + 0.841621) * 0.5 */
+    CHECK_NEAR(mz_stats_mde_two_groups(8, 8, 0.05, 1, 0.8), 1.2432375, 1e-6);
+    CHECK_NEAR(mz_stats_mde_rate(25, 0.05, 0.8), 2.8015853 * 0.5 / 5, 1e-6);
+    const size_t sizes[3] = {2, 2, 4};
+    CHECK_NEAR(mz_stats_effective_clusters(sizes, 3), 64.0 / 24, 1e-12);
+    /* 400 tests at 5%: P(X <= 30) >= 0.99 first at 31 (mean 20, sd 4.36) */
+    unsigned long k = mz_stats_binom_upper(400, 0.05, 0.99);
+    CHECK(gsl_cdf_binomial_P((unsigned)k, 0.05, 400) >= 0.99);
+    CHECK(gsl_cdf_binomial_P((unsigned)k - 1, 0.05, 400) < 0.99);
+}
+
 int main(void) {
     ctx = mz_ctx_new();
     mz_init(ctx);
@@ -419,6 +501,8 @@ int main(void) {
     test_adjust(json_object_get(g, "adjust"));
     test_meta(json_object_get(g, "meta"));
     test_percentile(json_object_get(g, "percentile"));
+    test_restricted();
+    test_power();
     CHECK_NEAR(mz_stats_choose(16, 8), 12870, 0);
     CHECK_NEAR(mz_stats_choose(40, 20), 137846528820.0, 0);
     json_decref(g);

@@ -7,8 +7,10 @@
 #include "mizani/mizani.h"
 #include "mizani/probes.h"
 #include "mizani/runner.h"
+#include "mizani/stats.h"
 #include "mizani/vectors.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 /* One option a command accepts. `arg` names its value ("PATH"); NULL makes it a flag. */
@@ -89,6 +91,14 @@ mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *
 mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
                                  mz_probe_set ***sets, size_t *n);
 void mz_cli_free_sets(mz_probe_set **sets, size_t n);
+
+/* Inference figures shared by the tests' output (cli_inference.c): a JSON number or null; p
+ * as text, or "too few" when the design cannot reach significance; units, mde and min_p as
+ * JSON; the legend under a table. */
+json_t *mz_cli_number(double x);
+const char *mz_cli_p_text(char *buf, size_t n, double p, const mz_inference *inf);
+json_t *mz_cli_inference_json(const mz_inference *inf);
+void mz_cli_inference_note(FILE *o);
 
 /* Typed access to parsed values; missing options leave *value as it was. */
 const char *mz_cli_get(const mz_cli_args *args, const char *name);

@@ -1,6 +1,6 @@
 /* `mizani masked`: masked-template association (Kurita et al. 2019), per attribute. */
 #include "cli.h"
-#include "mizani/likelihood.h"
+#include "mizani/likelihood_run.h"
 #include "mizani/model.h"
 #include "mizani/tokenizer.h"
 
@@ -14,27 +14,51 @@ static void print_table(FILE *o, const mz_probe_set *s, const mz_masked_result *
             "bias");
     for (size_t i = 0; i < r->n_attributes; i++) {
         const mz_masked_attribute *a = &r->attributes[i];
-        fprintf(o, "%-24.24s %14.3f %14.3f %+9.3f\n", a->attribute, a->group_mean[0],
-                a->group_mean[1], a->bias);
+        if (!a->computable)
+            fprintf(o, "%-24.24s not computable: %s\n", a->attribute, a->reason);
+        else
+            fprintf(o, "%-24.24s %14.3f %14.3f %+9.3f\n", a->attribute, a->group_mean[0],
+                    a->group_mean[1], a->bias);
     }
-    fprintf(
-        o,
-        "mean bias (%s - %s): %+.3f [95%% CI %+.3f, %+.3f]; %lu of %zu attributes lean to %s (sign test p = %.4f)\n",
-        r->group_name[0], r->group_name[1], r->mean_bias, r->ci_lo, r->ci_hi, r->lean_first,
-        r->n_attributes, r->group_name[0], r->p_sign);
+    fprintf(o, "target words (tokens):");
+    for (int g = 0, w = 0; g < 2; g++)
+        for (size_t i = 0; i < s->targets[g].n; i++, w++)
+            fprintf(o, " %s%s (%d)", g && !i ? "| " : "", s->targets[g].words[i].text,
+                    r->word_tokens[w]);
+    char p[16];
+    mz_cli_p_text(p, sizeof p, r->p_value, &r->inference);
+    fprintf(o,
+            "\nmean bias (%s - %s): %+.3f [95%% CI %+.3f, %+.3f]; %lu of %zu attributes lean to "
+            "%s\npermutation of %zu target words (within token-count strata): p = %s; mde %.3f\n",
+            r->group_name[0], r->group_name[1], r->mean_bias, r->ci_lo, r->ci_hi, r->lean_first,
+            r->n_computable, r->group_name[0], r->inference.n_units, p, r->inference.mde);
 }
 
 static json_t *result_json(const mz_probe_set *s, const mz_masked_result *r) {
-    json_t *attrs = json_array();
-    for (size_t i = 0; i < r->n_attributes; i++)
+    json_t *attrs = json_array(), *words = json_array();
+    for (size_t i = 0; i < r->n_attributes; i++) {
+        const mz_masked_attribute *a = &r->attributes[i];
         json_array_append_new(
-            attrs, json_pack("{s:s, s:[f,f], s:f}", "attribute", r->attributes[i].attribute,
-                             "group_means", r->attributes[i].group_mean[0],
-                             r->attributes[i].group_mean[1], "bias", r->attributes[i].bias));
-    return json_pack("{s:s, s:s, s:[s,s], s:o, s:f, s:[f,f], s:I, s:f}", "set", s->id, "language",
-                     s->language, "groups", r->group_name[0], r->group_name[1], "attributes", attrs,
-                     "mean_bias", r->mean_bias, "ci", r->ci_lo, r->ci_hi, "lean_first",
-                     (json_int_t)r->lean_first, "p_sign", r->p_sign);
+            attrs,
+            a->computable
+                ? json_pack("{s:s, s:[o,o], s:o}", "attribute", a->attribute, "group_means",
+                            mz_cli_number(a->group_mean[0]), mz_cli_number(a->group_mean[1]),
+                            "bias", mz_cli_number(a->bias))
+                : json_pack("{s:s, s:s}", "attribute", a->attribute, "not_computable", a->reason));
+    }
+    for (int g = 0, w = 0; g < 2; g++)
+        for (size_t i = 0; i < s->targets[g].n; i++, w++)
+            json_array_append_new(words, json_pack("{s:s, s:i, s:i, s:o}", "word",
+                                                   s->targets[g].words[i].text, "group", g,
+                                                   "tokens", r->word_tokens[w], "mean",
+                                                   mz_cli_number(r->word_mean[w])));
+    return json_pack("{s:s, s:s, s:[s,s], s:o, s:o, s:o, s:[o,o], s:I, s:o, s:o}", "set", s->id,
+                     "language", s->language, "groups", r->group_name[0], r->group_name[1],
+                     "attributes", attrs, "target_words", words, "mean_bias",
+                     mz_cli_number(r->mean_bias), "ci", mz_cli_number(r->ci_lo),
+                     mz_cli_number(r->ci_hi), "lean_first", (json_int_t)r->lean_first, "inference",
+                     mz_cli_inference_json(&r->inference), "p_permutation",
+                     mz_cli_number(r->p_value));
 }
 
 static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
@@ -65,11 +89,17 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     }
     if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    if (!rc && !out)
+    if (!rc && !out) {
         fprintf(
             cli->out,
             "\nbias: how much more the attribute raises the probability of the first group's words than\n"
-            "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n");
+            "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n"
+            "Target words and attributes both vary between replications: the interval resamples\n"
+            "both (target words within their group), and p (two-sided) permutes the target words\n"
+            "between the groups among words of equal token count, so that tokenization alone\n"
+            "cannot make a group look favoured.\n");
+        mz_cli_inference_note(cli->out);
+    }
     json_decref(out);
     mz_cli_free_sets(sets, n);
     mz_tokenizer_free(t);
@@ -84,7 +114,7 @@ static const mz_cli_opt masked_opts[] = {
     {"probes", "PATHS",
      "masked-template probe sets (default: the shipped occupation x gender sets)"},
     {"bootstrap", "N",
-     "bootstrap draws over attributes for the interval on the mean bias (default 2000)"},
+     "two-way bootstrap draws (target words x attributes) for the interval (default 2000)"},
     {"json", NULL, "print the results as JSON"},
     {NULL, NULL, NULL},
 };
@@ -98,7 +128,10 @@ const mz_cli_command mz_cmd_masked = {
         "men's nouns) and attribute (an occupation), and measures how much the attribute raises\n"
         "the target's probability: log P(target | attribute) - log P(target | attribute masked),\n"
         "the target's tokens masked in both. Per attribute, the first group's mean minus the\n"
-        "second's; overall, the mean with a bootstrap interval and a sign test.",
+        "second's; overall, the mean with a two-way bootstrap interval (target words and\n"
+        "attributes) and a permutation test of target words between the groups within strata of\n"
+        "equal token count; with too few target words it says it cannot reach significance. An\n"
+        "attribute whose sentences do not fit the model is listed as not computable.",
     .examples = "  mizani masked --model ./xlm-roberta-base\n",
     .opts = masked_opts,
     .max_args = 0,

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static mz_status read_pooling(mz_cli *cli, const char *s, const mz_model *m, mz_pooling *out) {
     *out = mz_model_is_causal(mz_model_get_config(m)) ? MZ_POOL_LAST : MZ_POOL_MEAN;
@@ -54,7 +55,7 @@ static json_t *entry_json(const mz_suite_entry *e, json_t *own, json_t *numbers)
     json_object_update_new(t, own);
     if (e->computed) {
         json_object_update_new(t, numbers);
-        json_object_set_new(t, "p_holm", json_real(e->p_holm));
+        json_object_set_new(t, "p_holm", mz_cli_number(e->p_holm));
     } else {
         json_decref(numbers);
         json_object_set_new(t, "not_computable", json_string(e->reason));
@@ -63,21 +64,53 @@ static json_t *entry_json(const mz_suite_entry *e, json_t *own, json_t *numbers)
     return t;
 }
 
+/* Columns every test shares after its own: words (units), tokens per word of X and Y, d, the
+ * word-level interval, mde, p and Holm's p. */
+static void print_units(FILE *o, const mz_suite_entry *e, const mz_weat_units_result *w) {
+    char ci[40] = "no interval", p[16], ph[16];
+    if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.3f, %+.3f]", w->ci_lo, w->ci_hi);
+    mz_cli_p_text(p, sizeof p, w->p_value, &w->inference);
+    mz_cli_p_text(ph, sizeof ph, e->p_holm, &w->inference);
+    fprintf(o, "%5zu %4.1f/%-4.1f %+8.3f  %-16s %6.2f %9s %9s\n", w->inference.n_units,
+            e->tokens_per_word[0], e->tokens_per_word[1], w->effect_size, ci, w->inference.mde, p,
+            ph);
+}
+
+static const char *UNITS_HEADER = "%5s %-9s %8s  %-16s %6s %9s %9s\n";
+
+static void print_units_header(FILE *o) {
+    fprintf(o, UNITS_HEADER, "words", "tok X/Y", "d", "95% CI (words)", "mde", "p", "p (Holm)");
+}
+
+static json_t *units_json(const mz_suite_entry *e, const mz_weat_units_result *w) {
+    return json_pack("{s:o, s:o, s:[o,o], s:o, s:o, s:[f,f,f,f]}", "effect_size",
+                     mz_cli_number(w->effect_size), "word_effect_size",
+                     mz_cli_number(w->word_effect), "ci", mz_cli_number(w->ci_lo),
+                     mz_cli_number(w->ci_hi), "p", mz_cli_number(w->p_value), "inference",
+                     mz_cli_inference_json(&w->inference), "tokens_per_word", e->tokens_per_word[0],
+                     e->tokens_per_word[1], e->tokens_per_word[2], e->tokens_per_word[3]);
+}
+
+static const char *UNITS_NOTE =
+    "Inference is over words, what varies between replications of a test: p is a one-sided\n"
+    "permutation test that moves each target word with all its sentences, and only between\n"
+    "words of the same token count (and frame class), so that tokenization alone cannot make\n"
+    "an association; the interval resamples the words of all four lists. tok X/Y: mean tokens\n"
+    "per word of the two target lists (words split into many pieces share geometry that a\n"
+    "random model already shows). Holm adjusts across the tests that can reach significance.\n";
+
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     fprintf(o, "sentence embeddings: hidden state %d, %s pooling\n", e->layer,
             mz_pooling_name(e->pooling));
-    fprintf(o, "%-36s %-4s %-15s %8s  %-17s %9s %9s\n", "test", "lang", "sentences", "d", "95% CI",
-            "p", "p (Holm)");
+    fprintf(o, "%-36s %-4s %-15s ", "test", "lang", "sentences");
+    print_units_header(o);
     for (size_t i = 0; i < n; i++) {
         char sizes[32];
         snprintf(sizes, sizeof sizes, "%zu/%zu/%zu/%zu", r[i].n_sentences[0], r[i].n_sentences[1],
                  r[i].n_sentences[2], r[i].n_sentences[3]);
         if (!print_entry(o, &r[i].entry)) continue;
-        const mz_weat_result *w = &r[i].weat;
-        char ci[40] = "no interval";
-        if (w->ci_level > 0) snprintf(ci, sizeof ci, "[%+.3f, %+.3f]", w->ci_lo, w->ci_hi);
-        fprintf(o, "%-15s %+8.3f  %-16s %9.4f %9.4f\n", sizes, w->effect_size, ci, w->perm.p_value,
-                r[i].entry.p_holm);
+        fprintf(o, "%-15s ", sizes);
+        print_units(o, &r[i].entry, &r[i].weat);
     }
     int header = 0;
     for (size_t i = 0; i < n; i++)
@@ -86,21 +119,19 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
         o,
         "\nd: how much more the first target group's sentences lean towards the first attribute\n"
         "set than the second group's do, in standard deviations (0: no association). Sentences\n"
-        "are the probe words in bleached frames (\"This is {word}.\"); p is a one-sided\n"
-        "permutation test over sentences, Holm-adjusted across the tests.\n");
+        "are the probe words in bleached frames (\"This is {word}.\").\n%s",
+        UNITS_NOTE);
+    mz_cli_inference_note(o);
 }
 
 static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_options *e) {
     json_t *tests = json_array();
     for (size_t i = 0; i < n; i++) {
-        const mz_weat_result *w = &r[i].weat;
         json_t *own = json_pack("{s:[I,I,I,I]}", "sentences", (json_int_t)r[i].n_sentences[0],
                                 (json_int_t)r[i].n_sentences[1], (json_int_t)r[i].n_sentences[2],
                                 (json_int_t)r[i].n_sentences[3]);
-        json_t *numbers = json_pack("{s:f, s:f, s:[f,f], s:f, s:f}", "effect_size", w->effect_size,
-                                    "mean_diff", w->mean_diff, "ci", w->ci_lo, w->ci_hi, "p",
-                                    w->perm.p_value, "p_mc_se", w->perm.mc_se);
-        json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
+        json_array_append_new(tests,
+                              entry_json(&r[i].entry, own, units_json(&r[i].entry, &r[i].weat)));
     }
     return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
                      "tests", tests);
@@ -200,8 +231,10 @@ const mz_cli_command mz_cmd_seat = {
     .description =
         "Puts every word of every association probe set into the bleached sentence frames of its\n"
         "language and word class (May et al. 2019), embeds the sentences with the model (a pooled\n"
-        "hidden state) and runs WEAT on them: effect size d with a bootstrap interval, a Monte\n"
-        "Carlo permutation p-value over sentences, Holm across tests. Deterministic for --seed.",
+        "hidden state) and runs WEAT on them: effect size d over the sentences, with inference over\n"
+        "the words (a bootstrap interval resampling words, a permutation p-value moving each target\n"
+        "word with its sentences among words of equal token count), the number of words it rests\n"
+        "on and the smallest effect it can detect; Holm across tests. Deterministic for --seed.",
     .examples = "  mizani seat --model ./xlm-roberta-base\n"
                 "  mizani seat --model ./gpt2 --probes corpora/weat-en --layer 6 --json\n",
     .opts = seat_opts,
@@ -216,22 +249,23 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
     fprintf(o,
             "contextual word embeddings: hidden state %d, %s of the word's subwords, %u samples\n",
             in->eo.layer, mz_pooling_name(in->eo.pooling), samples);
-    fprintf(o, "%-36s %-4s %8s %8s  %-17s %9s %9s %6s\n", "test", "lang", "contexts", "CES",
-            "95% CI", "p", "p (Holm)", "I^2");
+    fprintf(o, "%-36s %-4s %8s %8s %6s ", "test", "lang", "contexts", "CES", "I^2");
+    print_units_header(o);
     for (size_t i = 0; i < n; i++) {
         if (!print_entry(o, &r[i].entry)) continue;
-        const mz_meta_result *m = &r[i].meta;
-        fprintf(o, "%8zu %+8.3f  [%+.3f, %+.3f] %9.4f %9.4f %6.2f\n", r[i].n_contexts, m->effect,
-                m->ci_lo, m->ci_hi, m->p_value, r[i].entry.p_holm, m->i2);
+        fprintf(o, "%8zu %+8.3f %6.2f ", r[i].n_contexts, r[i].meta.effect, r[i].meta.i2);
+        print_units(o, &r[i].entry, &r[i].words);
     }
     int header = 0;
     for (size_t i = 0; i < n; i++)
         print_unknown(o, &header, r[i].entry.set->id, &r[i].entry.unknown);
-    fprintf(
-        o,
-        "\nCES: the combined effect size over samples that each draw one context per word (random\n"
-        "effects, DerSimonian-Laird); p tests CES = 0 (two-sided); I^2: how much of the spread between\n"
-        "samples comes from the contexts rather than chance.\n");
+    fprintf(o,
+            "\nCES: the combined effect size over samples that each draw one context per word\n"
+            "(random effects, DerSimonian-Laird, Guo and Caliskan 2021), with I^2; a description\n"
+            "only: the samples reuse the same words, so their combined interval would narrow with\n"
+            "--samples without saying more about the words. d: the effect over all contexts.\n%s",
+            UNITS_NOTE);
+    mz_cli_inference_note(o);
 }
 
 static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
@@ -239,10 +273,16 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
     for (size_t i = 0; i < n; i++) {
         const mz_meta_result *m = &r[i].meta;
         json_t *own = json_pack("{s:I}", "contexts", (json_int_t)r[i].n_contexts);
-        json_t *numbers =
-            json_pack("{s:f, s:[f,f], s:f, s:f, s:f, s:f, s:f, s:f}", "ces", m->effect, "ci",
-                      m->ci_lo, m->ci_hi, "p", m->p_value, "q", m->q, "q_p", m->q_p_value, "i2",
-                      m->i2, "tau2", m->tau2, "mean_effect", r[i].mean_effect);
+        json_t *numbers = units_json(&r[i].entry, &r[i].words);
+        json_object_set_new(numbers, "caveat",
+                            json_string("the samples reuse the same words: CES and its "
+                                        "heterogeneity describe contexts; the test is over words"));
+        json_object_set_new(numbers, "samples_descriptive",
+                            json_pack("{s:o, s:[o,o], s:o, s:o, s:o, s:o}", "ces",
+                                      mz_cli_number(m->effect), "ci", mz_cli_number(m->ci_lo),
+                                      mz_cli_number(m->ci_hi), "q", mz_cli_number(m->q), "i2",
+                                      mz_cli_number(m->i2), "tau2", mz_cli_number(m->tau2),
+                                      "mean_effect", mz_cli_number(r[i].mean_effect)));
         json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
     }
     return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",
@@ -250,17 +290,29 @@ static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, ui
                      tests);
 }
 
-/* --contexts FILE: its non-empty lines, pointing into *text. */
+/* --contexts FILE: its non-empty lines, pointing into *text; invalid UTF-8 is an error naming
+ * the line. */
 static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines,
                              size_t *n) {
     size_t len, cap = 0;
+    long line = 0;
     *lines = NULL, *n = 0;
     mz_status rc = mz_read_file(text, &len, path, 1u << 30, cli->ctx);
-    for (char *p = rc ? NULL : *text, *end; p && *p; p = end ? end + 1 : NULL) {
+    for (char *p = rc ? NULL : *text, *end; !rc && p && *p; p = end ? end + 1 : NULL) {
         end = strchr(p, '\n');
         if (end) *end = 0;
         size_t l = strlen(p);
+        line++;
         if (l && p[l - 1] == '\r') p[--l] = 0;
+        for (size_t at = 0; at < l;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k =
+                utf8proc_iterate((const utf8proc_uint8_t *)p + at, (utf8proc_ssize_t)(l - at), &cp);
+            if (k < 0)
+                return mz_fail_line(cli->ctx, MZ_ERR_INPUT, path, line, (long)at + 1,
+                                    "invalid UTF-8");
+            at += (size_t)k;
+        }
         if (!l) continue;
         if (mz_grow((void **)lines, &cap, *n + 1, sizeof **lines))
             return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
@@ -284,6 +336,8 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling"))
         in.eo.pooling = MZ_POOL_MEAN;
     mz_ceat_options o = {.embed = in.eo,
+                         .n_permutations = 10000,
+                         .n_bootstrap = 1000,
                          .n_samples = (uint32_t)samples,
                          .ci_level = 0.95,
                          .seed = cli->seed,
@@ -318,7 +372,7 @@ static const mz_cli_opt ceat_opts[] = {
      "sentence-frame sets, when no --contexts (default: the shipped SEAT frames)"},
     {"layer", "L", "hidden state (0: embeddings; default: the last)"},
     {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
-    {"samples", "N", "samples of one context per word (default 1000)"},
+    {"samples", "N", "samples of one context per word for the descriptive CES (default 1000)"},
     {"json", NULL, "print the results as JSON"},
     {NULL, NULL, NULL},
 };
@@ -330,10 +384,12 @@ const mz_cli_command mz_cmd_ceat = {
     .description =
         "Embeds every probe word in each of its contexts (the lines of --contexts that hold it, or the\n"
         "sentence frames of its language),\n"
-        "pooling the word's own subword tokens; draws N samples of one context per word, computes\n"
-        "WEAT's effect size on each, and combines them by a random-effects meta-analysis\n"
-        "(DerSimonian-Laird, Guo and Caliskan 2021): the combined effect size with its interval,\n"
-        "p-value (Holm across tests) and heterogeneity (Q, I^2). Deterministic for --seed.",
+        "pooling the word's own subword tokens. The test is over words: d over all contexts, a\n"
+        "bootstrap interval resampling words and a permutation p-value moving each target word with\n"
+        "its contexts among words of equal token count (Holm across tests); it does not change with\n"
+        "--samples. As a description, N samples of one context per word combined by random effects\n"
+        "(DerSimonian-Laird, Guo and Caliskan 2021): CES and heterogeneity (Q, I^2). Deterministic\n"
+        "for --seed.",
     .examples =
         "  mizani ceat --model ./afriberta-small --samples 2000\n"
         "  mizani ceat --model ./xlm-roberta-base --contexts swahili-news.txt --max-contexts 200\n",

@@ -2,13 +2,17 @@
  * is embedded in every one of its contexts (sentences of a corpus that hold it, or the sentence
  * frames of its language; the word's own subword tokens pooled); each of N samples draws one
  * context per word and gives one WEAT effect size; a random-effects meta-analysis
- * (DerSimonian-Laird) combines them, with its interval and heterogeneity (Q, I^2). */
+ * (DerSimonian-Laird) combines them, with heterogeneity (Q, I^2), as a description only: the
+ * samples reuse the same words, so their combined interval shrinks with their number without
+ * saying more about the words. The test and interval are over words (mizani/weat_units.h), each
+ * word's contexts pooled with it, and do not change with the number of samples. */
 #ifndef MIZANI_CEAT_H
 #define MIZANI_CEAT_H
 
 #include "mizani/association.h"
 #include "mizani/probes.h"
 #include "mizani/runner.h"
+#include "mizani/weat_units.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,14 +25,17 @@ typedef struct mz_ceat_options {
     unsigned long seed;
     const char *const *corpus; /* sentences to draw contexts from; NULL: the sentence frames */
     size_t n_corpus;
-    size_t max_contexts; /* per word, from the corpus (its first lines holding the word) */
+    size_t max_contexts;     /* per word, from the corpus (its first lines holding the word) */
+    uint64_t n_permutations; /* the word-level test's Monte Carlo permutations (10000) */
+    uint32_t n_bootstrap;    /* its bootstrap draws over words (1000; 0: no interval) */
 } mz_ceat_options;
 
 typedef struct mz_ceat_result {
-    mz_suite_entry entry; /* the set, computed or why not, p (Holm), unknown words */
-    size_t n_contexts;    /* word-in-context embeddings drawn from */
-    mz_meta_result meta;  /* the combined effect size, its CI, p, Q, I^2 */
-    double mean_effect;   /* the plain mean of the sampled effect sizes (CEAT's PES) */
+    mz_suite_entry entry;       /* the set, computed or why not, p (Holm), unknown words */
+    size_t n_contexts;          /* word-in-context embeddings drawn from */
+    mz_meta_result meta;        /* descriptive: the combined effect size over samples, Q, I^2 */
+    double mean_effect;         /* the plain mean of the sampled effect sizes (CEAT's PES) */
+    mz_weat_units_result words; /* the test: d over contexts, p and interval over words */
 } mz_ceat_result;
 
 /* Each sample's in-sample variance is the large-sample variance of a standardised mean

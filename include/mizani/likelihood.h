@@ -1,12 +1,13 @@
-/* Likelihood-based bias tests: how much more probable a model finds the more stereotypical
- * sentence of a minimal pair. Scores are natural-log probabilities summed over tokens. */
+/* Likelihood-based bias tests, the pure side: from arrays a model run produced (logits rows,
+ * per-token log-probabilities, attention probabilities) and token ids to sentence scores,
+ * minimal-pair preferences and masked-template biases with their statistics. Nothing here runs
+ * a model (audit/ does: include/mizani/likelihood_run.h). Scores are natural-log
+ * probabilities summed over tokens. */
 #ifndef MIZANI_LIKELIHOOD_H
 #define MIZANI_LIKELIHOOD_H
 
-#include "mizani/model.h"
 #include "mizani/probes.h"
-#include "mizani/progress.h"
-#include "mizani/tokenizer.h"
+#include "mizani/stats.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,82 +16,65 @@
 extern "C" {
 #endif
 
-/* Pseudo-log-likelihood (Salazar et al. 2020; CrowS-Pairs, Nangia et al. 2020): for each token
- * with scored[i] = 1, the log-probability of ids[i] with that one token replaced by mask_id,
- * given the rest. All n masked copies run as one batch. per_token (may be NULL) gets each
- * scored token's term, 0 elsewhere. */
-mz_status mz_lik_pll(double *score, double *per_token, mz_model *m, const int32_t *ids, int n,
-                     const uint8_t *scored, int32_t mask_id, mz_ctx *ctx);
+/* log softmax(row)[id] for one vocabulary row of V logits, in double; NAN when the row holds
+ * a non-finite value. */
+double mz_lik_log_prob(const float *row, int V, int32_t id);
+/* out[m] = mz_lik_log_prob(logits + m*V, V, ids[m]) for the M rows of logits [M,V].
+ * MZ_ERR_NUMERIC when any is not finite. */
+mz_status mz_lik_log_probs(double *out, const float *logits, const int32_t *ids, int M, int V,
+                           mz_ctx *ctx);
 
-/* The tokenizer's mask token ([MASK] or <mask>); -1 when it has none. */
-int32_t mz_lik_mask_id(const mz_tokenizer *t);
+/* ᾱ_j: the attention token j receives, averaged over layers, heads and query tokens, from
+ * probs[l] = layer l's probabilities [H,n,n] of one sentence. */
+void mz_lik_attention_received(double *alpha, const float *const *probs, int L, int H, int n);
 
-/* A causal LM's log-likelihood of the scored tokens given the tokens before them (token 0,
- * having no context, is never scored). One forward pass. */
-mz_status mz_lik_causal(double *score, double *per_token, mz_model *m, const int32_t *ids, int n,
-                        const uint8_t *scored, mz_ctx *ctx);
-
-/* All Unmasked Likelihood and its attention-weighted form (Kaneko and Bollegala 2022): one pass
- * without masking; AUL is the mean log-probability of the scored tokens, AULA weights each by
- * the attention it receives, averaged over layers, heads and query tokens. */
-mz_status mz_lik_aul(double *aul, double *aula, mz_model *m, const int32_t *ids, int n,
-                     const uint8_t *scored, mz_ctx *ctx);
+/* AUL and AULA (Kaneko and Bollegala 2022) from the scored tokens' log-probabilities lp[i]
+ * (unmasked) and the attention they receive: AUL the mean, AULA weighted by alpha. */
+void mz_lik_aul_combine(double *aul, double *aula, const double *lp, const double *alpha,
+                        const uint8_t *scored, int n);
 
 /* The tokens two sentences share, aligned by a longest common subsequence of ids (CrowS-Pairs
  * scores only these "unmodified" tokens). shared_a[i] / shared_b[j] become 1 for aligned tokens. */
 mz_status mz_lik_align(uint8_t *shared_a, uint8_t *shared_b, const int32_t *a, int na,
                        const int32_t *b, int nb, mz_ctx *ctx);
 
-/* Kurita et al. (2019)'s increased log probability of a target given an attribute: with the
- * target's tokens masked, log P(target | attribute present) - log P(target | attribute masked
- * too); multi-token spans use the sum of their tokens' log-probabilities. target[i] and
- * attribute[i] mark the two spans' tokens. One batch of two rows. */
-mz_status mz_lik_masked_ratio(double *score, mz_model *m, const int32_t *ids, int n,
-                              const uint8_t *target, const uint8_t *attribute, int32_t mask_id,
-                              mz_ctx *ctx);
-
-/* A masked-template probe set scored: for every attribute (an occupation), the mean increased
- * log probability of the first target group minus the second's, over groups' words and frames. */
-typedef struct mz_masked_attribute {
-    const char *attribute;
-    double bias; /* > 0: leans to the first target group */
-    double group_mean[2];
-} mz_masked_attribute;
-
-typedef struct mz_masked_result {
-    mz_masked_attribute *attributes;
-    size_t n_attributes;
-    const char *group_name[2];
-    double mean_bias, ci_lo, ci_hi; /* mean over attributes, bootstrap interval over attributes */
-    unsigned long lean_first;       /* attributes leaning to the first group */
-    double p_sign;                  /* sign test of lean_first against half */
-} mz_masked_result;
-
-mz_status mz_lik_masked(mz_masked_result *out, mz_model *m, const mz_tokenizer *t,
-                        const mz_probe_set *set, uint32_t n_bootstrap, double ci_level,
-                        unsigned long seed, mz_progress *progress, mz_ctx *ctx);
-void mz_masked_result_free(mz_masked_result *r);
-
 typedef enum mz_lik_method { MZ_LIK_PLL, MZ_LIK_AUL, MZ_LIK_AULA, MZ_LIK_CAUSAL } mz_lik_method;
+const char *mz_lik_method_name(mz_lik_method method);
 
-/* One minimal pair, scored. */
+/* ---- Minimal pairs ---------------------------------------------------------------------- */
+
+/* One minimal pair, scored (or why not). */
 typedef struct mz_pair_score {
     const mz_minimal_pair *pair;
+    int computable; /* 0: see reason (e.g. longer than the model's positions) */
+    char reason[128];
     double more, less;            /* scores of the two sentences (higher: more probable) */
     double more_norm, less_norm;  /* the same per scored token (length-normalised) */
     int tokens_more, tokens_less; /* tokens of each sentence */
     int target_tokens_more, target_tokens_less; /* tokens covering each target span */
+    double *per_token_more, *per_token_less;    /* [tokens_*]: each token's term, 0 if unscored */
     int prefers_more;                           /* more > less */
     int split_mismatch; /* the target spans split into different numbers of tokens */
+    int count_mismatch; /* the two sentences have different numbers of tokens */
 } mz_pair_score;
 
-/* Preference for the more stereotypical side among the pairs of one category (or all). */
+/* Preference for the more stereotypical side among the pairs of one category (or all). The
+ * test uses the pairs whose sides have equal token counts; the others are a confound of every
+ * likelihood score and are counted and rated apart, never tested. Pairs sharing a target id
+ * (the same two target words) are one cluster: the unit of the test. */
 typedef struct mz_pair_summary {
     char category[64];
-    unsigned long n, prefers_more;
-    double rate, ci_lo, ci_hi; /* the preference rate with a Clopper-Pearson interval */
-    double p_value, p_holm;    /* two-sided sign test against 0.5; Holm across categories */
-    unsigned long split_mismatches;
+    unsigned long n;                /* computable pairs */
+    unsigned long n_matched;        /* ... of equal token counts: the tested ones */
+    unsigned long prefers_more;     /* among the matched (ties count half, rounded down) */
+    double rate, ci_lo, ci_hi;      /* matched: preference rate, cluster-bootstrap interval */
+    unsigned long count_mismatches; /* computable pairs whose sides differ in token count */
+    double rate_mismatched;         /* their preference rate (descriptive; NAN when none) */
+    unsigned long split_mismatches; /* target spans of different token counts */
+    unsigned long not_computable;
+    size_t n_clusters, n_frames; /* target clusters and frames among the matched pairs */
+    mz_inference inference;      /* units: target clusters */
+    double p_value, p_holm;      /* cluster sign-flip test; NAN when it cannot reach alpha */
 } mz_pair_summary;
 
 typedef struct mz_pairs_result {
@@ -99,13 +83,23 @@ typedef struct mz_pairs_result {
     size_t n_scores;
     mz_pair_summary *summaries; /* every category, then "all" */
     size_t n_summaries;
+    unsigned long n_computable;
 } mz_pairs_result;
 
-/* Scores every pair of `set` (a minimal-pairs probe set) with `method` (PLL and AUL/AULA need a
- * masked-LM head; causal needs a decoder) and summarises by category. ci_level e.g. 0.95. */
-mz_status mz_lik_pairs(mz_pairs_result *out, mz_model *m, const mz_tokenizer *t,
-                       const mz_probe_set *set, mz_lik_method method, double ci_level,
-                       mz_progress *progress, mz_ctx *ctx);
+typedef struct mz_pairs_options {
+    double ci_level;      /* 0.95 */
+    double alpha;         /* 0.05 */
+    uint32_t n_bootstrap; /* cluster bootstrap draws for the interval (2000) */
+    uint64_t n_resamples; /* Monte Carlo sign patterns beyond 2^max_exact_bits (20000) */
+    unsigned long seed;
+} mz_pairs_options;
+
+void mz_pairs_options_default(mz_pairs_options *o);
+
+/* Summaries per category of r->scores (already scored; pairs from `set`), Holm across the
+ * categories' computable tests. */
+mz_status mz_lik_pairs_summarise(mz_pairs_result *r, const mz_probe_set *set,
+                                 const mz_pairs_options *o, mz_ctx *ctx);
 void mz_pairs_result_free(mz_pairs_result *r);
 
 /* Before and after fine-tuning, the same pairs: McNemar's exact test per category on the pairs
@@ -121,7 +115,57 @@ typedef struct mz_pairs_change {
  * the same pairs in the same order. */
 mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *before,
                               const mz_pairs_result *after, mz_ctx *ctx);
-const char *mz_lik_method_name(mz_lik_method method);
+
+/* Does the preference differ between two languages' parallel sets (pairs matched by the id
+ * after the language prefix: "sw-gender-001" and "en-gender-001")? Per category, paired over
+ * the translated pairs that are tested in both: the difference of preference rates and a
+ * sign-flip test over clusters (pairs linked by a target id in either language). */
+typedef struct mz_pairs_language_diff {
+    char category[64];
+    unsigned long n;        /* translated pairs tested in both */
+    double rate_a, rate_b;  /* on those pairs */
+    mz_inference inference; /* units: clusters */
+    size_t n_clusters;
+    double p_value, p_holm;
+} mz_pairs_language_diff;
+
+/* out: [a->n_summaries] entries (categories of a, then "all"); *n_out how many hold pairs. */
+mz_status mz_lik_pairs_language_diff(mz_pairs_language_diff *out, size_t *n_out,
+                                     const mz_pairs_result *a, const mz_pairs_result *b,
+                                     const mz_pairs_options *o, mz_ctx *ctx);
+
+/* ---- Masked templates (Kurita et al. 2019) ----------------------------------------------- */
+
+/* One attribute (an occupation) over both groups' target words and every frame. */
+typedef struct mz_masked_attribute {
+    const char *attribute;
+    int computable; /* 0: see reason */
+    char reason[128];
+    double bias; /* group means' difference; > 0: leans to the first target group */
+    double group_mean[2];
+} mz_masked_attribute;
+
+typedef struct mz_masked_result {
+    mz_masked_attribute *attributes;
+    size_t n_attributes, n_computable;
+    const char *group_name[2];
+    size_t n_words[2], n_frames;
+    double *cells;     /* [n_attributes, W, n_frames] every sentence's score (per item) */
+    double *word_mean; /* [n_words[0] + n_words[1]]: each target word over attributes, frames */
+    int *word_tokens;  /* [same]: tokens each target word became (the permutation's strata) */
+    double mean_bias, ci_lo, ci_hi; /* two-way bootstrap: target words within groups x attributes */
+    unsigned long lean_first;       /* attributes leaning to the first group (descriptive) */
+    mz_inference inference;         /* units: target words; mde in log-probability units */
+    mz_perm_result perm;            /* target words permuted between groups within token strata */
+    double p_value;                 /* two-sided; NAN when the design cannot reach alpha */
+} mz_masked_result;
+
+/* Summarises r->attributes from the score grid `cell` [n_attributes][n_words0 + n_words1]
+ * [n_frames] (attributes not computable are skipped): per attribute and per word, the effect,
+ * its interval, the permutation test over target words and what it can detect. */
+mz_status mz_lik_masked_summarise(mz_masked_result *r, const double *cell, uint32_t n_bootstrap,
+                                  double ci_level, double alpha, unsigned long seed, mz_ctx *ctx);
+void mz_masked_result_free(mz_masked_result *r);
 
 #ifdef __cplusplus
 }

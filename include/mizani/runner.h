@@ -27,6 +27,17 @@ typedef struct mz_embed_options {
     mz_progress *progress; /* counts texts; may be NULL */
 } mz_embed_options;
 
+/* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
+ * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
+ * runs single-threaded inside, so an item's numbers do not depend on the thread count. The
+ * error of the lowest failing item is reported (items after it may be skipped); `progress`
+ * (may be NULL) counts items. */
+typedef mz_status (*mz_item_state_new)(void **state, void *user, mz_ctx *ctx);
+typedef void (*mz_item_state_free)(void *state);
+typedef mz_status (*mz_item_fn)(size_t i, void *state, void *user, mz_ctx *ctx);
+mz_status mz_for_each_item(size_t n, mz_item_state_new make, mz_item_state_free drop, mz_item_fn fn,
+                           void *user, mz_progress *progress, mz_ctx *ctx);
+
 /* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an
  * error naming the text's index. */
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
@@ -60,6 +71,10 @@ typedef struct mz_suite_entry {
     char reason[256];
     double p_holm;            /* Holm across the computed tests of the suite */
     mz_unknown_words unknown; /* probe words the tokenizer does not know */
+    /* mean tokens per word of X, Y, A and B: lists that split differently share geometry a
+     * random model already shows, so the tests permute target words only within strata of
+     * equal token count */
+    double tokens_per_word[4];
 } mz_suite_entry;
 
 /* One test: fills the result that starts with `e` and gives its p-value. MZ_ERR_INPUT means the
@@ -77,6 +92,16 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
  * tokenizer's file, model_path) when not. Call it wherever a model and a tokenizer meet. */
 mz_status mz_model_tokenizer_check(const mz_model *m, const char *model_path, const mz_tokenizer *t,
                                    mz_ctx *ctx);
+/* Each target word's permutation stratum (X's words, then Y's): its token count (the word
+ * alone, no special tokens) and, where `frames` is given (per target word, from
+ * mz_frame_signature), the frames it stands in; tokens_per_word: the mean token count of X, Y,
+ * A and B. */
+mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
+                         const mz_probe_set *set, const int *frames, mz_ctx *ctx);
+/* A signature of the sentences a word stands in, the word itself left out: words whose frames
+ * differ (English a/an, Swahili demonstratives agreeing with the noun class) differ in every
+ * other token of their sentences, which a random model already tells apart. */
+int mz_frame_signature(const char *const *sentences, size_t n, const char *word);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or

@@ -1,21 +1,24 @@
 /* SEAT (May et al. 2019): association tests on a model's sentence embeddings. Each probe word is
  * put into the semantically bleached sentence frames of its language and word class; every
- * sentence is one member of its set; WEAT's statistics then run on the pooled hidden states. */
+ * sentence is one member of its set; WEAT's effect size runs on the pooled hidden states, and its
+ * inference on the words (each word's sentences move together; target words trade labels only
+ * with words of equal token count and template class). */
 #ifndef MIZANI_SEAT_H
 #define MIZANI_SEAT_H
 
 #include "mizani/association.h"
 #include "mizani/probes.h"
 #include "mizani/runner.h"
+#include "mizani/weat_units.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct mz_seat_result {
-    mz_suite_entry entry;  /* the set, computed or why not, p (Holm), unknown words */
-    size_t n_sentences[4]; /* X, Y, A, B */
-    mz_weat_result weat;
+    mz_suite_entry entry;      /* the set, computed or why not, p (Holm), unknown words */
+    size_t n_sentences[4];     /* X, Y, A, B */
+    mz_weat_units_result weat; /* d over sentences; p and interval over words */
 } mz_seat_result;
 
 /* Runs every association set in `sets`, with frames from the templates set whose language

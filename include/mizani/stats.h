@@ -114,6 +114,49 @@ typedef enum mz_alpha_metric {
 } mz_alpha_metric;
 mz_status mz_stats_krippendorff_alpha(double *alpha, const double *values, size_t n_coders,
                                       size_t n_units, mz_alpha_metric metric, mz_ctx *ctx);
+/* ---- Restricted randomisation ----------------------------------------------------------
+ * A split permuted within strata: value i carries the first label when first[i] != 0 and
+ * belongs to stratum label[i] (NULL: one stratum); labels are traded only between values of
+ * one stratum (e.g. words of equal token count, so that tokenization alone cannot separate
+ * the groups). One-sided: p is the share of arrangements whose first-group sum is >= the
+ * observed one (ties within 1e-14 relative). Exact when the arrangements (the product of each
+ * stratum's C(n, k)) are at most max_exact; Monte Carlo otherwise. A stratum holding one label
+ * only cannot move; with no stratum that can, p = 1. */
+mz_status mz_stats_perm_strata(mz_perm_result *out, const double *s, const int *first,
+                               const int *label, size_t n, const mz_perm_options *opt, mz_ctx *ctx);
+/* The number of arrangements such a test has: 1 / it is the smallest p it can give. */
+double mz_stats_strata_arrangements(const int *first, const int *label, size_t n);
+
+/* Sign flips of clusters: c[0..k) are cluster sums of centred values (e.g. preference minus
+ * one half, per target-word cluster); under the null each cluster's sign is as likely flipped.
+ * Two-sided: p is the share of the 2^k sign patterns with |sum| >= the observed |sum|. Exact
+ * when 2^k <= max_exact; Monte Carlo otherwise. The smallest p it can give is 2 / 2^k. */
+mz_status mz_stats_sign_flip(mz_perm_result *out, const double *c, size_t k,
+                             const mz_perm_options *opt, mz_ctx *ctx);
+
+/* ---- What a test can detect ------------------------------------------------------------ */
+typedef struct mz_inference {
+    const char *unit; /* what varies between replications: "words", "target clusters", ... */
+    size_t n_units;   /* independent units the test rests on */
+    double mde;       /* smallest effect detectable with 80% power at alpha (its own scale) */
+    double min_p;     /* the smallest p-value the design can give */
+    double alpha;
+    int can_reach; /* 0: too few units; the test reports that it cannot reach significance */
+} mz_inference;
+
+void mz_stats_inference_set(mz_inference *inf, const char *unit, size_t n_units, double mde,
+                            double min_p, double alpha);
+/* A standardised difference of two groups of n1 and n2 units (d units): (z_{1-alpha/sides} +
+ * z_power) * sqrt(1/n1 + 1/n2). */
+double mz_stats_mde_two_groups(size_t n1, size_t n2, double alpha, int sides, double power);
+/* A preference rate's distance from 1/2 detectable over k_eff independent clusters (two-sided,
+ * binomial variance 1/4 per cluster). */
+double mz_stats_mde_rate(double k_eff, double alpha, double power);
+/* Kish's effective number of clusters of these sizes: (sum n)^2 / sum n^2. */
+double mz_stats_effective_clusters(const size_t *sizes, size_t k);
+/* The smallest k with P(Binomial(n, p) <= k) >= level: a calibration study's bound on false
+ * alarms among n null tests at nominal rate p. */
+unsigned long mz_stats_binom_upper(unsigned long n, double p, double level);
 
 /* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
  * generators so results do not depend on how blocks are spread over threads. */

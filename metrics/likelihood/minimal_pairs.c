@@ -1,172 +1,221 @@
-/* CrowS-Pairs-style scoring of minimal pairs: each side tokenized as the model does, the tokens
- * both sides share aligned, each side scored, and the preference for the more stereotypical side
- * summarised per bias category with an exact interval and a sign test. */
+/* Minimal-pair summaries from scored pairs: per bias category, the preference for the more
+ * stereotypical side among pairs whose sides have equal token counts, tested with target-word
+ * clusters as the units (pairs that swap the same two target words share the model's view of
+ * those words, so they are not independent); pairs of unequal token counts counted and rated
+ * apart. Also McNemar before/after, and the difference between two languages' parallel sets. */
 #include "mizani/alloc.h"
 #include "mizani/likelihood.h"
-#include "mizani/stats.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-const char *mz_lik_method_name(mz_lik_method m) {
-    static const char *const names[] = {"pll", "aul", "aula", "causal"};
-    return m <= MZ_LIK_CAUSAL ? names[m] : "?";
+#define MAX_CATEGORIES 64
+
+void mz_pairs_options_default(mz_pairs_options *o) {
+    *o = (mz_pairs_options){
+        .ci_level = 0.95, .alpha = 0.05, .n_bootstrap = 2000, .n_resamples = 20000, .seed = 1};
 }
 
-typedef struct side {
-    mz_encoding e;
-    uint8_t *shared, *scored;
-} side;
-
-static mz_status check_method(mz_model *m, const mz_tokenizer *t, mz_lik_method method,
-                              int32_t *mask_id, mz_ctx *ctx) {
-    const mz_model_config *c = mz_model_get_config(m);
-    if (method == MZ_LIK_CAUSAL)
-        return mz_model_is_causal(c) && c->has_lm_head
-                   ? MZ_OK
-                   : mz_fail(ctx, MZ_ERR_USAGE, NULL,
-                             "the causal score needs a decoder with an LM head (gpt2); this is %s",
-                             c->model_type);
-    if (mz_model_is_causal(c) || !c->has_lm_head)
-        return mz_fail(ctx, MZ_ERR_USAGE, NULL, "%s needs an encoder with a masked-LM head; %s %s",
-                       mz_lik_method_name(method), c->model_type,
-                       mz_model_is_causal(c) ? "is a decoder (use causal)"
-                                             : "has no head in this checkpoint");
-    *mask_id = mz_lik_mask_id(t);
-    return *mask_id >= 0 ? MZ_OK
-                         : mz_fail(ctx, MZ_ERR_INPUT, NULL,
-                                   "the tokenizer has no mask token ([MASK] or <mask>)");
+/* 1, 1/2 or 0: the more stereotypical side preferred, a tie, the other side. */
+static double preference(const mz_pair_score *s) {
+    return s->more > s->less ? 1 : s->more < s->less ? 0 : 0.5;
 }
 
-/* Tokens covering bytes [from, to) of the text, specials excluded. */
-static int tokens_over(const mz_encoding *e, size_t from, size_t to) {
-    int k = 0;
-    for (size_t i = 0; i < e->n; i++)
-        k += !e->special[i] && e->start[i] < to && e->end[i] > from;
+static int tested(const mz_pair_score *s) { return s->computable && !s->count_mismatch; }
+
+/* Clusters of items by up to two keys each: items sharing any key are one cluster (union-find
+ * over the items; a NULL key links nothing). cluster[i] gets 0..k-1 in order of first item. */
+static size_t find(size_t *parent, size_t i) {
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+static size_t cluster_items(size_t *cluster, const char *const *key_a, const char *const *key_b,
+                            size_t n, size_t *parent) {
+    for (size_t i = 0; i < n; i++)
+        parent[i] = i;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if ((key_a[i] && key_a[j] && !strcmp(key_a[i], key_a[j])) ||
+                (key_b && key_b[i] && key_b[j] && !strcmp(key_b[i], key_b[j])))
+                parent[find(parent, i)] = find(parent, j);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t root = find(parent, i);
+        if (root == i)
+            cluster[i] = k++;
+        else
+            cluster[i] = cluster[root];
+    }
     return k;
 }
 
-static double scored_count(const side *s) {
-    double k = 0;
-    for (size_t i = 0; i < s->e.n; i++)
-        k += s->scored[i];
-    return k ? k : 1;
-}
+/* Per cluster: the sum of centred values and the number of items. */
+typedef struct clustered {
+    double *sum, *pref; /* [k] centred sums; raw preference sums (for the rate) */
+    size_t *size, k;
+} clustered;
 
-static mz_status score_side(double *score, side *s, mz_model *m, mz_lik_method method,
-                            int32_t mask_id, mz_ctx *ctx) {
-    int n = (int)s->e.n;
-    double other;               /* AUL and AULA come from one pass; the one not asked for */
-    for (int i = 0; i < n; i++) /* AUL scores every token; PLL and causal the unmodified ones */
-        s->scored[i] =
-            !s->e.special[i] && (method == MZ_LIK_AUL || method == MZ_LIK_AULA || s->shared[i]);
-    switch (method) {
-    case MZ_LIK_PLL: return mz_lik_pll(score, NULL, m, s->e.ids, n, s->scored, mask_id, ctx);
-    case MZ_LIK_CAUSAL: return mz_lik_causal(score, NULL, m, s->e.ids, n, s->scored, ctx);
-    case MZ_LIK_AUL: return mz_lik_aul(score, &other, m, s->e.ids, n, s->scored, ctx);
-    default: return mz_lik_aul(&other, score, m, s->e.ids, n, s->scored, ctx);
+static void clustered_free(clustered *c) { mz_free(c->sum), mz_free(c->pref), mz_free(c->size); }
+
+static mz_status gather(clustered *c, const double *value, const size_t *cluster, size_t n,
+                        size_t k, mz_ctx *ctx) {
+    c->k = k;
+    c->sum = mz_calloc(k ? k : 1, sizeof *c->sum), c->pref = mz_calloc(k ? k : 1, sizeof *c->pref);
+    c->size = mz_calloc(k ? k : 1, sizeof *c->size);
+    if (!c->sum || !c->pref || !c->size) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        c->sum[cluster[i]] += value[i] - 0.5;
+        c->pref[cluster[i]] += value[i];
+        c->size[cluster[i]]++;
     }
-}
-
-static mz_status encode(side *s, const mz_tokenizer *t, const char *text, mz_ctx *ctx) {
-    mz_status rc = mz_tokenizer_encode(&s->e, t, text, strlen(text), 1, ctx);
-    if (rc) return rc;
-    mz_free(s->shared), mz_free(s->scored);
-    s->shared = mz_malloc(s->e.n + 1), s->scored = mz_malloc(s->e.n + 1);
-    return s->shared && s->scored ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-}
-
-static mz_status score_pair(mz_pair_score *out, const mz_minimal_pair *p, side s[2], mz_model *m,
-                            const mz_tokenizer *t, mz_lik_method method, int32_t mask_id,
-                            mz_ctx *ctx) {
-    mz_status rc = encode(&s[0], t, p->more, ctx);
-    if (!rc) rc = encode(&s[1], t, p->less, ctx);
-    if (!rc)
-        rc = mz_lik_align(s[0].shared, s[1].shared, s[0].e.ids, (int)s[0].e.n, s[1].e.ids,
-                          (int)s[1].e.n, ctx);
-    if (!rc) rc = score_side(&out->more, &s[0], m, method, mask_id, ctx);
-    if (!rc) rc = score_side(&out->less, &s[1], m, method, mask_id, ctx);
-    if (rc) return mz_fail(ctx, mz_ctx_status(ctx), NULL, "pair %s: %s", p->id, mz_ctx_cause(ctx));
-    out->pair = p;
-    out->more_norm = out->more / scored_count(&s[0]);
-    out->less_norm = out->less / scored_count(&s[1]);
-    out->tokens_more = (int)s[0].e.n, out->tokens_less = (int)s[1].e.n;
-    out->target_tokens_more =
-        tokens_over(&s[0].e, p->span_start, p->span_start + strlen(p->target_more));
-    out->target_tokens_less =
-        tokens_over(&s[1].e, p->span_start, p->span_start + strlen(p->target_less));
-    out->prefers_more = out->more > out->less;
-    out->split_mismatch = out->target_tokens_more != out->target_tokens_less;
     return MZ_OK;
 }
 
-static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const char *category,
-                           double level, mz_ctx *ctx) {
-    memset(s, 0, sizeof *s);
-    snprintf(s->category, sizeof s->category, "%s", category ? category : "all");
-    for (size_t i = 0; i < r->n_scores; i++)
-        if (!category || !strcmp(r->scores[i].pair->category, category)) {
-            s->n++;
-            s->prefers_more += (unsigned long)r->scores[i].prefers_more;
-            s->split_mismatches += (unsigned long)r->scores[i].split_mismatch;
-        }
-    s->rate = s->n ? (double)s->prefers_more / s->n : 0;
-    mz_status rc = mz_stats_binom_ci_exact(&s->ci_lo, &s->ci_hi, s->prefers_more, s->n, level, ctx);
-    return rc ? rc : mz_stats_sign_test(&s->p_value, s->prefers_more, s->n, ctx);
+static double resampled_rate(const size_t *idx, void *data, void *scratch) {
+    const clustered *c = data;
+    double p = 0, n = 0;
+    (void)scratch;
+    for (size_t i = 0; i < c->k; i++)
+        p += c->pref[idx[i]], n += (double)c->size[idx[i]];
+    return n > 0 ? p / n : NAN;
 }
 
-/* Categories in order of first appearance, then "all"; Holm across the categories. */
-static mz_status summaries(mz_pairs_result *r, const mz_probe_set *set, double level, mz_ctx *ctx) {
-    const char *cats[64];
+/* The sign-flip test over clusters, what it can detect, and (for the rate) a cluster-bootstrap
+ * interval. */
+static mz_status cluster_test(double *p, mz_inference *inf, double *lo, double *hi,
+                              const clustered *c, const mz_pairs_options *o, mz_ctx *ctx) {
+    double k_eff = mz_stats_effective_clusters(c->size, c->k);
+    double min_p = c->k ? fmin(1, 2 / ldexp(1, (int)(c->k < 1000 ? c->k : 1000))) : 1;
+    mz_stats_inference_set(inf, "target clusters", c->k, mz_stats_mde_rate(k_eff, o->alpha, 0.8),
+                           min_p, o->alpha);
+    *p = NAN;
+    mz_status rc = MZ_OK;
+    if (inf->can_reach) {
+        mz_perm_options po = {
+            .max_exact = 1u << 20, .n_resamples = o->n_resamples, .seed = o->seed};
+        mz_perm_result r;
+        rc = mz_stats_sign_flip(&r, c->sum, c->k, &po, ctx);
+        if (!rc) *p = r.p_value;
+    }
+    if (!rc && lo && c->k > 1 && o->n_bootstrap)
+        rc = mz_stats_bootstrap_ci(lo, hi, resampled_rate, (void *)c, 0, &c->k, 1, o->n_bootstrap,
+                                   o->ci_level, o->seed, ctx);
+    return rc;
+}
+
+/* Distinct non-NULL strings among n. */
+static size_t distinct(const char *const *s, size_t n) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < i && !(s[j] && s[i] && !strcmp(s[j], s[i])))
+            j++;
+        k += s[i] && j == i;
+    }
+    return k;
+}
+
+typedef struct scratch {
+    const char **target, **frame;
+    double *value;
+    size_t *cluster, *parent;
+} scratch;
+
+static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const char *category,
+                           const mz_pairs_options *o, scratch *w, mz_ctx *ctx) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->category, sizeof s->category, "%s", category ? category : "all");
+    double mismatched = 0, pref = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < r->n_scores; i++) {
+        const mz_pair_score *x = &r->scores[i];
+        if (category && strcmp(x->pair->category, category)) continue;
+        if (!x->computable) {
+            s->not_computable++;
+            continue;
+        }
+        s->n++;
+        s->split_mismatches += (unsigned long)x->split_mismatch;
+        if (x->count_mismatch) {
+            s->count_mismatches++, mismatched += preference(x);
+            continue;
+        }
+        w->target[m] = x->pair->target_id, w->frame[m] = x->pair->frame_id;
+        w->value[m++] = preference(x);
+        pref += preference(x);
+    }
+    s->n_matched = m;
+    s->prefers_more = (unsigned long)pref;
+    s->rate = m ? pref / (double)m : NAN;
+    s->ci_lo = s->ci_hi = NAN;
+    s->rate_mismatched = s->count_mismatches ? mismatched / (double)s->count_mismatches : NAN;
+    s->n_frames = distinct(w->frame, m);
+    /* a pair without a target id is a cluster of its own */
+    size_t k = cluster_items(w->cluster, w->target, NULL, m, w->parent);
+    s->n_clusters = k;
+    clustered c = {0};
+    mz_status rc = gather(&c, w->value, w->cluster, m, k, ctx);
+    if (!rc) rc = cluster_test(&s->p_value, &s->inference, &s->ci_lo, &s->ci_hi, &c, o, ctx);
+    clustered_free(&c);
+    return rc;
+}
+
+static mz_status scratch_new(scratch *w, size_t n, mz_ctx *ctx) {
+    n = n ? n : 1;
+    w->target = mz_malloc(n * sizeof *w->target), w->frame = mz_malloc(n * sizeof *w->frame);
+    w->value = mz_malloc(n * sizeof *w->value), w->cluster = mz_malloc(n * sizeof *w->cluster);
+    w->parent = mz_malloc(n * sizeof *w->parent);
+    return w->target && w->frame && w->value && w->cluster && w->parent
+               ? MZ_OK
+               : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+}
+
+static void scratch_free(scratch *w) {
+    mz_free(w->target), mz_free(w->frame), mz_free(w->value), mz_free(w->cluster);
+    mz_free(w->parent);
+}
+
+/* Categories in order of first appearance. */
+static size_t categories(const char **cats, const mz_probe_set *set) {
     size_t nc = 0;
     for (size_t i = 0; i < set->n_pairs; i++) {
         size_t j = 0;
         while (j < nc && strcmp(cats[j], set->pairs[i].category))
             j++;
-        if (j == nc && nc < 64) cats[nc++] = set->pairs[i].category;
+        if (j == nc && nc < MAX_CATEGORIES) cats[nc++] = set->pairs[i].category;
     }
-    if (!(r->summaries = mz_calloc(nc + 1, sizeof *r->summaries)))
-        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mz_status rc = MZ_OK;
-    for (size_t i = 0; !rc && i <= nc; i++)
-        rc = summarise(&r->summaries[i], r, i < nc ? cats[i] : NULL, level, ctx);
-    r->n_summaries = rc ? 0 : nc + 1;
-    double p[64], adj[64];
-    for (size_t i = 0; i < nc; i++)
-        p[i] = r->summaries[i].p_value;
-    if (!rc && nc) rc = mz_stats_holm(adj, p, nc, ctx);
-    for (size_t i = 0; !rc && i < nc; i++)
-        r->summaries[i].p_holm = adj[i];
-    if (!rc) r->summaries[nc].p_holm = r->summaries[nc].p_value;
-    return rc;
+    return nc;
 }
 
-mz_status mz_lik_pairs(mz_pairs_result *out, mz_model *m, const mz_tokenizer *t,
-                       const mz_probe_set *set, mz_lik_method method, double ci_level,
-                       mz_progress *progress, mz_ctx *ctx) {
-    memset(out, 0, sizeof *out);
-    out->method = method;
-    int32_t mask_id = -1;
-    if (set->kind != MZ_PROBE_MINIMAL_PAIRS || !set->n_pairs)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the probe set holds no minimal pairs");
-    mz_status rc = check_method(m, t, method, &mask_id, ctx);
-    if (!rc && !(out->scores = mz_calloc(set->n_pairs, sizeof *out->scores)))
+mz_status mz_lik_pairs_summarise(mz_pairs_result *r, const mz_probe_set *set,
+                                 const mz_pairs_options *o, mz_ctx *ctx) {
+    const char *cats[MAX_CATEGORIES];
+    size_t nc = categories(cats, set);
+    scratch w = {0};
+    mz_status rc = scratch_new(&w, r->n_scores, ctx);
+    mz_free(r->summaries);
+    if (!rc && !(r->summaries = mz_calloc(nc + 1, sizeof *r->summaries)))
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    side s[2] = {0};
-    for (size_t i = 0; !rc && i < set->n_pairs; i++) {
-        rc = score_pair(&out->scores[i], &set->pairs[i], s, m, t, method, mask_id, ctx);
-        out->n_scores += !rc;
-        mz_progress_add(progress, 1);
-    }
-    for (int k = 0; k < 2; k++)
-        mz_encoding_clear(&s[k].e), mz_free(s[k].shared), mz_free(s[k].scored);
-    if (!rc) rc = summaries(out, set, ci_level, ctx);
-    if (rc) mz_pairs_result_free(out);
+    for (size_t i = 0; !rc && i <= nc; i++)
+        rc = summarise(&r->summaries[i], r, i < nc ? cats[i] : NULL, o, &w, ctx);
+    r->n_summaries = rc ? 0 : nc + 1;
+    double p[MAX_CATEGORIES];
+    for (size_t i = 0; !rc && i < nc; i++)
+        p[i] = r->summaries[i].p_value; /* NAN: cannot reach significance, left out of Holm */
+    if (!rc && nc) rc = mz_stats_holm_present(p, p, nc, ctx);
+    for (size_t i = 0; !rc && i < nc; i++)
+        r->summaries[i].p_holm = p[i];
+    if (!rc) r->summaries[nc].p_holm = r->summaries[nc].p_value;
+    scratch_free(&w);
     return rc;
 }
 
 void mz_pairs_result_free(mz_pairs_result *r) {
+    for (size_t i = 0; r->scores && i < r->n_scores; i++)
+        mz_free(r->scores[i].per_token_more), mz_free(r->scores[i].per_token_less);
     mz_free(r->scores);
     mz_free(r->summaries);
     memset(r, 0, sizeof *r);
@@ -205,5 +254,74 @@ mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *befor
     for (size_t s = 0; !rc && s < k; s++)
         out[s].p_holm = s + 1 == k ? out[s].p_value : p[s];
     mz_free(p);
+    return rc;
+}
+
+/* ---- Two languages ---------------------------------------------------------------------- */
+
+/* "sw-gender-001" -> "gender-001": the id after the language prefix. */
+static const char *item_key(const char *id) {
+    const char *dash = strchr(id, '-');
+    return dash ? dash + 1 : id;
+}
+
+static const mz_pair_score *counterpart(const mz_pairs_result *b, const mz_pair_score *x) {
+    for (size_t j = 0; j < b->n_scores; j++)
+        if (!strcmp(item_key(b->scores[j].pair->id), item_key(x->pair->id))) return &b->scores[j];
+    return NULL;
+}
+
+static mz_status language_diff(mz_pairs_language_diff *d, const mz_pairs_result *a,
+                               const mz_pairs_result *b, const char *category,
+                               const mz_pairs_options *o, scratch *w, const char **tb,
+                               mz_ctx *ctx) {
+    memset(d, 0, sizeof *d);
+    snprintf(d->category, sizeof d->category, "%s", category ? category : "all");
+    double ra = 0, rb = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < a->n_scores; i++) {
+        const mz_pair_score *x = &a->scores[i], *y = counterpart(b, x);
+        if ((category && strcmp(x->pair->category, category)) || !tested(x) || !y || !tested(y))
+            continue;
+        w->target[m] = x->pair->target_id, tb[m] = y->pair->target_id;
+        /* centred at 1/2 by gather: (pa - pb + 1) / 2 - 1/2 = (pa - pb) / 2 */
+        w->value[m++] = (preference(x) - preference(y) + 1) / 2;
+        ra += preference(x), rb += preference(y);
+    }
+    d->n = m;
+    d->rate_a = m ? ra / (double)m : NAN, d->rate_b = m ? rb / (double)m : NAN;
+    size_t k = cluster_items(w->cluster, w->target, tb, m, w->parent);
+    d->n_clusters = k;
+    clustered c = {0};
+    mz_status rc = gather(&c, w->value, w->cluster, m, k, ctx);
+    if (!rc) rc = cluster_test(&d->p_value, &d->inference, NULL, NULL, &c, o, ctx);
+    d->inference.unit = "clusters";
+    clustered_free(&c);
+    return rc;
+}
+
+mz_status mz_lik_pairs_language_diff(mz_pairs_language_diff *out, size_t *n_out,
+                                     const mz_pairs_result *a, const mz_pairs_result *b,
+                                     const mz_pairs_options *o, mz_ctx *ctx) {
+    size_t nc = a->n_summaries ? a->n_summaries - 1 : 0;
+    scratch w = {0};
+    const char **tb = mz_malloc((a->n_scores ? a->n_scores : 1) * sizeof *tb);
+    mz_status rc =
+        tb ? scratch_new(&w, a->n_scores, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    *n_out = 0;
+    for (size_t i = 0; !rc && i <= nc && a->n_summaries; i++) {
+        rc = language_diff(&out[*n_out], a, b, i < nc ? a->summaries[i].category : NULL, o, &w, tb,
+                           ctx);
+        *n_out += !rc && out[*n_out].n > 0;
+    }
+    double p[MAX_CATEGORIES];
+    size_t nh = *n_out && !strcmp(out[*n_out - 1].category, "all") ? *n_out - 1 : *n_out;
+    for (size_t i = 0; !rc && i < nh; i++)
+        p[i] = out[i].p_value;
+    if (!rc && nh) rc = mz_stats_holm_present(p, p, nh, ctx);
+    for (size_t i = 0; !rc && i < *n_out; i++)
+        out[i].p_holm = i < nh ? p[i] : out[i].p_value;
+    scratch_free(&w);
+    mz_free(tb);
     return rc;
 }

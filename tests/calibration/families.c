@@ -1,0 +1,274 @@
+/* One replication of the calibration study (see families.h). */
+#include "families.h"
+#include "cli.h"
+#include "mizani/alloc.h"
+#include "mizani/ceat.h"
+#include "mizani/likelihood_run.h"
+#include "mizani/seat.h"
+#include "null_model.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const family_names[F_COUNT] = {"static WEAT", "static RND",       "SEAT",
+                                           "CEAT",        "masked templates", "pairs PLL",
+                                           "pairs AUL",   "pairs causal",     "pairs sw vs en"};
+
+static mz_status load(mz_probe_set ***sets, size_t *n, const char *corpora, mz_probe_kind kind,
+                      mz_ctx *ctx) {
+    mz_cli cli = {.ctx = ctx};
+    return mz_cli_load_probe_sets(&cli, corpora, kind, sets, n);
+}
+
+void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutations) {
+    *s = (study){.bert_tokenizer = "calibration/unigram-mask.tokenizer.json",
+                 .gpt2_tokenizer = "golden/tokenizers/bpe-byte-level.json",
+                 .layers = 2,
+                 .hidden = hidden,
+                 .heads = 4,
+                 .positions = 128,
+                 .workdir = workdir,
+                 .permutations = permutations};
+    for (int f = 0; f < F_COUNT; f++)
+        s->families[f] = 1;
+}
+
+mz_status study_load(study *s, const char *corpora, mz_ctx *ctx) {
+    mz_status rc = load(&s->assoc, &s->n_assoc, corpora, MZ_PROBE_ASSOCIATION, ctx);
+    if (!rc) rc = load(&s->tpl, &s->n_tpl, corpora, MZ_PROBE_TEMPLATES, ctx);
+    if (!rc) rc = load(&s->pairs, &s->n_pairs, corpora, MZ_PROBE_MINIMAL_PAIRS, ctx);
+    if (!rc) rc = load(&s->masked, &s->n_masked, corpora, MZ_PROBE_MASKED, ctx);
+    return rc;
+}
+
+void study_free(study *s) {
+    mz_cli_free_sets(s->assoc, s->n_assoc), mz_cli_free_sets(s->tpl, s->n_tpl);
+    mz_cli_free_sets(s->pairs, s->n_pairs), mz_cli_free_sets(s->masked, s->n_masked);
+}
+
+/* The p-values of one family in one run: counted raw, then Holm across them. */
+typedef struct run_ps {
+    double p[256];
+    size_t n;
+} run_ps;
+
+static void add_p(tally *t, run_ps *r, double p, int can_reach) {
+    if (!can_reach) {
+        t->too_few++;
+        return;
+    }
+    t->tests++, t->hits += p < 0.05;
+    if (r->n < 256) r->p[r->n++] = p;
+}
+
+static mz_status close_run(tally *t, run_ps *r, mz_ctx *ctx) {
+    t->runs++;
+    if (!r->n) return MZ_OK;
+    mz_status rc = mz_stats_holm(r->p, r->p, r->n, ctx);
+    int any = 0;
+    for (size_t i = 0; !rc && i < r->n; i++)
+        any |= r->p[i] < 0.05;
+    t->runs_any += any;
+    return rc;
+}
+
+/* ---- Static vectors ----------------------------------------------------------------------- */
+
+#define DIM 50
+
+/* Every word's vector from its own seeded generator: the same word (shared attribute lists)
+ * gets the same vector across the sets of one replication. */
+static void word_vector(float *v, const char *word, unsigned long seed, gsl_rng *rng) {
+    unsigned long h = 5381;
+    for (const char *c = word; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    gsl_rng_set(rng, mz_stats_block_seed(seed, h));
+    for (int i = 0; i < DIM; i++)
+        v[i] = (float)gsl_ran_gaussian_ziggurat(rng, 1);
+}
+
+static mz_status static_set(const mz_probe_set *set, unsigned long seed, const study *s, tally *t,
+                            run_ps *rw, run_ps *rr, gsl_rng *rng, mz_ctx *ctx) {
+    const mz_probe_list *l[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                 &set->attributes[1]};
+    size_t n = l[0]->n + l[1]->n + l[2]->n + l[3]->n, at = 0;
+    float *v = mz_malloc(n * DIM * sizeof *v);
+    if (!v) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_word_set w[4];
+    for (int k = 0; k < 4; k++) {
+        w[k] = (mz_word_set){l[k]->name, l[k]->texts, v + at * DIM, l[k]->n};
+        for (size_t i = 0; i < l[k]->n; i++, at++)
+            word_vector(v + at * DIM, l[k]->words[i].text, seed, rng);
+    }
+    mz_weat_options wo;
+    mz_weat_options_default(&wo);
+    wo.n_permutations = s->permutations, wo.n_bootstrap = 0, wo.seed = seed;
+    mz_weat_result r;
+    mz_status rc = mz_weat(&r, &w[0], &w[1], &w[2], &w[3], DIM, &wo, ctx);
+    if (!rc) add_p(&t[F_WEAT], rw, r.perm.p_value, 1);
+    mz_metric_options mo = {.n_bootstrap = 0, .n_permutations = s->permutations, .seed = seed};
+    mz_metric_result m;
+    if (!rc) rc = mz_assoc_rnd(&m, NULL, &w[0], &w[2], &w[3], DIM, &mo, ctx); /* S = X */
+    if (!rc) add_p(&t[F_RND], rr, m.p_value, 1);
+    mz_free(v);
+    return rc;
+}
+
+static mz_status static_families(const study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
+    run_ps rw = {0}, rr = {0};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
+    mz_status rc = rng ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < s->n_assoc; i++)
+        rc = static_set(s->assoc[i], seed, s, t, &rw, &rr, rng, ctx);
+    if (rng) gsl_rng_free(rng);
+    if (!rc) rc = close_run(&t[F_WEAT], &rw, ctx);
+    if (!rc) rc = close_run(&t[F_RND], &rr, ctx);
+    return rc;
+}
+
+/* ---- Models ------------------------------------------------------------------------------- */
+
+static mz_status open_null(mz_model **m, mz_tokenizer **tok, const study *s, int causal,
+                           unsigned long seed, mz_ctx *ctx) {
+    null_spec spec = {causal,   s->layers,    s->hidden,
+                      s->heads, s->positions, causal ? s->gpt2_tokenizer : s->bert_tokenizer,
+                      seed};
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s-%lu", s->workdir, causal ? "gpt2" : "bert", seed);
+    null_model nm;
+    mz_status rc = null_model_make(&nm, &spec, ctx);
+    if (!rc) rc = null_model_write(&nm, &spec, dir, ctx);
+    null_model_free(&nm);
+    if (!rc) rc = mz_model_open(m, dir, ctx);
+    if (!rc) rc = mz_tokenizer_load(tok, dir, ctx);
+    null_model_remove(dir); /* the model keeps its map of the weights */
+    return rc;
+}
+
+static mz_status suites(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
+                        tally *t, mz_ctx *ctx) {
+    size_t n = s->n_assoc;
+    mz_seat_result *seat = mz_calloc(n, sizeof *seat);
+    mz_ceat_result *ceat = mz_calloc(n, sizeof *ceat);
+    mz_status rc = seat && ceat ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+    mz_weat_options wo;
+    mz_weat_options_default(&wo);
+    wo.n_permutations = s->permutations, wo.n_bootstrap = 0, wo.seed = seed;
+    mz_ceat_options co = {.embed = eo,
+                          .n_samples = 20,
+                          .ci_level = 0.95,
+                          .seed = seed,
+                          .n_permutations = s->permutations};
+    if (!rc && s->families[F_SEAT])
+        rc = mz_seat_suite(seat, m, tok, s->assoc, n, s->tpl, s->n_tpl, &eo, &wo, ctx);
+    if (!rc && s->families[F_CEAT])
+        rc = mz_ceat_suite(ceat, m, tok, s->assoc, n, s->tpl, s->n_tpl, &co, ctx);
+    run_ps rs = {0}, rc2 = {0};
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (s->families[F_SEAT] && seat[i].entry.computed)
+            add_p(&t[F_SEAT], &rs, seat[i].weat.p_value, seat[i].weat.inference.can_reach);
+        if (s->families[F_CEAT] && ceat[i].entry.computed)
+            add_p(&t[F_CEAT], &rc2, ceat[i].words.p_value, ceat[i].words.inference.can_reach);
+    }
+    if (!rc && s->families[F_SEAT]) rc = close_run(&t[F_SEAT], &rs, ctx);
+    if (!rc && s->families[F_CEAT]) rc = close_run(&t[F_CEAT], &rc2, ctx);
+    mz_free(seat), mz_free(ceat);
+    return rc;
+}
+
+static mz_status masked(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
+                        tally *t, mz_ctx *ctx) {
+    run_ps r = {0};
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < s->n_masked; i++) {
+        mz_masked_result x;
+        rc = mz_lik_masked(&x, m, tok, s->masked[i], 0, 0.95, seed, NULL, ctx);
+        if (!rc) add_p(&t[F_MASKED], &r, x.p_value, x.inference.can_reach);
+        if (!rc) mz_masked_result_free(&x);
+    }
+    return rc ? rc : close_run(&t[F_MASKED], &r, ctx);
+}
+
+/* Both languages' pairs with one method; with `lang`, the two compared. */
+static mz_status pairs(const study *s, mz_model *m, const mz_tokenizer *tok, mz_lik_method method,
+                       unsigned long seed, tally *tf, tally *lang, mz_ctx *ctx) {
+    mz_pairs_options o;
+    mz_pairs_options_default(&o);
+    o.n_bootstrap = 0, o.seed = seed, o.n_resamples = s->permutations;
+    mz_pairs_result r[8] = {0};
+    size_t n = s->n_pairs < 8 ? s->n_pairs : 8;
+    run_ps rp = {0}, rl = {0};
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = mz_lik_pairs(&r[i], m, tok, s->pairs[i], method, &o, NULL, ctx);
+        for (size_t k = 0; !rc && k + 1 < r[i].n_summaries; k++) /* categories, not "all" */
+            add_p(tf, &rp, r[i].summaries[k].p_value, r[i].summaries[k].inference.can_reach);
+    }
+    if (!rc) rc = close_run(tf, &rp, ctx);
+    if (!rc && lang && n == 2) {
+        mz_pairs_language_diff d[65];
+        size_t nd = 0;
+        rc = mz_lik_pairs_language_diff(d, &nd, &r[0], &r[1], &o, ctx);
+        for (size_t k = 0; !rc && k < nd; k++)
+            if (strcmp(d[k].category, "all"))
+                add_p(lang, &rl, d[k].p_value, d[k].inference.can_reach);
+        if (!rc) rc = close_run(lang, &rl, ctx);
+    }
+    for (size_t i = 0; i < n; i++)
+        mz_pairs_result_free(&r[i]);
+    return rc;
+}
+
+static mz_status encoder_families(const study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
+    mz_model *m = NULL;
+    mz_tokenizer *tok = NULL;
+    mz_status rc = open_null(&m, &tok, s, 0, seed, ctx);
+    if (!rc && (s->families[F_SEAT] || s->families[F_CEAT])) rc = suites(s, m, tok, seed, t, ctx);
+    if (!rc && s->families[F_MASKED]) rc = masked(s, m, tok, seed, t, ctx);
+    if (!rc && (s->families[F_PLL] || s->families[F_LANG]))
+        rc = pairs(s, m, tok, MZ_LIK_PLL, seed, &t[F_PLL], s->families[F_LANG] ? &t[F_LANG] : NULL,
+                   ctx);
+    if (!rc && s->families[F_AUL]) rc = pairs(s, m, tok, MZ_LIK_AUL, seed, &t[F_AUL], NULL, ctx);
+    mz_tokenizer_free(tok);
+    mz_model_free(m);
+    return rc;
+}
+
+mz_status study_replicate(const study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
+    mz_status rc =
+        s->families[F_WEAT] || s->families[F_RND] ? static_families(s, seed, t, ctx) : MZ_OK;
+    if (!rc) rc = encoder_families(s, seed, t, ctx);
+    if (!rc && s->families[F_CAUSAL]) {
+        mz_model *m = NULL;
+        mz_tokenizer *tok = NULL;
+        rc = open_null(&m, &tok, s, 1, seed, ctx);
+        if (!rc) rc = pairs(s, m, tok, MZ_LIK_CAUSAL, seed, &t[F_CAUSAL], NULL, ctx);
+        mz_tokenizer_free(tok);
+        mz_model_free(m);
+    }
+    return rc;
+}
+
+int tally_ok(const tally *t) {
+    return t->hits <= mz_stats_binom_upper(t->tests, 0.05, 0.99) &&
+           t->runs_any <= mz_stats_binom_upper(t->runs, 0.05, 0.99);
+}
+
+void tally_print(FILE *o, const tally *t) {
+    fprintf(o, "%-18s %6s %8s %7s %7s %6s %9s %7s %6s\n", "family", "runs", "tests", "p<.05",
+            "rate", "bound", "any Holm", "rate", "bound");
+    for (int f = 0; f < F_COUNT; f++) {
+        const tally *x = &t[f];
+        if (!x->runs) continue;
+        fprintf(o, "%-18s %6lu %8lu %7lu %7.3f %6lu %9lu %7.3f %6lu %s (%lu too few)\n",
+                family_names[f], x->runs, x->tests, x->hits,
+                x->tests ? (double)x->hits / (double)x->tests : NAN,
+                mz_stats_binom_upper(x->tests, 0.05, 0.99), x->runs_any,
+                (double)x->runs_any / (double)x->runs, mz_stats_binom_upper(x->runs, 0.05, 0.99),
+                tally_ok(x) ? "ok" : "EXCEEDS", x->too_few);
+    }
+}

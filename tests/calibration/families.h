@@ -1,0 +1,57 @@
+/* One replication of the calibration study: every test family run on fresh null data (Gaussian
+ * word vectors; a random-weight BERT and GPT-2 seeded by the replication), with each family's
+ * tests counted: how many could reach significance, how many had p < 0.05 before correction,
+ * and whether any survived Holm across the family's tests of the run. */
+#ifndef MZ_TESTS_FAMILIES_H
+#define MZ_TESTS_FAMILIES_H
+
+#include "mizani/mizani.h"
+#include "mizani/probes.h"
+
+typedef enum family {
+    F_WEAT,   /* static WEAT on Gaussian vectors, permutation over words */
+    F_RND,    /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
+    F_SEAT,   /* SEAT, words as units */
+    F_CEAT,   /* CEAT, words as units */
+    F_MASKED, /* masked templates, target words permuted */
+    F_PLL,    /* minimal pairs, pseudo-log-likelihood, target clusters */
+    F_AUL,    /* minimal pairs, all-unmasked likelihood */
+    F_CAUSAL, /* minimal pairs, GPT-2 log-likelihood */
+    F_LANG,   /* minimal pairs, Swahili vs English (paired) */
+    F_COUNT
+} family;
+
+extern const char *const family_names[F_COUNT];
+
+typedef struct tally {
+    unsigned long tests;    /* tests that could reach significance */
+    unsigned long hits;     /* ... with p < 0.05 before correction */
+    unsigned long too_few;  /* tests that said they cannot reach significance */
+    unsigned long runs;     /* replications */
+    unsigned long runs_any; /* ... with any test Holm-significant at 0.05 */
+} tally;
+
+typedef struct study {
+    mz_probe_set **assoc, **tpl, **pairs, **masked;
+    size_t n_assoc, n_tpl, n_pairs, n_masked;
+    const char *bert_tokenizer, *gpt2_tokenizer;
+    int layers, hidden, heads, positions;
+    const char *workdir;   /* where null models are written */
+    uint64_t permutations; /* Monte Carlo permutations per test */
+    int families[F_COUNT]; /* 1: run it */
+} study;
+
+/* The study's shape: 2 layers, 4 heads, 128 positions, `hidden` units, the committed Unigram
+ * vocabulary with a mask token (encoder) and byte-level BPE (decoder), null models written
+ * under `workdir`, every family on. */
+void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutations);
+/* The shipped probe sets under `corpora`. */
+mz_status study_load(study *s, const char *corpora, mz_ctx *ctx);
+void study_free(study *s);
+/* One replication seeded by `seed`, added to t[F_COUNT]. */
+mz_status study_replicate(const study *s, unsigned long seed, tally *t, mz_ctx *ctx);
+/* The bound a tally must stay within: the binomial 99% upper bound at 5%. */
+int tally_ok(const tally *t);
+void tally_print(FILE *o, const tally *t);
+
+#endif
