@@ -10,7 +10,8 @@ vocabulary then dominates when it runs for every position of every masked copy. 
 python3-torch to write the checkpoints once (to $TMPDIR/mizani-bench-pairs-*) and ../shared's
 tokenizers (bert-bge's WordPiece; udhr-unigram's SentencePiece Unigram for XLM-R's shape, whose
 16,000 pieces all lie within the model's 250,002 rows). Each build runs twice in alternation; the
-better time of each is printed, with peak RSS from /usr/bin/time. PAIRS (a file or folder of
+better time of each is printed, with peak RSS from /usr/bin/time (MZ_BENCH_ROUNDS=1: one run
+each, for the slow old builds). PAIRS (a file or folder of
 pairs files, default the shipped ones) lets both builds score the same pairs when the shipped
 sets differ between them.
 """
@@ -88,7 +89,7 @@ def main():
         d = os.path.join(tempfile.gettempdir(), "mizani-bench-pairs-" + name)
         make_model(d, *spec)
         res = {"new": [], "old": []}
-        for _ in range(2):
+        for _ in range(int(os.environ.get("MZ_BENCH_ROUNDS", "2"))):
             for tag, build in (("new", new), ("old", old)):
                 res[tag].append(run(build, d, pairs))
         (tn, mn), (to, mo) = min(res["new"]), min(res["old"])
