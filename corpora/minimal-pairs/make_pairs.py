@@ -46,6 +46,7 @@ G = {
     "trad": ("mfuasi", "wa dini ya jadi", "follower of the traditional religion"),
     "trad-christian": ("mfuasi", "wa dini ya Kikristo", "follower of the Christian religion"),
     "trad-muslim": ("mfuasi", "wa dini ya Kiislamu", "follower of the Muslim religion"),
+    "trad-elder": ("mzee", "wa mila", "traditional elder"), "church-elder": ("mzee", "wa kanisa", "church elder"),
     **{n.lower(): name(n) for n in (
         "Khadija", "Magreti", "Zainabu", "Elizabeti", "Hassani", "Petro", "Omari", "Yohana", "Rashidi", "Yakobo")},
     # nationality, race, ethnic groups, refugees
@@ -302,6 +303,10 @@ ADDED = [
     ("religion", 4, [("sheikh", "priest"), ("trad-muslim", "trad-christian"), ("khadija", "magreti"), ("zainabu", "elizabeti")]),
     ("religion", 5, [("trad-muslim", "trad-christian"), ("omari", "yohana"), ("rashidi", "yakobo")]),
     ("religion", 6, [("hassani", "petro"), ("omari", "yohana")]),
+    ("religion", 8, [("pastor-church", "sheikh-mosque"), ("pastor", "priest")]),
+    ("religion", 9, [("pastor-church", "sheikh-mosque"), ("pastor", "priest")]),
+    ("religion", 10, [("trad-elder", "church-elder")]),
+    ("religion", 11, [("trad-elder", "church-elder")]),
     ("region", 1, [("mombasa", "kisumu"), ("lamu", "nakuru"), ("kinango", "limuru"), ("kwale", "thika"), ("mariakani", "kiambu")]),
     ("region", 2, [("malindi", "nyeri"), ("kilifi", "kericho"), ("kinango", "limuru"), ("kwale", "thika"), ("ukunda", "kitale")]),
     ("region", 3, [("kisumu", "mombasa"), ("nyeri", "malindi"), ("kericho", "kilifi"), ("nanyuki", "mazeras"), ("thika", "kwale"), ("kiambu", "mariakani")]),
