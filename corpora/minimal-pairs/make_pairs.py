@@ -457,8 +457,10 @@ def word_groups(pairs):
             x = parent[x]
         return x
 
+    function_words = {"the", "a", "an", "my", "his", "her", "of", "with", "from",
+                      "huyu", "wangu", "yangu", "wake", "yake", "wa", "ya", "cha", "na"}
     for p in pairs:
-        words = {w.lower() for w in (p["target_more"] + " " + p["target_less"]).split()}
+        words = {w.lower() for w in (p["target_more"] + " " + p["target_less"]).split()} - function_words
         for w in words:
             parent[find("w:" + w)] = find("t:" + p["target"])
     return len({find("t:" + p["target"]) for p in pairs})
