@@ -5,10 +5,10 @@
 #include "results_internal.h"
 
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/probes.h"
 #include "mizani/sha256.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,10 +139,12 @@ mz_status mz_results_caveat(mz_results *r, mz_rnode *finding, const char *fmt, .
     return r->status;
 }
 
-/* SHA-256 and size of a file, read in blocks (weights can be gigabytes). */
+/* SHA-256 and size of a file, read in blocks (weights can be gigabytes), opened as every input
+ * is (regular files only); a read error is reported, never taken for the end of the file. */
 static mz_status hash_file(char hex[65], long long *bytes, const char *path, mz_ctx *ctx) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mz_fail_errno(ctx, path, "cannot open for its SHA-256");
+    FILE *f;
+    mz_status rc = mz_fopen_regular(&f, path, "cannot open for its SHA-256", ctx);
+    if (rc) return rc;
     mz_sha256 s;
     mz_sha256_init(&s);
     unsigned char buf[1 << 16];
@@ -152,11 +154,10 @@ static mz_status hash_file(char hex[65], long long *bytes, const char *path, mz_
         mz_sha256_update(&s, buf, n);
         *bytes += (long long)n;
     }
-    int bad = ferror(f);
+    if (ferror(f)) rc = mz_fail_errno(ctx, path, "cannot read for its SHA-256");
     fclose(f);
-    if (bad) return mz_fail_errno(ctx, path, "cannot read for its SHA-256");
-    mz_sha256_final(&s, hex);
-    return MZ_OK;
+    if (!rc) mz_sha256_final(&s, hex);
+    return rc;
 }
 
 mz_status mz_results_file_identity(mz_results *r, mz_rnode *at, const char *key, const char *path) {
