@@ -83,13 +83,20 @@ static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_embed_texts(vec, u->m, u->t, (const char *const *)s.text, s.n, u->embed, ctx);
     if (!rc) {
-        mz_unit_embeddings in = {vec, C, s.first, s.count, {0}, s.word, stratum};
+        mz_unit_embeddings in = {.vectors = vec,
+                                 .dim = C,
+                                 .first = s.first,
+                                 .count = s.count,
+                                 .words = s.word,
+                                 .stratum = stratum};
         for (size_t k = 0, w = 0; k < 4; k++) {
             in.n_words[k] = lists[k]->n, r->n_sentences[k] = 0;
             for (size_t i = 0; i < lists[k]->n; i++, w++)
                 r->n_sentences[k] += s.count[w];
         }
-        rc = mz_weat_units(&r->weat, &in, u->weat, 0.05, ctx);
+        rc = mz_unit_scores_new(&e->scores, s.count, lists[0]->n + lists[1]->n, ctx);
+        in.row_scores = e->scores.row, in.word_scores = e->scores.word;
+        if (!rc) rc = mz_weat_units(&r->weat, &in, u->weat, 0.05, ctx);
     }
     *p_value = r->weat.p_value;
     mz_free(vec), mz_free(stratum);

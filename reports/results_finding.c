@@ -8,6 +8,7 @@
 #include "mizani/file.h"
 #include "mizani/probes.h"
 #include "mizani/sha256.h"
+#include "mizani/stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,18 @@ mz_finding mz_finding_init(const char *family, const char *id) {
                         .alpha = 0.05,
                         .threshold = 0.5,
                         .mde = NAN};
+}
+
+void mz_finding_set_probe(mz_finding *f, const mz_probe_set *set) {
+    f->probe_set = set->id;
+    f->language = set->language;
+    f->dimension = set->dimension;
+    f->title = set->title;
+    f->positive_control = set->dimension && strstr(set->dimension, "control") != NULL;
+}
+
+void mz_verdict_rules_default(mz_verdict_rules *rules) {
+    *rules = (mz_verdict_rules){.alpha = 0.05, .d = 0.5, .rate = 0.1, .log_ratio = 0.25};
 }
 
 static int has_interval(const mz_finding *f) {
@@ -136,6 +149,23 @@ mz_status mz_results_caveat(mz_results *r, mz_rnode *finding, const char *fmt, .
     if (!s) return r->status = mz_fail(r->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_rn_str(r, list ? (mz_rnode *)list : NULL, NULL, s);
     mz_free(s);
+    return r->status;
+}
+
+mz_status mz_results_inference(mz_results *r, mz_rnode *finding, mz_rnode *at,
+                               const mz_inference *inf) {
+    mz_rnode *o = mz_rn_object(r, at, "inference");
+    mz_rn_str(r, o, "unit", inf->unit ? inf->unit : "units");
+    mz_rn_int(r, o, "units", (long long)inf->n_units);
+    mz_rn_num(r, o, "mde_80", inf->mde);
+    mz_rn_num(r, o, "min_p", inf->min_p);
+    mz_rn_num(r, o, "alpha", inf->alpha);
+    mz_rn_bool(r, o, "can_reach_significance", inf->can_reach);
+    if (!inf->can_reach)
+        mz_results_caveat(r, finding,
+                          "%zu %s cannot give p < %g (the smallest p this design allows is %.3g): "
+                          "no p-value is reported, and 'no evidence' would mean 'not testable'",
+                          inf->n_units, inf->unit ? inf->unit : "units", inf->alpha, inf->min_p);
     return r->status;
 }
 

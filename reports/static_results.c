@@ -189,13 +189,7 @@ static mz_status finding(mz_results *r, mz_rnode *sec, const mz_static_weat *w,
                          const mz_vectors *v, const test_ctx *t) {
     const mz_weat_result *d = &w->weat;
     mz_finding f = mz_finding_init("static", t->set ? t->set->id : w->name);
-    if (t->set) {
-        f.probe_set = t->set->id;
-        f.language = t->set->language;
-        f.dimension = t->set->dimension;
-        f.title = t->set->title;
-        f.positive_control = strstr(t->set->dimension, "control") != NULL;
-    }
+    if (t->set) mz_finding_set_probe(&f, t->set);
     f.status = w->computable ? MZ_FINDING_COMPUTED : MZ_FINDING_NOT_COMPUTABLE;
     f.reason = w->reason;
     f.effect = "d";
@@ -247,6 +241,7 @@ static mz_rnode *section(mz_results *r, const mz_static_options *opt) {
 #define MAX_HASHED_BYTES (256LL << 20)
 
 static void subject(mz_results *r, const char *path, const mz_vectors *v) {
+    if (json_object_get(r->root, "subject")) return; /* an audit's model, recorded already */
     mz_rnode *s = mz_results_subject(r, "vectors");
     struct stat st;
     int regular = path && !stat(path, &st) && S_ISREG(st.st_mode);

@@ -88,7 +88,7 @@ expect 3 "model 'Magic' is not supported yet" -- tokenize --tokenizer "$tmp/tok2
 # fairness on the shipped UDHR with a committed tokenizer
 : > "$tmp/empty.dic"
 expect 0 "premium: the same content costs [0-9.]+x as many tokens in sw as in en \\(95% CI" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --dictionary "$tmp/empty.dic"
-expect 0 '"premium": [0-9.]' -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --json
+expect 0 '"name": "premium"' -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --json
 expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/sentencepiece/unigram.model" --parallel "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
 

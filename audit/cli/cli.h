@@ -92,12 +92,9 @@ mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind ki
                                  mz_probe_set ***sets, size_t *n);
 void mz_cli_free_sets(mz_probe_set **sets, size_t n);
 
-/* Inference figures shared by the tests' output (cli_inference.c): a JSON number or null; p
- * as text, or "too few" when the design cannot reach significance; units, mde and min_p as
- * JSON; the legend under a table. */
-json_t *mz_cli_number(double x);
+/* Inference figures shared by the tests' text output (cli_inference.c): p as text, or "too
+ * few" when the design cannot reach significance; the legend under a table. */
 const char *mz_cli_p_text(char *buf, size_t n, double p, const mz_inference *inf);
-json_t *mz_cli_inference_json(const mz_inference *inf);
 void mz_cli_inference_note(FILE *o);
 
 /* Typed access to parsed values; missing options leave *value as it was. */

@@ -1,11 +1,12 @@
 /* `mizani seat` and `mizani ceat`: the shipped association tests on a model's sentence
  * embeddings and on its contextual word embeddings. Both read the same inputs. */
 #include "cli.h"
+#include "cli_results.h"
 #include "mizani/ceat.h"
 #include "mizani/file.h"
+#include "mizani/report.h"
 #include "mizani/seat.h"
 
-#include <jansson.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -34,34 +35,11 @@ static void print_unknown(FILE *o, int *header, const char *id, const mz_unknown
     fputc('\n', o);
 }
 
-static json_t *unknown_json(const mz_unknown_words *u) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < u->n; i++)
-        json_array_append_new(a, json_string(u->words[i]));
-    return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)u->total);
-}
-
 /* A table row's start: test and language; the whole row, and 0, when it was not computable. */
 static int print_entry(FILE *o, const mz_suite_entry *e) {
     fprintf(o, "%-36.36s %-4s ", e->set->id, e->set->language);
     if (!e->computed) fprintf(o, "not computable: %s\n", e->reason);
     return e->computed;
-}
-
-/* A test as JSON: id and language, its own fields, then its numbers with Holm's p or why it
- * could not be computed, and the unknown words. */
-static json_t *entry_json(const mz_suite_entry *e, json_t *own, json_t *numbers) {
-    json_t *t = json_pack("{s:s, s:s}", "id", e->set->id, "language", e->set->language);
-    json_object_update_new(t, own);
-    if (e->computed) {
-        json_object_update_new(t, numbers);
-        json_object_set_new(t, "p_holm", mz_cli_number(e->p_holm));
-    } else {
-        json_decref(numbers);
-        json_object_set_new(t, "not_computable", json_string(e->reason));
-    }
-    json_object_set_new(t, "unknown_words", unknown_json(&e->unknown));
-    return t;
 }
 
 /* Columns every test shares after its own: words (units), tokens per word of X and Y, d, the
@@ -80,15 +58,6 @@ static const char *UNITS_HEADER = "%5s %-9s %8s  %-16s %6s %9s %9s\n";
 
 static void print_units_header(FILE *o) {
     fprintf(o, UNITS_HEADER, "words", "tok X/Y", "d", "95% CI (words)", "mde", "p", "p (Holm)");
-}
-
-static json_t *units_json(const mz_suite_entry *e, const mz_weat_units_result *w) {
-    return json_pack("{s:o, s:o, s:[o,o], s:o, s:o, s:[f,f,f,f]}", "effect_size",
-                     mz_cli_number(w->effect_size), "word_effect_size",
-                     mz_cli_number(w->word_effect), "ci", mz_cli_number(w->ci_lo),
-                     mz_cli_number(w->ci_hi), "p", mz_cli_number(w->p_value), "inference",
-                     mz_cli_inference_json(&w->inference), "tokens_per_word", e->tokens_per_word[0],
-                     e->tokens_per_word[1], e->tokens_per_word[2], e->tokens_per_word[3]);
 }
 
 static const char *UNITS_NOTE =
@@ -122,19 +91,6 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
         "are the probe words in bleached frames (\"This is {word}.\").\n%s",
         UNITS_NOTE);
     mz_cli_inference_note(o);
-}
-
-static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_options *e) {
-    json_t *tests = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *own = json_pack("{s:[I,I,I,I]}", "sentences", (json_int_t)r[i].n_sentences[0],
-                                (json_int_t)r[i].n_sentences[1], (json_int_t)r[i].n_sentences[2],
-                                (json_int_t)r[i].n_sentences[3]);
-        json_array_append_new(tests,
-                              entry_json(&r[i].entry, own, units_json(&r[i].entry, &r[i].weat)));
-    }
-    return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
-                     "tests", tests);
 }
 
 /* What both commands read: the model and tokenizer, association sets, frames, embedding options. */
@@ -176,12 +132,14 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     return rc;
 }
 
-static mz_status write_json(mz_cli *cli, json_t *o) {
-    mz_status rc = MZ_OK;
-    if (json_dumpf(o, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF)
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    json_decref(o);
-    return rc;
+/* A suite in which no test could be computed has nothing to report and no all-clear to give. */
+static mz_status none_computed(mz_cli *cli, const void *res, size_t stride, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (((const mz_suite_entry *)((const char *)res + i * stride))->computed) return MZ_OK;
+    const mz_suite_entry *first = res;
+    return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                   "none of the %zu tests could be computed; the first, '%s': %s", n,
+                   n ? first->set->id : "", n ? first->reason : "no probe sets");
 }
 
 static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
@@ -200,10 +158,17 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
         rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = write_json(cli, results_json(res, in.n, &in.eo));
-    else if (!rc)
+    if (!rc) rc = none_computed(cli, res, sizeof *res, in.n);
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "seat", args);
+        if (!rc) rc = mz_results_model(tree, in.m, mz_cli_get(args, "model"), in.t);
+        if (!rc) rc = mz_report_seat(tree, res, in.n, &in.eo, &wo, in.tpl, in.n_tpl, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc)
         print_table(cli->out, res, in.n, &in.eo);
+    mz_results_free(tree);
+    mz_suite_clear(res, sizeof *res, in.n);
     mz_free(res);
     inputs_free(&in);
     return rc;
@@ -268,28 +233,6 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
     mz_cli_inference_note(o);
 }
 
-static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
-    json_t *tests = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const mz_meta_result *m = &r[i].meta;
-        json_t *own = json_pack("{s:I}", "contexts", (json_int_t)r[i].n_contexts);
-        json_t *numbers = units_json(&r[i].entry, &r[i].words);
-        json_object_set_new(numbers, "caveat",
-                            json_string("the samples reuse the same words: CES and its "
-                                        "heterogeneity describe contexts; the test is over words"));
-        json_object_set_new(numbers, "samples_descriptive",
-                            json_pack("{s:o, s:[o,o], s:o, s:o, s:o, s:o}", "ces",
-                                      mz_cli_number(m->effect), "ci", mz_cli_number(m->ci_lo),
-                                      mz_cli_number(m->ci_hi), "q", mz_cli_number(m->q), "i2",
-                                      mz_cli_number(m->i2), "tau2", mz_cli_number(m->tau2),
-                                      "mean_effect", mz_cli_number(r[i].mean_effect)));
-        json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
-    }
-    return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",
-                     mz_pooling_name(in->eo.pooling), "samples", (json_int_t)samples, "tests",
-                     tests);
-}
-
 /* --contexts FILE: its non-empty lines, pointing into *text; invalid UTF-8 is an error naming
  * the line. */
 static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines,
@@ -349,10 +292,17 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
-    else if (!rc)
+    if (!rc) rc = none_computed(cli, res, sizeof *res, in.n);
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "ceat", args);
+        if (!rc) rc = mz_results_model(tree, in.m, mz_cli_get(args, "model"), in.t);
+        if (!rc) rc = mz_report_ceat(tree, res, in.n, &o, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc)
         print_ceat(cli->out, res, in.n, &in, o.n_samples);
+    mz_results_free(tree);
+    mz_suite_clear(res, sizeof *res, in.n);
     mz_free(res);
     mz_free(corpus);
     mz_free(corpus_text);

@@ -10,8 +10,12 @@
 #ifndef MIZANI_REPORT_H
 #define MIZANI_REPORT_H
 
+#include "mizani/ceat.h"
 #include "mizani/explain.h"
+#include "mizani/fairness.h"
+#include "mizani/likelihood_run.h"
 #include "mizani/results.h"
+#include "mizani/seat.h"
 #include "mizani/static_audit.h"
 
 #include <libxml/tree.h>
@@ -32,6 +36,64 @@ mz_status mz_report_static_suite(mz_results *r, const mz_static_suite *s,
 mz_status mz_report_static_weat(mz_results *r, const mz_static_weat *w,
                                 const mz_word_list lists[MZ_N_ROLES], const char *vectors_path,
                                 const mz_static_options *opt, const mz_vectors *v);
+
+/* ---- A model as the subject ----------------------------------------------------------------
+ * $.subject for a model (once; nothing when the tree has a subject already): path,
+ * architecture, encoder or decoder, its head, the weights' SHA-256 and size, shape, parameters,
+ * dtypes, and with `t` the tokenizer's file {path, sha256, bytes}, type, vocabulary size and
+ * special tokens. */
+mz_status mz_results_model(mz_results *r, const mz_model *m, const char *path,
+                           const mz_tokenizer *t);
+/* $.subject for a tokenizer alone (kind "tokenizer", its members under "tokenizer"). */
+mz_status mz_results_tokenizer(mz_results *r, const mz_tokenizer *t);
+
+/* ---- Association tests on a model into the tree ------------------------------------------
+ * The seat and ceat sections ($.sections.seat, .ceat): one finding per test with d over the
+ * rows (sentences, contexts), its bootstrap interval over words, the permutation p over target
+ * words and Holm's, the verdict by `rules` (NULL: the defaults), the target words that can trade
+ * labels as units with the smallest detectable d, the caveats (too few words, words unknown to
+ * the tokenizer, target lists split differently, Monte Carlo p, CEAT's samples reusing words),
+ * and every target word's score with its rows' scores as items; each probe set's provenance.
+ * SEAT's section quotes one frame per language from `templates`. */
+mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
+                         const mz_embed_options *e, const mz_weat_options *w,
+                         mz_probe_set *const *templates, size_t n_templates,
+                         const mz_verdict_rules *rules);
+mz_status mz_report_ceat(mz_results *r, const mz_ceat_result *res, size_t n,
+                         const mz_ceat_options *o, const mz_verdict_rules *rules);
+
+/* ---- Tokenizer fairness into the tree ------------------------------------------------------
+ * The fairness section: the premium of the second language over the first, and per language
+ * fertility, split words, unknown and byte-fallback rates, each with its interval over segments
+ * (descriptions: no p-value, no verdict); the worst-split words and dictionary coverage in the
+ * premium's details, every segment's token and word counts as its items; the parallel text's
+ * provenance. */
+mz_status mz_report_fairness(mz_results *r, const mz_fairness *f, const mz_probe_set *parallel,
+                             uint32_t n_bootstrap);
+
+/* ---- Likelihood tests into the tree -------------------------------------------------------
+ * The pairs section: per probe set and category (and "all") a finding with the preference rate
+ * for the more stereotypical sentence among pairs of equal token counts, its cluster-bootstrap
+ * interval, the sign-flip p over target clusters and Holm's, the clusters as units with the
+ * smallest detectable distance from 50%, caveats (pairs of unequal token counts, pairs that do
+ * not fit, too few clusters) and every pair with its scores as items; then, for parallel sets,
+ * one finding per category on whether the preference differs between the languages
+ * (details.comparison "languages"). */
+mz_status mz_report_pairs(mz_results *r, const mz_pairs_suite *s, mz_lik_method method,
+                          const mz_pairs_options *o, const mz_verdict_rules *rules);
+/* Before and after fine-tuning on one set (the compare section): per category the change of
+ * the preference rate, McNemar's p and Holm's, and on the overall finding whether it grew past
+ * `threshold` (mz_lik_pairs_grew). c: mz_lik_pairs_change's rows. */
+mz_status mz_report_pairs_change(mz_results *r, const mz_probe_set *set,
+                                 const mz_pairs_result *before, const mz_pairs_result *after,
+                                 const mz_pairs_change *c, double threshold,
+                                 const mz_verdict_rules *rules);
+/* The masked section: per set the mean group bias with its two-way bootstrap interval, the
+ * permutation p over target words and Holm's across sets, the target words as units, every
+ * attribute's bias, group means and sentence scores as items, the target words' token counts;
+ * a set not computable with its reason; for parallel sets, the difference of their biases. */
+mz_status mz_report_masked(mz_results *r, const mz_masked_suite *s, uint32_t n_bootstrap,
+                           const mz_verdict_rules *rules);
 
 /* ---- Explanations into the tree -------------------------------------------------------------
  * The explain section ($.sections.explain): one finding per explained text (ex [n]), or per

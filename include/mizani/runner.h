@@ -63,6 +63,20 @@ typedef struct mz_unknown_words {
 mz_status mz_words_with_unknown(mz_unknown_words *out, const mz_tokenizer *t,
                                 const mz_probe_set *set, mz_ctx *ctx);
 
+/* Per-item scores a test keeps (owned by its suite entry): each target word's mean association
+ * score s(w, A, B) over its rows (sentences, contexts) and every row's own, so that two runs
+ * can be compared word by word and runs over shards merged. */
+typedef struct mz_unit_scores {
+    double *word;  /* [n_words]: X's words, then Y's */
+    double *row;   /* [n_rows] */
+    size_t *first; /* [n_words + 1]: word w's rows are row[first[w] .. first[w + 1]) */
+    size_t n_words, n_rows;
+} mz_unit_scores;
+
+/* Room for n_words words of count[w] rows each. */
+mz_status mz_unit_scores_new(mz_unit_scores *s, const size_t *count, size_t n_words, mz_ctx *ctx);
+void mz_unit_scores_clear(mz_unit_scores *s);
+
 /* What every test of a suite over association sets reports beside its own numbers. Result
  * structs of such suites (SEAT, CEAT) start with one. */
 typedef struct mz_suite_entry {
@@ -75,6 +89,7 @@ typedef struct mz_suite_entry {
      * random model already shows, so the tests permute target words only within strata of
      * equal token count */
     double tokens_per_word[4];
+    mz_unit_scores scores; /* the target words' and rows' scores (owned; mz_suite_clear) */
 } mz_suite_entry;
 
 /* One test: fills the result that starts with `e` and gives its p-value. MZ_ERR_INPUT means the
@@ -86,6 +101,8 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
  * computed tests' p-values by Holm. */
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
+/* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
+void mz_suite_clear(void *results, size_t stride, size_t n);
 
 /* Whether tokenizer t belongs with model m: every id it produces has a row in the model's
  * embedding matrix, and an encoder gets special tokens. MZ_ERR_INPUT naming both (the
