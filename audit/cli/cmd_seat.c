@@ -103,6 +103,7 @@ typedef struct inputs {
 } inputs;
 
 static void inputs_free(inputs *in) {
+    mz_embed_cache_free(in->eo.cache);
     mz_cli_free_sets(in->sets, in->n);
     mz_cli_free_sets(in->tpl, in->n_tpl);
     mz_tokenizer_free(in->t);
@@ -132,6 +133,21 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     return rc;
 }
 
+/* Every frame sentence of the suite embedded at once, packed into full batches, into a cache
+ * that both tests read: SEAT, CEAT and the audit then run the same batches, hence give the
+ * same numbers. */
+static mz_status fill_frames(mz_cli *cli, inputs *in) {
+    char **texts = NULL;
+    size_t n = 0;
+    mz_status rc = mz_embed_cache_new(&in->eo.cache, cli->ctx);
+    if (!rc) rc = mz_seat_sentences(&texts, &n, in->sets, in->n, in->tpl, in->n_tpl, cli->ctx);
+    if (!rc)
+        rc = mz_embed_cache_fill(in->eo.cache, in->m, in->t, (const char *const *)texts, n, &in->eo,
+                                 cli->ctx);
+    mz_templates_free(texts, n);
+    return rc;
+}
+
 /* A suite in which no test could be computed has nothing to report and no all-clear to give. */
 static mz_status none_computed(mz_cli *cli, const void *res, size_t stride, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -152,6 +168,7 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     wo.n_permutations = (uint64_t)perms, wo.n_bootstrap = (uint32_t)boot, wo.seed = cli->seed;
     if (!rc) rc = read_inputs(cli, args, "seat", &in);
+    if (!rc) rc = fill_frames(cli, &in);
     if (!rc && !(res = mz_calloc(in.n, sizeof *res)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc)
@@ -278,6 +295,7 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = read_inputs(cli, args, "ceat", &in);
     if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling"))
         in.eo.pooling = MZ_POOL_MEAN;
+    if (!rc && !corpus) rc = fill_frames(cli, &in);
     mz_ceat_options o = {.embed = in.eo,
                          .n_permutations = 10000,
                          .n_bootstrap = 1000,

@@ -20,12 +20,30 @@ typedef enum mz_pooling {
     MZ_POOL_LAST   /* the last token: what a causal model has read the whole text into */
 } mz_pooling;
 
+/* The probe runner's cache: each text's tokens and one hidden state's rows, kept once per text,
+ * so that tests asking for the same text at the same layer (SEAT's sentences are CEAT's
+ * contexts) tokenize and run it once, and texts of many tests run packed into full batches. */
+typedef struct mz_embed_cache mz_embed_cache;
+
 typedef struct mz_embed_options {
     mz_pooling pooling;
     int layer;             /* hidden state index 0..n_layers; -1: the last */
     int max_tokens;        /* tokens per forward pass (default 2048 when 0) */
-    mz_progress *progress; /* counts texts; may be NULL */
+    mz_progress *progress; /* counts texts run through the model; may be NULL */
+    mz_embed_cache *cache; /* NULL: none (rows pooled as their batch finishes) */
 } mz_embed_options;
+
+mz_status mz_embed_cache_new(mz_embed_cache **out, mz_ctx *ctx);
+void mz_embed_cache_free(mz_embed_cache *c);
+/* Runs every text of `texts` that the cache does not hold yet (each once) through the model in
+ * length-sorted batches packed across all of them, and keeps its tokens and the rows of
+ * opt->layer's hidden state. A cache holds one layer: another is MZ_ERR_USAGE. Filling the same
+ * texts in the same order gives the same batches, hence the same numbers. */
+mz_status mz_embed_cache_fill(mz_embed_cache *c, mz_model *m, const mz_tokenizer *t,
+                              const char *const *texts, size_t n, const mz_embed_options *opt,
+                              mz_ctx *ctx);
+/* Texts the cache holds. */
+size_t mz_embed_cache_count(const mz_embed_cache *c);
 
 /* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
  * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
@@ -39,7 +57,8 @@ mz_status mz_for_each_item(size_t n, mz_item_state_new make, mz_item_state_free 
                            void *user, mz_progress *progress, mz_ctx *ctx);
 
 /* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an
- * error naming the text's index. */
+ * error naming the text's index. With opt->cache, texts it lacks are filled into it first and
+ * every row is pooled from it. */
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
                          size_t n, const mz_embed_options *opt, mz_ctx *ctx);
 /* The same for one span of each text, bytes [start[i], end[i]): pooling runs over the tokens
