@@ -265,13 +265,19 @@ mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_
                             const mz_probe_set *set, const char *lang) {
     if (m) mz_results_model(r, m, model_path, NULL);
     if (set) mz_results_probe_set(r, set);
-    mz_rnode *sec = mz_results_section(r, "explain", "Explanations");
-    mz_results_method(r, sec, method_note, citations, sizeof citations / sizeof *citations);
-    settings(r, sec, n ? (px ? &px[0].side[0] : &ex[0]) : NULL);
+    /* an audit explains pairs and templates in several calls: they share one section */
+    json_t *have = r->status ? NULL : json_object_get(json_object_get(r->root, "sections"), "explain");
+    mz_rnode *sec = (mz_rnode *)have;
+    if (!sec) {
+        sec = mz_results_section(r, "explain", "Explanations");
+        mz_results_method(r, sec, method_note, citations, sizeof citations / sizeof *citations);
+        settings(r, sec, n ? (px ? &px[0].side[0] : &ex[0]) : NULL);
+    }
+    size_t before = json_array_size(json_object_get(MZ_J(sec), "findings"));
     for (size_t i = 0; i < n; i++)
         if (px)
             pair_finding(r, sec, &px[i], set);
         else
-            text_finding(r, sec, &ex[i], i, lang);
+            text_finding(r, sec, &ex[i], before + i, lang);
     return mz_results_status(r);
 }

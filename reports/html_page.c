@@ -214,3 +214,72 @@ mz_status mz_page_save(mz_page *p, const char *path) {
     mz_free(html);
     return rc;
 }
+
+/* "03-preference-for-the-more-stereotypical.svg": the figure's order and its title, slugged. */
+static char *figure_name(size_t i, xmlNodePtr svg) {
+    char slug[49] = "";
+    size_t k = 0;
+    for (xmlNodePtr c = svg->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "title")) {
+            xmlChar *t = xmlNodeGetContent(c);
+            for (const xmlChar *q = t; q && *q && k < sizeof slug - 1; q++) {
+                int ok = (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9');
+                int up = *q >= 'A' && *q <= 'Z';
+                if (ok || up)
+                    slug[k++] = (char)(up ? *q - 'A' + 'a' : *q);
+                else if (k && slug[k - 1] != '-')
+                    slug[k++] = '-';
+            }
+            xmlFree(t);
+            break;
+        }
+    while (k && slug[k - 1] == '-')
+        k--;
+    slug[k] = '\0';
+    return mz_strf("%02zu-%s.svg", i + 1, k ? slug : "figure");
+}
+
+/* The page's <svg> elements in document order. */
+static void collect_svgs(xmlNodePtr n, xmlNodePtr **out, size_t *k, size_t *cap, int *failed) {
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (!strcmp((const char *)n->name, "svg")) {
+            if (mz_grow((void **)out, cap, *k + 1, sizeof **out))
+                *failed = 1;
+            else
+                (*out)[(*k)++] = n;
+            continue;
+        }
+        collect_svgs(n->children, out, k, cap, failed);
+    }
+}
+
+mz_status mz_page_figures(mz_page *p, char ***names, char ***svgs, size_t *n) {
+    xmlNodePtr *found = NULL;
+    size_t k = 0, cap = 0;
+    int failed = 0;
+    *names = *svgs = NULL, *n = 0;
+    collect_svgs(xmlDocGetRootElement(p->doc), &found, &k, &cap, &failed);
+    *names = mz_calloc(k + 1, sizeof **names);
+    *svgs = mz_calloc(k + 1, sizeof **svgs);
+    failed |= !*names || !*svgs;
+    for (size_t i = 0; !failed && i < k; i++) {
+        xmlBufferPtr buf = xmlBufferCreate();
+        failed = !buf || xmlNodeDump(buf, p->doc, found[i], 0, 0) < 0;
+        if (!failed) {
+            (*names)[i] = figure_name(i, found[i]);
+            (*svgs)[i] = mz_strf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n",
+                                 (const char *)xmlBufferContent(buf));
+            failed = !(*names)[i] || !(*svgs)[i];
+        }
+        xmlBufferFree(buf);
+        *n = i + 1;
+    }
+    mz_free(found);
+    if (!failed) return MZ_OK;
+    for (size_t i = 0; i < *n; i++)
+        mz_free((*names)[i]), mz_free((*svgs)[i]);
+    mz_free(*names), mz_free(*svgs);
+    *names = *svgs = NULL, *n = 0;
+    return mz_fail(p->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+}

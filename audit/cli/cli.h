@@ -97,6 +97,14 @@ void mz_cli_free_sets(mz_probe_set **sets, size_t n);
 const char *mz_cli_p_text(char *buf, size_t n, double p, const mz_inference *inf);
 void mz_cli_inference_note(FILE *o);
 
+/* The options of `cmd` from a JSON configuration file (--config, cli_config.c): every member an
+ * option of the command or a global one (threads, seed, quiet), its value a string, number,
+ * boolean (flags) or list of strings (joined by commas); those not on the command line are
+ * added to `args` (the command line wins). Strings the args now point to are in *owned (free
+ * each and the array). Errors name the file and the member (exit 3). */
+mz_status mz_cli_merge_config(mz_cli *cli, const mz_cli_command *cmd, const char *path,
+                              mz_cli_args *args, char ***owned, size_t *n_owned);
+
 /* Typed access to parsed values; missing options leave *value as it was. */
 const char *mz_cli_get(const mz_cli_args *args, const char *name);
 int mz_cli_flag(const mz_cli_args *args, const char *name);

@@ -117,6 +117,16 @@ struct mz_page;
 typedef mz_status (*mz_report_renderer)(struct mz_page **out, const mz_results *r, mz_ctx *ctx);
 mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
                                  mz_report_renderer draw, mz_ctx *ctx);
+/* An audit's folder: results.json, report.html and report.md (mz_report_markdown), written as
+ * mz_report_write_dir does; with figures_dir, each figure of the page as a standalone SVG file
+ * in that folder, written the same way. */
+mz_status mz_report_write_audit(mz_results *r, const char *dir, const char *figures_dir,
+                                mz_ctx *ctx);
+/* A short Markdown summary of a tree, to paste into a model card's "Bias, Risks, and
+ * Limitations": what was audited, the findings with their verdicts (controls apart), Swahili
+ * against English, the tokenizer, what was not tested, and the limits. Probe text is escaped
+ * (no markup or table break survives). mz_free. */
+mz_status mz_report_markdown(char **out, const mz_results *r, mz_ctx *ctx);
 /* Any file, atomically: a temporary beside it renamed into place. */
 mz_status mz_write_file_atomic(const char *path, const void *data, size_t len, mz_ctx *ctx);
 
@@ -146,6 +156,10 @@ mz_status mz_page_status(const mz_page *p);
 mz_status mz_page_serialise(mz_page *p, char **out, size_t *len);
 /* Serialised and written atomically. */
 mz_status mz_page_save(mz_page *p, const char *path);
+/* Every figure (<svg>) of the page as a standalone SVG document, in page order, each with a file
+ * name from its order and title ("03-minimal-pairs-per-category.svg"); mz_free each and both
+ * arrays. */
+mz_status mz_page_figures(mz_page *p, char ***names, char ***svgs, size_t *n);
 
 /* ---- Widgets ---------------------------------------------------------------------------- */
 /* One row of a forest plot, dot plot or bar chart: an estimate with its interval (NAN when

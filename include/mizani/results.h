@@ -55,6 +55,9 @@ const char *mz_results_run_id(const mz_results *r);
 mz_status mz_results_set_command(mz_results *r, int argc, const char *const *argv);
 mz_status mz_results_set_seed(mz_results *r, unsigned long seed, int threads);
 mz_rnode *mz_results_config(mz_results *r);
+/* The run block itself ($.run), for a job's own provenance (an audit's stages and effective
+ * configuration). */
+mz_rnode *mz_results_run(mz_results *r);
 /* Records the end time; done by the writers when it has not been set. */
 mz_status mz_results_finish(mz_results *r);
 
