@@ -94,9 +94,11 @@ static mz_status explain_masked(audit *a, size_t s, mz_explain_options *eo, size
     char *taken = mz_calloc(m->n_attributes + 1, 1);
     mz_explain_input *in = mz_calloc((size_t)a->o->explain_top + 1, sizeof *in);
     char **texts = mz_calloc((size_t)a->o->explain_top + 1, sizeof *texts);
+    char(*labels)[256] = mz_calloc((size_t)a->o->explain_top + 1, sizeof *labels);
     mz_explanation *ex = NULL;
-    mz_status rc =
-        taken && in && texts ? MZ_OK : mz_fail(a->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = taken && in && texts && labels
+                       ? MZ_OK
+                       : mz_fail(a->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (int k = 0; !rc && k < a->o->explain_top; k++) {
         long best = -1;
         for (size_t i = 0; i < m->n_attributes; i++)
@@ -109,8 +111,11 @@ static mz_status explain_masked(audit *a, size_t s, mz_explain_options *eo, size
             rc = mz_fail(a->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
             break;
         }
+        snprintf(labels[n], sizeof labels[n], "%s, %s: %s rather than %s", set->id,
+                 m->attributes[best].attribute, set->targets[0].words[g0].text,
+                 set->targets[1].words[g1].text);
         in[n] = (mz_explain_input){.text = texts[n],
-                                   .label = m->attributes[best].attribute,
+                                   .label = labels[n],
                                    .target = set->targets[0].words[g0].text,
                                    .contrast = set->targets[1].words[g1].text};
         n++;
@@ -126,7 +131,7 @@ static mz_status explain_masked(audit *a, size_t s, mz_explain_options *eo, size
         mz_explanation_clear(&ex[i]);
     for (size_t i = 0; texts && i < n; i++)
         mz_free(texts[i]);
-    mz_free(ex), mz_free(in), mz_free(texts), mz_free(taken);
+    mz_free(ex), mz_free(in), mz_free(texts), mz_free(taken), mz_free(labels);
     return rc;
 }
 

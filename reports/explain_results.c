@@ -266,7 +266,8 @@ mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_
     if (m) mz_results_model(r, m, model_path, NULL);
     if (set) mz_results_probe_set(r, set);
     /* an audit explains pairs and templates in several calls: they share one section */
-    json_t *have = r->status ? NULL : json_object_get(json_object_get(r->root, "sections"), "explain");
+    json_t *have =
+        r->status ? NULL : json_object_get(json_object_get(r->root, "sections"), "explain");
     mz_rnode *sec = (mz_rnode *)have;
     if (!sec) {
         sec = mz_results_section(r, "explain", "Explanations");

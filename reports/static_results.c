@@ -224,7 +224,12 @@ static mz_status finding(mz_results *r, mz_rnode *sec, const mz_static_weat *w,
 }
 
 static mz_rnode *section(mz_results *r, const mz_static_options *opt) {
-    mz_rnode *sec = mz_results_section(r, "static", "Association tests on static word vectors");
+    const char *kind =
+        json_string_value(json_object_get(json_object_get(r->root, "subject"), "kind"));
+    mz_rnode *sec = mz_results_section(r, "static",
+                                       kind && !strcmp(kind, "model")
+                                           ? "Input embeddings (WEAT)"
+                                           : "Association tests on static word vectors");
     mz_results_method(r, sec, method_text, citations, sizeof citations / sizeof *citations);
     mz_rnode *set = mz_rn_object(r, sec, "settings");
     mz_rn_int(r, set, "max_exact_splits", (long long)opt->weat.max_exact);

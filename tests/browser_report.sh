@@ -78,8 +78,8 @@ c=$(console_errors report)
 check [ -z "$c" ] || fail "console errors: $c"
 for h in "Summary" "Transparency card" "Tokenizer fairness" "Association tests on input embeddings" \
   "Sentence embeddings (SEAT)" "Contextual embeddings (CEAT)" "Minimal pairs" "Masked templates" \
-  "Explanations" "Before and after fine-tuning" "Positive controls" "Method" \
-  "Reproducing this report"; do
+  "Explanations" "Before and after fine-tuning" "Positive controls" "Association tests" \
+  "Likelihood tests" "Swahili and English" "Methods and reproducibility" "Reproducing this report"; do
   check grep -qF ">$h</h" "$work/report.dom" || fail "no heading '$h' in the rendered page"
 done
 check grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/report.dom" ||

@@ -24,7 +24,7 @@ expect 2 "^mizani: error: unknown command 'nosuch'" -- nosuch
 [ "$(lines nosuch)" -eq 1 ] || { fails=$((fails + 1)); echo "FAIL: 'mizani nosuch' prints more than one line"; }
 n=$((n + 1))
 expect 2 'Usage: mizani' --
-expect 2 'not built yet' -- audit --model x
+expect 4 "x/config.json: cannot open" -- audit --model x --quiet
 expect 0 '^Usage: mizani audit' -- audit --help
 expect 0 '^Usage: mizani compare' -- help compare
 data=$(dirname "$0")/data

@@ -217,7 +217,7 @@ static mz_status run_audit(mz_cli *cli, const mz_cli_args *args, audit_cmd *a) {
     if (!rc && config) rc = mz_results_file_identity(r, mz_results_run(r), "config_file", config);
     if (!rc) rc = mz_audit_run(r, &in, &a->o, cli->ctx);
     if (!rc && mz_interrupted()) rc = mz_fail(cli->ctx, MZ_ERR_INTERRUPTED, NULL, "interrupted");
-    if (!rc) rc = mz_report_write_audit(r, a->out, a->figures, cli->ctx);
+    if (!rc) rc = mz_cli_write_audit(cli, r, a->out, a->figures);
     sigaction(SIGINT, &old, NULL);
     if (rc == MZ_ERR_INTERRUPTED)
         mz_fail(cli->ctx, rc, NULL, "interrupted: nothing was written to %s", a->out);

@@ -244,12 +244,19 @@ mz_status mz_widget_method(mz_page *p, xmlNodePtr parent, const char *text,
  * heatmaps), compare (changes with their intervals). Positive controls are drawn apart from
  * the social findings. Nothing when the tree has no such section. */
 mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family);
+/* The family's method note with its citations, as a subsection titled `title` (nothing when the
+ * family has none). */
+mz_status mz_report_method(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family,
+                           const char *title);
 /* explain.html: the explain section, the transparency card and the command that reproduces
  * the run (no summary of verdicts: explanations have none). */
 mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx);
-/* The whole report of a tree: summary with verdicts (positive controls apart), transparency
- * card (what was audited, how, which probes), every family's section, methods, and the command
- * that reproduces the run. */
+/* The whole report of a tree, in seven parts: 1. summary with verdicts and their rule, Swahili
+ * beside English and the language comparisons, positive controls apart; 2. transparency card
+ * (what was audited, how, which probes, what was not tested); 3. tokenizer fairness;
+ * 4. association tests (static, SEAT, CEAT); 5. likelihood tests (minimal pairs, masked
+ * templates); 6. explanations; 7. methods with citations and the command that reproduces the
+ * run. A part whose families did not run is left out; the card says what was not tested. */
 mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx);
 
 #ifdef __cplusplus
