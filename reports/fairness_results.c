@@ -115,8 +115,8 @@ mz_status mz_report_fairness(mz_results *r, const mz_fairness *f, const mz_probe
              f->segments},
             {"byte-fallback", "byte_fallback_rate", "Byte-fallback tokens", x->byte_fallback_rate,
              x->byte_fallback_ci, MZ_UNITS_SEGMENTS, f->segments}};
-        for (size_t k = 0; k < sizeof rates / sizeof *rates; k++)
-            descriptive(r, sec, &rates[k], x->language, NAN, f->ci_level);
+        for (size_t k = 0; k < sizeof rates / sizeof *rates; k++) /* items: the premium's */
+            mz_rn_array(r, descriptive(r, sec, &rates[k], x->language, NAN, f->ci_level), "items");
     }
     return r->status;
 }

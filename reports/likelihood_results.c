@@ -290,7 +290,10 @@ static void masked_finding(mz_results *r, mz_rnode *sec, const mz_probe_set *set
     }
     mz_rnode *fn = mz_results_finding(r, sec, &f);
     mz_rnode *d = mz_rn_object(r, fn, "details");
-    if (!m->n_computable) return;
+    if (!m->n_computable) {
+        mz_rn_array(r, fn, "items");
+        return;
+    }
     mz_rn_strs(r, d, "groups", m->group_name, 2);
     mz_rn_int(r, d, "frames", (long long)m->n_frames);
     mz_rn_int(r, d, "attributes", (long long)m->n_attributes);

@@ -102,7 +102,10 @@ static mz_rnode *finding(mz_results *r, mz_rnode *sec, const char *family, const
     mz_rnode *d = mz_rn_object(r, fn, "details");
     mz_rn_nums(r, d, "tokens_per_word", e->tokens_per_word, 4);
     unknown_words(r, fn, d, &e->unknown);
-    if (!e->computed) return d;
+    if (!e->computed) {
+        mz_rn_array(r, fn, "items");
+        return d;
+    }
     mz_results_inference(r, fn, d, &w->inference);
     mz_rn_num(r, d, "word_effect_size", w->word_effect);
     mz_rn_bool(r, d, "p_exact", w->inference.can_reach && w->perm.exact);

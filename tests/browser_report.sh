@@ -8,9 +8,11 @@
 #   - at 375 px nothing is wider than the screen (a 10,000-character word included);
 # and keeps screenshots at 375 and 1280 px and a PDF print in OUT for a person to look at.
 # Each check is first shown to fail on a page made to fail it, so that a pass means something.
-# Usage: browser_report.sh TEST_REPORT_HTML_BINARY OUT
+# With AUDIT_DIR, the same checks on the report of a real audit (test_audit's, with hostile
+# probe words) and, at 375 px, on AUDIT_DIR-long (the same results with a 10,000-character title).
+# Usage: browser_report.sh TEST_REPORT_HTML_BINARY OUT [AUDIT_DIR]
 set -u
-writer=$1 out=$2
+writer=$1 out=$2 audit=${3:-}
 fails=0 n=0
 fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
 check() { n=$((n + 1)); "$@"; }
@@ -94,6 +96,61 @@ if [[ $width =~ width\ ([0-9]+)\ of\ ([0-9]+) ]]; then
   [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] || fail "at 375 px the page is $width px wide"
 else
   fail "could not measure the page at 375 px: $(grep -o 'result">[^<]*' "$work/probe.dom")"
+fi
+
+# width_at_375 NAME REPORT_FOLDER: fails unless nothing is wider than the screen at 375 px.
+width_at_375() {
+  cat >"$work/$1-probe.html" <<EOF
+<!DOCTYPE html><html><body>
+<iframe id="f" src="file://$2/report.html" style="width:375px;height:2000px;border:0"></iframe>
+<pre id="result">not loaded</pre>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var d = this.contentDocument.documentElement;
+  document.getElementById("result").textContent = "width " + d.scrollWidth + " of " + d.clientWidth;
+});
+</script></body></html>
+EOF
+  browse "$1-probe" "file://$work/$1-probe.html" --allow-file-access-from-files
+  local w
+  w=$(grep -oE 'width [0-9]+ of [0-9]+' "$work/$1-probe.dom")
+  n=$((n + 1))
+  if [[ $w =~ width\ ([0-9]+)\ of\ ([0-9]+) ]]; then
+    [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] || fail "$1: at 375 px the page is $w px wide"
+  else
+    fail "$1: could not measure the page at 375 px"
+  fi
+}
+
+# The report of a real audit: its seven parts, no request, a clean console, the hostile probe
+# words as text, and the page 375 px wide even with a 10,000-character title.
+if [ -n "$audit" ]; then
+  check [ -s "$audit/report.html" ] || fail "no audit report in $audit (test_audit writes it)"
+  browse audit "file://$audit/report.html"
+  r=$(requests audit)
+  check [ -z "$r" ] || fail "the audit report made requests: $r"
+  c=$(console_errors audit)
+  check [ -z "$c" ] || fail "audit report console errors: $c"
+  for h in "Summary" "Transparency card" "Tokenizer fairness" "Association tests" \
+    "Likelihood tests" "Explanations" "Methods and reproducibility" "Swahili and English" \
+    "Positive controls" "Sentence embeddings (SEAT)" "Minimal pairs" "Masked templates"; do
+    check grep -qF ">$h</h" "$work/audit.dom" || fail "no heading '$h' in the audit report"
+  done
+  check grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/audit.dom" ||
+    fail "the audit report does not show the script-tag probe word as text"
+  n=$((n + 1))
+  if grep -qE '<script|<[a-zA-Z][^>]* onmouseover="' "$work/audit.dom"; then
+    fail "a probe word became markup in the audit report"
+  fi
+  width_at_375 audit "$audit"
+  width_at_375 audit-long "$audit-long"
+  timeout 90 "$browser" "${flags[@]}" --window-size=375,3000 --screenshot="$out/audit-375.png" \
+    "file://$audit/report.html" 2>/dev/null
+  timeout 90 "$browser" "${flags[@]}" --window-size=1280,2400 --screenshot="$out/audit-1280.png" \
+    "file://$audit/report.html" 2>/dev/null
+  for f in audit-375.png audit-1280.png; do
+    check [ -s "$out/$f" ] || fail "no $f"
+  done
 fi
 
 # For a person: screenshots and a print.

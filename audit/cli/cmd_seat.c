@@ -283,7 +283,7 @@ static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const c
 }
 
 static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
-    long samples = 1000, max_ctx = 100;
+    long samples = 1000, max_ctx = 100, perms = 10000, boot = 1000;
     inputs in = {0};
     mz_ceat_result *res = NULL;
     char *corpus_text = NULL;
@@ -291,14 +291,16 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     size_t n_corpus = 0;
     mz_status rc = mz_cli_get_long(cli, args, "samples", 2, 10000000, &samples);
     if (!rc) rc = mz_cli_get_long(cli, args, "max-contexts", 1, 1000000, &max_ctx);
+    if (!rc) rc = mz_cli_get_long(cli, args, "permutations", 100, 100000000, &perms);
+    if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     if (!rc && corpus_path) rc = read_corpus(cli, corpus_path, &corpus_text, &corpus, &n_corpus);
     if (!rc) rc = read_inputs(cli, args, "ceat", &in);
     if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling"))
         in.eo.pooling = MZ_POOL_MEAN;
     if (!rc && !corpus) rc = fill_frames(cli, &in);
     mz_ceat_options o = {.embed = in.eo,
-                         .n_permutations = 10000,
-                         .n_bootstrap = 1000,
+                         .n_permutations = (uint64_t)perms,
+                         .n_bootstrap = (uint32_t)boot,
                          .n_samples = (uint32_t)samples,
                          .ci_level = 0.95,
                          .seed = cli->seed,
@@ -341,6 +343,8 @@ static const mz_cli_opt ceat_opts[] = {
     {"layer", "L", "hidden state (0: embeddings; default: the last)"},
     {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
     {"samples", "N", "samples of one context per word for the descriptive CES (default 1000)"},
+    {"permutations", "N", "Monte Carlo permutations of target words for p (default 10000)"},
+    {"bootstrap", "N", "bootstrap draws over words for the interval on d (default 1000; 0: none)"},
     {"json", NULL, "print the results as JSON"},
     {NULL, NULL, NULL},
 };
