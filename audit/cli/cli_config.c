@@ -94,7 +94,7 @@ mz_status mz_cli_merge_config(mz_cli *cli, const mz_cli_command *cmd, const char
     if (!json_is_object(root))
         rc = mz_fail_path(cli->ctx, MZ_ERR_INPUT, path, "$",
                           "a configuration is a JSON object of options");
-    *owned = mz_calloc(json_object_size(root) + 1, sizeof **owned), *n_owned = 0;
+    *owned = mz_calloc(2 * json_object_size(root) + 1, sizeof **owned), *n_owned = 0;
     if (!rc && !*owned) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     const char *key;
     json_t *v;
