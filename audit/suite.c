@@ -20,8 +20,8 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
         p[i] = NAN;
         rc = mz_words_with_unknown(&e->unknown, t, sets[i], ctx);
         if (!rc) rc = test(e, &p[i], user, ctx);
+        if (rc) mz_unit_scores_clear(&e->scores);
         if (rc == MZ_ERR_INPUT) { /* not computable: say why and go on */
-            mz_unit_scores_clear(&e->scores);
             snprintf(e->reason, sizeof e->reason, "%s", mz_ctx_cause(ctx));
             mz_ctx_clear(ctx);
             p[i] = NAN;
@@ -32,6 +32,7 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
     if (!rc) rc = mz_stats_holm_present(p, p, n, ctx);
     for (size_t i = 0; !rc && i < n; i++)
         ((mz_suite_entry *)((char *)results + i * stride))->p_holm = p[i];
+    if (rc) mz_suite_clear(results, stride, n); /* a failed suite owns nothing */
     mz_free(p);
     return rc;
 }

@@ -117,7 +117,8 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
 
 /* Runs `test` for each of the n sets into results lying `stride` bytes apart: names each set's
  * unknown words, keeps why a test is not computable (the suite goes on), and adjusts the
- * computed tests' p-values by Holm. */
+ * computed tests' p-values by Holm. After success the entries own their scores (mz_suite_clear);
+ * after a failure they own nothing. */
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
 /* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
