@@ -53,6 +53,16 @@ static mz_verdict_rules rules_or_default(const mz_verdict_rules *rules) {
     return r;
 }
 
+/* A finding that compares two languages' sets (first minus second): its details, marked so. */
+static mz_rnode *comparison(mz_results *r, mz_rnode *fn, const char *first, const char *second) {
+    mz_rnode *d = mz_rn_object(r, fn, "details");
+    mz_rn_str(r, d, "comparison", "languages");
+    mz_rnode *sets = mz_rn_array(r, d, "sets");
+    mz_rn_str(r, sets, NULL, first);
+    mz_rn_str(r, sets, NULL, second);
+    return d;
+}
+
 /* ---- Minimal pairs ------------------------------------------------------------------------- */
 
 static void pair_item(mz_results *r, mz_rnode *items, const mz_pair_score *p) {
@@ -170,11 +180,7 @@ static void language_findings(mz_results *r, mz_rnode *sec, const mz_pairs_suite
             f.p_holm = d->inference.can_reach ? d->p_holm : NAN;
             f.mde = d->inference.mde;
             mz_rnode *fn = mz_results_finding(r, sec, &f);
-            mz_rnode *det = mz_rn_object(r, fn, "details");
-            mz_rn_str(r, det, "comparison", "languages");
-            mz_rnode *sets = mz_rn_array(r, det, "sets");
-            mz_rn_str(r, sets, NULL, a->id);
-            mz_rn_str(r, sets, NULL, b->id);
+            mz_rnode *det = comparison(r, fn, a->id, b->id);
             mz_rn_str(r, det, "category", d->category);
             mz_rn_int(r, det, "pairs", (long long)d->n);
             mz_rn_num(r, det, "rate_a", rate_a);
@@ -331,11 +337,7 @@ static void masked_difference(mz_results *r, mz_rnode *sec, const mz_masked_suit
         f.units = MZ_UNITS_WORDS;
         f.n_units = s->results[l->a].inference.n_units + s->results[l->b].inference.n_units;
         mz_rnode *fn = mz_results_finding(r, sec, &f);
-        mz_rnode *d = mz_rn_object(r, fn, "details");
-        mz_rn_str(r, d, "comparison", "languages");
-        mz_rnode *sets = mz_rn_array(r, d, "sets");
-        mz_rn_str(r, sets, NULL, b->id);
-        mz_rn_str(r, sets, NULL, a->id);
+        comparison(r, fn, b->id, a->id);
         mz_results_caveat(r, fn,
                           "a difference of two independently estimated effects with an interval "
                           "from theirs (normal approximation): a description, not a test");

@@ -58,46 +58,8 @@ browse bad "file://$work/bad.html"
 check [ -n "$(requests bad)" ] || fail "the net log check cannot see a request (calibration)"
 check [ -n "$(console_errors bad)" ] || fail "the console check cannot see an error (calibration)"
 
-# The report, loaded through a probe page that measures its width at 375 px from outside
-# (the report itself runs no script: its policy forbids them).
-cat >"$work/probe.html" <<EOF
-<!DOCTYPE html><html><body>
-<iframe id="f" src="file://$out/report/report.html" style="width:375px;height:2000px;border:0"></iframe>
-<pre id="result">not loaded</pre>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var d = this.contentDocument.documentElement;
-  document.getElementById("result").textContent = "width " + d.scrollWidth + " of " + d.clientWidth;
-});
-</script></body></html>
-EOF
-browse report "file://$out/report/report.html"
-browse probe "file://$work/probe.html" --allow-file-access-from-files
-check [ -s "$work/report.dom" ] || fail "chromium rendered nothing: $(head -c 300 "$work/report.log")"
-r=$(requests report)
-check [ -z "$r" ] || fail "the report made requests: $r"
-c=$(console_errors report)
-check [ -z "$c" ] || fail "console errors: $c"
-for h in "Summary" "Transparency card" "Tokenizer fairness" "Association tests on input embeddings" \
-  "Sentence embeddings (SEAT)" "Contextual embeddings (CEAT)" "Minimal pairs" "Masked templates" \
-  "Explanations" "Before and after fine-tuning" "Positive controls" "Association tests" \
-  "Likelihood tests" "Swahili and English" "Methods and reproducibility" "Reproducing this report"; do
-  check grep -qF ">$h</h" "$work/report.dom" || fail "no heading '$h' in the rendered page"
-done
-check grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/report.dom" ||
-  fail "the script-tag probe word is not shown as text"
-n=$((n + 1))
-if grep -qE '<script|<[a-zA-Z][^>]* onmouseover="' "$work/report.dom"; then
-  fail "a probe word became markup"
-fi
-width=$(grep -oE 'width [0-9]+ of [0-9]+' "$work/probe.dom")
-n=$((n + 1))
-if [[ $width =~ width\ ([0-9]+)\ of\ ([0-9]+) ]]; then
-  [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] || fail "at 375 px the page is $width px wide"
-else
-  fail "could not measure the page at 375 px: $(grep -o 'result">[^<]*' "$work/probe.dom")"
-fi
-
+# The report itself (it runs no script: its policy forbids them), and its width at 375 px
+# measured from outside by a probe page.
 # width_at_375 NAME REPORT_FOLDER: fails unless nothing is wider than the screen at 375 px.
 width_at_375() {
   cat >"$work/$1-probe.html" <<EOF
@@ -122,34 +84,49 @@ EOF
   fi
 }
 
+# check_rendered NAME HEADING...: the page browsed as NAME rendered, made no request, left the
+# console clean, has every heading, and shows the hostile probe words only as text.
+check_rendered() {
+  local name=$1 h
+  shift
+  check [ -s "$work/$name.dom" ] || fail "$name: chromium rendered nothing: $(head -c 300 "$work/$name.log")"
+  r=$(requests "$name")
+  check [ -z "$r" ] || fail "$name: the page made requests: $r"
+  c=$(console_errors "$name")
+  check [ -z "$c" ] || fail "$name: console errors: $c"
+  for h in "$@"; do
+    check grep -qF ">$h</h" "$work/$name.dom" || fail "$name: no heading '$h' in the rendered page"
+  done
+  check grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/$name.dom" ||
+    fail "$name: the script-tag probe word is not shown as text"
+  n=$((n + 1))
+  if grep -qE '<script|<[a-zA-Z][^>]* onmouseover="' "$work/$name.dom"; then
+    fail "$name: a probe word became markup"
+  fi
+}
+
+browse report "file://$out/report/report.html"
+check_rendered report "Summary" "Transparency card" "Tokenizer fairness" \
+  "Association tests on input embeddings" "Sentence embeddings (SEAT)" \
+  "Contextual embeddings (CEAT)" "Minimal pairs" "Masked templates" "Explanations" \
+  "Before and after fine-tuning" "Positive controls" "Association tests" "Likelihood tests" \
+  "Swahili and English" "Methods and reproducibility" "Reproducing this report"
+width_at_375 report "$out/report"
+
 # The report of a real audit: its seven parts, no request, a clean console, the hostile probe
 # words as text, and the page 375 px wide even with a 10,000-character title.
 if [ -n "$audit" ]; then
   check [ -s "$audit/report.html" ] || fail "no audit report in $audit (test_audit writes it)"
   browse audit "file://$audit/report.html"
-  r=$(requests audit)
-  check [ -z "$r" ] || fail "the audit report made requests: $r"
-  c=$(console_errors audit)
-  check [ -z "$c" ] || fail "audit report console errors: $c"
-  for h in "Summary" "Transparency card" "Tokenizer fairness" "Association tests" \
+  check_rendered audit "Summary" "Transparency card" "Tokenizer fairness" "Association tests" \
     "Likelihood tests" "Explanations" "Methods and reproducibility" "Swahili and English" \
-    "Positive controls" "Sentence embeddings (SEAT)" "Minimal pairs" "Masked templates"; do
-    check grep -qF ">$h</h" "$work/audit.dom" || fail "no heading '$h' in the audit report"
-  done
-  check grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/audit.dom" ||
-    fail "the audit report does not show the script-tag probe word as text"
-  n=$((n + 1))
-  if grep -qE '<script|<[a-zA-Z][^>]* onmouseover="' "$work/audit.dom"; then
-    fail "a probe word became markup in the audit report"
-  fi
+    "Positive controls" "Sentence embeddings (SEAT)" "Minimal pairs" "Masked templates"
   width_at_375 audit "$audit"
   width_at_375 audit-long "$audit-long"
-  timeout 90 "$browser" "${flags[@]}" --window-size=375,3000 --screenshot="$out/audit-375.png" \
-    "file://$audit/report.html" 2>/dev/null
-  timeout 90 "$browser" "${flags[@]}" --window-size=1280,2400 --screenshot="$out/audit-1280.png" \
-    "file://$audit/report.html" 2>/dev/null
-  for f in audit-375.png audit-1280.png; do
-    check [ -s "$out/$f" ] || fail "no $f"
+  for size in 375,3000 1280,2400; do
+    timeout 90 "$browser" "${flags[@]}" --window-size=$size --screenshot="$out/audit-${size%,*}.png" \
+      "file://$audit/report.html" 2>/dev/null
+    check [ -s "$out/audit-${size%,*}.png" ] || fail "no audit-${size%,*}.png"
   done
 fi
 

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "mizani/file.h"
 #include "mizani/results.h"
+#include "page_walk.h"
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
@@ -250,41 +251,6 @@ static void same_numbers(const char *audit_dir, const char *family, char **argv)
 
 /* ---- The page ------------------------------------------------------------------------------ */
 
-typedef struct page_walk {
-    int scripts, handlers, svgs, svgs_titled, ths, ths_scoped, sw;
-    char h2[16][64];
-    int n_h2;
-} page_walk;
-
-static int has_child(xmlNodePtr n, const char *name) {
-    for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, BAD_CAST name)) return 1;
-    return 0;
-}
-
-static void visit(xmlNodePtr n, page_walk *w) {
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE) continue;
-        const char *name = (const char *)n->name;
-        w->scripts += !strcmp(name, "script");
-        for (xmlAttrPtr a = n->properties; a; a = a->next) {
-            w->handlers += !xmlStrncasecmp(a->name, BAD_CAST "on", 2);
-            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
-            w->sw += !xmlStrcmp(a->name, BAD_CAST "lang") && !xmlStrcmp(v, BAD_CAST "sw");
-            xmlFree(v);
-        }
-        if (!strcmp(name, "svg"))
-            w->svgs++, w->svgs_titled += has_child(n, "title") && has_child(n, "desc");
-        if (!strcmp(name, "th")) w->ths++, w->ths_scoped += xmlHasProp(n, BAD_CAST "scope") != NULL;
-        if (!strcmp(name, "h2") && w->n_h2 < 16) {
-            xmlChar *t = xmlNodeGetContent(n);
-            snprintf(w->h2[w->n_h2++], sizeof w->h2[0], "%s", (const char *)t);
-            xmlFree(t);
-        }
-        visit(n->children, w);
-    }
-}
-
 static void check_page(const char *dir) {
     char path[600];
     snprintf(path, sizeof path, "%s/report.html", dir);
@@ -292,7 +258,7 @@ static void check_page(const char *dir) {
     CHECK(doc != NULL);
     if (!doc) return;
     page_walk w = {0};
-    visit(xmlDocGetRootElement(doc), &w);
+    page_visit(xmlDocGetRootElement(doc), &w);
     static const char *const parts[] = {
         "Summary",          "Transparency card", "Tokenizer fairness",         "Association tests",
         "Likelihood tests", "Explanations",      "Methods and reproducibility"};

@@ -87,7 +87,9 @@ mz_status mz_cli_open_model(mz_cli *cli, const char *model, const char *tokenize
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
                               const char *flag, const char **keep, size_t n_keep, int fold_case,
                               mz_vectors **v);
-/* Every probe set of `kind` under comma-separated paths ("default": the shipped corpora). */
+/* Every probe set of `kind` (MZ_CLI_ANY_KIND: all of them) under comma-separated paths
+ * ("default": the shipped corpora). */
+#define MZ_CLI_ANY_KIND ((mz_probe_kind)-1)
 mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
                                  mz_probe_set ***sets, size_t *n);
 void mz_cli_free_sets(mz_probe_set **sets, size_t n);

@@ -27,26 +27,6 @@ static int demo_model(char *path, size_t n) {
     return !stat(config, &st) && S_ISREG(st.st_mode);
 }
 
-/* Every probe file under `spec` ("default": the shipped corpora), all kinds, loaded. */
-static mz_status load_sets(mz_cli *cli, const char *spec, mz_probe_set ***sets, size_t *n) {
-    char *copy = mz_strdup(spec), **paths = NULL;
-    const char *roots[64];
-    size_t n_roots = 0, n_paths = 0;
-    if (!copy) return mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (char *tok = strtok(copy, ","); tok && n_roots < 64; tok = strtok(NULL, ","))
-        roots[n_roots++] = strcmp(tok, "default") ? tok : mz_cli_corpora_dir();
-    mz_status rc = mz_probes_find(&paths, &n_paths, roots, n_roots, cli->ctx);
-    *n = 0;
-    *sets = rc ? NULL : mz_calloc(n_paths + 1, sizeof **sets);
-    if (!rc && !*sets) rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < n_paths; i++)
-        if (!(rc = mz_probes_load(&(*sets)[*n], paths[i], cli->ctx))) ++*n;
-    if (!rc && !*n) rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no probe files (*.json) found");
-    mz_probes_paths_free(paths, n_paths);
-    mz_free(copy);
-    return rc;
-}
-
 /* Lints every set against the project's name and slur lists (those loaded, and the shipped
  * lexicon): the first error stops the audit before the model runs. */
 static mz_status lint_sets(mz_cli *cli, mz_probe_set **sets, size_t n) {
@@ -247,7 +227,9 @@ static mz_status audit_cmd_run(mz_cli *cli, const mz_cli_args *given) {
     if (!rc && mz_cli_flag(&args, "quiet")) cli->quiet = 1;
     if (!rc) rc = read_options(cli, &args, &a);
     const char *probes = mz_cli_get(&args, "probes");
-    if (!rc) rc = load_sets(cli, probes ? probes : "default", &a.sets, &a.n_sets);
+    if (!rc)
+        rc = mz_cli_load_probe_sets(cli, probes ? probes : "default", MZ_CLI_ANY_KIND, &a.sets,
+                                    &a.n_sets);
     if (!rc) rc = lint_sets(cli, a.sets, a.n_sets);
     if (!rc) rc = read_dictionary(cli, &args, &a);
     if (!rc) rc = mz_cli_open_model(cli, a.model, mz_cli_get(&args, "tokenizer"), &a.m, &a.t);
