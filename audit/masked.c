@@ -14,6 +14,18 @@ typedef struct span {
     size_t start, end;
 } span;
 
+static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr,
+                span *ts, span *as);
+
+int mz_lik_masked_fill(char *out, size_t cap, const char *frame, const char *target,
+                       const char *attribute, size_t target_span[2], size_t attribute_span[2]) {
+    span ts = {0, 0}, as = {0, 0};
+    int ok = fill(out, cap, frame, target, attribute, &ts, &as);
+    target_span[0] = ts.start, target_span[1] = ts.end;
+    attribute_span[0] = as.start, attribute_span[1] = as.end;
+    return ok;
+}
+
 /* The frame with [TARGET] and [ATTRIBUTE] filled in; the byte spans of both in the result. */
 static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr,
                 span *ts, span *as) {

@@ -129,6 +129,11 @@ mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_
                               mz_ctx *ctx);
 void mz_masked_suite_free(mz_masked_suite *s);
 
+/* A masked template's sentence: `frame` with [TARGET] and [ATTRIBUTE] filled in, into out[cap]
+ * (0 when it does not fit), and the byte spans [start, end) of both in it. */
+int mz_lik_masked_fill(char *out, size_t cap, const char *frame, const char *target,
+                       const char *attribute, size_t target_span[2], size_t attribute_span[2]);
+
 /* A masked-template probe set scored: every attribute with every target word in every frame
  * (an attribute whose sentences do not fit the model is marked not computable), then
  * mz_lik_masked_summarise. MZ_ERR_INPUT when no attribute is computable. */
