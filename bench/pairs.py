@@ -11,7 +11,7 @@ python3-torch to write the checkpoints once (to $TMPDIR/mizani-bench-pairs-*) an
 tokenizers (bert-bge's WordPiece; udhr-unigram's SentencePiece Unigram for XLM-R's shape, whose
 16,000 pieces all lie within the model's 250,002 rows). Each build runs twice in alternation; the
 better time of each is printed, with peak RSS from /usr/bin/time (MZ_BENCH_ROUNDS=1: one run
-each, for the slow old builds). PAIRS (a file or folder of
+each, for the slow old builds; MZ_BENCH_SHAPES=xlm-roberta-base: that shape only). PAIRS (a file or folder of
 pairs files, default the shipped ones) lets both builds score the same pairs when the shipped
 sets differ between them.
 """
@@ -85,7 +85,10 @@ def main():
     pairs = sys.argv[3] if len(sys.argv) == 4 else os.path.join(ROOT, "corpora", "minimal-pairs")
     if not os.path.isdir(SHARED):
         sys.exit("bench/pairs.py needs ../shared/data/tokenizer-json")
+    only = os.environ.get("MZ_BENCH_SHAPES")
     for name, spec in SHAPES.items():
+        if only and name not in only.split(","):
+            continue
         d = os.path.join(tempfile.gettempdir(), "mizani-bench-pairs-" + name)
         make_model(d, *spec)
         res = {"new": [], "old": []}
