@@ -132,10 +132,10 @@ static mz_status render(rendered *out, mz_results *r, mz_report_renderer draw, m
 
 /* Both files into the folder `tmp`, then into `dir`: the folder itself when there is none yet
  * (both files appear at once), otherwise file by file. */
-static mz_status place(const char *tmp, const char *dir, const char *html, const rendered *f,
-                       mz_ctx *ctx) {
-    char *tj = mz_strf("%s/results.json", tmp), *th = mz_strf("%s/%s", tmp, html);
-    char *dj = mz_strf("%s/results.json", dir), *dh = mz_strf("%s/%s", dir, html);
+static mz_status place(const char *tmp, const char *dir, const char *json, const char *html,
+                       const rendered *f, mz_ctx *ctx) {
+    char *tj = mz_strf("%s/%s", tmp, json), *th = mz_strf("%s/%s", tmp, html);
+    char *dj = mz_strf("%s/%s", dir, json), *dh = mz_strf("%s/%s", dir, html);
     mz_status rc = tj && th && dj && dh ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc && mkdir(tmp, 0777)) rc = mz_fail_errno(ctx, dir, "cannot create the report folder");
     if (!rc) rc = write_all(tj, dj, f->json, f->json_len, ctx);
@@ -158,17 +158,22 @@ static mz_status place(const char *tmp, const char *dir, const char *html, const
     return rc;
 }
 
-mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
-                                 mz_report_renderer draw, mz_ctx *ctx) {
+mz_status mz_report_write_dir_named(mz_results *r, const char *dir, const char *json_name,
+                                    const char *html_name, mz_report_renderer draw, mz_ctx *ctx) {
     rendered f = {0};
     mz_status rc = render(&f, r, draw, ctx);
     char *tmp = NULL;
     if (!rc) rc = tmp_name(&tmp, dir, ctx);
-    if (!rc) rc = place(tmp, dir, html_name, &f, ctx);
+    if (!rc) rc = place(tmp, dir, json_name, html_name, &f, ctx);
     mz_free(tmp);
     mz_free(f.json);
     mz_free(f.html);
     return rc;
+}
+
+mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
+                                 mz_report_renderer draw, mz_ctx *ctx) {
+    return mz_report_write_dir_named(r, dir, "results.json", html_name, draw, ctx);
 }
 
 mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx) {

@@ -1,6 +1,6 @@
 /* `mizani pairs`: does the model find the more stereotypical sentence of each minimal pair more
  * probable? Per bias category, with an exact interval and a sign test. */
-#include "cli.h"
+#include "cli_compare.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/model.h"
 #include "mizani/tokenizer.h"
@@ -154,39 +154,29 @@ static mz_status print_languages(mz_cli *cli, const mz_probe_set *sa, const mz_p
     return MZ_OK;
 }
 
-/* Before and after: McNemar per category; *grew when the overall rate rose past `threshold`
- * with p < 0.05. */
-static mz_status print_change(mz_cli *cli, const mz_probe_set *set, const mz_pairs_result *b,
-                              const mz_pairs_result *a, double threshold, json_t *out, int *grew) {
-    mz_pairs_change *c = mz_calloc(a->n_summaries, sizeof *c);
-    mz_status rc = c ? mz_lik_pairs_change(c, b, a, cli->ctx)
-                     : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    json_t *rows = json_array();
-    if (!rc && !out)
-        fprintf(
-            cli->out,
-            "\n%s (%s): before -> after, McNemar's exact test on pairs that flipped\n%-24s %6s %8s %8s %6s %6s %9s %9s\n",
-            set->id, set->language, "category", "pairs", "before", "after", "lost", "gained", "p",
-            "p (Holm)");
-    for (size_t i = 0; !rc && i < a->n_summaries; i++) {
-        const mz_pairs_change *x = &c[i];
-        if (out)
-            json_array_append_new(
-                rows, json_pack("{s:s, s:I, s:f, s:f, s:I, s:I, s:f, s:f}", "category", x->category,
-                                "pairs", (json_int_t)x->n, "rate_before", x->rate_before,
-                                "rate_after", x->rate_after, "lost", (json_int_t)x->b, "gained",
-                                (json_int_t)x->c, "p", x->p_value, "p_holm", x->p_holm));
-        else
-            fprintf(cli->out, "%-24s %6lu %8.3f %8.3f %6lu %6lu %9.4f %9.4f\n", x->category, x->n,
-                    x->rate_before, x->rate_after, x->b, x->c, x->p_value, x->p_holm);
+/* Before and after: the same pairs scored by both models, compared as `mizani compare` compares
+ * two audits (per category, the change of the preference rate over target clusters, Holm
+ * across categories); the gate fails when a category's preference regressed past `threshold`. */
+static mz_status compare_models(mz_cli *cli, const mz_cli_args *args, mz_probe_set **sets, size_t n,
+                                const mz_pairs_result *before, const mz_pairs_result *after,
+                                double threshold) {
+    mz_checkpoint *cp[2] = {NULL, NULL};
+    mz_compare c = {0};
+    mz_compare_options o;
+    mz_compare_options_default(&o);
+    o.seed = cli->seed;
+    o.threshold[MZ_CMP_PAIRS] = threshold;
+    mz_status rc = mz_checkpoint_new(&cp[0], mz_cli_get(args, "before"), "model", cli->ctx);
+    if (!rc) rc = mz_checkpoint_new(&cp[1], mz_cli_get(args, "model"), "model", cli->ctx);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = mz_checkpoint_add_pairs(cp[0], sets[i], &before[i], cli->ctx);
+        if (!rc) rc = mz_checkpoint_add_pairs(cp[1], sets[i], &after[i], cli->ctx);
     }
-    const mz_pairs_change *all = rc ? NULL : &c[a->n_summaries - 1];
-    if (all && all->rate_after - all->rate_before > threshold && all->p_value < 0.05) *grew = 1;
-    if (out && !rc)
-        json_array_append_new(out, json_pack("{s:s, s:o}", "set", set->id, "change", rows));
-    else
-        json_decref(rows);
-    mz_free(c);
+    if (!rc) rc = mz_compare_run(&c, cp, 2, &o, NULL, cli->ctx);
+    if (!rc) rc = mz_cli_compare_report(cli, args, "pairs", &c, sets, n);
+    mz_compare_clear(&c);
+    mz_checkpoint_free(cp[0]);
+    mz_checkpoint_free(cp[1]);
     return rc;
 }
 
@@ -197,30 +187,35 @@ static int parallel(const mz_probe_set *a, const mz_probe_set *b) {
     return x && y && !strcmp(x, y);
 }
 
-static mz_status score_sets(mz_cli *cli, mz_model *m, mz_model *before, const mz_tokenizer *t,
-                            mz_probe_set **sets, size_t n, mz_lik_method method, double threshold,
-                            json_t *out, int *grew, unsigned long *computable) {
+static mz_status score_sets(mz_cli *cli, const mz_cli_args *args, mz_model *m, mz_model *before,
+                            const mz_tokenizer *t, mz_probe_set **sets, size_t n,
+                            mz_lik_method method, double threshold, json_t *out,
+                            unsigned long *computable) {
     mz_pairs_result *r = mz_calloc(n ? n : 1, sizeof *r);
-    mz_status rc = r ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_pairs_result *rb = before ? mz_calloc(n ? n : 1, sizeof *rb) : NULL;
+    mz_status rc =
+        r && (rb || !before) ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
-        mz_pairs_result rb = {0};
         if ((rc = score(cli, &r[i], m, t, sets[i], method))) break;
         *computable += r[i].n_computable;
-        if (before && !(rc = score(cli, &rb, before, t, sets[i], method)))
-            rc = print_change(cli, sets[i], &rb, &r[i], threshold, out, grew);
+        if (before)
+            rc = score(cli, &rb[i], before, t, sets[i], method);
         else if (out)
             json_array_append_new(out, result_json(sets[i], &r[i]));
         else
             print_table(cli->out, sets[i], &r[i]);
-        mz_pairs_result_free(&rb);
     }
+    if (!rc && before && *computable) rc = compare_models(cli, args, sets, n, rb, r, threshold);
     for (size_t i = 0; !rc && !before && i < n; i++)
         for (size_t j = i + 1; !rc && j < n; j++)
             if (parallel(sets[i], sets[j]))
                 rc = print_languages(cli, sets[i], &r[i], sets[j], &r[j], out);
-    for (size_t i = 0; r && i < n; i++)
-        mz_pairs_result_free(&r[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (r) mz_pairs_result_free(&r[i]);
+        if (rb) mz_pairs_result_free(&rb[i]);
+    }
     mz_free(r);
+    mz_free(rb);
     return rc;
 }
 
@@ -228,7 +223,6 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
     const char *model, *tok = mz_cli_get(args, "tokenizer"), *spec = mz_cli_get(args, "pairs"),
                        *before_path = mz_cli_get(args, "before");
     double threshold = 0.05;
-    int grew = 0;
     unsigned long computable = 0;
     mz_status rc = mz_cli_require(cli, args, "pairs", "model", &model);
     if (!rc) rc = mz_cli_get_double(cli, args, "threshold", 0, 1, &threshold);
@@ -238,7 +232,7 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_probe_set **sets = NULL;
     size_t n = 0;
     mz_lik_method method;
-    json_t *out = mz_cli_flag(args, "json") ? json_array() : NULL;
+    json_t *out = mz_cli_flag(args, "json") && !before_path ? json_array() : NULL;
     rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = read_method(cli, mz_cli_get(args, "method"), m, &method);
     if (!rc)
@@ -246,18 +240,12 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
             mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MINIMAL_PAIRS, &sets, &n);
     if (!rc && before_path)
         rc = mz_cli_open_model(cli, before_path, tok ? tok : model, &before, NULL);
-    if (!rc)
-        rc = score_sets(cli, m, before, t, sets, n, method, threshold, out, &grew, &computable);
+    if (!rc) rc = score_sets(cli, args, m, before, t, sets, n, method, threshold, out, &computable);
     if (!rc && !computable)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
                      "no minimal pair fits the model: nothing to test (see the pairs' lengths)");
     if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
         rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    if (!rc && grew)
-        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
-                     "the preference for stereotypical sentences grew by more than "
-                     "%.2f (McNemar p < 0.05)",
-                     threshold);
     if (!rc && !out && !before) {
         fprintf(
             cli->out,
@@ -288,10 +276,11 @@ static const mz_cli_opt pairs_opts[] = {
      "pll (pseudo-log-likelihood of the unmodified tokens; encoders' default),\n"
      "aul or aula (all unmasked likelihood, attention-weighted), causal (decoders)"},
     {"before", "DIR|FILE.gguf",
-     "the model before fine-tuning (same tokenizer): compare, McNemar per category"},
+     "the model before fine-tuning (same tokenizer): compared as `mizani compare`\n"
+     "does, per category over target clusters"},
     {"threshold", "X",
-     "with --before: exit 1 when the overall preference rate rose by more than X\n"
-     "(default 0.05) with McNemar p < 0.05"},
+     "with --before: exit 1 when a category's preference moved further from 50% by\n"
+     "more than X (default 0.05), the change holding after Holm correction"},
     {"json", NULL, "print every pair's scores and token counts and the summaries as JSON"},
     {NULL, NULL, NULL},
 };

@@ -10,6 +10,7 @@
 #ifndef MIZANI_REPORT_H
 #define MIZANI_REPORT_H
 
+#include "mizani/compare.h"
 #include "mizani/explain.h"
 #include "mizani/results.h"
 #include "mizani/static_audit.h"
@@ -43,6 +44,13 @@ mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_
                             const mz_explanation *ex, const mz_pair_explanation *px, size_t n,
                             const mz_probe_set *set, const char *lang);
 
+/* ---- Comparisons into the tree --------------------------------------------------------------
+ * The compare section ($.sections.compare, SCHEMA.md): the checkpoints as the subject, their
+ * probe sets, the gate's decision, notes, and one finding per comparison: the change of the
+ * effect with its interval, p and Holm p, what each audit reported, the outcome in words and
+ * every paired item. */
+mz_status mz_report_compare(mz_results *r, const mz_compare *c);
+
 /* ---- Writing -----------------------------------------------------------------------------
  * results.json and report.html of `r` into `dir`: both written into a temporary folder beside
  * `dir` and moved into place (a new folder appears whole; in an existing one each file is
@@ -55,6 +63,9 @@ struct mz_page;
 typedef mz_status (*mz_report_renderer)(struct mz_page **out, const mz_results *r, mz_ctx *ctx);
 mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
                                  mz_report_renderer draw, mz_ctx *ctx);
+/* ... and with the JSON named `json_name` too (compare.json). */
+mz_status mz_report_write_dir_named(mz_results *r, const char *dir, const char *json_name,
+                                    const char *html_name, mz_report_renderer draw, mz_ctx *ctx);
 /* Any file, atomically: a temporary beside it renamed into place. */
 mz_status mz_write_file_atomic(const char *path, const void *data, size_t len, mz_ctx *ctx);
 
@@ -112,6 +123,25 @@ mz_status mz_widget_dots(mz_page *p, xmlNodePtr parent, const char *caption,
 /* Bars from axis->ref to each estimate, with the interval as a whisker. */
 mz_status mz_widget_bars(mz_page *p, xmlNodePtr parent, const char *caption,
                          const mz_interval_row *rows, size_t n, const mz_axis *axis);
+
+/* Before and after, one row each: the value before (before[i], an open square) joined by an
+ * arrow to the value after (the row's estimate), and the change's interval placed on the value
+ * before (lo and hi are before + the change's bounds); `significant` marks a regression (a
+ * filled diamond). */
+mz_status mz_widget_paired(mz_page *p, xmlNodePtr parent, const char *caption,
+                           const mz_interval_row *rows, const double *before, size_t n,
+                           const mz_axis *axis);
+
+/* A finding across checkpoints: one small plot per series (its estimate and interval at each
+ * of n_points checkpoints, joined in order), against axis->ref, in a grid; points[k] labels the
+ * k-th checkpoint. values, lo, hi: [n_series, n_points]. */
+typedef struct mz_series {
+    const char *label, *lang;
+    const double *values, *lo, *hi;
+} mz_series;
+mz_status mz_widget_trajectory(mz_page *p, xmlNodePtr parent, const char *caption,
+                               const char *const *points, size_t n_points, const mz_series *s,
+                               size_t n, const mz_axis *axis);
 
 /* A table: a caption, column headers (scope="col"), the first cell of each row a row header
  * (scope="row") marked with the row's language. cells: [n_rows, n_cols]; NULL cells are empty. */
@@ -175,6 +205,13 @@ mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx
  * card (what was audited, how, which probes), every family's section, methods, and the command
  * that reproduces the run. */
 mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx);
+/* compare.html: the gate's decision in plain words, the checkpoints, the compare section and
+ * the command that reproduces the run. */
+mz_status mz_report_compare_page(mz_page **out, const mz_results *r, mz_ctx *ctx);
+/* The compare section as JUnit XML (the format Jenkins documents; tests/data/junit/junit.xsd):
+ * a testsuite per pair of consecutive checkpoints, a testcase per finding, a failure for each
+ * regression, skipped for findings not compared or not testable (mz_free). */
+mz_status mz_report_junit(char **out, size_t *len, const mz_results *r, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }
