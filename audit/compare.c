@@ -403,6 +403,7 @@ static mz_status decide(mz_compare *c, mz_ctx *ctx) {
             x->flipped = (x->before - x->null_value) * (x->after - x->null_value) < 0;
         }
         c->count[x->outcome]++;
+        c->failures += x->outcome == MZ_CMP_REGRESSED && !x->positive_control;
     }
     mz_free(p);
     return rc;
@@ -432,13 +433,14 @@ void mz_compare_clear(mz_compare *c) {
     memset(c, 0, sizeof *c);
 }
 
-int mz_compare_regressed(const mz_compare *c) { return c->count[MZ_CMP_REGRESSED] > 0; }
+int mz_compare_regressed(const mz_compare *c) { return c->failures > 0; }
 
 char *mz_cmp_outcome_text(const mz_comparison *x) {
     const char *bias = family_units[x->family].bias;
-    char p[32], flip[48] = "";
+    char p[32], flip[112] = "";
     snprintf(p, sizeof p, x->p_holm < 1e-4 ? "< 0.0001" : "%.2g", x->p_holm);
-    if (x->flipped) snprintf(flip, sizeof flip, "; its direction flipped");
+    snprintf(flip, sizeof flip, "%s%s", x->flipped ? "; its direction flipped" : "",
+             x->positive_control ? "; a positive control, never counted by the gate" : "");
     char buf[512];
     switch (x->outcome) {
     case MZ_CMP_REGRESSED:

@@ -99,9 +99,11 @@ static mz_rnode *section(mz_results *r, const mz_compare *c) {
     mz_rn_str(r, gate, "decision", mz_compare_regressed(c) ? "fail" : "pass");
     for (int k = 0; k <= MZ_CMP_NOT_COMPARED; k++)
         mz_rn_int(r, gate, mz_cmp_outcome_names[k], (long long)c->count[k]);
+    mz_rn_int(r, gate, "failures", (long long)c->failures);
     mz_rn_strf(r, gate, "rule",
-               "fail (exit 1) when any finding regressed: its bias grew by more than its "
-               "family's threshold and the change holds after Holm correction at %g",
+               "fail (exit 1) when a social finding regressed: its bias grew by more than its "
+               "family's threshold and the change holds after Holm correction at %g (positive "
+               "controls are reported, never counted)",
                o->alpha);
     mz_rn_strs(r, sec, "notes", (const char *const *)c->notes, c->n_notes);
     return sec;
@@ -160,6 +162,7 @@ static void details(mz_results *r, mz_rnode *fn, const mz_compare *c, const mz_c
     mz_rn_num(r, d, "bias_change", x->bias_change);
     mz_rn_num(r, d, "threshold", x->threshold);
     mz_rn_bool(r, d, "flipped", x->flipped);
+    mz_rn_bool(r, d, "fails_gate", x->outcome == MZ_CMP_REGRESSED && !x->positive_control);
     mz_rn_int(r, d, "items_paired", (long long)x->n_paired);
     mz_rn_int(r, d, "items_only_before", (long long)x->n_only_before);
     mz_rn_int(r, d, "items_only_after", (long long)x->n_only_after);

@@ -60,7 +60,7 @@ static void paired_plot(mz_page *p, xmlNodePtr sec, const json_t **f, size_t n,
         from[m] = before;
         rows[m].estimate = mz_jnum(pd, "after");
         rows[m].lo += before, rows[m].hi += before;
-        rows[m].significant = !strcmp(mz_jstr(details(f[i]), "outcome", ""), "regressed");
+        rows[m].significant = json_is_true(json_object_get(details(f[i]), "fails_gate"));
         m++;
     }
     if (!rows || !labels || !from) p->failed = 1;
@@ -321,7 +321,7 @@ mz_status mz_compare_section(mz_page *p, xmlNodePtr sec, const json_t *root,
 static void decision(mz_page *p, xmlNodePtr main, const json_t *section) {
     xmlNodePtr sec = mz_page_section(p, main, "summary", "Summary");
     const json_t *gate = json_object_get(section, "gate");
-    long long regressed = json_integer_value(json_object_get(gate, "regressed"));
+    long long regressed = json_integer_value(json_object_get(gate, "failures"));
     xmlNodePtr lead =
         regressed
             ? mz_page_elf(p, sec, "p",

@@ -219,16 +219,43 @@ typedef struct inputs {
     size_t n_sets;
     const char **words;
     size_t n_words;
+    mz_static_options opt; /* how they are audited */
 } inputs;
+
+/* Inputs audited here are audited as the results files beside them were: the settings of the
+ * first static section among them (weat's defaults without one), --lower forcing case folding. */
+static void audit_options(mz_cli *cli, const mz_cli_args *args, mz_checkpoint *const *cps, size_t n,
+                          mz_static_options *opt) {
+    mz_static_options_default(opt);
+    opt->weat.n_permutations = 100000, opt->weat.n_bootstrap = 5000; /* weat's defaults */
+    for (size_t i = 0; i < n; i++) {
+        const mz_results *r = cps[i] ? mz_checkpoint_results(cps[i]) : NULL;
+        const json_t *st = json_object_get(
+            json_object_get(json_object_get(r ? mz_results_json(r) : NULL, "sections"), "static"),
+            "settings");
+        if (!st) continue;
+        const json_t *v;
+        if ((v = json_object_get(st, "permutations")) && json_integer_value(v) > 0)
+            opt->weat.n_permutations = (uint64_t)json_integer_value(v);
+        if ((v = json_object_get(st, "bootstrap")) && json_integer_value(v) >= 0)
+            opt->weat.n_bootstrap = (uint32_t)json_integer_value(v);
+        if ((v = json_object_get(st, "max_exact_splits")) && json_integer_value(v) > 0)
+            opt->weat.max_exact = (uint64_t)json_integer_value(v);
+        if ((v = json_object_get(st, "ci_level")) && json_is_number(v))
+            opt->weat.ci_level = json_number_value(v);
+        if ((v = json_object_get(st, "max_missing")) && json_is_number(v))
+            opt->max_missing = json_number_value(v);
+        opt->fold_case = json_is_true(json_object_get(st, "case_folding"));
+        break;
+    }
+    if (mz_cli_flag(args, "lower")) opt->fold_case = 1;
+    opt->weat.seed = opt->metric.seed = cli->seed;
+}
 
 /* A model or vector file through the static audit `mizani weat --probes` runs, into a tree. */
 static mz_status audit_static(mz_cli *cli, const mz_cli_args *args, const char *path,
                               const char *kind, inputs *in, const settings *s, mz_results **out) {
-    mz_static_options opt;
-    mz_static_options_default(&opt);
-    opt.fold_case = mz_cli_flag(args, "lower");
-    opt.weat.seed = opt.metric.seed = cli->seed;
-    opt.weat.n_permutations = 100000, opt.weat.n_bootstrap = 5000; /* weat's defaults */
+    const mz_static_options *opt = &in->opt;
     mz_vectors_format format;
     mz_status rc = mz_cli_vectors_format(cli, args, &format);
     if (!rc && !in->sets)
@@ -246,24 +273,26 @@ static mz_status audit_static(mz_cli *cli, const mz_cli_args *args, const char *
                 path, kind, strcmp(kind, "model") ? "vectors" : "input embeddings");
     mz_vectors *v = NULL;
     mz_static_suite suite = {0};
-    rc = mz_cli_open_vectors(cli, path, format, in->words, in->n_words, opt.fold_case, &v);
+    rc = mz_cli_open_vectors(cli, path, format, in->words, in->n_words, opt->fold_case, &v);
     mz_progress *p = rc ? NULL : mz_cli_progress(cli, "tests", in->n_sets);
     if (!rc)
         rc = mz_static_suite_run(&suite, v, path, (const mz_probe_set *const *)in->sets, in->n_sets,
-                                 &opt, p, cli->ctx);
+                                 opt, p, cli->ctx);
     mz_progress_finish(p);
     mz_progress_free(p);
     if (!rc) rc = mz_results_new(out, "weat", cli->ctx);
     if (!rc) rc = mz_results_set_seed(*out, cli->seed, mz_threads());
-    if (!rc) rc = mz_report_static_suite(*out, &suite, &opt, v);
+    if (!rc) rc = mz_report_static_suite(*out, &suite, opt, v);
     mz_static_suite_clear(&suite);
     mz_vectors_free(v);
     return rc;
 }
 
-static mz_status open_checkpoint(mz_cli *cli, const mz_cli_args *args, const char *path, inputs *in,
-                                 const settings *s, mz_checkpoint **out) {
+/* Results files on the first pass, the inputs audited here on the second. */
+static mz_status open_checkpoint(mz_cli *cli, const mz_cli_args *args, const char *path, int pass,
+                                 inputs *in, const settings *s, mz_checkpoint **out) {
     const char *kind = kind_of(path);
+    if ((pass == 0) != !strcmp(kind, "results")) return MZ_OK;
     mz_results *r = NULL;
     mz_status rc;
     if (!strcmp(kind, "results")) {
@@ -300,15 +329,18 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     settings s = {0};
     inputs in = {0};
     const char **p = NULL;
-    size_t n = 0, made = 0;
+    size_t n = 0;
     mz_checkpoint **cps = NULL;
     mz_compare c = {0};
     mz_status rc = read_settings(cli, args, &s);
     if (!rc) rc = paths(cli, args, &p, &n);
     if (!rc && !(cps = mz_calloc(n, sizeof *cps)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (; !rc && made < n; made++)
-        rc = open_checkpoint(cli, args, p[made], &in, &s, &cps[made]);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass && !rc) audit_options(cli, args, cps, n, &in.opt);
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = open_checkpoint(cli, args, p[i], pass, &in, &s, &cps[i]);
+    }
     mz_progress *prog = rc ? NULL : mz_cli_progress(cli, "comparisons", 0);
     if (!rc) rc = mz_compare_run(&c, cps, n, &s.o, prog, cli->ctx);
     mz_progress_finish(prog);

@@ -12,6 +12,7 @@
  * comparison of the run. A finding regressed when its bias (|estimate - null|) grew by more
  * than its family's threshold and the change survives Holm; improved when it shrank by more than
  * that; changed when the change is significant but within the threshold; unchanged otherwise.
+ * The gate fails when a social finding regressed; positive controls are reported, never counted.
  *
  * Refused (MZ_ERR_INPUT, naming what differs): checkpoints made with different versions of a
  * probe set (its SHA-256), a probe set in other languages or only on one side, unless
@@ -129,6 +130,8 @@ typedef struct mz_compare {
     mz_comparison *c; /* consecutive pairs in order, each's findings in the checkpoints' order */
     size_t n;
     size_t count[MZ_CMP_NOT_COMPARED + 1]; /* comparisons per outcome */
+    size_t failures; /* regressions of social findings: what fails the gate (positive controls,
+                        checks that the method works, never do) */
     char **notes; /* what was dropped or could not be paired, for every output */
     size_t n_notes;
     mz_compare_options options;
@@ -138,7 +141,7 @@ typedef struct mz_compare {
 mz_status mz_compare_run(mz_compare *out, mz_checkpoint *const *checkpoints, size_t n,
                          const mz_compare_options *o, mz_progress *progress, mz_ctx *ctx);
 void mz_compare_clear(mz_compare *c);
-/* Does the gate fail: any comparison regressed? */
+/* Does the gate fail: did a social finding (not a positive control) regress? */
 int mz_compare_regressed(const mz_compare *c);
 /* The outcome in plain words: "bias grew by 0.61 (threshold 0.2), beyond chance after
  * correction" (mz_free). */
