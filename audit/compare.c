@@ -157,7 +157,8 @@ static mz_status pair_items(paired *p, mz_comparison *x, const cmp_finding *fa,
                        : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     char key[1024];
     for (size_t j = 0; !rc && j < fb->n_items; j++) {
-        int len = snprintf(key, sizeof key, "%d\x1f%s", fb->items[j].group, fb->items[j].key);
+        int len = snprintf(key, sizeof key, "%d\x1f%d\x1f%s", fb->items[j].group, fb->items[j].row,
+                           fb->items[j].key);
         if (mz_strmap_put(in_b, key, (size_t)len, j, NULL) < 0)
             rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
@@ -166,7 +167,7 @@ static mz_status pair_items(paired *p, mz_comparison *x, const cmp_finding *fa,
         for (size_t i = 0; i < fa->n_items; i++) {
             const cmp_item *a = &fa->items[i];
             size_t j;
-            int len = snprintf(key, sizeof key, "%d\x1f%s", a->group, a->key);
+            int len = snprintf(key, sizeof key, "%d\x1f%d\x1f%s", a->group, a->row, a->key);
             if ((a->group != 0) != g) continue;
             if (!mz_strmap_get(in_b, key, (size_t)len, &j)) continue;
             const cmp_item *b = &fb->items[j];
@@ -334,6 +335,13 @@ static mz_status compare_one(mz_comparison *x, const cmp_finding *fa, const cmp_
         return not_compared(x, "%s", fa->unpairable ? fa->unpairable : fb->unpairable);
     paired p = {0};
     mz_status rc = pair_items(&p, x, fa, fb, x->family == MZ_CMP_FAIRNESS ? 2 : 1, ctx);
+    if (!rc && !p.n) {
+        paired_free(&p);
+        return not_compared(x,
+                            "no per-item scores both audits share (%zu items before, %zu "
+                            "after)",
+                            fa->n_items, fb->n_items);
+    }
     if (!rc) rc = family_test(x, &p, o, ctx);
     paired_free(&p);
     if (rc == MZ_ERR_INPUT || rc == MZ_ERR_NUMERIC) { /* not computable on these items */

@@ -96,7 +96,7 @@ static void read_item(cmp_item *it, const json_t *j, int family) {
         break;
     case MZ_CMP_MASKED:
         it->key = jstr(j, "item");
-        it->v[0] = jnum(j, "score");
+        it->v[0] = json_is_false(json_object_get(j, "computable")) ? NAN : jnum(j, "score");
         break;
     default: /* association: a word's (SEAT: a sentence's) score, with its word as the unit */
         it->key = jstr(j, "item");
@@ -104,6 +104,22 @@ static void read_item(cmp_item *it, const json_t *j, int family) {
         it->unit = jstr(j, "word") ? jstr(j, "word") : jstr(j, "unit");
         it->v[0] = jnum(j, "score");
     }
+}
+
+/* A target word's rows (a SEAT word's sentences, a CEAT word's contexts) as items of their own,
+ * the word their unit: d is over the rows, the test over the words. Returns how many. */
+static size_t word_rows(cmp_item *x, const json_t *it) {
+    const json_t *rows = json_object_get(it, "rows");
+    cmp_item word = *x;
+    size_t n = json_array_size(rows);
+    for (size_t k = 0; k < n; k++) {
+        const json_t *v = json_array_get(rows, k);
+        x[k] = word;
+        x[k].unit = word.key;
+        x[k].row = (int)k;
+        x[k].v[0] = json_is_number(v) ? json_number_value(v) : NAN;
+    }
+    return n;
 }
 
 static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz_ctx *ctx) {
@@ -128,18 +144,22 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     f->lo = json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0)) : NAN;
     f->hi = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1)) : NAN;
     f->p_holm = jnum(j, "p_holm");
-    const json_t *items = json_object_get(j, "items");
-    f->items = mz_calloc(json_array_size(items) + 1, sizeof *f->items);
+    const json_t *items = json_object_get(j, "items"), *it;
+    size_t i, n = 0;
+    json_array_foreach(items, i, it) n += 1 + json_array_size(json_object_get(it, "rows"));
+    f->items = mz_calloc(n + 1, sizeof *f->items);
     if (!f->items) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    size_t i;
-    const json_t *it;
     json_array_foreach(items, i, it) {
-        read_item(&f->items[f->n_items], it, family);
-        if (!f->items[f->n_items].key) continue; /* an item without identity cannot pair */
-        if (family == MZ_CMP_SEAT && !f->items[f->n_items].unit)
+        cmp_item *x = &f->items[f->n_items];
+        read_item(x, it, family);
+        if (!x->key) continue; /* an item without identity cannot pair */
+        if (family <= MZ_CMP_CEAT && json_array_size(json_object_get(it, "rows")))
+            f->n_items += word_rows(x, it);
+        else
+            f->n_items++;
+        if (family == MZ_CMP_SEAT && !x->unit && !json_object_get(it, "rows"))
             f->unpairable = "its sentences do not name the word they belong to, so a word's "
                             "sentences cannot move together";
-        f->n_items++;
     }
     return MZ_OK;
 }
@@ -227,11 +247,10 @@ mz_status mz_checkpoint_add_pairs(mz_checkpoint *cp, const mz_probe_set *set,
         for (size_t i = 0; i < r->n_scores; i++) {
             const mz_pair_score *x = &r->scores[i];
             if (strcmp(x->pair->category, sum->category) || !x->computable) continue;
-            f->items[f->n_items++] = (cmp_item){x->pair->id,
-                                                x->pair->target_id,
-                                                0,
-                                                !x->count_mismatch,
-                                                {mz_lik_preference(x->more, x->less), NAN}};
+            f->items[f->n_items++] = (cmp_item){.key = x->pair->id,
+                                                .unit = x->pair->target_id,
+                                                .tested = !x->count_mismatch,
+                                                .v = {mz_lik_preference(x->more, x->less), NAN}};
         }
     }
     return MZ_OK;

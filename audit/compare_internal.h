@@ -10,6 +10,7 @@ typedef struct cmp_item {
     const char *key;  /* identity across checkpoints (with the group) */
     const char *unit; /* the unit of inference it belongs to; NULL: itself */
     int group;        /* association: 0 for X, 1 for Y */
+    int row;          /* the word's row (a SEAT sentence, a CEAT context); 0 for a word alone */
     int tested;       /* pairs: the two sentences have equal token counts */
     double v[2];
 } cmp_item;
