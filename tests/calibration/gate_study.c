@@ -1,0 +1,174 @@
+/* The regression gate's calibration study: on N null replications (default 200), a random-
+ * weight BERT (2 layers, hidden 64, 4 heads, 128 positions) against a copy with isotropic noise
+ * on every tensor (sd 0.5 of each tensor's root-mean-square value: fine-tuning that changed the
+ * model without a direction), compared as `mizani compare` compares a model it audits (every
+ * shipped association test on the input embeddings). Counted: runs in which the gate failed
+ * (a social finding regressed), runs with any change beyond chance after Holm, and changes with
+ * p < 0.05 before correction; each must stay within the binomial 99% bound at 5%. Twice: with
+ * the committed subword vocabulary (words share pieces, so their changes are correlated) and
+ * with one token a probe word. Then power: planted regressions of stated sizes in weat3-en
+ * (its target words moved towards its first attributes, one token a word), how often the gate
+ * fails naming it. Writes gate.txt into the output folder (tests/calibration/results/ holds
+ * the committed run; README quotes it).
+ *   build/tests/gate_study [--runs N] [--power-runs R] [--out DIR]   (from tests/) */
+#include "cli.h"
+#include "gate_models.h"
+
+#include "mizani/alloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUBWORD "calibration/unigram-mask.tokenizer.json"
+#define WORDS   "data/compare/words.tokenizer.json"
+
+typedef struct tally {
+    unsigned long runs, runs_failed, runs_any, tests, hits, too_few;
+} tally;
+
+static char dir[] = "/tmp/mizani-gate-study-XXXXXX";
+
+static mz_status pair(mz_compare *c, mz_checkpoint *cp[2], null_model *nm, const null_spec *s,
+                      double noise, double plant, const mz_probe_set *planted, mz_probe_set **sets,
+                      size_t n_sets, unsigned long seed, mz_ctx *ctx) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/m", dir);
+    mz_status rc = gate_checkpoint(&cp[0], nm, s, path, "before", sets, n_sets, 100, ctx);
+    if (!rc && noise > 0) gate_noise(nm, noise, seed ^ 0x9e3779b9UL);
+    if (!rc && plant != 0) rc = gate_plant(nm, s->tokenizer, planted, plant, ctx);
+    if (!rc) rc = gate_checkpoint(&cp[1], nm, s, path, "after", sets, n_sets, 100, ctx);
+    mz_compare_options o;
+    mz_compare_options_default(&o);
+    o.n_permutations = 5000, o.n_bootstrap = 0, o.seed = seed;
+    if (!rc) rc = mz_compare_run(c, cp, 2, &o, NULL, ctx);
+    return rc;
+}
+
+static void count(tally *t, const mz_compare *c) {
+    int any = 0;
+    t->runs++;
+    t->runs_failed += mz_compare_regressed(c);
+    for (size_t i = 0; i < c->n; i++) {
+        const mz_comparison *x = &c->c[i];
+        if (x->positive_control) continue;
+        t->too_few += x->outcome == MZ_CMP_TOO_FEW;
+        if (!isfinite(x->p)) continue;
+        t->tests++, t->hits += x->p < 0.05;
+        any |= x->p_holm < 0.05;
+    }
+    t->runs_any += any;
+}
+
+static void print(FILE *o, const char *what, const tally *t) {
+    unsigned long br = mz_stats_binom_upper(t->runs, 0.05, 0.99),
+                  bt = mz_stats_binom_upper(t->tests, 0.05, 0.99);
+    fprintf(o,
+            "%-28s %5lu runs: gate failed %3lu (bound %lu), any change after Holm %3lu (bound "
+            "%lu); %lu of %lu social changes with p < 0.05 = %.3f (bound %lu); %lu too few  %s\n",
+            what, t->runs, t->runs_failed, br, t->runs_any, br, t->hits, t->tests,
+            t->tests ? (double)t->hits / (double)t->tests : NAN, bt, t->too_few,
+            t->runs_failed <= br && t->runs_any <= br && t->hits <= bt ? "ok" : "EXCEEDS");
+    fflush(o);
+}
+
+static int null_study(FILE *o, const char *tokenizer, const char *what, int runs,
+                      mz_probe_set **sets, size_t n_sets, mz_ctx *ctx) {
+    tally t = {0};
+    for (int r = 0; r < runs; r++) {
+        null_spec s = {0, 2, 64, 4, 128, tokenizer, 1000 + (unsigned long)r};
+        null_model nm;
+        mz_checkpoint *cp[2] = {NULL, NULL};
+        mz_compare c = {0};
+        mz_status rc = null_model_make(&nm, &s, ctx);
+        if (!rc) rc = pair(&c, cp, &nm, &s, 0.5, 0, NULL, sets, n_sets, s.seed, ctx);
+        if (!rc) count(&t, &c);
+        mz_compare_clear(&c);
+        mz_checkpoint_free(cp[0]), mz_checkpoint_free(cp[1]);
+        null_model_free(&nm);
+        if (rc) {
+            fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+            return 1;
+        }
+    }
+    print(o, what, &t);
+    return 0;
+}
+
+/* How often a planted regression of `size` in weat3-en fails the gate naming it. */
+static int power(FILE *o, double size, int runs, mz_probe_set **sets, size_t n_sets,
+                 const mz_probe_set *planted, mz_ctx *ctx) {
+    int named = 0, failed = 0;
+    for (int r = 0; r < runs; r++) {
+        null_spec s = {0, 2, 64, 4, 128, WORDS, 5000 + (unsigned long)r};
+        null_model nm;
+        mz_checkpoint *cp[2] = {NULL, NULL};
+        mz_compare c = {0};
+        mz_status rc = null_model_make(&nm, &s, ctx);
+        if (!rc) rc = gate_plant(&nm, WORDS, planted, 0.08, ctx); /* a bias to start from */
+        if (!rc) rc = pair(&c, cp, &nm, &s, 0, size, planted, sets, n_sets, s.seed, ctx);
+        for (size_t i = 0; !rc && i < c.n; i++)
+            named += !strcmp(c.c[i].test, planted->id) && c.c[i].outcome == MZ_CMP_REGRESSED;
+        failed += !rc && mz_compare_regressed(&c);
+        mz_compare_clear(&c);
+        mz_checkpoint_free(cp[0]), mz_checkpoint_free(cp[1]);
+        null_model_free(&nm);
+        if (rc) {
+            fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+            return 1;
+        }
+    }
+    fprintf(
+        o,
+        "weat3-en planted %+.3f       %5d runs: the gate failed naming weat3-en in %d (%.0f%%), "
+        "failed at all in %d\n",
+        size, runs, named, 100.0 * named / runs, failed);
+    fflush(o);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int runs = 200, power_runs = 40;
+    const char *out = "calibration/results";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--runs")) runs = atoi(argv[i + 1]);
+        if (!strcmp(argv[i], "--power-runs")) power_runs = atoi(argv[i + 1]);
+        if (!strcmp(argv[i], "--out")) out = argv[i + 1];
+    }
+    mz_ctx *ctx = mz_ctx_new();
+    mz_init(ctx);
+    mz_set_threads(1);
+    if (!mkdtemp(dir)) return 1;
+    mz_cli cli = {.ctx = ctx};
+    mz_probe_set **sets = NULL;
+    size_t n_sets = 0;
+    if (mz_cli_load_probe_sets(&cli, "../corpora", MZ_PROBE_ASSOCIATION, &sets, &n_sets)) {
+        fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+        return 1;
+    }
+    const mz_probe_set *planted = NULL;
+    for (size_t i = 0; i < n_sets; i++)
+        if (!strcmp(sets[i]->id, "weat3-en")) planted = sets[i];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/gate.txt", out);
+    FILE *o = fopen(path, "w");
+    if (!o || !planted) return 1;
+    time_t t0 = time(NULL);
+    fprintf(o,
+            "# mizani compare on null models: %d replications, noise sd 0.5 x each tensor's rms, "
+            "alpha 0.05, binomial 99%% bounds\n",
+            runs);
+    int bad = null_study(o, SUBWORD, "subword vocabulary", runs, sets, n_sets, ctx) ||
+              null_study(o, WORDS, "one token a probe word", runs, sets, n_sets, ctx);
+    static const double sizes[] = {0, 0.01, 0.02, 0.03, 0.04, 0.06};
+    for (size_t k = 0; !bad && k < sizeof sizes / sizeof *sizes; k++)
+        bad = power(o, sizes[k], power_runs, sets, n_sets, planted, ctx);
+    fprintf(o, "# %ld s on one thread\n", (long)(time(NULL) - t0));
+    fclose(o);
+    rmdir(dir);
+    mz_cli_free_sets(sets, n_sets);
+    mz_ctx_free(ctx);
+    return bad;
+}
