@@ -130,13 +130,13 @@ static mz_status token_level_notes(mz_compare *c, const mz_checkpoint *a, const 
 
 typedef struct paired {
     double *before, *after; /* [n, 2] */
-    const char **unit;
+    const char **unit, **word;
     int *group;
     size_t n;
 } paired;
 
 static void paired_free(paired *p) {
-    mz_free(p->before), mz_free(p->after), mz_free(p->unit), mz_free(p->group);
+    mz_free(p->before), mz_free(p->after), mz_free(p->unit), mz_free(p->word), mz_free(p->group);
 }
 
 static int usable(const cmp_item *it, int width) {
@@ -150,9 +150,10 @@ static mz_status pair_items(paired *p, mz_comparison *x, const cmp_finding *fa,
     p->before = mz_calloc(2 * cap, sizeof *p->before),
     p->after = mz_calloc(2 * cap, sizeof *p->after);
     p->unit = mz_calloc(cap, sizeof *p->unit), p->group = mz_calloc(cap, sizeof *p->group);
+    p->word = mz_calloc(cap, sizeof *p->word);
     x->pairs = mz_calloc(cap, sizeof *x->pairs);
     mz_strmap *in_b = mz_strmap_new();
-    mz_status rc = p->before && p->after && p->unit && p->group && x->pairs && in_b
+    mz_status rc = p->before && p->after && p->unit && p->word && p->group && x->pairs && in_b
                        ? MZ_OK
                        : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     char key[1024];
@@ -179,9 +180,9 @@ static mz_status pair_items(paired *p, mz_comparison *x, const cmp_finding *fa,
             size_t k = p->n++;
             memcpy(p->before + 2 * k, a->v, 2 * sizeof *a->v);
             memcpy(p->after + 2 * k, b->v, 2 * sizeof *b->v);
-            p->unit[k] = a->unit, p->group[k] = a->group;
-            x->pairs[k] =
-                (mz_cmp_pair){a->key, a->unit, a->group, {a->v[0], a->v[1]}, {b->v[0], b->v[1]}};
+            p->unit[k] = a->unit, p->word[k] = a->word, p->group[k] = a->group;
+            x->pairs[k] = (mz_cmp_pair){
+                a->key, a->unit, a->word, a->group, {a->v[0], a->v[1]}, {b->v[0], b->v[1]}};
         }
     x->n_paired = p->n;
     x->n_only_before = fa->n_items - matched;
@@ -195,6 +196,72 @@ static mz_status pair_items(paired *p, mz_comparison *x, const cmp_finding *fa,
 static void compact(double *v, size_t n) { /* [n, 2] rows to [n] (width-1 statistics) */
     for (size_t i = 0; i < n; i++)
         v[i] = v[2 * i];
+}
+
+/* Masked templates crossed over attributes and target words: the change of the difference of
+ * the two groups' mean cell (attribute x word) tested twice, swapping whole attributes and
+ * swapping whole words (the larger p: both designs must see it), and bracketed by resampling
+ * attributes and the words of each group together. */
+typedef struct crossed {
+    const paired *p;
+    size_t *attr, *word; /* [n] each cell's attribute and word, words of group 0 first */
+    size_t n_attr, n_word[2];
+} crossed;
+
+static double crossed_change(const size_t *idx, void *data, void *scratch) {
+    const crossed *c = data;
+    const size_t *a = idx, *w = idx + c->n_attr; /* words index from n_attr on */
+    size_t W = c->n_word[0] + c->n_word[1];
+    double *count = scratch, d[2][2] = {{0, 0}, {0, 0}}, n[2] = {0, 0};
+    memset(count, 0, (c->n_attr + W) * sizeof *count);
+    for (size_t k = 0; k < c->n_attr; k++)
+        count[a[k]]++;
+    for (size_t k = 0; k < W; k++)
+        count[w[k]]++;
+    for (size_t i = 0; i < c->p->n; i++) { /* a cell counts as often as its attribute and word */
+        double m = count[c->attr[i]] * count[c->n_attr + c->word[i]];
+        int g = c->p->group[i] != 0;
+        d[g][0] += m * c->p->before[i], d[g][1] += m * c->p->after[i], n[g] += m;
+    }
+    if (!(n[0] > 0 && n[1] > 0)) return NAN;
+    return (d[0][1] / n[0] - d[1][1] / n[1]) - (d[0][0] / n[0] - d[1][0] / n[1]);
+}
+
+static mz_status masked_test(mz_comparison *x, paired *p, const mz_compare_options *o,
+                             mz_ctx *ctx) {
+    size_t n = p->n, st_a[2], st_w[2];
+    crossed c = {p, mz_malloc(n * sizeof *c.attr), mz_malloc(n * sizeof *c.word), 0, {0, 0}};
+    if (!c.attr || !c.word) {
+        mz_free(c.attr), mz_free(c.word);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
+    c.n_attr = mz_stats_paired_clusters(c.attr, st_a, p->unit, NULL, n);
+    mz_stats_paired_clusters(c.word, st_w, p->word, p->group, n);
+    c.n_word[0] = st_w[0], c.n_word[1] = st_w[1];
+    mz_paired by_attr = {p->before, p->after, n,    1, p->group,
+                         c.attr,    c.n_attr, st_a, 1, mz_paired_difference},
+              by_word = {p->before, p->after,          n,    1, p->group,
+                         c.word,    st_w[0] + st_w[1], st_w, 2, mz_paired_difference};
+    mz_paired_result ra, rw;
+    mz_status rc = mz_stats_paired_change(&ra, &by_attr, o->n_permutations, 0, 0, o->seed, ctx);
+    if (!rc) rc = mz_stats_paired_change(&rw, &by_word, o->n_permutations, 0, 0, o->seed, ctx);
+    size_t strata[3] = {c.n_attr, st_w[0], st_w[1]};
+    x->ci_lo = x->ci_hi = NAN;
+    if (!rc && o->n_bootstrap && c.n_attr > 1 && st_w[0] && st_w[1]) {
+        rc = mz_stats_bootstrap_ci(&x->ci_lo, &x->ci_hi, crossed_change, &c,
+                                   (c.n_attr + st_w[0] + st_w[1]) * sizeof(double), strata, 3,
+                                   o->n_bootstrap, o->ci_level, o->seed, ctx);
+        if (!rc) x->ci_level = o->ci_level;
+    }
+    if (!rc) {
+        x->before = ra.before, x->after = ra.after, x->change = ra.change;
+        int words = rw.p_value >= ra.p_value; /* the design that limits the test */
+        x->p = words ? rw.p_value : ra.p_value, x->mc_se = words ? rw.mc_se : ra.mc_se;
+        x->exact = ra.exact && rw.exact;
+        x->inference.n_units = words ? st_w[0] + st_w[1] : c.n_attr;
+    }
+    mz_free(c.attr), mz_free(c.word);
+    return rc;
 }
 
 /* The family's change test on the paired items: change, interval, p and units. */
@@ -228,7 +295,8 @@ static mz_status family_test(mz_comparison *x, paired *p, const mz_compare_optio
         x->inference.n_units = w.n_clusters;
         return MZ_OK;
     }
-    /* masked templates (attributes as units) and fairness (segments as units) */
+    if (f == MZ_CMP_MASKED && n && p->word[0]) return masked_test(x, p, o, ctx);
+    /* masked templates without their grid (attributes as units), fairness (segments) */
     size_t *cluster = mz_malloc((n ? n : 1) * sizeof *cluster), strata[2];
     if (!cluster) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     size_t k = mz_stats_paired_clusters(cluster, strata, NULL, NULL, n);

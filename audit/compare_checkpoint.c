@@ -43,7 +43,7 @@ mz_status mz_checkpoint_new(mz_checkpoint **out, const char *label, const char *
 void mz_checkpoint_free(mz_checkpoint *cp) {
     if (!cp) return;
     for (size_t i = 0; i < cp->n; i++)
-        mz_free(cp->f[i].items), mz_free(cp->f[i].own_id);
+        mz_free(cp->f[i].items), mz_free(cp->f[i].own_id), mz_free(cp->f[i].own_keys);
     mz_free(cp->f);
     mz_free(cp->probes);
     mz_results_free(cp->tree);
@@ -122,6 +122,56 @@ static size_t word_rows(cmp_item *x, const json_t *it) {
     return n;
 }
 
+/* A masked finding whose attributes carry their sentence grid (`cells`, [target word, frame])
+ * and whose details name the target words with their groups: one item per attribute and target
+ * word (the frames' mean), keyed "attribute US word", for the test crossed over both. 0 when the
+ * finding has no grid (its attributes' scores are the items then). */
+static size_t masked_cells(cmp_finding *f, const json_t *j, mz_ctx *ctx, mz_status *rc) {
+    const json_t *words = json_object_get(json_object_get(j, "details"), "target_words");
+    const json_t *items = json_object_get(j, "items"), *it;
+    size_t W = json_array_size(words), i, n = 0, bytes = 0;
+    json_array_foreach(items, i, it) {
+        size_t cells = json_array_size(json_object_get(it, "cells"));
+        if (!W || !jstr(it, "item") || (cells && cells % W)) return 0;
+        if (!cells) continue;
+        n += W;
+        for (size_t w = 0; w < W; w++)
+            bytes += strlen(jstr(it, "item")) +
+                     strlen(jstr(json_array_get(words, w), "word")
+                                ? jstr(json_array_get(words, w), "word")
+                                : "") +
+                     2;
+    }
+    if (!n) return 0;
+    f->items = mz_calloc(n, sizeof *f->items);
+    char *k = f->own_keys = mz_malloc(bytes);
+    if (!f->items || !k) {
+        *rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        return 0;
+    }
+    json_array_foreach(items, i, it) {
+        const json_t *cells = json_object_get(it, "cells");
+        size_t F = json_array_size(cells) / W;
+        for (size_t w = 0; F && w < W; w++) {
+            const json_t *word = json_array_get(words, w);
+            double sum = 0;
+            for (size_t c = 0; c < F; c++) { /* a cell that could not be scored: no value */
+                const json_t *v = json_array_get(cells, w * F + c);
+                sum += json_is_number(v) ? json_number_value(v) : NAN;
+            }
+            cmp_item *x = &f->items[f->n_items++];
+            *x = (cmp_item){.key = k,
+                            .unit = jstr(it, "item"),
+                            .word = jstr(word, "word"),
+                            .group = json_integer_value(json_object_get(word, "group")) != 0,
+                            .tested = 1,
+                            .v = {sum / (double)F, NAN}};
+            k += sprintf(k, "%s\x1f%s", jstr(it, "item"), x->word ? x->word : "") + 1;
+        }
+    }
+    return f->n_items;
+}
+
 static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz_ctx *ctx) {
     cmp_finding *f = new_finding(cp, ctx);
     if (!f) return MZ_ERR_NOMEM;
@@ -144,6 +194,9 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     f->lo = json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0)) : NAN;
     f->hi = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1)) : NAN;
     f->p_holm = jnum(j, "p_holm");
+    mz_status rc = MZ_OK;
+    if (family == MZ_CMP_MASKED && masked_cells(f, j, ctx, &rc)) return MZ_OK;
+    if (rc) return rc;
     const json_t *items = json_object_get(j, "items"), *it;
     size_t i, n = 0;
     json_array_foreach(items, i, it) n += 1 + json_array_size(json_object_get(it, "rows"));

@@ -9,6 +9,7 @@
 typedef struct cmp_item {
     const char *key;  /* identity across checkpoints (with the group) */
     const char *unit; /* the unit of inference it belongs to; NULL: itself */
+    const char *word; /* masked cells: the target word, the crossed unit (the attribute: unit) */
     int group;        /* association: 0 for X, 1 for Y */
     int row;          /* the word's row (a SEAT sentence, a CEAT context); 0 for a word alone */
     int tested;       /* pairs: the two sentences have equal token counts */
@@ -24,7 +25,8 @@ typedef struct cmp_finding {
     double estimate, lo, hi, p_holm, null_value;
     cmp_item *items;
     size_t n_items;
-    char *own_id; /* the id, when the checkpoint made it */
+    char *own_id;   /* the id, when the checkpoint made it */
+    char *own_keys; /* masked cells' keys, "attribute US word", one after another */
 } cmp_finding;
 
 typedef struct cmp_probe {

@@ -126,8 +126,11 @@ static void items(mz_results *r, mz_rnode *fn, const mz_comparison *x) {
     for (size_t i = 0; i < x->n_paired && !r->status; i++) {
         const mz_cmp_pair *q = &x->pairs[i];
         mz_rnode *it = mz_rn_object(r, list, NULL);
-        mz_rn_str(r, it, "item", q->key);
-        if (q->unit) mz_rn_str(r, it, "unit", q->unit);
+        mz_rn_str(r, it, "item", q->word ? q->unit : q->key); /* masked: attribute and word */
+        if (q->word)
+            mz_rn_str(r, it, "word", q->word);
+        else if (q->unit)
+            mz_rn_str(r, it, "unit", q->unit);
         if (x->family <= MZ_CMP_CEAT) mz_rn_str(r, it, "role", q->group ? "Y" : "X");
         if (x->family == MZ_CMP_FAIRNESS) {
             mz_rn_nums(r, it, "before", q->before, 2);

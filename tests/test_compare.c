@@ -157,6 +157,29 @@ static void pairs_section(mz_results *r, const spec *s) {
     probe(r, "pairs-sw", s);
 }
 
+/* 6 attributes x (4 + 4) target words x 2 frames; the first group's cells moved by `shift`. */
+static void masked_section(mz_results *r, const spec *s) {
+    mz_rnode *sec = mz_results_section(r, "masked", "masked");
+    mz_finding f = basic("masked", "occupations-sw", "log_probability_ratio");
+    mz_rnode *fn = mz_results_finding(r, sec, &f);
+    mz_rnode *words = mz_rn_array(r, mz_rn_object(r, fn, "details"), "target_words");
+    for (int w = 0; w < 8; w++) {
+        mz_rnode *o = mz_rn_object(r, words, NULL);
+        mz_rn_strf(r, o, "word", "mtu%d", w);
+        mz_rn_int(r, o, "group", w >= 4);
+    }
+    mz_rnode *items = mz_rn_array(r, fn, "items");
+    for (int a = 0; a < 6; a++) {
+        double cells[16];
+        for (int k = 0; k < 16; k++)
+            cells[k] = 0.1 * ((a * 3 + k * 5) % 7) + (k < 8 ? s->shift : 0);
+        mz_rnode *it = mz_rn_object(r, items, NULL);
+        mz_rn_strf(r, it, "item", "kazi%d", a);
+        mz_rn_num(r, it, "score", 0);
+        mz_rn_nums(r, it, "cells", cells, 16);
+    }
+}
+
 static mz_checkpoint *checkpoint(const spec *s, const char *label) {
     mz_results *r;
     CHECK_INT(mz_results_new(&r, "audit", ctx), MZ_OK);
@@ -166,6 +189,7 @@ static mz_checkpoint *checkpoint(const spec *s, const char *label) {
     static_section(r, s);
     seat_section(r, s);
     pairs_section(r, s);
+    masked_section(r, s);
     CHECK_INT(mz_results_status(r), MZ_OK);
     mz_checkpoint *cp = NULL;
     CHECK_INT(mz_checkpoint_from_results(&cp, r, label, "results", ctx), MZ_OK);
@@ -207,6 +231,18 @@ static void test_pairing(void) {
     CHECK_NEAR(pa->after, 3.0 / 11, 1e-12);
     CHECK_NEAR(pa->bias_change, fabs(3.0 / 11 - 0.5) - 0.5, 1e-12);
     CHECK(pa->flipped || pa->outcome == MZ_CMP_TOO_FEW || pa->outcome == MZ_CMP_UNCHANGED);
+    /* masked templates, crossed: 48 cells; every attribute moved alike (swapping attributes:
+     * 2 / 2^6), only the 4 words of the first group moved (swapping words: 2 * 2^4 / 2^8): the
+     * larger p, 0.125, with the 8 words as the units that limit it */
+    const mz_comparison *ma = find(&c, MZ_CMP_MASKED, "occupations-sw");
+    CHECK(ma != NULL);
+    if (ma) {
+        CHECK_INT(ma->n_paired, 48);
+        CHECK_NEAR(ma->change, 0.3, 1e-12);
+        CHECK_NEAR(ma->p, 0.125, 1e-12);
+        CHECK_INT(ma->inference.n_units, 8);
+        CHECK(ma->ci_lo <= 0.3 + 1e-12 && 0.3 - 1e-12 <= ma->ci_hi);
+    }
     /* no items at all: not compared, and said why */
     const mz_comparison *age = find(&c, MZ_CMP_PAIRS, "pairs-sw/age");
     CHECK(age && age->outcome == MZ_CMP_NOT_COMPARED);
@@ -294,7 +330,7 @@ static void validate_junit(const char *xml) {
         for (xmlNodePtr k = n->children; k; k = k->next)
             failures += k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "failure");
     }
-    CHECK_INT(cases, 4);
+    CHECK_INT(cases, 5);
     CHECK_INT(failures, 1);
     xmlFreeDoc(doc);
     xmlSchemaFreeValidCtxt(vc);

@@ -96,6 +96,7 @@ extern const char *const mz_cmp_outcome_names[]; /* "regressed", "improved", ...
  * fairness: tokens in English and in Swahili). */
 typedef struct mz_cmp_pair {
     const char *key, *unit;
+    const char *word; /* masked templates: the target word (the key is attribute and word) */
     int group;
     double before[2], after[2];
 } mz_cmp_pair;
@@ -132,7 +133,7 @@ typedef struct mz_compare {
     size_t count[MZ_CMP_NOT_COMPARED + 1]; /* comparisons per outcome */
     size_t failures; /* regressions of social findings: what fails the gate (positive controls,
                         checks that the method works, never do) */
-    char **notes; /* what was dropped or could not be paired, for every output */
+    char **notes;    /* what was dropped or could not be paired, for every output */
     size_t n_notes;
     mz_compare_options options;
 } mz_compare;

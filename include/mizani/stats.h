@@ -185,7 +185,7 @@ typedef struct mz_paired {
 } mz_paired;
 
 typedef struct mz_paired_result {
-    double before, after, change; /* change = after - before */
+    double before, after, change;  /* change = after - before */
     double ci_lo, ci_hi, ci_level; /* ci_level 0: no interval */
     double p_value, mc_se;         /* mc_se 0 when exact */
     int exact;
@@ -203,11 +203,15 @@ mz_status mz_stats_paired_change(mz_paired_result *out, const mz_paired *d, uint
                                  mz_ctx *ctx);
 /* Statistics for it: the mean of the items' values (width 1); the ratio of the sums of their
  * second and first values (width 2: tokens in Swahili over tokens in English, a premium); WEAT's
- * d, (mean over group 0 - mean over group 1) / sd over both (width 1; NAN without spread). */
+ * d, (mean over group 0 - mean over group 1) / sd over both (width 1; NAN without spread); the
+ * difference of the two groups' means. */
 double mz_paired_mean(const double *v, size_t width, const size_t *idx, size_t m, const int *group);
 double mz_paired_ratio(const double *v, size_t width, const size_t *idx, size_t m,
                        const int *group);
 double mz_paired_d(const double *v, size_t width, const size_t *idx, size_t m, const int *group);
+/* The unstandardised difference: mean over group 0 minus mean over group 1 (width 1). */
+double mz_paired_difference(const double *v, size_t width, const size_t *idx, size_t m,
+                            const int *group);
 
 /* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
  * generators so results do not depend on how blocks are spread over threads. */

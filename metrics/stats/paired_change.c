@@ -29,6 +29,16 @@ double mz_paired_ratio(const double *v, size_t width, const size_t *idx, size_t 
     return first > 0 ? second / first : NAN;
 }
 
+double mz_paired_difference(const double *v, size_t width, const size_t *idx, size_t m,
+                            const int *group) {
+    double sum[2] = {0, 0}, n[2] = {0, 0};
+    for (size_t i = 0; i < m; i++) {
+        int g = group[idx[i]] != 0;
+        sum[g] += v[idx[i] * width], n[g]++;
+    }
+    return n[0] > 0 && n[1] > 0 ? sum[0] / n[0] - sum[1] / n[1] : NAN;
+}
+
 double mz_paired_d(const double *v, size_t width, const size_t *idx, size_t m, const int *group) {
     double sum[2] = {0, 0}, n[2] = {0, 0};
     for (size_t i = 0; i < m; i++) {
