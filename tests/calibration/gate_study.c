@@ -101,6 +101,7 @@ static int null_study(FILE *o, const char *tokenizer, const char *what, int runs
 static int power(FILE *o, double size, int runs, mz_probe_set **sets, size_t n_sets,
                  const mz_probe_set *planted, mz_ctx *ctx) {
     int named = 0, failed = 0;
+    double change = 0;
     for (int r = 0; r < runs; r++) {
         null_spec s = {0, 2, 64, 4, 128, WORDS, 5000 + (unsigned long)r};
         null_model nm;
@@ -109,8 +110,11 @@ static int power(FILE *o, double size, int runs, mz_probe_set **sets, size_t n_s
         mz_status rc = null_model_make(&nm, &s, ctx);
         if (!rc) rc = gate_plant(&nm, WORDS, planted, 0.08, ctx); /* a bias to start from */
         if (!rc) rc = pair(&c, cp, &nm, &s, 0, size, planted, sets, n_sets, s.seed, ctx);
-        for (size_t i = 0; !rc && i < c.n; i++)
-            named += !strcmp(c.c[i].test, planted->id) && c.c[i].outcome == MZ_CMP_REGRESSED;
+        for (size_t i = 0; !rc && i < c.n; i++) {
+            if (strcmp(c.c[i].test, planted->id)) continue;
+            named += c.c[i].outcome == MZ_CMP_REGRESSED;
+            change += c.c[i].change / runs;
+        }
         failed += !rc && mz_compare_regressed(&c);
         mz_compare_clear(&c);
         mz_checkpoint_free(cp[0]), mz_checkpoint_free(cp[1]);
@@ -120,11 +124,10 @@ static int power(FILE *o, double size, int runs, mz_probe_set **sets, size_t n_s
             return 1;
         }
     }
-    fprintf(
-        o,
-        "weat3-en planted %+.3f       %5d runs: the gate failed naming weat3-en in %d (%.0f%%), "
-        "failed at all in %d\n",
-        size, runs, named, 100.0 * named / runs, failed);
+    fprintf(o,
+            "weat3-en planted %+.3f       %5d runs: mean change of d %+.2f; the gate failed naming "
+            "weat3-en in %d (%.0f%%), failed at all in %d\n",
+            size, runs, change, named, 100.0 * named / runs, failed);
     fflush(o);
     return 0;
 }
