@@ -59,6 +59,8 @@ c="$here/../corpora/weat-sw"
 three="$c/urban-rural.json,$c/age.json,$c/health-stigma.json"
 "$mz" weat --vectors "$dv" --probes "$three" --report "$tmp/base3" --permutations 2000 --bootstrap 0 --quiet
 expect 1 "bias regressed" -- compare "$tmp/base3" "$tmp/after.vec" "$dv" --probes "$three" --out "$tmp/traj" --quiet
+# a vector file beside a results file is audited with the probe sets that file records
+expect 1 "bias regressed in 1 of 3 findings" -- compare "$tmp/base3" "$tmp/after.vec" --quiet
 n=$((n + 1)); grep -q "Trajectory across the checkpoints" "$tmp/traj/compare.html" && grep -q '"id": "static/urban-rural-sw@3"' "$tmp/traj/compare.json" ||
   { fails=$((fails + 1)); echo "FAIL: three checkpoints: no trajectory"; }
 expect 0 '"schema": "mizani-results/2"' -- compare "$base" "$base" --json --quiet

@@ -220,12 +220,38 @@ typedef struct inputs {
     const char **words;
     size_t n_words;
     mz_static_options opt; /* how they are audited */
+    char *probes;          /* the association probe sets of a results file beside them */
 } inputs;
 
-/* Inputs audited here are audited as the results files beside them were: the settings of the
- * first static section among them (weat's defaults without one), --lower forcing case folding. */
+/* The association probe sets a results file records, as a --probes list (NULL: none, or a
+ * path that would not survive the list). */
+static char *recorded_probes(const mz_results *r) {
+    const json_t *sets = json_object_get(mz_results_json(r), "probe_sets"), *x;
+    size_t i, len = 1;
+    json_array_foreach(sets, i, x) {
+        const char *path = json_string_value(json_object_get(x, "path")), *kind;
+        kind = json_string_value(json_object_get(x, "kind"));
+        if (!path || strchr(path, ',')) return NULL;
+        if (kind && !strcmp(kind, "association")) len += strlen(path) + 1;
+    }
+    char *out = len > 1 ? mz_malloc(len) : NULL;
+    if (!out) return NULL;
+    out[0] = '\0';
+    json_array_foreach(sets, i, x) {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        if (!kind || strcmp(kind, "association")) continue;
+        if (out[0]) strcat(out, ",");
+        strcat(out, json_string_value(json_object_get(x, "path")));
+    }
+    return out;
+}
+
+/* Inputs audited here are audited as the results files beside them were: the settings and the
+ * probe sets of the first static section among them (weat's defaults and the shipped sets
+ * without one; --probes and --lower win). */
 static void audit_options(mz_cli *cli, const mz_cli_args *args, mz_checkpoint *const *cps, size_t n,
-                          mz_static_options *opt) {
+                          inputs *in) {
+    mz_static_options *opt = &in->opt;
     mz_static_options_default(opt);
     opt->weat.n_permutations = 100000, opt->weat.n_bootstrap = 5000; /* weat's defaults */
     for (size_t i = 0; i < n; i++) {
@@ -246,6 +272,7 @@ static void audit_options(mz_cli *cli, const mz_cli_args *args, mz_checkpoint *c
         if ((v = json_object_get(st, "max_missing")) && json_is_number(v))
             opt->max_missing = json_number_value(v);
         opt->fold_case = json_is_true(json_object_get(st, "case_folding"));
+        in->probes = recorded_probes(r);
         break;
     }
     if (mz_cli_flag(args, "lower")) opt->fold_case = 1;
@@ -259,8 +286,11 @@ static mz_status audit_static(mz_cli *cli, const mz_cli_args *args, const char *
     mz_vectors_format format;
     mz_status rc = mz_cli_vectors_format(cli, args, &format);
     if (!rc && !in->sets)
-        rc = mz_cli_load_probe_sets(cli, s->probes ? s->probes : "default", MZ_PROBE_ASSOCIATION,
-                                    &in->sets, &in->n_sets);
+        rc = mz_cli_load_probe_sets(cli,
+                                    s->probes    ? s->probes
+                                    : in->probes ? in->probes
+                                                 : "default",
+                                    MZ_PROBE_ASSOCIATION, &in->sets, &in->n_sets);
     if (!rc && !in->words)
         rc = mz_probe_sets_words(&in->words, &in->n_words, (const mz_probe_set *const *)in->sets,
                                  in->n_sets, cli->ctx);
@@ -337,7 +367,7 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     if (!rc && !(cps = mz_calloc(n, sizeof *cps)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (int pass = 0; pass < 2; pass++) {
-        if (pass && !rc) audit_options(cli, args, cps, n, &in.opt);
+        if (pass && !rc) audit_options(cli, args, cps, n, &in);
         for (size_t i = 0; !rc && i < n; i++)
             rc = open_checkpoint(cli, args, p[i], pass, &in, &s, &cps[i]);
     }
@@ -352,6 +382,7 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     mz_free(cps);
     mz_free(p);
     mz_free(in.words);
+    mz_free(in.probes);
     mz_cli_free_sets(in.sets, in.n_sets);
     json_decref(s.config);
     return rc;
