@@ -376,6 +376,7 @@ static void reported(mz_comparison *x, int side, const cmp_finding *f) {
     x->reported[side] = f ? f->estimate : NAN;
     x->reported_lo[side] = f ? f->lo : NAN;
     x->reported_hi[side] = f ? f->hi : NAN;
+    x->reported_level[side] = f ? f->level : NAN;
     x->reported_p_holm[side] = f ? f->p_holm : NAN;
     x->reported_verdict[side] = f ? f->verdict : NULL;
 }

@@ -193,6 +193,7 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     if (!isfinite(f->null_value)) f->null_value = family == MZ_CMP_PAIRS ? 0.5 : 0;
     f->lo = json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0)) : NAN;
     f->hi = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1)) : NAN;
+    f->level = jnum(e, "level");
     f->p_holm = jnum(j, "p_holm");
     mz_status rc = MZ_OK;
     if (family == MZ_CMP_MASKED && masked_cells(f, j, ctx, &rc)) return MZ_OK;
@@ -294,6 +295,7 @@ mz_status mz_checkpoint_add_pairs(mz_checkpoint *cp, const mz_probe_set *set,
         f->unit_kind = "clusters";
         f->computed = 1;
         f->estimate = sum->rate, f->lo = sum->ci_lo, f->hi = sum->ci_hi, f->p_holm = sum->p_holm;
+        f->level = isfinite(sum->ci_lo) ? 0.95 : NAN; /* mz_pairs_options' level */
         f->null_value = 0.5;
         f->items = mz_calloc(r->n_scores + 1, sizeof *f->items);
         if (!f->items) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");

@@ -22,7 +22,7 @@ typedef struct cmp_finding {
     const char *unit_kind;
     int positive_control, computed;
     const char *unpairable; /* why its items cannot be paired (SEAT sentences without a word) */
-    double estimate, lo, hi, p_holm, null_value;
+    double estimate, lo, hi, level, p_holm, null_value;
     cmp_item *items;
     size_t n_items;
     char *own_id;   /* the id, when the checkpoint made it */

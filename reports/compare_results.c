@@ -115,8 +115,8 @@ static void reported(mz_results *r, mz_rnode *at, const char *key, const mz_comp
     mz_rnode *o = mz_rn_object(r, at, key);
     mz_rn_path(r, o, "checkpoint", label);
     mz_rn_num(r, o, "estimate", x->reported[side]);
-    mz_rn_interval(r, o, x->reported_lo[side], x->reported_hi[side],
-                   isfinite(x->reported_lo[side]) ? 0.95 : 0);
+    double level = x->reported_level[side];
+    mz_rn_interval(r, o, x->reported_lo[side], x->reported_hi[side], isfinite(level) ? level : 0);
     mz_rn_num(r, o, "p_holm", x->reported_p_holm[side]);
     mz_rn_str(r, o, "verdict", x->reported_verdict[side]);
 }

@@ -113,7 +113,8 @@ typedef struct mz_comparison {
     const char *effect;    /* the audits' effect: "d", "preference_rate", ... */
     const char *unit_kind; /* "words", "clusters", "templates", "segments" */
     double null_value, threshold;
-    double reported[2], reported_lo[2], reported_hi[2], reported_p_holm[2]; /* as audited */
+    double reported[2], reported_lo[2], reported_hi[2], reported_level[2]; /* as audited */
+    double reported_p_holm[2];
     const char *reported_verdict[2];
     double before, after, change; /* recomputed on the paired items */
     double ci_lo, ci_hi, ci_level;
