@@ -387,11 +387,11 @@ static mz_status compare_one(mz_comparison *x, const cmp_finding *fa, const cmp_
     x->threshold = o->threshold[x->family];
     reported(x, 0, fa), reported(x, 1, fb);
     if (!fa || !fb) return not_compared(x, "only in %s", fa ? a->label : b->label);
-    if (!fa->computed || !fb->computed)
-        return not_compared(x, "not computable in %s: %s", fa->computed ? b->label : a->label,
-                            (fa->computed ? fb->reason : fa->reason)
-                                ? (fa->computed ? fb->reason : fa->reason)
-                                : "no reason given");
+    if (!fa->computed || !fb->computed) {
+        const cmp_finding *f = fa->computed ? fb : fa;
+        return not_compared(x, "not computable in %s: %s", f == fa ? a->label : b->label,
+                            f->reason ? f->reason : "no reason given");
+    }
     if (fa->unit_kind && !strcmp(fa->unit_kind, "tokens") && tokenizers_differ(a, b)) {
         if (demanded)
             return mz_fail(ctx, MZ_ERR_INPUT, NULL,

@@ -118,6 +118,15 @@ static void cells(char **c, const json_t *f) {
     c[8] = mz_number_text(mz_jnum(f, "mde"));
 }
 
+/* The same row with the pair of checkpoints it compares ("2 → 3: ") before the finding. */
+static void step_cells(char **c, const json_t *f) {
+    cells(c, f);
+    long long to = to_of(f);
+    char *title = c[0] ? mz_strf("%lld → %lld: %s", to - 1, to, c[0]) : NULL;
+    mz_free(c[0]);
+    c[0] = title;
+}
+
 /* The checkpoints' labels from the subject, "1", "2" ... when it has none. */
 static const char *checkpoint_label(const json_t *root, long long k) {
     const json_t *cps = json_object_get(json_object_get(root, "subject"), "checkpoints");
@@ -348,7 +357,7 @@ static void decision(mz_page *p, xmlNodePtr main, const json_t *section) {
     qsort(moved, n, sizeof *moved, mz_finding_order);
     if (n)
         mz_findings_table(p, sec, "Findings whose bias changed beyond chance", cols,
-                          sizeof cols / sizeof *cols, moved, n, cells);
+                          sizeof cols / sizeof *cols, moved, n, step_cells);
     else
         mz_page_el(p, sec, "p", "No finding changed beyond chance.");
     mz_free(moved);
