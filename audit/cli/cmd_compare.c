@@ -15,30 +15,32 @@
 
 static const mz_cli_opt compare_opts[] = {
     {"out", "DIR", "write DIR/compare.html and DIR/compare.json (atomically)"},
-    {"junit", "FILE", "write a JUnit XML report: one testcase per finding, failure = regressed"},
-    {"json", NULL, "print the comparison's results tree (compare.json) on standard output"},
+    {"junit", "FILE", "write JUnit XML: a testcase per finding, failure = regressed"},
+    {"json", NULL, "print the comparison's results tree (compare.json)"},
     {"threshold", "SPEC",
-     "the growth of bias that fails the gate, per family: FAMILY=X[,FAMILY=X...]\n"
-     "(static, seat, ceat or association, pairs, masked, fairness); a bare number\n"
-     "sets the association tests' |d| (defaults: |d| 0.2, preference rate 0.05,\n"
-     "log-probability ratio 0.1, premium 0.1)"},
+     "the growth of bias that fails the gate: FAMILY=X[,FAMILY=X...] for\n"
+     "static, seat, ceat (or association), pairs, masked, fairness; a bare\n"
+     "number sets |d| of the association tests (defaults: |d| 0.2, preference\n"
+     "rate 0.05, log-probability ratio 0.1, premium 0.1)"},
     {"alpha", "A", "family-wise error rate of the Holm correction (default 0.05)"},
     {"tests", "LIST",
-     "compare only these families (static, seat, ceat, association, pairs, masked,\n"
-     "fairness); a token-level test named here that cannot pair is an error"},
+     "compare only these families (static, seat, ceat, association, pairs,\n"
+     "masked, fairness); a token-level test named here that cannot pair is\n"
+     "an error"},
     {"allow-probe-change", NULL,
-     "compare audits made with different probe-set versions on the items they share"},
+     "compare audits made with different probe-set versions on the items\n"
+     "they share"},
     {"config", "FILE",
-     "JSON with any of thresholds {FAMILY: X}, alpha, tests, permutations, bootstrap,\n"
-     "probes, allow_probe_change; the command line wins"},
+     "JSON with any of thresholds {FAMILY: X}, alpha, tests, permutations,\n"
+     "bootstrap, probes, allow_probe_change; the command line wins"},
     {"probes", "PATHS",
-     "association probe sets for inputs audited here (models, vector files; default:\n"
-     "the shipped corpora)"},
-    {"lower", NULL, "inputs audited here: match missing words after Unicode case folding"},
+     "association probe sets for the inputs audited here (default: those of\n"
+     "a results file beside them, else the shipped corpora)"},
+    {"lower", NULL, "inputs audited here: match words after Unicode case folding"},
     {"format", "text|bin", "vector files: the format when the extension does not tell"},
-    {"permutations", "N", "sign patterns of each change test (default 10000; exact below)"},
+    {"permutations", "N", "patterns of each change test (default 10000; exact below)"},
     {"bootstrap", "N", "draws of each change's interval (default 2000)"},
-    {"before", "PATH", "the first checkpoint (as the first argument; kept for old scripts)"},
+    {"before", "PATH", "the first checkpoint (as the first argument)"},
     {"after", "PATH", "the last checkpoint (as the last argument)"},
     {NULL, NULL, NULL},
 };
