@@ -276,11 +276,11 @@ static const mz_cli_opt pairs_opts[] = {
      "pll (pseudo-log-likelihood of the unmodified tokens; encoders' default),\n"
      "aul or aula (all unmasked likelihood, attention-weighted), causal (decoders)"},
     {"before", "DIR|FILE.gguf",
-     "the model before fine-tuning (same tokenizer): compared as `mizani compare`\n"
-     "does, per category over target clusters"},
+     "the model before fine-tuning (same tokenizer), compared as `mizani\n"
+     "compare` does: per category, target clusters as the units"},
     {"threshold", "X",
-     "with --before: exit 1 when a category's preference moved further from 50% by\n"
-     "more than X (default 0.05), the change holding after Holm correction"},
+     "with --before: exit 1 when a category's preference moved further from\n"
+     "50% by more than X (default 0.05), the change holding after Holm"},
     {"json", NULL, "print every pair's scores and token counts and the summaries as JSON"},
     {NULL, NULL, NULL},
 };
