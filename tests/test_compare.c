@@ -6,6 +6,7 @@
  * set on one side, token-level tests across tokenizers); compare.json read back and drawn again
  * byte for byte; and the JUnit file validated against the committed XSD with libxml2. */
 #include "check.h"
+#include "cli.h"
 
 #include "mizani/alloc.h"
 #include "mizani/association.h"
@@ -261,6 +262,46 @@ static void test_pairing(void) {
     mz_checkpoint_free(cp[1]);
 }
 
+/* A tree of `s` written to `path` (for the command). */
+static void write_tree(const spec *s, const char *path) {
+    mz_checkpoint *cp = checkpoint(s, path);
+    char *text = NULL;
+    CHECK_INT(mz_results_text(&text, mz_checkpoint_results(cp), ctx), MZ_OK);
+    FILE *f = fopen(path, "w");
+    CHECK(f && text && fputs(text, f) >= 0);
+    if (f) fclose(f);
+    mz_free(text);
+    mz_checkpoint_free(cp);
+}
+
+/* The command on audits of two tokenizers: the token-level finding is listed as not paired; asked
+ * for by name, one line naming it and exit 3. */
+static void test_tokenizer_cli(void) {
+    spec a = {"aa", "sw", "tok1", 0, 0, 0, 1}, b = a;
+    b.tokenizer = "tok2";
+    char pa[] = "/tmp/mizani-tok-a-XXXXXX.json", pb[] = "/tmp/mizani-tok-b-XXXXXX.json";
+    close(mkstemps(pa, 5)), close(mkstemps(pb, 5));
+    write_tree(&a, pa), write_tree(&b, pb);
+    const char *all[] = {"mizani", "compare", pa, pb, "--quiet"};
+    const char *named[] = {"mizani", "compare", pa, pb, "--tests", "pairs", "--quiet"};
+    FILE *o = tmpfile(), *e = tmpfile();
+    CHECK_INT(mz_cli_main(5, (char **)all, o, e), 0);
+    char *out = slurp(o);
+    CHECK_CONTAINS(out, "pairs-sw/age                 pairs    not compared: token-level");
+    free(out);
+    fclose(o), fclose(e);
+    o = tmpfile(), e = tmpfile();
+    CHECK_INT(mz_cli_main(7, (char **)named, o, e), 3);
+    char *err = slurp(e);
+    out = slurp(o);
+    CHECK_CONTAINS(err, "pairs 'pairs-sw/age' cannot be paired: its units are tokens");
+    CHECK(err && strchr(err, '\n') == err + strlen(err) - 1); /* one line */
+    CHECK_STR(out, "");
+    free(err), free(out);
+    fclose(o), fclose(e);
+    unlink(pa), unlink(pb);
+}
+
 static void test_refusals(void) {
     spec base = {"aa", "sw", "tok1", 0, 0, 0, 1}, other = base;
     mz_compare_options o;
@@ -385,6 +426,7 @@ int main(void) {
     test_change_exact();
     test_pairing();
     test_refusals();
+    test_tokenizer_cli();
     test_outputs();
     mz_ctx_free(ctx);
     return mz_check_result("test_compare");
