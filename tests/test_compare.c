@@ -182,6 +182,20 @@ static void masked_section(mz_results *r, const spec *s) {
     }
 }
 
+/* 8 UDHR segments, 10 English and 20 Swahili tokens each, Swahili up by 50 * shift after. */
+static void fairness_section(mz_results *r, const spec *s) {
+    mz_rnode *sec = mz_results_section(r, "fairness", "fairness");
+    mz_finding f = basic("fairness", "premium-sw-en", "premium");
+    f.null_value = 1;
+    mz_rnode *items = mz_rn_array(r, mz_results_finding(r, sec, &f), "items");
+    for (int i = 0; i < 8; i++) {
+        mz_rnode *it = mz_rn_object(r, items, NULL);
+        mz_rn_strf(r, it, "item", "article-%d", i + 1);
+        mz_rn_int(r, it, "tokens_en", 10);
+        mz_rn_int(r, it, "tokens_sw", 20 + (long long)(50 * s->shift));
+    }
+}
+
 static mz_checkpoint *checkpoint(const spec *s, const char *label) {
     mz_results *r;
     CHECK_INT(mz_results_new(&r, "audit", ctx), MZ_OK);
@@ -192,6 +206,7 @@ static mz_checkpoint *checkpoint(const spec *s, const char *label) {
     seat_section(r, s);
     pairs_section(r, s);
     masked_section(r, s);
+    fairness_section(r, s);
     CHECK_INT(mz_results_status(r), MZ_OK);
     mz_checkpoint *cp = NULL;
     CHECK_INT(mz_checkpoint_from_results(&cp, r, label, "results", ctx), MZ_OK);
@@ -244,6 +259,15 @@ static void test_pairing(void) {
         CHECK_NEAR(ma->p, 0.125, 1e-12);
         CHECK_INT(ma->inference.n_units, 8);
         CHECK(ma->ci_lo <= 0.3 + 1e-12 && 0.3 - 1e-12 <= ma->ci_hi);
+    }
+    /* fairness: the premium from 160/80 to 280/80 on 8 segments, all moved alike: 2 / 2^8 */
+    const mz_comparison *fa = find(&c, MZ_CMP_FAIRNESS, "premium-sw-en");
+    CHECK(fa && fa->n_paired == 8);
+    if (fa) {
+        CHECK_NEAR(fa->before, 2.0, 1e-12);
+        CHECK_NEAR(fa->after, 3.5, 1e-12);
+        CHECK_NEAR(fa->p, 2.0 / 256, 1e-12);
+        CHECK_NEAR(fa->bias_change, 1.5, 1e-12);
     }
     /* no items at all: not compared, and said why */
     const mz_comparison *age = find(&c, MZ_CMP_PAIRS, "pairs-sw/age");
@@ -372,8 +396,8 @@ static void validate_junit(const char *xml) {
         for (xmlNodePtr k = n->children; k; k = k->next)
             failures += k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "failure");
     }
-    CHECK_INT(cases, 5);
-    CHECK_INT(failures, 1);
+    CHECK_INT(cases, 6);
+    CHECK_INT(failures, 2); /* static, and fairness's premium (8 segments: 2 / 2^8) */
     xmlFreeDoc(doc);
     xmlSchemaFreeValidCtxt(vc);
     xmlSchemaFree(schema);
@@ -401,7 +425,7 @@ static void test_outputs(void) {
     /* a probe word that is markup stays text; the sections are there */
     htmlDocPtr doc = htmlReadMemory(h1, (int)strlen(h1), NULL, "UTF-8", HTML_PARSE_NOERROR);
     xmlChar *all = doc ? xmlNodeGetContent(xmlDocGetRootElement(doc)) : NULL;
-    CHECK_CONTAINS((char *)all, "The gate fails: 1 finding regressed");
+    CHECK_CONTAINS((char *)all, "The gate fails: 2 findings regressed");
     CHECK_CONTAINS((char *)all, "Checkpoints, in order");
     CHECK_CONTAINS((char *)all, "Before and after fine-tuning");
     CHECK_CONTAINS((char *)all, "base <b> → tuned");
