@@ -111,8 +111,8 @@ static mz_status verdict(mz_cli *cli, const mz_compare *c) {
         if (c->c[i].outcome == MZ_CMP_REGRESSED && !c->c[i].positive_control) first = &c->c[i];
     return mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
                    "bias regressed in %zu of %zu findings (the first: %s/%s, from %s to %s)",
-                   c->failures, c->n, mz_cmp_family_names[first->family],
-                   first->test, label(c, first->from), label(c, first->to));
+                   c->failures, c->n, mz_cmp_family_names[first->family], first->test,
+                   label(c, first->from), label(c, first->to));
 }
 
 mz_status mz_cli_compare_report(mz_cli *cli, const mz_cli_args *args, const char *command,

@@ -16,8 +16,8 @@ static mz_status run_report(mz_cli *cli, const mz_cli_args *args) {
     mz_results *r;
     mz_status rc = mz_results_load(&r, args->positional[0], cli->ctx);
     if (rc) return rc;
-    const char *job = json_string_value(json_object_get(
-        json_object_get((const json_t *)mz_results_json(r), "run"), "job"));
+    const char *job = json_string_value(
+        json_object_get(json_object_get((const json_t *)mz_results_json(r), "run"), "job"));
     if (job && !strcmp(job, "compare")) /* a comparison draws its own page */
         rc = mz_report_write_dir_named(r, dir ? dir : "mizani-report", "compare.json",
                                        "compare.html", mz_report_compare_page, cli->ctx);
