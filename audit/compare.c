@@ -496,6 +496,14 @@ mz_status mz_compare_run(mz_compare *out, mz_checkpoint *const *checkpoints, siz
     for (size_t i = 0; !rc && i + 1 < n; i++)
         rc = compare_pair(out, &cap, i, progress, ctx);
     if (!rc) rc = decide(out, ctx);
+    size_t only[2] = {0, 0};
+    for (size_t i = 0; !rc && i < out->n; i++)
+        only[0] += out->c[i].n_only_before, only[1] += out->c[i].n_only_after;
+    if (!rc && only[0] + only[1])
+        rc = note(out, ctx,
+                  "items in one audit only, dropped: %zu (%zu only in the earlier checkpoint of "
+                  "a pair, %zu only in the later)",
+                  only[0] + only[1], only[0], only[1]);
     if (rc) mz_compare_clear(out);
     return rc;
 }

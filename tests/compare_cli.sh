@@ -87,6 +87,9 @@ probe_sha=$(sed -n 's/.*"sha256": "\([0-9a-f]\{64\}\)".*/\1/p' "$base" | sed -n 
 sed "s/$probe_sha/0000000000000000000000000000000000000000000000000000000000000000/" "$base" > "$tmp/other-probes.json"
 expect 3 "differs: SHA-256 [0-9a-f]{12}… in .*base/results.json, 000000000000… in .*other-probes.json" -- compare "$base" "$tmp/other-probes.json" --out "$tmp/no3"
 expect 0 "note: probe set '.*' differs.*compared on the items both audits share" -- compare "$base" "$tmp/other-probes.json" --allow-probe-change
+# a word the later audit lacks: paired on the others, and the count dropped said
+awk 'NR == 1 || $1 != "jiji"' "$dv" | awk 'NR == 1 { $1 = $1 - 1 } { print }' > "$tmp/lost.vec"
+expect 0 "note: items in one audit only, dropped: 1 \(1 only in the earlier checkpoint of a pair, 0 only in the later\)" -- compare "$base" "$tmp/lost.vec" --quiet
 expect 2 "needs two checkpoints or more" -- compare "$base"
 expect 4 "nothere.json: cannot open" -- compare "$base" "$tmp/nothere.json"
 n=$((n + 1)); [ ! -e "$tmp/no1" ] && [ ! -e "$tmp/no2" ] && [ ! -e "$tmp/no3" ] ||
