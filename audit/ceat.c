@@ -186,8 +186,16 @@ static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *
                                                     c->count[w], c->word[w]);
     mz_status rc =
         mz_word_strata(stratum, res->entry.tokens_per_word, u->t, res->entry.set, stratum, ctx);
-    mz_unit_embeddings in = {emb,    C, c->first, c->count, {0}, (const char *const *)c->word,
-                             stratum};
+    if (!rc)
+        rc = mz_unit_scores_new(&res->entry.scores, c->count, c->n_words[0] + c->n_words[1], ctx);
+    mz_unit_embeddings in = {.vectors = emb,
+                             .dim = C,
+                             .first = c->first,
+                             .count = c->count,
+                             .words = (const char *const *)c->word,
+                             .stratum = stratum,
+                             .row_scores = res->entry.scores.row,
+                             .word_scores = res->entry.scores.word};
     memcpy(in.n_words, c->n_words, sizeof in.n_words);
     mz_weat_options wo;
     mz_weat_options_default(&wo);

@@ -406,6 +406,7 @@ mz_status mz_report_compare_page(mz_page **out, const mz_results *r, mz_ctx *ctx
     decision(p, main, section);
     checkpoints(p, main, root);
     mz_report_section(p, main, r, "compare");
+    mz_report_method(p, main, r, "compare", "Method");
     mz_report_footer(p, main, root);
     rc = mz_page_status(p);
     if (rc) {

@@ -157,6 +157,21 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_set_threads(0);
     CHECK(again.weat.effect_size == r[0].weat.effect_size);
     CHECK(again.weat.p_value == r[0].weat.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
+    /* the items: each target word's score is the mean of its sentences', and their d the
+     * word-level effect */
+    const mz_unit_scores *sc = &r[0].entry.scores;
+    CHECK_INT(sc->n_words, set->targets[0].n + set->targets[1].n);
+    CHECK_INT(sc->n_rows, r[0].n_sentences[0] + r[0].n_sentences[1]);
+    for (size_t wd = 0; wd < sc->n_words; wd++) {
+        double mean = 0;
+        for (size_t q = sc->first[wd]; q < sc->first[wd + 1]; q++)
+            mean += sc->row[q] / (double)(sc->first[wd + 1] - sc->first[wd]);
+        CHECK_NEAR(sc->word[wd], mean, 1e-12);
+    }
+    CHECK_NEAR(mz_weat_d(sc->word, set->targets[0].n, set->targets[1].n), r[0].weat.word_effect,
+               1e-12);
+    mz_suite_clear(r, sizeof *r, 1);
+    mz_suite_clear(&again, sizeof again, 1);
     for (size_t i = 0; i < total; i++)
         mz_free((char *)all[i]);
     mz_free(vec);
@@ -211,18 +226,22 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_NEAR(r.mean_effect, mz_weat_d(s, 3, 3), 1e-9);
     CHECK_NEAR(r.meta.i2, 0, 1e-12);
     CHECK_NEAR(r.words.effect_size, mz_weat_d(s, 3, 3), 1e-9);
+    mz_suite_clear(&r, sizeof r, 1);
     /* with the full frames: samples differ, the same seed gives the same answer */
     mz_ceat_result r1, r2;
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r1.entry.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
           r1.meta.k == 50);
+    mz_suite_clear(&r2, sizeof r2, 1);
     /* the test is over words: more samples change the description, not p or the interval */
     o.n_samples = 500;
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r2.words.ci_lo == r1.words.ci_lo && r2.words.ci_hi == r1.words.ci_hi &&
           (r2.words.p_value == r1.words.p_value ||
            (isnan(r2.words.p_value) && isnan(r1.words.p_value))));
+    mz_suite_clear(&r1, sizeof r1, 1);
+    mz_suite_clear(&r2, sizeof r2, 1);
     o.n_samples = 50;
     /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
      * one makes the test not computable, by name */
@@ -237,6 +256,7 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(r1.entry.computed, 1);
     CHECK_INT(r1.n_contexts, 16);
+    mz_suite_clear(&r1, sizeof r1, 1);
 done:
     mz_probes_free(set);
     mz_probes_free(one);

@@ -21,6 +21,8 @@ static mz_status run_report(mz_cli *cli, const mz_cli_args *args) {
     if (job && !strcmp(job, "compare")) /* a comparison draws its own page */
         rc = mz_report_write_dir_named(r, dir ? dir : "mizani-report", "compare.json",
                                        "compare.html", mz_report_compare_page, cli->ctx);
+    else if (job && !strcmp(job, "audit")) /* an audit's folder holds its model-card summary too */
+        rc = mz_cli_write_audit(cli, r, dir ? dir : "mizani-report", NULL);
     else
         rc = mz_cli_write_report(cli, r, dir ? dir : "mizani-report");
     mz_results_free(r);

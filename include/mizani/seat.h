@@ -29,6 +29,12 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_embed_options *embed,
                         const mz_weat_options *weat, mz_ctx *ctx);
 
+/* Every sentence the suite's words make in their frames (words without a frame left out: their
+ * tests say so), for filling the probe runner's cache at once: SEAT's sentences are also CEAT's
+ * contexts when no corpus is given. Free with mz_templates_free. */
+mz_status mz_seat_sentences(char ***out, size_t *n, mz_probe_set *const *sets, size_t n_sets,
+                            mz_probe_set *const *templates, size_t n_templates, mz_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

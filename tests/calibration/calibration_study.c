@@ -123,8 +123,8 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, d
         mz_weat_options wo;
         mz_weat_options_default(&wo);
         wo.n_permutations = 2000, wo.n_bootstrap = 0, wo.seed = (unsigned long)r;
-        mz_seat_result sr;
-        mz_ceat_result cr;
+        mz_seat_result sr = {0};
+        mz_ceat_result cr = {0};
         mz_ceat_options co = {.embed = eo,
                               .n_samples = 20,
                               .ci_level = 0.95,
@@ -135,7 +135,9 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, d
             hits[0] += sr.entry.computed && sr.weat.p_value < 0.05;
             hits[1] += cr.entry.computed && cr.words.p_value < 0.05;
             done++;
+            mz_suite_clear(&cr, sizeof cr, 1);
         }
+        mz_suite_clear(&sr, sizeof sr, 1);
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
@@ -215,7 +217,7 @@ static const mz_probe_set *testable_set(const study *s, mz_ctx *ctx) {
     for (size_t i = 0; !found && i < s->n_assoc; i++) {
         mz_probe_set *one = s->assoc[i];
         if (strcmp(one->language, "en")) continue;
-        mz_seat_result sr;
+        mz_seat_result sr = {0};
         mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
         mz_weat_options wo;
         mz_weat_options_default(&wo);
@@ -224,6 +226,7 @@ static const mz_probe_set *testable_set(const study *s, mz_ctx *ctx) {
             sr.entry.computed && sr.weat.inference.can_reach &&
             !strstr(one->dimension ? one->dimension : "", "control"))
             found = one;
+        mz_suite_clear(&sr, sizeof sr, 1);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);
