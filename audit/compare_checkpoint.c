@@ -218,13 +218,43 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     return MZ_OK;
 }
 
+static int ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* A minimal-pairs set's overall finding ("SET/all") holds no items of its own: it is paired on
+ * its categories' items, pooled (findings from `first` on). */
+static mz_status pool_overall(mz_checkpoint *cp, size_t first, mz_ctx *ctx) {
+    for (size_t k = first; k < cp->n; k++) {
+        cmp_finding *all = &cp->f[k];
+        if (all->family != MZ_CMP_PAIRS || all->n_items || !all->probe_set ||
+            !ends_with(all->id, "/all"))
+            continue;
+        size_t n = 0;
+        for (size_t j = first; j < cp->n; j++)
+            if (j != k && cp->f[j].probe_set && !strcmp(cp->f[j].probe_set, all->probe_set))
+                n += cp->f[j].n_items;
+        cmp_item *items = n ? mz_calloc(n, sizeof *items) : NULL;
+        if (n && !items) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+        if (!n) continue;
+        mz_free(all->items);
+        all->items = items, all->n_items = 0;
+        for (size_t j = first; j < cp->n; j++)
+            if (j != k && cp->f[j].probe_set && !strcmp(cp->f[j].probe_set, all->probe_set))
+                for (size_t i = 0; i < cp->f[j].n_items; i++)
+                    all->items[all->n_items++] = cp->f[j].items[i];
+    }
+    return MZ_OK;
+}
+
 static mz_status read_sections(mz_checkpoint *cp, const json_t *sections, mz_ctx *ctx) {
     const char *name;
     const json_t *s;
     json_object_foreach((json_t *)sections, name, s) {
         const json_t *findings = json_object_get(s, "findings"), *f;
         int family = mz_cmp_family(name);
-        size_t i;
+        size_t i, first = cp->n;
         json_array_foreach(findings, i, f) {
             const char *kind = jstr(json_object_get(f, "units"), "kind");
             if (kind && !strcmp(kind, "tokens") && cp->n_token_level < CMP_MAX_TOKEN_LEVEL &&
@@ -234,6 +264,8 @@ static mz_status read_sections(mz_checkpoint *cp, const json_t *sections, mz_ctx
             mz_status rc = read_finding(cp, f, family, ctx);
             if (rc) return rc;
         }
+        mz_status rc = family == MZ_CMP_PAIRS ? pool_overall(cp, first, ctx) : MZ_OK;
+        if (rc) return rc;
     }
     return MZ_OK;
 }
@@ -278,8 +310,9 @@ mz_status mz_checkpoint_from_results(mz_checkpoint **out, mz_results *r, const c
 
 mz_status mz_checkpoint_add_pairs(mz_checkpoint *cp, const mz_probe_set *set,
                                   const mz_pairs_result *r, mz_ctx *ctx) {
-    for (size_t s = 0; s + 1 < r->n_summaries; s++) { /* the last is "all" */
+    for (size_t s = 0; s < r->n_summaries; s++) {
         const mz_pair_summary *sum = &r->summaries[s];
+        int all = s + 1 == r->n_summaries; /* the last: every category's pairs */
         cmp_finding *f = new_finding(cp, ctx);
         if (!f) return MZ_ERR_NOMEM;
         f->family = MZ_CMP_PAIRS;
@@ -301,7 +334,7 @@ mz_status mz_checkpoint_add_pairs(mz_checkpoint *cp, const mz_probe_set *set,
         if (!f->items) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
         for (size_t i = 0; i < r->n_scores; i++) {
             const mz_pair_score *x = &r->scores[i];
-            if (strcmp(x->pair->category, sum->category) || !x->computable) continue;
+            if ((!all && strcmp(x->pair->category, sum->category)) || !x->computable) continue;
             f->items[f->n_items++] = (cmp_item){.key = x->pair->id,
                                                 .unit = x->pair->target_id,
                                                 .tested = !x->count_mismatch,

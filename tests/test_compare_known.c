@@ -197,11 +197,11 @@ static void mixed_inputs(void) {
     const char *rr[] = {"mizani", "compare", rb, ra, "--out", path(o1, "rr"), "--quiet"};
     const char *rm[] = {"mizani", "compare",      rb,       a, "--probes", sets,
                         "--out",  path(o2, "rm"), "--quiet"};
-    const char *mm[] = {"mizani", "compare",      b,        a, "--probes", sets,
-                        "--out",  path(o3, "mm"), "--quiet"};
+    const char *mm[] = {"mizani", "compare",      b,         a,        "--probes", sets,
+                        "--out",  path(o3, "mm"), "--tests", "static", "--quiet"};
     CHECK_INT(run_cli(7, rr), 1);
     CHECK_INT(run_cli(9, rm), 1);
-    CHECK_INT(run_cli(9, mm), 1);
+    CHECK_INT(run_cli(11, mm), 1);
     json_t *x = compare_of(o1), *y = compare_of(o2), *z = compare_of(o3);
     same_outcomes(x, y, "results vs model");
     same_outcomes(x, z, "model vs model");

@@ -4,6 +4,7 @@
 #include "cli_compare.h"
 #include "cli_results.h"
 
+#include "mizani/audit.h"
 #include "mizani/file.h"
 #include "mizani/report.h"
 #include "mizani/static_audit.h"
@@ -34,9 +35,9 @@ static const mz_cli_opt compare_opts[] = {
      "JSON with any of thresholds {FAMILY: X}, alpha, tests, permutations,\n"
      "bootstrap, probes, allow_probe_change; the command line wins"},
     {"probes", "PATHS",
-     "association probe sets for the inputs audited here (default: those of\n"
-     "a results file beside them, else the shipped corpora)"},
-    {"lower", NULL, "inputs audited here: match words after Unicode case folding"},
+     "probe sets for the inputs audited here (default: those of a results\n"
+     "file beside them, else the shipped corpora)"},
+    {"lower", NULL, "vector files audited here: match words after Unicode case folding"},
     {"format", "text|bin", "vector files: the format when the extension does not tell"},
     {"permutations", "N", "patterns of each change test (default 10000; exact below)"},
     {"bootstrap", "N", "draws of each change's interval (default 2000)"},
@@ -217,73 +218,188 @@ static const char *kind_of(const char *path) {
 }
 
 typedef struct inputs {
-    mz_probe_set **sets; /* for inputs audited here */
+    const mz_results *reference; /* the results file whose options inputs audited here take */
+    mz_probe_set **sets;         /* vector files: the association sets */
     size_t n_sets;
     const char **words;
     size_t n_words;
-    mz_static_options opt; /* how they are audited */
-    char *probes;          /* the association probe sets of a results file beside them */
+    mz_static_options opt; /* how vector files are audited */
+    char *probes;          /* the association probe sets the reference records */
+    char *all_probes;      /* every probe set it records */
+    mz_probe_set **all;    /* models: every probe set */
+    size_t n_all;
+    mz_audit_options audit; /* how models are audited */
+    const char *langs[16];
 } inputs;
 
-/* The association probe sets a results file records, as a --probes list (NULL: none, or a
- * path that would not survive the list). */
-static char *recorded_probes(const mz_results *r) {
+/* The probe sets a results file records (of `kind`, or all when NULL), as a --probes list
+ * (NULL: none, or a path that would not survive the list). */
+static char *recorded_probes(const mz_results *r, const char *kind) {
     const json_t *sets = json_object_get(mz_results_json(r), "probe_sets"), *x;
     size_t i, len = 1;
     json_array_foreach(sets, i, x) {
-        const char *path = json_string_value(json_object_get(x, "path")), *kind;
-        kind = json_string_value(json_object_get(x, "kind"));
+        const char *path = json_string_value(json_object_get(x, "path"));
+        const char *k = json_string_value(json_object_get(x, "kind"));
         if (!path || strchr(path, ',')) return NULL;
-        if (kind && !strcmp(kind, "association")) len += strlen(path) + 1;
+        if (!kind || (k && !strcmp(k, kind))) len += strlen(path) + 1;
     }
     char *out = len > 1 ? mz_malloc(len) : NULL;
     if (!out) return NULL;
     out[0] = '\0';
     json_array_foreach(sets, i, x) {
-        const char *kind = json_string_value(json_object_get(x, "kind"));
-        if (!kind || strcmp(kind, "association")) continue;
+        const char *k = json_string_value(json_object_get(x, "kind"));
+        if (kind && (!k || strcmp(k, kind))) continue;
         if (out[0]) strcat(out, ",");
         strcat(out, json_string_value(json_object_get(x, "path")));
     }
     return out;
 }
 
-/* Inputs audited here are audited as the results files beside them were: the settings and the
- * probe sets of the first static section among them (weat's defaults and the shipped sets
- * without one; --probes and --lower win). */
-static void audit_options(mz_cli *cli, const mz_cli_args *args, mz_checkpoint *const *cps, size_t n,
-                          inputs *in) {
-    mz_static_options *opt = &in->opt;
-    mz_static_options_default(opt);
-    opt->weat.n_permutations = 100000, opt->weat.n_bootstrap = 5000; /* weat's defaults */
-    for (size_t i = 0; i < n; i++) {
-        const mz_results *r = cps[i] ? mz_checkpoint_results(cps[i]) : NULL;
-        const json_t *st = json_object_get(
-            json_object_get(json_object_get(r ? mz_results_json(r) : NULL, "sections"), "static"),
-            "settings");
-        if (!st) continue;
-        const json_t *v;
-        if ((v = json_object_get(st, "permutations")) && json_integer_value(v) > 0)
-            opt->weat.n_permutations = (uint64_t)json_integer_value(v);
-        if ((v = json_object_get(st, "bootstrap")) && json_integer_value(v) >= 0)
-            opt->weat.n_bootstrap = (uint32_t)json_integer_value(v);
-        if ((v = json_object_get(st, "max_exact_splits")) && json_integer_value(v) > 0)
-            opt->weat.max_exact = (uint64_t)json_integer_value(v);
-        if ((v = json_object_get(st, "ci_level")) && json_is_number(v))
-            opt->weat.ci_level = json_number_value(v);
-        if ((v = json_object_get(st, "max_missing")) && json_is_number(v))
-            opt->max_missing = json_number_value(v);
-        opt->fold_case = json_is_true(json_object_get(st, "case_folding"));
-        in->probes = recorded_probes(r);
-        break;
-    }
-    if (mz_cli_flag(args, "lower")) opt->fold_case = 1;
-    opt->weat.seed = opt->metric.seed = cli->seed;
+static long config_int(const json_t *c, const char *family, const char *key, long dflt) {
+    const json_t *v = json_object_get(family ? json_object_get(c, family) : c, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
-/* A model or vector file through the static audit `mizani weat --probes` runs, into a tree. */
-static mz_status audit_static(mz_cli *cli, const mz_cli_args *args, const char *path,
-                              const char *kind, inputs *in, const settings *s, mz_results **out) {
+/* The audit's options as an audit recorded them ($.run.effective_config). */
+static void recorded_audit(inputs *in, const json_t *c) {
+    mz_audit_options *o = &in->audit;
+    size_t i;
+    const json_t *x;
+    unsigned tests = 0;
+    json_array_foreach(json_object_get(c, "tests"), i, x) {
+        for (int k = 0; k < MZ_AUDIT_N_TESTS; k++)
+            if (json_is_string(x) && !strcmp(json_string_value(x), mz_audit_test_names[k]))
+                tests |= 1u << k;
+    }
+    if (tests) o->tests = tests;
+    json_array_foreach(json_object_get(c, "lang"), i, x) {
+        if (json_is_string(x) && o->n_languages < 16)
+            in->langs[o->n_languages++] = json_string_value(x);
+    }
+    if (o->n_languages) o->languages = in->langs;
+    o->layer = (int)config_int(c, NULL, "layer", o->layer);
+    o->seed = (unsigned long)config_int(c, NULL, "seed", (long)o->seed);
+    o->static_permutations =
+        (uint64_t)config_int(c, "static", "permutations", (long)o->static_permutations);
+    o->static_bootstrap = (uint32_t)config_int(c, "static", "bootstrap", o->static_bootstrap);
+    o->permutations = (uint64_t)config_int(c, "seat", "permutations", (long)o->permutations);
+    o->bootstrap = (uint32_t)config_int(c, "seat", "bootstrap", o->bootstrap);
+    o->samples = (uint32_t)config_int(c, "ceat", "samples", o->samples);
+    o->likelihood_bootstrap =
+        (uint32_t)config_int(c, "masked", "bootstrap", o->likelihood_bootstrap);
+    o->fairness_bootstrap = (uint32_t)config_int(c, "fairness", "bootstrap", o->fairness_bootstrap);
+    const char *method = json_string_value(json_object_get(json_object_get(c, "pairs"), "method"));
+    for (int k = MZ_LIK_PLL; method && k <= MZ_LIK_CAUSAL; k++)
+        if (!strcmp(method, mz_lik_method_name((mz_lik_method)k))) o->method = k;
+    const json_t *th = json_object_get(c, "thresholds");
+    if (json_is_number(json_object_get(th, "alpha")))
+        o->rules.alpha = json_number_value(json_object_get(th, "alpha"));
+    if (json_is_number(json_object_get(th, "d")))
+        o->rules.d = json_number_value(json_object_get(th, "d"));
+    if (json_is_number(json_object_get(th, "rate")))
+        o->rules.rate = json_number_value(json_object_get(th, "rate"));
+    if (json_is_number(json_object_get(th, "log_ratio")))
+        o->rules.log_ratio = json_number_value(json_object_get(th, "log_ratio"));
+}
+
+/* The static settings a results file records ($.sections.static.settings). */
+static void recorded_static(inputs *in, const json_t *st) {
+    mz_static_options *opt = &in->opt;
+    const json_t *v;
+    if ((v = json_object_get(st, "permutations")) && json_integer_value(v) > 0)
+        opt->weat.n_permutations = (uint64_t)json_integer_value(v);
+    if ((v = json_object_get(st, "bootstrap")) && json_integer_value(v) >= 0)
+        opt->weat.n_bootstrap = (uint32_t)json_integer_value(v);
+    if ((v = json_object_get(st, "max_exact_splits")) && json_integer_value(v) > 0)
+        opt->weat.max_exact = (uint64_t)json_integer_value(v);
+    if ((v = json_object_get(st, "ci_level")) && json_is_number(v))
+        opt->weat.ci_level = json_number_value(v);
+    if ((v = json_object_get(st, "max_missing")) && json_is_number(v))
+        opt->max_missing = json_number_value(v);
+    opt->fold_case = json_is_true(json_object_get(st, "case_folding"));
+    in->audit.static_permutations = opt->weat.n_permutations;
+    in->audit.static_bootstrap = opt->weat.n_bootstrap;
+}
+
+/* The audit tests of the families compare was asked for (all: 0). */
+static unsigned audit_tests(unsigned families) {
+    unsigned t = 0;
+    for (int f = 0; f < MZ_CMP_N_FAMILIES; f++)
+        for (int k = 0; families & (1u << f) && k < MZ_AUDIT_N_TESTS; k++)
+            if (!strcmp(mz_cmp_family_names[f], mz_audit_test_names[k])) t |= 1u << k;
+    return t;
+}
+
+/* Inputs audited here are audited as the first results file among them was: a model by
+ * `mizani audit`'s job with that audit's effective configuration and probe sets (the static
+ * settings alone when it holds the static family only, as `mizani weat` writes), a vector file
+ * by the static audit with its static settings; without one, the defaults of `mizani audit`
+ * and of `mizani weat` with the shipped probe sets. Explanations are never run: they are not
+ * compared. --tests keeps the families asked for; --probes and --lower win. */
+static void audit_options(mz_cli *cli, const mz_cli_args *args, mz_checkpoint *const *cps, size_t n,
+                          const settings *s, inputs *in) {
+    mz_static_options_default(&in->opt);
+    in->opt.weat.n_permutations = 100000, in->opt.weat.n_bootstrap = 5000; /* weat's defaults */
+    mz_audit_options_default(&in->audit);
+    in->audit.seed = cli->seed;
+    for (size_t i = 0; i < n && !in->reference; i++)
+        in->reference = cps[i] ? mz_checkpoint_results(cps[i]) : NULL;
+    const json_t *root = in->reference ? mz_results_json(in->reference) : NULL;
+    const json_t *config = json_object_get(json_object_get(root, "run"), "effective_config");
+    const json_t *st =
+        json_object_get(json_object_get(json_object_get(root, "sections"), "static"), "settings");
+    if (st) recorded_static(in, st);
+    if (config)
+        recorded_audit(in, config);
+    else if (root) /* results of one family's command: that family */
+        in->audit.tests = 0;
+    for (int f = 0; root && !config && f < MZ_CMP_N_FAMILIES; f++)
+        if (json_object_get(json_object_get(root, "sections"), mz_cmp_family_names[f]))
+            in->audit.tests |= audit_tests(1u << f);
+    if (root) {
+        in->probes = recorded_probes(in->reference, "association");
+        in->all_probes = recorded_probes(in->reference, NULL);
+    }
+    in->audit.tests &= ~(1u << MZ_AUDIT_EXPLAIN);
+    if (s->tests_explicit) in->audit.tests &= audit_tests(s->o.families);
+    in->audit.log = cli->quiet ? NULL : cli->err;
+    if (mz_cli_flag(args, "lower")) in->opt.fold_case = 1;
+    in->opt.weat.seed = in->opt.metric.seed = cli->seed;
+}
+
+/* A model through `mizani audit`'s job, into a tree. */
+static mz_status audit_model(mz_cli *cli, const char *path, inputs *in, const settings *s,
+                             mz_results **out) {
+    const char *spec = s->probes ? s->probes : in->all_probes ? in->all_probes : "default";
+    mz_status rc =
+        in->all ? MZ_OK : mz_cli_load_probe_sets(cli, spec, MZ_CLI_ANY_KIND, &in->all, &in->n_all);
+    if (rc) return rc;
+    if (!in->audit.tests)
+        return mz_fail(cli->ctx, MZ_ERR_USAGE, NULL,
+                       "%s: none of the families asked for can be audited here", path);
+    if (!cli->quiet) {
+        fprintf(cli->err, "auditing %s (model) with `mizani audit`, seed %lu, tests", path,
+                in->audit.seed);
+        for (int k = 0; k < MZ_AUDIT_N_TESTS; k++)
+            if (in->audit.tests & (1u << k)) fprintf(cli->err, " %s", mz_audit_test_names[k]);
+        fprintf(cli->err, ", with the options of %s\n",
+                in->reference ? "the audit of the first results file" : "`mizani audit`");
+    }
+    mz_model *m = NULL;
+    mz_tokenizer *t = NULL;
+    rc = mz_cli_open_model(cli, path, NULL, &m, &t);
+    mz_audit_inputs ai = {m, path, t, in->all, in->n_all};
+    if (!rc) rc = mz_results_new(out, "audit", cli->ctx);
+    if (!rc) rc = mz_results_set_seed(*out, in->audit.seed, mz_threads());
+    if (!rc) rc = mz_audit_run(*out, &ai, &in->audit, cli->ctx);
+    mz_tokenizer_free(t);
+    mz_model_free(m);
+    return rc;
+}
+
+/* A vector file through the static audit `mizani weat --probes` runs, into a tree. */
+static mz_status audit_vectors(mz_cli *cli, const mz_cli_args *args, const char *path, inputs *in,
+                               const settings *s, mz_results **out) {
     const mz_static_options *opt = &in->opt;
     mz_vectors_format format;
     mz_status rc = mz_cli_vectors_format(cli, args, &format);
@@ -299,10 +415,8 @@ static mz_status audit_static(mz_cli *cli, const mz_cli_args *args, const char *
     if (rc) return rc;
     if (!cli->quiet)
         fprintf(cli->err,
-                "auditing %s (%s): the association tests on its %s, as `mizani weat --probes` "
-                "does; SEAT, CEAT, pairs and masked templates of a model come with `mizani "
-                "audit`'s results.json\n",
-                path, kind, strcmp(kind, "model") ? "vectors" : "input embeddings");
+                "auditing %s (vectors): the association tests, as `mizani weat --probes` does\n",
+                path);
     mz_vectors *v = NULL;
     mz_static_suite suite = {0};
     rc = mz_cli_open_vectors(cli, path, format, in->words, in->n_words, opt->fold_case, &v);
@@ -331,8 +445,10 @@ static mz_status open_checkpoint(mz_cli *cli, const mz_cli_args *args, const cha
         char file[4096];
         snprintf(file, sizeof file, is_dir(path) ? "%s/results.json" : "%s", path);
         rc = mz_results_load(&r, file, cli->ctx);
-    } else
-        rc = audit_static(cli, args, path, kind, in, s, &r);
+    } else if (!strcmp(kind, "model"))
+        rc = audit_model(cli, path, in, s, &r);
+    else
+        rc = audit_vectors(cli, args, path, in, s, &r);
     if (rc) {
         mz_results_free(r);
         return rc;
@@ -369,7 +485,7 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     if (!rc && !(cps = mz_calloc(n, sizeof *cps)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (int pass = 0; pass < 2; pass++) {
-        if (pass && !rc) audit_options(cli, args, cps, n, &in);
+        if (pass && !rc) audit_options(cli, args, cps, n, &s, &in);
         for (size_t i = 0; !rc && i < n; i++)
             rc = open_checkpoint(cli, args, p[i], pass, &in, &s, &cps[i]);
     }
@@ -385,7 +501,9 @@ static mz_status run_compare(mz_cli *cli, const mz_cli_args *args) {
     mz_free(p);
     mz_free(in.words);
     mz_free(in.probes);
+    mz_free(in.all_probes);
     mz_cli_free_sets(in.sets, in.n_sets);
+    mz_cli_free_sets(in.all, in.n_all);
     json_decref(s.config);
     return rc;
 }
@@ -398,8 +516,9 @@ const mz_cli_command mz_cmd_compare = {
     .description =
         "Compares audits of checkpoints in training order, each with the next: results.json\n"
         "files of `mizani audit` or `mizani weat --probes` (or report folders holding one), or\n"
-        "models and vector files, which are first audited here with the association tests on\n"
-        "their input embeddings or vectors (the same as `mizani weat --probes`, same seed).\n"
+        "models, which are first audited here by `mizani audit`'s job (explanations apart) with\n"
+        "the options, seed and probe sets of the first results file given (else the audit's\n"
+        "defaults), or vector files (the association tests of `mizani weat --probes`).\n"
         "Every finding both audits computed is paired on the items they share (words, sentences\n"
         "with their word, pairs with their target ids, attributes, segments), never two\n"
         "summaries subtracted; the change is tested by swapping each unit's before and after\n"

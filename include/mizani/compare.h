@@ -57,7 +57,8 @@ mz_status mz_checkpoint_from_results(mz_checkpoint **out, mz_results *r, const c
 /* An empty checkpoint, for findings added from results in memory. */
 mz_status mz_checkpoint_new(mz_checkpoint **out, const char *label, const char *source,
                             mz_ctx *ctx);
-/* One pairs finding per category of `r` (not "all"), its items the scored pairs: each pair's
+/* One pairs finding per category of `r` and the overall one ("all": every category's pairs,
+ * as a results tree's overall finding is paired), its items the scored pairs: each pair's
  * preference, tested when its two sentences have equal token counts, clustered by target id.
  * `set` and `r` must outlive the checkpoint. */
 mz_status mz_checkpoint_add_pairs(mz_checkpoint *cp, const mz_probe_set *set,

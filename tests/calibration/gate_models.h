@@ -1,8 +1,9 @@
 /* Checkpoints for the regression gate's tests and its noise study: copies of a null model
  * (null_model.h) with isotropic noise on every tensor (fine-tuning that changed things but
  * carries no direction), or with one probe set's target words moved towards one attribute set
- * (a planted change of bias), each audited as `mizani compare` audits a model it is given (the
- * association tests on its input embeddings) into a compare checkpoint. */
+ * (a planted change of bias), each audited with the association tests on its input embeddings
+ * (the static stage of the audit `mizani compare` runs on a model it is given) into a compare
+ * checkpoint. */
 #ifndef MZ_TESTS_GATE_MODELS_H
 #define MZ_TESTS_GATE_MODELS_H
 
