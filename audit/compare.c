@@ -406,6 +406,8 @@ static mz_status compare_one(mz_comparison *x, const cmp_finding *fa, const cmp_
     mz_status rc = pair_items(&p, x, fa, fb, x->family == MZ_CMP_FAIRNESS ? 2 : 1, ctx);
     if (!rc && !p.n) {
         paired_free(&p);
+        if (!fa->n_items && !fb->n_items) /* fairness' fertility, split words ...: descriptions */
+            return not_compared(x, "a description without per-item scores in either audit");
         return not_compared(x,
                             "no per-item scores both audits share (%zu items before, %zu "
                             "after)",
