@@ -166,10 +166,6 @@ mz_lik_method mz_lik_default_method(const mz_model *m) {
     return mz_model_is_causal(mz_model_get_config(m)) ? MZ_LIK_CAUSAL : MZ_LIK_PLL;
 }
 
-int mz_lik_pairs_grew(const mz_pairs_change *all, double threshold, double alpha) {
-    return all->rate_after - all->rate_before > threshold && all->p_value < alpha;
-}
-
 int mz_lik_pairs_parallel(const mz_probe_set *a, const mz_probe_set *b) {
     if (!a->language || !b->language || !strcmp(a->language, b->language) || !a->n_pairs ||
         !b->n_pairs)

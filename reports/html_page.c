@@ -35,6 +35,7 @@ static const char *const css =
     ".thumbs{display:grid;grid-template-columns:repeat(auto-fill,minmax(5rem,1fr));gap:.5rem}"
     ".thumbs figure{margin:0}.thumbs svg{width:100%;height:auto;display:block}"
     ".thumbs figcaption{font-size:.75rem}"
+    ".thumbs.traj{grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}"
     "@media screen and (max-width:40rem){.card{grid-template-columns:minmax(0,1fr)}table.stack thead{display:none}table.stack tr{display:block;"
     "border-bottom:2px solid #bbb;padding:.3rem 0}table.stack th,table.stack td{display:block;"
     "border:0;padding:.1rem .2rem;text-align:left}table.stack td::before{content:attr(data-label)"

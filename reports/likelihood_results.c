@@ -218,46 +218,6 @@ mz_status mz_report_pairs(mz_results *r, const mz_pairs_suite *s, mz_lik_method 
     return r->status;
 }
 
-mz_status mz_report_pairs_change(mz_results *r, const mz_probe_set *set,
-                                 const mz_pairs_result *before, const mz_pairs_result *after,
-                                 const mz_pairs_change *c, double threshold,
-                                 const mz_verdict_rules *rules) {
-    mz_verdict_rules v = rules_or_default(rules);
-    mz_rnode *sec =
-        r->status ? NULL
-                  : (mz_rnode *)json_object_get(json_object_get(r->root, "sections"), "compare");
-    if (!sec) sec = mz_results_section(r, "compare", "Before and after fine-tuning");
-    mz_results_probe_set(r, set);
-    (void)before;
-    for (size_t k = 0; k < after->n_summaries && !r->status; k++) {
-        char *id = mz_strf("%s/%s", set->id, c[k].category);
-        if (!id) return r->status = mz_fail(r->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-        mz_finding f = mz_finding_init("compare", id);
-        mz_finding_set_probe(&f, set);
-        f.dimension = c[k].category;
-        f.title = c[k].category;
-        f.effect = "change_in_preference_rate";
-        f.alpha = v.alpha, f.threshold = threshold;
-        f.units = MZ_UNITS_PAIRS;
-        f.n_units = c[k].n;
-        f.estimate = c[k].rate_after - c[k].rate_before;
-        f.p = c[k].p_value;
-        f.p_holm = c[k].p_holm;
-        mz_rnode *fn = mz_results_finding(r, sec, &f);
-        mz_rnode *d = mz_rn_object(r, fn, "details");
-        mz_rn_num(r, d, "before", c[k].rate_before);
-        mz_rn_num(r, d, "after", c[k].rate_after);
-        mz_rn_int(r, d, "lost", (long long)c[k].b);
-        mz_rn_int(r, d, "gained", (long long)c[k].c);
-        mz_rn_str(r, d, "test", "McNemar's exact test on the pairs whose preference flipped");
-        mz_rn_bool(r, d, "grew",
-                   k + 1 == after->n_summaries && mz_lik_pairs_grew(&c[k], threshold, v.alpha));
-        mz_rn_array(r, fn, "items");
-        mz_free(id);
-    }
-    return r->status;
-}
-
 /* ---- Masked templates ---------------------------------------------------------------------- */
 
 static void attribute_items(mz_results *r, mz_rnode *fn, const mz_masked_result *m) {

@@ -170,15 +170,16 @@ static mz_status name_file(out_file *f, const char *name, char *data, size_t len
     return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
 }
 
-/* results.json and the page `draw` makes, as files; the page is kept in *page when asked. */
-static mz_status render(out_file f[2], mz_page **page, mz_results *r, const char *html_name,
-                        mz_report_renderer draw, mz_ctx *ctx) {
+/* The tree as `json_name` and the page `draw` makes, as files; the page is kept in *page when
+ * asked. */
+static mz_status render(out_file f[2], mz_page **page, mz_results *r, const char *json_name,
+                        const char *html_name, mz_report_renderer draw, mz_ctx *ctx) {
     char *json = NULL, *html = NULL;
     size_t html_len = 0;
     mz_page *pg = NULL;
     mz_status rc = mz_results_finish(r);
     if (!rc) rc = mz_results_text(&json, r, ctx);
-    if (!rc) rc = name_file(&f[0], "results.json", json, strlen(json), ctx), json = NULL;
+    if (!rc) rc = name_file(&f[0], json_name, json, strlen(json), ctx), json = NULL;
     if (!rc) rc = draw(&pg, r, ctx);
     if (!rc) rc = mz_page_serialise(pg, &html, &html_len);
     if (!rc) rc = name_file(&f[1], html_name, html, html_len, ctx), html = NULL;
@@ -190,13 +191,18 @@ static mz_status render(out_file f[2], mz_page **page, mz_results *r, const char
     return rc;
 }
 
-mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
-                                 mz_report_renderer draw, mz_ctx *ctx) {
+mz_status mz_report_write_dir_named(mz_results *r, const char *dir, const char *json_name,
+                                    const char *html_name, mz_report_renderer draw, mz_ctx *ctx) {
     out_file f[2] = {{0}};
-    mz_status rc = render(f, NULL, r, html_name, draw, ctx);
+    mz_status rc = render(f, NULL, r, json_name, html_name, draw, ctx);
     if (!rc) rc = write_folder(dir, f, 2, ctx);
     files_free(f, 2);
     return rc;
+}
+
+mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
+                                 mz_report_renderer draw, mz_ctx *ctx) {
+    return mz_report_write_dir_named(r, dir, "results.json", html_name, draw, ctx);
 }
 
 mz_status mz_report_write_dir(mz_results *r, const char *dir, mz_ctx *ctx) {
@@ -226,7 +232,8 @@ mz_status mz_report_write_audit(mz_results *r, const char *dir, const char *figu
     size_t n_figs = 0, md_len = 0;
     mz_page *page = NULL;
     char *md = NULL;
-    mz_status rc = render(f, figures_dir ? &page : NULL, r, "report.html", mz_report_render, ctx);
+    mz_status rc = render(f, figures_dir ? &page : NULL, r, "results.json", "report.html",
+                          mz_report_render, ctx);
     if (!rc) rc = mz_report_markdown(&md, r, ctx);
     if (!rc) md_len = strlen(md);
     if (!rc) rc = name_file(&f[2], "report.md", md, md_len, ctx), md = NULL;

@@ -1,6 +1,7 @@
 /* One renderer per test family, each reading only the results tree (never a test's structs), so
  * the audit, explain and compare reports draw a finding the same way, and a report re-rendered
  * from results.json shows exactly what the JSON holds. */
+#include "compare_section.h"
 #include "explain_section.h"
 #include "report_read.h"
 
@@ -379,9 +380,10 @@ mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r,
         fairness(p, sec, section);
     else if (!strcmp(family, "explain"))
         mz_explain_section(p, sec, section);
+    else if (!strcmp(family, "compare"))
+        mz_compare_section(p, sec, mz_results_json(r), section);
     else
-        generic(p, sec, section,
-                !strcmp(family, "compare") ? "change of the effect, after minus before" : family);
+        generic(p, sec, section, family);
     return mz_page_status(p);
 }
 

@@ -15,11 +15,13 @@
 #define COLOR_SIG "#D55E00" /* Okabe-Ito vermillion */
 #define COLOR_NS  "#0072B2" /* Okabe-Ito blue */
 
-typedef enum mark { MARK_DOT, MARK_BAR } mark;
+typedef enum mark { MARK_DOT, MARK_BAR, MARK_PAIRED } mark;
 
 typedef struct scale {
     double lo, hi;
 } scale;
+
+#define COLOR_BEFORE "#6b6b6b"
 
 static double x_of(const scale *s, double v) {
     double t = (fmin(fmax(v, s->lo), s->hi) - s->lo) / (s->hi - s->lo);
@@ -33,12 +35,13 @@ static double nice_step(double range) {
 }
 
 /* The axis range: the caller's, or the data's (and the reference's) padded to whole ticks. */
-static scale axis_scale(const mz_axis *a, const mz_interval_row *rows, size_t n) {
+static scale axis_scale(const mz_axis *a, const mz_interval_row *rows, const double *from,
+                        size_t n) {
     if (a->hi > a->lo) return (scale){a->lo, a->hi};
     double lo = isfinite(a->ref) ? a->ref : 0, hi = lo;
     for (size_t i = 0; i < n; i++) {
-        const double v[3] = {rows[i].estimate, rows[i].lo, rows[i].hi};
-        for (int k = 0; k < 3; k++)
+        const double v[4] = {rows[i].estimate, rows[i].lo, rows[i].hi, from ? from[i] : NAN};
+        for (int k = 0; k < 4; k++)
             if (isfinite(v[k])) lo = fmin(lo, v[k]), hi = fmax(hi, v[k]);
     }
     if (hi - lo < 1e-9) lo -= 1, hi += 1;
@@ -57,7 +60,7 @@ static xmlNodePtr svg_el(mz_page *p, xmlNodePtr parent, const char *name) {
     return mz_page_el(p, parent, name, NULL);
 }
 
-static void line(mz_page *p, xmlNodePtr g, double x1, double y1, double x2, double y2,
+void mz_svg_line(mz_page *p, xmlNodePtr g, double x1, double y1, double x2, double y2,
                  const char *stroke, double width, int dashed) {
     xmlNodePtr l = svg_el(p, g, "line");
     mz_page_attrf(p, l, "x1", "%.1f", x1);
@@ -69,7 +72,7 @@ static void line(mz_page *p, xmlNodePtr g, double x1, double y1, double x2, doub
     if (dashed) mz_page_attr(p, l, "stroke-dasharray", "5 4");
 }
 
-static xmlNodePtr text(mz_page *p, xmlNodePtr g, double x, double y, double size, const char *s,
+xmlNodePtr mz_svg_text(mz_page *p, xmlNodePtr g, double x, double y, double size, const char *s,
                        const char *anchor) {
     xmlNodePtr t = mz_page_el(p, g, "text", s);
     mz_page_attrf(p, t, "x", "%.1f", x);
@@ -104,10 +107,15 @@ static void beyond(mz_page *p, xmlNodePtr g, double x, double y, int right) {
     mz_page_attr(p, t, "fill", "#333");
 }
 
-static char *value_text(const mz_interval_row *r, const mz_axis *a) {
+static char *value_text(const mz_interval_row *r, double from, const mz_axis *a, mark m) {
     double k = a->percent ? 100 : 1;
     const char *unit = a->percent ? "%" : "";
     if (!isfinite(r->estimate)) return mz_strf("%s: no estimate", r->label);
+    if (m == MARK_PAIRED)
+        return mz_strf("%s: before %.3g%s, after %.3g%s, interval of the change placed on the "
+                       "value before [%.3g%s, %.3g%s]%s",
+                       r->label, k * from, unit, k * r->estimate, unit, k * r->lo, unit, k * r->hi,
+                       unit, r->significant ? ", regressed" : "");
     if (isfinite(r->lo) && isfinite(r->hi))
         return mz_strf("%s: %.3g%s [%.3g%s, %.3g%s], %s", r->label, k * r->estimate, unit,
                        k * r->lo, unit, k * r->hi, unit,
@@ -116,19 +124,40 @@ static char *value_text(const mz_interval_row *r, const mz_axis *a) {
                    r->significant ? "significant" : "not significant");
 }
 
-static void row(mz_page *p, xmlNodePtr svg, const mz_interval_row *r, const char *label, double y,
-                const scale *s, const mz_axis *a, mark m) {
+/* The value before (an open grey square) and an arrow from it towards the value after. */
+static void paired_marks(mz_page *p, xmlNodePtr g, const mz_interval_row *r, double from,
+                         const scale *s, double cy) {
+    if (!isfinite(from)) return;
+    double x0 = x_of(s, from), x1 = x_of(s, r->estimate), dir = x1 >= x0 ? 1 : -1;
+    if (fabs(x1 - x0) > 12) {
+        mz_svg_line(p, g, x0 + dir * 6, cy, x1 - dir * 9, cy, COLOR_BEFORE, 1.6, 0);
+        xmlNodePtr head = svg_el(p, g, "path");
+        mz_page_attrf(p, head, "d", "M%.1f %.1fl%.1f -4v8z", x1 - dir * 8, cy, -dir * 7);
+        mz_page_attr(p, head, "fill", COLOR_BEFORE);
+    }
+    xmlNodePtr sq = svg_el(p, g, "rect");
+    mz_page_attrf(p, sq, "x", "%.1f", x0 - 5);
+    mz_page_attrf(p, sq, "y", "%.1f", cy - 5);
+    mz_page_attr(p, sq, "width", "10");
+    mz_page_attr(p, sq, "height", "10");
+    mz_page_attr(p, sq, "fill", "#fff");
+    mz_page_attr(p, sq, "stroke", COLOR_BEFORE);
+    mz_page_attr(p, sq, "stroke-width", "2");
+}
+
+static void row(mz_page *p, xmlNodePtr svg, const mz_interval_row *r, double from,
+                const char *label, double y, const scale *s, const mz_axis *a, mark m) {
     xmlNodePtr g = svg_el(p, svg, "g");
-    char *v = value_text(r, a);
+    char *v = value_text(r, from, a, m);
     if (!v) p->failed = 1;
     mz_page_el(p, g, "title", v);
     mz_free(v);
-    xmlNodePtr t = text(p, g, PAD, y + 15, 16, label, NULL);
+    xmlNodePtr t = mz_svg_text(p, g, PAD, y + 15, 16, label, NULL);
     mz_page_lang(p, t, r->lang);
     double cy = y + 32;
     const char *color = r->significant ? COLOR_SIG : COLOR_NS;
     if (!isfinite(r->estimate)) {
-        text(p, g, PAD, cy + 5, 13, "no estimate", NULL);
+        mz_svg_text(p, g, PAD, cy + 5, 13, "no estimate", NULL);
         return;
     }
     if (m == MARK_BAR) {
@@ -142,11 +171,14 @@ static void row(mz_page *p, xmlNodePtr svg, const mz_interval_row *r, const char
         mz_page_attr(p, b, "stroke", color);
     }
     if (isfinite(r->lo) && isfinite(r->hi)) {
-        line(p, g, x_of(s, r->lo), cy, x_of(s, r->hi), cy, m == MARK_BAR ? "#222" : color, 2.2, 0);
+        double iy = m == MARK_PAIRED ? cy + 9 : cy; /* below the arrow */
+        mz_svg_line(p, g, x_of(s, r->lo), iy, x_of(s, r->hi), iy, m == MARK_BAR ? "#222" : color,
+                    2.2, 0);
         if (r->lo < s->lo) beyond(p, g, PAD, cy, 0);
         if (r->hi > s->hi) beyond(p, g, W - PAD, cy, 1);
     }
-    if (m == MARK_DOT) point(p, g, x_of(s, r->estimate), cy, r->significant);
+    if (m == MARK_PAIRED) paired_marks(p, g, r, from, s, cy);
+    if (m != MARK_BAR) point(p, g, x_of(s, r->estimate), cy, r->significant);
     if (r->estimate < s->lo || r->estimate > s->hi)
         beyond(p, g, x_of(s, r->estimate), cy, r->estimate > s->hi);
 }
@@ -186,28 +218,45 @@ static void axis(mz_page *p, xmlNodePtr svg, double top, double bottom, const sc
     for (double v = ceil(s->lo / step - 1e-9) * step; v <= s->hi + 1e-9 * step; v += step) {
         char buf[32];
         tick_label(buf, sizeof buf, v, a);
-        line(p, svg, x_of(s, v), top, x_of(s, v), bottom, "#ddd", 1, 0);
-        text(p, svg, x_of(s, v), top - 6, 13, buf, "middle"); /* at the top too: tall plots */
-        text(p, svg, x_of(s, v), bottom + 16, 13, buf, "middle");
+        mz_svg_line(p, svg, x_of(s, v), top, x_of(s, v), bottom, "#ddd", 1, 0);
+        mz_svg_text(p, svg, x_of(s, v), top - 6, 13, buf,
+                    "middle"); /* at the top too: tall plots */
+        mz_svg_text(p, svg, x_of(s, v), bottom + 16, 13, buf, "middle");
     }
     if (isfinite(a->ref) && a->ref >= s->lo && a->ref <= s->hi)
-        line(p, svg, x_of(s, a->ref), top, x_of(s, a->ref), bottom, "#444", 1.3, 1);
+        mz_svg_line(p, svg, x_of(s, a->ref), top, x_of(s, a->ref), bottom, "#444", 1.3, 1);
     char lines[4][TITLE_CHARS * 4 + 1] = {""};
     size_t k = title_lines(a->title, lines, 4);
     for (size_t i = 0; i < k; i++)
-        text(p, svg, W / 2, bottom + 36 + TITLE_LINE * (double)i, 14, lines[i], "middle");
+        mz_svg_text(p, svg, W / 2, bottom + 36 + TITLE_LINE * (double)i, 14, lines[i], "middle");
     double y = bottom + 60 + TITLE_LINE * (double)(k - 1);
-    if (m == MARK_DOT) {
+    if (m == MARK_PAIRED) {
+        xmlNodePtr sq = svg_el(p, svg, "rect");
+        mz_page_attrf(p, sq, "x", "%.1f", PAD + 2);
+        mz_page_attrf(p, sq, "y", "%.1f", y - 10);
+        mz_page_attr(p, sq, "width", "10");
+        mz_page_attr(p, sq, "height", "10");
+        mz_page_attr(p, sq, "fill", "#fff");
+        mz_page_attr(p, sq, "stroke", COLOR_BEFORE);
+        mz_svg_text(p, svg, PAD + 20, y, 13, "before", NULL);
+        point(p, svg, PAD + 87, y - 5, 0);
+        mz_svg_text(p, svg, PAD + 100, y, 13, "after", NULL);
+        point(p, svg, PAD + 157, y - 5, 1);
+        mz_svg_text(p, svg, PAD + 170, y, 13, "after, regressed", NULL);
+        mz_svg_text(p, svg, PAD, y + 40, 13,
+                    "line below: the change's interval, from the value before", NULL);
+    } else if (m == MARK_DOT) {
         point(p, svg, PAD + 7, y - 5, 1);
-        text(p, svg, PAD + 20, y, 13, "significant after correction", NULL);
+        mz_svg_text(p, svg, PAD + 20, y, 13, "significant after correction", NULL);
         point(p, svg, PAD + 227, y - 5, 0);
-        text(p, svg, PAD + 240, y, 13, "not significant", NULL);
+        mz_svg_text(p, svg, PAD + 240, y, 13, "not significant", NULL);
     } else {
-        text(p, svg, PAD, y, 13, "dark bars: significant after correction; light: not", NULL);
+        mz_svg_text(p, svg, PAD, y, 13, "dark bars: significant after correction; light: not",
+                    NULL);
     }
     if (isfinite(a->ref)) {
-        line(p, svg, PAD, y + 17, PAD + 30, y + 17, "#444", 1.3, 1);
-        text(p, svg, PAD + 38, y + 22, 13, "no effect", NULL);
+        mz_svg_line(p, svg, PAD, y + 17, PAD + 30, y + 17, "#444", 1.3, 1);
+        mz_svg_text(p, svg, PAD + 38, y + 22, 13, "no effect", NULL);
     }
 }
 
@@ -239,18 +288,21 @@ fail:
     return NULL;
 }
 
+/* from: the values before, for paired rows; NULL otherwise. */
 static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
-                           const mz_interval_row *rows, size_t n, const mz_axis *a, mark m) {
+                           const mz_interval_row *rows, const double *from, size_t n,
+                           const mz_axis *a, mark m) {
     int cut;
     char **labels = short_labels(rows, n, &cut);
     if (!labels) {
         p->failed = 1;
         return mz_page_status(p);
     }
-    scale s = axis_scale(a, rows, n);
+    scale s = axis_scale(a, rows, from, n);
     char lines[4][TITLE_CHARS * 4 + 1];
     double top = 24, bottom = top + (double)n * ROW_H + 6,
-           height = bottom + 92 + TITLE_LINE * (double)(title_lines(a->title, lines, 4) - 1);
+           height = bottom + (m == MARK_PAIRED ? 112 : 92) +
+                    TITLE_LINE * (double)(title_lines(a->title, lines, 4) - 1);
     xmlNodePtr fig = mz_page_el(p, parent, "figure", NULL);
     xmlNodePtr svg = svg_el(p, fig, "svg");
     mz_page_attr(p, svg, "xmlns", "http://www.w3.org/2000/svg");
@@ -258,13 +310,21 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
     mz_page_attrf(p, svg, "viewBox", "0 0 %.0f %.0f", W, height);
     mz_page_attr(p, svg, "role", "img");
     mz_page_el(p, svg, "title", caption);
-    mz_page_elf(p, svg, "desc",
-                "%zu rows; x axis: %s; a filled diamond marks an estimate that is significant "
-                "after correction, an open circle one that is not; lines show intervals.",
-                n, a->title);
+    if (m == MARK_PAIRED)
+        mz_page_elf(p, svg, "desc",
+                    "%zu rows; x axis: %s; an open square marks the value before, a circle the "
+                    "value after (a filled diamond when the finding regressed), an arrow joins "
+                    "them; the line below is the change's interval placed on the value before.",
+                    n, a->title);
+    else
+        mz_page_elf(p, svg, "desc",
+                    "%zu rows; x axis: %s; a filled diamond marks an estimate that is "
+                    "significant after correction, an open circle one that is not; lines show "
+                    "intervals.",
+                    n, a->title);
     axis(p, svg, top, bottom, &s, a, m);
     for (size_t i = 0; i < n; i++)
-        row(p, svg, &rows[i], labels[i], top + (double)i * ROW_H, &s, a, m);
+        row(p, svg, &rows[i], from ? from[i] : NAN, labels[i], top + (double)i * ROW_H, &s, a, m);
     xmlNodePtr cap = mz_page_el(p, fig, "figcaption", caption);
     if (cut)
         mz_page_elf(p, cap, "span",
@@ -279,17 +339,23 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
 
 mz_status mz_widget_forest(mz_page *p, xmlNodePtr parent, const char *caption,
                            const mz_interval_row *rows, size_t n, const mz_axis *axis) {
-    return intervals(p, parent, caption, rows, n, axis, MARK_DOT);
+    return intervals(p, parent, caption, rows, NULL, n, axis, MARK_DOT);
 }
 
 mz_status mz_widget_dots(mz_page *p, xmlNodePtr parent, const char *caption,
                          const mz_interval_row *rows, size_t n, const mz_axis *axis) {
     mz_axis a = *axis;
     a.percent = 1;
-    return intervals(p, parent, caption, rows, n, &a, MARK_DOT);
+    return intervals(p, parent, caption, rows, NULL, n, &a, MARK_DOT);
 }
 
 mz_status mz_widget_bars(mz_page *p, xmlNodePtr parent, const char *caption,
                          const mz_interval_row *rows, size_t n, const mz_axis *axis) {
-    return intervals(p, parent, caption, rows, n, axis, MARK_BAR);
+    return intervals(p, parent, caption, rows, NULL, n, axis, MARK_BAR);
+}
+
+mz_status mz_widget_paired(mz_page *p, xmlNodePtr parent, const char *caption,
+                           const mz_interval_row *rows, const double *before, size_t n,
+                           const mz_axis *axis) {
+    return intervals(p, parent, caption, rows, before, n, axis, MARK_PAIRED);
 }

@@ -12,6 +12,8 @@ build_pkgs=(build-essential cmake pkg-config
   libomp-dev clang libclang-rt-14-dev)
 # tests only: the report's browser test (headless Chromium, a font for its screenshots)
 build_pkgs+=(chromium fonts-dejavu-core)
+# tests only: a real JUnit consumer reading `mizani compare --junit` files
+build_pkgs+=(junitparser)
 ref_pkgs=(python3-numpy python3-scipy python3-torch python3-sentencepiece)
 
 want=("${build_pkgs[@]}")

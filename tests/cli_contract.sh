@@ -38,7 +38,7 @@ expect 0 '"p": 0\.16' -- --seed 3 weat "${w[@]}" --json
 expect 3 "broken.vec:2: 2 numbers, want 3 \(the dimension of the first line\)" -- weat --vectors "$data/broken.vec" --x a,b --y c,d --a e --b f
 expect 4 "nothere.vec: cannot open vectors file: No such file or directory" -- weat --vectors nothere.vec --x a,b --y c,d --a e --b f
 expect 3 "tiny.vec: none of the 25 tests could be computed; the first, 'weat1-en': target X set 'flowers' lost 25 of 25" -- weat --vectors "$data/tiny.vec" --probes default --quiet
-expect 3 "none of the 25 tests could be computed; the first, 'weat1-en'" -- compare --before "$data/tiny.vec" --after "$data/tiny.vec" --quiet
+expect 3 "none of the 25 findings could be compared; the first, 'weat1-en'" -- compare --before "$data/tiny.vec" --after "$data/tiny.vec" --quiet
 expect 3 "target X set 'X' lost 1 of 2 words" -- weat --vectors "$data/tiny.vec" --x daktari,rubani --y muuguzi,mpishi --a baba --b mama
 
 
@@ -97,9 +97,9 @@ expect 3 "needs a parallel probe set" -- fairness --tokenizer "$data/../golden/s
 dv="$(dirname "$0")/../corpora/demo/synthetic-vectors.vec"
 awk 'BEGIN { split("jiji mji mjini mtaa ghorofa benki soko kiwanda upole heshima uaminifu afya rafiki kicheko likizo sherehe raha shangwe fanaka mapenzi uzuri ukarimu utulivu ustawi mafanikio pongezi tuzo burudani ushindi nderemo dhahabu asali bustani", w, " "); for (i in w) m[w[i]] = 1 }
      NR > 1 && ($1 in m) { $2 += 12; $3 += 12 } { print }' "$dv" > "$tmp/after.vec"
-expect 0 "^urban-rural-sw +-0.130 +-0.130 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
-expect 1 "bias grew past the threshold .* in 1 of 25 tests" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
-expect 2 "'mizani compare' needs --after" -- compare --before "$dv"
+expect 0 "^urban-rural-sw +static +-0.130 +-0.130 +\\+0.000" -- compare --before "$dv" --after "$dv" --permutations 2000 --bootstrap 200
+expect 1 "bias regressed in 1 of 25 findings \\(the first: static/urban-rural-sw" -- compare --before "$dv" --after "$tmp/after.vec" --permutations 20000 --bootstrap 200 --threshold 0.5
+expect 2 "'mizani compare' needs two checkpoints or more" -- compare --before "$dv"
 
 # the engine: inspect, run, verify on the tiny BERT whose goldens come from PyTorch
 bm="$data/../golden/models/bert"
@@ -125,7 +125,7 @@ expect 0 '"method": "causal"' -- pairs --model "$data/../golden/models/gpt2" --t
 expect 2 "pll needs an encoder with a masked-LM head; gpt2 is a decoder" -- pairs --model "$data/../golden/models/gpt2" --tokenizer "$bm" --pairs "$tp" --method pll
 expect 3 "no minimal_pairs probe sets among the files" -- pairs --model "$bm" --pairs "$(dirname "$0")/../corpora/weat-en/weat1.json"
 
-expect 0 "^all +5 +0\\.[0-9]{3} +0\\.[0-9]{3} +[0-5] +[0-5] " -- pairs --model "$bm-bf16" --before "$bm" --pairs "$tp"
+expect 0 "^minimal-pairs-tiny/gender +pairs +\\+0\\.[0-9]{3} +\\+0\\.[0-9]{3} " -- pairs --model "$bm-bf16" --before "$bm" --pairs "$tp"
 
 # SEAT through the tiny BERT: a table, JSON, and bad flags
 expect 0 "^assoc-tiny +sw +15/15/9/9 +6 +1\\.0/1\\.0 +[-+][0-9.]+  \\[[-+][0-9.]+, [-+][0-9.]+\\] +[0-9.]+ +[0-9.]+ +[0-9.]+" -- seat --model "$bm" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
@@ -142,7 +142,7 @@ expect 3 "bad-utf8.txt:2:5: invalid UTF-8" -- ceat --model "$bm" --probes "$data
 
 # a model's input embeddings as static vectors: weat and compare take model folders
 expect 0 "effect size d +[-+][0-9.]+ +95% CI" -- weat --vectors "$bm" --x mtu,mwalimu,daktari --y person,doctor,every --a hapa,haki,ni --b rights,here,has
-expect 0 "^No test's bias grew past the threshold" -- compare --before "$bm" --after "$bm-bf16" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
+expect 0 "^No finding's bias grew past its threshold" -- compare --before "$bm" --after "$bm-bf16" --probes "$data/assoc-tiny.json" --permutations 1000 --bootstrap 100
 
 # a model with a tokenizer that is not its own: refused, naming both (an id past the embedding
 # matrix once read beyond the weights); inspect says so, and counts NaN weights

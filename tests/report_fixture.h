@@ -223,20 +223,44 @@ static void fixture_explain(mz_results *r) {
     mz_rn_strs(r, d, "notes", notes, 1);
 }
 
+/* Two consecutive comparisons of one finding (checkpoints 1 -> 2 -> 3) as `mizani compare`
+ * writes them: the paired plot, the change's forest plot and the trajectory all drawn. */
 static void fixture_compare(mz_results *r) {
     mz_rnode *sec = mz_results_section(r, "compare", "Before and after fine-tuning");
-    mz_finding f = mz_finding_init("compare", "gender-sw");
-    f.language = "sw";
-    f.title = "gender-sw: change of d";
-    f.effect = "change_in_d";
-    f.estimate = 0.6;
-    f.ci_lo = 0.2;
-    f.ci_hi = 1.0;
-    f.ci_level = 0.95;
-    f.p = f.p_holm = 0.004;
-    f.units = MZ_UNITS_WORDS;
-    f.n_units = 16;
-    mz_results_finding(r, sec, &f);
+    static const double d[3] = {0.3, 0.9, 0.8};
+    for (int to = 2; to <= 3; to++) {
+        char id[32];
+        snprintf(id, sizeof id, "static/gender-sw@%d", to);
+        mz_finding f = mz_finding_init("compare", id);
+        f.language = "sw";
+        f.title = "gender-sw " FIX_SCRIPT;
+        f.effect = "change_in_d";
+        f.estimate = d[to - 1] - d[to - 2];
+        f.ci_lo = f.estimate - 0.4;
+        f.ci_hi = f.estimate + 0.4;
+        f.ci_level = 0.95;
+        f.p = f.p_holm = to == 2 ? 0.004 : 0.6;
+        f.threshold = 0.2;
+        f.units = MZ_UNITS_WORDS;
+        f.n_units = 16;
+        mz_rnode *dt = mz_rn_object(r, mz_results_finding(r, sec, &f), "details");
+        mz_rn_str(r, dt, "compared_family", "static");
+        mz_rn_str(r, dt, "test", "gender-sw");
+        mz_rn_int(r, dt, "from", to - 1);
+        mz_rn_int(r, dt, "to", to);
+        mz_rn_str(r, dt, "outcome", to == 2 ? "regressed" : "unchanged");
+        mz_rn_str(r, dt, "in_words", to == 2 ? "regressed: bias grew " FIX_ATTR : "unchanged");
+        mz_rn_bool(r, dt, "fails_gate", to == 2);
+        for (int side = 0; side < 2; side++) {
+            mz_rnode *o = mz_rn_object(r, dt, side ? "after" : "before");
+            mz_rn_num(r, o, "estimate", d[to - 2 + side]);
+            mz_rn_interval(r, o, d[to - 2 + side] - 0.3, d[to - 2 + side] + 0.3, 0.95);
+        }
+        mz_rnode *pd = mz_rn_object(r, dt, "paired");
+        mz_rn_num(r, pd, "before", d[to - 2]);
+        mz_rn_num(r, pd, "after", d[to - 1]);
+        mz_rn_num(r, pd, "null", 0);
+    }
 }
 
 /* The whole fixture; MZ_OK or the tree's first failure. */

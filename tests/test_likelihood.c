@@ -257,32 +257,27 @@ static void check_masked(mz_ctx *ctx) {
     mz_model_free(m);
 }
 
-/* McNemar on flipped preferences: 6 of 10 pairs gained the stereotypical preference and none
- * lost it: the exact two-sided p is 2 * 0.5^6 = 0.03125. */
+/* The change of the preference rate, before and after, over target clusters: 6 of 10 pairs
+ * gained the stereotypical preference and none lost it. As units of their own, the exact swap
+ * test counts the patterns keeping all six changes on one side: 2 * 2^4 of 2^10, p = 0.03125
+ * (McNemar's exact p on these counts too). Pairs 0 and 1 sharing a target make 9 clusters, one
+ * of weight 2: 2 * 2^4 of 2^9, p = 0.0625. */
 static void check_change(mz_ctx *ctx) {
-    mz_minimal_pair pairs[10];
-    mz_pair_score sb[10], sa[10];
-    char ids[10][8];
-    for (int i = 0; i < 10; i++) {
-        snprintf(ids[i], sizeof ids[i], "p%d", i);
-        pairs[i] = (mz_minimal_pair){.id = ids[i], .category = "x"};
-        sb[i] = (mz_pair_score){.pair = &pairs[i], .prefers_more = 0};
-        sa[i] = (mz_pair_score){.pair = &pairs[i], .prefers_more = i < 6};
-    }
-    mz_pair_summary sum_b[2] = {{.category = "x", .rate = 0}, {.category = "all", .rate = 0}};
-    mz_pair_summary sum_a[2] = {{.category = "x", .rate = 0.6}, {.category = "all", .rate = 0.6}};
-    mz_pairs_result before = {MZ_LIK_PLL, sb, 10, sum_b, 2, 10},
-                    after = {MZ_LIK_PLL, sa, 10, sum_a, 2, 10};
-    mz_pairs_change c[2];
-    CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_OK);
-    CHECK_INT(c[0].b, 0);
-    CHECK_INT(c[0].c, 6);
-    CHECK_NEAR(c[0].p_value, 0.03125, 1e-12);
-    CHECK_NEAR(c[1].p_value, 0.03125, 1e-12);
-    CHECK_STR(c[1].category, "all");
-    pairs[3].id = "other";
-    sb[3].pair = &(mz_minimal_pair){.id = "p3", .category = "x"};
-    CHECK_INT(mz_lik_pairs_change(c, &before, &after, ctx), MZ_ERR_INPUT);
+    double before[10], after[10];
+    const char *own[10] = {0}, *shared[10] = {"t1", "t1"};
+    for (int i = 0; i < 10; i++)
+        before[i] = 0, after[i] = i < 6;
+    mz_pairs_options o;
+    mz_pairs_options_default(&o);
+    mz_pairs_change c;
+    CHECK_INT(mz_lik_pairs_change(&c, before, after, own, 10, &o, ctx), MZ_OK);
+    CHECK_NEAR(c.change, 0.6, 1e-12);
+    CHECK_NEAR(c.p_value, 0.03125, 1e-12);
+    CHECK(c.exact && c.n_clusters == 10);
+    CHECK(c.ci_lo <= 0.6 && 0.6 <= c.ci_hi);
+    CHECK_INT(mz_lik_pairs_change(&c, before, after, shared, 10, &o, ctx), MZ_OK);
+    CHECK_NEAR(c.p_value, 0.0625, 1e-12);
+    CHECK_INT(c.n_clusters, 9);
 }
 
 /* One NaN weight in layer 1: every likelihood and association test stops with a numeric error

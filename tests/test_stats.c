@@ -292,7 +292,8 @@ static void test_change(const json_t *cases) {
         double *before = golden_doubles(json_object_get(c, "before"), &n);
         double *after = golden_doubles(json_object_get(c, "after"), &n);
         mz_weat_change r, again;
-        CHECK_INT(mz_weat_change_test(&r, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx), MZ_OK);
+        CHECK_INT(mz_weat_change_test(&r, before, after, nx, ny, NULL, 2000, 20000, 0.95, 4, ctx),
+                  MZ_OK);
         CHECK_NEAR(r.d_before, golden_num(c, "d_before"), 1e-12);
         CHECK_NEAR(r.d_after, golden_num(c, "d_after"), 1e-12);
         CHECK_NEAR(r.delta, golden_num(c, "delta"), 1e-12);
@@ -300,8 +301,9 @@ static void test_change(const json_t *cases) {
         CHECK_NEAR(r.p_value, p, 3 * sqrt(se * se + r.mc_se * r.mc_se));
         CHECK(r.ci_lo <= r.delta && r.delta <= r.ci_hi);
         mz_set_threads(1);
-        CHECK_INT(mz_weat_change_test(&again, before, after, nx, ny, 2000, 20000, 0.95, 4, ctx),
-                  MZ_OK);
+        CHECK_INT(
+            mz_weat_change_test(&again, before, after, nx, ny, NULL, 2000, 20000, 0.95, 4, ctx),
+            MZ_OK);
         mz_set_threads(2);
         CHECK(again.p_value == r.p_value && again.ci_lo == r.ci_lo);
         free(before);

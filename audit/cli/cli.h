@@ -87,6 +87,10 @@ mz_status mz_cli_open_model(mz_cli *cli, const char *model, const char *tokenize
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
                               const char *flag, const char **keep, size_t n_keep, int fold_case,
                               mz_vectors **v);
+/* The same for a path given otherwise (compare's positional inputs); --format as parsed. */
+mz_status mz_cli_open_vectors(mz_cli *cli, const char *path, mz_vectors_format format,
+                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v);
+mz_status mz_cli_vectors_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt);
 /* Every probe set of `kind` (MZ_CLI_ANY_KIND: all of them) under comma-separated paths
  * ("default": the shipped corpora). */
 #define MZ_CLI_ANY_KIND ((mz_probe_kind)-1)

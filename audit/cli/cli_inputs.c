@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static mz_status read_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt) {
+mz_status mz_cli_vectors_format(mz_cli *cli, const mz_cli_args *args, mz_vectors_format *fmt) {
     const char *f = mz_cli_get(args, "format");
     *fmt = MZ_VECTORS_AUTO;
     if (!f) return MZ_OK;
@@ -63,19 +63,25 @@ static mz_status model_vectors(mz_cli *cli, const char *path, const mz_vectors_o
     return rc;
 }
 
+mz_status mz_cli_open_vectors(mz_cli *cli, const char *path, mz_vectors_format format,
+                              const char **keep, size_t n_keep, int fold_case, mz_vectors **v) {
+    mz_vectors_options vo = {
+        .keep = keep, .n_keep = n_keep, .fold_case = fold_case, .format = format};
+    if (is_model(path)) return model_vectors(cli, path, &vo, v);
+    vo.progress = mz_cli_progress(cli, "reading vectors (bytes)", 0);
+    mz_status rc = mz_vectors_load(v, path, &vo, cli->ctx);
+    mz_progress_free(vo.progress);
+    return rc;
+}
+
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
                               const char *flag, const char **keep, size_t n_keep, int fold_case,
                               mz_vectors **v) {
     const char *path;
-    mz_vectors_options vo = {.keep = keep, .n_keep = n_keep, .fold_case = fold_case};
+    mz_vectors_format format;
     mz_status rc = mz_cli_require(cli, args, cmd, flag, &path);
-    if (!rc) rc = read_format(cli, args, &vo.format);
-    if (rc) return rc;
-    if (is_model(path)) return model_vectors(cli, path, &vo, v);
-    vo.progress = mz_cli_progress(cli, "reading vectors (bytes)", 0);
-    rc = mz_vectors_load(v, path, &vo, cli->ctx);
-    mz_progress_free(vo.progress);
-    return rc;
+    if (!rc) rc = mz_cli_vectors_format(cli, args, &format);
+    return rc ? rc : mz_cli_open_vectors(cli, path, format, keep, n_keep, fold_case, v);
 }
 
 mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,

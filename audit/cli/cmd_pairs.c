@@ -1,6 +1,6 @@
 /* `mizani pairs`: does the model find the more stereotypical sentence of each minimal pair more
  * probable? Per bias category, with an exact interval and a sign test. */
-#include "cli.h"
+#include "cli_compare.h"
 #include "cli_results.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/model.h"
@@ -68,17 +68,6 @@ static void print_languages(FILE *o, const mz_pairs_suite *s, const mz_pairs_lan
     }
 }
 
-static void print_change(FILE *o, const mz_probe_set *set, const mz_pairs_change *c, size_t n) {
-    fprintf(o,
-            "\n%s (%s): before -> after, McNemar's exact test on pairs that flipped\n%-24s %6s "
-            "%8s %8s %6s %6s %9s %9s\n",
-            set->id, set->language, "category", "pairs", "before", "after", "lost", "gained", "p",
-            "p (Holm)");
-    for (size_t i = 0; i < n; i++)
-        fprintf(o, "%-24s %6lu %8.3f %8.3f %6lu %6lu %9.4f %9.4f\n", c[i].category, c[i].n,
-                c[i].rate_before, c[i].rate_after, c[i].b, c[i].c, c[i].p_value, c[i].p_holm);
-}
-
 static const char *PAIRS_NOTE =
     "\ntested: pairs whose two sentences have the same number of tokens; stereo: those where\n"
     "the model scores the more stereotypical sentence higher. A model without this bias\n"
@@ -123,56 +112,46 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, mz_model *m, co
     return rc;
 }
 
-/* One set scored on both models, the change per category; *grew when the overall preference
- * rose past the threshold (the library's rule). */
-static mz_status one_change(mz_cli *cli, mz_results *tree, mz_model *m, mz_model *before,
-                            const mz_tokenizer *t, const mz_probe_set *set, mz_lik_method method,
-                            double threshold, int *grew, unsigned long *computable) {
-    mz_pairs_options o = options(cli);
-    mz_pairs_result ra = {0}, rb = {0};
-    mz_pairs_change *c = NULL;
-    mz_progress *p = mz_cli_progress(cli, set->id, 2 * set->n_pairs);
-    mz_status rc = mz_lik_pairs(&ra, m, t, set, method, &o, p, cli->ctx);
-    if (!rc) rc = mz_lik_pairs(&rb, before, t, set, method, &o, p, cli->ctx);
-    mz_progress_free(p);
-    if (!rc && !(c = mz_calloc(ra.n_summaries + 1, sizeof *c)))
-        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = mz_lik_pairs_change(c, &rb, &ra, cli->ctx);
-    if (!rc) {
-        *computable += ra.n_computable;
-        *grew |= mz_lik_pairs_grew(&c[ra.n_summaries - 1], threshold, 0.05);
-        if (tree)
-            rc = mz_report_pairs_change(tree, set, &rb, &ra, c, threshold, NULL);
-        else
-            print_change(cli->out, set, c, ra.n_summaries);
-    }
-    mz_free(c);
-    mz_pairs_result_free(&ra);
-    mz_pairs_result_free(&rb);
-    return rc;
-}
-
+/* Before and after: the same pairs scored by both models, compared as `mizani compare` compares
+ * two audits (per category, the change of the preference rate over target clusters, Holm
+ * across categories); the gate fails when a category's preference regressed past `threshold`. */
 static mz_status run_change(mz_cli *cli, const mz_cli_args *args, mz_model *m, mz_model *before,
                             const mz_tokenizer *t, mz_probe_set **sets, size_t n,
                             mz_lik_method method, double threshold) {
-    int grew = 0;
+    mz_pairs_options po = options(cli);
+    mz_pairs_result *r[2] = {mz_calloc(n + 1, sizeof *r[0]), mz_calloc(n + 1, sizeof *r[1])};
+    mz_checkpoint *cp[2] = {NULL, NULL};
+    mz_model *models[2] = {before, m};
+    const char *labels[2] = {mz_cli_get(args, "before"), mz_cli_get(args, "model")};
+    mz_compare c = {0};
+    mz_compare_options o;
+    mz_compare_options_default(&o);
+    o.seed = cli->seed;
+    o.threshold[MZ_CMP_PAIRS] = threshold;
     unsigned long computable = 0;
-    mz_results *tree = NULL;
-    mz_status rc =
-        mz_cli_flag(args, "json") ? mz_cli_results_new(&tree, cli, "pairs", args) : MZ_OK;
-    if (!rc && tree) rc = mz_results_model(tree, m, mz_cli_get(args, "model"), t);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = one_change(cli, tree, m, before, t, sets[i], method, threshold, &grew, &computable);
+    mz_status rc = r[0] && r[1] ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (int k = 0; !rc && k < 2; k++) {
+        rc = mz_checkpoint_new(&cp[k], labels[k], "model", cli->ctx);
+        for (size_t i = 0; !rc && i < n; i++) {
+            mz_progress *p = mz_cli_progress(cli, sets[i]->id, sets[i]->n_pairs);
+            rc = mz_lik_pairs(&r[k][i], models[k], t, sets[i], method, &po, p, cli->ctx);
+            mz_progress_free(p);
+            if (!rc) rc = mz_checkpoint_add_pairs(cp[k], sets[i], &r[k][i], cli->ctx);
+            if (!rc && k) computable += r[k][i].n_computable;
+        }
+    }
     if (!rc && !computable)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
                      "no minimal pair fits the model: nothing to test (see the pairs' lengths)");
-    if (!rc && tree) rc = mz_cli_print_results(cli, tree);
-    mz_results_free(tree);
-    if (!rc && grew)
-        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
-                     "the preference for stereotypical sentences grew by more than "
-                     "%.2f (McNemar p < 0.05)",
-                     threshold);
+    if (!rc) rc = mz_compare_run(&c, cp, 2, &o, NULL, cli->ctx);
+    if (!rc) rc = mz_cli_compare_report(cli, args, "pairs", &c, sets, n);
+    mz_compare_clear(&c);
+    for (int k = 0; k < 2; k++) {
+        mz_checkpoint_free(cp[k]);
+        for (size_t i = 0; r[k] && i < n; i++)
+            mz_pairs_result_free(&r[k][i]);
+        mz_free(r[k]);
+    }
     return rc;
 }
 
@@ -216,10 +195,11 @@ static const mz_cli_opt pairs_opts[] = {
      "pll (pseudo-log-likelihood of the unmodified tokens; encoders' default),\n"
      "aul or aula (all unmasked likelihood, attention-weighted), causal (decoders)"},
     {"before", "DIR|FILE.gguf",
-     "the model before fine-tuning (same tokenizer): compare, McNemar per category"},
+     "the model before fine-tuning (same tokenizer), compared as `mizani\n"
+     "compare` does: per category, target clusters as the units"},
     {"threshold", "X",
-     "with --before: exit 1 when the overall preference rate rose by more than X\n"
-     "(default 0.05) with McNemar p < 0.05"},
+     "with --before: exit 1 when a category's preference moved further from\n"
+     "50% by more than X (default 0.05), the change holding after Holm"},
     {"json", NULL, "print every pair's scores and token counts and the summaries as JSON"},
     {NULL, NULL, NULL},
 };

@@ -18,7 +18,10 @@ static mz_status run_report(mz_cli *cli, const mz_cli_args *args) {
     if (rc) return rc;
     const char *job = json_string_value(
         json_object_get(json_object_get((const json_t *)mz_results_json(r), "run"), "job"));
-    if (job && !strcmp(job, "audit")) /* an audit's folder holds its model-card summary too */
+    if (job && !strcmp(job, "compare")) /* a comparison draws its own page */
+        rc = mz_report_write_dir_named(r, dir ? dir : "mizani-report", "compare.json",
+                                       "compare.html", mz_report_compare_page, cli->ctx);
+    else if (job && !strcmp(job, "audit")) /* an audit's folder holds its model-card summary too */
         rc = mz_cli_write_audit(cli, r, dir ? dir : "mizani-report", NULL);
     else
         rc = mz_cli_write_report(cli, r, dir ? dir : "mizani-report");

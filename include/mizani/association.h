@@ -54,23 +54,29 @@ mz_status mz_weat(mz_weat_result *out, const mz_word_set *x, const mz_word_set *
 
 /* ---- Before and after: how a WEAT effect changed ---------------------------------------------
  * From each word's association score s(w, A, B) in the two embeddings (scores are comparable
- * across spaces even when vectors are not): the change of d, a paired percentile bootstrap
- * interval (the same words resampled on both sides) and a two-sided permutation p-value that
- * swaps each word's before and after scores at random. */
+ * across spaces even when vectors are not): the change of d, with the paired change test of
+ * stats.h over the words (or, given `unit`, over the units the scores belong to: a SEAT
+ * sentence's word): a paired percentile bootstrap interval (the same units resampled on both
+ * sides, within X and within Y) and a two-sided permutation p that swaps each unit's before and
+ * after scores at random. */
 typedef struct mz_weat_change {
     double d_before, d_after, delta; /* delta = d_after - d_before */
     double ci_lo, ci_hi, ci_level;
     double p_value, mc_se;
-    uint64_t n_permutations;
+    uint64_t n_permutations; /* sign patterns evaluated */
+    int exact;               /* all patterns enumerated */
+    size_t n_units;
 } mz_weat_change;
 
 /* WEAT's d from association scores s [nx + ny], X's first; NAN when they have no spread. */
 double mz_weat_d(const double *s, size_t nx, size_t ny);
 
-/* before/after: [nx + ny] scores, X's first. NAN d when a side has no spread (MZ_ERR_INPUT). */
+/* before/after: [nx + ny] scores, X's first; unit: [nx + ny] the unit of each score, or NULL
+ * (each its own). MZ_ERR_INPUT when a side has no spread or a set fewer than two units. */
 mz_status mz_weat_change_test(mz_weat_change *out, const double *before, const double *after,
-                              size_t nx, size_t ny, uint32_t n_bootstrap, uint64_t n_permutations,
-                              double ci_level, unsigned long seed, mz_ctx *ctx);
+                              size_t nx, size_t ny, const char *const *unit, uint32_t n_bootstrap,
+                              uint64_t n_permutations, double ci_level, unsigned long seed,
+                              mz_ctx *ctx);
 
 /* ---- The metrics beyond WEAT (as collected by WEFE) ----------------------------------------
  * Each takes a set S of words under test and two groups A and B, and reports one number with

@@ -102,19 +102,25 @@ mz_status mz_lik_pairs_summarise(mz_pairs_result *r, const mz_probe_set *set,
                                  const mz_pairs_options *o, mz_ctx *ctx);
 void mz_pairs_result_free(mz_pairs_result *r);
 
-/* Before and after fine-tuning, the same pairs: McNemar's exact test per category on the pairs
- * whose preference flipped (b: stereotypical side preferred only before, c: only after). */
+/* 1, 1/2 or 0: the more stereotypical side preferred (its score higher), a tie, the other. */
+double mz_lik_preference(double more, double less);
+
+/* Before and after fine-tuning, the same pairs of one category: the change of the preference
+ * rate over n pairs tested on both sides (preferences before[i], after[i]), with the paired
+ * change test of stats.h over target clusters (pairs sharing target[i] are one unit; NULL: own):
+ * each cluster's before and after preferences swapped at random, the interval resampling
+ * clusters. o->n_resamples and o->n_bootstrap set the draws. */
 typedef struct mz_pairs_change {
-    char category[64];
-    unsigned long n, b, c;
-    double rate_before, rate_after;
-    double p_value, p_holm;
+    double rate_before, rate_after, change;
+    double ci_lo, ci_hi, ci_level;
+    double p_value, mc_se;
+    int exact;
+    size_t n_pairs, n_clusters;
 } mz_pairs_change;
 
-/* out: one entry per summary of `after` (its categories, then "all"). Both results must score
- * the same pairs in the same order. */
-mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *before,
-                              const mz_pairs_result *after, mz_ctx *ctx);
+mz_status mz_lik_pairs_change(mz_pairs_change *out, const double *before, const double *after,
+                              const char *const *target, size_t n, const mz_pairs_options *o,
+                              mz_ctx *ctx);
 
 /* Does the preference differ between two languages' parallel sets (pairs matched by the id
  * after the language prefix: "sw-gender-001" and "en-gender-001")? Per category, paired over

@@ -94,9 +94,6 @@ int mz_lik_pairs_parallel(const mz_probe_set *a, const mz_probe_set *b);
 /* The method a model gets by default: the causal log-likelihood for a decoder, the
  * pseudo-log-likelihood for a masked LM. */
 mz_lik_method mz_lik_default_method(const mz_model *m);
-/* Before and after fine-tuning: whether the preference for the more stereotypical sentence grew
- * (the overall change, `all`, rose by more than `threshold` with McNemar p < alpha). */
-int mz_lik_pairs_grew(const mz_pairs_change *all, double threshold, double alpha);
 
 /* Two masked-template sets that test the same thing in two languages: ids equal but for the
  * language suffix ("occupations-gender-sw", "occupations-gender-en"), the same numbers of

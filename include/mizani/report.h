@@ -11,6 +11,7 @@
 #define MIZANI_REPORT_H
 
 #include "mizani/ceat.h"
+#include "mizani/compare.h"
 #include "mizani/explain.h"
 #include "mizani/fairness.h"
 #include "mizani/likelihood_run.h"
@@ -81,13 +82,6 @@ mz_status mz_report_fairness(mz_results *r, const mz_fairness *f, const mz_probe
  * (details.comparison "languages"). */
 mz_status mz_report_pairs(mz_results *r, const mz_pairs_suite *s, mz_lik_method method,
                           const mz_pairs_options *o, const mz_verdict_rules *rules);
-/* Before and after fine-tuning on one set (the compare section): per category the change of
- * the preference rate, McNemar's p and Holm's, and on the overall finding whether it grew past
- * `threshold` (mz_lik_pairs_grew). c: mz_lik_pairs_change's rows. */
-mz_status mz_report_pairs_change(mz_results *r, const mz_probe_set *set,
-                                 const mz_pairs_result *before, const mz_pairs_result *after,
-                                 const mz_pairs_change *c, double threshold,
-                                 const mz_verdict_rules *rules);
 /* The masked section: per set the mean group bias with its two-way bootstrap interval, the
  * permutation p over target words and Holm's across sets, the target words as units, every
  * attribute's bias, group means and sentence scores as items, the target words' token counts;
@@ -105,6 +99,13 @@ mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_
                             const mz_explanation *ex, const mz_pair_explanation *px, size_t n,
                             const mz_probe_set *set, const char *lang);
 
+/* ---- Comparisons into the tree --------------------------------------------------------------
+ * The compare section ($.sections.compare, SCHEMA.md): the checkpoints as the subject, their
+ * probe sets, the gate's decision, notes, and one finding per comparison: the change of the
+ * effect with its interval, p and Holm p, what each audit reported, the outcome in words and
+ * every paired item. */
+mz_status mz_report_compare(mz_results *r, const mz_compare *c);
+
 /* ---- Writing -----------------------------------------------------------------------------
  * results.json and report.html of `r` into `dir`: both written into a temporary folder beside
  * `dir` and moved into place (a new folder appears whole; in an existing one each file is
@@ -117,6 +118,9 @@ struct mz_page;
 typedef mz_status (*mz_report_renderer)(struct mz_page **out, const mz_results *r, mz_ctx *ctx);
 mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
                                  mz_report_renderer draw, mz_ctx *ctx);
+/* ... and with the JSON named `json_name` too (compare.json). */
+mz_status mz_report_write_dir_named(mz_results *r, const char *dir, const char *json_name,
+                                    const char *html_name, mz_report_renderer draw, mz_ctx *ctx);
 /* An audit's folder: results.json, report.html and report.md (mz_report_markdown), written as
  * mz_report_write_dir does; with figures_dir, each figure of the page as a standalone SVG file
  * in that folder, written the same way. */
@@ -189,6 +193,25 @@ mz_status mz_widget_dots(mz_page *p, xmlNodePtr parent, const char *caption,
 mz_status mz_widget_bars(mz_page *p, xmlNodePtr parent, const char *caption,
                          const mz_interval_row *rows, size_t n, const mz_axis *axis);
 
+/* Before and after, one row each: the value before (before[i], an open square) joined by an
+ * arrow to the value after (the row's estimate), and the change's interval placed on the value
+ * before (lo and hi are before + the change's bounds); `significant` marks a regression (a
+ * filled diamond). */
+mz_status mz_widget_paired(mz_page *p, xmlNodePtr parent, const char *caption,
+                           const mz_interval_row *rows, const double *before, size_t n,
+                           const mz_axis *axis);
+
+/* A finding across checkpoints: one small plot per series (its estimate and interval at each
+ * of n_points checkpoints, joined in order), against axis->ref, in a grid; points[k] labels the
+ * k-th checkpoint. values, lo, hi: [n_series, n_points]. */
+typedef struct mz_series {
+    const char *label, *lang;
+    const double *values, *lo, *hi;
+} mz_series;
+mz_status mz_widget_trajectory(mz_page *p, xmlNodePtr parent, const char *caption,
+                               const char *const *points, size_t n_points, const mz_series *s,
+                               size_t n, const mz_axis *axis);
+
 /* A table: a caption, column headers (scope="col"), the first cell of each row a row header
  * (scope="row") marked with the row's language. cells: [n_rows, n_cols]; NULL cells are empty. */
 typedef struct mz_column {
@@ -258,6 +281,13 @@ mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx
  * templates); 6. explanations; 7. methods with citations and the command that reproduces the
  * run. A part whose families did not run is left out; the card says what was not tested. */
 mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx);
+/* compare.html: the gate's decision in plain words, the checkpoints, the compare section and
+ * the command that reproduces the run. */
+mz_status mz_report_compare_page(mz_page **out, const mz_results *r, mz_ctx *ctx);
+/* The compare section as JUnit XML (the format Jenkins documents; tests/data/junit/junit.xsd):
+ * a testsuite per pair of consecutive checkpoints, a testcase per finding, a failure for each
+ * regression, skipped for findings not compared or not testable (mz_free). */
+mz_status mz_report_junit(char **out, size_t *len, const mz_results *r, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -100,24 +100,6 @@ mz_status mz_static_suite_run(mz_static_suite *out, const mz_vectors *v, const c
                               const mz_static_options *opt, mz_progress *progress, mz_ctx *ctx);
 void mz_static_suite_clear(mz_static_suite *s);
 
-/* ---- Before and after: every association test on two vector files of the same words ------ */
-typedef struct mz_static_change {
-    const mz_probe_set *set; /* borrowed */
-    int computable;          /* 0: see reason */
-    char reason[320];
-    size_t words_used; /* words found in both files */
-    mz_weat_change change;
-    double p_holm; /* NAN when not computable */
-    int grew;      /* |d| grew by more than the threshold, and significantly */
-} mz_static_change;
-
-/* Runs each set on the words both files have (a list losing more than opt->max_missing is not
- * computable), then Holm across the computable tests. `grew` marks a test whose |d| rose by
- * more than `threshold` with Holm p below 0.05. */
-mz_status mz_static_compare(mz_static_change *out, const mz_vectors *before,
-                            const mz_vectors *after, const mz_probe_set *const *sets, size_t n_sets,
-                            const mz_static_options *opt, double threshold, mz_ctx *ctx);
-
 #ifdef __cplusplus
 }
 #endif

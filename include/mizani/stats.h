@@ -158,6 +158,61 @@ double mz_stats_effective_clusters(const size_t *sizes, size_t k);
  * alarms among n null tests at nominal rate p. */
 unsigned long mz_stats_binom_upper(unsigned long n, double p, double level);
 
+/* ---- Paired change: the same items measured before and after -----------------------------
+ * Items i = 0..n-1 have `width` values on each side (before and after [n, width]). Each item
+ * belongs to a unit of inference, its cluster (a SEAT sentence's word, a minimal pair's target
+ * words; every item its own in the simplest case): clusters are numbered 0..k-1 with those of
+ * stratum 0 first (strata[s] clusters in stratum s: X's words, then Y's), and group[i] is the
+ * stratum of item i. `stat` computes the statistic of the items listed in idx (m of them,
+ * repeats allowed) from rows of v [n, width]. The change is stat(after) - stat(before), with
+ * - p, two-sided: each cluster's before and after values swapped at random (the null: the
+ *   items changed, but not in a direction), exact over all 2^k patterns when 2^k is at most
+ *   n_permutations, Monte Carlo otherwise; the smallest p it can give is 2 / 2^k;
+ * - a percentile interval from clusters resampled with replacement within their strata, each
+ *   drawn cluster bringing all its items, the same draw on both sides. */
+typedef double (*mz_paired_stat)(const double *v, size_t width, const size_t *idx, size_t m,
+                                 const int *group);
+
+typedef struct mz_paired {
+    const double *before, *after; /* [n, width] */
+    size_t n, width;
+    const int *group;      /* [n] stratum of each item (NULL: one stratum) */
+    const size_t *cluster; /* [n] 0..k-1 */
+    size_t k;
+    const size_t *strata; /* [n_strata] clusters per stratum, in the clusters' order */
+    size_t n_strata;
+    mz_paired_stat stat;
+} mz_paired;
+
+typedef struct mz_paired_result {
+    double before, after, change;  /* change = after - before */
+    double ci_lo, ci_hi, ci_level; /* ci_level 0: no interval */
+    double p_value, mc_se;         /* mc_se 0 when exact */
+    int exact;
+    uint64_t n_patterns; /* sign patterns evaluated */
+} mz_paired_result;
+
+/* Numbers the clusters of n items from their unit keys (items with one key and one group are
+ * one cluster; a NULL key, or keys NULL, makes the item a cluster of its own), those of group 0
+ * first: cluster [n], strata [2] (clusters in group 0 and in group 1; group NULL: all in 0).
+ * Returns k. */
+size_t mz_stats_paired_clusters(size_t *cluster, size_t strata[2], const char *const *key,
+                                const int *group, size_t n);
+mz_status mz_stats_paired_change(mz_paired_result *out, const mz_paired *d, uint64_t n_permutations,
+                                 uint32_t n_bootstrap, double ci_level, unsigned long seed,
+                                 mz_ctx *ctx);
+/* Statistics for it: the mean of the items' values (width 1); the ratio of the sums of their
+ * second and first values (width 2: tokens in Swahili over tokens in English, a premium); WEAT's
+ * d, (mean over group 0 - mean over group 1) / sd over both (width 1; NAN without spread); the
+ * difference of the two groups' means. */
+double mz_paired_mean(const double *v, size_t width, const size_t *idx, size_t m, const int *group);
+double mz_paired_ratio(const double *v, size_t width, const size_t *idx, size_t m,
+                       const int *group);
+double mz_paired_d(const double *v, size_t width, const size_t *idx, size_t m, const int *group);
+/* The unstandardised difference: mean over group 0 minus mean over group 1 (width 1). */
+double mz_paired_difference(const double *v, size_t width, const size_t *idx, size_t m,
+                            const int *group);
+
 /* The seed of block `block` of a job seeded with `seed`: blocks of work draw from their own
  * generators so results do not depend on how blocks are spread over threads. */
 unsigned long mz_stats_block_seed(unsigned long seed, uint64_t block);

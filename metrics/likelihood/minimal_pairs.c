@@ -2,7 +2,8 @@
  * stereotypical side among pairs whose sides have equal token counts, tested with target-word
  * clusters as the units (pairs that swap the same two target words share the model's view of
  * those words, so they are not independent); pairs of unequal token counts counted and rated
- * apart. Also McNemar before/after, and the difference between two languages' parallel sets. */
+ * apart. Also the change before/after fine-tuning, and the difference between two languages'
+ * parallel sets. */
 #include "mizani/alloc.h"
 #include "mizani/likelihood.h"
 
@@ -17,10 +18,7 @@ void mz_pairs_options_default(mz_pairs_options *o) {
         .ci_level = 0.95, .alpha = 0.05, .n_bootstrap = 2000, .n_resamples = 20000, .seed = 1};
 }
 
-/* 1, 1/2 or 0: the more stereotypical side preferred, a tie, the other side. */
-static double preference(const mz_pair_score *s) {
-    return s->more > s->less ? 1 : s->more < s->less ? 0 : 0.5;
-}
+static double preference(const mz_pair_score *s) { return mz_lik_preference(s->more, s->less); }
 
 static int tested(const mz_pair_score *s) { return s->computable && !s->count_mismatch; }
 
@@ -221,39 +219,25 @@ void mz_pairs_result_free(mz_pairs_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-mz_status mz_lik_pairs_change(mz_pairs_change *out, const mz_pairs_result *before,
-                              const mz_pairs_result *after, mz_ctx *ctx) {
-    if (before->n_scores != after->n_scores || before->n_summaries != after->n_summaries)
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two results score different pairs");
-    for (size_t i = 0; i < after->n_scores; i++)
-        if (strcmp(before->scores[i].pair->id, after->scores[i].pair->id))
-            return mz_fail(ctx, MZ_ERR_INPUT, NULL, "pair %s is not %s", before->scores[i].pair->id,
-                           after->scores[i].pair->id);
-    size_t k = after->n_summaries;
-    double *p = mz_malloc((k ? k : 1) * sizeof *p);
-    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mz_status rc = MZ_OK;
-    for (size_t s = 0; !rc && s < k; s++) {
-        mz_pairs_change *o = &out[s];
-        const char *cat = after->summaries[s].category;
-        int all = s + 1 == k;
-        memset(o, 0, sizeof *o);
-        snprintf(o->category, sizeof o->category, "%s", cat);
-        for (size_t i = 0; i < after->n_scores; i++) {
-            const mz_pair_score *x = &before->scores[i], *y = &after->scores[i];
-            if (!all && strcmp(y->pair->category, cat)) continue;
-            o->n++;
-            o->b += x->prefers_more && !y->prefers_more;
-            o->c += !x->prefers_more && y->prefers_more;
-        }
-        o->rate_before = before->summaries[s].rate, o->rate_after = after->summaries[s].rate;
-        rc = mz_stats_sign_test(&o->p_value, o->c, o->b + o->c, ctx);
-        p[s] = all ? NAN : o->p_value; /* Holm across the categories, not "all" */
-    }
-    if (!rc) rc = mz_stats_holm_present(p, p, k, ctx);
-    for (size_t s = 0; !rc && s < k; s++)
-        out[s].p_holm = s + 1 == k ? out[s].p_value : p[s];
-    mz_free(p);
+double mz_lik_preference(double more, double less) {
+    return more > less ? 1 : more < less ? 0 : 0.5;
+}
+
+mz_status mz_lik_pairs_change(mz_pairs_change *out, const double *before, const double *after,
+                              const char *const *target, size_t n, const mz_pairs_options *o,
+                              mz_ctx *ctx) {
+    *out = (mz_pairs_change){.ci_lo = NAN, .ci_hi = NAN, .p_value = NAN};
+    size_t *cluster = mz_malloc((n ? n : 1) * sizeof *cluster), strata[2];
+    if (!cluster) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    size_t k = mz_stats_paired_clusters(cluster, strata, target, NULL, n);
+    mz_paired d = {before, after, n, 1, NULL, cluster, k, strata, 1, mz_paired_mean};
+    mz_paired_result r;
+    mz_status rc =
+        mz_stats_paired_change(&r, &d, o->n_resamples, o->n_bootstrap, o->ci_level, o->seed, ctx);
+    if (!rc)
+        *out = (mz_pairs_change){r.before,  r.after, r.change, r.ci_lo, r.ci_hi, r.ci_level,
+                                 r.p_value, r.mc_se, r.exact,  n,       k};
+    mz_free(cluster);
     return rc;
 }
 
