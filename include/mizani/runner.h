@@ -5,10 +5,12 @@
 #define MIZANI_RUNNER_H
 
 #include "mizani/model.h"
+#include "mizani/null_copies.h"
 #include "mizani/probes.h"
 #include "mizani/progress.h"
 #include "mizani/tokenizer.h"
 #include "mizani/vectors.h"
+#include "mizani/weat_units.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,6 +88,18 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
  * computed tests' p-values by Holm. */
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
+
+/* The null reference of a suite that has run on model m: run(scratch, copy, user) runs the same
+ * suite on each of nc->n random copies of m (mizani/null_copies.h) into n results `stride`
+ * bytes apart, and units(entry) is a result's word-level test. Each computed test gets its
+ * reference (mz_weat_units_reference: its p becomes the larger of the word-level and the
+ * reference's), and Holm is applied again; a test whose reference cannot be formed becomes not
+ * computable, saying why. Costs nc->n runs of the suite. */
+typedef mz_status (*mz_suite_on_model)(void *results, mz_model *m, void *user, mz_ctx *ctx);
+typedef mz_weat_units_result *(*mz_suite_units)(mz_suite_entry *e);
+mz_status mz_suite_reference(void *results, size_t stride, size_t n, const mz_null_copies *nc,
+                             const mz_model *m, mz_suite_on_model run, mz_suite_units units,
+                             void *user, mz_ctx *ctx);
 
 /* Whether tokenizer t belongs with model m: every id it produces has a row in the model's
  * embedding matrix, and an encoder gets special tokens. MZ_ERR_INPUT naming both (the

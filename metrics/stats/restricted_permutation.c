@@ -196,6 +196,32 @@ double mz_stats_strata_arrangements(const int *first, const int *label, size_t n
     return count;
 }
 
+mz_status mz_stats_strata_z(double *z, const double *s, const int *first, const int *label,
+                            size_t n, mz_ctx *ctx) {
+    *z = NAN;
+    mz_status rc = check_finite(s, n, ctx);
+    if (rc) return rc;
+    strata st;
+    if ((rc = build(&st, s, first, label, n, ctx))) {
+        strata_free(&st);
+        return rc;
+    }
+    double mean = st.fixed, var = 0; /* of the first group's sum over the arrangements */
+    for (size_t i = 0; i < st.n; i++) {
+        const stratum *x = &st.s[i];
+        double m = 0, ss = 0;
+        for (size_t j = 0; j < x->n; j++)
+            m += x->v[j] / (double)x->n;
+        for (size_t j = 0; j < x->n; j++)
+            ss += (x->v[j] - m) * (x->v[j] - m);
+        mean += (double)x->k * m;
+        var += (double)(x->k * (x->n - x->k)) / (double)(x->n * (x->n - 1)) * ss;
+    }
+    if (var > 0) *z = (st.observed - mean) / sqrt(var);
+    strata_free(&st);
+    return MZ_OK;
+}
+
 mz_status mz_stats_perm_strata(mz_perm_result *out, const double *s, const int *first,
                                const int *label, size_t n, const mz_perm_options *opt,
                                mz_ctx *ctx) {
