@@ -186,8 +186,16 @@ static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *
                                                     c->count[w], c->word[w]);
     mz_status rc =
         mz_word_strata(stratum, res->entry.tokens_per_word, u->t, res->entry.set, stratum, ctx);
-    mz_unit_embeddings in = {emb,    C, c->first, c->count, {0}, (const char *const *)c->word,
-                             stratum};
+    if (!rc)
+        rc = mz_unit_scores_new(&res->entry.scores, c->count, c->n_words[0] + c->n_words[1], ctx);
+    mz_unit_embeddings in = {.vectors = emb,
+                             .dim = C,
+                             .first = c->first,
+                             .count = c->count,
+                             .words = (const char *const *)c->word,
+                             .stratum = stratum,
+                             .row_scores = res->entry.scores.row,
+                             .word_scores = res->entry.scores.word};
     memcpy(in.n_words, c->n_words, sizeof in.n_words);
     mz_weat_options wo;
     mz_weat_options_default(&wo);
@@ -243,8 +251,13 @@ static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx)
     suite u = *(const suite *)user;
     mz_ceat_options o = *u.o;
     o.n_samples = 2, o.n_permutations = 0, o.n_bootstrap = 0;
+    mz_status rc = mz_embed_options_other_model(&o.embed, &u.o->embed, ctx);
     u.m = copy, u.o = &o;
-    return mz_suite_run(results, sizeof(mz_ceat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    if (!rc)
+        rc =
+            mz_suite_run(results, sizeof(mz_ceat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    mz_embed_cache_free(o.embed.cache);
+    return rc;
 }
 
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_ceat_result *)e)->words; }

@@ -35,7 +35,10 @@ mz_status mz_for_each_item(size_t n, mz_item_state_new make, mz_item_state_free 
 #pragma omp atomic read
             at = f.at;
             if (i > at) continue; /* a lower item failed already: nothing after it is reported */
-            mz_status rc = setup ? setup : fn(i, state, user, local);
+            mz_status rc = setup ? setup
+                           : mz_interrupted()
+                               ? mz_fail(local, MZ_ERR_INTERRUPTED, NULL, "interrupted")
+                               : fn(i, state, user, local);
             if (rc) record(&f, i, rc, local);
             if (local) mz_ctx_clear(local);
             mz_progress_add(progress, 1);

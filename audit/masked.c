@@ -3,13 +3,28 @@
  * likelihood runner into one grid; metrics/likelihood summarises and tests it. */
 #include "mizani/alloc.h"
 #include "mizani/likelihood_run.h"
+#include "mizani/stats.h"
 
+#include <gsl/gsl_cdf.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct span {
     size_t start, end;
 } span;
+
+static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr,
+                span *ts, span *as);
+
+int mz_lik_masked_fill(char *out, size_t cap, const char *frame, const char *target,
+                       const char *attribute, size_t target_span[2], size_t attribute_span[2]) {
+    span ts = {0, 0}, as = {0, 0};
+    int ok = fill(out, cap, frame, target, attribute, &ts, &as);
+    target_span[0] = ts.start, target_span[1] = ts.end;
+    attribute_span[0] = as.start, attribute_span[1] = as.end;
+    return ok;
+}
 
 /* The frame with [TARGET] and [ATTRIBUTE] filled in; the byte spans of both in the result. */
 static int fill(char *out, size_t cap, const char *frame, const char *target, const char *attr,
@@ -170,4 +185,75 @@ mz_status mz_lik_masked(mz_masked_result *out, const mz_model *m, const mz_token
     if (!rc) rc = mz_lik_masked_summarise(out, j.cell, n_bootstrap, ci_level, 0.05, seed, ctx);
     if (rc) mz_masked_result_free(out);
     return rc;
+}
+
+/* The id without its language suffix: "occupations-gender-sw" -> "occupations-gender". */
+static size_t stem(const mz_probe_set *s) {
+    size_t n = strlen(s->id), l = s->language ? strlen(s->language) : 0;
+    return l && n > l + 1 && s->id[n - l - 1] == '-' && !strcmp(s->id + n - l, s->language)
+               ? n - l - 1
+               : n;
+}
+
+int mz_lik_masked_parallel(const mz_probe_set *a, const mz_probe_set *b) {
+    if (!a->language || !b->language || !strcmp(a->language, b->language)) return 0;
+    size_t k = stem(a);
+    return k == stem(b) && !strncmp(a->id, b->id, k) && a->attributes[0].n == b->attributes[0].n &&
+           a->targets[0].n == b->targets[0].n && a->targets[1].n == b->targets[1].n;
+}
+
+/* The difference of two parallel sets' mean biases, its interval from theirs. */
+static void difference(mz_masked_languages *l, const mz_masked_result *a, const mz_masked_result *b,
+                       double level) {
+    double z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
+    double sa = (a->ci_hi - a->ci_lo) / (2 * z), sb = (b->ci_hi - b->ci_lo) / (2 * z);
+    double se = sqrt(sa * sa + sb * sb);
+    l->diff = b->mean_bias - a->mean_bias;
+    l->ci_lo = l->diff - z * se, l->ci_hi = l->diff + z * se;
+}
+
+mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_tokenizer *t,
+                              mz_probe_set *const *sets, size_t n, uint32_t n_bootstrap,
+                              double ci_level, unsigned long seed, mz_progress *progress,
+                              mz_ctx *ctx) {
+    memset(out, 0, sizeof *out);
+    out->sets = sets, out->ci_level = ci_level;
+    out->results = mz_calloc(n + 1, sizeof *out->results);
+    out->reason = mz_calloc(n + 1, sizeof *out->reason);
+    out->languages = mz_calloc(n * n + 1, sizeof *out->languages);
+    out->p_holm = mz_calloc(n + 1, sizeof *out->p_holm);
+    if (!out->results || !out->reason || !out->languages || !out->p_holm) {
+        mz_masked_suite_free(out);
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    }
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < n; i++, out->n = i) {
+        rc = mz_lik_masked(&out->results[i], m, t, sets[i], n_bootstrap, ci_level, seed, progress,
+                           ctx);
+        if (rc == MZ_ERR_INPUT) { /* not computable on this model: say why and go on */
+            snprintf(out->reason[i], sizeof out->reason[i], "%s", mz_ctx_cause(ctx));
+            mz_ctx_clear(ctx);
+            rc = MZ_OK;
+        }
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        out->p_holm[i] = out->results[i].n_computable ? out->results[i].p_value : NAN;
+    if (!rc) rc = mz_stats_holm_present(out->p_holm, out->p_holm, n, ctx);
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (out->results[i].n_computable && out->results[j].n_computable &&
+                mz_lik_masked_parallel(sets[i], sets[j])) {
+                mz_masked_languages *l = &out->languages[out->n_languages++];
+                l->a = i, l->b = j;
+                difference(l, &out->results[i], &out->results[j], ci_level);
+            }
+    if (rc) mz_masked_suite_free(out);
+    return rc;
+}
+
+void mz_masked_suite_free(mz_masked_suite *s) {
+    for (size_t i = 0; s->results && i < s->n; i++)
+        mz_masked_result_free(&s->results[i]);
+    mz_free(s->results), mz_free(s->reason), mz_free(s->languages), mz_free(s->p_holm);
+    memset(s, 0, sizeof *s);
 }

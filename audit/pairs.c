@@ -161,3 +161,65 @@ mz_status mz_lik_pairs(mz_pairs_result *out, const mz_model *m, const mz_tokeniz
     if (rc) mz_pairs_result_free(out);
     return rc;
 }
+
+mz_lik_method mz_lik_default_method(const mz_model *m) {
+    return mz_model_is_causal(mz_model_get_config(m)) ? MZ_LIK_CAUSAL : MZ_LIK_PLL;
+}
+
+int mz_lik_pairs_grew(const mz_pairs_change *all, double threshold, double alpha) {
+    return all->rate_after - all->rate_before > threshold && all->p_value < alpha;
+}
+
+int mz_lik_pairs_parallel(const mz_probe_set *a, const mz_probe_set *b) {
+    if (!a->language || !b->language || !strcmp(a->language, b->language) || !a->n_pairs ||
+        !b->n_pairs)
+        return 0;
+    const char *x = strchr(a->pairs[0].id, '-'), *y = strchr(b->pairs[0].id, '-');
+    return x && y && !strcmp(x, y);
+}
+
+/* The language differences of every parallel two of the suite's sets. */
+static mz_status languages(mz_pairs_suite *s, const mz_pairs_options *o, mz_ctx *ctx) {
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t j = i + 1; j < s->n; j++) {
+            if (!mz_lik_pairs_parallel(s->sets[i], s->sets[j])) continue;
+            mz_pairs_languages *l =
+                mz_realloc(s->languages, (s->n_languages + 1) * sizeof *s->languages);
+            if (!l) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+            s->languages = l;
+            l = &s->languages[s->n_languages++];
+            *l = (mz_pairs_languages){i, j, NULL, 0};
+            l->d = mz_calloc(s->results[i].n_summaries + 1, sizeof *l->d);
+            if (!l->d) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+            mz_status rc =
+                mz_lik_pairs_language_diff(l->d, &l->n, &s->results[i], &s->results[j], o, ctx);
+            if (rc) return rc;
+        }
+    return MZ_OK;
+}
+
+mz_status mz_lik_pairs_suite(mz_pairs_suite *out, const mz_model *m, const mz_tokenizer *t,
+                             mz_probe_set *const *sets, size_t n, mz_lik_method method,
+                             const mz_pairs_options *o, mz_progress *progress, mz_ctx *ctx) {
+    memset(out, 0, sizeof *out);
+    out->sets = sets;
+    if (!(out->results = mz_calloc(n + 1, sizeof *out->results)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = mz_lik_pairs(&out->results[i], m, t, sets[i], method, o, progress, ctx);
+        if (!rc) out->n = i + 1, out->n_computable += out->results[i].n_computable;
+    }
+    if (!rc) rc = languages(out, o, ctx);
+    if (rc) mz_pairs_suite_free(out);
+    return rc;
+}
+
+void mz_pairs_suite_free(mz_pairs_suite *s) {
+    for (size_t i = 0; s->results && i < s->n; i++)
+        mz_pairs_result_free(&s->results[i]);
+    for (size_t i = 0; i < s->n_languages; i++)
+        mz_free(s->languages[i].d);
+    mz_free(s->results), mz_free(s->languages);
+    memset(s, 0, sizeof *s);
+}

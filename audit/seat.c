@@ -83,13 +83,20 @@ static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx
         rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_embed_texts(vec, u->m, u->t, (const char *const *)s.text, s.n, u->embed, ctx);
     if (!rc) {
-        mz_unit_embeddings in = {vec, C, s.first, s.count, {0}, s.word, stratum};
+        mz_unit_embeddings in = {.vectors = vec,
+                                 .dim = C,
+                                 .first = s.first,
+                                 .count = s.count,
+                                 .words = s.word,
+                                 .stratum = stratum};
         for (size_t k = 0, w = 0; k < 4; k++) {
             in.n_words[k] = lists[k]->n, r->n_sentences[k] = 0;
             for (size_t i = 0; i < lists[k]->n; i++, w++)
                 r->n_sentences[k] += s.count[w];
         }
-        rc = mz_weat_units(&r->weat, &in, u->weat, 0.05, ctx);
+        rc = mz_unit_scores_new(&e->scores, s.count, lists[0]->n + lists[1]->n, ctx);
+        in.row_scores = e->scores.row, in.word_scores = e->scores.word;
+        if (!rc) rc = mz_weat_units(&r->weat, &in, u->weat, 0.05, ctx);
     }
     *p_value = r->weat.p_value;
     mz_free(vec), mz_free(stratum);
@@ -108,8 +115,14 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
 /* The suite on a copy: each test's z, without permutations or interval. */
 static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx) {
     suite u = *(const suite *)user;
-    u.m = copy;
-    return mz_suite_run(results, sizeof(mz_seat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    mz_embed_options eo;
+    mz_status rc = mz_embed_options_other_model(&eo, u.embed, ctx);
+    u.m = copy, u.embed = &eo;
+    if (!rc)
+        rc =
+            mz_suite_run(results, sizeof(mz_seat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    mz_embed_cache_free(eo.cache);
+    return rc;
 }
 
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_seat_result *)e)->weat; }
@@ -121,4 +134,47 @@ mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, m
     mz_weat_options z_only = {0};
     suite u = {m, t, sets, templates, n_sets, n_templates, embed, &z_only};
     return mz_suite_reference(out, sizeof *out, n_sets, copies, m, on_copy, units, &u, ctx);
+}
+
+mz_status mz_seat_sentences(char ***out, size_t *n, mz_probe_set *const *sets, size_t n_sets,
+                            mz_probe_set *const *templates, size_t n_templates, mz_ctx *ctx) {
+    sentences all = {0};
+    mz_status rc = MZ_OK;
+    for (size_t i = 0; !rc && i < n_sets; i++) {
+        const mz_probe_set *set = sets[i];
+        const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1],
+                                               &set->attributes[0], &set->attributes[1]};
+        for (int k = 0; !rc && k < 4; k++) {
+            const mz_probe_set *tpl;
+            if (mz_templates_find(&tpl, templates, n_templates, lists[k]->language, ctx)) {
+                mz_ctx_clear(ctx); /* no frames: that test is not computable, and says so */
+                continue;
+            }
+            for (size_t w = 0; !rc && w < lists[k]->n; w++) {
+                char **s;
+                size_t m;
+                rc = mz_templates_expand(&s, &m, tpl, &lists[k]->words[w], lists[k]->language, ctx);
+                if (rc == MZ_ERR_INPUT) { /* a word without a frame: its test says so */
+                    mz_ctx_clear(ctx);
+                    rc = MZ_OK;
+                    continue;
+                }
+                if (!rc && mz_grow((void **)&all.text, &all.cap, all.n + m, sizeof *all.text))
+                    rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+                if (rc) {
+                    mz_templates_free(s, m);
+                    break;
+                }
+                memcpy(all.text + all.n, s, m * sizeof *s);
+                all.n += m;
+                mz_free(s);
+            }
+        }
+    }
+    if (rc) {
+        mz_templates_free(all.text, all.n);
+        all.text = NULL, all.n = 0;
+    }
+    *out = all.text, *n = all.n;
+    return rc;
 }

@@ -3,14 +3,17 @@
 the shipped pairs (every language), with models of BERT-base's shape (vocabulary 30,522) and
 XLM-R-base's (vocabulary 250,002), random weights:
 
-    /usr/bin/python3 bench/pairs.py NEW_BUILD OLD_BUILD
+    /usr/bin/python3 bench/pairs.py NEW_BUILD OLD_BUILD [PAIRS]
 
 The pseudo-log-likelihood masks each token in turn; a masked LM's head over the whole
 vocabulary then dominates when it runs for every position of every masked copy. Needs Debian's
 python3-torch to write the checkpoints once (to $TMPDIR/mizani-bench-pairs-*) and ../shared's
 tokenizers (bert-bge's WordPiece; udhr-unigram's SentencePiece Unigram for XLM-R's shape, whose
 16,000 pieces all lie within the model's 250,002 rows). Each build runs twice in alternation; the
-better time of each is printed, with peak RSS from /usr/bin/time.
+better time of each is printed, with peak RSS from /usr/bin/time (MZ_BENCH_ROUNDS=1: one run
+each, for the slow old builds). PAIRS (a file or folder of
+pairs files, default the shipped ones) lets both builds score the same pairs when the shipped
+sets differ between them.
 """
 import json
 import os
@@ -64,10 +67,11 @@ def make_model(d, model_type, V, tok, prefix, pad):
     shutil.copy(os.path.join(SHARED, tok), os.path.join(d, "tokenizer.json"))
 
 
-def run(build, model):
-    """(seconds, peak RSS bytes) of one `mizani pairs` over the shipped pairs."""
+def run(build, model, pairs):
+    """(seconds, peak RSS bytes) of one `mizani pairs` over the pairs."""
     out = subprocess.run(["/usr/bin/time", "-f", "%e %M", os.path.join(build, "mizani"), "pairs",
-                          "--model", model, "--json"], capture_output=True, text=True)
+                          "--model", model, "--pairs", pairs, "--json"], capture_output=True,
+                         text=True)
     if out.returncode not in (0, 1):
         sys.exit("%s pairs on %s: exit %d: %s" % (build, model, out.returncode, out.stderr.strip()))
     wall, kb = out.stderr.strip().splitlines()[-1].split()
@@ -75,18 +79,19 @@ def run(build, model):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     new, old = sys.argv[1], sys.argv[2]
+    pairs = sys.argv[3] if len(sys.argv) == 4 else os.path.join(ROOT, "corpora", "minimal-pairs")
     if not os.path.isdir(SHARED):
         sys.exit("bench/pairs.py needs ../shared/data/tokenizer-json")
     for name, spec in SHAPES.items():
         d = os.path.join(tempfile.gettempdir(), "mizani-bench-pairs-" + name)
         make_model(d, *spec)
         res = {"new": [], "old": []}
-        for _ in range(2):
+        for _ in range(int(os.environ.get("MZ_BENCH_ROUNDS", "2"))):
             for tag, build in (("new", new), ("old", old)):
-                res[tag].append(run(build, d))
+                res[tag].append(run(build, d, pairs))
         (tn, mn), (to, mo) = min(res["new"]), min(res["old"])
         print("%-17s old %.1f s, %.0f MB; new %.1f s, %.0f MB: %.1fx faster, memory %.2fx"
               % (name, to, mo / 1e6, tn, mn / 1e6, to / tn, mn / mo))

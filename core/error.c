@@ -1,6 +1,8 @@
 /* The error context: the latest failure of one thread of work, with where it happened. */
 #include "mizani/error.h"
+
 #include "mizani/alloc.h"
+#include <signal.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -155,6 +157,7 @@ const char *mz_status_name(mz_status status) {
     case MZ_ERR_NUMERIC: return "numeric error";
     case MZ_ERR_INTERNAL: return "internal error";
     case MZ_ERR_THRESHOLD: return "threshold exceeded";
+    case MZ_ERR_INTERRUPTED: return "interrupted";
     }
     return "unknown status";
 }
@@ -170,6 +173,12 @@ int mz_status_exit_code(mz_status status) {
     case MZ_ERR_NOMEM:
     case MZ_ERR_NUMERIC:
     case MZ_ERR_INTERNAL: return MZ_EXIT_INTERNAL;
+    case MZ_ERR_INTERRUPTED: return MZ_EXIT_INTERRUPTED;
     }
     return MZ_EXIT_INTERNAL;
 }
+
+static volatile sig_atomic_t stop_requested;
+
+void mz_interrupt(void) { stop_requested = 1; }
+int mz_interrupted(void) { return stop_requested != 0; }

@@ -242,20 +242,6 @@ static void pair_finding(mz_results *r, mz_rnode *sec, const mz_pair_explanation
     }
 }
 
-static void subject(mz_results *r, const mz_model *m, const char *path) {
-    const mz_model_config *c = mz_model_get_config(m);
-    char hex[65];
-    mz_model_sha256(m, hex);
-    mz_rnode *s = mz_results_subject(r, "model");
-    mz_rn_path(r, s, "path", path);
-    mz_rn_str(r, s, "architecture", c->model_type);
-    mz_rn_str(r, s, "sha256", hex);
-    mz_rn_int(r, s, "layers", c->n_layers);
-    mz_rn_int(r, s, "heads", c->block.n_heads);
-    mz_rn_int(r, s, "vocab_size", c->vocab);
-    mz_rn_int(r, s, "parameters", (long long)mz_model_n_params(m));
-}
-
 static void settings(mz_results *r, mz_rnode *sec, const mz_explanation *e) {
     mz_rnode *s = mz_rn_object(r, sec, "settings");
     unsigned methods = 0;
@@ -277,15 +263,22 @@ static void settings(mz_results *r, mz_rnode *sec, const mz_explanation *e) {
 mz_status mz_report_explain(mz_results *r, const mz_model *m, const char *model_path,
                             const mz_explanation *ex, const mz_pair_explanation *px, size_t n,
                             const mz_probe_set *set, const char *lang) {
-    if (m) subject(r, m, model_path);
+    if (m) mz_results_model(r, m, model_path, NULL);
     if (set) mz_results_probe_set(r, set);
-    mz_rnode *sec = mz_results_section(r, "explain", "Explanations");
-    mz_results_method(r, sec, method_note, citations, sizeof citations / sizeof *citations);
-    settings(r, sec, n ? (px ? &px[0].side[0] : &ex[0]) : NULL);
+    /* an audit explains pairs and templates in several calls: they share one section */
+    json_t *have =
+        r->status ? NULL : json_object_get(json_object_get(r->root, "sections"), "explain");
+    mz_rnode *sec = (mz_rnode *)have;
+    if (!sec) {
+        sec = mz_results_section(r, "explain", "Explanations");
+        mz_results_method(r, sec, method_note, citations, sizeof citations / sizeof *citations);
+        settings(r, sec, n ? (px ? &px[0].side[0] : &ex[0]) : NULL);
+    }
+    size_t before = json_array_size(json_object_get(MZ_J(sec), "findings"));
     for (size_t i = 0; i < n; i++)
         if (px)
             pair_finding(r, sec, &px[i], set);
         else
-            text_finding(r, sec, &ex[i], i, lang);
+            text_finding(r, sec, &ex[i], before + i, lang);
     return mz_results_status(r);
 }

@@ -359,6 +359,7 @@ mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx
     xmlNodePtr lead = mz_page_elf(p, main, "p", "Run %s.", mz_results_run_id(r));
     mz_page_attr(p, lead, "class", "note");
     mz_report_section(p, main, r, "explain");
+    mz_report_method(p, main, r, "explain", "Method");
     mz_report_card(p, main, root);
     mz_report_footer(p, main, root);
     if ((rc = mz_page_status(p))) {

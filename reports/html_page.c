@@ -19,7 +19,7 @@ static const char *const css =
     ".scroll{overflow-x:auto;max-width:100%}"
     "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.6rem 0}"
     "th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid #ddd;vertical-align:top;"
-    "overflow-wrap:break-word}"
+    "overflow-wrap:anywhere}"
     "thead th{background:#f1f1f1}caption{text-align:left;font-weight:600;padding:.3rem 0}"
     ".num{text-align:right;font-variant-numeric:tabular-nums}"
     "figure{margin:1.2rem 0}figcaption{font-size:.9rem;color:#333;margin-top:.3rem}"
@@ -28,14 +28,14 @@ static const char *const css =
     "svg.heat{width:100%;max-width:30rem;height:auto;display:block}"
     "svg text{font-family:system-ui,sans-serif}"
     ".verdict-evidence{font-weight:600}.note{color:#444;font-size:.9rem}"
-    ".card{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}"
-    ".card dt{font-weight:600}.card dd{margin:0;overflow-wrap:anywhere}"
+    ".card{display:grid;grid-template-columns:minmax(6rem,16rem) minmax(0,1fr);gap:.2rem 1rem}"
+    ".card dt{font-weight:600;overflow-wrap:anywhere}.card dd{margin:0;overflow-wrap:anywhere}"
     ".tokens{font-size:1.15rem;line-height:2.1}.tokens mark{padding:.1em .05em;"
     "border-radius:.2em}"
     ".thumbs{display:grid;grid-template-columns:repeat(auto-fill,minmax(5rem,1fr));gap:.5rem}"
     ".thumbs figure{margin:0}.thumbs svg{width:100%;height:auto;display:block}"
     ".thumbs figcaption{font-size:.75rem}"
-    "@media screen and (max-width:40rem){table.stack thead{display:none}table.stack tr{display:block;"
+    "@media screen and (max-width:40rem){.card{grid-template-columns:minmax(0,1fr)}table.stack thead{display:none}table.stack tr{display:block;"
     "border-bottom:2px solid #bbb;padding:.3rem 0}table.stack th,table.stack td{display:block;"
     "border:0;padding:.1rem .2rem;text-align:left}table.stack td::before{content:attr(data-label)"
     "\": \";font-weight:600}}"
@@ -213,4 +213,73 @@ mz_status mz_page_save(mz_page *p, const char *path) {
     if (!rc) rc = mz_write_file_atomic(path, html, len, p->ctx);
     mz_free(html);
     return rc;
+}
+
+/* "03-preference-for-the-more-stereotypical.svg": the figure's order and its title, slugged. */
+static char *figure_name(size_t i, xmlNodePtr svg) {
+    char slug[49] = "";
+    size_t k = 0;
+    for (xmlNodePtr c = svg->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "title")) {
+            xmlChar *t = xmlNodeGetContent(c);
+            for (const xmlChar *q = t; q && *q && k < sizeof slug - 1; q++) {
+                int ok = (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9');
+                int up = *q >= 'A' && *q <= 'Z';
+                if (ok || up)
+                    slug[k++] = (char)(up ? *q - 'A' + 'a' : *q);
+                else if (k && slug[k - 1] != '-')
+                    slug[k++] = '-';
+            }
+            xmlFree(t);
+            break;
+        }
+    while (k && slug[k - 1] == '-')
+        k--;
+    slug[k] = '\0';
+    return mz_strf("%02zu-%s.svg", i + 1, k ? slug : "figure");
+}
+
+/* The page's <svg> elements in document order. */
+static void collect_svgs(xmlNodePtr n, xmlNodePtr **out, size_t *k, size_t *cap, int *failed) {
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (!strcmp((const char *)n->name, "svg")) {
+            if (mz_grow((void **)out, cap, *k + 1, sizeof **out))
+                *failed = 1;
+            else
+                (*out)[(*k)++] = n;
+            continue;
+        }
+        collect_svgs(n->children, out, k, cap, failed);
+    }
+}
+
+mz_status mz_page_figures(mz_page *p, char ***names, char ***svgs, size_t *n) {
+    xmlNodePtr *found = NULL;
+    size_t k = 0, cap = 0;
+    int failed = 0;
+    *names = *svgs = NULL, *n = 0;
+    collect_svgs(xmlDocGetRootElement(p->doc), &found, &k, &cap, &failed);
+    *names = mz_calloc(k + 1, sizeof **names);
+    *svgs = mz_calloc(k + 1, sizeof **svgs);
+    failed |= !*names || !*svgs;
+    for (size_t i = 0; !failed && i < k; i++) {
+        xmlBufferPtr buf = xmlBufferCreate();
+        failed = !buf || xmlNodeDump(buf, p->doc, found[i], 0, 0) < 0;
+        if (!failed) {
+            (*names)[i] = figure_name(i, found[i]);
+            (*svgs)[i] = mz_strf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n",
+                                 (const char *)xmlBufferContent(buf));
+            failed = !(*names)[i] || !(*svgs)[i];
+        }
+        xmlBufferFree(buf);
+        *n = i + 1;
+    }
+    mz_free(found);
+    if (!failed) return MZ_OK;
+    for (size_t i = 0; i < *n; i++)
+        mz_free((*names)[i]), mz_free((*svgs)[i]);
+    mz_free(*names), mz_free(*svgs);
+    *names = *svgs = NULL, *n = 0;
+    return mz_fail(p->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
 }

@@ -293,16 +293,45 @@ static mz_status masked(mz_page *p, xmlNodePtr sec, const json_t *section) {
 
 /* ---- Tokenizer fairness, explanations, comparisons --------------------------------------- */
 
+/* Findings whose effect is one of `names` (a NULL-terminated list), or not one of them. */
+static size_t by_effect(const json_t **f, size_t n, const char *const *names, int in,
+                        const json_t **out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = mz_jstr(json_object_get(f[i], "effect"), "name", "");
+        int hit = 0;
+        for (const char *const *q = names; *q; q++)
+            hit |= !strcmp(*q, e);
+        if (hit == in) out[k++] = f[i];
+    }
+    return k;
+}
+
 static mz_status fairness(mz_page *p, xmlNodePtr sec, const json_t *section) {
     size_t n;
     const json_t **f = computed(section, 0, &n);
-    if (!f) p->failed = 1;
-    mz_axis axis = {.title = "value (premium: times as many tokens; rates: share)", .ref = NAN};
-    if (f) {
-        plot_findings(p, sec, f, n, "Tokenizer measures with bootstrap intervals", &axis,
-                      mz_widget_bars, 0);
+    const json_t **part = mz_calloc(n + 1, sizeof *part);
+    if (!f || !part) p->failed = 1;
+    static const char *const times[] = {"premium", "fertility", NULL};
+    mz_axis tokens = {.title = "tokens (premium: times as many for the same content; fertility: "
+                               "per word); 1: parity",
+                      .ref = 1},
+            shares = {
+                .title = "share of words or tokens", .lo = 0, .hi = 1, .ref = 0, .percent = 1};
+    if (f && part) {
+        size_t k = by_effect(f, n, times, 1, part);
+        plot_findings(p, sec, part, k,
+                      "Tokens for the same content, and per word, with bootstrap "
+                      "intervals over segments",
+                      &tokens, mz_widget_bars, 0);
+        k = by_effect(f, n, times, 0, part);
+        plot_findings(p, sec, part, k,
+                      "Words split into several tokens, and unknown and "
+                      "byte-fallback tokens, with bootstrap intervals",
+                      &shares, mz_widget_bars, 0);
         findings_table(p, sec, f, n, "Tokenizer fairness");
     }
+    mz_free(part);
     for (size_t i = 0; f && i < n; i++) {
         const json_t *words = json_object_get(json_object_get(f[i], "details"), "worst_split");
         if (!json_array_size(words)) continue;
@@ -353,19 +382,25 @@ mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r,
     else
         generic(p, sec, section,
                 !strcmp(family, "compare") ? "change of the effect, after minus before" : family);
+    return mz_page_status(p);
+}
+
+mz_status mz_report_method(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family,
+                           const char *title) {
+    const json_t *section =
+        json_object_get(json_object_get(mz_results_json(r), "sections"), family);
     const json_t *m = json_object_get(section, "method");
-    if (m) {
-        const json_t *cites = json_object_get(m, "citations");
-        size_t n = json_array_size(cites), i;
-        const char **c = mz_calloc(n + 1, sizeof *c);
-        const json_t *x;
-        json_array_foreach(cites, i, x) if (c) c[i] = json_string_value(x);
-        xmlNodePtr note = mz_page_section(p, sec, NULL, "Method");
-        if (c)
-            mz_widget_method(p, note, mz_jstr(m, "text", ""), c, n);
-        else
-            p->failed = 1;
-        mz_free(c);
-    }
+    if (!m) return mz_page_status(p);
+    const json_t *cites = json_object_get(m, "citations");
+    size_t n = json_array_size(cites), i;
+    const char **c = mz_calloc(n + 1, sizeof *c);
+    const json_t *x;
+    json_array_foreach(cites, i, x) if (c) c[i] = json_string_value(x);
+    xmlNodePtr note = mz_page_section(p, parent, NULL, title);
+    if (c)
+        mz_widget_method(p, note, mz_jstr(m, "text", ""), c, n);
+    else
+        p->failed = 1;
+    mz_free(c);
     return mz_page_status(p);
 }

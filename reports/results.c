@@ -207,6 +207,7 @@ mz_status mz_results_set_seed(mz_results *r, unsigned long seed, int threads) {
 }
 
 mz_rnode *mz_results_config(mz_results *r) { return mz_rn_object(r, run_block(r), "config"); }
+mz_rnode *mz_results_run(mz_results *r) { return run_block(r); }
 
 mz_status mz_results_finish(mz_results *r) {
     mz_rnode *run = run_block(r);

@@ -5,10 +5,11 @@
 #include "results_internal.h"
 
 #include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/probes.h"
 #include "mizani/sha256.h"
+#include "mizani/stats.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,18 @@ mz_finding mz_finding_init(const char *family, const char *id) {
                         .alpha = 0.05,
                         .threshold = 0.5,
                         .mde = NAN};
+}
+
+void mz_finding_set_probe(mz_finding *f, const mz_probe_set *set) {
+    f->probe_set = set->id;
+    f->language = set->language;
+    f->dimension = set->dimension;
+    f->title = set->title;
+    f->positive_control = set->dimension && strstr(set->dimension, "control") != NULL;
+}
+
+void mz_verdict_rules_default(mz_verdict_rules *rules) {
+    *rules = (mz_verdict_rules){.alpha = 0.05, .d = 0.5, .rate = 0.1, .log_ratio = 0.25};
 }
 
 static int has_interval(const mz_finding *f) {
@@ -139,10 +152,29 @@ mz_status mz_results_caveat(mz_results *r, mz_rnode *finding, const char *fmt, .
     return r->status;
 }
 
-/* SHA-256 and size of a file, read in blocks (weights can be gigabytes). */
+mz_status mz_results_inference(mz_results *r, mz_rnode *finding, mz_rnode *at,
+                               const mz_inference *inf) {
+    mz_rnode *o = mz_rn_object(r, at, "inference");
+    mz_rn_str(r, o, "unit", inf->unit ? inf->unit : "units");
+    mz_rn_int(r, o, "units", (long long)inf->n_units);
+    mz_rn_num(r, o, "mde_80", inf->mde);
+    mz_rn_num(r, o, "min_p", inf->min_p);
+    mz_rn_num(r, o, "alpha", inf->alpha);
+    mz_rn_bool(r, o, "can_reach_significance", inf->can_reach);
+    if (!inf->can_reach)
+        mz_results_caveat(r, finding,
+                          "%zu %s cannot give p < %g (the smallest p this design allows is %.3g): "
+                          "no p-value is reported, and 'no evidence' would mean 'not testable'",
+                          inf->n_units, inf->unit ? inf->unit : "units", inf->alpha, inf->min_p);
+    return r->status;
+}
+
+/* SHA-256 and size of a file, read in blocks (weights can be gigabytes), opened as every input
+ * is (regular files only); a read error is reported, never taken for the end of the file. */
 static mz_status hash_file(char hex[65], long long *bytes, const char *path, mz_ctx *ctx) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mz_fail_errno(ctx, path, "cannot open for its SHA-256");
+    FILE *f;
+    mz_status rc = mz_fopen_regular(&f, path, "cannot open for its SHA-256", ctx);
+    if (rc) return rc;
     mz_sha256 s;
     mz_sha256_init(&s);
     unsigned char buf[1 << 16];
@@ -152,11 +184,10 @@ static mz_status hash_file(char hex[65], long long *bytes, const char *path, mz_
         mz_sha256_update(&s, buf, n);
         *bytes += (long long)n;
     }
-    int bad = ferror(f);
+    if (ferror(f)) rc = mz_fail_errno(ctx, path, "cannot read for its SHA-256");
     fclose(f);
-    if (bad) return mz_fail_errno(ctx, path, "cannot read for its SHA-256");
-    mz_sha256_final(&s, hex);
-    return MZ_OK;
+    if (!rc) mz_sha256_final(&s, hex);
+    return rc;
 }
 
 mz_status mz_results_file_identity(mz_results *r, mz_rnode *at, const char *key, const char *path) {

@@ -35,6 +35,43 @@ static double detectable_d(size_t nx, size_t ny, size_t m) {
     return z * sqrt(1.0 / (double)nx + 1.0 / (double)ny);
 }
 
+/* How many tokens a word became and how many were unknown, for vectors from a model's input
+ * embeddings (nothing for vectors read from a file); 1 when the word is poorly covered. */
+static int pieces_of(mz_results *r, mz_rnode *at, const mz_vectors *v, const char *word, int fold) {
+    size_t tokens, unknown;
+    long row = mz_vectors_find(v, word, fold, NULL);
+    if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) return 0;
+    mz_rn_int(r, at, "tokens", (long long)tokens);
+    mz_rn_int(r, at, "unknown_tokens", (long long)unknown);
+    return mz_vectors_poorly_covered(tokens, unknown);
+}
+
+/* Every found word of the four lists with its tokens (vectors from a model), and a caveat naming
+ * how many are split into many pieces or partly unknown: their vectors carry little of them. */
+static void word_pieces(mz_results *r, mz_rnode *fn, mz_rnode *details,
+                        const mz_word_list lists[MZ_N_ROLES], const mz_vectors *v, int fold) {
+    size_t found = 0, flagged = 0;
+    mz_rnode *all = NULL;
+    for (int i = 0; i < MZ_N_ROLES; i++)
+        for (size_t j = 0; j < lists[i].n; j++) {
+            size_t tokens, unknown;
+            long row = mz_vectors_find(v, lists[i].words[j], fold, NULL);
+            if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown)) continue;
+            if (!all) all = mz_rn_array(r, details, "word_pieces");
+            mz_rnode *o = mz_rn_object(r, all, NULL);
+            mz_rn_str(r, o, "word", lists[i].words[j]);
+            mz_rn_str(r, o, "role", mz_role_names[i]);
+            flagged += pieces_of(r, o, v, lists[i].words[j], fold);
+            found++;
+        }
+    if (flagged)
+        mz_results_caveat(r, fn,
+                          "%zu of %zu probe words split into %d or more tokens or partly unknown "
+                          "to the tokenizer: their vectors (means of the pieces) carry little of "
+                          "the word",
+                          flagged, found, MZ_VECTORS_MANY_PIECES);
+}
+
 /* Each found target word's s(w, A, B), looked up as the test did (with case folding when asked). */
 static mz_status word_scores(mz_results *r, mz_rnode *items, const mz_word_list lists[MZ_N_ROLES],
                              const mz_vectors *v, int fold) {
@@ -66,6 +103,7 @@ static mz_status word_scores(mz_results *r, mz_rnode *items, const mz_word_list 
             mz_rn_str(r, it, "item", sets[i].words[j]);
             mz_rn_str(r, it, "role", i ? "Y" : "X");
             rc = mz_rn_num(r, it, "score", s[j]);
+            pieces_of(r, it, v, sets[i].words[j], fold);
         }
     }
     if (rc && !r->status) r->status = rc;
@@ -151,13 +189,7 @@ static mz_status finding(mz_results *r, mz_rnode *sec, const mz_static_weat *w,
                          const mz_vectors *v, const test_ctx *t) {
     const mz_weat_result *d = &w->weat;
     mz_finding f = mz_finding_init("static", t->set ? t->set->id : w->name);
-    if (t->set) {
-        f.probe_set = t->set->id;
-        f.language = t->set->language;
-        f.dimension = t->set->dimension;
-        f.title = t->set->title;
-        f.positive_control = strstr(t->set->dimension, "control") != NULL;
-    }
+    if (t->set) mz_finding_set_probe(&f, t->set);
     f.status = w->computable ? MZ_FINDING_COMPUTED : MZ_FINDING_NOT_COMPUTABLE;
     f.reason = w->reason;
     f.effect = "d";
@@ -184,6 +216,7 @@ static mz_status finding(mz_results *r, mz_rnode *sec, const mz_static_weat *w,
     mz_rn_num(r, details, "p_monte_carlo_se", w->computable ? d->perm.mc_se : NAN);
     mz_rn_num(r, details, "p_benjamini_hochberg", t->p_bh);
     lookups(r, details, w, lists);
+    word_pieces(r, fn, details, lists, v, opt->fold_case);
     metrics(r, details, w);
     mz_rnode *items = mz_rn_array(r, fn, "items");
     if (w->computable) word_scores(r, items, lists, v, opt->fold_case);
@@ -191,7 +224,12 @@ static mz_status finding(mz_results *r, mz_rnode *sec, const mz_static_weat *w,
 }
 
 static mz_rnode *section(mz_results *r, const mz_static_options *opt) {
-    mz_rnode *sec = mz_results_section(r, "static", "Association tests on static word vectors");
+    const char *kind =
+        json_string_value(json_object_get(json_object_get(r->root, "subject"), "kind"));
+    mz_rnode *sec = mz_results_section(r, "static",
+                                       kind && !strcmp(kind, "model")
+                                           ? "Input embeddings (WEAT)"
+                                           : "Association tests on static word vectors");
     mz_results_method(r, sec, method_text, citations, sizeof citations / sizeof *citations);
     mz_rnode *set = mz_rn_object(r, sec, "settings");
     mz_rn_int(r, set, "max_exact_splits", (long long)opt->weat.max_exact);
@@ -208,6 +246,7 @@ static mz_rnode *section(mz_results *r, const mz_static_options *opt) {
 #define MAX_HASHED_BYTES (256LL << 20)
 
 static void subject(mz_results *r, const char *path, const mz_vectors *v) {
+    if (json_object_get(r->root, "subject")) return; /* an audit's model, recorded already */
     mz_rnode *s = mz_results_subject(r, "vectors");
     struct stat st;
     int regular = path && !stat(path, &st) && S_ISREG(st.st_mode);

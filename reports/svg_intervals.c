@@ -152,6 +152,34 @@ static void row(mz_page *p, xmlNodePtr svg, const mz_interval_row *r, const char
 }
 
 /* Ticks, the reference line, the axis title and the legend below the rows. */
+#define TITLE_CHARS 56 /* an axis title's line: about 410 of the 480 units at font size 14 */
+#define TITLE_LINE  18
+
+/* The axis title cut into lines of at most TITLE_CHARS bytes at spaces (a word longer than a
+ * line gets a line of its own), so that it never runs past the figure. */
+static size_t title_lines(const char *title, char lines[][TITLE_CHARS * 4 + 1], size_t max) {
+    size_t n = 0;
+    const char *p = title ? title : "";
+    while (*p && n < max) {
+        size_t len = strlen(p), cut = len;
+        if (len > TITLE_CHARS) {
+            cut = TITLE_CHARS;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (!cut) cut = strcspn(p, " "); /* one long word */
+        }
+        if (cut > TITLE_CHARS * 4) cut = TITLE_CHARS * 4;
+        while (cut < len && ((unsigned char)p[cut] & 0xC0) == 0x80) /* a whole character */
+            cut--;
+        memcpy(lines[n], p, cut);
+        lines[n++][cut] = '\0';
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
+    return n ? n : 1;
+}
+
 static void axis(mz_page *p, xmlNodePtr svg, double top, double bottom, const scale *s,
                  const mz_axis *a, mark m) {
     double step = nice_step(s->hi - s->lo);
@@ -164,8 +192,11 @@ static void axis(mz_page *p, xmlNodePtr svg, double top, double bottom, const sc
     }
     if (isfinite(a->ref) && a->ref >= s->lo && a->ref <= s->hi)
         line(p, svg, x_of(s, a->ref), top, x_of(s, a->ref), bottom, "#444", 1.3, 1);
-    text(p, svg, W / 2, bottom + 36, 14, a->title, "middle");
-    double y = bottom + 60;
+    char lines[4][TITLE_CHARS * 4 + 1] = {""};
+    size_t k = title_lines(a->title, lines, 4);
+    for (size_t i = 0; i < k; i++)
+        text(p, svg, W / 2, bottom + 36 + TITLE_LINE * (double)i, 14, lines[i], "middle");
+    double y = bottom + 60 + TITLE_LINE * (double)(k - 1);
     if (m == MARK_DOT) {
         point(p, svg, PAD + 7, y - 5, 1);
         text(p, svg, PAD + 20, y, 13, "significant after correction", NULL);
@@ -217,7 +248,9 @@ static mz_status intervals(mz_page *p, xmlNodePtr parent, const char *caption,
         return mz_page_status(p);
     }
     scale s = axis_scale(a, rows, n);
-    double top = 24, bottom = top + (double)n * ROW_H + 6, height = bottom + 92;
+    char lines[4][TITLE_CHARS * 4 + 1];
+    double top = 24, bottom = top + (double)n * ROW_H + 6,
+           height = bottom + 92 + TITLE_LINE * (double)(title_lines(a->title, lines, 4) - 1);
     xmlNodePtr fig = mz_page_el(p, parent, "figure", NULL);
     xmlNodePtr svg = svg_el(p, fig, "svg");
     mz_page_attr(p, svg, "xmlns", "http://www.w3.org/2000/svg");

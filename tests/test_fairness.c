@@ -44,9 +44,22 @@ int main(void) {
     CHECK(f.premium_ci_lo >= 1.0 && f.premium_ci_hi <= 2.0 && f.premium_ci_lo <= f.premium_ci_hi);
     CHECK_INT(f.dict_words, 4);
     CHECK_INT(f.dict_whole, 2); /* paka, mbwa; not mkubwa (two), not zzz ([UNK]) */
+    /* per segment: en 2 and 2 tokens, sw 4 and 2; the worst-split Swahili word is mkubwa */
+    CHECK_INT(f.per_segment[0][0].tokens, 2);
+    CHECK_INT(f.per_segment[1][0].tokens, 4);
+    CHECK_INT(f.per_segment[1][1].unk_tokens, 1);
+    CHECK_INT(f.n_worst, 1);
+    CHECK_STR(f.worst[0].word, "mkubwa");
+    CHECK_INT(f.worst[0].tokens, 2);
+    /* rates over resampled segments lie between the segments' own (sw fertility 4/3 and 2/2) */
+    CHECK(f.lang[1].fertility_ci[0] >= 1.0 && f.lang[1].fertility_ci[1] <= 4.0 / 3.0 + 1e-12);
+    CHECK(f.lang[1].unk_ci[0] >= 0 && f.lang[1].unk_ci[1] <= 0.5 + 1e-12);
+    CHECK(f.lang[0].continued_ci[0] == 0 && f.lang[0].continued_ci[1] == 0);
     mz_fairness g;
     CHECK_INT(mz_tokenizer_fairness(&g, t, p, &opt, ctx), MZ_OK);
     CHECK(g.premium_ci_lo == f.premium_ci_lo && g.premium_ci_hi == f.premium_ci_hi); /* seeded */
+    mz_fairness_clear(&f);
+    mz_fairness_clear(&g);
     mz_probes_free(p);
     const char *assoc =
         "{\"schema\": \"mizani-probes/1\", \"id\": \"x\", \"kind\": \"association\", "
@@ -57,6 +70,7 @@ int main(void) {
     CHECK_INT(mz_probes_parse(&p, assoc, strlen(assoc), "a.json", ctx), MZ_OK);
     CHECK_INT(mz_tokenizer_fairness(&f, t, p, &opt, ctx), MZ_ERR_INPUT);
     CHECK_CONTAINS(mz_ctx_message(ctx), "needs a parallel probe set");
+    mz_fairness_clear(&f);
     mz_probes_free(p);
     mz_tokenizer_free(t);
     mz_ctx_free(ctx);

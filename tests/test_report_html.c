@@ -7,6 +7,7 @@
 #include "check.h"
 #include "mizani/mizani.h"
 #include "mizani/report.h"
+#include "page_walk.h"
 #include "report_fixture.h"
 
 #include <dirent.h>
@@ -39,52 +40,6 @@ static char *render(const mz_results *r, mz_ctx *ctx) {
     return html;
 }
 
-/* ---- Walking the parsed page --------------------------------------------------------------- */
-
-typedef struct walk {
-    int scripts, handlers, svgs, svgs_titled, sw, last_heading, heading_jumps, tables, headed;
-    int csp, run_id;
-    const char *want_run_id;
-} walk;
-
-static int has_child(xmlNodePtr n, const char *name) {
-    for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, BAD_CAST name)) return 1;
-    return 0;
-}
-
-static void visit(xmlNodePtr n, walk *w) {
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE) continue;
-        const char *name = (const char *)n->name;
-        w->scripts += !strcmp(name, "script");
-        for (xmlAttrPtr a = n->properties; a; a = a->next) {
-            w->handlers += !xmlStrncasecmp(a->name, BAD_CAST "on", 2);
-            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
-            if (!xmlStrcmp(a->name, BAD_CAST "lang") && !xmlStrcmp(v, BAD_CAST "sw")) w->sw++;
-            if (!xmlStrcmp(a->name, BAD_CAST "content") && strstr((char *)v, "default-src 'none'"))
-                w->csp++;
-            if (!xmlStrcmp(a->name, BAD_CAST "content") && !strcmp((char *)v, w->want_run_id))
-                w->run_id++;
-            xmlFree(v);
-        }
-        if (!strcmp(name, "svg")) {
-            w->svgs++;
-            w->svgs_titled += has_child(n, "title") && has_child(n, "desc");
-        }
-        if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2]) {
-            int level = name[1] - '0';
-            w->heading_jumps += level > w->last_heading + 1;
-            w->last_heading = level;
-        }
-        if (!strcmp(name, "table")) {
-            w->tables++;
-            w->headed += has_child(n, "thead") && has_child(n, "caption");
-        }
-        visit(n->children, w);
-    }
-}
-
 static htmlDocPtr parse(const char *html) {
     return htmlReadMemory(html, (int)strlen(html), "report.html", "UTF-8",
                           HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -97,8 +52,8 @@ static void test_page(mz_ctx *ctx) {
     CHECK(html != NULL);
     if (!html) return;
     htmlDocPtr doc = parse(html);
-    walk w = {.want_run_id = mz_results_run_id(r)};
-    visit(xmlDocGetRootElement(doc), &w);
+    page_walk w = {.want_run_id = mz_results_run_id(r)};
+    page_visit(xmlDocGetRootElement(doc), &w);
     CHECK_INT(w.scripts, 0);  /* the script-tag probe word is text, not an element */
     CHECK_INT(w.handlers, 0); /* the quote-closing probe word is text, not an attribute */
     CHECK(w.svgs >= 17);

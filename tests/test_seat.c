@@ -161,6 +161,21 @@ static void check_seat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_set_threads(0);
     CHECK(again.weat.effect_size == r[0].weat.effect_size);
     CHECK(again.weat.p_value == r[0].weat.p_value && again.weat.ci_hi == r[0].weat.ci_hi);
+    /* the items: each target word's score is the mean of its sentences', and their d the
+     * word-level effect */
+    const mz_unit_scores *sc = &r[0].entry.scores;
+    CHECK_INT(sc->n_words, set->targets[0].n + set->targets[1].n);
+    CHECK_INT(sc->n_rows, r[0].n_sentences[0] + r[0].n_sentences[1]);
+    for (size_t wd = 0; wd < sc->n_words; wd++) {
+        double mean = 0;
+        for (size_t q = sc->first[wd]; q < sc->first[wd + 1]; q++)
+            mean += sc->row[q] / (double)(sc->first[wd + 1] - sc->first[wd]);
+        CHECK_NEAR(sc->word[wd], mean, 1e-12);
+    }
+    CHECK_NEAR(mz_weat_d(sc->word, set->targets[0].n, set->targets[1].n), r[0].weat.word_effect,
+               1e-12);
+    mz_suite_clear(r, sizeof *r, 1);
+    mz_suite_clear(&again, sizeof again, 1);
     for (size_t i = 0; i < total; i++)
         mz_free((char *)all[i]);
     mz_free(vec);
@@ -215,18 +230,22 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_NEAR(r.mean_effect, mz_weat_d(s, 3, 3), 1e-9);
     CHECK_NEAR(r.meta.i2, 0, 1e-12);
     CHECK_NEAR(r.words.effect_size, mz_weat_d(s, 3, 3), 1e-9);
+    mz_suite_clear(&r, sizeof r, 1);
     /* with the full frames: samples differ, the same seed gives the same answer */
     mz_ceat_result r1, r2;
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r1.entry.computed && r1.meta.effect == r2.meta.effect && r1.meta.q == r2.meta.q &&
           r1.meta.k == 50);
+    mz_suite_clear(&r2, sizeof r2, 1);
     /* the test is over words: more samples change the description, not p or the interval */
     o.n_samples = 500;
     CHECK_INT(mz_ceat_suite(&r2, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK(r2.words.ci_lo == r1.words.ci_lo && r2.words.ci_hi == r1.words.ci_hi &&
           (r2.words.p_value == r1.words.p_value ||
            (isnan(r2.words.p_value) && isnan(r1.words.p_value))));
+    mz_suite_clear(&r1, sizeof r1, 1);
+    mz_suite_clear(&r2, sizeof r2, 1);
     o.n_samples = 50;
     /* contexts from a corpus: whole-word matches only ("mtux" is not "mtu"), a word without
      * one makes the test not computable, by name */
@@ -241,6 +260,7 @@ static void check_ceat(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_ceat_suite(&r1, m, t, &set, 1, &tpl, 1, &o, ctx), MZ_OK);
     CHECK_INT(r1.entry.computed, 1);
     CHECK_INT(r1.n_contexts, 16);
+    mz_suite_clear(&r1, sizeof r1, 1);
 done:
     mz_probes_free(set);
     mz_probes_free(one);
@@ -309,6 +329,7 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
         CHECK_INT(c ? mz_seat_suite(&one, c, t, &set, 1, &tpl, 1, &eo, &wo, ctx) : MZ_ERR_IO,
                   MZ_OK);
         z[k] = one.weat.z, d[k] = one.weat.effect_size;
+        mz_suite_clear(&one, sizeof one, 1);
         mz_model_free(c);
     }
     mz_weat_units_result want = r.weat;
@@ -321,6 +342,18 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK(isfinite(r.weat.z) && r.entry.computed);
     if (isfinite(words_p)) CHECK_NEAR(r.weat.p_value, fmax(words_p, r.weat.ref.p_value), 0);
     CHECK_NEAR(r.entry.p_holm, r.weat.p_value, 0); /* one test: Holm changes nothing */
+    /* with the probe runner's cache, the copies run their own texts, not the model's rows */
+    mz_embed_options cached = eo;
+    CHECK_INT(mz_embed_cache_new(&cached.cache, ctx), MZ_OK);
+    mz_seat_result rcache = {0};
+    CHECK_INT(mz_seat_suite(&rcache, m, t, &set, 1, &tpl, 1, &cached, &wo, ctx), MZ_OK);
+    size_t held = mz_embed_cache_count(cached.cache);
+    CHECK_INT(mz_seat_reference(&rcache, &nc, m, t, &set, 1, &tpl, 1, &cached, ctx), MZ_OK);
+    CHECK_INT(rcache.weat.ref.n_copies, 4);
+    CHECK_NEAR(rcache.weat.ref.z_mean, r.weat.ref.z_mean, 1e-4);
+    CHECK_NEAR(rcache.weat.ref.z_sd, r.weat.ref.z_sd, 1e-4);
+    CHECK_INT(mz_embed_cache_count(cached.cache), held);
+    mz_suite_clear(&rcache, sizeof rcache, 1);
     mz_ceat_options co = {
         .embed = eo, .n_samples = 10, .ci_level = 0.95, .n_permutations = 2000, .seed = 3};
     mz_ceat_result cr;
@@ -328,9 +361,20 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(mz_ceat_reference(&cr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
     CHECK_INT(cr.words.ref.n_copies, 4);
     CHECK(cr.words.ref.z_sd > 0);
+    mz_ceat_result ccr = {0};
+    co.embed = cached;
+    CHECK_INT(mz_ceat_suite(&ccr, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    held = mz_embed_cache_count(cached.cache);
+    CHECK_INT(mz_ceat_reference(&ccr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(ccr.words.ref.n_copies, 4);
+    CHECK_NEAR(ccr.words.ref.z_mean, cr.words.ref.z_mean, 1e-4);
+    CHECK_INT(mz_embed_cache_count(cached.cache), held);
+    mz_suite_clear(&ccr, sizeof ccr, 1), mz_suite_clear(&cr, sizeof cr, 1);
+    mz_embed_cache_free(cached.cache);
     nc.config = MODELS "bert/missing.json"; /* a copy needs the model's config.json */
     CHECK_INT(mz_seat_reference(&r, &nc, m, t, &set, 1, &tpl, 1, &eo, ctx), MZ_ERR_IO);
     CHECK_CONTAINS(mz_ctx_message(ctx), "missing.json");
+    mz_suite_clear(&r, sizeof r, 1);
     mz_probes_free(set);
     mz_probes_free(tpl);
     rmdir(dir);

@@ -87,18 +87,25 @@ mz_status mz_cli_open_model(mz_cli *cli, const char *model, const char *tokenize
 mz_status mz_cli_load_vectors(mz_cli *cli, const mz_cli_args *args, const char *cmd,
                               const char *flag, const char **keep, size_t n_keep, int fold_case,
                               mz_vectors **v);
-/* Every probe set of `kind` under comma-separated paths ("default": the shipped corpora). */
+/* Every probe set of `kind` (MZ_CLI_ANY_KIND: all of them) under comma-separated paths
+ * ("default": the shipped corpora). */
+#define MZ_CLI_ANY_KIND ((mz_probe_kind)-1)
 mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind kind,
                                  mz_probe_set ***sets, size_t *n);
 void mz_cli_free_sets(mz_probe_set **sets, size_t n);
 
-/* Inference figures shared by the tests' output (cli_inference.c): a JSON number or null; p
- * as text, or "too few" when the design cannot reach significance; units, mde and min_p as
- * JSON; the legend under a table. */
-json_t *mz_cli_number(double x);
+/* Inference figures shared by the tests' text output (cli_inference.c): p as text, or "too
+ * few" when the design cannot reach significance; the legend under a table. */
 const char *mz_cli_p_text(char *buf, size_t n, double p, const mz_inference *inf);
-json_t *mz_cli_inference_json(const mz_inference *inf);
 void mz_cli_inference_note(FILE *o);
+
+/* The options of `cmd` from a JSON configuration file (--config, cli_config.c): every member an
+ * option of the command or a global one (threads, seed, quiet), its value a string, number,
+ * boolean (flags) or list of strings (joined by commas); those not on the command line are
+ * added to `args` (the command line wins). Strings the args now point to are in *owned (free
+ * each and the array). Errors name the file and the member (exit 3). */
+mz_status mz_cli_merge_config(mz_cli *cli, const mz_cli_command *cmd, const char *path,
+                              mz_cli_args *args, char ***owned, size_t *n_owned);
 
 /* Typed access to parsed values; missing options leave *value as it was. */
 const char *mz_cli_get(const mz_cli_args *args, const char *name);

@@ -93,14 +93,14 @@ mz_status mz_cli_load_probe_sets(mz_cli *cli, const char *spec, mz_probe_kind ki
     for (size_t i = 0; !rc && i < n_paths; i++) {
         mz_probe_set *s;
         if ((rc = mz_probes_load(&s, paths[i], cli->ctx))) break;
-        if (s->kind == kind)
+        if (kind == MZ_CLI_ANY_KIND || s->kind == kind)
             (*sets)[(*n)++] = s;
         else
             mz_probes_free(s);
     }
     if (!rc && *n == 0)
         rc = mz_fail(cli->ctx, MZ_ERR_INPUT, spec, "no %s probe sets among the files",
-                     mz_probe_kind_names[kind]);
+                     kind == MZ_CLI_ANY_KIND ? "readable" : mz_probe_kind_names[kind]);
     mz_probes_paths_free(paths, n_paths);
     mz_free(copy);
     return rc;

@@ -82,6 +82,17 @@ mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir) {
     return write_dir(cli, r, dir, "report.html", mz_report_render);
 }
 
+mz_status mz_cli_write_audit(mz_cli *cli, mz_results *r, const char *dir, const char *figures) {
+    mz_status rc = mz_report_write_audit(r, dir, figures, cli->ctx);
+    int n = (int)strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (!rc && !cli->quiet)
+        fprintf(cli->err, "wrote %.*s/results.json, %.*s/report.html and %.*s/report.md%s%s\n", n,
+                dir, n, dir, n, dir, figures ? ", figures in " : "", figures ? figures : "");
+    return rc;
+}
+
 mz_status mz_cli_write_explain(mz_cli *cli, mz_results *r, const char *dir) {
     return write_dir(cli, r, dir, "explain.html", mz_report_explain_page);
 }

@@ -17,6 +17,8 @@ mz_status mz_cli_results_new(mz_results **out, mz_cli *cli, const char *command,
 mz_status mz_cli_print_results(mz_cli *cli, mz_results *r);
 /* DIR/results.json and DIR/report.html, atomically, and a line saying so unless --quiet. */
 mz_status mz_cli_write_report(mz_cli *cli, mz_results *r, const char *dir);
+/* An audit's DIR/results.json, report.html and report.md (and figures), the same way. */
+mz_status mz_cli_write_audit(mz_cli *cli, mz_results *r, const char *dir, const char *figures);
 /* DIR/results.json and DIR/explain.html, the same way. */
 mz_status mz_cli_write_explain(mz_cli *cli, mz_results *r, const char *dir);
 

@@ -1,8 +1,9 @@
 /* `mizani fairness`: how fairly a tokenizer treats Swahili next to English. */
 #include "cli.h"
+#include "cli_results.h"
 #include "mizani/fairness.h"
+#include "mizani/report.h"
 
-#include <jansson.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,14 +19,6 @@ static const mz_cli_opt fairness_opts[] = {
     {"json", NULL, "print the numbers as JSON"},
     {NULL, NULL, NULL},
 };
-
-static json_t *lang_json(const mz_fairness_lang *l) {
-    return json_pack("{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:f}", "language", l->language, "words",
-                     (json_int_t)l->words, "tokens", (json_int_t)l->tokens, "bytes",
-                     (json_int_t)l->bytes, "fertility", l->fertility, "continued_share",
-                     l->continued_share, "unk_rate", l->unk_rate, "byte_fallback_rate",
-                     l->byte_fallback_rate);
-}
 
 static void print_table(FILE *out, const mz_fairness *f, const char *tok) {
     fprintf(out, "Tokenizer fairness of %s on %zu aligned segments\n", tok, f->segments);
@@ -66,7 +59,7 @@ static mz_status run_fairness(mz_cli *cli, const mz_cli_args *args) {
     mz_probe_set *p = NULL;
     char **words = NULL;
     size_t n_words = 0;
-    mz_fairness f;
+    mz_fairness f = {0};
     if (!rc) rc = mz_tokenizer_load(&t, tok, cli->ctx);
     if (!rc) rc = mz_probes_load(&p, par, cli->ctx);
     /* a list named by the user must be readable; the default one is used where installed */
@@ -78,20 +71,17 @@ static mz_status run_fairness(mz_cli *cli, const mz_cli_args *args) {
                                .dict = (const char *const *)words,
                                .n_dict = n_words};
     if (!rc) rc = mz_tokenizer_fairness(&f, t, p, &opt, cli->ctx);
+    mz_results *tree = NULL;
     if (!rc && mz_cli_flag(args, "json")) {
-        json_t *o =
-            json_pack("{s:s, s:s, s:I, s:o, s:f, s:{s:f, s:f, s:f}, s:I, s:I}", "tokenizer", tok,
-                      "parallel", par, "segments", (json_int_t)f.segments, "languages",
-                      json_pack("[o, o]", lang_json(&f.lang[0]), lang_json(&f.lang[1])), "premium",
-                      f.premium, "premium_ci", "low", f.premium_ci_lo, "high", f.premium_ci_hi,
-                      "level", f.ci_level, "dictionary_words", (json_int_t)f.dict_words,
-                      "dictionary_words_whole", (json_int_t)f.dict_whole);
-        if (!o || json_dumpf(o, cli->out, JSON_INDENT(2)) || fputc('\n', cli->out) == EOF)
-            rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-        json_decref(o);
+        rc = mz_cli_results_new(&tree, cli, "fairness", args);
+        if (!rc) rc = mz_results_tokenizer(tree, t);
+        if (!rc) rc = mz_report_fairness(tree, &f, p, (uint32_t)boot);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
     } else if (!rc) {
         print_table(cli->out, &f, tok);
     }
+    mz_results_free(tree);
+    mz_fairness_clear(&f);
     mz_word_list_free(words, n_words);
     mz_probes_free(p);
     mz_tokenizer_free(t);

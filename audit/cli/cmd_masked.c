@@ -1,10 +1,11 @@
 /* `mizani masked`: masked-template association (Kurita et al. 2019), per attribute. */
 #include "cli.h"
+#include "cli_results.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/model.h"
+#include "mizani/report.h"
 #include "mizani/tokenizer.h"
 
-#include <jansson.h>
 #include <string.h>
 
 static void print_table(FILE *o, const mz_probe_set *s, const mz_masked_result *r) {
@@ -34,32 +35,13 @@ static void print_table(FILE *o, const mz_probe_set *s, const mz_masked_result *
             r->n_computable, r->group_name[0], r->inference.n_units, p, r->inference.mde);
 }
 
-static json_t *result_json(const mz_probe_set *s, const mz_masked_result *r) {
-    json_t *attrs = json_array(), *words = json_array();
-    for (size_t i = 0; i < r->n_attributes; i++) {
-        const mz_masked_attribute *a = &r->attributes[i];
-        json_array_append_new(
-            attrs,
-            a->computable
-                ? json_pack("{s:s, s:[o,o], s:o}", "attribute", a->attribute, "group_means",
-                            mz_cli_number(a->group_mean[0]), mz_cli_number(a->group_mean[1]),
-                            "bias", mz_cli_number(a->bias))
-                : json_pack("{s:s, s:s}", "attribute", a->attribute, "not_computable", a->reason));
-    }
-    for (int g = 0, w = 0; g < 2; g++)
-        for (size_t i = 0; i < s->targets[g].n; i++, w++)
-            json_array_append_new(words, json_pack("{s:s, s:i, s:i, s:o}", "word",
-                                                   s->targets[g].words[i].text, "group", g,
-                                                   "tokens", r->word_tokens[w], "mean",
-                                                   mz_cli_number(r->word_mean[w])));
-    return json_pack("{s:s, s:s, s:[s,s], s:o, s:o, s:o, s:[o,o], s:I, s:o, s:o}", "set", s->id,
-                     "language", s->language, "groups", r->group_name[0], r->group_name[1],
-                     "attributes", attrs, "target_words", words, "mean_bias",
-                     mz_cli_number(r->mean_bias), "ci", mz_cli_number(r->ci_lo),
-                     mz_cli_number(r->ci_hi), "lean_first", (json_int_t)r->lean_first, "inference",
-                     mz_cli_inference_json(&r->inference), "p_permutation",
-                     mz_cli_number(r->p_value));
-}
+static const char *MASKED_NOTE =
+    "\nbias: how much more the attribute raises the probability of the first group's words than\n"
+    "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n"
+    "Target words and attributes both vary between replications: the interval resamples\n"
+    "both (target words within their group), and p (two-sided) permutes the target words\n"
+    "between the groups among words of equal token count, so that tokenization alone\n"
+    "cannot make a group look favoured.\n";
 
 static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     const char *model, *tok = mz_cli_get(args, "tokenizer"), *spec = mz_cli_get(args, "probes");
@@ -70,37 +52,41 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_model *m = NULL;
     mz_tokenizer *t = NULL;
     mz_probe_set **sets = NULL;
-    size_t n = 0;
-    json_t *out = mz_cli_flag(args, "json") ? json_array() : NULL;
+    size_t n = 0, computed = 0;
+    mz_masked_suite s = {0};
     rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MASKED, &sets, &n);
-    for (size_t i = 0; !rc && i < n; i++) {
-        mz_masked_result r;
-        mz_progress *p = mz_cli_progress(cli, sets[i]->id, sets[i]->attributes[0].n);
-        rc = mz_lik_masked(&r, m, t, sets[i], (uint32_t)boot, 0.95, cli->seed, p, cli->ctx);
-        mz_progress_finish(p);
-        mz_progress_free(p);
-        if (rc) break;
-        if (out)
-            json_array_append_new(out, result_json(sets[i], &r));
-        else
-            print_table(cli->out, sets[i], &r);
-        mz_masked_result_free(&r);
-    }
-    if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    if (!rc && !out) {
-        fprintf(
-            cli->out,
-            "\nbias: how much more the attribute raises the probability of the first group's words than\n"
-            "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n"
-            "Target words and attributes both vary between replications: the interval resamples\n"
-            "both (target words within their group), and p (two-sided) permutes the target words\n"
-            "between the groups among words of equal token count, so that tokenization alone\n"
-            "cannot make a group look favoured.\n");
+    uint64_t total = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        total += sets[i]->attributes[0].n;
+    mz_progress *p = rc ? NULL : mz_cli_progress(cli, "attributes scored", total);
+    if (!rc)
+        rc = mz_lik_masked_suite(&s, m, t, sets, n, (uint32_t)boot, 0.95, cli->seed, p, cli->ctx);
+    mz_progress_free(p);
+    for (size_t i = 0; !rc && i < s.n; i++)
+        computed += s.results[i].n_computable > 0;
+    if (!rc && !computed)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                     "none of the %zu masked-template sets could be computed; the first, '%s': %s",
+                     s.n, sets[0]->id, s.reason[0]);
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "masked", args);
+        if (!rc) rc = mz_results_model(tree, m, model, t);
+        if (!rc) rc = mz_report_masked(tree, &s, (uint32_t)boot, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc) {
+        for (size_t i = 0; i < s.n; i++)
+            if (s.results[i].n_computable)
+                print_table(cli->out, sets[i], &s.results[i]);
+            else
+                fprintf(cli->out, "\n%s (%s): not computable: %s\n", sets[i]->id, sets[i]->language,
+                        s.reason[i]);
+        fputs(MASKED_NOTE, cli->out);
         mz_cli_inference_note(cli->out);
     }
-    json_decref(out);
+    mz_results_free(tree);
+    mz_masked_suite_free(&s);
     mz_cli_free_sets(sets, n);
     mz_tokenizer_free(t);
     mz_model_free(m);

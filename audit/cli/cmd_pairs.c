@@ -1,15 +1,16 @@
 /* `mizani pairs`: does the model find the more stereotypical sentence of each minimal pair more
  * probable? Per bias category, with an exact interval and a sign test. */
 #include "cli.h"
+#include "cli_results.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/model.h"
+#include "mizani/report.h"
 #include "mizani/tokenizer.h"
 
-#include <jansson.h>
 #include <string.h>
 
 static mz_status read_method(mz_cli *cli, const char *s, const mz_model *m, mz_lik_method *out) {
-    *out = mz_model_is_causal(mz_model_get_config(m)) ? MZ_LIK_CAUSAL : MZ_LIK_PLL;
+    *out = mz_lik_default_method(m);
     if (!s) return MZ_OK;
     for (int k = MZ_LIK_PLL; k <= MZ_LIK_CAUSAL; k++)
         if (!strcmp(s, mz_lik_method_name((mz_lik_method)k))) return *out = (mz_lik_method)k, MZ_OK;
@@ -41,186 +42,137 @@ static void print_table(FILE *o, const mz_probe_set *set, const mz_pairs_result 
         }
 }
 
-static json_t *doubles(const double *v, int n) {
-    json_t *a = json_array();
-    for (int i = 0; v && i < n; i++)
-        json_array_append_new(a, mz_cli_number(v[i]));
-    return a;
-}
-
-static json_t *summary_json(const mz_pair_summary *s) {
-    json_t *o = json_pack(
-        "{s:s, s:I, s:I, s:I, s:o, s:[o,o], s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
-        "category", s->category, "pairs", (json_int_t)s->n, "tested", (json_int_t)s->n_matched,
-        "prefers_more", (json_int_t)s->prefers_more, "rate", mz_cli_number(s->rate), "ci",
-        mz_cli_number(s->ci_lo), mz_cli_number(s->ci_hi), "unequal_token_counts",
-        (json_int_t)s->count_mismatches, "rate_unequal", mz_cli_number(s->rate_mismatched),
-        "split_mismatches", (json_int_t)s->split_mismatches, "not_computable",
-        (json_int_t)s->not_computable, "clusters", (json_int_t)s->n_clusters, "frames",
-        (json_int_t)s->n_frames, "inference", mz_cli_inference_json(&s->inference), "p_sign_flip",
-        mz_cli_number(s->p_value), "p_holm", mz_cli_number(s->p_holm));
-    if (o && s->count_mismatches) {
-        char why[160];
-        snprintf(why, sizeof why,
-                 "%lu pairs differ in token count between their sentences: counted and rated "
-                 "apart, not tested",
-                 s->count_mismatches);
-        json_object_set_new(o, "caveat", json_string(why));
-    }
-    return o;
-}
-
-static json_t *pair_json(const mz_pair_score *p) {
-    json_t *o =
-        json_pack("{s:s, s:s, s:o, s:o, s:b}", "id", p->pair->id, "category", p->pair->category,
-                  "frame", p->pair->frame_id ? json_string(p->pair->frame_id) : json_null(),
-                  "target", p->pair->target_id ? json_string(p->pair->target_id) : json_null(),
-                  "computable", p->computable);
-    json_object_set_new(o, "tokens", json_pack("[i,i]", p->tokens_more, p->tokens_less));
-    if (!p->computable) {
-        json_object_set_new(o, "reason", json_string(p->reason));
-        return o;
-    }
-    json_object_update_new(
-        o, json_pack("{s:o, s:o, s:o, s:o, s:[i,i], s:b, s:b, s:o, s:o}", "more",
-                     mz_cli_number(p->more), "less", mz_cli_number(p->less), "more_per_token",
-                     mz_cli_number(p->more_norm), "less_per_token", mz_cli_number(p->less_norm),
-                     "target_tokens", p->target_tokens_more, p->target_tokens_less, "prefers_more",
-                     p->prefers_more, "unequal_token_counts", p->count_mismatch,
-                     "token_scores_more", doubles(p->per_token_more, p->tokens_more),
-                     "token_scores_less", doubles(p->per_token_less, p->tokens_less)));
-    return o;
-}
-
-static json_t *result_json(const mz_probe_set *set, const mz_pairs_result *r) {
-    json_t *sums = json_array(), *pairs = json_array();
-    for (size_t i = 0; i < r->n_summaries; i++)
-        json_array_append_new(sums, summary_json(&r->summaries[i]));
-    for (size_t i = 0; i < r->n_scores; i++)
-        json_array_append_new(pairs, pair_json(&r->scores[i]));
-    return json_pack("{s:s, s:s, s:s, s:o, s:o}", "set", set->id, "language", set->language,
-                     "method", mz_lik_method_name(r->method), "summaries", sums, "pairs", pairs);
-}
-
-static mz_status score(mz_cli *cli, mz_pairs_result *r, mz_model *m, const mz_tokenizer *t,
-                       const mz_probe_set *set, mz_lik_method method) {
+static mz_pairs_options options(mz_cli *cli) {
     mz_pairs_options o;
     mz_pairs_options_default(&o);
     o.seed = cli->seed;
-    mz_progress *p = mz_cli_progress(cli, set->id, set->n_pairs);
-    mz_status rc = mz_lik_pairs(r, m, t, set, method, &o, p, cli->ctx);
-    mz_progress_finish(p);
-    mz_progress_free(p);
-    return rc;
+    return o;
 }
 
 /* Between two languages' parallel sets (ids that match after the language prefix). */
-static mz_status print_languages(mz_cli *cli, const mz_probe_set *sa, const mz_pairs_result *a,
-                                 const mz_probe_set *sb, const mz_pairs_result *b, json_t *out) {
-    mz_pairs_language_diff d[65];
-    size_t n = 0;
-    mz_pairs_options o;
-    mz_pairs_options_default(&o);
-    o.seed = cli->seed;
-    mz_status rc =
-        a->n_summaries <= 65 ? mz_lik_pairs_language_diff(d, &n, a, b, &o, cli->ctx) : MZ_OK;
-    if (rc || !n) return rc;
-    json_t *rows = out ? json_array() : NULL;
-    if (!out)
-        fprintf(cli->out,
-                "\n%s vs %s: does the preference differ between the languages? (paired over "
-                "translated pairs)\n%-24s %6s %7s %7s %8s %6s %9s %9s\n",
-                sa->language, sb->language, "category", "pairs", sa->language, sb->language,
-                "clusters", "mde", "p", "p (Holm)");
-    for (size_t i = 0; i < n; i++) {
+static void print_languages(FILE *o, const mz_pairs_suite *s, const mz_pairs_languages *l) {
+    const mz_probe_set *sa = s->sets[l->a], *sb = s->sets[l->b];
+    if (!l->n) return;
+    fprintf(o,
+            "\n%s vs %s: does the preference differ between the languages? (paired over "
+            "translated pairs)\n%-24s %6s %7s %7s %8s %6s %9s %9s\n",
+            sa->language, sb->language, "category", "pairs", sa->language, sb->language, "clusters",
+            "mde", "p", "p (Holm)");
+    for (size_t i = 0; i < l->n; i++) {
+        const mz_pairs_language_diff *d = &l->d[i];
         char p[16], ph[16];
-        mz_cli_p_text(p, sizeof p, d[i].p_value, &d[i].inference);
-        mz_cli_p_text(ph, sizeof ph, d[i].p_holm, &d[i].inference);
-        if (out)
-            json_array_append_new(
-                rows, json_pack("{s:s, s:I, s:o, s:o, s:I, s:o, s:o, s:o}", "category",
-                                d[i].category, "pairs", (json_int_t)d[i].n, "rate_a",
-                                mz_cli_number(d[i].rate_a), "rate_b", mz_cli_number(d[i].rate_b),
-                                "clusters", (json_int_t)d[i].n_clusters, "inference",
-                                mz_cli_inference_json(&d[i].inference), "p_sign_flip",
-                                mz_cli_number(d[i].p_value), "p_holm", mz_cli_number(d[i].p_holm)));
-        else
-            fprintf(cli->out, "%-24.24s %6lu %7.3f %7.3f %8zu %6.3f %9s %9s\n", d[i].category,
-                    d[i].n, d[i].rate_a, d[i].rate_b, d[i].n_clusters, d[i].inference.mde, p, ph);
+        mz_cli_p_text(p, sizeof p, d->p_value, &d->inference);
+        mz_cli_p_text(ph, sizeof ph, d->p_holm, &d->inference);
+        fprintf(o, "%-24.24s %6lu %7.3f %7.3f %8zu %6.3f %9s %9s\n", d->category, d->n, d->rate_a,
+                d->rate_b, d->n_clusters, d->inference.mde, p, ph);
     }
-    if (out)
-        json_array_append_new(out, json_pack("{s:[s,s], s:o}", "language_difference", sa->id,
-                                             sb->id, "categories", rows));
-    return MZ_OK;
 }
 
-/* Before and after: McNemar per category; *grew when the overall rate rose past `threshold`
- * with p < 0.05. */
-static mz_status print_change(mz_cli *cli, const mz_probe_set *set, const mz_pairs_result *b,
-                              const mz_pairs_result *a, double threshold, json_t *out, int *grew) {
-    mz_pairs_change *c = mz_calloc(a->n_summaries, sizeof *c);
-    mz_status rc = c ? mz_lik_pairs_change(c, b, a, cli->ctx)
-                     : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    json_t *rows = json_array();
-    if (!rc && !out)
-        fprintf(
-            cli->out,
-            "\n%s (%s): before -> after, McNemar's exact test on pairs that flipped\n%-24s %6s %8s %8s %6s %6s %9s %9s\n",
+static void print_change(FILE *o, const mz_probe_set *set, const mz_pairs_change *c, size_t n) {
+    fprintf(o,
+            "\n%s (%s): before -> after, McNemar's exact test on pairs that flipped\n%-24s %6s "
+            "%8s %8s %6s %6s %9s %9s\n",
             set->id, set->language, "category", "pairs", "before", "after", "lost", "gained", "p",
             "p (Holm)");
-    for (size_t i = 0; !rc && i < a->n_summaries; i++) {
-        const mz_pairs_change *x = &c[i];
-        if (out)
-            json_array_append_new(
-                rows, json_pack("{s:s, s:I, s:f, s:f, s:I, s:I, s:f, s:f}", "category", x->category,
-                                "pairs", (json_int_t)x->n, "rate_before", x->rate_before,
-                                "rate_after", x->rate_after, "lost", (json_int_t)x->b, "gained",
-                                (json_int_t)x->c, "p", x->p_value, "p_holm", x->p_holm));
-        else
-            fprintf(cli->out, "%-24s %6lu %8.3f %8.3f %6lu %6lu %9.4f %9.4f\n", x->category, x->n,
-                    x->rate_before, x->rate_after, x->b, x->c, x->p_value, x->p_holm);
+    for (size_t i = 0; i < n; i++)
+        fprintf(o, "%-24s %6lu %8.3f %8.3f %6lu %6lu %9.4f %9.4f\n", c[i].category, c[i].n,
+                c[i].rate_before, c[i].rate_after, c[i].b, c[i].c, c[i].p_value, c[i].p_holm);
+}
+
+static const char *PAIRS_NOTE =
+    "\ntested: pairs whose two sentences have the same number of tokens; stereo: those where\n"
+    "the model scores the more stereotypical sentence higher. A model without this bias\n"
+    "prefers either side equally often (rate 0.5). Pairs that swap the same two target words\n"
+    "are one cluster (not independent): the interval resamples clusters and p flips the sign\n"
+    "of whole clusters (two-sided, Holm across categories). unequal len: pairs whose sentences\n"
+    "differ in token count, with their rate; a length difference sways every likelihood\n"
+    "score, so they are never tested.\n";
+
+/* Every set scored, with the language differences of parallel sets: printed, or as JSON. */
+static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, mz_model *m, const mz_tokenizer *t,
+                           mz_probe_set **sets, size_t n, mz_lik_method method) {
+    mz_pairs_options o = options(cli);
+    mz_pairs_suite s;
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += sets[i]->n_pairs;
+    mz_progress *p = mz_cli_progress(cli, "pairs scored", total);
+    mz_status rc = mz_lik_pairs_suite(&s, m, t, sets, n, method, &o, p, cli->ctx);
+    mz_progress_finish(p);
+    mz_progress_free(p);
+    if (rc) return rc;
+    if (!s.n_computable)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                     "no minimal pair fits the model: nothing to test (see the pairs' lengths)");
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "pairs", args);
+        if (!rc) rc = mz_results_model(tree, m, mz_cli_get(args, "model"), t);
+        if (!rc) rc = mz_report_pairs(tree, &s, method, &o, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc) {
+        for (size_t i = 0; i < s.n; i++)
+            print_table(cli->out, sets[i], &s.results[i]);
+        for (size_t i = 0; i < s.n_languages; i++)
+            print_languages(cli->out, &s, &s.languages[i]);
+        fputs(PAIRS_NOTE, cli->out);
+        mz_cli_inference_note(cli->out);
     }
-    const mz_pairs_change *all = rc ? NULL : &c[a->n_summaries - 1];
-    if (all && all->rate_after - all->rate_before > threshold && all->p_value < 0.05) *grew = 1;
-    if (out && !rc)
-        json_array_append_new(out, json_pack("{s:s, s:o}", "set", set->id, "change", rows));
-    else
-        json_decref(rows);
-    mz_free(c);
+    mz_results_free(tree);
+    mz_pairs_suite_free(&s);
     return rc;
 }
 
-/* Two sets in different languages whose pairs correspond by id. */
-static int parallel(const mz_probe_set *a, const mz_probe_set *b) {
-    if (!a->language || !b->language || !strcmp(a->language, b->language)) return 0;
-    const char *x = strchr(a->pairs[0].id, '-'), *y = strchr(b->pairs[0].id, '-');
-    return x && y && !strcmp(x, y);
+/* One set scored on both models, the change per category; *grew when the overall preference
+ * rose past the threshold (the library's rule). */
+static mz_status one_change(mz_cli *cli, mz_results *tree, mz_model *m, mz_model *before,
+                            const mz_tokenizer *t, const mz_probe_set *set, mz_lik_method method,
+                            double threshold, int *grew, unsigned long *computable) {
+    mz_pairs_options o = options(cli);
+    mz_pairs_result ra = {0}, rb = {0};
+    mz_pairs_change *c = NULL;
+    mz_progress *p = mz_cli_progress(cli, set->id, 2 * set->n_pairs);
+    mz_status rc = mz_lik_pairs(&ra, m, t, set, method, &o, p, cli->ctx);
+    if (!rc) rc = mz_lik_pairs(&rb, before, t, set, method, &o, p, cli->ctx);
+    mz_progress_free(p);
+    if (!rc && !(c = mz_calloc(ra.n_summaries + 1, sizeof *c)))
+        rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) rc = mz_lik_pairs_change(c, &rb, &ra, cli->ctx);
+    if (!rc) {
+        *computable += ra.n_computable;
+        *grew |= mz_lik_pairs_grew(&c[ra.n_summaries - 1], threshold, 0.05);
+        if (tree)
+            rc = mz_report_pairs_change(tree, set, &rb, &ra, c, threshold, NULL);
+        else
+            print_change(cli->out, set, c, ra.n_summaries);
+    }
+    mz_free(c);
+    mz_pairs_result_free(&ra);
+    mz_pairs_result_free(&rb);
+    return rc;
 }
 
-static mz_status score_sets(mz_cli *cli, mz_model *m, mz_model *before, const mz_tokenizer *t,
-                            mz_probe_set **sets, size_t n, mz_lik_method method, double threshold,
-                            json_t *out, int *grew, unsigned long *computable) {
-    mz_pairs_result *r = mz_calloc(n ? n : 1, sizeof *r);
-    mz_status rc = r ? MZ_OK : mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < n; i++) {
-        mz_pairs_result rb = {0};
-        if ((rc = score(cli, &r[i], m, t, sets[i], method))) break;
-        *computable += r[i].n_computable;
-        if (before && !(rc = score(cli, &rb, before, t, sets[i], method)))
-            rc = print_change(cli, sets[i], &rb, &r[i], threshold, out, grew);
-        else if (out)
-            json_array_append_new(out, result_json(sets[i], &r[i]));
-        else
-            print_table(cli->out, sets[i], &r[i]);
-        mz_pairs_result_free(&rb);
-    }
-    for (size_t i = 0; !rc && !before && i < n; i++)
-        for (size_t j = i + 1; !rc && j < n; j++)
-            if (parallel(sets[i], sets[j]))
-                rc = print_languages(cli, sets[i], &r[i], sets[j], &r[j], out);
-    for (size_t i = 0; r && i < n; i++)
-        mz_pairs_result_free(&r[i]);
-    mz_free(r);
+static mz_status run_change(mz_cli *cli, const mz_cli_args *args, mz_model *m, mz_model *before,
+                            const mz_tokenizer *t, mz_probe_set **sets, size_t n,
+                            mz_lik_method method, double threshold) {
+    int grew = 0;
+    unsigned long computable = 0;
+    mz_results *tree = NULL;
+    mz_status rc =
+        mz_cli_flag(args, "json") ? mz_cli_results_new(&tree, cli, "pairs", args) : MZ_OK;
+    if (!rc && tree) rc = mz_results_model(tree, m, mz_cli_get(args, "model"), t);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = one_change(cli, tree, m, before, t, sets[i], method, threshold, &grew, &computable);
+    if (!rc && !computable)
+        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                     "no minimal pair fits the model: nothing to test (see the pairs' lengths)");
+    if (!rc && tree) rc = mz_cli_print_results(cli, tree);
+    mz_results_free(tree);
+    if (!rc && grew)
+        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
+                     "the preference for stereotypical sentences grew by more than "
+                     "%.2f (McNemar p < 0.05)",
+                     threshold);
     return rc;
 }
 
@@ -228,8 +180,6 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
     const char *model, *tok = mz_cli_get(args, "tokenizer"), *spec = mz_cli_get(args, "pairs"),
                        *before_path = mz_cli_get(args, "before");
     double threshold = 0.05;
-    int grew = 0;
-    unsigned long computable = 0;
     mz_status rc = mz_cli_require(cli, args, "pairs", "model", &model);
     if (!rc) rc = mz_cli_get_double(cli, args, "threshold", 0, 1, &threshold);
     if (rc) return rc;
@@ -238,7 +188,6 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_probe_set **sets = NULL;
     size_t n = 0;
     mz_lik_method method;
-    json_t *out = mz_cli_flag(args, "json") ? json_array() : NULL;
     rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = read_method(cli, mz_cli_get(args, "method"), m, &method);
     if (!rc)
@@ -246,31 +195,10 @@ static mz_status pairs_cmd(mz_cli *cli, const mz_cli_args *args) {
             mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MINIMAL_PAIRS, &sets, &n);
     if (!rc && before_path)
         rc = mz_cli_open_model(cli, before_path, tok ? tok : model, &before, NULL);
-    if (!rc)
-        rc = score_sets(cli, m, before, t, sets, n, method, threshold, out, &grew, &computable);
-    if (!rc && !computable)
-        rc = mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
-                     "no minimal pair fits the model: nothing to test (see the pairs' lengths)");
-    if (!rc && out && (json_dumpf(out, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF))
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    if (!rc && grew)
-        rc = mz_fail(cli->ctx, MZ_ERR_THRESHOLD, NULL,
-                     "the preference for stereotypical sentences grew by more than "
-                     "%.2f (McNemar p < 0.05)",
-                     threshold);
-    if (!rc && !out && !before) {
-        fprintf(
-            cli->out,
-            "\ntested: pairs whose two sentences have the same number of tokens; stereo: those where\n"
-            "the model scores the more stereotypical sentence higher. A model without this bias\n"
-            "prefers either side equally often (rate 0.5). Pairs that swap the same two target words\n"
-            "are one cluster (not independent): the interval resamples clusters and p flips the sign\n"
-            "of whole clusters (two-sided, Holm across categories). unequal len: pairs whose sentences\n"
-            "differ in token count, with their rate; a length difference sways every likelihood\n"
-            "score, so they are never tested.\n");
-        mz_cli_inference_note(cli->out);
-    }
-    json_decref(out);
+    if (!rc && before)
+        rc = run_change(cli, args, m, before, t, sets, n, method, threshold);
+    else if (!rc)
+        rc = run_suite(cli, args, m, t, sets, n, method);
     mz_cli_free_sets(sets, n);
     mz_tokenizer_free(t);
     mz_model_free(m);

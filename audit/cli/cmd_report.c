@@ -3,6 +3,9 @@
 
 #include "mizani/report.h"
 
+#include <jansson.h>
+#include <string.h>
+
 static const mz_cli_opt report_opts[] = {
     {"out", "DIR", "write DIR/report.html and DIR/results.json (default: mizani-report)"},
     {NULL, NULL, NULL},
@@ -13,7 +16,12 @@ static mz_status run_report(mz_cli *cli, const mz_cli_args *args) {
     mz_results *r;
     mz_status rc = mz_results_load(&r, args->positional[0], cli->ctx);
     if (rc) return rc;
-    rc = mz_cli_write_report(cli, r, dir ? dir : "mizani-report");
+    const char *job = json_string_value(
+        json_object_get(json_object_get((const json_t *)mz_results_json(r), "run"), "job"));
+    if (job && !strcmp(job, "audit")) /* an audit's folder holds its model-card summary too */
+        rc = mz_cli_write_audit(cli, r, dir ? dir : "mizani-report", NULL);
+    else
+        rc = mz_cli_write_report(cli, r, dir ? dir : "mizani-report");
     mz_results_free(r);
     return rc;
 }

@@ -1,11 +1,12 @@
 /* `mizani seat` and `mizani ceat`: the shipped association tests on a model's sentence
  * embeddings and on its contextual word embeddings. Both read the same inputs. */
 #include "cli.h"
+#include "cli_results.h"
 #include "mizani/ceat.h"
 #include "mizani/file.h"
+#include "mizani/report.h"
 #include "mizani/seat.h"
 
-#include <jansson.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -34,34 +35,11 @@ static void print_unknown(FILE *o, int *header, const char *id, const mz_unknown
     fputc('\n', o);
 }
 
-static json_t *unknown_json(const mz_unknown_words *u) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < u->n; i++)
-        json_array_append_new(a, json_string(u->words[i]));
-    return json_pack("{s:o, s:I}", "words", a, "count", (json_int_t)u->total);
-}
-
 /* A table row's start: test and language; the whole row, and 0, when it was not computable. */
 static int print_entry(FILE *o, const mz_suite_entry *e) {
     fprintf(o, "%-36.36s %-4s ", e->set->id, e->set->language);
     if (!e->computed) fprintf(o, "not computable: %s\n", e->reason);
     return e->computed;
-}
-
-/* A test as JSON: id and language, its own fields, then its numbers with Holm's p or why it
- * could not be computed, and the unknown words. */
-static json_t *entry_json(const mz_suite_entry *e, json_t *own, json_t *numbers) {
-    json_t *t = json_pack("{s:s, s:s}", "id", e->set->id, "language", e->set->language);
-    json_object_update_new(t, own);
-    if (e->computed) {
-        json_object_update_new(t, numbers);
-        json_object_set_new(t, "p_holm", mz_cli_number(e->p_holm));
-    } else {
-        json_decref(numbers);
-        json_object_set_new(t, "not_computable", json_string(e->reason));
-    }
-    json_object_set_new(t, "unknown_words", unknown_json(&e->unknown));
-    return t;
 }
 
 /* Columns every test shares after its own: words (units), tokens per word of X and Y, d, the
@@ -80,15 +58,6 @@ static const char *UNITS_HEADER = "%5s %-9s %8s  %-16s %6s %9s %9s\n";
 
 static void print_units_header(FILE *o) {
     fprintf(o, UNITS_HEADER, "words", "tok X/Y", "d", "95% CI (words)", "mde", "p", "p (Holm)");
-}
-
-static json_t *units_json(const mz_suite_entry *e, const mz_weat_units_result *w) {
-    return json_pack("{s:o, s:o, s:[o,o], s:o, s:o, s:[f,f,f,f]}", "effect_size",
-                     mz_cli_number(w->effect_size), "word_effect_size",
-                     mz_cli_number(w->word_effect), "ci", mz_cli_number(w->ci_lo),
-                     mz_cli_number(w->ci_hi), "p", mz_cli_number(w->p_value), "inference",
-                     mz_cli_inference_json(&w->inference), "tokens_per_word", e->tokens_per_word[0],
-                     e->tokens_per_word[1], e->tokens_per_word[2], e->tokens_per_word[3]);
 }
 
 static const char *UNITS_NOTE =
@@ -124,19 +93,6 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
     mz_cli_inference_note(o);
 }
 
-static json_t *results_json(const mz_seat_result *r, size_t n, const mz_embed_options *e) {
-    json_t *tests = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *own = json_pack("{s:[I,I,I,I]}", "sentences", (json_int_t)r[i].n_sentences[0],
-                                (json_int_t)r[i].n_sentences[1], (json_int_t)r[i].n_sentences[2],
-                                (json_int_t)r[i].n_sentences[3]);
-        json_array_append_new(tests,
-                              entry_json(&r[i].entry, own, units_json(&r[i].entry, &r[i].weat)));
-    }
-    return json_pack("{s:i, s:s, s:o}", "layer", e->layer, "pooling", mz_pooling_name(e->pooling),
-                     "tests", tests);
-}
-
 /* What both commands read: the model and tokenizer, association sets, frames, embedding options. */
 typedef struct inputs {
     mz_model *m;
@@ -147,6 +103,7 @@ typedef struct inputs {
 } inputs;
 
 static void inputs_free(inputs *in) {
+    mz_embed_cache_free(in->eo.cache);
     mz_cli_free_sets(in->sets, in->n);
     mz_cli_free_sets(in->tpl, in->n_tpl);
     mz_tokenizer_free(in->t);
@@ -176,12 +133,29 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     return rc;
 }
 
-static mz_status write_json(mz_cli *cli, json_t *o) {
-    mz_status rc = MZ_OK;
-    if (json_dumpf(o, cli->out, JSON_INDENT(1)) || fputc('\n', cli->out) == EOF)
-        rc = mz_fail(cli->ctx, MZ_ERR_IO, NULL, "cannot write JSON");
-    json_decref(o);
+/* Every frame sentence of the suite embedded at once, packed into full batches, into a cache
+ * that both tests read: SEAT, CEAT and the audit then run the same batches, hence give the
+ * same numbers. */
+static mz_status fill_frames(mz_cli *cli, inputs *in) {
+    char **texts = NULL;
+    size_t n = 0;
+    mz_status rc = mz_embed_cache_new(&in->eo.cache, cli->ctx);
+    if (!rc) rc = mz_seat_sentences(&texts, &n, in->sets, in->n, in->tpl, in->n_tpl, cli->ctx);
+    if (!rc)
+        rc = mz_embed_cache_fill(in->eo.cache, in->m, in->t, (const char *const *)texts, n, &in->eo,
+                                 cli->ctx);
+    mz_templates_free(texts, n);
     return rc;
+}
+
+/* A suite in which no test could be computed has nothing to report and no all-clear to give. */
+static mz_status none_computed(mz_cli *cli, const void *res, size_t stride, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (((const mz_suite_entry *)((const char *)res + i * stride))->computed) return MZ_OK;
+    const mz_suite_entry *first = res;
+    return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
+                   "none of the %zu tests could be computed; the first, '%s': %s", n,
+                   n ? first->set->id : "", n ? first->reason : "no probe sets");
 }
 
 static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
@@ -194,16 +168,24 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     wo.n_permutations = (uint64_t)perms, wo.n_bootstrap = (uint32_t)boot, wo.seed = cli->seed;
     if (!rc) rc = read_inputs(cli, args, "seat", &in);
+    if (!rc) rc = fill_frames(cli, &in);
     if (!rc && !(res = mz_calloc(in.n, sizeof *res)))
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = write_json(cli, results_json(res, in.n, &in.eo));
-    else if (!rc)
+    if (!rc) rc = none_computed(cli, res, sizeof *res, in.n);
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "seat", args);
+        if (!rc) rc = mz_results_model(tree, in.m, mz_cli_get(args, "model"), in.t);
+        if (!rc) rc = mz_report_seat(tree, res, in.n, &in.eo, &wo, in.tpl, in.n_tpl, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc)
         print_table(cli->out, res, in.n, &in.eo);
+    mz_results_free(tree);
+    mz_suite_clear(res, sizeof *res, in.n);
     mz_free(res);
     inputs_free(&in);
     return rc;
@@ -268,28 +250,6 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
     mz_cli_inference_note(o);
 }
 
-static json_t *ceat_json(const mz_ceat_result *r, size_t n, const inputs *in, uint32_t samples) {
-    json_t *tests = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const mz_meta_result *m = &r[i].meta;
-        json_t *own = json_pack("{s:I}", "contexts", (json_int_t)r[i].n_contexts);
-        json_t *numbers = units_json(&r[i].entry, &r[i].words);
-        json_object_set_new(numbers, "caveat",
-                            json_string("the samples reuse the same words: CES and its "
-                                        "heterogeneity describe contexts; the test is over words"));
-        json_object_set_new(numbers, "samples_descriptive",
-                            json_pack("{s:o, s:[o,o], s:o, s:o, s:o, s:o}", "ces",
-                                      mz_cli_number(m->effect), "ci", mz_cli_number(m->ci_lo),
-                                      mz_cli_number(m->ci_hi), "q", mz_cli_number(m->q), "i2",
-                                      mz_cli_number(m->i2), "tau2", mz_cli_number(m->tau2),
-                                      "mean_effect", mz_cli_number(r[i].mean_effect)));
-        json_array_append_new(tests, entry_json(&r[i].entry, own, numbers));
-    }
-    return json_pack("{s:i, s:s, s:I, s:o}", "layer", in->eo.layer, "pooling",
-                     mz_pooling_name(in->eo.pooling), "samples", (json_int_t)samples, "tests",
-                     tests);
-}
-
 /* --contexts FILE: its non-empty lines, pointing into *text; invalid UTF-8 is an error naming
  * the line. */
 static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const char ***lines,
@@ -323,7 +283,7 @@ static mz_status read_corpus(mz_cli *cli, const char *path, char **text, const c
 }
 
 static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
-    long samples = 1000, max_ctx = 100;
+    long samples = 1000, max_ctx = 100, perms = 10000, boot = 1000;
     inputs in = {0};
     mz_ceat_result *res = NULL;
     char *corpus_text = NULL;
@@ -331,13 +291,16 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     size_t n_corpus = 0;
     mz_status rc = mz_cli_get_long(cli, args, "samples", 2, 10000000, &samples);
     if (!rc) rc = mz_cli_get_long(cli, args, "max-contexts", 1, 1000000, &max_ctx);
+    if (!rc) rc = mz_cli_get_long(cli, args, "permutations", 100, 100000000, &perms);
+    if (!rc) rc = mz_cli_get_long(cli, args, "bootstrap", 0, 1000000, &boot);
     if (!rc && corpus_path) rc = read_corpus(cli, corpus_path, &corpus_text, &corpus, &n_corpus);
     if (!rc) rc = read_inputs(cli, args, "ceat", &in);
     if (!rc && in.eo.pooling == MZ_POOL_LAST && !mz_cli_get(args, "pooling"))
         in.eo.pooling = MZ_POOL_MEAN;
+    if (!rc && !corpus) rc = fill_frames(cli, &in);
     mz_ceat_options o = {.embed = in.eo,
-                         .n_permutations = 10000,
-                         .n_bootstrap = 1000,
+                         .n_permutations = (uint64_t)perms,
+                         .n_bootstrap = (uint32_t)boot,
                          .n_samples = (uint32_t)samples,
                          .ci_level = 0.95,
                          .seed = cli->seed,
@@ -349,10 +312,17 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
-    if (!rc && mz_cli_flag(args, "json"))
-        rc = write_json(cli, ceat_json(res, in.n, &in, o.n_samples));
-    else if (!rc)
+    if (!rc) rc = none_computed(cli, res, sizeof *res, in.n);
+    mz_results *tree = NULL;
+    if (!rc && mz_cli_flag(args, "json")) {
+        rc = mz_cli_results_new(&tree, cli, "ceat", args);
+        if (!rc) rc = mz_results_model(tree, in.m, mz_cli_get(args, "model"), in.t);
+        if (!rc) rc = mz_report_ceat(tree, res, in.n, &o, NULL);
+        if (!rc) rc = mz_cli_print_results(cli, tree);
+    } else if (!rc)
         print_ceat(cli->out, res, in.n, &in, o.n_samples);
+    mz_results_free(tree);
+    mz_suite_clear(res, sizeof *res, in.n);
     mz_free(res);
     mz_free(corpus);
     mz_free(corpus_text);
@@ -373,6 +343,8 @@ static const mz_cli_opt ceat_opts[] = {
     {"layer", "L", "hidden state (0: embeddings; default: the last)"},
     {"pooling", "NAME", "over the word's subword tokens: mean (default), first or last"},
     {"samples", "N", "samples of one context per word for the descriptive CES (default 1000)"},
+    {"permutations", "N", "Monte Carlo permutations of target words for p (default 10000)"},
+    {"bootstrap", "N", "bootstrap draws over words for the interval on d (default 1000; 0: none)"},
     {"json", NULL, "print the results as JSON"},
     {NULL, NULL, NULL},
 };

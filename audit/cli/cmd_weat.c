@@ -127,14 +127,6 @@ static void print_table(FILE *out, const mz_static_weat *r, const mz_word_list *
             lists[0].name, lists[2].name, lists[1].name);
 }
 
-/* Vectors from a model are means of each word's subword embeddings: a word split into this many
- * tokens or more, or partly unknown to the tokenizer, has a vector that carries little of it. */
-#define MANY_PIECES 3
-
-static int poorly_covered(size_t tokens, size_t unknown) {
-    return unknown > 0 || tokens >= MANY_PIECES;
-}
-
 /* The tokens each probe word became (nothing for vectors read from a file); with `only_flagged`
  * just the poorly covered words. Each word once, in the order asked. */
 static void print_pieces(FILE *out, const mz_vectors *v, const char *const *words, size_t n,
@@ -146,7 +138,7 @@ static void print_pieces(FILE *out, const mz_vectors *v, const char *const *word
         if (row < 0 || !mz_vectors_pieces(v, (size_t)row, &tokens, &unknown) ||
             mz_strmap_put(seen, words[i], strlen(words[i]), 0, NULL) != 1)
             continue;
-        int bad = poorly_covered(tokens, unknown);
+        int bad = mz_vectors_poorly_covered(tokens, unknown);
         found++, flagged += bad;
         if (!bad && only_flagged) continue;
         if (found == 1 || (only_flagged && flagged == 1))
@@ -165,13 +157,13 @@ static void print_pieces(FILE *out, const mz_vectors *v, const char *const *word
         fprintf(out,
                 "Every probe word's vector is a mean of at most %d subword tokens, none "
                 "unknown.\n",
-                MANY_PIECES - 1);
+                MZ_VECTORS_MANY_PIECES - 1);
         return;
     }
     fprintf(out,
             "\n  ! %zu of %zu words split into %d or more tokens or partly unknown: their vectors "
             "carry\n    little of the word; weigh the tests that use them accordingly.\n",
-            flagged, found, MANY_PIECES);
+            flagged, found, MZ_VECTORS_MANY_PIECES);
 }
 
 /* --rnd-vectors and --mac: the papers' definitions unless a peer tool's convention is asked for. */

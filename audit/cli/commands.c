@@ -4,24 +4,12 @@
 
 #include <string.h>
 
-static const mz_cli_command cmd_audit = {
-    .name = "audit",
-    .summary = "audit a model for social bias in Swahili and English, write an HTML report",
-    .usage = "--model DIR|FILE.gguf [--probes PATHS] [--out DIR]",
-    .description =
-        "Runs every applicable probe set (association tests, minimal pairs, masked templates,\n"
-        "tokenizer fairness on parallel text) through the model and writes report.html and\n"
-        "results.json: effect sizes with confidence intervals and corrected p-values.",
-    .examples = "  mizani audit --model ./afriberta-small --out audit-before\n",
-    .max_args = 0,
-};
-
 extern const mz_cli_command mz_cmd_weat, mz_cmd_probes, mz_cmd_tokenize, mz_cmd_fairness,
     mz_cmd_compare, mz_cmd_inspect, mz_cmd_run, mz_cmd_verify, mz_cmd_pairs, mz_cmd_seat,
-    mz_cmd_ceat, mz_cmd_masked, mz_cmd_report, mz_cmd_explain;
+    mz_cmd_ceat, mz_cmd_masked, mz_cmd_report, mz_cmd_explain, mz_cmd_audit;
 
 const mz_cli_command *const mz_cli_commands[] = {
-    &cmd_audit,       &mz_cmd_explain,     &mz_cmd_compare, &mz_cmd_weat,
+    &mz_cmd_audit,    &mz_cmd_explain,  &mz_cmd_compare, &mz_cmd_weat,
     &mz_cmd_fairness, &mz_cmd_pairs,    &mz_cmd_seat,    &mz_cmd_ceat,
     &mz_cmd_masked,   &mz_cmd_tokenize, &mz_cmd_inspect, &mz_cmd_run,
     &mz_cmd_verify,   &mz_cmd_probes,   &mz_cmd_report,  NULL,

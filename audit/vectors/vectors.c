@@ -164,6 +164,10 @@ int mz_vectors_pieces(const mz_vectors *v, size_t row, size_t *tokens, size_t *u
     return 1;
 }
 
+int mz_vectors_poorly_covered(size_t tokens, size_t unknown) {
+    return unknown > 0 || tokens >= MZ_VECTORS_MANY_PIECES;
+}
+
 void mz_vectors_free(mz_vectors *v) {
     if (!v) return;
     mz_free(v->pieces);

@@ -20,7 +20,8 @@ typedef enum mz_status {
     MZ_ERR_NOMEM,       /* an allocation failed */
     MZ_ERR_NUMERIC,     /* a computation failed (GSL error, non-finite value) */
     MZ_ERR_INTERNAL,    /* a broken invariant inside Mizani: a bug */
-    MZ_ERR_THRESHOLD    /* the job ran, but a check it was asked to enforce failed */
+    MZ_ERR_THRESHOLD,   /* the job ran, but a check it was asked to enforce failed */
+    MZ_ERR_INTERRUPTED  /* stopped on request (SIGINT) before it finished: nothing written */
 } mz_status;
 
 /* Process exit codes of the `mizani` command (documented in the README). */
@@ -30,7 +31,8 @@ enum {
     MZ_EXIT_USAGE = 2,
     MZ_EXIT_INPUT = 3,
     MZ_EXIT_IO = 4,
-    MZ_EXIT_INTERNAL = 5
+    MZ_EXIT_INTERNAL = 5,
+    MZ_EXIT_INTERRUPTED = 130 /* 128 + SIGINT, as shells report a job stopped by Ctrl-C */
 };
 
 typedef struct mz_ctx mz_ctx;
@@ -75,6 +77,10 @@ const char *mz_ctx_cause(const mz_ctx *ctx);     /* the message without location
 const char *mz_ctx_message(mz_ctx *ctx);
 
 const char *mz_status_name(mz_status status);
+/* Asks every long job to stop at its next item (async-signal-safe: a SIGINT handler calls it);
+ * jobs then fail with MZ_ERR_INTERRUPTED. */
+void mz_interrupt(void);
+int mz_interrupted(void);
 int mz_status_exit_code(mz_status status);
 
 #ifdef __cplusplus

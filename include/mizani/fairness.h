@@ -22,7 +22,22 @@ typedef struct mz_fairness_lang {
     double fertility;                    /* tokens per word */
     double continued_share;              /* continued_words / words */
     double unk_rate, byte_fallback_rate; /* per token */
+    /* percentile bootstrap intervals over segments (ci_level of mz_fairness; NAN: none) */
+    double fertility_ci[2], continued_ci[2], unk_ci[2], byte_fallback_ci[2];
 } mz_fairness_lang;
+
+/* One segment's counts in one language: what the rates are sums of. */
+typedef struct mz_fairness_counts {
+    size_t words, tokens, continued_words, unk_tokens, byte_fallback_tokens;
+} mz_fairness_counts;
+
+/* A word of the second language and the tokens it became. */
+typedef struct mz_fairness_word {
+    char *word;
+    size_t tokens;
+} mz_fairness_word;
+
+#define MZ_FAIRNESS_WORST 10
 
 typedef struct mz_fairness {
     mz_fairness_lang lang[2]; /* the parallel file's two languages, in its order */
@@ -31,6 +46,10 @@ typedef struct mz_fairness {
     double premium_ci_lo, premium_ci_hi, ci_level; /* percentile bootstrap over segments */
     size_t dict_words, dict_whole; /* dictionary words tokenized as one token (0: no list) */
     double dict_whole_share;
+    mz_fairness_counts *per_segment[2]; /* [segments] per language (owned): the items */
+    /* the second language's distinct words split into the most tokens, most first (owned) */
+    mz_fairness_word worst[MZ_FAIRNESS_WORST];
+    size_t n_worst;
 } mz_fairness;
 
 typedef struct mz_fairness_options {
@@ -42,10 +61,13 @@ typedef struct mz_fairness_options {
 } mz_fairness_options;
 
 /* `parallel` must be a parallel probe set. Every number is computed from the tokenizer's own
- * spans: a token belongs to the word its span starts in. */
+ * spans: a token belongs to the word its span starts in. Clear the result with
+ * mz_fairness_clear (also after a failure). */
 mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t,
                                 const mz_probe_set *parallel, const mz_fairness_options *opt,
                                 mz_ctx *ctx);
+/* Frees what a result owns (per-segment counts, the worst-split words). */
+void mz_fairness_clear(mz_fairness *f);
 
 /* The words of a hunspell .dic list (the count line and /flags dropped), for opt->dict; *words
  * and its strings are freed with mz_word_list_free. A line that is not UTF-8 is an error naming

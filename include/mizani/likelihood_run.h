@@ -66,6 +66,74 @@ mz_status mz_lik_pairs(mz_pairs_result *out, const mz_model *m, const mz_tokeniz
                        const mz_probe_set *set, mz_lik_method method, const mz_pairs_options *o,
                        mz_progress *progress, mz_ctx *ctx);
 
+/* Minimal pairs over several probe sets: each set scored (mz_lik_pairs) and, for every two sets
+ * in different languages whose pairs correspond by id ("sw-gender-001", "en-gender-001"), the
+ * paired test of whether the preference differs between the languages. `progress` counts pairs
+ * over all sets. */
+typedef struct mz_pairs_languages {
+    size_t a, b;               /* the two sets' indices */
+    mz_pairs_language_diff *d; /* per category, then "all" */
+    size_t n;
+} mz_pairs_languages;
+
+typedef struct mz_pairs_suite {
+    mz_probe_set *const *sets;
+    size_t n;
+    mz_pairs_result *results; /* [n] */
+    mz_pairs_languages *languages;
+    size_t n_languages;
+    unsigned long n_computable; /* pairs scored over all sets */
+} mz_pairs_suite;
+
+mz_status mz_lik_pairs_suite(mz_pairs_suite *out, const mz_model *m, const mz_tokenizer *t,
+                             mz_probe_set *const *sets, size_t n, mz_lik_method method,
+                             const mz_pairs_options *o, mz_progress *progress, mz_ctx *ctx);
+void mz_pairs_suite_free(mz_pairs_suite *s);
+/* Two minimal-pair sets in different languages whose pairs correspond by id. */
+int mz_lik_pairs_parallel(const mz_probe_set *a, const mz_probe_set *b);
+/* The method a model gets by default: the causal log-likelihood for a decoder, the
+ * pseudo-log-likelihood for a masked LM. */
+mz_lik_method mz_lik_default_method(const mz_model *m);
+/* Before and after fine-tuning: whether the preference for the more stereotypical sentence grew
+ * (the overall change, `all`, rose by more than `threshold` with McNemar p < alpha). */
+int mz_lik_pairs_grew(const mz_pairs_change *all, double threshold, double alpha);
+
+/* Two masked-template sets that test the same thing in two languages: ids equal but for the
+ * language suffix ("occupations-gender-sw", "occupations-gender-en"), the same numbers of
+ * attributes and target words. */
+int mz_lik_masked_parallel(const mz_probe_set *a, const mz_probe_set *b);
+
+/* Masked templates over several probe sets: each scored (mz_lik_masked); a set none of whose
+ * attributes fits the model keeps its reason and the others go on. For every two parallel sets
+ * (mz_lik_masked_parallel), the difference of their mean biases (second minus first) with an
+ * interval from theirs (a normal approximation: a description, not a calibrated test). */
+typedef struct mz_masked_languages {
+    size_t a, b;
+    double diff, ci_lo, ci_hi;
+} mz_masked_languages;
+
+typedef struct mz_masked_suite {
+    mz_probe_set *const *sets;
+    size_t n;
+    mz_masked_result *results; /* [n]; results[i].n_computable 0: see reason[i] */
+    char (*reason)[256];
+    double *p_holm; /* [n]: Holm across the sets' tests that can reach significance */
+    mz_masked_languages *languages;
+    size_t n_languages;
+    double ci_level;
+} mz_masked_suite;
+
+mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_tokenizer *t,
+                              mz_probe_set *const *sets, size_t n, uint32_t n_bootstrap,
+                              double ci_level, unsigned long seed, mz_progress *progress,
+                              mz_ctx *ctx);
+void mz_masked_suite_free(mz_masked_suite *s);
+
+/* A masked template's sentence: `frame` with [TARGET] and [ATTRIBUTE] filled in, into out[cap]
+ * (0 when it does not fit), and the byte spans [start, end) of both in it. */
+int mz_lik_masked_fill(char *out, size_t cap, const char *frame, const char *target,
+                       const char *attribute, size_t target_span[2], size_t attribute_span[2]);
+
 /* A masked-template probe set scored: every attribute with every target word in every frame
  * (an attribute whose sentences do not fit the model is marked not computable), then
  * mz_lik_masked_summarise. MZ_ERR_INPUT when no attribute is computable. */

@@ -10,8 +10,12 @@
 #ifndef MIZANI_REPORT_H
 #define MIZANI_REPORT_H
 
+#include "mizani/ceat.h"
 #include "mizani/explain.h"
+#include "mizani/fairness.h"
+#include "mizani/likelihood_run.h"
 #include "mizani/results.h"
+#include "mizani/seat.h"
 #include "mizani/static_audit.h"
 
 #include <libxml/tree.h>
@@ -32,6 +36,64 @@ mz_status mz_report_static_suite(mz_results *r, const mz_static_suite *s,
 mz_status mz_report_static_weat(mz_results *r, const mz_static_weat *w,
                                 const mz_word_list lists[MZ_N_ROLES], const char *vectors_path,
                                 const mz_static_options *opt, const mz_vectors *v);
+
+/* ---- A model as the subject ----------------------------------------------------------------
+ * $.subject for a model (once; nothing when the tree has a subject already): path,
+ * architecture, encoder or decoder, its head, the weights' SHA-256 and size, shape, parameters,
+ * dtypes, and with `t` the tokenizer's file {path, sha256, bytes}, type, vocabulary size and
+ * special tokens. */
+mz_status mz_results_model(mz_results *r, const mz_model *m, const char *path,
+                           const mz_tokenizer *t);
+/* $.subject for a tokenizer alone (kind "tokenizer", its members under "tokenizer"). */
+mz_status mz_results_tokenizer(mz_results *r, const mz_tokenizer *t);
+
+/* ---- Association tests on a model into the tree ------------------------------------------
+ * The seat and ceat sections ($.sections.seat, .ceat): one finding per test with d over the
+ * rows (sentences, contexts), its bootstrap interval over words, the permutation p over target
+ * words and Holm's, the verdict by `rules` (NULL: the defaults), the target words that can trade
+ * labels as units with the smallest detectable d, the caveats (too few words, words unknown to
+ * the tokenizer, target lists split differently, Monte Carlo p, CEAT's samples reusing words),
+ * and every target word's score with its rows' scores as items; each probe set's provenance.
+ * SEAT's section quotes one frame per language from `templates`. */
+mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
+                         const mz_embed_options *e, const mz_weat_options *w,
+                         mz_probe_set *const *templates, size_t n_templates,
+                         const mz_verdict_rules *rules);
+mz_status mz_report_ceat(mz_results *r, const mz_ceat_result *res, size_t n,
+                         const mz_ceat_options *o, const mz_verdict_rules *rules);
+
+/* ---- Tokenizer fairness into the tree ------------------------------------------------------
+ * The fairness section: the premium of the second language over the first, and per language
+ * fertility, split words, unknown and byte-fallback rates, each with its interval over segments
+ * (descriptions: no p-value, no verdict); the worst-split words and dictionary coverage in the
+ * premium's details, every segment's token and word counts as its items; the parallel text's
+ * provenance. */
+mz_status mz_report_fairness(mz_results *r, const mz_fairness *f, const mz_probe_set *parallel,
+                             uint32_t n_bootstrap);
+
+/* ---- Likelihood tests into the tree -------------------------------------------------------
+ * The pairs section: per probe set and category (and "all") a finding with the preference rate
+ * for the more stereotypical sentence among pairs of equal token counts, its cluster-bootstrap
+ * interval, the sign-flip p over target clusters and Holm's, the clusters as units with the
+ * smallest detectable distance from 50%, caveats (pairs of unequal token counts, pairs that do
+ * not fit, too few clusters) and every pair with its scores as items; then, for parallel sets,
+ * one finding per category on whether the preference differs between the languages
+ * (details.comparison "languages"). */
+mz_status mz_report_pairs(mz_results *r, const mz_pairs_suite *s, mz_lik_method method,
+                          const mz_pairs_options *o, const mz_verdict_rules *rules);
+/* Before and after fine-tuning on one set (the compare section): per category the change of
+ * the preference rate, McNemar's p and Holm's, and on the overall finding whether it grew past
+ * `threshold` (mz_lik_pairs_grew). c: mz_lik_pairs_change's rows. */
+mz_status mz_report_pairs_change(mz_results *r, const mz_probe_set *set,
+                                 const mz_pairs_result *before, const mz_pairs_result *after,
+                                 const mz_pairs_change *c, double threshold,
+                                 const mz_verdict_rules *rules);
+/* The masked section: per set the mean group bias with its two-way bootstrap interval, the
+ * permutation p over target words and Holm's across sets, the target words as units, every
+ * attribute's bias, group means and sentence scores as items, the target words' token counts;
+ * a set not computable with its reason; for parallel sets, the difference of their biases. */
+mz_status mz_report_masked(mz_results *r, const mz_masked_suite *s, uint32_t n_bootstrap,
+                           const mz_verdict_rules *rules);
 
 /* ---- Explanations into the tree -------------------------------------------------------------
  * The explain section ($.sections.explain): one finding per explained text (ex [n]), or per
@@ -55,6 +117,16 @@ struct mz_page;
 typedef mz_status (*mz_report_renderer)(struct mz_page **out, const mz_results *r, mz_ctx *ctx);
 mz_status mz_report_write_dir_as(mz_results *r, const char *dir, const char *html_name,
                                  mz_report_renderer draw, mz_ctx *ctx);
+/* An audit's folder: results.json, report.html and report.md (mz_report_markdown), written as
+ * mz_report_write_dir does; with figures_dir, each figure of the page as a standalone SVG file
+ * in that folder, written the same way. */
+mz_status mz_report_write_audit(mz_results *r, const char *dir, const char *figures_dir,
+                                mz_ctx *ctx);
+/* A short Markdown summary of a tree, to paste into a model card's "Bias, Risks, and
+ * Limitations": what was audited, the findings with their verdicts (controls apart), Swahili
+ * against English, the tokenizer, what was not tested, and the limits. Probe text is escaped
+ * (no markup or table break survives). mz_free. */
+mz_status mz_report_markdown(char **out, const mz_results *r, mz_ctx *ctx);
 /* Any file, atomically: a temporary beside it renamed into place. */
 mz_status mz_write_file_atomic(const char *path, const void *data, size_t len, mz_ctx *ctx);
 
@@ -84,6 +156,10 @@ mz_status mz_page_status(const mz_page *p);
 mz_status mz_page_serialise(mz_page *p, char **out, size_t *len);
 /* Serialised and written atomically. */
 mz_status mz_page_save(mz_page *p, const char *path);
+/* Every figure (<svg>) of the page as a standalone SVG document, in page order, each with a file
+ * name from its order and title ("03-minimal-pairs-per-category.svg"); mz_free each and both
+ * arrays. */
+mz_status mz_page_figures(mz_page *p, char ***names, char ***svgs, size_t *n);
 
 /* ---- Widgets ---------------------------------------------------------------------------- */
 /* One row of a forest plot, dot plot or bar chart: an estimate with its interval (NAN when
@@ -168,12 +244,19 @@ mz_status mz_widget_method(mz_page *p, xmlNodePtr parent, const char *text,
  * heatmaps), compare (changes with their intervals). Positive controls are drawn apart from
  * the social findings. Nothing when the tree has no such section. */
 mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family);
+/* The family's method note with its citations, as a subsection titled `title` (nothing when the
+ * family has none). */
+mz_status mz_report_method(mz_page *p, xmlNodePtr parent, const mz_results *r, const char *family,
+                           const char *title);
 /* explain.html: the explain section, the transparency card and the command that reproduces
  * the run (no summary of verdicts: explanations have none). */
 mz_status mz_report_explain_page(mz_page **out, const mz_results *r, mz_ctx *ctx);
-/* The whole report of a tree: summary with verdicts (positive controls apart), transparency
- * card (what was audited, how, which probes), every family's section, methods, and the command
- * that reproduces the run. */
+/* The whole report of a tree, in seven parts: 1. summary with verdicts and their rule, Swahili
+ * beside English and the language comparisons, positive controls apart; 2. transparency card
+ * (what was audited, how, which probes, what was not tested); 3. tokenizer fairness;
+ * 4. association tests (static, SEAT, CEAT); 5. likelihood tests (minimal pairs, masked
+ * templates); 6. explanations; 7. methods with citations and the command that reproduces the
+ * run. A part whose families did not run is left out; the card says what was not tested. */
 mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx);
 
 #ifdef __cplusplus

@@ -55,6 +55,9 @@ const char *mz_results_run_id(const mz_results *r);
 mz_status mz_results_set_command(mz_results *r, int argc, const char *const *argv);
 mz_status mz_results_set_seed(mz_results *r, unsigned long seed, int threads);
 mz_rnode *mz_results_config(mz_results *r);
+/* The run block itself ($.run), for a job's own provenance (an audit's stages and effective
+ * configuration). */
+mz_rnode *mz_results_run(mz_results *r);
 /* Records the end time; done by the writers when it has not been set. */
 mz_status mz_results_finish(mz_results *r);
 
@@ -133,6 +136,19 @@ typedef struct mz_finding {
 
 /* A finding with NAN numbers, alpha 0.05, threshold 0.5, status computed. */
 mz_finding mz_finding_init(const char *family, const char *id);
+/* The probe set's id, language, dimension and title; a positive control when its dimension
+ * says "control" (flowers/insects, instruments/weapons: every model is expected to show it). */
+void mz_finding_set_probe(mz_finding *f, const struct mz_probe_set *set);
+
+/* The verdicts' thresholds by effect (SCHEMA.md "The verdict rule"); settable per family in an
+ * audit's configuration, so two audits compared with the same rules say the same. */
+typedef struct mz_verdict_rules {
+    double alpha;     /* 0.05, on Holm-adjusted p */
+    double d;         /* |d| of association tests: 0.5 (a medium effect) */
+    double rate;      /* a preference rate's distance from 50%: 0.1 */
+    double log_ratio; /* masked templates' mean log-probability ratio: 0.25 (a 28% lean) */
+} mz_verdict_rules;
+void mz_verdict_rules_default(mz_verdict_rules *rules);
 /* The rule of SCHEMA.md: evidence when Holm p < alpha and |estimate - null| >= threshold; no
  * evidence when Holm p >= alpha and either the interval lies within null +/- threshold or,
  * without one, the MDE is at most the threshold; otherwise inconclusive. */
@@ -149,6 +165,12 @@ mz_status mz_results_method(mz_results *r, mz_rnode *section, const char *text,
 mz_rnode *mz_results_finding(mz_results *r, mz_rnode *section, const mz_finding *f);
 mz_status mz_results_caveat(mz_results *r, mz_rnode *finding, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A test's inference into `at` ("inference": unit, units, mde_80, min_p, alpha,
+ * can_reach_significance) and, when it has too few units to reach alpha, the caveat saying so
+ * on the finding. */
+struct mz_inference;
+mz_status mz_results_inference(mz_results *r, mz_rnode *finding, mz_rnode *at,
+                               const struct mz_inference *inf);
 
 /* ---- Files --------------------------------------------------------------------------------- */
 /* The document as text (free with mz_free), as results.json holds it. */

@@ -22,12 +22,35 @@ typedef enum mz_pooling {
     MZ_POOL_LAST   /* the last token: what a causal model has read the whole text into */
 } mz_pooling;
 
+/* The probe runner's cache: each text's tokens and one hidden state's rows, kept once per text,
+ * so that tests asking for the same text at the same layer (SEAT's sentences are CEAT's
+ * contexts) tokenize and run it once, and texts of many tests run packed into full batches. */
+typedef struct mz_embed_cache mz_embed_cache;
+
 typedef struct mz_embed_options {
     mz_pooling pooling;
     int layer;             /* hidden state index 0..n_layers; -1: the last */
     int max_tokens;        /* tokens per forward pass (default 2048 when 0) */
-    mz_progress *progress; /* counts texts; may be NULL */
+    mz_progress *progress; /* counts texts run through the model; may be NULL */
+    mz_embed_cache *cache; /* NULL: none (rows pooled as their batch finishes) */
 } mz_embed_options;
+
+mz_status mz_embed_cache_new(mz_embed_cache **out, mz_ctx *ctx);
+void mz_embed_cache_free(mz_embed_cache *c);
+/* Runs every text of `texts` that the cache does not hold yet (each once) through the model in
+ * length-sorted batches packed across all of them, and keeps its tokens and the rows of
+ * opt->layer's hidden state. A cache holds one layer: another is MZ_ERR_USAGE. Filling the same
+ * texts in the same order gives the same batches, hence the same numbers. */
+mz_status mz_embed_cache_fill(mz_embed_cache *c, mz_model *m, const mz_tokenizer *t,
+                              const char *const *texts, size_t n, const mz_embed_options *opt,
+                              mz_ctx *ctx);
+/* Texts the cache holds. */
+size_t mz_embed_cache_count(const mz_embed_cache *c);
+/* opt for the same texts on another model (a random-weight copy): a cache's rows belong to the
+ * model that filled it, so out gets an empty cache of its own where opt has one (free it with
+ * mz_embed_cache_free), and no progress (the copies count themselves). */
+mz_status mz_embed_options_other_model(mz_embed_options *out, const mz_embed_options *opt,
+                                       mz_ctx *ctx);
 
 /* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
  * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
@@ -41,7 +64,8 @@ mz_status mz_for_each_item(size_t n, mz_item_state_new make, mz_item_state_free 
                            void *user, mz_progress *progress, mz_ctx *ctx);
 
 /* out: [n, d_model] row-major, one row per text. Texts longer than the model's positions are an
- * error naming the text's index. */
+ * error naming the text's index. With opt->cache, texts it lacks are filled into it first and
+ * every row is pooled from it. */
 mz_status mz_embed_texts(float *out, mz_model *m, const mz_tokenizer *t, const char *const *texts,
                          size_t n, const mz_embed_options *opt, mz_ctx *ctx);
 /* The same for one span of each text, bytes [start[i], end[i]): pooling runs over the tokens
@@ -65,6 +89,20 @@ typedef struct mz_unknown_words {
 mz_status mz_words_with_unknown(mz_unknown_words *out, const mz_tokenizer *t,
                                 const mz_probe_set *set, mz_ctx *ctx);
 
+/* Per-item scores a test keeps (owned by its suite entry): each target word's mean association
+ * score s(w, A, B) over its rows (sentences, contexts) and every row's own, so that two runs
+ * can be compared word by word and runs over shards merged. */
+typedef struct mz_unit_scores {
+    double *word;  /* [n_words]: X's words, then Y's */
+    double *row;   /* [n_rows] */
+    size_t *first; /* [n_words + 1]: word w's rows are row[first[w] .. first[w + 1]) */
+    size_t n_words, n_rows;
+} mz_unit_scores;
+
+/* Room for n_words words of count[w] rows each. */
+mz_status mz_unit_scores_new(mz_unit_scores *s, const size_t *count, size_t n_words, mz_ctx *ctx);
+void mz_unit_scores_clear(mz_unit_scores *s);
+
 /* What every test of a suite over association sets reports beside its own numbers. Result
  * structs of such suites (SEAT, CEAT) start with one. */
 typedef struct mz_suite_entry {
@@ -77,6 +115,7 @@ typedef struct mz_suite_entry {
      * random model already shows, so the tests permute target words only within strata of
      * equal token count */
     double tokens_per_word[4];
+    mz_unit_scores scores; /* the target words' and rows' scores (owned; mz_suite_clear) */
 } mz_suite_entry;
 
 /* One test: fills the result that starts with `e` and gives its p-value. MZ_ERR_INPUT means the
@@ -85,9 +124,12 @@ typedef mz_status (*mz_suite_test)(mz_suite_entry *e, double *p_value, void *use
 
 /* Runs `test` for each of the n sets into results lying `stride` bytes apart: names each set's
  * unknown words, keeps why a test is not computable (the suite goes on), and adjusts the
- * computed tests' p-values by Holm. */
+ * computed tests' p-values by Holm. After success the entries own their scores (mz_suite_clear);
+ * after a failure they own nothing. */
 mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, size_t n,
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
+/* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
+void mz_suite_clear(void *results, size_t stride, size_t n);
 
 /* The null reference of a suite that has run on model m: run(scratch, copy, user) runs the same
  * suite on each of nc->n random copies of m (mizani/null_copies.h) into n results `stride`

@@ -38,6 +38,12 @@ mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, m
                             mz_probe_set *const *templates, size_t n_templates,
                             const mz_embed_options *embed, mz_ctx *ctx);
 
+/* Every sentence the suite's words make in their frames (words without a frame left out: their
+ * tests say so), for filling the probe runner's cache at once: SEAT's sentences are also CEAT's
+ * contexts when no corpus is given. Free with mz_templates_free. */
+mz_status mz_seat_sentences(char ***out, size_t *n, mz_probe_set *const *sets, size_t n_sets,
+                            mz_probe_set *const *templates, size_t n_templates, mz_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,5 +16,8 @@ void mz_sha256_init(mz_sha256 *s);
 void mz_sha256_update(mz_sha256 *s, const void *data, size_t len);
 /* hex: 64 lowercase hex digits and a NUL. */
 void mz_sha256_final(mz_sha256 *s, char hex[65]);
+/* The CPU's SHA extensions are used where it has them; 0 turns them off (the portable code
+ * then runs: tests check both give the standard digests). Returns whether they are now used. */
+int mz_sha256_set_accelerated(int on);
 
 #endif

@@ -51,6 +51,10 @@ mz_status mz_vectors_set_pieces(mz_vectors *v, size_t row, size_t tokens, size_t
                                 mz_ctx *ctx);
 /* 1 with *tokens and *unknown when the row has that record (vectors from a model), else 0. */
 int mz_vectors_pieces(const mz_vectors *v, size_t row, size_t *tokens, size_t *unknown);
+/* A word split into this many tokens or more, or partly unknown, has a vector (a mean of its
+ * pieces) that carries little of the word: reports flag it. */
+#define MZ_VECTORS_MANY_PIECES 3
+int mz_vectors_poorly_covered(size_t tokens, size_t unknown);
 
 size_t mz_vectors_count(const mz_vectors *v);
 size_t mz_vectors_dim(const mz_vectors *v);

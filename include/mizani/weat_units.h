@@ -19,6 +19,10 @@ typedef struct mz_unit_embeddings {
     size_t n_words[4];
     const char *const *words; /* per word, for messages (may be NULL) */
     const int *stratum;       /* per target word (X's then Y's); NULL: all in one */
+    /* Outputs, filled when not NULL (the caller's arrays): each target row's association score
+     * s(row, A, B) [target rows] and each target word's mean of them [X + Y words], the items a
+     * report keeps so that two runs can be compared word by word. */
+    double *row_scores, *word_scores;
 } mz_unit_embeddings;
 
 /* The same test on K random-weight copies of the audited model (its architecture and tokenizer,

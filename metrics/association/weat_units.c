@@ -121,7 +121,7 @@ static void movable(size_t mov[2], const int *stratum, size_t nx, size_t nt) {
 }
 
 static mz_status observed(mz_weat_units_result *out, const table *t, double *u, size_t *ix,
-                          mz_ctx *ctx) {
+                          const mz_unit_embeddings *in, mz_ctx *ctx) {
     size_t nt = t->nw[0] + t->nw[1], na = t->nw[2] + t->nw[3];
     double *s = mz_malloc((t->rows ? t->rows : 1) * sizeof *s);
     if (!s) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
@@ -134,6 +134,8 @@ static mz_status observed(mz_weat_units_result *out, const table *t, double *u, 
             u[w] += s[r] / (double)(t->row_of[w + 1] - t->row_of[w]);
     }
     out->word_effect = mz_weat_d(u, t->nw[0], t->nw[1]);
+    if (in->row_scores) memcpy(in->row_scores, s, t->rows * sizeof *s);
+    if (in->word_scores) memcpy(in->word_scores, u, nt * sizeof *u);
     mz_free(s);
     if (!isfinite(out->effect_size) || !isfinite(out->word_effect))
         return mz_fail(ctx, MZ_ERR_INPUT, NULL,
@@ -219,7 +221,7 @@ mz_status mz_weat_units(mz_weat_units_result *out, const mz_unit_embeddings *in,
     double *u = mz_malloc(nt * sizeof *u);
     size_t *ix = mz_malloc((nt > na ? nt : na) * sizeof *ix);
     mz_status rc = u && ix ? build(&t, in, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = observed(out, &t, u, ix, ctx);
+    if (!rc) rc = observed(out, &t, u, ix, in, ctx);
     if (!rc) rc = test_words(out, in, u, opt, alpha, ctx);
     if (!rc && opt->n_bootstrap) {
         size_t max_count = 0;

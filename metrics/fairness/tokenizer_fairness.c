@@ -5,7 +5,9 @@
 #include "mizani/stats.h"
 #include "mizani/utf8.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +24,42 @@ static int32_t unknown_id(const mz_tokenizer *t) {
     return id >= 0 ? id : mz_tokenizer_id(t, "<unk>");
 }
 
-static mz_status count_text(mz_fairness_lang *l, const mz_tokenizer *t, const char *text,
-                            mz_encoding *e, size_t *tokens_out, mz_ctx *ctx) {
+/* Keeps the word among the worst-split distinct words when it is split into more tokens than
+ * the least of them (the first seen wins ties). */
+static mz_status keep_worst(mz_fairness *f, const char *word, size_t len, size_t tokens,
+                            mz_ctx *ctx) {
+    if (tokens < 2 ||
+        (f->n_worst == MZ_FAIRNESS_WORST && tokens <= f->worst[f->n_worst - 1].tokens))
+        return MZ_OK;
+    for (size_t i = 0; i < f->n_worst; i++)
+        if (strlen(f->worst[i].word) == len && !memcmp(f->worst[i].word, word, len)) return MZ_OK;
+    char *copy = mz_strndup(word, len);
+    if (!copy) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (f->n_worst == MZ_FAIRNESS_WORST) mz_free(f->worst[--f->n_worst].word);
+    size_t at = f->n_worst++;
+    for (; at > 0 && f->worst[at - 1].tokens < tokens; at--)
+        f->worst[at] = f->worst[at - 1];
+    f->worst[at] = (mz_fairness_word){copy, tokens};
+    return MZ_OK;
+}
+
+/* The word [a, b) of text without the punctuation around it, and the tokens [k0, k1) that start
+ * inside what remains: a candidate for the worst-split list. */
+static mz_status worst_candidate(mz_fairness *f, const char *text, size_t a, size_t b,
+                                 const mz_encoding *e, size_t k0, size_t k1, mz_ctx *ctx) {
+    while (a < b && ispunct((unsigned char)text[a]) && text[a] != '\'')
+        a++;
+    while (b > a && ispunct((unsigned char)text[b - 1]) && text[b - 1] != '\'')
+        b--;
+    size_t tokens = 0;
+    for (size_t k = k0; k < k1; k++)
+        tokens += e->start[k] >= a && e->start[k] < b;
+    return b > a ? keep_worst(f, text + a, b - a, tokens, ctx) : MZ_OK;
+}
+
+static mz_status count_text(mz_fairness *f, int lang, mz_fairness_counts *c, const mz_tokenizer *t,
+                            const char *text, mz_encoding *e, mz_ctx *ctx) {
+    mz_fairness_lang *l = &f->lang[lang];
     size_t len = strlen(text);
     mz_status rc = mz_tokenizer_encode(e, t, text, len, 0, ctx);
     if (rc) return rc;
@@ -36,42 +72,73 @@ static mz_status count_text(mz_fairness_lang *l, const mz_tokenizer *t, const ch
         size_t a = i;
         while (i < len && !is_space(text[i]))
             i++;
-        size_t in_word = 0;
+        size_t in_word = 0, k0;
         while (k < e->n && e->start[k] < a)
             k++; /* tokens of spaces before the word */
-        while (k < e->n && e->start[k] < i)
-            k++, in_word++;
-        l->words++;
-        l->continued_words += in_word > 1;
+        for (k0 = k; k < e->n && e->start[k] < i; k++)
+            in_word++;
+        c->words++;
+        c->continued_words += in_word > 1;
+        if (lang == 1 && (rc = worst_candidate(f, text, a, i, e, k0, k, ctx))) return rc;
     }
     for (size_t j = 0; j < e->n; j++) {
-        l->unk_tokens += e->ids[j] == unk && unk >= 0;
-        l->byte_fallback_tokens += byte_token(mz_tokenizer_token(t, e->ids[j]));
+        c->unk_tokens += e->ids[j] == unk && unk >= 0;
+        c->byte_fallback_tokens += byte_token(mz_tokenizer_token(t, e->ids[j]));
     }
-    l->tokens += e->n;
+    c->tokens = e->n;
+    l->words += c->words, l->continued_words += c->continued_words, l->tokens += c->tokens;
+    l->unk_tokens += c->unk_tokens, l->byte_fallback_tokens += c->byte_fallback_tokens;
     l->bytes += len;
-    *tokens_out = e->n;
     return MZ_OK;
 }
 
-typedef struct premium_data {
-    const size_t *tokens[2]; /* [segments] per language */
-    size_t segments;
-} premium_data;
+/* A ratio of two sums over a resample of segments: the premium (tokens of one language over
+ * the other's) or a rate of one language (fertility: tokens over words, ...). Counts are read
+ * by their offsets in mz_fairness_counts. */
+typedef struct ratio_data {
+    const mz_fairness_counts *num, *den; /* [segments] */
+    size_t num_at, den_at, segments;
+} ratio_data;
 
-/* The premium of a resample of segments: total tokens in one language over the other. */
-static double resampled_premium(const size_t *idx, void *data, void *scratch) {
+static double field(const mz_fairness_counts *c, size_t at) {
+    return (double)*(const size_t *)((const char *)c + at);
+}
+
+static double resampled_ratio(const size_t *idx, void *data, void *scratch) {
     (void)scratch;
-    const premium_data *p = data;
+    const ratio_data *p = data;
     double a = 0, b = 0;
     for (size_t i = 0; i < p->segments; i++) {
-        a += (double)p->tokens[0][idx[i]];
-        b += (double)p->tokens[1][idx[i]];
+        a += field(&p->num[idx[i]], p->num_at);
+        b += field(&p->den[idx[i]], p->den_at);
     }
-    return a > 0 ? b / a : NAN;
+    return b > 0 ? a / b : NAN;
+}
+
+static mz_status ratio_ci(double ci[2], const mz_fairness_counts *num, size_t num_at,
+                          const mz_fairness_counts *den, size_t den_at, size_t segments,
+                          const mz_fairness_options *opt, mz_ctx *ctx) {
+    ratio_data d = {num, den, num_at, den_at, segments};
+    return mz_stats_bootstrap_ci(&ci[0], &ci[1], resampled_ratio, &d, 0, &segments, 1,
+                                 opt->n_bootstrap, opt->ci_level, opt->seed, ctx);
+}
+
+#define AT(f) offsetof(mz_fairness_counts, f)
+
+/* Every rate of one language with its interval over segments. */
+static mz_status rate_intervals(mz_fairness_lang *l, const mz_fairness_counts *c, size_t n,
+                                const mz_fairness_options *opt, mz_ctx *ctx) {
+    mz_status rc = ratio_ci(l->fertility_ci, c, AT(tokens), c, AT(words), n, opt, ctx);
+    if (!rc) rc = ratio_ci(l->continued_ci, c, AT(continued_words), c, AT(words), n, opt, ctx);
+    if (!rc) rc = ratio_ci(l->unk_ci, c, AT(unk_tokens), c, AT(tokens), n, opt, ctx);
+    if (!rc)
+        rc = ratio_ci(l->byte_fallback_ci, c, AT(byte_fallback_tokens), c, AT(tokens), n, opt, ctx);
+    return rc;
 }
 
 static void finish(mz_fairness_lang *l) {
+    l->fertility_ci[0] = l->fertility_ci[1] = l->continued_ci[0] = l->continued_ci[1] = NAN;
+    l->unk_ci[0] = l->unk_ci[1] = l->byte_fallback_ci[0] = l->byte_fallback_ci[1] = NAN;
     l->fertility = l->words ? (double)l->tokens / (double)l->words : 0;
     l->continued_share = l->words ? (double)l->continued_words / (double)l->words : 0;
     l->unk_rate = l->tokens ? (double)l->unk_tokens / (double)l->tokens : 0;
@@ -110,16 +177,16 @@ mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t, const m
     memset(out, 0, sizeof *out);
     if (p->kind != MZ_PROBE_PARALLEL)
         return mz_fail(ctx, MZ_ERR_INPUT, p->path, "tokenizer fairness needs a parallel probe set");
-    size_t *tokens = mz_calloc(2 * p->n_segments + 1, sizeof *tokens);
-    if (!tokens) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (int l = 0; l < 2; l++)
+        if (!(out->per_segment[l] = mz_calloc(p->n_segments + 1, sizeof *out->per_segment[l])))
+            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_encoding e = {0};
     mz_status rc = MZ_OK;
     for (int l = 0; l < 2; l++)
         out->lang[l].language = p->languages[l];
     for (size_t s = 0; s < p->n_segments && !rc; s++)
         for (int l = 0; l < 2 && !rc; l++)
-            rc = count_text(&out->lang[l], t, p->segments[s].text[l], &e,
-                            &tokens[l * p->n_segments + s], ctx);
+            rc = count_text(out, l, &out->per_segment[l][s], t, p->segments[s].text[l], &e, ctx);
     out->segments = p->n_segments;
     for (int l = 0; l < 2; l++)
         finish(&out->lang[l]);
@@ -128,16 +195,25 @@ mz_status mz_tokenizer_fairness(mz_fairness *out, const mz_tokenizer *t, const m
                      p->languages[0]);
     if (!rc) out->premium = (double)out->lang[1].tokens / (double)out->lang[0].tokens;
     if (!rc && opt->n_bootstrap && p->n_segments > 1) {
-        premium_data d = {{tokens, tokens + p->n_segments}, p->n_segments};
-        rc = mz_stats_bootstrap_ci(&out->premium_ci_lo, &out->premium_ci_hi, resampled_premium, &d,
-                                   0, &p->n_segments, 1, opt->n_bootstrap, opt->ci_level, opt->seed,
-                                   ctx);
+        double ci[2];
+        rc = ratio_ci(ci, out->per_segment[1], AT(tokens), out->per_segment[0], AT(tokens),
+                      p->n_segments, opt, ctx);
+        out->premium_ci_lo = ci[0], out->premium_ci_hi = ci[1];
+        for (int l = 0; l < 2 && !rc; l++)
+            rc = rate_intervals(&out->lang[l], out->per_segment[l], p->n_segments, opt, ctx);
         if (!rc) out->ci_level = opt->ci_level;
     }
     if (!rc && opt->dict) rc = dictionary_share(out, t, opt, &e, unknown_id(t), ctx);
     mz_encoding_clear(&e);
-    mz_free(tokens);
     return rc;
+}
+
+void mz_fairness_clear(mz_fairness *f) {
+    for (int l = 0; l < 2; l++)
+        mz_free(f->per_segment[l]);
+    for (size_t i = 0; i < f->n_worst; i++)
+        mz_free(f->worst[i].word);
+    memset(f, 0, sizeof *f);
 }
 
 mz_status mz_word_list_read(char ***words, size_t *n, const char *dic_path, mz_ctx *ctx) {

@@ -128,13 +128,14 @@ static mz_status null_copies_of(copies_zd *c, const study *s, const mz_probe_set
     for (size_t k = 0; !rc && k < c->k; k++) {
         mz_model *m = NULL;
         mz_tokenizer *t = NULL;
-        mz_seat_result sr;
-        mz_ceat_result cr;
+        mz_seat_result sr = {0};
+        mz_ceat_result cr = {0};
         rc = planted_model(&m, &t, s, set, 0, 6000 + (unsigned long)k, ctx);
         if (!rc) rc = mz_seat_suite(&sr, m, t, &one, 1, s->tpl, s->n_tpl, &eo, &wo, ctx);
         if (!rc) rc = mz_ceat_suite(&cr, m, t, &one, 1, s->tpl, s->n_tpl, &co, ctx);
         if (!rc) c->z[0][k] = sr.weat.z, c->d[0][k] = sr.weat.effect_size;
         if (!rc) c->z[1][k] = cr.words.z, c->d[1][k] = cr.words.effect_size;
+        mz_suite_clear(&sr, sizeof sr, 1), mz_suite_clear(&cr, sizeof cr, 1);
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
@@ -162,8 +163,8 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
         mz_weat_options wo;
         mz_weat_options_default(&wo);
         wo.n_permutations = 2000, wo.n_bootstrap = 0, wo.seed = (unsigned long)r;
-        mz_seat_result sr;
-        mz_ceat_result cr;
+        mz_seat_result sr = {0};
+        mz_ceat_result cr = {0};
         mz_ceat_options co = {.embed = eo,
                               .n_samples = 20,
                               .ci_level = 0.95,
@@ -176,7 +177,9 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
             hits[2] += sr.entry.computed && referred_hit(sr.weat, c, 0, ctx);
             hits[3] += cr.entry.computed && referred_hit(cr.words, c, 1, ctx);
             done++;
+            mz_suite_clear(&cr, sizeof cr, 1);
         }
+        mz_suite_clear(&sr, sizeof sr, 1);
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
@@ -260,7 +263,7 @@ static const mz_probe_set *testable_set(const study *s, mz_ctx *ctx) {
     for (size_t i = 0; !found && i < s->n_assoc; i++) {
         mz_probe_set *one = s->assoc[i];
         if (strcmp(one->language, "en")) continue;
-        mz_seat_result sr;
+        mz_seat_result sr = {0};
         mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
         mz_weat_options wo;
         mz_weat_options_default(&wo);
@@ -269,6 +272,7 @@ static const mz_probe_set *testable_set(const study *s, mz_ctx *ctx) {
             sr.entry.computed && sr.weat.inference.can_reach &&
             !strstr(one->dimension ? one->dimension : "", "control"))
             found = one;
+        mz_suite_clear(&sr, sizeof sr, 1);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);

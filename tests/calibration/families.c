@@ -201,6 +201,7 @@ static mz_status suites(study *s, mz_model *m, const mz_tokenizer *tok, unsigned
     if (!rc) s->kept.runs++;
     if (!rc && s->families[F_SEAT]) rc = close_run(&t[F_SEAT], &rs, ctx);
     if (!rc && s->families[F_CEAT]) rc = close_run(&t[F_CEAT], &rc2, ctx);
+    mz_suite_clear(seat, sizeof *seat, n), mz_suite_clear(ceat, sizeof *ceat, n);
     mz_free(seat), mz_free(ceat);
     return rc;
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# `mizani audit` as a user meets it, on random-weight models that the probe sets fit
+# (audit_models): its configuration file under the command line, usage errors (exit 2), bad
+# input (exit 3, one line naming it), no computable test (exit 3), non-finite scores from the
+# model (exit 5), and Ctrl-C (exit 130); none of these leaves a report folder or a temporary.
+# Usage: audit_cli.sh MIZANI AUDIT_MODELS (run from tests/)
+set -u
+mz=$1 models=$2
+fails=0 n=0
+expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTERN
+  local want=$1 pat=$2
+  shift 3
+  n=$((n + 1))
+  out=$("$mz" "$@" 2>&1)
+  code=$?
+  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
+    fails=$((fails + 1))
+    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
+      "$*" "$code" "$want" "$out" "$pat"
+  fi
+}
+ok() { n=$((n + 1)); "$@" || { fails=$((fails + 1)); echo "FAIL: $*"; }; }
+no_folder() { # no_folder DIR: neither the folder nor a temporary of it
+  n=$((n + 1))
+  if [ -e "$1" ] || ls -a "$(dirname "$1")" | grep -q "^\.$(basename "$1")\.mizani-tmp-"; then
+    fails=$((fails + 1))
+    echo "FAIL: $1 or a temporary of it was left behind"
+  fi
+}
+json() { # json FILE PYTHON-FREE-PATTERN: a line of the (indented) results matching PATTERN
+  n=$((n + 1))
+  grep -qE -- "$2" "$1" || { fails=$((fails + 1)); echo "FAIL: $1 has no line matching $2"; }
+}
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/m" "$tmp/short" "$tmp/nan"
+"$models" "$tmp/m" 32 2 4 7 >/dev/null || { echo "FAIL: cannot write the test models"; exit 1; }
+"$models" "$tmp/short" 32 2 4 7 4 >/dev/null # 4 positions: no sentence fits
+"$models" "$tmp/nan" 32 2 4 7 128 nan >/dev/null
+bert=$tmp/m/bert
+fast=(--quiet --permutations 200 --bootstrap 20 --samples 10 --explain-top 0)
+
+# The configuration file sets options; the command line wins over it.
+cat >"$tmp/audit.json" <<EOF
+{"model": "$bert", "tests": ["pairs", "masked"], "seed": 5, "explain-top": 0,
+ "threshold-rate": 0.2, "quiet": true}
+EOF
+expect 0 'findings with clear evidence' -- audit --config "$tmp/audit.json" --out "$tmp/c1"
+json "$tmp/c1/results.json" '^ *"seed": 5,'
+json "$tmp/c1/results.json" '"stage": "seat",$'
+json "$tmp/c1/results.json" '"status": "not requested"'
+json "$tmp/c1/results.json" '"rate": 0\.2'
+json "$tmp/c1/results.json" '"config_file": \{'
+expect 0 'findings with clear evidence' -- audit --config "$tmp/audit.json" --seed 9 --out "$tmp/c2"
+json "$tmp/c2/results.json" '^ *"seed": 9,'
+ok test -s "$tmp/c2/report.md"
+
+# Usage errors and bad configurations: one line, nothing written.
+expect 2 "unknown test 'bogus'" -- audit --model "$bert" --tests pairs,bogus --out "$tmp/u1"
+expect 2 "no --model given and no demonstration model installed" -- audit --quiet --out "$tmp/u2"
+expect 2 "unknown option '--bogus'" -- audit --model "$bert" --bogus --out "$tmp/u3"
+echo '{"bogus": 1}' >"$tmp/bad1.json"
+expect 3 "bad1.json: at \\\$\\.bogus: 'bogus' is not an option of 'mizani audit'" -- audit --config "$tmp/bad1.json" --out "$tmp/u4"
+echo '{"model": ' >"$tmp/bad2.json"
+expect 3 "bad2.json:2:" -- audit --config "$tmp/bad2.json" --out "$tmp/u5"
+echo '{"tests": {"pairs": true}}' >"$tmp/bad3.json"
+expect 3 "bad3.json: at \\\$\\.tests: --tests takes LIST" -- audit --config "$tmp/bad3.json" --model "$bert" --out "$tmp/u6"
+for d in u1 u2 u3 u4 u5 u6; do no_folder "$tmp/$d"; done
+
+# A model too short for any sentence: the tests that need it are skipped, none is left: exit 3.
+expect 3 "no test could be computed on this model; the first: seat: weat1-en: .* the model takes 1 to 4" -- \
+  audit --model "$tmp/short/bert" --tests seat,pairs "${fast[@]}" --out "$tmp/s1"
+no_folder "$tmp/s1"
+# Non-finite scores from the model: exit 5, never a report of numbers.
+expect 5 "not finite|non-finite|NaN" -- audit --model "$tmp/nan/bert" --tests pairs "${fast[@]}" --out "$tmp/n1"
+no_folder "$tmp/n1"
+
+# Ctrl-C: the audit stops at its next item, exit 130, nothing at the final path.
+"$mz" audit --model "$bert" --out "$tmp/i1" --explain-steps 400 --explain-top 3 \
+  >"$tmp/i1.out" 2>"$tmp/i1.err" &
+pid=$!
+for _ in $(seq 1 100); do # until the model runs (the SEAT stage has started)
+  grep -q "audit: static done" "$tmp/i1.err" 2>/dev/null && break
+  sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+code=$?
+n=$((n + 1))
+[ "$code" -eq 130 ] || { fails=$((fails + 1)); echo "FAIL: Ctrl-C gave exit $code, want 130: $(cat "$tmp/i1.err")"; }
+ok grep -q "interrupted: nothing was written" "$tmp/i1.err"
+no_folder "$tmp/i1"
+
+echo "audit_cli: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
