@@ -30,9 +30,9 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         const mz_weat_options *weat, mz_ctx *ctx);
 /* After mz_seat_suite on m, the same suite (same sets, frames, pooling) on `copies` random-weight
  * copies of m: each test's null reference (out[i].weat.ref), its p-value the larger of the
- * word-level one and the reference's, Holm again. For a model of BERT-base's size each copy
- * costs about as much as the suite itself (the sentences through the model) plus drawing and
- * writing its weights. */
+ * word-level one and the reference's, Holm again. Each copy costs one pass of the suite's
+ * sentences through the model (with embed->cache, into an empty cache of the copy's own) plus
+ * drawing and writing its weights: for BERT-base about 41 CPU s on one thread (README). */
 mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, mz_model *m,
                             const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
                             mz_probe_set *const *templates, size_t n_templates,
