@@ -6,7 +6,11 @@
 #include "mizani/alloc.h"
 #include "mizani/ceat.h"
 #include "mizani/mizani.h"
+#include "mizani/safetensors.h"
 #include "mizani/seat.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MODELS "golden/models/"
 
@@ -263,6 +267,146 @@ done:
     mz_probes_free(tpl);
 }
 
+/* Random copies: every float tensor of the model again, by name and shape, LayerNorm gains 1 and
+ * biases 0, the rest normal with sd 0.02 (the tiny config names no initializer_range); the same
+ * copy for the same k on any thread count, another for another k; no folder left behind. */
+static void check_copy_weights(mz_model *m, const mz_null_copies *nc, mz_ctx *ctx) {
+    mz_model *c = NULL, *again = NULL, *other = NULL;
+    CHECK_INT(mz_null_copy_open(&c, m, nc, 0, ctx), MZ_OK);
+    mz_set_threads(1);
+    CHECK_INT(mz_null_copy_open(&again, m, nc, 0, ctx), MZ_OK);
+    mz_set_threads(0);
+    CHECK_INT(mz_null_copy_open(&other, m, nc, 1, ctx), MZ_OK);
+    CHECK(rmdir(nc->workdir) == 0 && mkdir(nc->workdir, 0700) == 0); /* it was left empty */
+    if (!c || !again || !other) goto done;
+    char h[3][65];
+    mz_model_sha256(c, h[0]), mz_model_sha256(again, h[1]), mz_model_sha256(other, h[2]);
+    CHECK_STR(h[0], h[1]);
+    CHECK(strcmp(h[0], h[2]) != 0);
+    CHECK_INT(mz_model_get_config(c)->n_layers, mz_model_get_config(m)->n_layers);
+    const mz_st *st = mz_model_tensors(m), *cs = mz_model_tensors(c);
+    double sum = 0, ss = 0, count = 0;
+    int shapes_ok = 1, fixed_ok = 1;
+    for (size_t i = 0; i < mz_st_n_tensors(st); i++) {
+        const mz_st_tensor *w = mz_st_tensor_at(st, i), *x = mz_st_find(cs, w->name);
+        shapes_ok &= x && x->n_dims == w->n_dims && x->n_elements == w->n_elements;
+        if (!x || x->dtype != MZ_ST_F32) continue;
+        const float *v = x->data;
+        float want = strstr(w->name, "bias") ? 0.0f : 1.0f;
+        for (size_t j = 0; j < x->n_elements; j++)
+            if (x->n_dims == 1)
+                fixed_ok &= v[j] == want;
+            else
+                sum += v[j], ss += (double)v[j] * v[j], count++;
+    }
+    CHECK(shapes_ok && fixed_ok);
+    CHECK(fabs(sum / count) < 0.001 && fabs(sqrt(ss / count) - 0.02) < 0.0005);
+done:
+    mz_model_free(c), mz_model_free(again), mz_model_free(other);
+}
+
+/* SEAT's and CEAT's null reference: the copies' z and effect sizes are those of the suite run on
+ * each copy by itself, and p is the larger of the word-level and the reference's. */
+static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
+    char dir[] = "/tmp/mizani-test-copies-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    mz_null_copies nc = {.n = 4, .seed = 5, .config = MODELS "bert/config.json", .workdir = dir};
+    check_copy_weights(m, &nc, ctx);
+    mz_probe_set *set = NULL, *tpl = NULL;
+    CHECK_INT(mz_probes_load(&set, "data/assoc-tiny.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
+    mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+    mz_weat_options wo;
+    mz_weat_options_default(&wo);
+    wo.n_bootstrap = 0;
+    mz_seat_result r, one;
+    CHECK_INT(mz_seat_suite(&r, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
+    double words_p = r.weat.p_value, z[4], d[4];
+    CHECK_INT(mz_seat_reference(&r, &nc, m, t, &set, 1, &tpl, 1, &eo, ctx), MZ_OK);
+    for (size_t k = 0; k < 4; k++) {
+        mz_model *c = NULL;
+        CHECK_INT(mz_null_copy_open(&c, m, &nc, k, ctx), MZ_OK);
+        CHECK_INT(c ? mz_seat_suite(&one, c, t, &set, 1, &tpl, 1, &eo, &wo, ctx) : MZ_ERR_IO,
+                  MZ_OK);
+        z[k] = one.weat.z, d[k] = one.weat.effect_size;
+        mz_suite_clear(&one, sizeof one, 1);
+        mz_model_free(c);
+    }
+    mz_weat_units_result want = r.weat;
+    want.p_value = words_p;
+    CHECK_INT(mz_weat_units_reference(&want, z, d, 4, ctx), MZ_OK);
+    CHECK_INT(r.weat.ref.n_copies, 4);
+    CHECK_NEAR(r.weat.ref.z_mean, want.ref.z_mean, 1e-12);
+    CHECK_NEAR(r.weat.ref.z_sd, want.ref.z_sd, 1e-12);
+    CHECK_NEAR(r.weat.ref.d_mean, want.ref.d_mean, 1e-12);
+    CHECK(isfinite(r.weat.z) && r.entry.computed);
+    if (isfinite(words_p)) CHECK_NEAR(r.weat.p_value, fmax(words_p, r.weat.ref.p_value), 0);
+    CHECK_NEAR(r.entry.p_holm, r.weat.p_value, 0); /* one test: Holm changes nothing */
+    /* with the probe runner's cache, the copies run their own texts, not the model's rows */
+    mz_embed_options cached = eo;
+    CHECK_INT(mz_embed_cache_new(&cached.cache, ctx), MZ_OK);
+    mz_seat_result rcache = {0};
+    CHECK_INT(mz_seat_suite(&rcache, m, t, &set, 1, &tpl, 1, &cached, &wo, ctx), MZ_OK);
+    size_t held = mz_embed_cache_count(cached.cache);
+    CHECK_INT(mz_seat_reference(&rcache, &nc, m, t, &set, 1, &tpl, 1, &cached, ctx), MZ_OK);
+    CHECK_INT(rcache.weat.ref.n_copies, 4);
+    CHECK_NEAR(rcache.weat.ref.z_mean, r.weat.ref.z_mean, 1e-4);
+    CHECK_NEAR(rcache.weat.ref.z_sd, r.weat.ref.z_sd, 1e-4);
+    CHECK_INT(mz_embed_cache_count(cached.cache), held);
+    mz_suite_clear(&rcache, sizeof rcache, 1);
+    mz_ceat_options co = {
+        .embed = eo, .n_samples = 10, .ci_level = 0.95, .n_permutations = 2000, .seed = 3};
+    mz_ceat_result cr;
+    CHECK_INT(mz_ceat_suite(&cr, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(mz_ceat_reference(&cr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(cr.words.ref.n_copies, 4);
+    CHECK(cr.words.ref.z_sd > 0);
+    mz_ceat_result ccr = {0};
+    co.embed = cached;
+    CHECK_INT(mz_ceat_suite(&ccr, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    held = mz_embed_cache_count(cached.cache);
+    CHECK_INT(mz_ceat_reference(&ccr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(ccr.words.ref.n_copies, 4);
+    CHECK_NEAR(ccr.words.ref.z_mean, cr.words.ref.z_mean, 1e-4);
+    CHECK_INT(mz_embed_cache_count(cached.cache), held);
+    mz_suite_clear(&ccr, sizeof ccr, 1), mz_suite_clear(&cr, sizeof cr, 1);
+    mz_embed_cache_free(cached.cache);
+    nc.config = MODELS "bert/missing.json"; /* a copy needs the model's config.json */
+    CHECK_INT(mz_seat_reference(&r, &nc, m, t, &set, 1, &tpl, 1, &eo, ctx), MZ_ERR_IO);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "missing.json");
+    mz_suite_clear(&r, sizeof r, 1);
+    mz_probes_free(set);
+    mz_probes_free(tpl);
+    rmdir(dir);
+}
+
+/* The null reference against scipy: stats.t.sf((2.5 - mean) / (sd sqrt(1 + 1/5)), 4) over the
+ * five finite copies = 0.023876540238267734; the word-level p is kept when it is larger. */
+static void check_reference_formula(mz_ctx *ctx) {
+    const double z[6] = {0.1, -0.3, 0.5, 1.2, -0.8, NAN}, d[6] = {0.2, 0.4, -0.1, 0.3, 0, NAN};
+    mz_weat_units_result r = {.z = 2.5, .p_value = 0.01};
+    CHECK_INT(mz_weat_units_reference(&r, z, d, 6, ctx), MZ_OK);
+    CHECK_INT(r.ref.n_copies, 5);
+    CHECK_NEAR(r.ref.z_mean, 0.14, 1e-12);
+    CHECK_NEAR(r.ref.z_sd, 0.763544366752843, 1e-12);
+    CHECK_NEAR(r.ref.d_mean, 0.16, 1e-12);
+    CHECK_NEAR(r.ref.d_sd, 0.20736441353327723, 1e-12);
+    CHECK_NEAR(r.ref.p_value, 0.023876540238267734, 1e-12);
+    CHECK_NEAR(r.p_value, r.ref.p_value, 0);
+    CHECK_INT(r.ref.n_reached, 0);
+    r = (mz_weat_units_result){.z = 0.3, .p_value = 0.04};
+    CHECK_INT(mz_weat_units_reference(&r, z, d, 6, ctx), MZ_OK);
+    CHECK_INT(r.ref.n_reached, 2);
+    CHECK(r.ref.p_value > 0.04 && r.p_value == r.ref.p_value);
+    r = (mz_weat_units_result){.z = 3, .p_value = 0.2}; /* the words' p is the larger */
+    CHECK_INT(mz_weat_units_reference(&r, z, d, 6, ctx), MZ_OK);
+    CHECK_NEAR(r.p_value, 0.2, 0);
+    CHECK_INT(mz_weat_units_reference(&r, z, d, 2, ctx), MZ_ERR_INPUT);
+    const double flat[4] = {1, 1, 1, 1};
+    CHECK_INT(mz_weat_units_reference(&r, flat, flat, 4, ctx), MZ_ERR_INPUT);
+    CHECK_CONTAINS(mz_ctx_message(ctx), "at least 3 random copies");
+}
+
 /* Input embeddings as static vectors: a one-token word is its row of the embedding matrix, a
  * two-token word the mean of its rows, an unknown word is left out (reported missing). */
 static void check_input_embeddings(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
@@ -316,6 +460,8 @@ int main(void) {
         check_ceat(m, t, ctx);
         check_input_embeddings(m, t, ctx);
         check_unknown_words(t, ctx);
+        check_reference_formula(ctx);
+        check_reference(m, t, ctx);
     }
     mz_tokenizer_free(t);
     mz_model_free(m);

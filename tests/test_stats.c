@@ -414,6 +414,7 @@ static void test_restricted(void) {
     for (int i = 0; i < 10; i++)
         observed += first[i] ? s[i] : 0;
     unsigned hits = 0, total = 0;
+    double sum1 = 0, sum2 = 0; /* of the admissible sums: the z-score's mean and variance */
     for (unsigned m = 0; m < 1u << 10; m++) {
         int ok = 1;
         double sum = 0;
@@ -425,8 +426,16 @@ static void test_restricted(void) {
         }
         for (int i = 0; ok && i < 10; i++)
             sum += m >> i & 1 ? s[i] : 0;
-        if (ok) total++, hits += sum >= observed - 1e-12;
+        if (ok) total++, hits += sum >= observed - 1e-12, sum1 += sum, sum2 += sum * sum;
     }
+    double z, mean = sum1 / total;
+    CHECK_INT(mz_stats_strata_z(&z, s, first, label, 10, ctx), MZ_OK);
+    CHECK_NEAR(z, (observed - mean) / sqrt(sum2 / total - mean * mean), 1e-9);
+    const int alone[10] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0}; /* no stratum holds both labels */
+    CHECK_INT(
+        mz_stats_strata_z(&z, s, alone, (const int[10]){0, 0, 0, 0, 0, 1, 1, 1, 1, 1}, 10, ctx),
+        MZ_OK);
+    CHECK(isnan(z));
     mz_perm_options opt = {.max_exact = 1000000, .n_resamples = 200000, .seed = 3};
     mz_perm_result r;
     CHECK_INT(mz_stats_perm_strata(&r, s, first, label, 10, &opt, ctx), MZ_OK);

@@ -26,7 +26,8 @@ typedef struct mz_ceat_options {
     const char *const *corpus; /* sentences to draw contexts from; NULL: the sentence frames */
     size_t n_corpus;
     size_t max_contexts;     /* per word, from the corpus (its first lines holding the word) */
-    uint64_t n_permutations; /* the word-level test's Monte Carlo permutations (10000) */
+    uint64_t n_permutations; /* the word-level test's Monte Carlo permutations (10000); 0: no
+                                test, its z alone */
     uint32_t n_bootstrap;    /* its bootstrap draws over words (1000; 0: no interval) */
 } mz_ceat_options;
 
@@ -43,6 +44,13 @@ typedef struct mz_ceat_result {
 mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx);
+/* After mz_ceat_suite on m, the word-level tests on `copies` random-weight copies of m with the
+ * same contexts: each test's null reference (out[i].words.ref), its p-value the larger of the
+ * word-level one and the reference's, Holm again (mizani/seat.h: mz_seat_reference). */
+mz_status mz_ceat_reference(mz_ceat_result *out, const mz_null_copies *copies, mz_model *m,
+                            const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
+                            mz_probe_set *const *templates, size_t n_templates,
+                            const mz_ceat_options *opt, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -5,10 +5,12 @@
 #define MIZANI_RUNNER_H
 
 #include "mizani/model.h"
+#include "mizani/null_copies.h"
 #include "mizani/probes.h"
 #include "mizani/progress.h"
 #include "mizani/tokenizer.h"
 #include "mizani/vectors.h"
+#include "mizani/weat_units.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +46,11 @@ mz_status mz_embed_cache_fill(mz_embed_cache *c, mz_model *m, const mz_tokenizer
                               mz_ctx *ctx);
 /* Texts the cache holds. */
 size_t mz_embed_cache_count(const mz_embed_cache *c);
+/* opt for the same texts on another model (a random-weight copy): a cache's rows belong to the
+ * model that filled it, so out gets an empty cache of its own where opt has one (free it with
+ * mz_embed_cache_free), and no progress (the copies count themselves). */
+mz_status mz_embed_options_other_model(mz_embed_options *out, const mz_embed_options *opt,
+                                       mz_ctx *ctx);
 
 /* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
  * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
@@ -123,6 +130,18 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
 /* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
 void mz_suite_clear(void *results, size_t stride, size_t n);
+
+/* The null reference of a suite that has run on model m: run(scratch, copy, user) runs the same
+ * suite on each of nc->n random copies of m (mizani/null_copies.h) into n results `stride`
+ * bytes apart, and units(entry) is a result's word-level test. Each computed test gets its
+ * reference (mz_weat_units_reference: its p becomes the larger of the word-level and the
+ * reference's), and Holm is applied again; a test whose reference cannot be formed becomes not
+ * computable, saying why. Costs nc->n runs of the suite. */
+typedef mz_status (*mz_suite_on_model)(void *results, mz_model *m, void *user, mz_ctx *ctx);
+typedef mz_weat_units_result *(*mz_suite_units)(mz_suite_entry *e);
+mz_status mz_suite_reference(void *results, size_t stride, size_t n, const mz_null_copies *nc,
+                             const mz_model *m, mz_suite_on_model run, mz_suite_units units,
+                             void *user, mz_ctx *ctx);
 
 /* Whether tokenizer t belongs with model m: every id it produces has a row in the model's
  * embedding matrix, and an encoder gets special tokens. MZ_ERR_INPUT naming both (the

@@ -126,6 +126,12 @@ mz_status mz_stats_perm_strata(mz_perm_result *out, const double *s, const int *
                                const int *label, size_t n, const mz_perm_options *opt, mz_ctx *ctx);
 /* The number of arrangements such a test has: 1 / it is the smallest p it can give. */
 double mz_stats_strata_arrangements(const int *first, const int *label, size_t n);
+/* The same split as a z-score: (observed first-group sum - its mean over the arrangements) /
+ * its standard deviation over them (sampling without replacement within each stratum). A scale
+ * that does not depend on the values' units, so that the same test can be compared between
+ * models; NAN when nothing can move or the movable values have no spread. */
+mz_status mz_stats_strata_z(double *z, const double *s, const int *first, const int *label,
+                            size_t n, mz_ctx *ctx);
 
 /* Sign flips of clusters: c[0..k) are cluster sums of centred values (e.g. preference minus
  * one half, per target-word cluster); under the null each cluster's sign is as likely flipped.

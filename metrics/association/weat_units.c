@@ -5,6 +5,7 @@
 #include "embedding_math.h"
 #include "mizani/alloc.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -160,14 +161,50 @@ static mz_status test_words(mz_weat_units_result *out, const mz_unit_embeddings 
                           .n_resamples = opt->n_permutations,
                           .seed = opt->seed,
                           .progress = opt->progress};
-    mz_status rc = MZ_OK;
     out->p_value = NAN;
-    if (out->inference.can_reach) {
+    mz_status rc = mz_stats_strata_z(&out->z, u, first, in->stratum, nt, ctx);
+    if (!rc && out->inference.can_reach && (opt->max_exact || opt->n_permutations)) {
         rc = mz_stats_perm_strata(&out->perm, u, first, in->stratum, nt, &po, ctx);
         if (!rc) out->p_value = out->perm.p_value;
     }
     mz_free(first);
     return rc;
+}
+
+/* Mean and sample standard deviation of the finite values of x[0..n); their count. */
+static size_t finite_moments(const double *x, size_t n, double *mean, double *sd) {
+    size_t k = 0;
+    double m = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) { /* Welford: copies' z may sit far from zero */
+            double delta = x[i] - m;
+            m += delta / (double)++k;
+            ss += delta * (x[i] - m);
+        }
+    *mean = k ? m : NAN;
+    *sd = k > 1 ? sqrt(ss / (double)(k - 1)) : NAN;
+    return k;
+}
+
+mz_status mz_weat_units_reference(mz_weat_units_result *r, const double *z, const double *d,
+                                  size_t k, mz_ctx *ctx) {
+    mz_null_reference *f = &r->ref;
+    memset(f, 0, sizeof *f);
+    f->p_value = NAN;
+    f->n_copies = finite_moments(z, k, &f->z_mean, &f->z_sd);
+    finite_moments(d, k, &f->d_mean, &f->d_sd);
+    if (f->n_copies < 3 || !(f->z_sd > 0))
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL,
+                       "the null reference needs the test on at least 3 random copies with some "
+                       "spread; it has %zu",
+                       f->n_copies);
+    if (!isfinite(r->z)) return MZ_OK; /* no word can move: nothing to compare */
+    for (size_t i = 0; i < k; i++)
+        f->n_reached += isfinite(z[i]) && z[i] >= r->z;
+    double K = (double)f->n_copies, t = (r->z - f->z_mean) / (f->z_sd * sqrt(1 + 1 / K));
+    f->p_value = gsl_cdf_tdist_Q(t, K - 1);
+    if (isfinite(r->p_value)) r->p_value = fmax(r->p_value, f->p_value);
+    return MZ_OK;
 }
 
 mz_status mz_weat_units(mz_weat_units_result *out, const mz_unit_embeddings *in,

@@ -187,6 +187,14 @@ static mz_status check_finite(const double *s, size_t n, mz_ctx *ctx) {
     return MZ_OK;
 }
 
+/* The values checked and grouped into strata; nothing to free on failure. */
+static mz_status open_strata(strata *st, const double *s, const int *first, const int *label,
+                             size_t n, mz_ctx *ctx) {
+    mz_status rc = check_finite(s, n, ctx);
+    if (!rc && (rc = build(st, s, first, label, n, ctx))) strata_free(st);
+    return rc;
+}
+
 double mz_stats_strata_arrangements(const int *first, const int *label, size_t n) {
     strata st;
     double *s = mz_calloc(n ? n : 1, sizeof *s), count = 0; /* the values do not matter */
@@ -196,17 +204,35 @@ double mz_stats_strata_arrangements(const int *first, const int *label, size_t n
     return count;
 }
 
+mz_status mz_stats_strata_z(double *z, const double *s, const int *first, const int *label,
+                            size_t n, mz_ctx *ctx) {
+    *z = NAN;
+    strata st;
+    mz_status rc = open_strata(&st, s, first, label, n, ctx);
+    if (rc) return rc;
+    double mean = st.fixed, var = 0; /* of the first group's sum over the arrangements */
+    for (size_t i = 0; i < st.n; i++) {
+        const stratum *x = &st.s[i];
+        double m = 0, ss = 0;
+        for (size_t j = 0; j < x->n; j++)
+            m += x->v[j] / (double)x->n;
+        for (size_t j = 0; j < x->n; j++)
+            ss += (x->v[j] - m) * (x->v[j] - m);
+        mean += (double)x->k * m;
+        var += (double)(x->k * (x->n - x->k)) / (double)(x->n * (x->n - 1)) * ss;
+    }
+    if (var > 0) *z = (st.observed - mean) / sqrt(var);
+    strata_free(&st);
+    return MZ_OK;
+}
+
 mz_status mz_stats_perm_strata(mz_perm_result *out, const double *s, const int *first,
                                const int *label, size_t n, const mz_perm_options *opt,
                                mz_ctx *ctx) {
     *out = (mz_perm_result){0};
-    mz_status rc = check_finite(s, n, ctx);
-    if (rc) return rc;
     strata st;
-    if ((rc = build(&st, s, first, label, n, ctx))) {
-        strata_free(&st);
-        return rc;
-    }
+    mz_status rc = open_strata(&st, s, first, label, n, ctx);
+    if (rc) return rc;
     /* scipy's tolerance: arrangements equal in theory but not in rounding count as ties */
     double threshold = st.observed - fmax(1e-14, fabs(1e-14 * st.observed));
     uint64_t hits = 0;

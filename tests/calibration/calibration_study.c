@@ -5,7 +5,9 @@
  * Null replications: random-weight BERT (masked LM) and GPT-2 of 2 layers, hidden 64, 4 heads,
  * 128 positions, seeded 1000 + r; the committed Unigram vocabulary of English and Swahili text
  * with a mask token (encoder) and the committed byte-level BPE (decoder); Gaussian word vectors
- * (50 dimensions) for the static families. */
+ * (50 dimensions) for the static families. SEAT and CEAT are counted again with their null
+ * reference, replication r's 10 random copies being the models of replications r+1..r+10 (the
+ * same architecture, tokenizer and initialisation as the copies Mizani draws). */
 #include "families.h"
 #include "mizani/alloc.h"
 #include "mizani/ceat.h"
@@ -108,9 +110,47 @@ static mz_status planted_model(mz_model **m, mz_tokenizer **t, const study *s,
     return rc;
 }
 
-static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, double size,
-                             int runs, mz_ctx *ctx) {
-    int hits[2] = {0, 0}, done = 0;
+/* The null reference's copies for the power runs: SEAT's and CEAT's z and d on K unplanted null
+ * models (seeds 6000 + k), shared by every planted run. */
+typedef struct copies_zd {
+    double z[2][64], d[2][64];
+    size_t k;
+} copies_zd;
+
+static mz_status null_copies_of(copies_zd *c, const study *s, const mz_probe_set *set,
+                                mz_ctx *ctx) {
+    mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
+    mz_weat_options wo = {0}; /* z alone */
+    mz_ceat_options co = {.embed = eo, .n_samples = 2, .ci_level = 0.95};
+    mz_probe_set *one = (mz_probe_set *)set;
+    mz_status rc = MZ_OK;
+    c->k = s->copies < 64 ? s->copies : 64;
+    for (size_t k = 0; !rc && k < c->k; k++) {
+        mz_model *m = NULL;
+        mz_tokenizer *t = NULL;
+        mz_seat_result sr = {0};
+        mz_ceat_result cr = {0};
+        rc = planted_model(&m, &t, s, set, 0, 6000 + (unsigned long)k, ctx);
+        if (!rc) rc = mz_seat_suite(&sr, m, t, &one, 1, s->tpl, s->n_tpl, &eo, &wo, ctx);
+        if (!rc) rc = mz_ceat_suite(&cr, m, t, &one, 1, s->tpl, s->n_tpl, &co, ctx);
+        if (!rc) c->z[0][k] = sr.weat.z, c->d[0][k] = sr.weat.effect_size;
+        if (!rc) c->z[1][k] = cr.words.z, c->d[1][k] = cr.words.effect_size;
+        mz_suite_clear(&sr, sizeof sr, 1), mz_suite_clear(&cr, sizeof cr, 1);
+        mz_tokenizer_free(t);
+        mz_model_free(m);
+    }
+    return rc;
+}
+
+/* p < 0.05 with the null reference: the larger of the word-level and the reference's p. */
+static int referred_hit(mz_weat_units_result w, const copies_zd *c, int f, mz_ctx *ctx) {
+    if (mz_weat_units_reference(&w, c->z[f], c->d[f], c->k, ctx)) return 0;
+    return w.p_value < 0.05;
+}
+
+static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, const copies_zd *c,
+                             double size, int runs, mz_ctx *ctx) {
+    int hits[4] = {0, 0, 0, 0}, done = 0;
     for (int r = 0; r < runs; r++) {
         mz_model *m = NULL;
         mz_tokenizer *t = NULL;
@@ -134,6 +174,8 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, d
             !mz_ceat_suite(&cr, m, t, &one, 1, s->tpl, s->n_tpl, &co, ctx)) {
             hits[0] += sr.entry.computed && sr.weat.p_value < 0.05;
             hits[1] += cr.entry.computed && cr.words.p_value < 0.05;
+            hits[2] += sr.entry.computed && referred_hit(sr.weat, c, 0, ctx);
+            hits[3] += cr.entry.computed && referred_hit(cr.words, c, 1, ctx);
             done++;
             mz_suite_clear(&cr, sizeof cr, 1);
         }
@@ -145,6 +187,10 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, d
             done ? (double)hits[0] / done : NAN);
     fprintf(o, "CEAT (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
             done ? (double)hits[1] / done : NAN);
+    fprintf(o, "SEAT + reference (%s, %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
+            size, done, done ? (double)hits[2] / done : NAN);
+    fprintf(o, "CEAT + reference (%s, %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
+            size, done, done ? (double)hits[3] / done : NAN);
     fflush(o);
 }
 
@@ -263,15 +309,21 @@ int main(int argc, char **argv) {
         }
         if ((r + 1) % 10 == 0) fprintf(stderr, "%d null replications, %.0f s\n", r + 1, now() - t0);
     }
+    if (study_reference(&s, t, ctx)) {
+        fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+        return 5;
+    }
     snprintf(path, sizeof path, "%s/calibration.txt", out);
     FILE *o = fopen(path, runs ? "w" : "a"); /* --runs 0: power alone, the tally kept */
     if (!o) return 4;
     if (runs) {
         fprintf(o,
                 "%d null replications (%.0f s on 1 thread); bound: binomial 99%% upper bound at "
-                "the nominal 5%%\n",
-                runs, now() - t0);
+                "the nominal 5%%; a test's null reference: %zu copies, the next replications' "
+                "models\n",
+                runs, now() - t0, s.copies);
         tally_print(o, t);
+        study_print_sets(o, &s);
     }
     fclose(o);
     tally_print(stdout, t);
@@ -284,8 +336,13 @@ int main(int argc, char **argv) {
         power_static(o, stat_sizes[k], 1000, ctx);
     const mz_probe_set *set = testable_set(&s, ctx);
     static const double ctx_sizes[] = {0, 0.01, 0.02, 0.05, 0.1, 0.2};
+    copies_zd c;
+    if (set && null_copies_of(&c, &s, set, ctx)) {
+        fprintf(stderr, "%s\n", mz_ctx_message(ctx));
+        return 5;
+    }
     for (int k = 0; set && k < 6; k++)
-        power_contextual(o, &s, set, ctx_sizes[k], power_runs, ctx);
+        power_contextual(o, &s, set, &c, ctx_sizes[k], power_runs, ctx);
     static const double lik_sizes[] = {0, 0.1, 0.2, 0.3, 0.5, 0.8},
                         masked_sizes[] = {0, 0.5, 1, 2, 3, 4};
     power_likelihood(o, &s, lik_sizes, masked_sizes, 6, power_runs, ctx);

@@ -13,9 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const family_names[F_COUNT] = {"static WEAT", "static RND",       "SEAT",
-                                           "CEAT",        "masked templates", "pairs PLL",
-                                           "pairs AUL",   "pairs causal",     "pairs sw vs en"};
+const char *const family_names[F_COUNT] = {
+    "static WEAT",      "static RND",       "SEAT",      "CEAT",      "SEAT + reference",
+    "CEAT + reference", "masked templates", "pairs PLL", "pairs AUL", "pairs causal",
+    "pairs sw vs en"};
 
 static mz_status load(mz_probe_set ***sets, size_t *n, const char *corpora, mz_probe_kind kind,
                       mz_ctx *ctx) {
@@ -31,7 +32,8 @@ void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutat
                  .heads = 4,
                  .positions = 128,
                  .workdir = workdir,
-                 .permutations = permutations};
+                 .permutations = permutations,
+                 .copies = 10};
     for (int f = 0; f < F_COUNT; f++)
         s->families[f] = 1;
 }
@@ -47,6 +49,7 @@ mz_status study_load(study *s, const char *corpora, mz_ctx *ctx) {
 void study_free(study *s) {
     mz_cli_free_sets(s->assoc, s->n_assoc), mz_cli_free_sets(s->tpl, s->n_tpl);
     mz_cli_free_sets(s->pairs, s->n_pairs), mz_cli_free_sets(s->masked, s->n_masked);
+    mz_free(s->kept.r[0]), mz_free(s->kept.r[1]);
 }
 
 /* The p-values of one family in one run: counted raw, then Holm across them. */
@@ -148,12 +151,32 @@ static mz_status open_null(mz_model **m, mz_tokenizer **tok, const study *s, int
     return rc;
 }
 
-static mz_status suites(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
+/* Room for one more replication's SEAT and CEAT tests. */
+static mz_status keep_room(kept_tests *k, size_t n, mz_ctx *ctx) {
+    for (int f = 0; f < 2; f++)
+        if (mz_grow((void **)&k->r[f], &k->cap[f], (k->runs + 1) * n, sizeof *k->r[f]))
+            return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    return MZ_OK;
+}
+
+/* Set i's test into the kept ones (NAN z when not computed) and its raw count. */
+static void keep(kept_tests *k, int f, size_t i, size_t n, const mz_suite_entry *e,
+                 const mz_weat_units_result *w) {
+    mz_weat_units_result *x = &k->r[f][k->runs * n + i];
+    *x = *w;
+    if (!e->computed) x->effect_size = x->z = NAN, x->inference.can_reach = 0;
+    if (i < 64 && x->inference.can_reach) k->tests[f][i]++, k->hits[f][i] += x->p_value < 0.05;
+}
+
+static mz_status suites(study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
                         tally *t, mz_ctx *ctx) {
     size_t n = s->n_assoc;
+    int run_seat = s->families[F_SEAT] || s->families[F_SEAT_REF],
+        run_ceat = s->families[F_CEAT] || s->families[F_CEAT_REF];
     mz_seat_result *seat = mz_calloc(n, sizeof *seat);
     mz_ceat_result *ceat = mz_calloc(n, sizeof *ceat);
-    mz_status rc = seat && ceat ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_status rc = seat && ceat ? keep_room(&s->kept, n, ctx)
+                                : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
     mz_weat_options wo;
     mz_weat_options_default(&wo);
@@ -163,22 +186,85 @@ static mz_status suites(const study *s, mz_model *m, const mz_tokenizer *tok, un
                           .ci_level = 0.95,
                           .seed = seed,
                           .n_permutations = s->permutations};
-    if (!rc && s->families[F_SEAT])
+    if (!rc && run_seat)
         rc = mz_seat_suite(seat, m, tok, s->assoc, n, s->tpl, s->n_tpl, &eo, &wo, ctx);
-    if (!rc && s->families[F_CEAT])
-        rc = mz_ceat_suite(ceat, m, tok, s->assoc, n, s->tpl, s->n_tpl, &co, ctx);
+    if (!rc && run_ceat) rc = mz_ceat_suite(ceat, m, tok, s->assoc, n, s->tpl, s->n_tpl, &co, ctx);
     run_ps rs = {0}, rc2 = {0};
     for (size_t i = 0; !rc && i < n; i++) {
         if (s->families[F_SEAT] && seat[i].entry.computed)
             add_p(&t[F_SEAT], &rs, seat[i].weat.p_value, seat[i].weat.inference.can_reach);
         if (s->families[F_CEAT] && ceat[i].entry.computed)
             add_p(&t[F_CEAT], &rc2, ceat[i].words.p_value, ceat[i].words.inference.can_reach);
+        if (run_seat) keep(&s->kept, 0, i, n, &seat[i].entry, &seat[i].weat);
+        if (run_ceat) keep(&s->kept, 1, i, n, &ceat[i].entry, &ceat[i].words);
     }
+    if (!rc) s->kept.runs++;
     if (!rc && s->families[F_SEAT]) rc = close_run(&t[F_SEAT], &rs, ctx);
     if (!rc && s->families[F_CEAT]) rc = close_run(&t[F_CEAT], &rc2, ctx);
     mz_suite_clear(seat, sizeof *seat, n), mz_suite_clear(ceat, sizeof *ceat, n);
     mz_free(seat), mz_free(ceat);
     return rc;
+}
+
+/* Replication r's test i with its reference from the next s->copies replications' models. */
+static mz_status referred(mz_weat_units_result *out, const study *s, int f, size_t r, size_t i,
+                          mz_ctx *ctx) {
+    const kept_tests *k = &s->kept;
+    size_t n = s->n_assoc;
+    double z[64], d[64];
+    *out = k->r[f][r * n + i];
+    for (size_t c = 0; c < s->copies && c < 64; c++) {
+        const mz_weat_units_result *x = &k->r[f][((r + 1 + c) % k->runs) * n + i];
+        z[c] = x->z, d[c] = x->effect_size;
+    }
+    if (!isfinite(out->z)) return MZ_OK; /* not computed, or nothing can move */
+    mz_status rc = mz_weat_units_reference(out, z, d, s->copies < 64 ? s->copies : 64, ctx);
+    if (rc == MZ_ERR_INPUT) { /* too few copies where the test was computable */
+        mz_ctx_clear(ctx);
+        out->inference.can_reach = 0, rc = MZ_OK;
+    }
+    return rc;
+}
+
+mz_status study_reference(study *s, tally *t, mz_ctx *ctx) {
+    kept_tests *k = &s->kept;
+    if (s->copies < 3 || s->copies >= k->runs) return MZ_OK;
+    static const int fam[2] = {F_SEAT_REF, F_CEAT_REF};
+    mz_status rc = MZ_OK;
+    for (int f = 0; f < 2; f++) {
+        if (!s->families[fam[f]]) continue;
+        for (size_t r = 0; !rc && r < k->runs; r++) {
+            run_ps ps = {0};
+            for (size_t i = 0; !rc && i < s->n_assoc; i++) {
+                mz_weat_units_result w;
+                rc = referred(&w, s, f, r, i, ctx);
+                if (rc || !isfinite(w.effect_size)) continue; /* not computed, as above */
+                add_p(&t[fam[f]], &ps, w.p_value, w.inference.can_reach);
+                if (i < 64 && w.inference.can_reach)
+                    k->tests[2 + f][i]++, k->hits[2 + f][i] += w.p_value < 0.05;
+            }
+            if (!rc) rc = close_run(&t[fam[f]], &ps, ctx);
+        }
+    }
+    return rc;
+}
+
+void study_print_sets(FILE *o, const study *s) {
+    const kept_tests *k = &s->kept;
+    fprintf(
+        o,
+        "p < 0.05 per association set, of the runs where it could reach it:\n%-30s %9s %9s %9s %9s\n",
+        "set", "SEAT", "+ ref", "CEAT", "+ ref");
+    for (size_t i = 0; i < s->n_assoc && i < 64; i++) {
+        fprintf(o, "%-30s", s->assoc[i]->id);
+        for (int f = 0; f < 4; f++) {
+            int c = f == 1 ? 2 : f == 2 ? 1 : f; /* SEAT, SEAT + ref, CEAT, CEAT + ref */
+            char cell[32];
+            snprintf(cell, sizeof cell, "%lu/%lu", k->hits[c][i], k->tests[c][i]);
+            fprintf(o, " %9s", k->tests[c][i] ? cell : "too few");
+        }
+        fprintf(o, "\n");
+    }
 }
 
 static mz_status masked(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
@@ -224,11 +310,13 @@ static mz_status pairs(const study *s, mz_model *m, const mz_tokenizer *tok, mz_
     return rc;
 }
 
-static mz_status encoder_families(const study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
+static mz_status encoder_families(study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
     mz_model *m = NULL;
     mz_tokenizer *tok = NULL;
     mz_status rc = open_null(&m, &tok, s, 0, seed, ctx);
-    if (!rc && (s->families[F_SEAT] || s->families[F_CEAT])) rc = suites(s, m, tok, seed, t, ctx);
+    if (!rc && (s->families[F_SEAT] || s->families[F_CEAT] || s->families[F_SEAT_REF] ||
+                s->families[F_CEAT_REF]))
+        rc = suites(s, m, tok, seed, t, ctx);
     if (!rc && s->families[F_MASKED]) rc = masked(s, m, tok, seed, t, ctx);
     if (!rc && (s->families[F_PLL] || s->families[F_LANG]))
         rc = pairs(s, m, tok, MZ_LIK_PLL, seed, &t[F_PLL], s->families[F_LANG] ? &t[F_LANG] : NULL,
@@ -239,7 +327,7 @@ static mz_status encoder_families(const study *s, unsigned long seed, tally *t, 
     return rc;
 }
 
-mz_status study_replicate(const study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
+mz_status study_replicate(study *s, unsigned long seed, tally *t, mz_ctx *ctx) {
     mz_status rc =
         s->families[F_WEAT] || s->families[F_RND] ? static_families(s, seed, t, ctx) : MZ_OK;
     if (!rc) rc = encoder_families(s, seed, t, ctx);

@@ -7,17 +7,20 @@
 
 #include "mizani/mizani.h"
 #include "mizani/probes.h"
+#include "mizani/weat_units.h"
 
 typedef enum family {
-    F_WEAT,   /* static WEAT on Gaussian vectors, permutation over words */
-    F_RND,    /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
-    F_SEAT,   /* SEAT, words as units */
-    F_CEAT,   /* CEAT, words as units */
-    F_MASKED, /* masked templates, target words permuted */
-    F_PLL,    /* minimal pairs, pseudo-log-likelihood, target clusters */
-    F_AUL,    /* minimal pairs, all-unmasked likelihood */
-    F_CAUSAL, /* minimal pairs, GPT-2 log-likelihood */
-    F_LANG,   /* minimal pairs, Swahili vs English (paired) */
+    F_WEAT,     /* static WEAT on Gaussian vectors, permutation over words */
+    F_RND,      /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
+    F_SEAT,     /* SEAT, words as units */
+    F_CEAT,     /* CEAT, words as units */
+    F_SEAT_REF, /* SEAT with its null reference from random copies (other replications' models) */
+    F_CEAT_REF, /* CEAT with its null reference */
+    F_MASKED,   /* masked templates, target words permuted */
+    F_PLL,      /* minimal pairs, pseudo-log-likelihood, target clusters */
+    F_AUL,      /* minimal pairs, all-unmasked likelihood */
+    F_CAUSAL,   /* minimal pairs, GPT-2 log-likelihood */
+    F_LANG,     /* minimal pairs, Swahili vs English (paired) */
     F_COUNT
 } family;
 
@@ -31,6 +34,14 @@ typedef struct tally {
     unsigned long runs_any; /* ... with any test Holm-significant at 0.05 */
 } tally;
 
+/* SEAT's and CEAT's word-level tests of every replication (not computable: d NAN), for the null
+ * reference, which takes each replication's copies from the other replications' models. */
+typedef struct kept_tests {
+    mz_weat_units_result *r[2]; /* [replication][association set]: SEAT, CEAT */
+    size_t runs, cap[2];
+    unsigned long hits[4][64], tests[4][64]; /* per set: SEAT, CEAT, then with the reference */
+} kept_tests;
+
 typedef struct study {
     mz_probe_set **assoc, **tpl, **pairs, **masked;
     size_t n_assoc, n_tpl, n_pairs, n_masked;
@@ -39,6 +50,8 @@ typedef struct study {
     const char *workdir;   /* where null models are written */
     uint64_t permutations; /* Monte Carlo permutations per test */
     int families[F_COUNT]; /* 1: run it */
+    size_t copies;         /* K: null models a test's reference is drawn from */
+    kept_tests kept;
 } study;
 
 /* The study's shape: 2 layers, 4 heads, 128 positions, `hidden` units, the committed Unigram
@@ -49,7 +62,13 @@ void study_defaults(study *s, int hidden, const char *workdir, uint64_t permutat
 mz_status study_load(study *s, const char *corpora, mz_ctx *ctx);
 void study_free(study *s);
 /* One replication seeded by `seed`, added to t[F_COUNT]. */
-mz_status study_replicate(const study *s, unsigned long seed, tally *t, mz_ctx *ctx);
+mz_status study_replicate(study *s, unsigned long seed, tally *t, mz_ctx *ctx);
+/* After the replications: SEAT and CEAT with their null reference (s->copies other
+ * replications' models as each one's random copies), added to t[F_SEAT_REF] and t[F_CEAT_REF];
+ * nothing when fewer than 3 copies are at hand. */
+mz_status study_reference(study *s, tally *t, mz_ctx *ctx);
+/* p < 0.05 per association set: SEAT and CEAT, without and with the reference. */
+void study_print_sets(FILE *o, const study *s);
 /* The bound a tally must stay within: the binomial 99% upper bound at 5%. */
 int tally_ok(const tally *t);
 void tally_print(FILE *o, const tally *t);

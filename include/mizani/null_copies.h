@@ -1,0 +1,41 @@
+/* Random-weight copies of a model: the same architecture (its config.json), every weight tensor
+ * of the same name and shape drawn as Hugging Face initialises a fresh model (normal with sd
+ * initializer_range for matrices and embeddings, GPT-2's residual projections scaled by
+ * 1/sqrt(2 layers), LayerNorm gains 1, biases 0). Such a copy has learned nothing, so what a test
+ * finds on it comes from the architecture and the tokenizer alone: K copies give a test its null
+ * reference (mizani/weat_units.h). */
+#ifndef MIZANI_NULL_COPIES_H
+#define MIZANI_NULL_COPIES_H
+
+#include "mizani/model.h"
+#include "mizani/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mz_null_copies {
+    size_t n;              /* K copies */
+    unsigned long seed;    /* copy k draws from its own generators (mz_stats_block_seed) */
+    const char *config;    /* the audited model's config.json */
+    const char *workdir;   /* where a copy's weights are written while it opens; NULL: $TMPDIR,
+                              else /tmp */
+    mz_progress *progress; /* counts copies; may be NULL */
+} mz_null_copies;
+
+/* Copy k of model m (a safetensors model: its tensor directory; F32 whatever its dtypes):
+ * written into a fresh folder under nc->workdir, opened, and the folder removed (the open model
+ * keeps its map of the weights). Memory: the copy's F32 weights, once while written. */
+mz_status mz_null_copy_open(mz_model **out, const mz_model *m, const mz_null_copies *nc, size_t k,
+                            mz_ctx *ctx);
+
+/* fn(copy, k, user, ctx) for k = 0..nc->n - 1, one copy open at a time; the first failure
+ * stops. */
+typedef mz_status (*mz_null_copy_fn)(mz_model *copy, size_t k, void *user, mz_ctx *ctx);
+mz_status mz_null_copies_each(const mz_null_copies *nc, const mz_model *m, mz_null_copy_fn fn,
+                              void *user, mz_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
