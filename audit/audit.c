@@ -184,6 +184,16 @@ static mz_status fill_frames(audit *a, mz_progress *p) {
     return rc;
 }
 
+/* The null reference's copies, counted on the log (free nc.progress). */
+static mz_null_copies counted(const audit *a, const char *family) {
+    mz_null_copies nc = a->copies;
+    char label[64];
+    snprintf(label, sizeof label, "audit: %s (random copies)", family);
+    nc.progress =
+        nc.n && a->o->log ? mz_progress_new(a->o->log, MZ_PROGRESS_AUTO, label, nc.n) : NULL;
+    return nc;
+}
+
 static mz_status seat(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (!a->n_assoc) return snprintf(why, n_why, "no association probe set"), MZ_OK;
     mz_seat_result *res = mz_calloc(a->n_assoc + 1, sizeof *res);
@@ -198,7 +208,13 @@ static mz_status seat(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (!rc)
         rc = mz_seat_suite(res, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
                            a->n_tpl, &eo, &wo, a->ctx);
-    if (!rc) rc = mz_report_seat(a->r, res, a->n_assoc, &eo, &wo, a->tpl, a->n_tpl, &a->o->rules);
+    mz_null_copies nc = counted(a, "seat");
+    if (!rc && nc.n)
+        rc = mz_seat_reference(res, &nc, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc,
+                               a->tpl, a->n_tpl, &eo, a->ctx);
+    mz_progress_free(nc.progress);
+    if (!rc)
+        rc = mz_report_seat(a->r, res, a->n_assoc, &eo, &wo, nc.n, a->tpl, a->n_tpl, &a->o->rules);
     mz_suite_clear(res, sizeof *res, a->n_assoc);
     mz_free(res);
     return rc;
@@ -219,7 +235,12 @@ static mz_status ceat(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (!rc)
         rc = mz_ceat_suite(res, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
                            a->n_tpl, &co, a->ctx);
-    if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, &a->o->rules);
+    mz_null_copies nc = counted(a, "ceat");
+    if (!rc && nc.n)
+        rc = mz_ceat_reference(res, &nc, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc,
+                               a->tpl, a->n_tpl, &co, a->ctx);
+    mz_progress_free(nc.progress);
+    if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, nc.n, &a->o->rules);
     mz_suite_clear(res, sizeof *res, a->n_assoc);
     mz_free(res);
     return rc;
@@ -317,7 +338,11 @@ mz_status mz_audit_run(mz_results *r, const mz_audit_inputs *in, const mz_audit_
                        mz_ctx *ctx) {
     audit a = {.r = r, .in = in, .o = o, .ctx = ctx};
     a.embed = (mz_embed_options){.layer = o->layer};
-    mz_status rc = mz_results_model(r, in->model, in->model_path, in->tokenizer);
+    int refer = o->tests & (1u << MZ_AUDIT_SEAT | 1u << MZ_AUDIT_CEAT);
+    mz_status rc =
+        mz_null_copies_init(&a.copies, refer ? o->null_reference : 0, o->seed, in->model_path,
+                            a.copies_config, sizeof a.copies_config, ctx);
+    if (!rc) rc = mz_results_model(r, in->model, in->model_path, in->tokenizer);
     for (size_t i = 0; !rc && i < in->n_sets; i++)
         if (wanted(o, in->sets[i]) && in->sets[i]->kind != MZ_PROBE_NAMES &&
             in->sets[i]->kind != MZ_PROBE_SLURS)

@@ -18,6 +18,8 @@ typedef struct audit {
     size_t n_assoc, n_tpl;
     mz_embed_options embed; /* the layer and the cache SEAT and CEAT share */
     mz_embed_cache *cache;
+    mz_null_copies copies; /* SEAT's and CEAT's null reference (copies.n 0: none) */
+    char copies_config[4200];
     mz_pairs_suite pairs; /* kept for the explanations */
     mz_masked_suite masked;
     mz_probe_set **sets_pairs, **sets_masked; /* the suites' sets (they borrow them) */

@@ -74,9 +74,11 @@ mz_status mz_audit_record_config(mz_results *r, const mz_audit_options *o) {
     s = mz_rn_object(r, c, "seat");
     mz_rn_int(r, s, "permutations", (long long)o->permutations);
     mz_rn_int(r, s, "bootstrap", o->bootstrap);
+    mz_rn_int(r, s, "null_reference", o->null_reference);
     s = mz_rn_object(r, c, "ceat");
     mz_rn_int(r, s, "permutations", (long long)o->permutations);
     mz_rn_int(r, s, "bootstrap", o->bootstrap);
+    mz_rn_int(r, s, "null_reference", o->null_reference);
     mz_rn_int(r, s, "samples", o->samples);
     s = mz_rn_object(r, c, "pairs");
     mz_rn_str(r, s, "method",

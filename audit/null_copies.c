@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct copy {
@@ -135,6 +136,22 @@ mz_status mz_null_copy_open(mz_model **out, const mz_model *m, const mz_null_cop
     copy_free(&c);
     mz_free(config);
     return rc;
+}
+
+mz_status mz_null_copies_init(mz_null_copies *nc, size_t k, unsigned long seed,
+                              const char *model_path, char *config, size_t n_config, mz_ctx *ctx) {
+    *nc = (mz_null_copies){.n = k, .seed = seed, .config = config};
+    if (!k) return MZ_OK;
+    if (k < 3)
+        return mz_fail(ctx, MZ_ERR_USAGE, NULL,
+                       "a null reference needs at least 3 random copies, not %zu (0: none)", k);
+    struct stat st;
+    snprintf(config, n_config, "%s/config.json", model_path);
+    if (stat(config, &st) || !S_ISREG(st.st_mode))
+        return mz_fail(ctx, MZ_ERR_USAGE, model_path,
+                       "random-weight copies for the null reference need a model folder with "
+                       "config.json and safetensors weights");
+    return MZ_OK;
 }
 
 mz_status mz_null_copies_each(const mz_null_copies *nc, const mz_model *m, mz_null_copy_fn fn,

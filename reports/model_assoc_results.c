@@ -18,7 +18,11 @@ static const char *const seat_method =
     "words of equal token count and frame class (so tokenization alone cannot make an "
     "association), and the percentile bootstrap interval resamples the words of all four "
     "lists. Holm adjusts across the tests that can reach significance; a test with too few "
-    "words to reach p < 0.05 says so instead of reporting p.";
+    "words to reach p < 0.05 says so instead of reporting p. Without a null reference (the same "
+    "tests on random-weight copies of the model, --null-reference K), SEAT's word-level p-values "
+    "fell below 0.05 in 6.0% of tests on null models against a bound of 5.8% (the committed "
+    "calibration study), and with a reference of 10 copies in 2.1%; with one, each test's p is "
+    "the larger of the word-level p and the reference's (settings: null_reference).";
 static const char *const ceat_method =
     "CEAT (Guo and Caliskan 2021): every probe word is embedded in each of its contexts (its "
     "sentence frames, or corpus lines holding it), pooling the word's own subword tokens. The "
@@ -26,7 +30,9 @@ static const char *const ceat_method =
     "so they do not change with the number of samples. As a description, samples of one "
     "context per word give WEAT's d each, combined by random effects (DerSimonian and Laird): "
     "the combined effect size (CES) and its heterogeneity. That combination is not a test: the "
-    "samples reuse the same words.";
+    "samples reuse the same words. With a null reference (--null-reference K), each test's p "
+    "is the larger of the word-level p and that of the same test on K random-weight copies of "
+    "the model (settings: null_reference).";
 static const char *const citations[] = {
     "May, Wang, Bordia, Bowman and Rudinger (2019). On measuring social biases in sentence "
     "encoders. NAACL.",
@@ -78,6 +84,28 @@ static void unknown_words(mz_results *r, mz_rnode *fn, mz_rnode *details,
     mz_free(list);
 }
 
+/* The null reference, when the test has one: the copies' z and d, its p, and the word-level p
+ * that the finding's p is the larger of. */
+static void reference(mz_results *r, mz_rnode *fn, mz_rnode *d, const mz_weat_units_result *w) {
+    const mz_null_reference *ref = &w->ref;
+    if (!ref->n_copies) return;
+    mz_rnode *o = mz_rn_object(r, d, "null_reference");
+    mz_rn_int(r, o, "copies", (long long)ref->n_copies);
+    mz_rn_num(r, o, "z_mean", ref->z_mean);
+    mz_rn_num(r, o, "z_sd", ref->z_sd);
+    mz_rn_num(r, o, "d_mean", ref->d_mean);
+    mz_rn_num(r, o, "d_sd", ref->d_sd);
+    mz_rn_int(r, o, "reached", (long long)ref->n_reached);
+    mz_rn_num(r, o, "p", ref->p_value);
+    mz_rn_num(r, o, "p_words", w->perm.p_value);
+    mz_rn_num(r, o, "z", w->z); /* the model's, to set against the copies' */
+    mz_results_caveat(r, fn,
+                      "p is the larger of the word-level p (%.4g) and that of a null reference "
+                      "from %zu random-weight copies of the model (%.4g; their z %.2f +/- %.2f "
+                      "against the model's %.2f)",
+                      w->perm.p_value, ref->n_copies, ref->p_value, ref->z_mean, ref->z_sd, w->z);
+}
+
 /* The finding every association test on a model shares: the set, the word-level test and
  * what a reader should weigh. Returns the finding's details for the family's own members. */
 static mz_rnode *finding(mz_results *r, mz_rnode *sec, const char *family, const mz_suite_entry *e,
@@ -111,6 +139,7 @@ static mz_rnode *finding(mz_results *r, mz_rnode *sec, const char *family, const
     mz_rn_bool(r, d, "p_exact", w->inference.can_reach && w->perm.exact);
     mz_rn_int(r, d, "splits", (long long)w->perm.n_splits);
     mz_rn_num(r, d, "p_monte_carlo_se", w->inference.can_reach ? w->perm.mc_se : NAN);
+    reference(r, fn, d, w);
     if (w->inference.can_reach && !w->perm.exact)
         mz_results_caveat(r, fn,
                           "p from %llu random relabellings (Monte Carlo, standard error %.2g)",
@@ -143,7 +172,7 @@ static void frames(mz_results *r, mz_rnode *sec, mz_probe_set *const *tpl, size_
 }
 
 mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
-                         const mz_embed_options *e, const mz_weat_options *w,
+                         const mz_embed_options *e, const mz_weat_options *w, size_t null_copies,
                          mz_probe_set *const *templates, size_t n_templates,
                          const mz_verdict_rules *rules) {
     mz_verdict_rules def;
@@ -156,6 +185,7 @@ mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
     mz_rn_int(r, set, "max_exact_splits", (long long)w->max_exact);
     mz_rn_int(r, set, "bootstrap", w->n_bootstrap);
     mz_rn_num(r, set, "ci_level", w->ci_level);
+    mz_rn_int(r, set, "null_reference", (long long)null_copies);
     frames(r, sec, templates, n_templates);
     for (size_t i = 0; i < n && !r->status; i++) {
         mz_rnode *fn;
@@ -169,7 +199,8 @@ mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
 }
 
 mz_status mz_report_ceat(mz_results *r, const mz_ceat_result *res, size_t n,
-                         const mz_ceat_options *o, const mz_verdict_rules *rules) {
+                         const mz_ceat_options *o, size_t null_copies,
+                         const mz_verdict_rules *rules) {
     mz_verdict_rules def;
     if (!rules) mz_verdict_rules_default(&def), rules = &def;
     mz_rnode *sec = section(r, "ceat", "Contextual word embeddings (CEAT)", ceat_method);
@@ -182,6 +213,7 @@ mz_status mz_report_ceat(mz_results *r, const mz_ceat_result *res, size_t n,
     mz_rn_int(r, set, "permutations", (long long)o->n_permutations);
     mz_rn_int(r, set, "bootstrap", o->n_bootstrap);
     mz_rn_num(r, set, "ci_level", o->ci_level);
+    mz_rn_int(r, set, "null_reference", (long long)null_copies);
     for (size_t i = 0; i < n && !r->status; i++) {
         mz_rnode *fn;
         mz_results_probe_set(r, res[i].entry.set);

@@ -285,6 +285,7 @@ static void recorded_audit(inputs *in, const json_t *c) {
     o->permutations = (uint64_t)config_int(c, "seat", "permutations", (long)o->permutations);
     o->bootstrap = (uint32_t)config_int(c, "seat", "bootstrap", o->bootstrap);
     o->samples = (uint32_t)config_int(c, "ceat", "samples", o->samples);
+    o->null_reference = (uint32_t)config_int(c, "seat", "null_reference", o->null_reference);
     o->likelihood_bootstrap =
         (uint32_t)config_int(c, "masked", "bootstrap", o->likelihood_bootstrap);
     o->fairness_bootstrap = (uint32_t)config_int(c, "fairness", "bootstrap", o->fairness_bootstrap);
@@ -382,8 +383,11 @@ static mz_status audit_model(mz_cli *cli, const char *path, inputs *in, const se
                 in->audit.seed);
         for (int k = 0; k < MZ_AUDIT_N_TESTS; k++)
             if (in->audit.tests & (1u << k)) fprintf(cli->err, " %s", mz_audit_test_names[k]);
-        fprintf(cli->err, ", with the options of %s\n",
+        fprintf(cli->err, ", with the options of %s",
                 in->reference ? "the audit of the first results file" : "`mizani audit`");
+        if (in->audit.null_reference)
+            fprintf(cli->err, " (a null reference of %u random copies)", in->audit.null_reference);
+        fputc('\n', cli->err);
     }
     mz_model *m = NULL;
     mz_tokenizer *t = NULL;

@@ -51,6 +51,8 @@ typedef struct mz_audit_options {
     uint64_t permutations;         /* SEAT and CEAT (10000) */
     uint32_t bootstrap;            /* SEAT and CEAT (1000) */
     uint32_t samples;              /* CEAT's descriptive samples (1000) */
+    uint32_t null_reference;       /* SEAT's and CEAT's random-weight copies (mizani/seat.h:
+                                      mz_seat_reference); 0: none, else at least 3 */
     int method;                    /* minimal pairs: an mz_lik_method, or -1: by the model */
     uint32_t likelihood_bootstrap; /* masked templates (2000) */
     uint32_t fairness_bootstrap;   /* 2000 */

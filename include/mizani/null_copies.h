@@ -23,6 +23,13 @@ typedef struct mz_null_copies {
     mz_progress *progress; /* counts copies; may be NULL */
 } mz_null_copies;
 
+/* nc for k random copies of the model at `model_path`, seeded by `seed` (the run's --seed), its
+ * config.json's path written into config[n_config] (nc->config points there): MZ_ERR_USAGE when
+ * k is 1 or 2 (a reference needs at least 3) or when the path is not a Hugging Face model folder
+ * (a GGUF file has no config.json to give a copy). k 0: nothing to check. */
+mz_status mz_null_copies_init(mz_null_copies *nc, size_t k, unsigned long seed,
+                              const char *model_path, char *config, size_t n_config, mz_ctx *ctx);
+
 /* Copy k of model m (a safetensors model: its tensor directory; F32 whatever its dtypes):
  * written into a fresh folder under nc->workdir, opened, and the folder removed (the open model
  * keeps its map of the weights). Memory: the copy's F32 weights, once while written. */

@@ -55,13 +55,16 @@ mz_status mz_results_tokenizer(mz_results *r, const mz_tokenizer *t);
  * labels as units with the smallest detectable d, the caveats (too few words, words unknown to
  * the tokenizer, target lists split differently, Monte Carlo p, CEAT's samples reusing words),
  * and every target word's score with its rows' scores as items; each probe set's provenance.
- * SEAT's section quotes one frame per language from `templates`. */
+ * SEAT's section quotes one frame per language from `templates`. null_copies: the K random
+ * copies of the null reference the results were given (0: none), in the settings; each test
+ * with a reference keeps it in its details (null_reference) and says which p it reports. */
 mz_status mz_report_seat(mz_results *r, const mz_seat_result *res, size_t n,
-                         const mz_embed_options *e, const mz_weat_options *w,
+                         const mz_embed_options *e, const mz_weat_options *w, size_t null_copies,
                          mz_probe_set *const *templates, size_t n_templates,
                          const mz_verdict_rules *rules);
 mz_status mz_report_ceat(mz_results *r, const mz_ceat_result *res, size_t n,
-                         const mz_ceat_options *o, const mz_verdict_rules *rules);
+                         const mz_ceat_options *o, size_t null_copies,
+                         const mz_verdict_rules *rules);
 
 /* ---- Tokenizer fairness into the tree ------------------------------------------------------
  * The fairness section: the premium of the second language over the first, and per language
