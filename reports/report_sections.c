@@ -191,6 +191,22 @@ static void frames_note(mz_page *p, xmlNodePtr sec, const json_t *section) {
     }
 }
 
+/* Which p the table shows: the word-level one alone, or with SEAT's or CEAT's null reference. */
+static void reference_note(mz_page *p, xmlNodePtr sec, const json_t *section) {
+    const json_t *k = json_object_get(json_object_get(section, "settings"), "null_reference");
+    if (!json_is_integer(k)) return;
+    xmlNodePtr para =
+        json_integer_value(k)
+            ? mz_page_elf(p, sec, "p",
+                          "p: the larger of the word-level p and that of the same test on %lld "
+                          "random-weight copies of the model (the null reference).",
+                          (long long)json_integer_value(k))
+            : mz_page_el(p, sec, "p",
+                         "p: the word-level p alone, without a null reference from random-weight "
+                         "copies of the model (--null-reference K adds one).");
+    mz_page_attr(p, para, "class", "note");
+}
+
 /* ---- Likelihood tests: minimal pairs, masked templates ------------------------------------ */
 
 static const json_t *largest_gap(const json_t *f, const json_t **used, size_t n_used) {
@@ -372,6 +388,7 @@ mz_status mz_report_section(mz_page *p, xmlNodePtr parent, const mz_results *r,
     if (!strcmp(family, "static") || !strcmp(family, "seat") || !strcmp(family, "ceat")) {
         association(p, sec, section, "effect size d (0: no association)");
         if (!strcmp(family, "seat")) frames_note(p, sec, section);
+        if (strcmp(family, "static")) reference_note(p, sec, section);
     } else if (!strcmp(family, "pairs"))
         pairs(p, sec, section);
     else if (!strcmp(family, "masked"))

@@ -8,13 +8,12 @@
  *   - `mizani audit` with the option from its configuration file: the effective configuration
  *     and both sections record K and the findings their reference (the commands' own, for the
  *     same seed); an audit with K = 0 gives the same sections and effective configuration as
- *     one without the option;
+ *     one without the option; report.html says which p its SEAT and CEAT tables show;
  *   - `mizani compare` re-audits a model with the first audit's reference (it says so);
  *   - K = 2, and a model file instead of a folder: usage errors (exit 2).
  * Seconds: a few passes of a hidden-32 model over one Swahili probe set's frames. */
 #include "calibration/null_model.h"
-#include "check.h"
-#include "cli.h"
+#include "cli_run.h"
 
 #include <gsl/gsl_cdf.h>
 #include <jansson.h>
@@ -27,26 +26,6 @@
 static mz_ctx *ctx;
 static char tmp[] = "/tmp/mizani-nullref-XXXXXX";
 static json_t *single[2]; /* seat's and ceat's results with 3 copies, seed 3 */
-
-/* mizani ARGS in-process: the exit status; standard output (and error) into *out (*err) when
- * asked (free). */
-static int run_cli(char **out, char **err, const char **argv) {
-    int argc = 0;
-    while (argv[argc])
-        argc++;
-    FILE *o = tmpfile(), *e = tmpfile();
-    int code = mz_cli_main(argc, (char **)argv, o, e);
-    char *text = slurp(e);
-    if (code > 1 && !err) fprintf(stderr, "mizani %s: exit %d: %s", argv[3], code, text);
-    if (err)
-        *err = text;
-    else
-        free(text);
-    if (out) *out = slurp(o);
-    fclose(o);
-    fclose(e);
-    return code;
-}
 
 static const char *path(char *buf, const char *name) {
     snprintf(buf, 4096, "%s/%s", tmp, name);
@@ -68,7 +47,7 @@ static json_t *command(const char *cmd, const char *seed, const char *k) {
         argv[n++] = "--null-reference";
         argv[n++] = k;
     }
-    CHECK_INT(run_cli(&out, NULL, argv), 0);
+    CHECK_INT(mz_test_cli(&out, NULL, argv), 0);
     json_t *j = out ? json_loads(out, 0, NULL) : NULL;
     CHECK(j != NULL);
     free(out);
@@ -157,7 +136,7 @@ static void audit(const char *out, const char *config) {
         "--probes", PROBES,        "--tests", "seat,ceat", "--out", path(o, out), "--permutations",
         "1000",     "--bootstrap", "100",     "--samples", "20",    "--config",   c,
         NULL};
-    CHECK_INT(run_cli(NULL, NULL, argv), 0);
+    CHECK_INT(mz_test_cli(NULL, NULL, argv), 0);
 }
 
 static json_t *results(const char *dir) {
@@ -166,6 +145,20 @@ static json_t *results(const char *dir) {
     json_t *j = json_load_file(file, 0, NULL);
     CHECK(j != NULL);
     return j;
+}
+
+/* Whether OUT/report.html says `text`. */
+static int report_says(const char *out, const char *text) {
+    char p[4096], file[4200];
+    snprintf(file, sizeof file, "%s/report.html", path(p, out));
+    FILE *f = fopen(file, "r");
+    if (!f) return 0;
+    fseek(f, 0, SEEK_END);
+    char *html = slurp(f);
+    fclose(f);
+    int found = html && strstr(html, text);
+    free(html);
+    return found;
 }
 
 static const json_t *config(const json_t *root, const char *family) {
@@ -197,12 +190,14 @@ static void audits(void) {
         json_decref(single[c]);
     }
     json_decref(none), json_decref(k0), json_decref(k3);
+    CHECK(report_says("k3", "same test on 3 random-weight copies of the model"));
+    CHECK(report_says("k0", "the word-level p alone, without a null reference"));
 
     /* compare re-audits the model as the first audit was: with its reference */
     char a[4096], m[4096], o[4096], *err = NULL;
     const char *argv[] = {"mizani", "--seed",       "5", "compare", path(a, "k3"), path(m, "bert"),
                           "--out",  path(o, "cmp"), NULL};
-    int code = run_cli(NULL, &err, argv);
+    int code = mz_test_cli(NULL, &err, argv);
     CHECK(code == 0 || code == 1);
     CHECK_CONTAINS(err, "a null reference of 3 random copies");
     free(err);
@@ -212,13 +207,13 @@ static void usage_errors(void) {
     char m[4096], *err = NULL;
     const char *two[] = {"mizani",           "seat", "--model", path(m, "bert"),
                          "--null-reference", "2",    NULL};
-    CHECK_INT(run_cli(NULL, &err, two), 2);
+    CHECK_INT(mz_test_cli(NULL, &err, two), 2);
     CHECK_CONTAINS(err, "needs at least 3 random copies");
     free(err);
     char w[4096];
     const char *file[] = {"mizani",           "ceat", "--model", path(w, "bert/model.safetensors"),
                           "--null-reference", "3",    NULL};
-    CHECK_INT(run_cli(NULL, &err, file), 2);
+    CHECK_INT(mz_test_cli(NULL, &err, file), 2);
     CHECK_CONTAINS(err, "need a model folder with config.json");
     free(err);
 }
