@@ -217,9 +217,9 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     return rc;
 }
 
-#define NULL_REFERENCE_HELP                                                                   \
-    "also run the tests on K random-weight copies of the model (at least 3; 0: none, the\n"   \
-    "default): p becomes the larger of the word-level p and the copies' reference. Costs K\n" \
+#define NULL_REFERENCE_HELP                                                                  \
+    "also run the tests on K random-weight copies of the model (at least 3; 0: none, the "   \
+    "default): p becomes the larger of the word-level p and the copies' reference. Costs K " \
     "passes of the texts: about 41 CPU s a copy for a BERT-base model (README)"
 
 static const mz_cli_opt seat_opts[] = {
