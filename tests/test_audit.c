@@ -17,6 +17,7 @@
 #include "calibration/null_model.h"
 #include "check.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "mizani/file.h"
 #include "mizani/results.h"
 #include "page_walk.h"
@@ -32,29 +33,6 @@
 
 static mz_ctx *ctx;
 static char tmp[64];
-
-/* Runs `mizani ARGS` in-process; stdout in *out (free; may be NULL), returns the exit code. */
-static int run_cli(char **out, char **argv) {
-    int argc = 0;
-    while (argv[argc])
-        argc++;
-    FILE *o = tmpfile(), *e = tmpfile();
-    int code = mz_cli_main(argc, argv, o, e);
-    long n = ftell(o), ne = ftell(e);
-    char *err = calloc(1, (size_t)ne + 1);
-    rewind(e);
-    if (err && fread(err, 1, (size_t)ne, e) != (size_t)ne) err[0] = '\0';
-    if (code) fprintf(stderr, "  exit %d: %s", code, err ? err : "");
-    free(err);
-    if (out) {
-        *out = calloc(1, (size_t)n + 1);
-        rewind(o);
-        if (*out && fread(*out, 1, (size_t)n, o) != (size_t)n) (*out)[0] = '\0';
-    }
-    fclose(o);
-    fclose(e);
-    return code;
-}
 
 static void make_model(const char *dir, int causal) {
     null_spec spec = {.causal = causal,
@@ -211,7 +189,7 @@ static void check_results(const char *dir, const char *model, const char *skippe
  * audit's results. */
 static void same_numbers(const char *audit_dir, const char *family, char **argv) {
     char *out = NULL, path[256];
-    CHECK_INT(run_cli(&out, argv), 0);
+    CHECK_INT(mz_test_cli(&out, NULL, (const char **)argv), 0);
     json_t *cmd = out ? json_loads(out, 0, NULL) : NULL;
     free(out);
     snprintf(path, sizeof path, "%s/results.json", audit_dir);
@@ -315,7 +293,7 @@ static void long_word_page(const char *dir, const char *long_word, const char *o
     CHECK_INT(json_dump_file(j, copy, 0), 0);
     json_decref(j);
     char *argv[] = {"mizani", "--quiet", "report", copy, "--out", (char *)out, NULL};
-    CHECK_INT(run_cli(NULL, argv), 0);
+    CHECK_INT(mz_test_cli(NULL, NULL, (const char **)argv), 0);
 }
 
 int main(int argc, char **argv) {
@@ -374,7 +352,7 @@ int main(int argc, char **argv) {
                           "--explain-steps",
                           "4",
                           NULL};
-    CHECK_INT(run_cli(NULL, audit_bert), 0);
+    CHECK_INT(mz_test_cli(NULL, NULL, (const char **)audit_bert), 0);
     check_results(out, bert, NULL, NULL);
     check_page(out);
     check_figures(figs);
@@ -415,7 +393,7 @@ int main(int argc, char **argv) {
                           "100",    "--explain-methods",
                           "ig",     "--explain-steps",
                           "4",      NULL};
-    CHECK_INT(run_cli(NULL, audit_gpt2), 0);
+    CHECK_INT(mz_test_cli(NULL, NULL, (const char **)audit_gpt2), 0);
     check_results(out2, gpt2, "masked", "a decoder has no [MASK]");
 
     /* a probe file that fails lint: exit 3 before the model runs, no report folder */
@@ -424,7 +402,7 @@ int main(int argc, char **argv) {
     snprintf(out3, sizeof out3, "%s/report-long", tmp);
     char *audit_long[] = {"mizani",   "--quiet",   "audit", "--model", "/nonexistent-model",
                           "--probes", probes_long, "--out", out3,      NULL};
-    CHECK_INT(run_cli(NULL, audit_long), 3);
+    CHECK_INT(mz_test_cli(NULL, NULL, (const char **)audit_long), 3);
     CHECK(mz_ctx_status(ctx) == MZ_OK);
     struct stat st;
     CHECK(stat(out3, &st) != 0);

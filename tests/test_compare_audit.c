@@ -13,6 +13,7 @@
  * Small probe sets and few permutations keep it to seconds (five audits of a hidden-32 model). */
 #include "check.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "gate_models.h"
 
 #include <jansson.h>
@@ -29,21 +30,6 @@
 static mz_ctx *ctx;
 static char tmp[] = "/tmp/mizani-cmp-audit-XXXXXX";
 static const char *const families[] = {"fairness", "static", "seat", "ceat", "pairs", "masked"};
-
-/* Runs the command; its standard error into *err when asked (free). */
-static int run_cli(int argc, const char **argv, char **err) {
-    FILE *o = tmpfile(), *e = tmpfile();
-    int code = mz_cli_main(argc, (char **)argv, o, e);
-    char *text = slurp(e);
-    if (code > 1) fprintf(stderr, "mizani %s: exit %d: %s", argv[3], code, text ? text : "");
-    if (err)
-        *err = text;
-    else
-        free(text);
-    fclose(o);
-    fclose(e);
-    return code;
-}
 
 static const char *path(char *buf, const char *name) {
     snprintf(buf, 4096, "%s/%s", tmp, name);
@@ -191,7 +177,7 @@ static void audit(const char *model, const char *out) {
                           "1000",
                           "--static-bootstrap",
                           "100"};
-    CHECK_INT(run_cli(23, argv, NULL), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 23, argv), 0);
 }
 
 /* compare BEFORE AFTER --out OUT [--probes PROBES], its exit status; stderr into *err. */
@@ -199,7 +185,7 @@ static int compare(const char *before, const char *after, const char *out, int p
     char b[4096], a[4096], o[4096];
     const char *argv[] = {"mizani",       "--seed", "5",          "compare",  path(b, before),
                           path(a, after), "--out",  path(o, out), "--probes", PROBES};
-    return run_cli(probes ? 10 : 8, argv, err);
+    return mz_test_cli_n(NULL, err, probes ? 10 : 8, argv);
 }
 
 int main(void) {

@@ -12,6 +12,7 @@
  * at 5% (the calibration study runs 200). */
 #include "check.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "gate_models.h"
 
 #include "mizani/alloc.h"
@@ -33,17 +34,6 @@
 
 static mz_ctx *ctx;
 static char tmp[] = "/tmp/mizani-gate-XXXXXX";
-
-static int run_cli(int argc, const char **argv) {
-    FILE *o = tmpfile(), *e = tmpfile();
-    int code = mz_cli_main(argc, (char **)argv, o, e);
-    char *err = slurp(e);
-    if (code > 1) fprintf(stderr, "mizani %s: exit %d: %s", argv[1], code, err ? err : "");
-    free(err);
-    fclose(o);
-    fclose(e);
-    return code;
-}
 
 static const char *path(char *buf, const char *name) {
     snprintf(buf, 4096, "%s/%s", tmp, name);
@@ -130,12 +120,12 @@ static void known_answers(mz_probe_set **sets, size_t n_sets) {
                           "--probes",       "default", "--report",    path(r, "base-report"),
                           "--permutations", "2000",    "--bootstrap", "0",
                           "--quiet"};
-    CHECK_INT(run_cli(13, weat), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 13, weat), 0);
 
     /* (a) identical: nothing changed */
     const char *same[] = {"mizani", "compare",    r,        path(m, "same"),
                           "--out",  path(o, "a"), "--quiet"};
-    CHECK_INT(run_cli(7, same), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 7, same), 0);
     json_t *sec = compare_of(o);
     CHECK_INT(json_integer_value(json_object_get(json_object_get(sec, "gate"), "unchanged")),
               (long long)n_sets);
@@ -145,7 +135,7 @@ static void known_answers(mz_probe_set **sets, size_t n_sets) {
     const char *reg[] = {"mizani",           "compare",        r,
                          path(m, "regress"), "--out",          path(o, "c"),
                          "--junit",          path(x, "c.xml"), "--quiet"};
-    CHECK_INT(run_cli(9, reg), 1);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 9, reg), 1);
     sec = compare_of(o);
     CHECK_STR(outcome(finding(sec, PLANTED)), "regressed");
     for (size_t i = 0; i < n_sets; i++) {
@@ -175,7 +165,7 @@ static void known_answers(mz_probe_set **sets, size_t n_sets) {
     /* (d) planted improvement: improved, exit 0 */
     const char *imp[] = {"mizani", "compare",    r,        path(m, "improve"),
                          "--out",  path(o, "d"), "--quiet"};
-    CHECK_INT(run_cli(7, imp), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 7, imp), 0);
     sec = compare_of(o);
     CHECK_STR(outcome(finding(sec, PLANTED)), "improved");
     json_decref(sec);
@@ -192,16 +182,16 @@ static void mixed_inputs(void) {
                         sets,     "--report", rb,          "--quiet"};
     const char *w2[] = {"mizani", "weat",     "--vectors", a,        "--probes",
                         sets,     "--report", ra,          "--quiet"};
-    CHECK_INT(run_cli(9, w1), 0);
-    CHECK_INT(run_cli(9, w2), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 9, w1), 0);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 9, w2), 0);
     const char *rr[] = {"mizani", "compare", rb, ra, "--out", path(o1, "rr"), "--quiet"};
     const char *rm[] = {"mizani", "compare",      rb,       a, "--probes", sets,
                         "--out",  path(o2, "rm"), "--quiet"};
     const char *mm[] = {"mizani", "compare",      b,         a,        "--probes", sets,
                         "--out",  path(o3, "mm"), "--tests", "static", "--quiet"};
-    CHECK_INT(run_cli(7, rr), 1);
-    CHECK_INT(run_cli(9, rm), 1);
-    CHECK_INT(run_cli(11, mm), 1);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 7, rr), 1);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 9, rm), 1);
+    CHECK_INT(mz_test_cli_n(NULL, NULL, 11, mm), 1);
     json_t *x = compare_of(o1), *y = compare_of(o2), *z = compare_of(o3);
     same_outcomes(x, y, "results vs model");
     same_outcomes(x, z, "model vs model");
