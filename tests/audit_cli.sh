@@ -6,20 +6,7 @@
 # Usage: audit_cli.sh MIZANI AUDIT_MODELS (run from tests/)
 set -u
 mz=$1 models=$2
-fails=0 n=0
-expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTERN
-  local want=$1 pat=$2
-  shift 3
-  n=$((n + 1))
-  out=$("$mz" "$@" 2>&1)
-  code=$?
-  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    fails=$((fails + 1))
-    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
-      "$*" "$code" "$want" "$out" "$pat"
-  fi
-}
-ok() { n=$((n + 1)); "$@" || { fails=$((fails + 1)); echo "FAIL: $*"; }; }
+. "$(dirname "$0")/expect.sh"
 no_folder() { # no_folder DIR: neither the folder nor a temporary of it
   n=$((n + 1))
   if [ -e "$1" ] || ls -a "$(dirname "$1")" | grep -q "^\.$(basename "$1")\.mizani-tmp-"; then

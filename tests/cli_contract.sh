@@ -2,17 +2,7 @@
 # The `mizani` command's contract with its users: help, version, usage errors, exit codes.
 set -u
 mz=$1
-fails=0; n=0
-expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTERN on stdout+stderr
-  local want=$1 pat=$2; shift 3
-  n=$((n + 1))
-  out=$("$mz" "$@" 2>&1); code=$?
-  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    fails=$((fails + 1))
-    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
-      "$*" "$code" "$want" "$out" "$pat"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 lines() { "$mz" "$@" 2>&1 | wc -l; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

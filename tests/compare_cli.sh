@@ -4,17 +4,7 @@
 # and bad inputs answered with one line and exit 3 (2 for usage), nothing written.
 set -u
 mz=$1
-fails=0; n=0
-expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTERN on stdout+stderr
-  local want=$1 pat=$2; shift 3
-  n=$((n + 1))
-  out=$("$mz" "$@" 2>&1); code=$?
-  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    fails=$((fails + 1))
-    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
-      "$*" "$code" "$want" "$out" "$pat"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 check() { # check WHAT COMMAND...: the command must succeed
   local what=$1; shift
   n=$((n + 1))

@@ -3,22 +3,11 @@
 # folder, and every bad input or flag refused with one line and its exit code.
 set -u
 mz=$1
-fails=0 n=0
-expect() { # expect CODE PATTERN -- ARGS...: exit code and a line matching PATTERN
-  local want=$1 pat=$2; shift 3
-  n=$((n + 1))
-  out=$("$mz" "$@" 2>&1); code=$?
-  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    fails=$((fails + 1))
-    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
-      "$*" "$code" "$want" "$out" "$pat"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 one_line() { # one_line ARGS...: the error is a single line
   n=$((n + 1))
   [ "$("$mz" "$@" 2>&1 >/dev/null | wc -l)" -eq 1 ] || { fails=$((fails + 1)); echo "FAIL: more than one line: $*"; }
 }
-ok() { n=$((n + 1)); "$@" || { fails=$((fails + 1)); echo "FAIL: $*"; }; }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 bert=(--model "$here/golden/models/bert")

@@ -4,18 +4,7 @@
 # that is not UTF-8, and a report drawn again from results.json with the same run id.
 set -u
 mz=$1
-fails=0 n=0
-expect() { # expect CODE PATTERN -- ARGS...
-  local want=$1 pat=$2; shift 3
-  n=$((n + 1))
-  out=$("$mz" "$@" 2>&1); code=$?
-  if [ "$code" -ne "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    fails=$((fails + 1))
-    printf 'FAIL: mizani %s -> exit %s (want %s), output:\n%s\n(want a line matching %s)\n' \
-      "$*" "$code" "$want" "$out" "$pat"
-  fi
-}
-ok() { n=$((n + 1)); "$@" || { fails=$((fails + 1)); echo "FAIL: $*"; }; }
+. "$(dirname "$0")/expect.sh"
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 probes="$here/../corpora/weat-en/weat6.json"
