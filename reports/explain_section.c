@@ -12,7 +12,9 @@
 #include <math.h>
 #include <string.h>
 
-enum { MAX_MAPS = 4, TOP_HEADS = 10 }; /* explanations whose maps the page draws; heads shown */
+/* Explanations whose maps and graphs the page draws (every one gets its heads table); heads
+ * listed in that table. */
+enum { MAX_MAPS = 4, TOP_HEADS = 10 };
 
 static const char *const method_titles[MZ_EXPLAIN_N_METHODS] = {
     "Integrated Gradients (signed: > 0 raises the score)",
@@ -210,7 +212,6 @@ static void maps(mz_page *p, xmlNodePtr parent, const json_t *d, const char *lan
     size_t bl = (size_t)json_integer_value(jget(att, "big_layer"));
     size_t bh = (size_t)json_integer_value(jget(att, "big_head"));
     if (!att) return;
-    if (aa) heads(p, parent, aa, H);
     if (aa) edges(p, parent, aa, labels, lang);
     if (!jget(att, "values")) return; /* a text too long for its matrices to be kept */
     xmlNodePtr sec = mz_page_section(p, parent, NULL, "Attention");
@@ -269,12 +270,14 @@ static void explanation(mz_page *p, xmlNodePtr parent, const char *title, const 
     summary(p, sec, d);
     shaded(p, sec, d, lang);
     faithfulness(p, sec, d);
+    const json_t *att = jget(d, "attention"), *aa = jget(d, "attattr");
+    if (att && aa) heads(p, sec, aa, (size_t)json_integer_value(jget(att, "heads")));
     if (draw_maps)
         maps(p, sec, d, lang);
     else if (jget(d, "attention"))
         mz_page_el(p, sec, "p",
-                   "Attention maps: in results.json (the page draws those of the first four "
-                   "explanations).");
+                   "Attention maps and the attribution graph: in results.json (the page draws "
+                   "those of the first four explanations).");
     notes(p, sec, d);
 }
 

@@ -209,6 +209,8 @@ static void reference_note(mz_page *p, xmlNodePtr sec, const json_t *section) {
 
 /* ---- Likelihood tests: minimal pairs, masked templates ------------------------------------ */
 
+/* The tested pair (equal token counts: the others are not in the test) with the largest |gap|
+ * not yet quoted; the audit explains the same pairs (audit_explain.c: strongest_pair). */
 static const json_t *largest_gap(const json_t *f, const json_t **used, size_t n_used) {
     const json_t *best = NULL;
     size_t i;
@@ -218,6 +220,7 @@ static const json_t *largest_gap(const json_t *f, const json_t **used, size_t n_
         for (size_t k = 0; k < n_used; k++)
             taken |= used[k] == it;
         if (!taken && isfinite(mz_jnum(it, "gap")) &&
+            !json_is_true(json_object_get(it, "unequal_token_counts")) &&
             (!best || fabs(mz_jnum(it, "gap")) > fabs(mz_jnum(best, "gap"))))
             best = it;
     }
@@ -231,7 +234,9 @@ static void quote_pairs(mz_page *p, xmlNodePtr sec, const json_t *f) {
     while (n < TOP && (used[n] = largest_gap(f, used, n)))
         n++;
     if (!n) return;
-    mz_page_elf(p, sec, "p", "%s: the pairs with the largest score gaps", mz_finding_title(f));
+    mz_page_elf(p, sec, "p",
+                "%s: the tested pairs (equal token counts) with the largest score gaps",
+                mz_finding_title(f));
     xmlNodePtr ul = mz_page_el(p, sec, "ul", NULL);
     for (size_t i = 0; i < n; i++) {
         xmlNodePtr li = mz_page_el(p, ul, "li", NULL);

@@ -229,6 +229,38 @@ static void same_numbers(const char *audit_dir, const char *family, char **argv)
 
 /* ---- The page ------------------------------------------------------------------------------ */
 
+static size_t occurrences(const char *text, const char *needle) {
+    size_t n = 0;
+    for (const char *at = text; (at = strstr(at, needle)); at++)
+        n++;
+    return n;
+}
+
+/* Every explained text has its heads table, and every explained pair is among the pairs the
+ * likelihood part quotes ("...; ID)"), which are tested pairs only. */
+static void check_explained(const char *dir, const char *text) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_t *j = json_load_file(path, 0, NULL);
+    json_t *findings =
+        json_object_get(json_object_get(json_object_get(j, "sections"), "explain"), "findings");
+    size_t i, texts = 0, pairs = 0;
+    json_t *f;
+    json_array_foreach(findings, i, f) {
+        json_t *d = json_object_get(f, "details");
+        const char *id = json_string_value(json_object_get(d, "pair"));
+        texts += json_object_get(d, "sides") ? 2 : 1;
+        if (!id) continue;
+        char quoted[300];
+        snprintf(quoted, sizeof quoted, "; %s)", id);
+        pairs++;
+        CHECK_CONTAINS(text, quoted);
+    }
+    CHECK(pairs > 0);
+    CHECK_INT(occurrences(text, "The heads whose attention carries the score most"), texts);
+    json_decref(j);
+}
+
 static void check_page(const char *dir) {
     char path[600];
     snprintf(path, sizeof path, "%s/report.html", dir);
@@ -251,6 +283,7 @@ static void check_page(const char *dir) {
     xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(doc));
     CHECK_CONTAINS((const char *)text, INJECT_SCRIPT); /* the words are there, as text */
     CHECK_CONTAINS((const char *)text, INJECT_ATTR);
+    check_explained(dir, (const char *)text);
     xmlFree(text);
     xmlFreeDoc(doc);
     char *md;
