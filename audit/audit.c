@@ -156,6 +156,7 @@ static mz_status input_embeddings(audit *a, mz_progress *p, char *why, size_t n_
         rc = mz_probe_sets_words(&words, &n_words, (const mz_probe_set *const *)sets, n, a->ctx);
     mz_vectors_options vo = {.keep = words, .n_keep = n_words};
     if (!rc && n) rc = mz_input_embedding_vectors(&v, a->in->model, a->in->tokenizer, &vo, a->ctx);
+    if (!rc) mz_progress_set_total(p, n);
     if (!rc && n)
         rc = mz_static_suite_run(&suite, v, a->in->model_path, (const mz_probe_set *const *)sets, n,
                                  &so, p, a->ctx);
@@ -175,6 +176,7 @@ static mz_status fill_frames(audit *a, mz_progress *p) {
     a->embed.progress = p;
     mz_status rc = mz_embed_cache_new(&a->cache, a->ctx);
     if (!rc) rc = mz_seat_sentences(&texts, &n, a->assoc, a->n_assoc, a->tpl, a->n_tpl, a->ctx);
+    mz_progress_set_total(p, n);
     if (!rc) {
         a->embed.cache = a->cache;
         rc = mz_embed_cache_fill(a->cache, a->in->model, a->in->tokenizer,
@@ -269,6 +271,10 @@ static mz_status pairs(audit *a, mz_progress *p, char *why, size_t n_why) {
     po.seed = a->o->seed;
     mz_lik_method method =
         a->o->method >= 0 ? (mz_lik_method)a->o->method : mz_lik_default_method(a->in->model);
+    uint64_t total = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        total += sets[i]->n_pairs;
+    mz_progress_set_total(p, total);
     if (!rc && n)
         rc = mz_lik_pairs_suite(&a->pairs, a->in->model, a->in->tokenizer, sets, n, method, &po, p,
                                 a->ctx);
@@ -288,6 +294,10 @@ static mz_status masked(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (no) return snprintf(why, n_why, "%s", no), MZ_OK;
     mz_status rc = sets_of(a, MZ_PROBE_MASKED, &sets, &n);
     if (!rc && !n) snprintf(why, n_why, "no masked-template probe set");
+    uint64_t total = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        total += sets[i]->attributes[0].n;
+    mz_progress_set_total(p, total);
     if (!rc && n)
         rc = mz_lik_masked_suite(&a->masked, a->in->model, a->in->tokenizer, sets, n,
                                  a->o->likelihood_bootstrap, 0.95, a->o->seed, p, a->ctx);

@@ -92,6 +92,13 @@ static void print_status(mz_progress *p, double t, int final) {
     p->printed = 1;
 }
 
+void mz_progress_set_total(mz_progress *p, uint64_t total) {
+    if (!p) return;
+    pthread_mutex_lock(&p->lock);
+    p->total = total;
+    pthread_mutex_unlock(&p->lock);
+}
+
 void mz_progress_add(mz_progress *p, uint64_t n) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);

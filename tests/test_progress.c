@@ -37,5 +37,16 @@ int main(void) {
     CHECK(strstr(s, "ETA") == NULL);
     free(s);
     fclose(f);
+
+    f = tmpfile(); /* a total learnt after the start: percentages from then on */
+    p = mz_progress_new(f, MZ_PROGRESS_LINES, "pairs", 0);
+    mz_progress_set_interval(p, 0);
+    mz_progress_set_total(p, 40);
+    mz_progress_add(p, 10);
+    mz_progress_free(p);
+    s = slurp(f);
+    CHECK_CONTAINS(s, "pairs: 10/40 (25%)");
+    free(s);
+    fclose(f);
     return mz_check_result("test_progress");
 }

@@ -23,6 +23,9 @@ typedef struct mz_progress mz_progress;
 mz_progress *mz_progress_new(FILE *out, mz_progress_style style, const char *label, uint64_t total);
 /* Minimum seconds between two LINES updates (default 5; 0 prints every update). */
 void mz_progress_set_interval(mz_progress *p, double seconds);
+/* The number of units once the job knows it (the audit's stages learn it after they start):
+ * percentages and an ETA from then on. NULL-safe, thread-safe. */
+void mz_progress_set_total(mz_progress *p, uint64_t total);
 /* Adds `n` finished units. Cheap: prints only when a redraw is due. Thread-safe. */
 void mz_progress_add(mz_progress *p, uint64_t n);
 /* Prints the final line (done, elapsed, rate) unless the job was too quick (under a second,
