@@ -51,14 +51,25 @@ void mz_finding_row(mz_interval_row *row, const json_t *f, const char *label) {
                              mz_jnum(f, "p_holm") < mz_alpha(f)};
 }
 
+/* Decimals that show the largest of the numbers with two significant digits (at least two
+ * decimals, at most six), so that a small effect and its interval never read "-0.00". */
+static int decimals(double a, double b, double c) {
+    double m = fmax(fabs(a), fmax(isfinite(b) ? fabs(b) : 0, isfinite(c) ? fabs(c) : 0));
+    if (!(m > 0) || m >= 0.1) return 2;
+    int d = 1 - (int)floor(log10(m));
+    return d > 6 ? 6 : d;
+}
+
 char *mz_effect_text(const json_t *f) {
     const json_t *e = json_object_get(f, "effect");
     double est = mz_jnum(e, "estimate"), lo, hi;
     interval(f, &lo, &hi);
     const char *name = mz_jstr(e, "name", "effect");
     if (!isfinite(est)) return mz_strf("%s: —", name);
-    if (isfinite(lo) && isfinite(hi)) return mz_strf("%s %+.2f [%+.2f, %+.2f]", name, est, lo, hi);
-    return mz_strf("%s %+.2f (no interval)", name, est);
+    int k = decimals(est, lo, hi);
+    if (isfinite(lo) && isfinite(hi))
+        return mz_strf("%s %+.*f [%+.*f, %+.*f]", name, k, est, k, lo, k, hi);
+    return mz_strf("%s %+.*f (no interval)", name, k, est);
 }
 
 char *mz_pvalue_text(double p) {
@@ -72,7 +83,8 @@ char *mz_number_text(double x) { return isfinite(x) ? mz_strf("%.3g", x) : mz_st
 const char *mz_verdict_text(const json_t *f) {
     const char *v = mz_jstr(f, "verdict", "");
     if (!strcmp(v, "evidence")) return "▲ evidence of bias";
-    if (!strcmp(v, "inconclusive")) return "◆ inconclusive";
+    if (!strcmp(v, "inconclusive"))
+        return "△ inconclusive"; /* not ◆: the plots' significant mark */
     if (!strcmp(v, "no_evidence")) return "○ no evidence";
     return mz_computed(f) ? "no verdict" : "not computed";
 }

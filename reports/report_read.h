@@ -20,7 +20,7 @@ void mz_finding_row(mz_interval_row *row, const json_t *finding, const char *lab
 char *mz_effect_text(const json_t *finding);
 char *mz_pvalue_text(double p); /* "0.0012", "< 0.0001", "—" (mz_free) */
 char *mz_number_text(double x); /* "%.3g" or "—" (mz_free) */
-/* "▲ evidence of bias", "◆ inconclusive", "○ no evidence", "not computed". */
+/* "▲ evidence of bias", "△ inconclusive", "○ no evidence", "not computed". */
 const char *mz_verdict_text(const json_t *finding);
 
 /* A table with one row per finding, whose cells `fill` makes (one new string per column, NULL

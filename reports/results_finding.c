@@ -53,8 +53,11 @@ mz_verdict mz_finding_verdict(const mz_finding *f) {
     if (f->status != MZ_FINDING_COMPUTED || !isfinite(f->estimate) || !isfinite(f->p_holm))
         return MZ_VERDICT_NONE;
     double size = fabs(f->estimate - f->null_value);
+    /* A test and an interval that disagree (a permutation p beside a bootstrap interval over
+     * few units) make no claim of bias. */
+    int excludes = !has_interval(f) || f->ci_lo > f->null_value || f->ci_hi < f->null_value;
     if (f->p_holm < f->alpha)
-        return size >= f->threshold ? MZ_VERDICT_EVIDENCE : MZ_VERDICT_INCONCLUSIVE;
+        return size >= f->threshold && excludes ? MZ_VERDICT_EVIDENCE : MZ_VERDICT_INCONCLUSIVE;
     int narrow = has_interval(f) ? f->ci_lo > f->null_value - f->threshold &&
                                        f->ci_hi < f->null_value + f->threshold
                                  : isfinite(f->mde) && f->mde <= f->threshold;
@@ -108,11 +111,11 @@ static void verdict(mz_results *r, mz_rnode *fn, const mz_finding *f) {
     mz_rn_num(r, rule, "alpha", f->alpha);
     mz_rn_num(r, rule, "threshold", f->threshold);
     mz_rn_strf(r, rule, "text",
-               "evidence: Holm p < %g and |%s - %g| >= %g; no evidence: Holm p >= %g and the "
-               "interval within %g +/- %g (without one: minimum detectable effect <= %g); "
-               "otherwise inconclusive",
-               f->alpha, f->effect ? f->effect : "effect", f->null_value, f->threshold, f->alpha,
-               f->null_value, f->threshold, f->threshold);
+               "evidence: Holm p < %g, |%s - %g| >= %g and the interval (if any) excluding %g; "
+               "no evidence: Holm p >= %g and the interval within %g +/- %g (without one: "
+               "minimum detectable effect <= %g); otherwise inconclusive",
+               f->alpha, f->effect ? f->effect : "effect", f->null_value, f->threshold,
+               f->null_value, f->alpha, f->null_value, f->threshold, f->threshold);
 }
 
 mz_rnode *mz_results_finding(mz_results *r, mz_rnode *section, const mz_finding *f) {

@@ -92,7 +92,7 @@ static void test_findings(mz_ctx *ctx) {
     CHECK_STR(json_string_value(json_object_get(json_object_get(j, "units"), "kind")), "words");
     CHECK_STR(json_string_value(json_object_get(j, "verdict")), "evidence");
     CHECK_CONTAINS(json_string_value(json_object_get(json_object_get(j, "rule"), "text")),
-                   "Holm p < 0.05 and |d - 0| >= 0.5");
+                   "Holm p < 0.05, |d - 0| >= 0.5 and the interval (if any) excluding 0");
     mz_results_free(r);
 
     /* the rule, case by case */
@@ -100,6 +100,11 @@ static void test_findings(mz_ctx *ctx) {
     mz_finding g = f;
     g.estimate = 0.3; /* significant but small */
     CHECK_STR(verdict_of(ctx, g), "inconclusive");
+    g = f;
+    g.ci_lo = -0.33, g.ci_hi = 1.33, g.ci_level = 0.95; /* significant, but the interval spans 0 */
+    CHECK_STR(verdict_of(ctx, g), "inconclusive");
+    g.ci_lo = 0.2; /* the interval agrees with the test */
+    CHECK_STR(verdict_of(ctx, g), "evidence");
     g = f;
     g.p_holm = 0.3; /* not significant, interval reaching past the threshold */
     g.ci_lo = -0.2, g.ci_hi = 1.4, g.ci_level = 0.95;
