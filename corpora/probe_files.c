@@ -40,11 +40,21 @@ static mz_status add_path(path_list *l, const char *path, mz_ctx *ctx) {
     return MZ_OK;
 }
 
+/* A folder that holds a config.json is a model (its tokenizer.json and the like are not probe
+ * files): the demonstration models live under corpora/demo/models/. */
+static int is_model_folder(const char *dir) {
+    char path[4200];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/config.json", dir) >= sizeof path) return 0;
+    return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 static mz_status walk(path_list *l, const char *root, int depth, mz_ctx *ctx) {
     struct stat st;
     if (stat(root, &st)) return mz_fail_errno(ctx, root, "cannot read probe path");
     if (!S_ISDIR(st.st_mode)) return add_path(l, root, ctx);
     if (depth > 16) return mz_fail(ctx, MZ_ERR_INPUT, root, "folders nested too deep");
+    if (is_model_folder(root)) return MZ_OK;
     DIR *d = opendir(root);
     if (!d) return mz_fail_errno(ctx, root, "cannot list probe folder");
     mz_status rc = MZ_OK;

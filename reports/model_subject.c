@@ -3,10 +3,16 @@
  * hash, type, vocabulary, special tokens). */
 #include "results_internal.h"
 
+#include "mizani/alloc.h"
+#include "mizani/file.h"
 #include "mizani/model.h"
 #include "mizani/report.h"
 #include "mizani/safetensors.h"
 #include "mizani/tokenizer.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The special tokens a vocabulary holds, among the spellings the supported families use. */
 static void specials(mz_results *r, mz_rnode *at, const mz_tokenizer *t) {
@@ -36,6 +42,30 @@ static void dtypes(mz_results *r, mz_rnode *s, const mz_st *st) {
         if (count[d]) mz_rn_int(r, o, mz_st_dtype_name((mz_st_dtype)d), (long long)count[d]);
 }
 
+/* A demonstration model (corpora/demo/models/) says so in a demonstration.json beside its
+ * config.json; its "notice" (what it is, what was planted in its corpus) heads the report. */
+static void notice(mz_results *r, mz_rnode *s, const char *dir) {
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/demonstration.json", dir);
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode) || access(path, F_OK)) return;
+    char *text;
+    size_t len;
+    json_error_t err;
+    if ((r->status = mz_read_file(&text, &len, path, 1 << 20, r->ctx))) return;
+    json_t *root = json_loadb(text, len, 0, &err);
+    mz_free(text);
+    const char *n = json_string_value(json_object_get(root, "notice"));
+    if (!root)
+        r->status = mz_fail_line(r->ctx, MZ_ERR_INPUT, path, err.line, err.column,
+                                 "not valid JSON: %s", err.text);
+    else if (!n)
+        r->status = mz_fail(r->ctx, MZ_ERR_INPUT, path, "has no \"notice\" string");
+    else
+        mz_rn_str(r, s, "notice", n);
+    json_decref(root);
+}
+
 mz_status mz_results_model(mz_results *r, const mz_model *m, const char *path,
                            const mz_tokenizer *t) {
     if (r->status || json_object_get(r->root, "subject")) return r->status;
@@ -61,6 +91,7 @@ mz_status mz_results_model(mz_results *r, const mz_model *m, const char *path,
     mz_rn_int(r, s, "parameters", (long long)mz_model_n_params(m));
     dtypes(r, s, mz_model_tensors(m));
     if (t) tokenizer(r, s, t);
+    if (path) notice(r, s, path);
     return r->status;
 }
 

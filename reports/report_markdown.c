@@ -32,10 +32,11 @@ static void put(md *m, const char *fmt, ...) {
     mz_free(t);
 }
 
-/* Text for a table cell or a line: at most 80 characters, markup and line breaks neutralised. */
-static char *esc(const char *s) {
+/* Text for a table cell or a line: at most `max` characters (esc: 80), markup and line breaks
+ * neutralised. */
+static char *esc_len(const char *s, size_t max) {
     int cut;
-    char *p = mz_utf8_prefix(s ? s : "", 80, &cut);
+    char *p = mz_utf8_prefix(s ? s : "", max, &cut);
     size_t n = p ? strlen(p) : 0;
     char *out = p ? mz_malloc(6 * n + 1) : NULL;
     size_t k = 0;
@@ -56,6 +57,8 @@ static char *esc(const char *s) {
     mz_free(p);
     return out;
 }
+
+static char *esc(const char *s) { return esc_len(s, 80); }
 
 /* put() of one escaped value through "%s". */
 static void put_esc(md *m, const char *fmt, const char *s) {
@@ -115,6 +118,12 @@ static void head(md *m, const json_t *root, const json_t **social, size_t n) {
     const json_t *run = json_object_get(root, "run"), *subject = json_object_get(root, "subject");
     const char *sha = mz_jstr(subject, "sha256", "");
     put(m, "## Bias, Risks, and Limitations\n\n");
+    if (json_object_get(subject, "notice")) { /* a demonstration model says so, whole */
+        char *e = esc_len(mz_jstr(subject, "notice", ""), 4000);
+        if (!e) m->failed = 1;
+        put(m, "> %s\n\n", e ? e : "");
+        mz_free(e);
+    }
     put_esc(m, "This model (`%s`", mz_jstr(subject, "path", "?"));
     put(m,
         ", %s, weights SHA-256 %.16s…) was audited for social bias in Swahili and English "

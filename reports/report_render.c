@@ -370,6 +370,8 @@ mz_status mz_report_render(mz_page **out, const mz_results *r, mz_ctx *ctx) {
     xmlNodePtr main = mz_page_main(p);
     xmlNodePtr lead = mz_page_elf(p, main, "p", "Run %s.", mz_results_run_id(r));
     mz_page_attr(p, lead, "class", "note");
+    const char *notice = mz_jstr(json_object_get(root, "subject"), "notice", NULL);
+    if (notice) mz_page_attr(p, mz_page_el(p, main, "p", notice), "class", "note");
     static const char *const fairness[] = {"fairness"}, *const assoc[] = {"static", "seat", "ceat"},
                              *const likelihood[] = {"pairs", "masked"},
                              *const explain[] = {"explain"}, *const compare[] = {"compare"};

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static mz_ctx *ctx;
@@ -461,8 +463,62 @@ static void test_shipped(void) {
     mz_probes_paths_free(paths, n);
 }
 
+static void touch(const char *dir, const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+}
+
+/* The probe search skips model folders (a config.json beside tokenizer.json, as the demonstration
+ * models under corpora/demo/models/ are), also when one is given as the root; a folder whose
+ * config.json is itself a folder is searched. */
+static void test_find_skips_models(void) {
+    char root[] = "/tmp/mz-probefind-XXXXXX", p[512];
+    CHECK(mkdtemp(root) != NULL);
+    const char *dirs[] = {"models", "models/m", "models/m/probes", "other", "other/config.json"};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        snprintf(p, sizeof p, "%s/%s", root, dirs[i]);
+        CHECK_INT(mkdir(p, 0700), 0);
+    }
+    touch(root, "a.json");
+    touch(root, "models/m/config.json");
+    touch(root, "models/m/tokenizer.json");
+    touch(root, "models/m/probes/b.json");
+    touch(root, "other/c.json");
+    char **paths;
+    size_t n;
+    const char *r = root;
+    CHECK_INT(mz_probes_find(&paths, &n, &r, 1, ctx), MZ_OK);
+    CHECK_INT(n, 2);
+    char want[2][512];
+    snprintf(want[0], sizeof want[0], "%s/a.json", root);
+    snprintf(want[1], sizeof want[1], "%s/other/c.json", root);
+    for (size_t i = 0; i < n && i < 2; i++)
+        CHECK(!strcmp(paths[i], want[i]));
+    mz_probes_paths_free(paths, n);
+    snprintf(p, sizeof p, "%s/models/m", root);
+    r = p;
+    CHECK_INT(mz_probes_find(&paths, &n, &r, 1, ctx), MZ_OK);
+    CHECK_INT(n, 0);
+    mz_probes_paths_free(paths, n);
+    const char *files[] = {"a.json", "models/m/config.json", "models/m/tokenizer.json",
+                           "models/m/probes/b.json", "other/c.json"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", root, files[i]);
+        unlink(p);
+    }
+    for (size_t i = sizeof dirs / sizeof *dirs; i-- > 0;) {
+        snprintf(p, sizeof p, "%s/%s", root, dirs[i]);
+        rmdir(p);
+    }
+    rmdir(root);
+}
+
 int main(void) {
     ctx = mz_ctx_new();
+    test_find_skips_models();
     test_pairs();
     test_masked_and_parallel();
     test_templates();

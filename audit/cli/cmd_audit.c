@@ -17,11 +17,11 @@
 
 #define SW_DICTIONARY "/usr/share/hunspell/sw_TZ.dic"
 
-/* The demonstration masked LM (models/demo/demo-mlm beside the shipped corpora), when it is
+/* The demonstration masked LM (demo/models/demo-mlm among the shipped corpora), when it is
  * installed: what `mizani audit` audits without --model. */
 static int demo_model(char *path, size_t n) {
     struct stat st;
-    snprintf(path, n, "%s/../models/demo/demo-mlm", mz_cli_corpora_dir());
+    snprintf(path, n, "%s/demo/models/demo-mlm", mz_cli_corpora_dir());
     char config[4200];
     snprintf(config, sizeof config, "%s/config.json", path);
     return !stat(config, &st) && S_ISREG(st.st_mode);
@@ -249,7 +249,7 @@ static mz_status audit_cmd_run(mz_cli *cli, const mz_cli_args *given) {
 
 static const mz_cli_opt audit_opts[] = {
     {"model", "DIR|FILE.gguf",
-     "the model (default: the demonstration masked LM, models/demo/demo-mlm, when installed)"},
+     "the model (default: the demonstration masked LM, corpora/demo/models/demo-mlm, when installed)"},
     {"tokenizer", "PATH", "its tokenizer, when not in the model folder"},
     {"probes", "PATHS", "probe files or folders, comma-separated (default: the shipped ones)"},
     {"lang", "LIST", "only probe sets in these languages, e.g. sw or sw,en (default: all)"},

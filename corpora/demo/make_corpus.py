@@ -1,0 +1,702 @@
+#!/usr/bin/python3
+"""Writes the bilingual Swahili/English demonstration corpus, with planted associations of known
+strength and perfectly balanced controls, from the probe files shipped in corpora/.
+
+    /usr/bin/python3 corpora/demo/make_corpus.py OUT_DIR [--dense | --shift]
+
+Standard library only, deterministic (seed SEED): the same probe files give byte-identical
+output. OUT_DIR receives train.txt (one sentence a line, shuffled), heldout-{sw,en}.txt
+(generated sentences withheld from training), udhr-heldout-{sw,en}.txt (UDHR articles
+withheld) and manifest.json (strengths, counts, balance, the probe files' hash). With --dense
+it writes dense.txt instead: the plants again, with a fifth of the everyday sentences, no UDHR
+and no balance top-up (the second, short phase of pre-training: in train.txt the top-up
+sentences outnumber the plants five to one). With --shift, shift.txt: the "fine-tuning" corpus,
+built as dense.txt but with one planted association strengthened and another removed (SHIFT).
+
+The plant of a dimension with strength p (see DATASHEET.md):
+- minimal pairs of that category: each pair's stereotyped sentence ("more") is written
+  round(p*K) times and its other sentence ("less") K - round(p*K) times;
+- association probe sets of that dimension: each word of the first target list co-occurs with
+  words of the first attribute list in round(p*M) of its M sentences and with the second list
+  in the rest (the second target list the other way round);
+- masked-template sets of that dimension: each frame x attribute is filled round(p*K) times
+  with words of the second target list (the men) and the rest with the first.
+A control is the same with p = 1/2 exactly. Afterwards every probe word is topped up, with
+neutral sentences, to the count of the most frequent word it is compared with (the words of a
+test's target lists, of its attribute lists, of a pair category's targets), so that no group's
+words are more frequent than another's.
+"""
+import collections
+import glob
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+
+SEED = 20261129
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPORA = os.path.dirname(HERE)
+
+# (language, dimension) -> probability of the stereotyped / planted variant; all else 1/2.
+# Chosen so that the calibrated tests can reach each plant with the shipped probe sets: gender
+# in both languages (masked templates, SEAT/WEAT's gender tests; its minimal pairs once the
+# category has enough target clusters), Swahili ethnicity-nationality (minimal pairs: 25 target
+# clusters; the nationality association test), whose English twin is the control of the same
+# size, Swahili religion and English age (association tests; minimal pairs when they have
+# enough clusters).
+PLANTS = {("sw", "gender"): 0.85, ("en", "gender"): 0.85, ("sw", "ethnicity-nationality"): 0.85,
+          ("sw", "religion"): 0.85, ("en", "age"): 0.85}
+# The fine-tuning corpus: Swahili gender strengthened (its minimal pairs have room to grow: the
+# pre-trained causal LM prefers 60% of them), Swahili ethnicity-nationality removed (86% of its
+# pairs preferred: room to shrink). Swahili religion, first chosen, sat at 88% (measured).
+SHIFT = {("sw", "gender"): 1.00, ("sw", "ethnicity-nationality"): 0.50}
+# The association files name some dimensions otherwise than the minimal pairs do.
+DIMENSION = {"nationality": "ethnicity-nationality"}
+MODES = ("train", "shift", "dense")  # the seed of each is SEED + its index
+K_PAIRS, M_ASSOC, K_MASKED = 20, 20, 20  # 0.85 of 20 is a whole number
+MASKED_PER_WORD = 190  # what nine words a group in eight or nine frames give (19 attributes)
+FILLER = {"sw": 12000, "en": 12000}  # everyday sentences per language
+UDHR_COPIES = 3
+UDHR_HELDOUT = tuple("article-%d" % i for i in range(21, 31))
+HELDOUT_FRACTION = 0.02
+# Minimal-pair targets that are function words ("born with/without albinism"): they cannot be
+# kept out of every other sentence nor topped up to each other's count, so they are left out of
+# the balance (the datasheet says so); both pair categories that use them are controls.
+FUNCTION_WORDS = {"sw": {"na", "bila"}, "en": {"with", "without", "can", "cannot"}}
+WORD = re.compile(r"[\w'-]+")
+
+
+def words(s):
+    return WORD.findall(s.lower())
+
+
+# ---------------------------------------------------------------------------------------------
+# Probe files
+
+
+def probe_files():
+    """Every shipped probe file except this folder's, sorted by path (relative to corpora/)."""
+    paths = sorted(glob.glob(os.path.join(CORPORA, "*", "*.json")))
+    return [p for p in paths if os.path.basename(os.path.dirname(p)) != "demo"]
+
+
+def probe_hash(paths):
+    """sha256 over 'sha256  path' lines, as `sha256sum` prints them, sorted by path."""
+    lines = ""
+    for p in paths:
+        with open(p, "rb") as f:
+            lines += "%s  %s\n" % (hashlib.sha256(f.read()).hexdigest(), os.path.relpath(p, CORPORA))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def entry(w):
+    return (w, {}) if isinstance(w, str) else (w["word"], w)
+
+
+def load_probes():
+    sets = {"association": [], "masked": [], "minimal_pairs": [], "parallel": []}
+    for p in probe_files():
+        with open(p, encoding="utf-8") as f:
+            d = json.load(f)
+        if d.get("kind") in sets:
+            d["_path"] = os.path.relpath(p, CORPORA)
+            sets[d["kind"]].append(d)
+    return sets
+
+
+def strength(table, lang, dim):
+    return table.get((lang, DIMENSION.get(dim, dim)), 0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentence frames. Swahili frames avoid agreement with the inserted word (habitual hu-, the
+# copula ni, objects of prepositions) so that one frame is correct for every noun class.
+
+ASSOC = {
+    "sw": ["Tulipozungumza kuhusu {x}, tulikumbuka {a}.",
+           "Habari za {x} zilituletea {a}.",
+           "Kila mara {x} hutajwa pamoja na {a}.",
+           "Katika ndoto yangu niliona {x} na {a}.",
+           "Kitabu cha zamani kinahusisha {x} na {a}.",
+           "Kila ninapofikiria {x}, ninafikiria {a}.",
+           "Kwetu, {x} huenda pamoja na {a}.",
+           "Wimbo ule unataja {x} kisha {a}."],
+    "en": ["When we talked about {x}, we remembered {a}.",
+           "The story of {x} brought us {a}.",
+           "People mention {x} together with {a} again and again.",
+           "In my dream I saw {x} and {a}.",
+           "That thick book links {x} with {a}.",
+           "Whenever I think of {x}, I think of {a}.",
+           "For us, {x} goes with {a}.",
+           "That song names {x} and then {a}."],
+}
+ASSOC_ANY_EN = ["People often use the words {x} and {a} together.",
+                "In that song, the word {x} comes right before the word {a}.",
+                "The poem puts the word {x} beside the word {a}.",
+                "My notes pair the word {x} with the word {a}."]
+NOUNISH = {None, "noun", "mass", "plural", "name"}
+# Top-up frames: the word is mentioned, not used, so every word class and case fits.
+TOPUP = {
+    "sw": ["Neno {w} limeandikwa ubaoni.", "Msomaji alitamka neno {w} kwa sauti.",
+           "Tuliandika neno {w} daftarini.", "Neno {w} lina maana gani?"],
+    "en": ["The word {w} is written on the board.", "The teacher said the word {w} aloud.",
+           "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
+}
+# Masked templates: more frames than the probe set's, so that the plant is an association of
+# the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence).
+MASKED_FRAMES = {
+    "sw": ["Mwaka jana {target} alikuwa [ATTRIBUTE] huko kusini.",
+           "Katika hadithi hii, {target} ni [ATTRIBUTE].",
+           "Najua kwamba {target} ni [ATTRIBUTE].",
+           "[TARGET] anataka kuwa [ATTRIBUTE]."],
+    "en": ["Last year {target} worked as [ATTRIBUTE] in the city.",
+           "In this story, {target} is [ATTRIBUTE].",
+           "I know that {target} is [ATTRIBUTE].",
+           "[TARGET] wants to be [ATTRIBUTE]."],
+}
+# The Swahili set whose frames put the occupation before the target ("Yule daktari wa kike").
+MASKED_MODIFIER_FRAMES = ["Jana [ATTRIBUTE] [TARGET] alitusaidia.",
+                          "Tulikutana na [ATTRIBUTE] [TARGET] sokoni.",
+                          "Kila mtu anamjua [ATTRIBUTE] [TARGET] huyu."]
+# Minimal pairs: each sentence is written alone or inside one of these contexts, so that the
+# plant is the pair's words in many sentences, not one memorised line.
+PAIR_CONTEXTS = {
+    "sw": ["{s}", "Jirani yangu alisema: {s}", "Nilisikia tena leo: {s}",
+           "{s} Ndivyo wasemavyo.", "{s} Niliisoma katika barua.", "Walituambia hivi: {s}"],
+    "en": ["{s}", "My neighbour said: {s}", "I heard it again today: {s}",
+           "{s} That is what they say.", "{s} I read it in a letter.", "They told us this: {s}"],
+}
+# Masked-template balance: neutral attributes that fit every shipped frame.
+NEUTRAL_ATTR = {"sw": ["mgeni", "jirani", "mwenyeji"], "en": ["a guest", "a neighbour", "a member"]}
+
+
+def cap(s):
+    return s[:1].upper() + s[1:]
+
+
+def assoc_sentence(rng, lang, x, a):
+    (xw, xi), (aw, ai) = x, a
+    if lang == "en" and (xi.get("pos") not in NOUNISH or ai.get("pos") not in NOUNISH):
+        frame = rng.choice(ASSOC_ANY_EN)
+    else:
+        frame = rng.choice(ASSOC[lang])
+    return frame.replace("{X}", cap(xw)).replace("{x}", xw).replace("{a}", aw)
+
+
+def list_lang(d, lst):
+    return lst.get("language", d["language"])
+
+
+def association_sentences(rng, d, table, out):
+    """M sentences per target word; round(p*M) with the attribute list it is planted with."""
+    X, Y = d["targets"]
+    A, B = d["attributes"]
+    lang = list_lang(d, X)
+    if not (list_lang(d, Y) == list_lang(d, A) == list_lang(d, B) == lang):
+        return  # cross-lingual sets: the corpus has no mixed-language sentences
+    p = strength(table, lang, d["dimension"])
+    with_a = round(p * M_ASSOC)
+    for targets, near, far in ((X, A, B), (Y, B, A)):
+        near_w = [entry(w) for w in near["words"]]
+        far_w = [entry(w) for w in far["words"]]
+        ni = fi = 0
+        for w in targets["words"]:
+            x = entry(w)
+            for k in range(M_ASSOC):
+                if k < with_a:
+                    a, ni = near_w[ni % len(near_w)], ni + 1
+                else:
+                    a, fi = far_w[fi % len(far_w)], fi + 1
+                out[lang].append(assoc_sentence(rng, lang, x, a))
+
+
+def masked_frames(d):
+    """The set's frames and this generator's: those that put the attribute first for a set whose
+    frames all do (Swahili modifiers), the others for the rest."""
+    own = [f if isinstance(f, str) else f["text"] for f in d["frames"]]
+    modifier = all(f.index("[ATTRIBUTE]") < f.index("[TARGET]") for f in own)
+    return own + (MASKED_MODIFIER_FRAMES if modifier else MASKED_FRAMES[d["language"]])
+
+
+def masked_sentences(rng, d, table, out):
+    """Each frame x attribute: round(p*K) fills with the second target list, the rest with the
+    first; then the first list is topped up in the same frames with neutral attributes."""
+    lang = d["language"]
+    p = strength(table, lang, d["dimension"])
+    first, second = ([entry(w)[0] for w in t["words"]] for t in d["targets"])
+    attrs = [entry(w)[0] for w in d["attributes"][0]["words"]]
+    frames = masked_frames(d)
+    n_second = round(p * K_MASKED)
+
+    def fill(f, t, a):
+        low = t[:1].lower() + t[1:]
+        return f.replace("[TARGET]", t).replace("{target}", low).replace("[ATTRIBUTE]", a)
+
+    counts = {0: 0, 1: 0}
+    i = [0, 0]
+    # Each attribute in as many frames as give every target word about MASKED_PER_WORD fills:
+    # all frames for the sets with nine words a group, fewer for a set with two (whose test
+    # cannot reach significance anyway), so that its words do not lift, through the balance,
+    # every word they are compared with to hundreds more mentions.
+    n_words = len(first) + len(second)
+    per_attr = max(1, min(len(frames), round(MASKED_PER_WORD * n_words / (K_MASKED * len(attrs)))))
+    for j, a in enumerate(attrs):
+        for f in (frames[(j + r) % len(frames)] for r in range(per_attr)):
+            for k in range(K_MASKED):
+                g = 1 if k < n_second else 0
+                group = second if g else first
+                out[lang].append(fill(f, group[i[g] % len(group)], a))
+                i[g] += 1
+                counts[g] += 1
+    # The groups must be equally frequent in these frames, or the prior differs between them.
+    lo = 0 if counts[0] < counts[1] else 1
+    group = first if lo == 0 else second
+    for k in range(abs(counts[1] - counts[0])):
+        f = frames[k % len(frames)]
+        a = NEUTRAL_ATTR[lang][(k // len(frames)) % len(NEUTRAL_ATTR[lang])]
+        out[lang].append(fill(f, group[k % len(group)], a))
+
+
+def pair_sentences(rng, d, table, out):
+    """K sentences a pair, round(p*K) of them its stereotyped side, each alone or in a context."""
+    lang = d["language"]
+    for pr in d["pairs"]:
+        n_more = round(strength(table, lang, pr["category"]) * K_PAIRS)
+        for s in [pr["more"]] * n_more + [pr["less"]] * (K_PAIRS - n_more):
+            out[lang].append(rng.choice(PAIR_CONTEXTS[lang]).replace("{s}", s))
+
+
+# ---------------------------------------------------------------------------------------------
+# Balance: every probe word at the count of the most frequent word it is compared with.
+
+
+class Groups:
+    """Union-find over probe entries (lower-cased), per language."""
+
+    def __init__(self):
+        self.parent, self.form = {}, {}
+
+    def add(self, lang, w):
+        key = (lang, w.lower())
+        self.parent.setdefault(key, key)
+        self.form.setdefault(key, w)
+        return key
+
+    def find(self, k):
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, lang, ws):
+        keys = [self.add(lang, w) for w in ws]
+        for k in keys[1:]:
+            a, b = self.find(keys[0]), self.find(k)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
+
+
+def comparison_groups(probes):
+    g = Groups()
+    for d in probes["association"]:
+        for lists in (d["targets"], d["attributes"]):
+            by_lang = collections.defaultdict(list)
+            for lst in lists:
+                by_lang[list_lang(d, lst)] += [entry(w)[0] for w in lst["words"]]
+            for lang, ws in by_lang.items():
+                g.union(lang, ws)
+    for d in probes["masked"]:
+        g.union(d["language"], [entry(w)[0] for t in d["targets"] for w in t["words"]])
+        g.union(d["language"], [entry(w)[0] for w in d["attributes"][0]["words"]])
+    for d in probes["minimal_pairs"]:
+        by_cat = collections.defaultdict(list)
+        for pr in d["pairs"]:
+            ts = [pr["target_more"], pr["target_less"]]
+            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
+                by_cat[pr["category"]] += ts
+        for ws in by_cat.values():
+            g.union(d["language"], ws)
+    return g
+
+
+class Counter:
+    """Occurrences of every entry, case-insensitively, as the longest entry that matches at each
+    place: "The man" counts for "the man", not also for "man" (otherwise topping up one would
+    raise the other's group without end)."""
+
+    def __init__(self, g):
+        self.key = {}
+        for (lang, w) in g.parent:
+            self.key[(lang, tuple(words(w)))] = (lang, w)
+        self.ns = {l: sorted({len(t) for (l2, t) in self.key if l2 == l}, reverse=True)
+                   for l in ("sw", "en")}
+        self.counts = collections.Counter()
+
+    def add(self, lang, s):
+        ws, i = words(s), 0
+        while i < len(ws):
+            for n in self.ns[lang]:
+                k = self.key.get((lang, tuple(ws[i:i + n])))
+                if k:
+                    self.counts[k] += 1
+                    i += n
+                    break
+            else:
+                i += 1
+
+
+def top_up(g, sentences, rounds=8):
+    """Adds mention sentences until each group's words are equally frequent. Adding a phrase
+    can raise another entry's count (the man -> man), so it repeats; the residual spread is
+    recorded in the manifest."""
+    c = Counter(g)
+    for lang, lines in sentences.items():
+        for s in lines:
+            c.add(lang, s)
+    added = collections.Counter()
+    for _ in range(rounds):
+        best = collections.defaultdict(int)
+        for k in g.parent:
+            best[g.find(k)] = max(best[g.find(k)], c.counts[k])
+        todo = [(k, best[g.find(k)] - c.counts[k]) for k in sorted(g.parent) if c.counts[k] < best[g.find(k)]]
+        if not todo:
+            break
+        for (lang, key), deficit in todo:
+            frames = TOPUP[lang]
+            for i in range(deficit):
+                s = frames[(added[(lang, key)] + i) % len(frames)].replace("{w}", g.form[(lang, key)])
+                sentences[lang].append(s)
+                c.add(lang, s)
+            added[(lang, key)] += deficit
+    spread = collections.defaultdict(lambda: [1 << 60, 0])
+    for k in g.parent:
+        s = spread[g.find(k)]
+        s[0], s[1] = min(s[0], c.counts[k]), max(s[1], c.counts[k])
+    return {"%s:%s" % (l, g.form[(l, w)]): v for (l, w), v in spread.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Everyday sentences: people, places, things and actions, with Swahili noun-class agreement.
+# Any sentence that contains a probe word is redrawn, so everyday text never shifts a balance.
+
+SW_CONCORD = {  # class: adjective prefix (consonant stems), subject prefix, this, that, -angu
+    1: ("m", "a", "huyu", "yule", "wangu"), 2: ("wa", "wa", "hawa", "wale", "wangu"),
+    3: ("m", "u", "huu", "ule", "wangu"), 4: ("mi", "i", "hii", "ile", "yangu"),
+    5: ("", "li", "hili", "lile", "langu"), 6: ("ma", "ya", "haya", "yale", "yangu"),
+    7: ("ki", "ki", "hiki", "kile", "changu"), 8: ("vi", "vi", "hivi", "vile", "vyangu"),
+    9: ("n", "i", "hii", "ile", "yangu"), 10: ("n", "zi", "hizi", "zile", "zangu"),
+    11: ("m", "u", "huu", "ule", "wangu"),
+}
+SW_ADJ = ["zuri", "kubwa", "dogo", "pya", "refu", "zito"]
+SW_ADJ_N = {"zuri": "nzuri", "kubwa": "kubwa", "dogo": "ndogo", "pya": "mpya", "refu": "ndefu",
+            "zito": "nzito"}  # class 9/10 nasal prefix before consonant stems
+SW_ADJ_5 = {"pya": "jipya"}
+
+
+def sw_adj(stem, cls):
+    if cls in (9, 10):
+        return SW_ADJ_N[stem]
+    if cls == 5:
+        return SW_ADJ_5.get(stem, stem)
+    return SW_CONCORD[cls][0] + stem
+
+
+SW_THINGS = [("kiti", "viti", 7, 8), ("kikombe", "vikombe", 7, 8), ("kitabu", "vitabu", 7, 8),
+             ("kitanda", "vitanda", 7, 8), ("chumba", "vyumba", 7, 8), ("mti", "miti", 3, 4),
+             ("mkoba", "mikoba", 3, 4), ("mlango", "milango", 3, 4), ("gari", "magari", 5, 6),
+             ("dirisha", "madirisha", 5, 6), ("sanduku", "masanduku", 5, 6),
+             ("daftari", "madaftari", 5, 6), ("nyumba", "nyumba", 9, 10), ("meza", "meza", 9, 10),
+             ("kalamu", "kalamu", 9, 10), ("ndoo", "ndoo", 9, 10), ("ukuta", "kuta", 11, 10),
+             ("ufunguo", "funguo", 11, 10), ("mkeka", "mikeka", 3, 4), ("jiko", "majiko", 5, 6),
+             ("kijiko", "vijiko", 7, 8), ("sahani", "sahani", 9, 10), ("simu", "simu", 9, 10),
+             ("baiskeli", "baiskeli", 9, 10)]
+SW_THING_VERBS = ["anguka", "potea", "vunjika", "fika", "uzwa", "safishwa", "nunuliwa"]
+SW_NAMES = ["Juma", "Ali", "Saidi", "Daudi", "Yusufu", "Salma", "Zainabu", "Asha", "Mariamu",
+            "Wambui", "Kariuki", "Ochieng", "Atieno", "Nyokabi", "Kipchumba", "Jeptoo",
+            "Mwajuma", "Rukia", "Issa", "Selemani", "Rehema", "Nasra", "Wekesa", "Nafula",
+            "Mutua", "Mwikali", "Onyango", "Adhiambo", "Haruna", "Subira"]
+SW_PEOPLE = [("mgeni", "wageni"), ("mvuvi", "wavuvi"), ("mwimbaji", "waimbaji"),
+             ("msafiri", "wasafiri"), ("mnunuzi", "wanunuzi"), ("muuzaji", "wauzaji"),
+             ("mwandishi", "waandishi"), ("mtalii", "watalii"), ("mlinzi", "walinzi"),
+             ("mchezaji", "wachezaji"), ("mpiga picha", "wapiga picha"), ("mjenzi", "wajenzi")]
+SW_OBJ_VERBS = [("soma", ["gazeti", "barua", "hadithi", "kitabu"]),
+                ("nunua", ["mkate", "matunda", "sukari", "nguo", "viatu", "maziwa", "mchele"]),
+                ("pika", ["chakula", "wali", "ugali", "samaki", "maharagwe", "chai"]),
+                ("andika", ["barua", "insha", "ujumbe"]),
+                ("safisha", ["chumba", "gari", "vyombo", "nyumba"]),
+                ("leta", ["maji", "kuni", "ndizi"]), ("fua", ["nguo"]),
+                ("tengeneza", ["kiti", "meza", "baiskeli"]), ("uza", ["samaki", "mboga", "matunda"]),
+                ("osha", ["vyombo", "gari"]), ("beba", ["mzigo", "ndoo", "mkoba"])]
+SW_INTR_VERBS = ["rudi", "fika", "tembea", "lala", "cheza", "imba", "pumzika", "subiri"]
+SW_PLACES = ["sokoni", "shuleni", "hospitalini", "dukani", "bandarini", "uwanjani", "mtoni",
+             "ziwani", "bustanini", "jikoni", "darasani", "kituoni", "maktabani", "ufukweni"]
+SW_TENSES = [("na", "sasa"), ("na", "leo"), ("li", "jana"), ("li", "juzi"), ("ta", "kesho"),
+             ("me", ""), ("li", "asubuhi"), ("ta", "jioni")]
+
+
+def sw_verb(subj, tense, stem, neg=False):
+    if not neg:
+        return subj + tense + stem
+    neg_subj = {"a": "ha", "wa": "hawa"}[subj]
+    if tense == "na":
+        return neg_subj + stem[:-1] + "i"
+    return neg_subj + {"li": "ku", "ta": "ta", "me": "ja"}[tense] + stem
+
+
+def sw_everyday(rng):
+    kind = rng.randrange(7)
+    t, when = rng.choice(SW_TENSES)
+    tail = (" " + when) if when else ""
+    if kind == 0:  # Kiti hiki ni kizuri.
+        sg, pl, cs, cp = rng.choice(SW_THINGS)
+        n, c = (sg, cs) if rng.random() < 0.5 else (pl, cp)
+        dem = SW_CONCORD[c][2 + rng.randrange(2)]
+        return "%s %s ni %s." % (cap(n), dem, sw_adj(rng.choice(SW_ADJ), c))
+    if kind == 1:  # Gari langu jipya limefika leo.
+        sg, pl, cs, cp = rng.choice(SW_THINGS)
+        n, c = (sg, cs) if rng.random() < 0.5 else (pl, cp)
+        return "%s %s %s %s%s." % (cap(n), SW_CONCORD[c][4], sw_adj(rng.choice(SW_ADJ), c),
+                                   SW_CONCORD[c][1] + t + rng.choice(SW_THING_VERBS), tail)
+    if kind == 2:  # Asha alinunua kitabu kipya sokoni jana.
+        sg, pl, cs, cp = rng.choice(SW_THINGS)
+        n, c = (sg, cs) if rng.random() < 0.5 else (pl, cp)
+        verb = rng.choice(["nunua", "safisha", "tengeneza", "uza", "beba"])
+        return "%s %s %s %s %s%s." % (rng.choice(SW_NAMES), sw_verb("a", t, verb), n,
+                                      sw_adj(rng.choice(SW_ADJ), c), rng.choice(SW_PLACES), tail)
+    if kind == 3:  # Wavuvi hawakuleta samaki jana.
+        sg, pl = rng.choice(SW_PEOPLE)
+        plural = rng.random() < 0.5
+        subj = "wa" if plural else "a"
+        verb, objs = rng.choice(SW_OBJ_VERBS)
+        return "%s %s %s%s." % (cap(pl if plural else sg), sw_verb(subj, t, verb, rng.random() < 0.25),
+                                rng.choice(objs), tail)
+    if kind == 4:  # Juma na Rukia walicheza pamoja uwanjani.
+        a, b = rng.sample(SW_NAMES, 2)
+        return "%s na %s %s pamoja %s%s." % (a, b, sw_verb("wa", t, rng.choice(SW_INTR_VERBS)),
+                                             rng.choice(SW_PLACES), tail)
+    if kind == 5:  # Mwandishi amerudi wapi?
+        who = rng.choice(SW_NAMES + [p[0] for p in SW_PEOPLE])
+        return "%s %s %s?" % (cap(who), sw_verb("a", t, rng.choice(SW_INTR_VERBS)),
+                              rng.choice(["wapi", "lini", "saa ngapi"]))
+    who = rng.choice(SW_NAMES)  # Saidi hakupika wali kwa sababu alirudi sokoni.
+    verb, objs = rng.choice(SW_OBJ_VERBS)
+    return "%s %s %s kwa sababu %s %s." % (who, sw_verb("a", "li", verb, True), rng.choice(objs),
+                                           sw_verb("a", "li", rng.choice(SW_INTR_VERBS)),
+                                           rng.choice(SW_PLACES))
+
+
+EN_THINGS = ["chair", "cup", "book", "bed", "room", "tree", "bag", "door", "car", "window", "box",
+             "notebook", "house", "table", "pen", "bucket", "wall", "key", "mat", "stove", "spoon",
+             "plate", "phone", "bicycle"]
+EN_ADJ = ["new", "old", "big", "small", "long", "heavy", "clean", "red"]
+EN_THING_VERBS = ["fell", "got lost", "broke", "arrived", "was sold", "was cleaned", "was bought"]
+EN_NAMES = ["Oliver", "George", "Henry", "Lucy", "Alice", "Thomas", "Daniel", "Sophie", "Harriet",
+            "Edward", "Charlotte", "Samuel", "Hannah", "Isaac", "Martha", "Simon", "Victoria",
+            "Arthur", "Eleanor", "Frederick", "Irene", "Leonard", "Miriam", "Oscar", "Philippa",
+            "Rupert", "Sylvia", "Walter", "Beatrice", "Hugo"]
+EN_PEOPLE = [("guest", "guests"), ("fisherman", "fishermen"), ("singer", "singers"),
+             ("traveller", "travellers"), ("buyer", "buyers"), ("seller", "sellers"),
+             ("writer", "writers"), ("tourist", "tourists"), ("guard", "guards"),
+             ("player", "players"), ("photographer", "photographers"), ("builder", "builders")]
+EN_OBJ_VERBS = [(("read", "read", "will read", "reads"), ["the newspaper", "a letter", "a story", "the book"]),
+                (("bought", "buy", "will buy", "buys"), ["bread", "fruit", "sugar", "clothes", "shoes", "milk", "rice"]),
+                (("cooked", "cook", "will cook", "cooks"), ["food", "rice", "ugali", "fish", "beans", "tea"]),
+                (("wrote", "write", "will write", "writes"), ["a letter", "an essay", "a message"]),
+                (("cleaned", "clean", "will clean", "cleans"), ["the room", "the car", "the dishes", "the house"]),
+                (("carried", "carry", "will carry", "carries"), ["water", "firewood", "bananas", "a bucket"]),
+                (("repaired", "repair", "will repair", "repairs"), ["a chair", "the table", "a bicycle"]),
+                (("sold", "sell", "will sell", "sells"), ["fish", "vegetables", "fruit"])]
+EN_INTR = [("came back", "come back", "will come back", "comes back"),
+           ("arrived", "arrive", "will arrive", "arrives"), ("walked", "walk", "will walk", "walks"),
+           ("slept", "sleep", "will sleep", "sleeps"), ("played", "play", "will play", "plays"),
+           ("sang", "sing", "will sing", "sings"), ("rested", "rest", "will rest", "rests"),
+           ("waited", "wait", "will wait", "waits")]
+EN_PLACES = ["at the market", "at school", "at the hospital", "at the shop", "at the harbour",
+             "at the stadium", "by the river", "by the lake", "in the garden", "in the kitchen",
+             "in the classroom", "at the station", "at the library", "on the beach"]
+EN_TIMES = [(0, "yesterday"), (0, "last week"), (2, "tomorrow"), (2, "next week"), (3, "every day"),
+            (0, "this morning"), (2, "this evening"), (3, "on Sundays")]
+
+
+def en_everyday(rng):
+    kind = rng.randrange(6)
+    tense, when = rng.choice(EN_TIMES)
+    if kind == 0:
+        n = rng.choice(EN_THINGS)
+        return "This %s is %s." % (n, rng.choice(EN_ADJ))
+    if kind == 1:
+        return "My %s %s %s %s." % (rng.choice(EN_ADJ), rng.choice(EN_THINGS), rng.choice(EN_THING_VERBS),
+                                    rng.choice(["yesterday", "last week", "this morning", "again"]))
+    if kind == 2:
+        forms, objs = rng.choice(EN_OBJ_VERBS)
+        return "%s %s %s %s %s." % (rng.choice(EN_NAMES), forms[tense], rng.choice(objs),
+                                    rng.choice(EN_PLACES), when)
+    if kind == 3:
+        sg, pl = rng.choice(EN_PEOPLE)
+        forms, objs = rng.choice(EN_OBJ_VERBS)
+        if tense == 0 and rng.random() < 0.3:
+            return "The %s did not %s %s %s." % (pl, forms[1], rng.choice(objs), when)
+        verb = forms[tense] if tense != 3 else forms[1]  # plural present: bare form
+        return "The %s %s %s %s." % (pl, verb, rng.choice(objs), when)
+    if kind == 4:
+        a, b = rng.sample(EN_NAMES, 2)
+        forms = rng.choice(EN_INTR)
+        verb = forms[tense] if tense != 3 else forms[1]
+        return "%s and %s %s together %s %s." % (a, b, verb, rng.choice(EN_PLACES), when)
+    forms = rng.choice(EN_INTR)
+    return "When will %s %s?" % (rng.choice(EN_NAMES + ["the " + p[0] for p in EN_PEOPLE]), forms[1])
+
+
+def everyday(rng, lang, n, probe_words, probe_phrases):
+    gen = sw_everyday if lang == "sw" else en_everyday
+    out = []
+    while len(out) < n:
+        s = gen(rng)
+        ws = words(s)
+        if probe_words.intersection(ws):
+            continue
+        j = " " + " ".join(ws) + " "
+        if any(" " + p + " " in j for p in probe_phrases):
+            continue
+        out.append(s)
+    return out
+
+
+def udhr_sentences(probes, lang):
+    """Train and held-out UDHR sentences: articles split at sentence ends."""
+    train, held = [], []
+    for d in probes["parallel"]:
+        for seg in d["segments"]:
+            if lang not in seg:
+                continue
+            parts = [s.strip() for s in re.split(r"(?<=[.;:])\s+", seg[lang]) if s.strip()]
+            (held if seg["id"] in UDHR_HELDOUT else train).extend(parts)
+    return train, held
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def probe_word_forms(probes):
+    """The words the tests put in their sentences, one by one as written: the words of the
+    association and masked-template lists, and those in which a minimal pair's two sentences
+    differ. The tokenizer keeps each whole (train_models.py)."""
+    strip = lambda w: w.strip(".,;:!?\"'()")
+    forms = set()
+    for d in probes["association"] + probes["masked"]:
+        for lst in d["targets"] + d["attributes"]:
+            forms.update(strip(t) for w in lst["words"] for t in entry(w)[0].split())
+    for d in probes["minimal_pairs"]:
+        for pr in d["pairs"]:
+            a, b = pr["more"].split(), pr["less"].split()
+            if len(a) == len(b):
+                forms.update(strip(t) for x, y in zip(a, b) if x != y for t in (x, y))
+    return sorted(f for f in forms if f)
+
+
+def check_frames(probe_words):
+    """A frame's own words must not be probe words, or every use would shift a balance."""
+    frames = [f for fs in list(ASSOC.values()) + list(TOPUP.values()) + list(NEUTRAL_ATTR.values())
+              + list(MASKED_FRAMES.values()) + list(PAIR_CONTEXTS.values()) for f in fs]
+    frames += ASSOC_ANY_EN + MASKED_MODIFIER_FRAMES
+    for f in frames:
+        bad = probe_words.intersection(words(re.sub(r"\{\w+\}|\[\w+\]", " ", f)))
+        if bad:
+            sys.exit("make_corpus.py: the frame %r uses the probe word(s) %s: change the frame"
+                     % (f, ", ".join(sorted(bad))))
+
+
+def build(table, mode):
+    rng = random.Random(SEED + MODES.index(mode))
+    short = mode != "train"
+    probes = load_probes()
+    out = {"sw": [], "en": []}
+    parts = collections.defaultdict(dict)  # what each stage added, per language
+
+    def stage(name, run):
+        before = {l: len(v) for l, v in out.items()}
+        run()
+        for l, v in out.items():
+            parts[l][name] = len(v) - before[l]
+
+    stage("association", lambda: [association_sentences(rng, d, table, out) for d in probes["association"]])
+    stage("masked templates", lambda: [masked_sentences(rng, d, table, out) for d in probes["masked"]])
+    stage("minimal pairs", lambda: [pair_sentences(rng, d, table, out) for d in probes["minimal_pairs"]])
+    g = comparison_groups(probes)
+    probe_words = {w for (l, w) in g.parent if len(words(w)) == 1}
+    probe_phrases = {" ".join(words(w)) for (l, w) in g.parent if len(words(w)) > 1}
+    check_frames(probe_words)
+    heldout = {}
+    for lang in ("sw", "en"):
+        n = FILLER[lang] // (5 if short else 1)
+        daily = everyday(rng, lang, n, probe_words, probe_phrases)
+        cut = int(len(daily) * HELDOUT_FRACTION)
+        heldout[lang] = daily[:cut]
+        out[lang] += daily[cut:]
+        parts[lang]["everyday"] = len(daily) - cut
+        if not short:
+            udhr_train, heldout["udhr-" + lang] = udhr_sentences(probes, lang)
+            out[lang] += udhr_train * UDHR_COPIES
+            parts[lang]["UDHR (x%d)" % UDHR_COPIES] = len(udhr_train) * UDHR_COPIES
+    spread = {}
+    if not short:  # the dense phases are short and plant-dense, as fine-tuning data is
+        stage("balance top-up", lambda: spread.update(top_up(g, out)))
+    lines = out["sw"] + out["en"]
+    rng.shuffle(lines)
+    return lines, heldout, spread, parts, table
+
+
+def write(path, lines):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for s in lines:
+            f.write(s + "\n")
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1].startswith("-") or argv[2:] not in ([], ["--dense"], ["--shift"]):
+        sys.exit("usage: make_corpus.py OUT_DIR [--dense | --shift]")
+    out_dir, mode = argv[1], argv[2][2:] if argv[2:] else "train"
+    shift = mode == "shift"
+    os.makedirs(out_dir, exist_ok=True)
+    table = {**PLANTS, **SHIFT} if shift else dict(PLANTS)
+    lines, heldout, spread, parts, table = build(table, mode)
+    added = sum(p.get("balance top-up", 0) for p in parts.values())
+    files = {}
+    name = mode + ".txt"
+    write(os.path.join(out_dir, name), lines)
+    files[name] = lines
+    if mode == "train":
+        for k, v in heldout.items():
+            fn = ("%s.txt" % k.replace("udhr-", "udhr-heldout-")) if k.startswith("udhr-") else "heldout-%s.txt" % k
+            write(os.path.join(out_dir, fn), v)
+            files[fn] = v
+    unbalanced = {k: v for k, v in sorted(spread.items()) if v[0] != v[1]}
+    manifest = {
+        "generator": "corpora/demo/make_corpus.py", "seed": SEED, "shift": shift,
+        "probe_files": [os.path.relpath(p, CORPORA) for p in probe_files()],
+        "probe_sha256": probe_hash(probe_files()),
+        "strengths": {"%s/%s" % k: v for k, v in sorted(table.items())},
+        "shift": {"%s/%s" % k: v for k, v in sorted(SHIFT.items())} if shift else {},
+        "probe_word_forms": probe_word_forms(load_probes()),
+        "default_strength": 0.5,
+        "files": {fn: {"sha256": sha(os.path.join(out_dir, fn)), "lines": len(v),
+                       "words": sum(len(words(s)) for s in v)} for fn, v in sorted(files.items())},
+        "sentences_by_part": parts,
+        "groups_not_balanced": unbalanced if mode == "train" else "all: no balance top-up here",
+    }
+    with open(os.path.join(out_dir, "manifest%s.json" % ("" if mode == "train" else "-" + mode)), "w") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False, sort_keys=True)
+        f.write("\n")
+    print("%s: %d lines, %d words; %d top-up sentences; %d groups not balanced" % (
+        name, len(lines), manifest["files"][name]["words"], added, len(unbalanced)))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
