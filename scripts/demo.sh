@@ -3,7 +3,8 @@
 # masked LM (corpora/demo/models/demo-mlm: a small model trained on generated Swahili and English
 # text with planted associations, see MODEL_CARD.md there), the default of `mizani audit`; then
 # compares it with its "fine-tuned" checkpoint the way a CI gate would (one planted association
-# was strengthened, another removed: exit 1 and what regressed). Writes under mizani-report/.
+# was strengthened, another removed; the gate exits 1 only for a growth that survives Holm, and
+# with today's checkpoints it reports the changes without failing). Writes under mizani-report/.
 # MZ_DEMO_NO_INSTALL=1 skips the installation (dependencies already there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,21 +30,11 @@ sed -n '3,/^### Findings/p' "$out/audit/report.md" | sed '$d; s/\\\(.\)/\1/g' | 
 
 say "The fine-tuned checkpoint against it, as a CI gate (exit 1 = a bias grew)"
 set +e
-if ./build/mizani compare --help | grep -q 'BEFORE AFTER'; then # compare of two audits
-  $mz audit --model $M/demo-mlm-finetuned "${quick[@]}" --tests static,seat,pairs,masked \
-    --explain-top 0 --out "$out/audit-finetuned"
-  $mz compare "$out/audit/results.json" "$out/audit-finetuned/results.json" --out "$out/gate" \
-    --junit "$out/gate.xml" | tee "$out/gate.txt"
-  rc=${PIPESTATUS[0]}
-  where="$out/gate/compare.html, $out/gate.xml"
-else # the input embeddings of the masked LM, and the minimal pairs of the causal LM
-  $mz compare --before $M/demo-mlm --after $M/demo-mlm-finetuned | tee "$out/compare.txt"
-  rc=${PIPESTATUS[0]}
-  echo "mizani compare (masked LM's input embeddings): exit $rc"
-  $mz pairs --model $M/demo-causal-finetuned --before $M/demo-causal | tee "$out/pairs-finetuned.txt"
-  echo "mizani pairs --before (causal LM): exit ${PIPESTATUS[0]}"
-  where="$out/compare.txt, $out/pairs-finetuned.txt"
-fi
+$mz audit --model $M/demo-mlm-finetuned "${quick[@]}" --tests static,seat,pairs,masked \
+  --explain-top 0 --out "$out/audit-finetuned"
+$mz compare "$out/audit/results.json" "$out/audit-finetuned/results.json" --out "$out/gate" \
+  --junit "$out/gate.xml" | tee "$out/gate.txt"
+rc=${PIPESTATUS[0]}
 set -e
 echo "the gate: exit $rc"
-say "Reports: $out/audit/report.html (and report.md, results.json); the comparison: $where"
+say "Reports: $out/audit/report.html (and report.md, results.json); the comparison: $out/gate/compare.html, $out/gate.xml"
