@@ -218,9 +218,11 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     return MZ_OK;
 }
 
-static int ends_with(const char *s, const char *tail) {
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && !strcmp(s + n - k, tail);
+/* "SET/all", the overall finding of the set itself (not a language comparison that names the
+ * set, "sw-vs-en/all", which is a description). */
+static int set_overall(const cmp_finding *f) {
+    size_t n = strlen(f->probe_set);
+    return !strncmp(f->id, f->probe_set, n) && !strcmp(f->id + n, "/all");
 }
 
 /* A minimal-pairs set's overall finding ("SET/all") holds no items of its own: it is paired on
@@ -228,8 +230,7 @@ static int ends_with(const char *s, const char *tail) {
 static mz_status pool_overall(mz_checkpoint *cp, size_t first, mz_ctx *ctx) {
     for (size_t k = first; k < cp->n; k++) {
         cmp_finding *all = &cp->f[k];
-        if (all->family != MZ_CMP_PAIRS || all->n_items || !all->probe_set ||
-            !ends_with(all->id, "/all"))
+        if (all->family != MZ_CMP_PAIRS || all->n_items || !all->probe_set || !set_overall(all))
             continue;
         size_t n = 0;
         for (size_t j = first; j < cp->n; j++)
