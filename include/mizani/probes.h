@@ -111,7 +111,8 @@ mz_status mz_probes_parse(mz_probe_set **out, const char *text, size_t len, cons
 void mz_probes_free(mz_probe_set *set);
 
 /* The probe files (*.json) under each root (a file or a folder, searched recursively, except
- * folders that hold a config.json: model folders), sorted by path. Free with mz_probes_paths_free. */
+ * folders that hold a config.json: model folders), sorted by path. Free with mz_probes_paths_free.
+ */
 mz_status mz_probes_find(char ***paths, size_t *n, const char *const *roots, size_t n_roots,
                          mz_ctx *ctx);
 void mz_probes_paths_free(char **paths, size_t n);
