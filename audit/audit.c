@@ -271,10 +271,6 @@ static mz_status pairs(audit *a, mz_progress *p, char *why, size_t n_why) {
     po.seed = a->o->seed;
     mz_lik_method method =
         a->o->method >= 0 ? (mz_lik_method)a->o->method : mz_lik_default_method(a->in->model);
-    uint64_t total = 0;
-    for (size_t i = 0; !rc && i < n; i++)
-        total += sets[i]->n_pairs;
-    mz_progress_set_total(p, total);
     if (!rc && n)
         rc = mz_lik_pairs_suite(&a->pairs, a->in->model, a->in->tokenizer, sets, n, method, &po, p,
                                 a->ctx);
@@ -294,10 +290,6 @@ static mz_status masked(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (no) return snprintf(why, n_why, "%s", no), MZ_OK;
     mz_status rc = sets_of(a, MZ_PROBE_MASKED, &sets, &n);
     if (!rc && !n) snprintf(why, n_why, "no masked-template probe set");
-    uint64_t total = 0;
-    for (size_t i = 0; !rc && i < n; i++)
-        total += sets[i]->attributes[0].n;
-    mz_progress_set_total(p, total);
     if (!rc && n)
         rc = mz_lik_masked_suite(&a->masked, a->in->model, a->in->tokenizer, sets, n,
                                  a->o->likelihood_bootstrap, 0.95, a->o->seed, p, a->ctx);

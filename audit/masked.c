@@ -226,6 +226,10 @@ mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_
         mz_masked_suite_free(out);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
+    uint64_t total = 0; /* the progress counts attributes */
+    for (size_t i = 0; i < n; i++)
+        total += sets[i]->attributes[0].n;
+    mz_progress_set_total(progress, total);
     mz_status rc = MZ_OK;
     for (size_t i = 0; !rc && i < n; i++, out->n = i) {
         rc = mz_lik_masked(&out->results[i], m, t, sets[i], n_bootstrap, ci_level, seed, progress,

@@ -201,6 +201,10 @@ mz_status mz_lik_pairs_suite(mz_pairs_suite *out, const mz_model *m, const mz_to
     out->sets = sets;
     if (!(out->results = mz_calloc(n + 1, sizeof *out->results)))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    uint64_t total = 0; /* the progress counts pairs */
+    for (size_t i = 0; i < n; i++)
+        total += sets[i]->n_pairs;
+    mz_progress_set_total(progress, total);
     mz_status rc = MZ_OK;
     for (size_t i = 0; !rc && i < n; i++) {
         rc = mz_lik_pairs(&out->results[i], m, t, sets[i], method, o, progress, ctx);

@@ -82,10 +82,7 @@ static mz_status run_suite(mz_cli *cli, const mz_cli_args *args, mz_model *m, co
                            mz_probe_set **sets, size_t n, mz_lik_method method) {
     mz_pairs_options o = options(cli);
     mz_pairs_suite s;
-    uint64_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += sets[i]->n_pairs;
-    mz_progress *p = mz_cli_progress(cli, "pairs scored", total);
+    mz_progress *p = mz_cli_progress(cli, "pairs scored", 0); /* the suite sets the total */
     mz_status rc = mz_lik_pairs_suite(&s, m, t, sets, n, method, &o, p, cli->ctx);
     mz_progress_finish(p);
     mz_progress_free(p);
