@@ -212,8 +212,8 @@ static mz_status seat(audit *a, mz_progress *p, char *why, size_t n_why) {
                            a->n_tpl, &eo, &wo, a->ctx);
     mz_null_copies nc = counted(a, "seat");
     if (!rc && nc.n)
-        rc = mz_seat_reference(res, &nc, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc,
-                               a->tpl, a->n_tpl, &eo, a->ctx);
+        rc = mz_seat_reference(res, &nc, a->in->model, a->in->tokenizer, a->n_assoc, a->tpl,
+                               a->n_tpl, &eo, a->ctx);
     mz_progress_free(nc.progress);
     if (!rc)
         rc = mz_report_seat(a->r, res, a->n_assoc, &eo, &wo, nc.n, a->tpl, a->n_tpl, &a->o->rules);
@@ -239,8 +239,8 @@ static mz_status ceat(audit *a, mz_progress *p, char *why, size_t n_why) {
                            a->n_tpl, &co, a->ctx);
     mz_null_copies nc = counted(a, "ceat");
     if (!rc && nc.n)
-        rc = mz_ceat_reference(res, &nc, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc,
-                               a->tpl, a->n_tpl, &co, a->ctx);
+        rc = mz_ceat_reference(res, &nc, a->in->model, a->in->tokenizer, a->n_assoc, a->tpl,
+                               a->n_tpl, &co, a->ctx);
     mz_progress_free(nc.progress);
     if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, nc.n, &a->o->rules);
     mz_suite_clear(res, sizeof *res, a->n_assoc);
@@ -338,18 +338,21 @@ static void audit_free(audit *a) {
 
 mz_status mz_audit_run(mz_results *r, const mz_audit_inputs *in, const mz_audit_options *o,
                        mz_ctx *ctx) {
-    audit a = {.r = r, .in = in, .o = o, .ctx = ctx};
+    mz_audit_options eff = *o; /* with the null reference's K resolved */
+    audit a = {.r = r, .in = in, .o = &eff, .ctx = ctx};
     a.embed = (mz_embed_options){.layer = o->layer};
     int refer = o->tests & (1u << MZ_AUDIT_SEAT | 1u << MZ_AUDIT_CEAT);
-    mz_status rc =
-        mz_null_copies_init(&a.copies, refer ? o->null_reference : 0, o->seed, in->model_path,
-                            a.copies_config, sizeof a.copies_config, ctx);
+    size_t k =
+        o->null_reference == MZ_AUDIT_NULL_REFERENCE_AUTO ? MZ_NULL_COPIES_AUTO : o->null_reference;
+    mz_status rc = mz_null_copies_init(&a.copies, refer ? k : 0, o->seed, in->model_path,
+                                       a.copies_config, sizeof a.copies_config, ctx);
+    eff.null_reference = (uint32_t)a.copies.n;
     if (!rc) rc = mz_results_model(r, in->model, in->model_path, in->tokenizer);
     for (size_t i = 0; !rc && i < in->n_sets; i++)
         if (wanted(o, in->sets[i]) && in->sets[i]->kind != MZ_PROBE_NAMES &&
             in->sets[i]->kind != MZ_PROBE_SLURS)
             rc = mz_results_probe_set(r, in->sets[i]);
-    if (!rc) rc = mz_audit_record_config(r, o);
+    if (!rc) rc = mz_audit_record_config(r, &eff);
     if (!rc) rc = sets_of(&a, MZ_PROBE_ASSOCIATION, &a.assoc, &a.n_assoc);
     if (!rc) rc = sets_of(&a, MZ_PROBE_TEMPLATES, &a.tpl, &a.n_tpl);
     a.stages = rc ? NULL : mz_rn_array(r, mz_results_run(r), "stages");

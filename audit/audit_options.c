@@ -39,7 +39,8 @@ void mz_audit_options_default(mz_audit_options *o) {
                             .method = -1,
                             .likelihood_bootstrap = 2000,
                             .fairness_bootstrap = 2000,
-                            .explain_top = 1};
+                            .explain_top = 1,
+                            .null_reference = MZ_AUDIT_NULL_REFERENCE_AUTO};
     /* Explanations cost the most (a pair's pseudo-log-likelihood is one copy per scored token,
      * each through every Integrated Gradients point): the words' attributions and the heads
      * that matter, with fewer points than `mizani explain`; the config file raises them. */

@@ -169,8 +169,8 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
 typedef struct suite {
     mz_model *m;
     const mz_tokenizer *t;
-    mz_probe_set *const *sets, *const *tpl;
-    size_t n_sets, n_tpl;
+    mz_probe_set *const *tpl;
+    size_t n_tpl;
     const mz_ceat_options *o;
 } suite;
 
@@ -242,20 +242,19 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
     if (opt->n_samples < 2)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
-    suite u = {m, t, sets, templates, n_sets, n_templates, opt};
+    suite u = {m, t, templates, n_templates, opt};
     return mz_suite_run(out, sizeof *out, sets, n_sets, t, one_test, &u, ctx);
 }
 
 /* The suite on a copy: each word-level test's z; the description at its cheapest. */
-static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx) {
+static mz_status on_copy(void *results, mz_probe_set *const *sets, size_t n, mz_model *copy,
+                         void *user, mz_ctx *ctx) {
     suite u = *(const suite *)user;
     mz_ceat_options o = *u.o;
     o.n_samples = 2, o.n_permutations = 0, o.n_bootstrap = 0;
     mz_status rc = mz_embed_options_other_model(&o.embed, &u.o->embed, ctx);
     u.m = copy, u.o = &o;
-    if (!rc)
-        rc =
-            mz_suite_run(results, sizeof(mz_ceat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    if (!rc) rc = mz_suite_run(results, sizeof(mz_ceat_result), sets, n, u.t, one_test, &u, ctx);
     mz_embed_cache_free(o.embed.cache);
     return rc;
 }
@@ -263,9 +262,8 @@ static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx)
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_ceat_result *)e)->words; }
 
 mz_status mz_ceat_reference(mz_ceat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
-                            mz_probe_set *const *templates, size_t n_templates,
-                            const mz_ceat_options *opt, mz_ctx *ctx) {
-    suite u = {m, t, sets, templates, n_sets, n_templates, opt};
+                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
+                            size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
+    suite u = {m, t, templates, n_templates, opt};
     return mz_suite_reference(out, sizeof *out, n_sets, copies, m, on_copy, units, &u, ctx);
 }

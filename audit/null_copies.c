@@ -147,7 +147,12 @@ mz_status mz_null_copies_init(mz_null_copies *nc, size_t k, unsigned long seed,
                        "a null reference needs at least 3 random copies, not %zu (0: none)", k);
     struct stat st;
     snprintf(config, n_config, "%s/config.json", model_path);
-    if (stat(config, &st) || !S_ISREG(st.st_mode))
+    int folder = !stat(config, &st) && S_ISREG(st.st_mode);
+    if (k == MZ_NULL_COPIES_AUTO) {
+        nc->n = folder ? MZ_NULL_COPIES_DEFAULT : 0;
+        return MZ_OK;
+    }
+    if (!folder)
         return mz_fail(ctx, MZ_ERR_USAGE, model_path,
                        "random-weight copies for the null reference need a model folder with "
                        "config.json and safetensors weights");

@@ -373,6 +373,63 @@ int mz_frame_signature(const char *const *sentences, size_t n, const char *word)
     return (int)(h % 65521u);
 }
 
+/* Token ids of every word of the set's four lists, flattened: word w's are ids[first[w] ..
+ * first[w + 1]). */
+typedef struct set_pieces {
+    int32_t *ids;
+    size_t *first, n_words, n_targets, cap;
+} set_pieces;
+
+static mz_status pieces_of(set_pieces *p, const mz_tokenizer *t, const mz_probe_set *set,
+                           mz_ctx *ctx) {
+    const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
+                                     &set->attributes[1]};
+    size_t n = 0;
+    for (int l = 0; l < 4; l++)
+        n += lists[l]->n;
+    memset(p, 0, sizeof *p);
+    p->n_targets = lists[0]->n + lists[1]->n;
+    if (!(p->first = mz_malloc((n + 1) * sizeof *p->first)))
+        return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_encoding e = {0};
+    mz_status rc = MZ_OK;
+    p->first[0] = 0;
+    for (int l = 0; !rc && l < 4; l++)
+        for (size_t i = 0; !rc && i < lists[l]->n; i++, p->n_words++) {
+            const char *word = lists[l]->words[i].text;
+            size_t at = p->first[p->n_words];
+            rc = mz_tokenizer_encode(&e, t, word, strlen(word), 0, ctx);
+            if (!rc && mz_grow((void **)&p->ids, &p->cap, at + e.n + 1, sizeof *p->ids))
+                rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+            if (!rc) memcpy(p->ids + at, e.ids, e.n * sizeof *e.ids);
+            p->first[p->n_words + 1] = at + (rc ? 0 : e.n);
+        }
+    mz_encoding_clear(&e);
+    return rc;
+}
+
+static int share(const set_pieces *p, size_t v, size_t w) {
+    for (size_t i = p->first[v]; i < p->first[v + 1]; i++)
+        for (size_t j = p->first[w]; j < p->first[w + 1]; j++)
+            if (p->ids[i] == p->ids[j]) return 1;
+    return 0;
+}
+
+mz_status mz_shared_pieces(size_t *n_shared, const mz_tokenizer *t, const mz_probe_set *set,
+                           mz_ctx *ctx) {
+    set_pieces p;
+    mz_status rc = pieces_of(&p, t, set, ctx);
+    *n_shared = 0;
+    for (size_t v = 0; !rc && v < p.n_targets; v++) {
+        int hit = 0;
+        for (size_t w = 0; !hit && w < p.n_words; w++)
+            hit = w != v && share(&p, v, w);
+        *n_shared += hit;
+    }
+    mz_free(p.ids), mz_free(p.first);
+    return rc;
+}
+
 mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_tokenizer *t,
                          const mz_probe_set *set, const int *frames, mz_ctx *ctx) {
     const mz_probe_list *lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],

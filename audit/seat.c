@@ -57,8 +57,8 @@ static mz_status expand(sentences *all, const mz_probe_list *const lists[4],
 typedef struct suite {
     mz_model *m;
     const mz_tokenizer *t;
-    mz_probe_set *const *sets, *const *templates;
-    size_t n_sets, n_templates;
+    mz_probe_set *const *templates;
+    size_t n_templates;
     const mz_embed_options *embed;
     const mz_weat_options *weat;
 } suite;
@@ -108,19 +108,18 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
                         size_t n_templates, const mz_embed_options *embed,
                         const mz_weat_options *weat, mz_ctx *ctx) {
-    suite u = {m, t, sets, templates, n_sets, n_templates, embed, weat};
+    suite u = {m, t, templates, n_templates, embed, weat};
     return mz_suite_run(out, sizeof *out, sets, n_sets, t, one_test, &u, ctx);
 }
 
 /* The suite on a copy: each test's z, without permutations or interval. */
-static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx) {
+static mz_status on_copy(void *results, mz_probe_set *const *sets, size_t n, mz_model *copy,
+                         void *user, mz_ctx *ctx) {
     suite u = *(const suite *)user;
     mz_embed_options eo;
     mz_status rc = mz_embed_options_other_model(&eo, u.embed, ctx);
     u.m = copy, u.embed = &eo;
-    if (!rc)
-        rc =
-            mz_suite_run(results, sizeof(mz_seat_result), u.sets, u.n_sets, u.t, one_test, &u, ctx);
+    if (!rc) rc = mz_suite_run(results, sizeof(mz_seat_result), sets, n, u.t, one_test, &u, ctx);
     mz_embed_cache_free(eo.cache);
     return rc;
 }
@@ -128,11 +127,10 @@ static mz_status on_copy(void *results, mz_model *copy, void *user, mz_ctx *ctx)
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_seat_result *)e)->weat; }
 
 mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
-                            mz_probe_set *const *templates, size_t n_templates,
-                            const mz_embed_options *embed, mz_ctx *ctx) {
+                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
+                            size_t n_templates, const mz_embed_options *embed, mz_ctx *ctx) {
     mz_weat_options z_only = {0};
-    suite u = {m, t, sets, templates, n_sets, n_templates, embed, &z_only};
+    suite u = {m, t, templates, n_templates, embed, &z_only};
     return mz_suite_reference(out, sizeof *out, n_sets, copies, m, on_copy, units, &u, ctx);
 }
 

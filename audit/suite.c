@@ -31,6 +31,7 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
         e->set = sets[i];
         p[i] = NAN;
         rc = mz_words_with_unknown(&e->unknown, t, sets[i], ctx);
+        if (!rc) rc = mz_shared_pieces(&e->shared_pieces, t, sets[i], ctx);
         if (!rc) rc = test(e, &p[i], user, ctx);
         if (rc) mz_unit_scores_clear(&e->scores);
         if (rc == MZ_ERR_INPUT) { /* not computable: say why and go on */
@@ -75,7 +76,8 @@ void mz_unit_scores_clear(mz_unit_scores *s) {
 typedef struct copies {
     void *scratch;
     size_t stride, n, k;
-    double *z, *d; /* [n, k]: each test's z and effect size on each copy */
+    mz_probe_set **sets; /* [n]: the tests that get a reference */
+    double *z, *d;       /* [n, k]: each test's z and effect size on each copy */
     mz_suite_on_model run;
     mz_suite_units units;
     void *user;
@@ -83,7 +85,7 @@ typedef struct copies {
 
 static mz_status on_copy(mz_model *copy, size_t k, void *user, mz_ctx *ctx) {
     copies *c = user;
-    mz_status rc = c->run(c->scratch, copy, c->user, ctx);
+    mz_status rc = c->run(c->scratch, c->sets, c->n, copy, c->user, ctx);
     for (size_t i = 0; !rc && i < c->n; i++) {
         mz_suite_entry *e = entry(c->scratch, c->stride, i);
         c->z[i * c->k + k] = e->computed ? c->units(e)->z : NAN;
@@ -93,18 +95,23 @@ static mz_status on_copy(mz_model *copy, size_t k, void *user, mz_ctx *ctx) {
     return rc;
 }
 
-/* Each computed test's reference from the copies; its new p in p[i]. */
-static mz_status refer(void *results, const copies *c, double *p, mz_ctx *ctx) {
+/* A computed test whose target words share tokens with other words: the word permutation alone
+ * is not exact for it (mz_shared_pieces). */
+static int needs_reference(const mz_suite_entry *e) { return e->computed && e->shared_pieces; }
+
+/* Each referred test's reference from the copies; every computed test's p into p[i]. */
+static mz_status refer(void *results, size_t n, const copies *c, double *p, mz_ctx *ctx) {
     mz_status rc = MZ_OK;
-    for (size_t i = 0; !rc && i < c->n; i++) {
+    for (size_t i = 0, j = 0; !rc && i < n; i++) {
         mz_suite_entry *e = entry(results, c->stride, i);
-        p[i] = NAN;
-        if (!e->computed) continue;
-        rc = mz_weat_units_reference(c->units(e), c->z + i * c->k, c->d + i * c->k, c->k, ctx);
+        p[i] = e->computed ? c->units(e)->p_value : NAN;
+        if (!needs_reference(e)) continue;
+        rc = mz_weat_units_reference(c->units(e), c->z + j * c->k, c->d + j * c->k, c->k, ctx);
+        j++;
         if (rc == MZ_ERR_INPUT) { /* the test stands without its reference: not computable */
             snprintf(e->reason, sizeof e->reason, "%s", mz_ctx_cause(ctx));
             mz_ctx_clear(ctx);
-            e->computed = 0, rc = MZ_OK;
+            e->computed = 0, rc = MZ_OK, p[i] = NAN;
         } else if (!rc)
             p[i] = c->units(e)->p_value;
     }
@@ -115,20 +122,20 @@ mz_status mz_suite_reference(void *results, size_t stride, size_t n, const mz_nu
                              const mz_model *m, mz_suite_on_model run, mz_suite_units units,
                              void *user, mz_ctx *ctx) {
     size_t k = nc->n;
-    copies c = {mz_calloc(n + 1, stride),
-                stride,
-                n,
-                k,
-                mz_malloc((n * k + 1) * sizeof *c.z),
-                mz_malloc((n * k + 1) * sizeof *c.d),
-                run,
-                units,
-                user};
+    copies c = {NULL, stride, 0,   k,     mz_malloc((n + 1) * sizeof *c.sets),
+                NULL, NULL,   run, units, user};
+    for (size_t i = 0; c.sets && i < n; i++)
+        if (needs_reference(entry(results, stride, i)))
+            c.sets[c.n++] = (mz_probe_set *)entry(results, stride, i)->set;
+    c.scratch = mz_calloc(c.n + 1, stride);
+    c.z = mz_malloc((c.n * k + 1) * sizeof *c.z), c.d = mz_malloc((c.n * k + 1) * sizeof *c.d);
     double *p = mz_malloc((n + 1) * sizeof *p);
-    mz_status rc = c.scratch && c.z && c.d && p ? mz_null_copies_each(nc, m, on_copy, &c, ctx)
-                                                : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    if (!rc) rc = refer(results, &c, p, ctx);
+    mz_status rc = c.sets && c.scratch && c.z && c.d && p
+                       ? MZ_OK
+                       : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc && c.n) rc = mz_null_copies_each(nc, m, on_copy, &c, ctx); /* none: no cost */
+    if (!rc) rc = refer(results, n, &c, p, ctx);
     if (!rc) rc = adjust(results, stride, p, n, ctx);
-    mz_free(c.scratch), mz_free(c.z), mz_free(c.d), mz_free(p);
+    mz_free(c.sets), mz_free(c.scratch), mz_free(c.z), mz_free(c.d), mz_free(p);
     return rc;
 }

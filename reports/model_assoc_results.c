@@ -10,19 +10,20 @@
 #include <string.h>
 
 static const char *const seat_method =
-    "SEAT (May et al. 2019): every probe word is put into the semantically bleached sentence "
-    "frames of its language and word class (Swahili frames agree with the noun class), and each "
+    "SEAT (May et al. 2019): each probe word is put into the language's sentence frames and each "
     "sentence is embedded by the model (a pooled hidden state). WEAT's effect size d is computed "
     "over the sentences. Inference is over words, what varies between replications of a test: "
     "the one-sided permutation p moves each target word with all its sentences, only among "
     "words of equal token count and frame class (so tokenization alone cannot make an "
     "association), and the percentile bootstrap interval resamples the words of all four "
     "lists. Holm adjusts across the tests that can reach significance; a test with too few "
-    "words to reach p < 0.05 says so instead of reporting p. Without a null reference (the same "
-    "tests on random-weight copies of the model, --null-reference K), SEAT's word-level p-values "
-    "fell below 0.05 in 6.0% of tests on null models against a bound of 5.8% (the committed "
-    "calibration study), and with a reference of 10 copies in 2.1%; with one, each test's p is "
-    "the larger of the word-level p and the reference's (settings: null_reference).";
+    "words to reach p < 0.05 says so instead of reporting p. Words that share tokens (a piece "
+    "of a target word in another probe word) are alike even in a model that learned nothing, "
+    "which the permutation cannot see: such a test is run again on random-weight copies of the "
+    "model (the null reference, 10 copies by default) and its p is the larger of the word-level "
+    "p and the reference's (settings: null_reference). On null models SEAT's word-level p fell "
+    "below 0.05 in 6.0% of tests, and with the reference in 1.8% (the committed calibration "
+    "study).";
 static const char *const ceat_method =
     "CEAT (Guo and Caliskan 2021): every probe word is embedded in each of its contexts (its "
     "sentence frames, or corpus lines holding it), pooling the word's own subword tokens. The "
@@ -30,9 +31,9 @@ static const char *const ceat_method =
     "so they do not change with the number of samples. As a description, samples of one "
     "context per word give WEAT's d each, combined by random effects (DerSimonian and Laird): "
     "the combined effect size (CES) and its heterogeneity. That combination is not a test: the "
-    "samples reuse the same words. With a null reference (--null-reference K), each test's p "
-    "is the larger of the word-level p and that of the same test on K random-weight copies of "
-    "the model (settings: null_reference).";
+    "samples reuse the same words. A test whose words share tokens also runs on random-weight "
+    "copies of the model (the null reference, 10 by default), and its p is the larger of the "
+    "word-level p and the reference's (settings: null_reference).";
 static const char *const citations[] = {
     "May, Wang, Bordia, Bowman and Rudinger (2019). On measuring social biases in sentence "
     "encoders. NAACL.",
@@ -140,6 +141,15 @@ static mz_rnode *finding(mz_results *r, mz_rnode *sec, const char *family, const
     mz_rn_int(r, d, "splits", (long long)w->perm.n_splits);
     mz_rn_num(r, d, "p_monte_carlo_se", w->inference.can_reach ? w->perm.mc_se : NAN);
     reference(r, fn, d, w);
+    mz_rn_int(r, d, "shared_tokens", (long long)e->shared_pieces);
+    if (e->shared_pieces && !w->ref.n_copies)
+        mz_results_caveat(r, fn,
+                          "%zu target word%s share%s tokens with other words of the test: on a "
+                          "model that learned nothing such words are already alike, and without "
+                          "a null reference (--null-reference K) p cannot tell that from "
+                          "learning",
+                          e->shared_pieces, e->shared_pieces == 1 ? "" : "s",
+                          e->shared_pieces == 1 ? "s" : "");
     if (w->inference.can_reach && !w->perm.exact)
         mz_results_caveat(r, fn,
                           "p from %llu random relabellings (Monte Carlo, standard error %.2g)",

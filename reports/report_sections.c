@@ -198,12 +198,15 @@ static void reference_note(mz_page *p, xmlNodePtr sec, const json_t *section) {
     xmlNodePtr para =
         json_integer_value(k)
             ? mz_page_elf(p, sec, "p",
-                          "p: the larger of the word-level p and that of the same test on %lld "
-                          "random-weight copies of the model (the null reference).",
+                          "p: for tests whose words share tokens, the larger of the word-level p "
+                          "and that of the same test on %lld random-weight copies of the model "
+                          "(the null reference); for the others, whose words are distinct "
+                          "tokens, the word-level p, exact on a model that learned nothing.",
                           (long long)json_integer_value(k))
             : mz_page_el(p, sec, "p",
                          "p: the word-level p alone, without a null reference from random-weight "
-                         "copies of the model (--null-reference K adds one).");
+                         "copies of the model (turned off, or a GGUF file): where a test's words "
+                         "share tokens it cannot tell the tokenizer from learning.");
     mz_page_attr(p, para, "class", "note");
 }
 

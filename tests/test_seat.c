@@ -305,6 +305,24 @@ done:
     mz_model_free(c), mz_model_free(again), mz_model_free(other);
 }
 
+/* A set whose words are distinct single tokens: the word permutation is exact on a random model,
+ * so no copy is drawn (none could be: nc's config is missing) and p stays the word-level one. */
+static void check_no_reference(mz_probe_set *set, mz_probe_set *tpl, mz_model *m,
+                               const mz_tokenizer *t, const mz_embed_options *eo,
+                               const mz_weat_options *wo, const mz_null_copies *nc, mz_ctx *ctx) {
+    mz_null_copies none = *nc;
+    none.config = MODELS "bert/missing.json";
+    mz_seat_result r;
+    CHECK_INT(mz_seat_suite(&r, m, t, &set, 1, &tpl, 1, eo, wo, ctx), MZ_OK);
+    CHECK_INT(r.entry.shared_pieces, 0);
+    double p = r.weat.p_value, holm = r.entry.p_holm;
+    CHECK_INT(mz_seat_reference(&r, &none, m, t, 1, &tpl, 1, eo, ctx), MZ_OK);
+    CHECK_INT(r.weat.ref.n_copies, 0);
+    CHECK_NEAR(r.weat.p_value, p, 0);
+    CHECK_NEAR(r.entry.p_holm, holm, 0);
+    mz_suite_clear(&r, sizeof r, 1);
+}
+
 /* SEAT's and CEAT's null reference: the copies' z and effect sizes are those of the suite run on
  * each copy by itself, and p is the larger of the word-level and the reference's. */
 static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
@@ -312,17 +330,20 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK(mkdtemp(dir) != NULL);
     mz_null_copies nc = {.n = 4, .seed = 5, .config = MODELS "bert/config.json", .workdir = dir};
     check_copy_weights(m, &nc, ctx);
-    mz_probe_set *set = NULL, *tpl = NULL;
-    CHECK_INT(mz_probes_load(&set, "data/assoc-tiny.json", ctx), MZ_OK);
+    mz_probe_set *set = NULL, *tpl = NULL, *distinct = NULL;
+    CHECK_INT(mz_probes_load(&set, "data/assoc-tiny-shared.json", ctx), MZ_OK);
+    CHECK_INT(mz_probes_load(&distinct, "data/assoc-tiny.json", ctx), MZ_OK);
     CHECK_INT(mz_probes_load(&tpl, "../corpora/templates/seat-sw.json", ctx), MZ_OK);
     mz_embed_options eo = {.pooling = MZ_POOL_MEAN, .layer = -1};
     mz_weat_options wo;
     mz_weat_options_default(&wo);
     wo.n_bootstrap = 0;
     mz_seat_result r, one;
+    check_no_reference(distinct, tpl, m, t, &eo, &wo, &nc, ctx);
     CHECK_INT(mz_seat_suite(&r, m, t, &set, 1, &tpl, 1, &eo, &wo, ctx), MZ_OK);
+    CHECK_INT(r.entry.shared_pieces, 1); /* doctor, in doctors (doctor ##s) */
     double words_p = r.weat.p_value, z[4], d[4];
-    CHECK_INT(mz_seat_reference(&r, &nc, m, t, &set, 1, &tpl, 1, &eo, ctx), MZ_OK);
+    CHECK_INT(mz_seat_reference(&r, &nc, m, t, 1, &tpl, 1, &eo, ctx), MZ_OK);
     for (size_t k = 0; k < 4; k++) {
         mz_model *c = NULL;
         CHECK_INT(mz_null_copy_open(&c, m, &nc, k, ctx), MZ_OK);
@@ -348,7 +369,7 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     mz_seat_result rcache = {0};
     CHECK_INT(mz_seat_suite(&rcache, m, t, &set, 1, &tpl, 1, &cached, &wo, ctx), MZ_OK);
     size_t held = mz_embed_cache_count(cached.cache);
-    CHECK_INT(mz_seat_reference(&rcache, &nc, m, t, &set, 1, &tpl, 1, &cached, ctx), MZ_OK);
+    CHECK_INT(mz_seat_reference(&rcache, &nc, m, t, 1, &tpl, 1, &cached, ctx), MZ_OK);
     CHECK_INT(rcache.weat.ref.n_copies, 4);
     CHECK_NEAR(rcache.weat.ref.z_mean, r.weat.ref.z_mean, 1e-4);
     CHECK_NEAR(rcache.weat.ref.z_sd, r.weat.ref.z_sd, 1e-4);
@@ -358,24 +379,24 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
         .embed = eo, .n_samples = 10, .ci_level = 0.95, .n_permutations = 2000, .seed = 3};
     mz_ceat_result cr;
     CHECK_INT(mz_ceat_suite(&cr, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
-    CHECK_INT(mz_ceat_reference(&cr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(mz_ceat_reference(&cr, &nc, m, t, 1, &tpl, 1, &co, ctx), MZ_OK);
     CHECK_INT(cr.words.ref.n_copies, 4);
     CHECK(cr.words.ref.z_sd > 0);
     mz_ceat_result ccr = {0};
     co.embed = cached;
     CHECK_INT(mz_ceat_suite(&ccr, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
     held = mz_embed_cache_count(cached.cache);
-    CHECK_INT(mz_ceat_reference(&ccr, &nc, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(mz_ceat_reference(&ccr, &nc, m, t, 1, &tpl, 1, &co, ctx), MZ_OK);
     CHECK_INT(ccr.words.ref.n_copies, 4);
     CHECK_NEAR(ccr.words.ref.z_mean, cr.words.ref.z_mean, 1e-4);
     CHECK_INT(mz_embed_cache_count(cached.cache), held);
     mz_suite_clear(&ccr, sizeof ccr, 1), mz_suite_clear(&cr, sizeof cr, 1);
     mz_embed_cache_free(cached.cache);
     nc.config = MODELS "bert/missing.json"; /* a copy needs the model's config.json */
-    CHECK_INT(mz_seat_reference(&r, &nc, m, t, &set, 1, &tpl, 1, &eo, ctx), MZ_ERR_IO);
+    CHECK_INT(mz_seat_reference(&r, &nc, m, t, 1, &tpl, 1, &eo, ctx), MZ_ERR_IO);
     CHECK_CONTAINS(mz_ctx_message(ctx), "missing.json");
     mz_suite_clear(&r, sizeof r, 1);
-    mz_probes_free(set);
+    mz_probes_free(set), mz_probes_free(distinct);
     mz_probes_free(tpl);
     rmdir(dir);
 }

@@ -270,9 +270,10 @@ static const mz_cli_opt audit_opts[] = {
     {"bootstrap", "N", "SEAT and CEAT bootstrap draws (default 1000)"},
     {"samples", "N", "CEAT's descriptive samples (default 1000)"},
     {"null-reference", "K",
-     "SEAT and CEAT also on K random-weight copies of the model (at least 3; default 0: "
-     "none): p becomes the larger of the word-level p and the copies' reference. Costs "
-     "about 41 CPU s a copy for each of SEAT and CEAT on a BERT-base model"},
+     "SEAT's and CEAT's tests whose words share tokens also on K random-weight copies of "
+     "the model: p becomes the larger of the word-level p and the copies' reference "
+     "(default 10 for a model folder, none for a GGUF file; 0: none, else at least 3). "
+     "Costs at most about 41 CPU s a copy for each of SEAT and CEAT on a BERT-base model"},
     {"static-permutations", "N", "input-embedding WEAT permutations (default 100000)"},
     {"static-bootstrap", "N", "input-embedding WEAT bootstrap draws (default 5000)"},
     {"dictionary", "FILE", "Swahili word list for tokenizer fairness (default: hunspell-sw's)"},

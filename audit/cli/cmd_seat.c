@@ -68,14 +68,32 @@ static const char *UNITS_NOTE =
     "per word of the two target lists (words split into many pieces share geometry that a\n"
     "random model already shows). Holm adjusts across the tests that can reach significance.\n";
 
-/* Which p the table shows when the tests have a null reference. */
-static void print_reference_note(FILE *o, size_t copies) {
+/* Which tests have a null reference (their words share tokens), and which p the table shows. */
+static void print_reference_note(FILE *o, const void *results, size_t stride, size_t n,
+                                 size_t copies) {
+    size_t shared = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mz_suite_entry *e = (const mz_suite_entry *)((const char *)results + i * stride);
+        if (!e->computed || !e->shared_pieces) continue;
+        fprintf(o, "%s%s", shared++ ? ", " : "\nwords sharing tokens: ", e->set->id);
+    }
+    if (!shared) {
+        fprintf(o, "\nEvery test's words are distinct tokens: the word permutation is exact on a\n"
+                   "model that learned nothing, and no null reference is needed.\n");
+        return;
+    }
     if (copies)
+        fprintf(
+            o,
+            ".\nFor these, p is the larger of the word-level p and that of the same test on %zu\n"
+            "random-weight copies of the model (the null reference: what architecture and\n"
+            "tokenizer give alone); for the others the word permutation is exact.\n",
+            copies);
+    else
         fprintf(o,
-                "p: the larger of the word-level p and that of the same test on %zu random-weight\n"
-                "copies of the model (the null reference: what architecture and tokenizer give\n"
-                "alone).\n",
-                copies);
+                ".\nThese have no null reference (--null-reference 0, or a GGUF file): words that\n"
+                "share tokens are alike even in a model that learned nothing, so their p cannot\n"
+                "tell the tokenizer from learning.\n");
 }
 
 static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_embed_options *e,
@@ -101,7 +119,7 @@ static void print_table(FILE *o, const mz_seat_result *r, size_t n, const mz_emb
         "set than the second group's do, in standard deviations (0: no association). Sentences\n"
         "are the probe words in bleached frames (\"This is {word}.\").\n%s",
         UNITS_NOTE);
-    print_reference_note(o, copies);
+    print_reference_note(o, r, sizeof *r, n, copies);
     mz_cli_inference_note(o);
 }
 
@@ -129,13 +147,14 @@ static mz_status read_inputs(mz_cli *cli, const mz_cli_args *args, const char *c
     const char *model, *tok = mz_cli_get(args, "tokenizer");
     const char *probes = mz_cli_get(args, "probes"), *frames = mz_cli_get(args, "templates");
     long layer = -1;
-    long copies = 0;
+    long copies = -1; /* absent: MZ_NULL_COPIES_AUTO */
     mz_status rc = mz_cli_require(cli, args, cmd, "model", &model);
     if (!rc) rc = mz_cli_get_long(cli, args, "layer", 0, 1024, &layer);
     if (!rc) rc = mz_cli_get_long(cli, args, "null-reference", 0, 1000, &copies);
     if (!rc)
-        rc = mz_null_copies_init(&in->copies, (size_t)copies, cli->seed, model, in->copies_config,
-                                 sizeof in->copies_config, cli->ctx);
+        rc = mz_null_copies_init(&in->copies, copies < 0 ? MZ_NULL_COPIES_AUTO : (size_t)copies,
+                                 cli->seed, model, in->copies_config, sizeof in->copies_config,
+                                 cli->ctx);
     if (!rc) rc = mz_cli_open_model(cli, model, tok, &in->m, &in->t);
     if (!rc && layer > mz_model_get_config(in->m)->n_layers)
         rc =
@@ -196,7 +215,7 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     if (!rc)
         rc = mz_seat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo, &wo, cli->ctx);
     if (!rc && in.copies.n)
-        rc = mz_seat_reference(res, &in.copies, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &in.eo,
+        rc = mz_seat_reference(res, &in.copies, in.m, in.t, in.n, in.tpl, in.n_tpl, &in.eo,
                                cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
@@ -217,10 +236,11 @@ static mz_status seat_cmd(mz_cli *cli, const mz_cli_args *args) {
     return rc;
 }
 
-#define NULL_REFERENCE_HELP                                                                  \
-    "also run the tests on K random-weight copies of the model (at least 3; 0: none, the "   \
-    "default): p becomes the larger of the word-level p and the copies' reference. Costs K " \
-    "passes of the texts: about 41 CPU s a copy for a BERT-base model (README)"
+#define NULL_REFERENCE_HELP                                                                    \
+    "the tests whose words share tokens also run on K random-weight copies of the model, and " \
+    "p becomes the larger of the word-level p and the copies' reference (default 10 for a "    \
+    "model folder, none for a GGUF file; 0: none, else at least 3). Costs K passes of those "  \
+    "tests' texts: at most about 41 CPU s a copy for a BERT-base model (README)"
 
 static const mz_cli_opt seat_opts[] = {
     {"model", "DIR|FILE.gguf", "the model whose sentence embeddings are tested"},
@@ -279,7 +299,7 @@ static void print_ceat(FILE *o, const mz_ceat_result *r, size_t n, const inputs 
             "only: the samples reuse the same words, so their combined interval would narrow with\n"
             "--samples without saying more about the words. d: the effect over all contexts.\n%s",
             UNITS_NOTE);
-    print_reference_note(o, in->copies.n);
+    print_reference_note(o, r, sizeof *r, n, in->copies.n);
     mz_cli_inference_note(o);
 }
 
@@ -344,8 +364,7 @@ static mz_status ceat_cmd(mz_cli *cli, const mz_cli_args *args) {
         rc = mz_fail(cli->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     if (!rc) rc = mz_ceat_suite(res, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     if (!rc && in.copies.n)
-        rc = mz_ceat_reference(res, &in.copies, in.m, in.t, in.sets, in.n, in.tpl, in.n_tpl, &o,
-                               cli->ctx);
+        rc = mz_ceat_reference(res, &in.copies, in.m, in.t, in.n, in.tpl, in.n_tpl, &o, cli->ctx);
     mz_progress_finish(in.eo.progress);
     mz_progress_free(in.eo.progress);
     if (!rc) rc = none_computed(cli, res, sizeof *res, in.n);

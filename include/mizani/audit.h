@@ -23,6 +23,8 @@
 extern "C" {
 #endif
 
+#define MZ_AUDIT_NULL_REFERENCE_AUTO UINT32_MAX
+
 typedef enum mz_audit_test {
     MZ_AUDIT_FAIRNESS, /* tokenizer fairness on the parallel text */
     MZ_AUDIT_STATIC,   /* WEAT on the input embeddings */
@@ -52,7 +54,9 @@ typedef struct mz_audit_options {
     uint32_t bootstrap;            /* SEAT and CEAT (1000) */
     uint32_t samples;              /* CEAT's descriptive samples (1000) */
     uint32_t null_reference;       /* SEAT's and CEAT's random-weight copies (mizani/seat.h:
-                                      mz_seat_reference); 0: none, else at least 3 */
+                                      mz_seat_reference); 0: none, else at least 3;
+                                      MZ_AUDIT_NULL_REFERENCE_AUTO (the default): 10 for a model
+                                      folder, none for a GGUF file */
     int method;                    /* minimal pairs: an mz_lik_method, or -1: by the model */
     uint32_t likelihood_bootstrap; /* masked templates (2000) */
     uint32_t fairness_bootstrap;   /* 2000 */

@@ -48,9 +48,8 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
  * same contexts: each test's null reference (out[i].words.ref), its p-value the larger of the
  * word-level one and the reference's, Holm again (mizani/seat.h: mz_seat_reference). */
 mz_status mz_ceat_reference(mz_ceat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
-                            mz_probe_set *const *templates, size_t n_templates,
-                            const mz_ceat_options *opt, mz_ctx *ctx);
+                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
+                            size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

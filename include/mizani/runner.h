@@ -115,6 +115,7 @@ typedef struct mz_suite_entry {
      * random model already shows, so the tests permute target words only within strata of
      * equal token count */
     double tokens_per_word[4];
+    size_t shared_pieces;  /* target words sharing a token with another word (mz_shared_pieces) */
     mz_unit_scores scores; /* the target words' and rows' scores (owned; mz_suite_clear) */
 } mz_suite_entry;
 
@@ -131,13 +132,17 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
 /* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
 void mz_suite_clear(void *results, size_t stride, size_t n);
 
-/* The null reference of a suite that has run on model m: run(scratch, copy, user) runs the same
- * suite on each of nc->n random copies of m (mizani/null_copies.h) into n results `stride`
- * bytes apart, and units(entry) is a result's word-level test. Each computed test gets its
- * reference (mz_weat_units_reference: its p becomes the larger of the word-level and the
- * reference's), and Holm is applied again; a test whose reference cannot be formed becomes not
- * computable, saying why. Costs nc->n runs of the suite. */
-typedef mz_status (*mz_suite_on_model)(void *results, mz_model *m, void *user, mz_ctx *ctx);
+/* The null reference of a suite that has run on model m, for its computed tests whose target
+ * words share tokens with other words (mz_shared_pieces; for the others, distinct tokens, the
+ * word permutation is exact on a random model and needs none): run(scratch, sets, k, copy,
+ * user) runs the suite on those k sets on each of nc->n random copies of m
+ * (mizani/null_copies.h) into k results `stride` bytes apart, and units(entry) is a result's
+ * word-level test. Each such test gets its reference (mz_weat_units_reference: its p becomes the
+ * larger of the word-level and the reference's), and Holm is applied again across all; a test
+ * whose reference cannot be formed becomes not computable, saying why. Costs nc->n runs of the
+ * suite on those sets, nothing when there are none. */
+typedef mz_status (*mz_suite_on_model)(void *results, mz_probe_set *const *sets, size_t n,
+                                       mz_model *m, void *user, mz_ctx *ctx);
 typedef mz_weat_units_result *(*mz_suite_units)(mz_suite_entry *e);
 mz_status mz_suite_reference(void *results, size_t stride, size_t n, const mz_null_copies *nc,
                              const mz_model *m, mz_suite_on_model run, mz_suite_units units,
@@ -158,6 +163,12 @@ mz_status mz_word_strata(int *stratum, double tokens_per_word[4], const mz_token
  * differ (English a/an, Swahili demonstratives agreeing with the noun class) differ in every
  * other token of their sentences, which a random model already tells apart. */
 int mz_frame_signature(const char *const *sentences, size_t n, const char *word);
+/* How many target words share a token with another word of the set (a target or an attribute
+ * word). On a random model a shared token makes two words' embeddings alike, so permuting target
+ * words is exact only when this is 0 (distinct tokens are exchangeable); otherwise the null
+ * reference (random copies) is what tells tokenization from learning. */
+mz_status mz_shared_pieces(size_t *n_shared, const mz_tokenizer *t, const mz_probe_set *set,
+                           mz_ctx *ctx);
 
 /* Static vectors from a transformer: each word's tokens (no special tokens) looked up in the
  * input embedding matrix and averaged (a subword mean). A word that tokenizes to nothing or

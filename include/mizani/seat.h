@@ -28,15 +28,16 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
                         size_t n_templates, const mz_embed_options *embed,
                         const mz_weat_options *weat, mz_ctx *ctx);
-/* After mz_seat_suite on m, the same suite (same sets, frames, pooling) on `copies` random-weight
- * copies of m: each test's null reference (out[i].weat.ref), its p-value the larger of the
- * word-level one and the reference's, Holm again. Each copy costs one pass of the suite's
- * sentences through the model (with embed->cache, into an empty cache of the copy's own) plus
- * drawing and writing its weights: for BERT-base about 41 CPU s on one thread (README). */
+/* After mz_seat_suite on m (its n_sets results in out), the same suite (same frames, pooling)
+ * on `copies` random-weight copies of m for the tests whose words share tokens (out[i].entry
+ * .shared_pieces; mizani/runner.h: mz_suite_reference): each one's null reference
+ * (out[i].weat.ref), its p-value the larger of the word-level one and the reference's, Holm
+ * again across all. Each copy costs one pass of those tests' sentences through the model (with
+ * embed->cache, into an empty cache of the copy's own) plus drawing and writing its weights: for
+ * BERT-base at most about 41 CPU s on one thread (README); nothing when no test needs it. */
 mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, mz_probe_set *const *sets, size_t n_sets,
-                            mz_probe_set *const *templates, size_t n_templates,
-                            const mz_embed_options *embed, mz_ctx *ctx);
+                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
+                            size_t n_templates, const mz_embed_options *embed, mz_ctx *ctx);
 
 /* Every sentence the suite's words make in their frames (words without a frame left out: their
  * tests say so), for filling the probe runner's cache at once: SEAT's sentences are also CEAT's

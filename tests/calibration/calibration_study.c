@@ -5,9 +5,10 @@
  * Null replications: random-weight BERT (masked LM) and GPT-2 of 2 layers, hidden 64, 4 heads,
  * 128 positions, seeded 1000 + r; the committed Unigram vocabulary of English and Swahili text
  * with a mask token (encoder) and the committed byte-level BPE (decoder); Gaussian word vectors
- * (50 dimensions) for the static families. SEAT and CEAT are counted again with their null
- * reference, replication r's 10 random copies being the models of replications r+1..r+10 (the
- * same architecture, tokenizer and initialisation as the copies Mizani draws). */
+ * (50 dimensions) for the static families. SEAT and CEAT are counted with words as units alone,
+ * and as Mizani runs them by default: with the null reference for the tests whose words share
+ * tokens, replication r's 10 random copies being the models of replications r+1..r+10 (the same
+ * architecture, tokenizer and initialisation as the copies Mizani draws). */
 #include "families.h"
 #include "mizani/alloc.h"
 #include "mizani/ceat.h"
@@ -142,8 +143,11 @@ static mz_status null_copies_of(copies_zd *c, const study *s, const mz_probe_set
     return rc;
 }
 
-/* p < 0.05 with the null reference: the larger of the word-level and the reference's p. */
-static int referred_hit(mz_weat_units_result w, const copies_zd *c, int f, mz_ctx *ctx) {
+/* p < 0.05 as Mizani tests by default: with the null reference (the larger of the word-level and
+ * the reference's p) when the test's words share tokens, else the word-level p. */
+static int referred_hit(mz_weat_units_result w, size_t shared, const copies_zd *c, int f,
+                        mz_ctx *ctx) {
+    if (!shared) return w.p_value < 0.05;
     if (mz_weat_units_reference(&w, c->z[f], c->d[f], c->k, ctx)) return 0;
     return w.p_value < 0.05;
 }
@@ -174,8 +178,10 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
             !mz_ceat_suite(&cr, m, t, &one, 1, s->tpl, s->n_tpl, &co, ctx)) {
             hits[0] += sr.entry.computed && sr.weat.p_value < 0.05;
             hits[1] += cr.entry.computed && cr.words.p_value < 0.05;
-            hits[2] += sr.entry.computed && referred_hit(sr.weat, c, 0, ctx);
-            hits[3] += cr.entry.computed && referred_hit(cr.words, c, 1, ctx);
+            hits[2] +=
+                sr.entry.computed && referred_hit(sr.weat, sr.entry.shared_pieces, c, 0, ctx);
+            hits[3] +=
+                cr.entry.computed && referred_hit(cr.words, cr.entry.shared_pieces, c, 1, ctx);
             done++;
             mz_suite_clear(&cr, sizeof cr, 1);
         }
@@ -183,13 +189,13 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
-    fprintf(o, "SEAT (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
+    fprintf(o, "SEAT words only (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
             done ? (double)hits[0] / done : NAN);
-    fprintf(o, "CEAT (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
+    fprintf(o, "CEAT words only (%s)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, size, done,
             done ? (double)hits[1] / done : NAN);
-    fprintf(o, "SEAT + reference (%s, %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
+    fprintf(o, "SEAT (%s, reference of %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
             size, done, done ? (double)hits[2] / done : NAN);
-    fprintf(o, "CEAT + reference (%s, %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
+    fprintf(o, "CEAT (%s, reference of %zu copies)\t%.3f\tembedding rms\t%d\t%.3f\n", set->id, c->k,
             size, done, done ? (double)hits[3] / done : NAN);
     fflush(o);
 }

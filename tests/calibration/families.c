@@ -14,9 +14,8 @@
 #include <string.h>
 
 const char *const family_names[F_COUNT] = {
-    "static WEAT",      "static RND",       "SEAT",      "CEAT",      "SEAT + reference",
-    "CEAT + reference", "masked templates", "pairs PLL", "pairs AUL", "pairs causal",
-    "pairs sw vs en"};
+    "static WEAT",      "static RND", "SEAT words only", "CEAT words only", "SEAT",          "CEAT",
+    "masked templates", "pairs PLL",  "pairs AUL",       "pairs causal",    "pairs sw vs en"};
 
 static mz_status load(mz_probe_set ***sets, size_t *n, const char *corpora, mz_probe_kind kind,
                       mz_ctx *ctx) {
@@ -49,7 +48,8 @@ mz_status study_load(study *s, const char *corpora, mz_ctx *ctx) {
 void study_free(study *s) {
     mz_cli_free_sets(s->assoc, s->n_assoc), mz_cli_free_sets(s->tpl, s->n_tpl);
     mz_cli_free_sets(s->pairs, s->n_pairs), mz_cli_free_sets(s->masked, s->n_masked);
-    mz_free(s->kept.r[0]), mz_free(s->kept.r[1]);
+    mz_free(s->kept.r[0]), mz_free(s->kept.r[1]), mz_free(s->kept.shared[0]),
+        mz_free(s->kept.shared[1]);
 }
 
 /* The p-values of one family in one run: counted raw, then Holm across them. */
@@ -154,7 +154,9 @@ static mz_status open_null(mz_model **m, mz_tokenizer **tok, const study *s, int
 /* Room for one more replication's SEAT and CEAT tests. */
 static mz_status keep_room(kept_tests *k, size_t n, mz_ctx *ctx) {
     for (int f = 0; f < 2; f++)
-        if (mz_grow((void **)&k->r[f], &k->cap[f], (k->runs + 1) * n, sizeof *k->r[f]))
+        if (mz_grow((void **)&k->r[f], &k->cap[f], (k->runs + 1) * n, sizeof *k->r[f]) ||
+            mz_grow((void **)&k->shared[f], &k->cap_shared[f], (k->runs + 1) * n,
+                    sizeof *k->shared[f]))
             return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     return MZ_OK;
 }
@@ -164,6 +166,7 @@ static void keep(kept_tests *k, int f, size_t i, size_t n, const mz_suite_entry 
                  const mz_weat_units_result *w) {
     mz_weat_units_result *x = &k->r[f][k->runs * n + i];
     *x = *w;
+    k->shared[f][k->runs * n + i] = e->shared_pieces;
     if (!e->computed) x->effect_size = x->z = NAN, x->inference.can_reach = 0;
     if (i < 64 && x->inference.can_reach) k->tests[f][i]++, k->hits[f][i] += x->p_value < 0.05;
 }
@@ -217,7 +220,8 @@ static mz_status referred(mz_weat_units_result *out, const study *s, int f, size
         const mz_weat_units_result *x = &k->r[f][((r + 1 + c) % k->runs) * n + i];
         z[c] = x->z, d[c] = x->effect_size;
     }
-    if (!isfinite(out->z)) return MZ_OK; /* not computed, or nothing can move */
+    if (!isfinite(out->z)) return MZ_OK;        /* not computed, or nothing can move */
+    if (!k->shared[f][r * n + i]) return MZ_OK; /* distinct tokens: the permutation is exact */
     mz_status rc = mz_weat_units_reference(out, z, d, s->copies < 64 ? s->copies : 64, ctx);
     if (rc == MZ_ERR_INPUT) { /* too few copies where the test was computable */
         mz_ctx_clear(ctx);
@@ -253,8 +257,10 @@ void study_print_sets(FILE *o, const study *s) {
     const kept_tests *k = &s->kept;
     fprintf(
         o,
-        "p < 0.05 per association set, of the runs where it could reach it:\n%-30s %9s %9s %9s %9s\n",
-        "set", "SEAT", "+ ref", "CEAT", "+ ref");
+        "p < 0.05 per association set, of the runs where it could reach it (words: words as units "
+        "alone; default: with the null reference where words share tokens):\n%-30s %9s %9s %9s "
+        "%9s\n",
+        "set", "SEAT words", "default", "CEAT words", "default");
     for (size_t i = 0; i < s->n_assoc && i < 64; i++) {
         fprintf(o, "%-30s", s->assoc[i]->id);
         for (int f = 0; f < 4; f++) {

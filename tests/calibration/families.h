@@ -12,10 +12,11 @@
 typedef enum family {
     F_WEAT,     /* static WEAT on Gaussian vectors, permutation over words */
     F_RND,      /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
-    F_SEAT,     /* SEAT, words as units */
-    F_CEAT,     /* CEAT, words as units */
-    F_SEAT_REF, /* SEAT with its null reference from random copies (other replications' models) */
-    F_CEAT_REF, /* CEAT with its null reference */
+    F_SEAT,     /* SEAT, words as units alone (--null-reference 0) */
+    F_CEAT,     /* CEAT, words as units alone */
+    F_SEAT_REF, /* SEAT as run by default: a test whose target words share tokens with other
+                 * words gets its null reference from random copies (other replications' models) */
+    F_CEAT_REF, /* CEAT as run by default, the same */
     F_MASKED,   /* masked templates, target words permuted */
     F_PLL,      /* minimal pairs, pseudo-log-likelihood, target clusters */
     F_AUL,      /* minimal pairs, all-unmasked likelihood */
@@ -38,7 +39,8 @@ typedef struct tally {
  * reference, which takes each replication's copies from the other replications' models. */
 typedef struct kept_tests {
     mz_weat_units_result *r[2]; /* [replication][association set]: SEAT, CEAT */
-    size_t runs, cap[2];
+    size_t *shared[2];          /* [replication][association set]: the entry's shared_pieces */
+    size_t runs, cap[2], cap_shared[2];
     unsigned long hits[4][64], tests[4][64]; /* per set: SEAT, CEAT, then with the reference */
 } kept_tests;
 
@@ -63,8 +65,9 @@ mz_status study_load(study *s, const char *corpora, mz_ctx *ctx);
 void study_free(study *s);
 /* One replication seeded by `seed`, added to t[F_COUNT]. */
 mz_status study_replicate(study *s, unsigned long seed, tally *t, mz_ctx *ctx);
-/* After the replications: SEAT and CEAT with their null reference (s->copies other
- * replications' models as each one's random copies), added to t[F_SEAT_REF] and t[F_CEAT_REF];
+/* After the replications: SEAT and CEAT as Mizani runs them by default, with the null reference
+ * (s->copies other replications' models as each one's random copies) for the tests whose target
+ * words share tokens with other words, added to t[F_SEAT_REF] and t[F_CEAT_REF];
  * nothing when fewer than 3 copies are at hand. */
 mz_status study_reference(study *s, tally *t, mz_ctx *ctx);
 /* p < 0.05 per association set: SEAT and CEAT, without and with the reference. */

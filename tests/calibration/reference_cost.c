@@ -74,11 +74,9 @@ static mz_status run(const char *dir, const char *tok, size_t k, study *s, mz_ct
         report("SEAT suite (from the cache)", c0);
     if (!rc && !(c0 = now(), rc = mz_ceat_suite(cr, m, t, s->assoc, n, s->tpl, s->n_tpl, &co, ctx)))
         report("CEAT suite (from the cache)", c0);
-    if (!rc && !(c0 = now(),
-                 rc = mz_seat_reference(sr, &nc, m, t, s->assoc, n, s->tpl, s->n_tpl, &eo, ctx)))
+    if (!rc && !(c0 = now(), rc = mz_seat_reference(sr, &nc, m, t, n, s->tpl, s->n_tpl, &eo, ctx)))
         report("SEAT reference, K copies", c0);
-    if (!rc && !(c0 = now(),
-                 rc = mz_ceat_reference(cr, &nc, m, t, s->assoc, n, s->tpl, s->n_tpl, &co, ctx)))
+    if (!rc && !(c0 = now(), rc = mz_ceat_reference(cr, &nc, m, t, n, s->tpl, s->n_tpl, &co, ctx)))
         report("CEAT reference, K copies", c0);
     if (sr) mz_suite_clear(sr, sizeof *sr, n);
     if (cr) mz_suite_clear(cr, sizeof *cr, n);
