@@ -196,29 +196,46 @@ static mz_null_copies counted(const audit *a, const char *family) {
     return nc;
 }
 
+/* The null reference of SEAT's tests kept from its stage (a->seat) and of CEAT's (NULL: none),
+ * drawing each random copy once for both, then SEAT's section (CEAT's is its stage's). */
+static mz_status references(audit *a, mz_ceat_result *ceat, const mz_ceat_options *co) {
+    mz_null_copies nc = counted(a, a->seat && ceat ? "seat and ceat" : ceat ? "ceat" : "seat");
+    mz_status rc = MZ_OK;
+    if (nc.n)
+        rc = mz_assoc_reference(a->seat, ceat, a->n_assoc, &nc, a->in->model, a->in->tokenizer,
+                                a->tpl, a->n_tpl, &a->seat_embed, co, a->ctx);
+    mz_progress_free(nc.progress);
+    if (!rc && a->seat)
+        rc = mz_report_seat(a->r, a->seat, a->n_assoc, &a->seat_embed, &a->seat_weat, nc.n, a->tpl,
+                            a->n_tpl, &a->o->rules);
+    if (a->seat) mz_suite_clear(a->seat, sizeof *a->seat, a->n_assoc);
+    mz_free(a->seat);
+    a->seat = NULL;
+    return rc;
+}
+
+/* SEAT's tests; their reference and section wait for CEAT's stage when it runs (one set of
+ * copies for both). */
 static mz_status seat(audit *a, mz_progress *p, char *why, size_t n_why) {
     if (!a->n_assoc) return snprintf(why, n_why, "no association probe set"), MZ_OK;
-    mz_seat_result *res = mz_calloc(a->n_assoc + 1, sizeof *res);
-    mz_status rc = res ? fill_frames(a, p) : mz_fail(a->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
-    mz_weat_options wo;
-    mz_weat_options_default(&wo);
-    wo.n_permutations = a->o->permutations, wo.n_bootstrap = a->o->bootstrap, wo.seed = a->o->seed;
-    mz_embed_options eo = a->embed;
-    eo.pooling =
+    a->seat = mz_calloc(a->n_assoc + 1, sizeof *a->seat);
+    mz_status rc =
+        a->seat ? fill_frames(a, p) : mz_fail(a->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    mz_weat_options_default(&a->seat_weat);
+    a->seat_weat.n_permutations = a->o->permutations, a->seat_weat.n_bootstrap = a->o->bootstrap;
+    a->seat_weat.seed = a->o->seed;
+    a->seat_embed = a->embed;
+    a->seat_embed.pooling =
         mz_model_is_causal(mz_model_get_config(a->in->model)) ? MZ_POOL_LAST : MZ_POOL_MEAN;
-    eo.progress = NULL;
+    a->seat_embed.progress = NULL;
     if (!rc)
-        rc = mz_seat_suite(res, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
-                           a->n_tpl, &eo, &wo, a->ctx);
-    mz_null_copies nc = counted(a, "seat");
-    if (!rc && nc.n)
-        rc = mz_seat_reference(res, &nc, a->in->model, a->in->tokenizer, a->n_assoc, a->tpl,
-                               a->n_tpl, &eo, a->ctx);
-    mz_progress_free(nc.progress);
-    if (!rc)
-        rc = mz_report_seat(a->r, res, a->n_assoc, &eo, &wo, nc.n, a->tpl, a->n_tpl, &a->o->rules);
-    mz_suite_clear(res, sizeof *res, a->n_assoc);
-    mz_free(res);
+        rc = mz_seat_suite(a->seat, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
+                           a->n_tpl, &a->seat_embed, &a->seat_weat, a->ctx);
+    if (rc) { /* a failed suite owns nothing */
+        mz_free(a->seat);
+        a->seat = NULL;
+    }
+    if (!rc && !(a->o->tests & 1u << MZ_AUDIT_CEAT)) rc = references(a, NULL, NULL);
     return rc;
 }
 
@@ -234,16 +251,14 @@ static mz_status ceat(audit *a, mz_progress *p, char *why, size_t n_why) {
                           .n_bootstrap = a->o->bootstrap};
     co.embed.pooling = MZ_POOL_MEAN; /* over the word's own subwords */
     co.embed.progress = NULL;
+    int computed = 0;
     if (!rc)
         rc = mz_ceat_suite(res, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
                            a->n_tpl, &co, a->ctx);
-    mz_null_copies nc = counted(a, "ceat");
-    if (!rc && nc.n)
-        rc = mz_ceat_reference(res, &nc, a->in->model, a->in->tokenizer, a->n_assoc, a->tpl,
-                               a->n_tpl, &co, a->ctx);
-    mz_progress_free(nc.progress);
-    if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, nc.n, &a->o->rules);
-    mz_suite_clear(res, sizeof *res, a->n_assoc);
+    computed = !rc;
+    if (!rc) rc = references(a, res, &co);
+    if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, a->copies.n, &a->o->rules);
+    if (computed) mz_suite_clear(res, sizeof *res, a->n_assoc);
     mz_free(res);
     return rc;
 }
@@ -330,6 +345,8 @@ static size_t computed_findings(const mz_results *r, char *first, size_t n_first
 }
 
 static void audit_free(audit *a) {
+    if (a->seat) mz_suite_clear(a->seat, sizeof *a->seat, a->n_assoc);
+    mz_free(a->seat);
     mz_embed_cache_free(a->cache);
     mz_pairs_suite_free(&a->pairs);
     mz_masked_suite_free(&a->masked);
@@ -361,6 +378,7 @@ mz_status mz_audit_run(mz_results *r, const mz_audit_inputs *in, const mz_audit_
     if (!rc) rc = stage(&a, MZ_AUDIT_STATIC, input_embeddings, NULL);
     if (!rc) rc = stage(&a, MZ_AUDIT_SEAT, seat, "sentences embedded");
     if (!rc) rc = stage(&a, MZ_AUDIT_CEAT, ceat, a.cache ? NULL : "contexts embedded");
+    if (!rc && a.seat) rc = references(&a, NULL, NULL); /* CEAT's stage did not run */
     if (!rc) rc = stage(&a, MZ_AUDIT_PAIRS, pairs, "pairs");
     if (!rc) rc = stage(&a, MZ_AUDIT_MASKED, masked, "attributes");
     if (!rc) rc = stage(&a, MZ_AUDIT_EXPLAIN, mz_audit_explain, "model rows");

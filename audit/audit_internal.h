@@ -7,6 +7,7 @@
 #include "mizani/audit.h"
 #include "mizani/likelihood_run.h"
 #include "mizani/runner.h"
+#include "mizani/seat.h"
 
 typedef struct audit {
     mz_results *r;
@@ -19,6 +20,9 @@ typedef struct audit {
     mz_embed_options embed; /* the layer and the cache SEAT and CEAT share */
     mz_embed_cache *cache;
     mz_null_copies copies; /* SEAT's and CEAT's null reference (copies.n 0: none) */
+    mz_seat_result *seat;  /* SEAT's tests, until their reference (shared with CEAT's) is drawn */
+    mz_embed_options seat_embed;
+    mz_weat_options seat_weat;
     char copies_config[4200];
     mz_pairs_suite pairs; /* kept for the explanations */
     mz_masked_suite masked;

@@ -1,6 +1,6 @@
 /* CEAT over a suite of association sets: words in contexts -> span embeddings -> sampled WEAT
  * effect sizes -> DerSimonian-Laird. */
-#include "mizani/ceat.h"
+#include "assoc_internal.h"
 #include "mizani/alloc.h"
 
 #include <ctype.h>
@@ -166,17 +166,9 @@ static mz_status sample(double *d, double *v, const contexts *c, const float *em
     return rc;
 }
 
-typedef struct suite {
-    mz_model *m;
-    const mz_tokenizer *t;
-    mz_probe_set *const *tpl;
-    size_t n_tpl;
-    const mz_ceat_options *o;
-} suite;
-
 /* The word-level test: every context of a word moves with it. */
 static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *emb, size_t C,
-                           const suite *u, mz_ctx *ctx) {
+                           const mz_ceat_args *u, mz_ctx *ctx) {
     const mz_ceat_options *o = u->o;
     int *stratum = mz_malloc((c->n_words[0] + c->n_words[1] + 1) * sizeof *stratum);
     if (!stratum) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
@@ -209,7 +201,7 @@ static mz_status word_test(mz_ceat_result *res, const contexts *c, const float *
 
 static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx) {
     mz_ceat_result *res = (mz_ceat_result *)e;
-    const suite *u = user;
+    const mz_ceat_args *u = user;
     const mz_ceat_options *o = u->o;
     const mz_probe_set *set = e->set;
     const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
@@ -242,28 +234,23 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
                         size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
     if (opt->n_samples < 2)
         return mz_fail(ctx, MZ_ERR_USAGE, NULL, "CEAT needs at least 2 samples");
-    suite u = {m, t, templates, n_templates, opt};
+    mz_ceat_args u = {m, t, templates, n_templates, opt};
     return mz_suite_run(out, sizeof *out, sets, n_sets, t, one_test, &u, ctx);
 }
 
 /* The suite on a copy: each word-level test's z; the description at its cheapest. */
 static mz_status on_copy(void *results, mz_probe_set *const *sets, size_t n, mz_model *copy,
-                         void *user, mz_ctx *ctx) {
-    suite u = *(const suite *)user;
+                         mz_embed_cache *cache, void *user, mz_ctx *ctx) {
+    mz_ceat_args u = *(const mz_ceat_args *)user;
     mz_ceat_options o = *u.o;
     o.n_samples = 2, o.n_permutations = 0, o.n_bootstrap = 0;
-    mz_status rc = mz_embed_options_other_model(&o.embed, &u.o->embed, ctx);
+    o.embed.cache = cache, o.embed.progress = NULL;
     u.m = copy, u.o = &o;
-    if (!rc) rc = mz_suite_run(results, sizeof(mz_ceat_result), sets, n, u.t, one_test, &u, ctx);
-    mz_embed_cache_free(o.embed.cache);
-    return rc;
+    return mz_suite_run(results, sizeof(mz_ceat_result), sets, n, u.t, one_test, &u, ctx);
 }
 
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_ceat_result *)e)->words; }
 
-mz_status mz_ceat_reference(mz_ceat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
-                            size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx) {
-    suite u = {m, t, templates, n_templates, opt};
-    return mz_suite_reference(out, sizeof *out, n_sets, copies, m, on_copy, units, &u, ctx);
+mz_suite_ref mz_ceat_part(mz_ceat_result *out, size_t n, mz_ceat_args *args) {
+    return (mz_suite_ref){out, sizeof *out, n, on_copy, units, args};
 }

@@ -236,13 +236,6 @@ void mz_embed_cache_free(mz_embed_cache *c) {
 
 size_t mz_embed_cache_count(const mz_embed_cache *c) { return c ? c->n_entries : 0; }
 
-mz_status mz_embed_options_other_model(mz_embed_options *out, const mz_embed_options *opt,
-                                       mz_ctx *ctx) {
-    *out = *opt;
-    out->progress = NULL, out->cache = NULL;
-    return opt->cache ? mz_embed_cache_new(&out->cache, ctx) : MZ_OK;
-}
-
 /* Room for `rows` more tokens in the arenas. */
 static mz_status reserve_rows(mz_embed_cache *c, size_t rows, mz_ctx *ctx) {
     size_t need = c->n_rows + rows + 1, cap = c->cap_rows;

@@ -1,6 +1,6 @@
 /* SEAT over a suite of association sets: words -> sentences -> the probe runner's embeddings
  * -> WEAT with words as the units (each word's sentences move together). */
-#include "mizani/seat.h"
+#include "assoc_internal.h"
 #include "mizani/alloc.h"
 
 #include <string.h>
@@ -54,18 +54,9 @@ static mz_status expand(sentences *all, const mz_probe_list *const lists[4],
     return rc;
 }
 
-typedef struct suite {
-    mz_model *m;
-    const mz_tokenizer *t;
-    mz_probe_set *const *templates;
-    size_t n_templates;
-    const mz_embed_options *embed;
-    const mz_weat_options *weat;
-} suite;
-
 static mz_status one_test(mz_suite_entry *e, double *p_value, void *user, mz_ctx *ctx) {
     mz_seat_result *r = (mz_seat_result *)e;
-    const suite *u = user;
+    const mz_seat_args *u = user;
     const mz_probe_set *set = e->set;
     const mz_probe_list *const lists[4] = {&set->targets[0], &set->targets[1], &set->attributes[0],
                                            &set->attributes[1]};
@@ -108,30 +99,25 @@ mz_status mz_seat_suite(mz_seat_result *out, mz_model *m, const mz_tokenizer *t,
                         mz_probe_set *const *sets, size_t n_sets, mz_probe_set *const *templates,
                         size_t n_templates, const mz_embed_options *embed,
                         const mz_weat_options *weat, mz_ctx *ctx) {
-    suite u = {m, t, templates, n_templates, embed, weat};
+    mz_seat_args u = {m, t, templates, n_templates, embed, weat};
     return mz_suite_run(out, sizeof *out, sets, n_sets, t, one_test, &u, ctx);
 }
 
 /* The suite on a copy: each test's z, without permutations or interval. */
 static mz_status on_copy(void *results, mz_probe_set *const *sets, size_t n, mz_model *copy,
-                         void *user, mz_ctx *ctx) {
-    suite u = *(const suite *)user;
-    mz_embed_options eo;
-    mz_status rc = mz_embed_options_other_model(&eo, u.embed, ctx);
-    u.m = copy, u.embed = &eo;
-    if (!rc) rc = mz_suite_run(results, sizeof(mz_seat_result), sets, n, u.t, one_test, &u, ctx);
-    mz_embed_cache_free(eo.cache);
-    return rc;
+                         mz_embed_cache *cache, void *user, mz_ctx *ctx) {
+    static const mz_weat_options z_only = {0};
+    mz_seat_args u = *(const mz_seat_args *)user;
+    mz_embed_options eo = *u.embed;
+    eo.cache = cache, eo.progress = NULL;
+    u.m = copy, u.embed = &eo, u.weat = &z_only;
+    return mz_suite_run(results, sizeof(mz_seat_result), sets, n, u.t, one_test, &u, ctx);
 }
 
 static mz_weat_units_result *units(mz_suite_entry *e) { return &((mz_seat_result *)e)->weat; }
 
-mz_status mz_seat_reference(mz_seat_result *out, const mz_null_copies *copies, mz_model *m,
-                            const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
-                            size_t n_templates, const mz_embed_options *embed, mz_ctx *ctx) {
-    mz_weat_options z_only = {0};
-    suite u = {m, t, templates, n_templates, embed, &z_only};
-    return mz_suite_reference(out, sizeof *out, n_sets, copies, m, on_copy, units, &u, ctx);
+mz_suite_ref mz_seat_part(mz_seat_result *out, size_t n, mz_seat_args *args) {
+    return (mz_suite_ref){out, sizeof *out, n, on_copy, units, args};
 }
 
 mz_status mz_seat_sentences(char ***out, size_t *n, mz_probe_set *const *sets, size_t n_sets,

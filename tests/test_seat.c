@@ -390,6 +390,20 @@ static void check_reference(mz_model *m, const mz_tokenizer *t, mz_ctx *ctx) {
     CHECK_INT(ccr.words.ref.n_copies, 4);
     CHECK_NEAR(ccr.words.ref.z_mean, cr.words.ref.z_mean, 1e-4);
     CHECK_INT(mz_embed_cache_count(cached.cache), held);
+    /* both at once, each copy drawn once and its frames run once for both: the same numbers as
+     * each suite's own reference */
+    mz_seat_result s2 = {0};
+    mz_ceat_result c2 = {0};
+    CHECK_INT(mz_seat_suite(&s2, m, t, &set, 1, &tpl, 1, &cached, &wo, ctx), MZ_OK);
+    CHECK_INT(mz_ceat_suite(&c2, m, t, &set, 1, &tpl, 1, &co, ctx), MZ_OK);
+    CHECK_INT(mz_assoc_reference(&s2, &c2, 1, &nc, m, t, &tpl, 1, &cached, &co, ctx), MZ_OK);
+    CHECK_INT(s2.weat.ref.n_copies, 4);
+    CHECK_NEAR(s2.weat.ref.z_mean, rcache.weat.ref.z_mean, 0);
+    CHECK_NEAR(s2.weat.ref.z_sd, rcache.weat.ref.z_sd, 0);
+    CHECK_NEAR(c2.words.ref.z_mean, ccr.words.ref.z_mean, 0);
+    CHECK_NEAR(c2.words.ref.z_sd, ccr.words.ref.z_sd, 0);
+    CHECK_NEAR(c2.words.p_value, ccr.words.p_value, 0);
+    mz_suite_clear(&s2, sizeof s2, 1), mz_suite_clear(&c2, sizeof c2, 1);
     mz_suite_clear(&ccr, sizeof ccr, 1), mz_suite_clear(&cr, sizeof cr, 1);
     mz_embed_cache_free(cached.cache);
     nc.config = MODELS "bert/missing.json"; /* a copy needs the model's config.json */

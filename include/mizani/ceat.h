@@ -12,6 +12,7 @@
 #include "mizani/association.h"
 #include "mizani/probes.h"
 #include "mizani/runner.h"
+#include "mizani/seat.h"
 #include "mizani/weat_units.h"
 
 #ifdef __cplusplus
@@ -50,6 +51,16 @@ mz_status mz_ceat_suite(mz_ceat_result *out, mz_model *m, const mz_tokenizer *t,
 mz_status mz_ceat_reference(mz_ceat_result *out, const mz_null_copies *copies, mz_model *m,
                             const mz_tokenizer *t, size_t n_sets, mz_probe_set *const *templates,
                             size_t n_templates, const mz_ceat_options *opt, mz_ctx *ctx);
+/* SEAT's and CEAT's references at once, after both suites ran on m (either result NULL: that
+ * suite alone): each copy is drawn once, its frame sentences for the tests whose words share
+ * tokens run once into a cache that both read (where embed's or opt's has one), so the pair
+ * costs about what one reference does (mz_seat_reference, mz_ceat_reference are this with one
+ * suite, and give the same numbers). */
+mz_status mz_assoc_reference(mz_seat_result *seat, mz_ceat_result *ceat, size_t n_sets,
+                             const mz_null_copies *copies, mz_model *m, const mz_tokenizer *t,
+                             mz_probe_set *const *templates, size_t n_templates,
+                             const mz_embed_options *embed, const mz_ceat_options *opt,
+                             mz_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -46,11 +46,6 @@ mz_status mz_embed_cache_fill(mz_embed_cache *c, mz_model *m, const mz_tokenizer
                               mz_ctx *ctx);
 /* Texts the cache holds. */
 size_t mz_embed_cache_count(const mz_embed_cache *c);
-/* opt for the same texts on another model (a random-weight copy): a cache's rows belong to the
- * model that filled it, so out gets an empty cache of its own where opt has one (free it with
- * mz_embed_cache_free), and no progress (the copies count themselves). */
-mz_status mz_embed_options_other_model(mz_embed_options *out, const mz_embed_options *opt,
-                                       mz_ctx *ctx);
 
 /* Runs fn(i, state, user, ctx) for every item i in [0, n) over the threads; each thread makes
  * its state (a run context) with make(&state, user, ctx) and frees it with drop. The engine
@@ -132,21 +127,40 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
 /* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
 void mz_suite_clear(void *results, size_t stride, size_t n);
 
-/* The null reference of a suite that has run on model m, for its computed tests whose target
- * words share tokens with other words (mz_shared_pieces; for the others, distinct tokens, the
- * word permutation is exact on a random model and needs none): run(scratch, sets, k, copy,
- * user) runs the suite on those k sets on each of nc->n random copies of m
- * (mizani/null_copies.h) into k results `stride` bytes apart, and units(entry) is a result's
- * word-level test. Each such test gets its reference (mz_weat_units_reference: its p becomes the
- * larger of the word-level and the reference's), and Holm is applied again across all; a test
- * whose reference cannot be formed becomes not computable, saying why. Costs nc->n runs of the
- * suite on those sets, nothing when there are none. */
+/* A suite's part in a null reference: its n results on the model, `stride` bytes apart;
+ * run(scratch, sets, k, copy, cache, user) runs the suite on k of its sets on a random copy
+ * (cache: the copy's, shared by the parts, or NULL), and units(entry) is a result's word-level
+ * test. */
 typedef mz_status (*mz_suite_on_model)(void *results, mz_probe_set *const *sets, size_t n,
-                                       mz_model *m, void *user, mz_ctx *ctx);
+                                       mz_model *m, mz_embed_cache *cache, void *user, mz_ctx *ctx);
 typedef mz_weat_units_result *(*mz_suite_units)(mz_suite_entry *e);
-mz_status mz_suite_reference(void *results, size_t stride, size_t n, const mz_null_copies *nc,
-                             const mz_model *m, mz_suite_on_model run, mz_suite_units units,
-                             void *user, mz_ctx *ctx);
+typedef struct mz_suite_ref {
+    void *results;
+    size_t stride, n;
+    mz_suite_on_model run;
+    mz_suite_units units;
+    void *user;
+} mz_suite_ref;
+/* Texts each copy's cache is filled with at once before the parts run (their frame sentences),
+ * so that the copies' numbers do not depend on which parts run together. */
+typedef struct mz_suite_prefill {
+    const mz_tokenizer *t;
+    const mz_embed_options *embed; /* its layer */
+    const char *const *texts;
+    size_t n;
+} mz_suite_prefill;
+
+/* The null reference of suites that have run on model m, for their computed tests whose target
+ * words share tokens with other words (mz_shared_pieces; for the others, distinct tokens, the
+ * word permutation is exact on a random model and needs none): each of nc->n random copies of m
+ * (mizani/null_copies.h) is drawn once and runs every part's such tests, with one cache of the
+ * copy's rows (filled with `prefill`'s texts first; prefill NULL: no cache). Each such test gets
+ * its reference (mz_weat_units_reference: its p becomes the larger of the word-level and the
+ * reference's), and Holm is applied again across each suite's tests; a test whose reference
+ * cannot be formed becomes not computable, saying why. Costs nc->n passes of those tests'
+ * texts, nothing when there are none. */
+mz_status mz_suite_reference(const mz_suite_ref *suites, size_t n_suites, const mz_null_copies *nc,
+                             const mz_model *m, const mz_suite_prefill *prefill, mz_ctx *ctx);
 
 /* Whether tokenizer t belongs with model m: every id it produces has a row in the model's
  * embedding matrix, and an encoder gets special tokens. MZ_ERR_INPUT naming both (the
