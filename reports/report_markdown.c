@@ -102,10 +102,13 @@ static size_t count_verdict(const json_t **f, size_t n, const char *v) {
     return k;
 }
 
-static void finding_row(md *m, const json_t *f) {
+static void finding_row(md *m, const json_t *f, int say) {
     char *effect = mz_effect_text(f), *p = mz_pvalue_text(mz_jnum(f, "p_holm"));
-    char *mde = mz_number_text(mz_jnum(f, "mde"));
+    char *mde = mz_number_text(mz_jnum(f, "mde")), *says = say ? mz_finding_sentence(f) : NULL;
     put_esc(m, "| %s ", mz_finding_title(f));
+    if (say) put_esc(m, "| %s ", says ? says : "");
+    if (say && !says) m->failed = 1;
+    mz_free(says);
     put(m, "| %s ", mz_jstr(f, "family", ""));
     put_esc(m, "| %s ", mz_jstr(f, "language", ""));
     put_esc(m, "| %s ", effect ? effect : "");
@@ -147,10 +150,10 @@ static void evidence(md *m, const json_t **f, size_t n) {
                "clusters (their smallest detectable effects are in the report).\n\n");
         return;
     }
-    put(m, "| Test | Family | Language | Effect [95%% CI] | p (Holm) | Smallest detectable |\n"
-           "|---|---|---|---|---|---|\n");
+    put(m, "| Test | Finding | Family | Language | Effect [95%% CI] | p (Holm) | Smallest "
+           "detectable |\n|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(mz_jstr(f[i], "verdict", ""), "evidence")) finding_row(m, f[i]);
+        if (!strcmp(mz_jstr(f[i], "verdict", ""), "evidence")) finding_row(m, f[i], 1);
     put(m, "\n");
 }
 
@@ -161,7 +164,7 @@ static void languages(md *m, const json_t **f, size_t n) {
            "minus English):\n\n| Test | Family | Languages | Difference [95%% CI] | p (Holm) | "
            "Smallest detectable |\n|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++)
-        finding_row(m, f[i]);
+        finding_row(m, f[i], 0);
     put(m, "\n");
 }
 

@@ -72,6 +72,52 @@ char *mz_effect_text(const json_t *f) {
     return mz_strf("%s %+.*f (no interval)", name, k, est);
 }
 
+/* Where in the model an association family looks. */
+static const char *family_place(const char *family) {
+    if (!strcmp(family, "static")) return "In the input embeddings";
+    if (!strcmp(family, "seat")) return "In sentence embeddings";
+    if (!strcmp(family, "ceat")) return "In words' contextual embeddings";
+    return "In the model";
+}
+
+/* Cohen's labels for |d|. */
+static const char *d_size(double d) {
+    d = fabs(d);
+    return d < 0.2   ? "a negligible effect"
+           : d < 0.5 ? "a small effect"
+           : d < 0.8 ? "a medium effect"
+                     : "a large effect";
+}
+
+static const char *list_name(const json_t *f, const char *key, size_t i) {
+    return json_string_value(json_array_get(json_object_get(f, key), i));
+}
+
+char *mz_finding_sentence(const json_t *f) {
+    const char *effect = mz_jstr(json_object_get(f, "effect"), "name", "");
+    double est = mz_jnum(json_object_get(f, "effect"), "estimate");
+    const char *x = list_name(f, "groups", 0), *y = list_name(f, "groups", 1);
+    const char *a = list_name(f, "attributes", 0), *b = list_name(f, "attributes", 1);
+    if (!isfinite(est)) return mz_strdup(mz_finding_title(f));
+    if (!strcmp(effect, "d") && x && y && a && b)
+        return mz_strf("%s, words for %s are closer to %s, and words for %s to %s (d %+.2f, %s).",
+                       family_place(mz_jstr(f, "family", "")), x, est >= 0 ? a : b, y,
+                       est >= 0 ? b : a, est, d_size(est));
+    if (!strcmp(effect, "preference_rate")) {
+        const char *id = mz_jstr(f, "id", "");
+        size_t n = strlen(id);
+        int all = n >= 4 && !strcmp(id + n - 4, "/all");
+        return mz_strf("The model prefers the more stereotypical sentence in %.0f%% of %s%s "
+                       "minimal pairs (50%%: no preference).",
+                       100 * est, all ? "all the" : "the ", all ? "" : mz_jstr(f, "dimension", ""));
+    }
+    if (!strcmp(effect, "log_probability_ratio") && x && y)
+        return mz_strf("The %s make %s %s likely, against %s, by a factor of %.2f on average "
+                       "(log ratio %+.2f).",
+                       a ? a : "attributes", x, est >= 0 ? "more" : "less", y, exp(fabs(est)), est);
+    return mz_strdup(mz_finding_title(f));
+}
+
 char *mz_pvalue_text(double p) {
     if (!isfinite(p)) return mz_strdup("—");
     if (p < 1e-4) return mz_strdup("< 0.0001");

@@ -20,6 +20,11 @@ void mz_finding_row(mz_interval_row *row, const json_t *finding, const char *lab
 char *mz_effect_text(const json_t *finding);
 char *mz_pvalue_text(double p); /* "0.0012", "< 0.0001", "—" (mz_free) */
 char *mz_number_text(double x); /* "%.3g" or "—" (mz_free) */
+/* The finding in a sentence a non-statistician reads: which group leans towards what, how
+ * strongly, in which part of the model ("In sentence embeddings, math leans towards male terms
+ * and arts towards female terms (d +0.80, a large effect)."); the title when the finding names
+ * no groups (mz_free). */
+char *mz_finding_sentence(const json_t *finding);
 /* "▲ evidence of bias", "△ inconclusive", "○ no evidence", "not computed". */
 const char *mz_verdict_text(const json_t *finding);
 

@@ -62,7 +62,10 @@ static const mz_column verdict_cols[] = {{"Finding", 0},     {"Lang.", 0},    {"
                                          {"What next", 0}};
 
 static void verdict_cells(char **c, const json_t *f) {
-    c[0] = mz_strf("%s (%s)", mz_finding_title(f), mz_jstr(f, "family", ""));
+    char *says = mz_finding_sentence(f);
+    c[0] =
+        says ? mz_strf("%s (%s): %s", mz_finding_title(f), mz_jstr(f, "family", ""), says) : NULL;
+    mz_free(says);
     c[1] = mz_strdup(mz_jstr(f, "language", ""));
     c[2] = mz_strdup(mz_verdict_text(f));
     c[3] = mz_effect_text(f);

@@ -38,6 +38,10 @@ void mz_finding_set_probe(mz_finding *f, const mz_probe_set *set) {
     f->language = set->language;
     f->dimension = set->dimension;
     f->title = set->title;
+    for (int g = 0; g < 2; g++) {
+        f->groups[g] = set->targets[g].n ? set->targets[g].name : NULL;
+        f->attributes[g] = set->attributes[g].n ? set->attributes[g].name : NULL;
+    }
     f->positive_control = set->dimension && strstr(set->dimension, "control") != NULL;
 }
 
@@ -127,6 +131,8 @@ mz_rnode *mz_results_finding(mz_results *r, mz_rnode *section, const mz_finding 
     mz_rn_str(r, fn, "language", f->language);
     mz_rn_str(r, fn, "dimension", f->dimension);
     mz_rn_str(r, fn, "title", f->title);
+    if (f->groups[0] && f->groups[1]) mz_rn_strs(r, fn, "groups", f->groups, 2);
+    if (f->attributes[0]) mz_rn_strs(r, fn, "attributes", f->attributes, f->attributes[1] ? 2 : 1);
     mz_rn_bool(r, fn, "positive_control", f->positive_control);
     mz_rn_str(r, fn, "status", status_names[f->status]);
     mz_rn_str(r, fn, "reason", f->status == MZ_FINDING_COMPUTED ? NULL : f->reason);

@@ -261,6 +261,46 @@ static void check_explained(const char *dir, const char *text) {
     json_decref(j);
 }
 
+/* The summary says each finding with a verdict in words: for an association test, which group's
+ * words are closer to which attribute (by the sign of d); for minimal pairs, the preference in
+ * percent. */
+static void check_sentences(const char *dir, const char *text) {
+    char path[600], want[700];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_t *j = json_load_file(path, 0, NULL);
+    size_t said = 0;
+    for (int k = 0; k < 2; k++) {
+        const json_t *fs = json_object_get(
+            json_object_get(json_object_get(j, "sections"), k ? "pairs" : "seat"), "findings");
+        size_t i;
+        const json_t *f;
+        json_array_foreach(fs, i, f) {
+            double est =
+                json_number_value(json_object_get(json_object_get(f, "effect"), "estimate"));
+            if (strcmp(jstr(f, "status"), "computed") ||
+                json_is_true(json_object_get(f, "positive_control")) ||
+                json_is_null(json_object_get(f, "verdict"))) /* too few units: not summarised */
+                continue;
+            const json_t *g = json_object_get(f, "groups"), *a = json_object_get(f, "attributes");
+            if (k == 0 && json_array_size(g) == 2 && json_array_size(a) == 2)
+                snprintf(want, sizeof want, "In sentence embeddings, words for %s are closer to %s",
+                         json_string_value(json_array_get(g, 0)),
+                         json_string_value(json_array_get(a, est >= 0 ? 0 : 1)));
+            else if (k == 1 && !strstr(jstr(f, "id"), "/all") && !strstr(jstr(f, "id"), "-vs-"))
+                snprintf(
+                    want, sizeof want,
+                    "prefers the more stereotypical sentence in %.0f%% of the %s minimal pairs",
+                    100 * est, jstr(f, "dimension"));
+            else
+                continue;
+            CHECK_CONTAINS(text, want);
+            said++;
+        }
+    }
+    CHECK(said > 10);
+    json_decref(j);
+}
+
 static void check_page(const char *dir) {
     char path[600];
     snprintf(path, sizeof path, "%s/report.html", dir);
@@ -284,6 +324,7 @@ static void check_page(const char *dir) {
     CHECK_CONTAINS((const char *)text, INJECT_SCRIPT); /* the words are there, as text */
     CHECK_CONTAINS((const char *)text, INJECT_ATTR);
     check_explained(dir, (const char *)text);
+    check_sentences(dir, (const char *)text);
     xmlFree(text);
     xmlFreeDoc(doc);
     char *md;

@@ -121,7 +121,9 @@ typedef enum mz_units {
  * interval (null, never [0, 0]). */
 typedef struct mz_finding {
     const char *id, *family, *probe_set, *language, *dimension, *title;
-    int positive_control; /* a check that the method works, kept apart from social findings */
+    const char *groups[2];     /* the target lists' names (NULL: none), for plain language */
+    const char *attributes[2]; /* the attribute lists' names (NULL: none) */
+    int positive_control;      /* a check that the method works, kept apart from social findings */
     mz_finding_status status;
     const char *reason; /* why not computed or skipped */
     const char *effect; /* "d", "preference_rate", "log_probability_ratio", ... */
