@@ -2,8 +2,9 @@
  * and GPT-2 of 2 layers, hidden 32, 128 positions, with the committed Unigram vocabulary and a
  * mask token, and byte-level BPE; Gaussian word vectors), failing when a family's false alarms
  * exceed the binomial 99% bound at the nominal 5%: tests with p < 0.05 before correction, and
- * runs with any Holm-significant test. SEAT and CEAT are counted again with their null
- * reference, each replication's copies being 10 of the other replications' models. Under the
+ * runs with any Holm-significant test. SEAT and CEAT as Mizani runs them (the null reference
+ * for the tests whose words share tokens, each replication's copies being 10 of the other
+ * replications' models), and over words alone (printed, not held to the bound). Under the
  * sanitizers (or MZ_CALIBRATION_RUNS) fewer runs. The full study (>= 200 replications, power
  * curves) is calibration_study. */
 #include "check.h"
@@ -55,7 +56,9 @@ int main(void) {
     for (int f = 0; f < F_COUNT; f++) {
         int referred = f == F_SEAT_REF || f == F_CEAT_REF;
         CHECK_INT(t[f].runs, s.families[f] && (!referred || s.copies >= 3) ? runs : 0);
-        CHECK(tally_ok(&t[f]));
+        /* SEAT and CEAT over words alone are what the null reference corrects (the full study
+         * shows SEAT's alone above its bound): printed, not held to the bound */
+        if (f != F_SEAT && f != F_CEAT) CHECK(tally_ok(&t[f]));
     }
     study_free(&s);
     rmdir(dir);
