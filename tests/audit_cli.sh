@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mizani audit` as a user meets it, on random-weight models that the probe sets fit
-# (audit_models): its configuration file under the command line, usage errors (exit 2), bad
+# (audit_models): its configuration file under the command line, --lang, --layer and --tokenizer,
+# usage errors (exit 2), bad
 # input (exit 3, one line naming it), no computable test (exit 3), non-finite scores from the
 # model (exit 5), and Ctrl-C (exit 130); none of these leaves a report folder or a temporary.
 # Usage: audit_cli.sh MIZANI AUDIT_MODELS (run from tests/)
@@ -54,6 +55,21 @@ expect 3 "bad2.json:2:" -- audit --config "$tmp/bad2.json" --out "$tmp/u5"
 echo '{"tests": {"pairs": true}}' >"$tmp/bad3.json"
 expect 3 "bad3.json: at \\\$\\.tests: --tests takes LIST" -- audit --config "$tmp/bad3.json" --model "$bert" --out "$tmp/u6"
 for d in u1 u2 u3 u4 u5 u6; do no_folder "$tmp/$d"; done
+
+# --lang keeps one language's probe sets; --layer is the hidden state SEAT pools (recorded, and
+# its numbers are not the last layer's); --tokenizer from another path gives the same audit.
+estimates() { grep -E '^ *"estimate":' "$1/results.json"; }
+expect 0 'findings with clear evidence' -- audit --model "$bert" --tests seat,pairs --lang sw "${fast[@]}" --out "$tmp/l1"
+json "$tmp/l1/results.json" '"language": "sw",$'
+ok test "$(grep -cE '"language": "en",$' "$tmp/l1/results.json")" -eq 0
+expect 0 'findings with clear evidence' -- audit --model "$bert" --tests seat --lang sw "${fast[@]}" --out "$tmp/l2"
+expect 0 'findings with clear evidence' -- audit --model "$bert" --tests seat --lang sw --layer 1 "${fast[@]}" --out "$tmp/l3"
+json "$tmp/l3/results.json" '^ *"layer": 1,$'
+ok test "$(estimates "$tmp/l2")" != "$(estimates "$tmp/l3")"
+cp "$bert/tokenizer.json" "$tmp/tokenizer-copy.json"
+expect 0 'findings with clear evidence' -- audit --model "$bert" --tokenizer "$tmp/tokenizer-copy.json" --tests seat --lang sw "${fast[@]}" --out "$tmp/l4"
+ok test "$(estimates "$tmp/l2")" = "$(estimates "$tmp/l4")"
+json "$tmp/l4/results.json" 'tokenizer-copy\.json'
 
 # A model too short for any sentence: the tests that need it are skipped, none is left: exit 3.
 expect 3 "no test could be computed on this model; the first: seat: weat1-en: .* the model takes 1 to 4" -- \
