@@ -268,7 +268,10 @@ const mz_cli_command mz_cmd_seat = {
         "hidden state) and runs WEAT on them: effect size d over the sentences, with inference over\n"
         "the words (a bootstrap interval resampling words, a permutation p-value moving each target\n"
         "word with its sentences among words of equal token count), the number of words it rests\n"
-        "on and the smallest effect it can detect; Holm across tests. Deterministic for --seed.",
+        "on and the smallest effect it can detect; Holm across tests. A test whose words share\n"
+        "tokens (a piece of one word in another) is also run on random-weight copies of the model\n"
+        "(--null-reference), so that the tokenizer alone cannot make a finding. Deterministic for\n"
+        "--seed.",
     .examples = "  mizani seat --model ./xlm-roberta-base\n"
                 "  mizani seat --model ./gpt2 --probes corpora/weat-en --layer 6 --json\n",
     .opts = seat_opts,
@@ -416,8 +419,9 @@ const mz_cli_command mz_cmd_ceat = {
         "bootstrap interval resampling words and a permutation p-value moving each target word with\n"
         "its contexts among words of equal token count (Holm across tests); it does not change with\n"
         "--samples. As a description, N samples of one context per word combined by random effects\n"
-        "(DerSimonian-Laird, Guo and Caliskan 2021): CES and heterogeneity (Q, I^2). Deterministic\n"
-        "for --seed.",
+        "(DerSimonian-Laird, Guo and Caliskan 2021): CES and heterogeneity (Q, I^2). A test whose\n"
+        "words share tokens is also run on random-weight copies of the model (--null-reference).\n"
+        "Deterministic for --seed.",
     .examples =
         "  mizani ceat --model ./afriberta-small --samples 2000\n"
         "  mizani ceat --model ./xlm-roberta-base --contexts swahili-news.txt --max-contexts 200\n",
