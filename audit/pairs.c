@@ -79,6 +79,19 @@ static void count_tokens(mz_pair_score *out, const mz_minimal_pair *p, const sid
     out->count_mismatch = out->tokens_more != out->tokens_less;
 }
 
+/* FNV-1a over the unshared token ids of each side, in order, the sides kept apart. */
+static void contrast(mz_pair_score *out, const side s[2]) {
+    uint64_t h = 1469598103934665603ull;
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < s[k].e.n; i++)
+            if (!s[k].shared[i] && !s[k].e.special[i])
+                for (int b = 0; b < 4; b++)
+                    h = (h ^ (((uint32_t)s[k].e.ids[i] >> (8 * b)) & 0xff)) * 1099511628211ull;
+        h = (h ^ 0x100) * 1099511628211ull; /* the sides' boundary */
+    }
+    snprintf(out->contrast, sizeof out->contrast, "%016llx", (unsigned long long)h);
+}
+
 /* A pair's two sides, tokenized before the parallel scoring (the tokenizer runs on one
  * thread). */
 typedef struct pairs_job {
@@ -109,8 +122,10 @@ static mz_status prepare(pairs_job *j, size_t i, const mz_tokenizer *t, mz_ctx *
     if (!out->per_token_more || !out->per_token_less)
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     out->computable = 1;
-    return mz_lik_align(s[0].shared, s[1].shared, s[0].e.ids, (int)s[0].e.n, s[1].e.ids,
-                        (int)s[1].e.n, ctx);
+    rc = mz_lik_align(s[0].shared, s[1].shared, s[0].e.ids, (int)s[0].e.n, s[1].e.ids,
+                      (int)s[1].e.n, ctx);
+    if (!rc) contrast(out, s);
+    return rc;
 }
 
 static mz_status score_pair(size_t i, mz_lik_runner *r, void *user, mz_ctx *ctx) {

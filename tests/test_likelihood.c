@@ -100,25 +100,41 @@ static void check_align(mz_ctx *ctx) {
     CHECK(sa[0] && !sa[1] && !sa[2] && !sa[3] && sa[4] && sb[0] && !sb[1] && sb[2]);
 }
 
+/* Clusters by hand: pairs sharing a target id or a token contrast are one, transitively. */
+static size_t count_clusters(const mz_pair_score **x, size_t m) {
+    size_t label[64], k = 0;
+    for (size_t i = 0; i < m && i < 64; i++)
+        label[i] = i;
+    for (int changed = 1; changed;) { /* relabel until nothing links two labels */
+        changed = 0;
+        for (size_t i = 0; i < m && i < 64; i++)
+            for (size_t j = 0; j < m && j < 64; j++)
+                if (label[j] < label[i] &&
+                    (!strcmp(x[i]->pair->target_id, x[j]->pair->target_id) ||
+                     (*x[i]->contrast && !strcmp(x[i]->contrast, x[j]->contrast))))
+                    label[i] = label[j], changed = 1;
+    }
+    for (size_t i = 0; i < m && i < 64; i++)
+        k += label[i] == i;
+    return k;
+}
+
 /* The pairs' summaries recomputed by hand from the pair scores: tested = equal token counts,
- * clusters = target ids, ties half. */
+ * clusters = target ids and token contrasts, ties half. */
 static void check_summary(const mz_pairs_result *r, const mz_pair_summary *s, const char *cat) {
     unsigned long n = 0, matched = 0;
     double pref = 0;
-    const char *seen[8];
-    size_t k = 0;
+    const mz_pair_score *tested[64];
     for (size_t i = 0; i < r->n_scores; i++) {
         const mz_pair_score *x = &r->scores[i];
         if ((cat && strcmp(x->pair->category, cat)) || !x->computable) continue;
         n++;
         if (x->tokens_more != x->tokens_less) continue;
+        if (matched < 64) tested[matched] = x;
         matched++;
         pref += x->more > x->less ? 1 : x->more < x->less ? 0 : 0.5;
-        size_t j = 0;
-        while (j < k && strcmp(seen[j], x->pair->target_id))
-            j++;
-        if (j == k) seen[k++] = x->pair->target_id;
     }
+    size_t k = count_clusters(tested, matched);
     CHECK_INT(s->n, n);
     CHECK_INT(s->n_matched, matched);
     CHECK_INT(s->n_clusters, k);
@@ -127,6 +143,35 @@ static void check_summary(const mz_pairs_result *r, const mz_pair_summary *s, co
     CHECK_NEAR(s->inference.min_p, fmin(1, 2 / ldexp(1, (int)k)), 1e-12);
     CHECK_INT(s->inference.can_reach, k >= 6);
     CHECK(s->inference.can_reach || isnan(s->p_value));
+}
+
+/* A pair linked to two earlier clusters, one by its token contrast and one by its target id,
+ * joins them into one (whichever index the union makes the root), apart from the pair before
+ * them and the one after: clusters of 1, 3 and 1 pairs, which the test's smallest detectable
+ * effect reflects (through the effective number of clusters). */
+static void check_linked_clusters(mz_ctx *ctx) {
+    static const char *const target[5] = {"D", "A", "B", "B", "C"},
+                             *contrast[5] = {"w", "x", "y", "x", "z"};
+    mz_minimal_pair pairs[5];
+    mz_pair_score scores[5];
+    for (int i = 0; i < 5; i++) {
+        pairs[i] = (mz_minimal_pair){.id = "p", .category = "c", .target_id = target[i]};
+        scores[i] = (mz_pair_score){.pair = &pairs[i], .computable = 1, .more = i, .less = 2};
+        snprintf(scores[i].contrast, sizeof scores[i].contrast, "%s", contrast[i]);
+    }
+    mz_probe_set set = {.pairs = pairs, .n_pairs = 5};
+    mz_pairs_result r = {.scores = scores, .n_scores = 5};
+    mz_pairs_options o;
+    mz_pairs_options_default(&o);
+    CHECK_INT(mz_lik_pairs_summarise(&r, &set, &o, ctx), MZ_OK);
+    CHECK_INT(r.n_summaries, 2);
+    const size_t sizes[3] = {1, 3, 1};
+    double mde = mz_stats_mde_rate(mz_stats_effective_clusters(sizes, 3), o.alpha, 0.8);
+    if (r.n_summaries == 2) {
+        CHECK_INT(r.summaries[0].n_clusters, 3);
+        CHECK_NEAR(r.summaries[0].inference.mde, mde, 1e-12);
+    }
+    mz_free(r.summaries);
 }
 
 static void check_pairs(mz_ctx *ctx) {
@@ -333,6 +378,7 @@ int main(void) {
     check_scores(ctx);
     check_align(ctx);
     check_pairs(ctx);
+    check_linked_clusters(ctx);
     check_masked(ctx);
     check_threads(ctx);
     check_non_finite(ctx);

@@ -56,6 +56,11 @@ typedef struct mz_pair_score {
     int prefers_more;                           /* more > less */
     int split_mismatch; /* the target spans split into different numbers of tokens */
     int count_mismatch; /* the two sentences have different numbers of tokens */
+    /* the tokens that differ between the sides (the unshared ones of each, in order), hashed
+     * ("" unknown): pairs whose target words differ but whose tokens differ the same way
+     * (Swahili asiyeona/anayeona and asiyesikia/anayesikia both "asi" against "ana") are one
+     * unit of the test, whatever their target ids */
+    char contrast[17];
 } mz_pair_score;
 
 /* Preference for the more stereotypical side among the pairs of one category (or all). The

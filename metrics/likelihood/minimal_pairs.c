@@ -22,23 +22,29 @@ static double preference(const mz_pair_score *s) { return mz_lik_preference(s->m
 
 static int tested(const mz_pair_score *s) { return s->computable && !s->count_mismatch; }
 
-/* Clusters of items by up to two keys each: items sharing any key are one cluster (union-find
- * over the items; a NULL key links nothing). cluster[i] gets 0..k-1 in order of first item. */
+/* Clusters of items by n_keys keys each (keys[k][i]): items sharing any key are one cluster
+ * (union-find over the items; a NULL or empty key links nothing). cluster[i] gets 0..k-1 in
+ * order of first item. */
 static size_t find(size_t *parent, size_t i) {
     while (parent[i] != i)
         i = parent[i] = parent[parent[i]];
     return i;
 }
 
-static size_t cluster_items(size_t *cluster, const char *const *key_a, const char *const *key_b,
-                            size_t n, size_t *parent) {
+static int same_key(const char *a, const char *b) { return a && b && *a && !strcmp(a, b); }
+
+static size_t cluster_items(size_t *cluster, const char *const *const *keys, int n_keys, size_t n,
+                            size_t *parent) {
     for (size_t i = 0; i < n; i++)
         parent[i] = i;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
-            if ((key_a[i] && key_a[j] && !strcmp(key_a[i], key_a[j])) ||
-                (key_b && key_b[i] && key_b[j] && !strcmp(key_b[i], key_b[j])))
-                parent[find(parent, i)] = find(parent, j);
+            for (int k = 0; k < n_keys; k++)
+                if (same_key(keys[k][i], keys[k][j])) {
+                    size_t a = find(parent, i), b = find(parent, j);
+                    /* the smaller index is the root: every member comes after its root */
+                    if (a != b) parent[a > b ? a : b] = a < b ? a : b;
+                }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t root = find(parent, i);
@@ -117,7 +123,7 @@ static size_t distinct(const char *const *s, size_t n) {
 }
 
 typedef struct scratch {
-    const char **target, **frame;
+    const char **target, **frame, **contrast;
     double *value;
     size_t *cluster, *parent;
 } scratch;
@@ -142,6 +148,7 @@ static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const c
             continue;
         }
         w->target[m] = x->pair->target_id, w->frame[m] = x->pair->frame_id;
+        w->contrast[m] = x->contrast;
         w->value[m++] = preference(x);
         pref += preference(x);
     }
@@ -151,8 +158,10 @@ static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const c
     s->ci_lo = s->ci_hi = NAN;
     s->rate_mismatched = s->count_mismatches ? mismatched / (double)s->count_mismatches : NAN;
     s->n_frames = distinct(w->frame, m);
-    /* a pair without a target id is a cluster of its own */
-    size_t k = cluster_items(w->cluster, w->target, NULL, m, w->parent);
+    /* pairs sharing a target id or the tokens that differ are one cluster; a pair with neither
+     * is a cluster of its own */
+    const char *const *keys[2] = {w->target, w->contrast};
+    size_t k = cluster_items(w->cluster, keys, 2, m, w->parent);
     s->n_clusters = k;
     clustered c = {0};
     mz_status rc = gather(&c, w->value, w->cluster, m, k, ctx);
@@ -164,15 +173,17 @@ static mz_status summarise(mz_pair_summary *s, const mz_pairs_result *r, const c
 static mz_status scratch_new(scratch *w, size_t n, mz_ctx *ctx) {
     n = n ? n : 1;
     w->target = mz_malloc(n * sizeof *w->target), w->frame = mz_malloc(n * sizeof *w->frame);
+    w->contrast = mz_malloc(n * sizeof *w->contrast);
     w->value = mz_malloc(n * sizeof *w->value), w->cluster = mz_malloc(n * sizeof *w->cluster);
     w->parent = mz_malloc(n * sizeof *w->parent);
-    return w->target && w->frame && w->value && w->cluster && w->parent
+    return w->target && w->frame && w->contrast && w->value && w->cluster && w->parent
                ? MZ_OK
                : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
 }
 
 static void scratch_free(scratch *w) {
-    mz_free(w->target), mz_free(w->frame), mz_free(w->value), mz_free(w->cluster);
+    mz_free(w->target), mz_free(w->frame), mz_free(w->contrast), mz_free(w->value);
+    mz_free(w->cluster);
     mz_free(w->parent);
 }
 
@@ -258,7 +269,7 @@ static const mz_pair_score *counterpart(const mz_pairs_result *b, const mz_pair_
 static mz_status language_diff(mz_pairs_language_diff *d, const mz_pairs_result *a,
                                const mz_pairs_result *b, const char *category,
                                const mz_pairs_options *o, scratch *w, const char **tb,
-                               mz_ctx *ctx) {
+                               const char **cb, mz_ctx *ctx) {
     memset(d, 0, sizeof *d);
     snprintf(d->category, sizeof d->category, "%s", category ? category : "all");
     double ra = 0, rb = 0;
@@ -268,13 +279,15 @@ static mz_status language_diff(mz_pairs_language_diff *d, const mz_pairs_result 
         if ((category && strcmp(x->pair->category, category)) || !tested(x) || !y || !tested(y))
             continue;
         w->target[m] = x->pair->target_id, tb[m] = y->pair->target_id;
+        w->contrast[m] = x->contrast, cb[m] = y->contrast;
         /* centred at 1/2 by gather: (pa - pb + 1) / 2 - 1/2 = (pa - pb) / 2 */
         w->value[m++] = (preference(x) - preference(y) + 1) / 2;
         ra += preference(x), rb += preference(y);
     }
     d->n = m;
     d->rate_a = m ? ra / (double)m : NAN, d->rate_b = m ? rb / (double)m : NAN;
-    size_t k = cluster_items(w->cluster, w->target, tb, m, w->parent);
+    const char *const *keys[4] = {w->target, tb, w->contrast, cb};
+    size_t k = cluster_items(w->cluster, keys, 4, m, w->parent);
     d->n_clusters = k;
     clustered c = {0};
     mz_status rc = gather(&c, w->value, w->cluster, m, k, ctx);
@@ -289,13 +302,14 @@ mz_status mz_lik_pairs_language_diff(mz_pairs_language_diff *out, size_t *n_out,
                                      const mz_pairs_options *o, mz_ctx *ctx) {
     size_t nc = a->n_summaries ? a->n_summaries - 1 : 0;
     scratch w = {0};
-    const char **tb = mz_malloc((a->n_scores ? a->n_scores : 1) * sizeof *tb);
-    mz_status rc =
-        tb ? scratch_new(&w, a->n_scores, ctx) : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    const char **tb = mz_malloc((a->n_scores ? a->n_scores : 1) * sizeof *tb),
+               **cb = mz_malloc((a->n_scores ? a->n_scores : 1) * sizeof *cb);
+    mz_status rc = tb && cb ? scratch_new(&w, a->n_scores, ctx)
+                            : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     *n_out = 0;
     for (size_t i = 0; !rc && i <= nc && a->n_summaries; i++) {
         rc = language_diff(&out[*n_out], a, b, i < nc ? a->summaries[i].category : NULL, o, &w, tb,
-                           ctx);
+                           cb, ctx);
         *n_out += !rc && out[*n_out].n > 0;
     }
     double p[MAX_CATEGORIES];
@@ -306,6 +320,6 @@ mz_status mz_lik_pairs_language_diff(mz_pairs_language_diff *out, size_t *n_out,
     for (size_t i = 0; !rc && i < *n_out; i++)
         out[i].p_holm = i < nh ? p[i] : out[i].p_value;
     scratch_free(&w);
-    mz_free(tb);
+    mz_free(tb), mz_free(cb);
     return rc;
 }
