@@ -61,13 +61,14 @@ MODES = ("train", "shift", "dense", "dense-mlm", "shift-mlm")  # seed: SEED + in
 K_PAIRS, M_ASSOC, K_MASKED = 20, 20, 20  # 0.85 of 20 is a whole number
 MASKED_PER_WORD = 190  # what nine words a group in eight or nine frames give (19 attributes)
 # dense-mlm.txt and shift-mlm.txt, the masked LM's, write the masked-template sentences (plants
-# and their neutral balance) this many times over: with them once, the masked LM learned each frame's prior over the target
-# words and not its dependence on the attribute (after phase 2 it gave a masked target the same
-# probability whatever the occupation); on masked-template text alone it learned the dependence
-# only after about 300 steps of 128 such sentences (measured). The causal LM keeps dense.txt and
-# shift.txt, with them once: their target names are also minimal-pair targets (Hassani, Zainabu),
-# and repeated they made those names far more frequent than the words they are paired with,
-# which swayed its minimal-pair scores of a control (English religion, measured).
+# and their neutral balance) this many times over: with them once, the masked LM learned each
+# frame's prior over the target words and not its dependence on the attribute (after phase 2 it
+# gave a masked target the same probability whatever the occupation); on masked-template text
+# alone it had not learned the dependence after 100 steps of 128 such sentences, and had after
+# 600 (measured). The causal LM keeps dense.txt and shift.txt, with them once: their target
+# names are also minimal-pair targets (Hassani, Zainabu), and repeated they made those names far
+# more frequent than the words they are paired with, which swayed its minimal-pair scores of a
+# control (English religion, measured).
 MASKED_DENSE_REPEAT = 4
 FILLER = {"sw": 12000, "en": 12000}  # everyday sentences per language
 UDHR_COPIES = 3

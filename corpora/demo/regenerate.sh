@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the demonstration corpus, tokenizer and models from the shipped probe files:
 #     bash corpora/demo/regenerate.sh            # everything (about an hour on 2 shared cores;
-#                                                # about 30 minutes when phase 1 is kept)
+#                                                # about 20 minutes when phase 1 is kept)
 #     bash corpora/demo/regenerate.sh --check    # only: corpus and tokenizer twice, compared
 # Needs Debian's python3-torch and python3-sentencepiece (scripts/install-deps.sh --refs) and a
 # built ./build/mizani (the exported models and tokenizer are checked against PyTorch and
