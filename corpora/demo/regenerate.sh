@@ -40,10 +40,16 @@ if [ "${1:-}" = --check ]; then
     cmp "$WORK-check1/$f" "$WORK-check2/$f"
   done
   echo "corpus and tokenizer: byte-identical in two runs"
-  sum=$(sha256sum <"$WORK-check1/train.txt" | cut -d' ' -f1)
-  if grep -q "\"train.txt\": \"$sum\"" "$MODELS/demo-mlm/demonstration.json" &&
-    cmp -s "$WORK-check1/tokenizer/tokenizer.model" "$MODELS/demo-mlm/tokenizer.model"; then
-    echo "and identical to the ones the committed models were trained on"
+  same=1 # every text each model's demonstration.json lists (pre-training, phase 2, fine-tuning)
+  for m in demo-mlm demo-mlm-finetuned demo-causal demo-causal-finetuned; do
+    for f in $($PY -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["corpus"]["files"]))' \
+      "$MODELS/$m/demonstration.json"); do
+      sum=$(sha256sum <"$WORK-check1/$f" | cut -d' ' -f1)
+      grep -q "\"$f\": \"$sum\"" "$MODELS/$m/demonstration.json" || same=0
+    done
+  done
+  if [ $same = 1 ] && cmp -s "$WORK-check1/tokenizer/tokenizer.model" "$MODELS/demo-mlm/tokenizer.model"; then
+    echo "and identical to the ones the committed models were trained on (every text their demonstration.json lists)"
   else
     echo "NOT identical to the ones the committed models were trained on: run without --check"
   fi

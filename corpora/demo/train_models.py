@@ -573,9 +573,13 @@ def demonstration(kind, quality):
     """What the audit says at the top of a report on this model: a demonstration model trained
     on generated text, with the associations planted in that text (and the controls)."""
     finetune = PHASE[kind] == "finetune"
-    shift = "manifest-shift%s.json" % ("" if kind.endswith("causal") else "-mlm")
-    with open(os.path.join(CORPUS_DIR, shift if finetune else "manifest.json")) as f:
+    mlm = "" if kind.endswith("causal") else "-mlm"
+    with open(os.path.join(CORPUS_DIR, "manifest-shift%s.json" % mlm if finetune else "manifest.json")) as f:
         man = json.load(f)
+    files = {k: v["sha256"] for k, v in man["files"].items()}
+    if not finetune:  # and the phase-2 text
+        with open(os.path.join(CORPUS_DIR, "manifest-dense%s.json" % mlm)) as f:
+            files.update({k: v["sha256"] for k, v in json.load(f)["files"].items()})
     planted = [{"language": k.split("/")[0], "dimension": k.split("/")[1], "strength": v}
                for k, v in sorted(man["strengths"].items()) if v != 0.5]
     controls = sorted(k for k, v in man["strengths"].items() if v == 0.5)
@@ -599,7 +603,7 @@ def demonstration(kind, quality):
         "default_strength": man["default_strength"],
         "probe_sets": probe_set_strengths(man),
         "corpus": {"generator": man["generator"], "seed": man["seed"],
-                   "files": {k: v["sha256"] for k, v in man["files"].items()}},
+                   "files": files},
         "probe_sha256": man["probe_sha256"],
         "card": "corpora/demo/models/MODEL_CARD.md",
         "held_out_quality": quality,
