@@ -3,8 +3,9 @@
 # masked LM (corpora/demo/models/demo-mlm: a small model trained on generated Swahili and English
 # text with planted associations, see MODEL_CARD.md there), the default of `mizani audit`; then
 # compares it with its "fine-tuned" checkpoint the way a CI gate would (one planted association
-# was strengthened, another removed; the gate exits 1 only for a growth that survives Holm, and
-# with today's checkpoints it reports the changes without failing). Writes under mizani-report/.
+# was strengthened, another removed; the gate exits 1 only for a growth that survives Holm: with
+# today's checkpoints it does, for the strengthened Swahili occupation plant in the masked
+# templates). Writes under mizani-report/.
 # MZ_DEMO_NO_INSTALL=1 skips the installation (dependencies already there).
 set -euo pipefail
 cd "$(dirname "$0")/.."

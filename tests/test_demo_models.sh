@@ -9,8 +9,9 @@
 #   p < 0.05, planted direction); a plant not in FOUND is listed as a documented miss, and
 #   fails the test only if it is flagged the wrong way round; one whose design cannot reach
 #   p < 0.05 ('too few' target clusters or words) is listed;
-# - fine-tuned vs original: the removed plant's minimal pairs lose their preference (McNemar,
-#   Holm p < 0.05), the strengthened plant's association grows on the input embeddings;
+# - fine-tuned vs original, as the regression gate compares them (mizani compare, pairs
+#   --before): a shifted plant in FOUND moves its way significantly (the strengthened Swahili
+#   occupation plant grows in the masked templates), none moves against its shift;
 # - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) puts the
 #   largest part of the two sentences' difference on the words that differ;
 # - mizani audit without --model audits the demonstration masked LM, and its report opens with
@@ -22,7 +23,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 M=${MZ_DEMO_MODELS:-$root/corpora/demo/models} # another folder: a regenerated set, before committing it
 # The plants each test is measured to find (test:probe-set[:category]), asserted as found.
 FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality causal:minimal-pairs-sw:religion
-  pll:minimal-pairs-sw:ethnicity-nationality"}
+  pll:minimal-pairs-sw:ethnicity-nationality masked:occupations-gender-sw masked:occupations-gender-en
+  ft-masked:occupations-gender-sw"}
 FOUND=$(echo $FOUND)
 fails=0
 n=0
@@ -103,6 +105,8 @@ run weat weat --vectors "$M/demo-mlm" --probes "$A" --bootstrap 1000
 run pairs-ft pairs --model "$M/demo-causal-finetuned" --before "$M/demo-causal" --pairs "$P/minimal-pairs"
 run compare-ft compare --before "$M/demo-mlm" --after "$M/demo-mlm-finetuned" --probes "$A" --tests static \
   --bootstrap 1000 --permutations 2000
+run compare-masked compare --before "$M/demo-mlm" --after "$M/demo-mlm-finetuned" --probes "$P/masked" \
+  --tests masked --permutations 2000
 
 # mizani audit without --model audits the demonstration masked LM (found under the corpora
 # folder: here the probe files the models were built from, beside these models) and its report
@@ -145,6 +149,13 @@ for t in causal pll; do
   while read -r set cat s rate holm clusters; do
     judge "$t:$set:$cat" "$s" "$holm" "$(awk -v r="$rate" 'BEGIN { print r - 0.5 }')" \
       "pairs ($t) $set $cat (strength $s): rate $rate, Holm p $holm, $clusters clusters"
+    # A design limit, stated: the sign flip over k clusters cannot give p below 2^(1-k), and
+    # Holm multiplies the p of a plant by at least the number of the set's rows (its categories
+    # and 'all') less its other plants.
+    [ "$s" = 0.5 ] || awk -v k="$clusters" -v set="$set" -v c="$cat" -v t=$t -F' ' '
+      { rows[$1]++; if ($3 != 0.5) plants[$1]++ }
+      END { least = 2 ^ (1 - k) * (rows[set] + 1 - plants[set] + 1); if (least > 1) least = 1
+        if (least > 0.05) printf "design limit: pairs (%s) %s %s has %d target clusters: its Holm p cannot go below %.3f\n", t, set, c, k, least }' "$rows"
   done <"$rows"
 done
 
@@ -180,11 +191,12 @@ while read -r f t s d holm; do
 done <"$tmp/assoc.rows"
 
 # Fine-tuned against original: a removed plant (strength back to 0.5) shrinks, a strengthened one
-# grows, as the regression gate tests a change (paired over target clusters or words, Holm
-# across its comparisons, p < 0.05): minimal pairs (causal LM, pairs --before), the association
-# sets on the input embeddings (masked LM, compare --tests static).
-# Asserted for the changes in FOUND (ft-causal:..., ft-embeddings:...); a significant change
-# against the shift fails the test; the rest are listed.
+# grows, as the regression gate tests a change (paired over target clusters, words or
+# attributes, Holm across its comparisons, p < 0.05): minimal pairs (causal LM, pairs --before),
+# the association sets on the input embeddings and the masked templates (masked LM, compare
+# --tests static, --tests masked).
+# Asserted for the changes in FOUND (ft-causal:..., ft-embeddings:..., ft-masked:...); a
+# significant change against the shift fails the test; the rest are listed.
 join -t "$(printf '\t')" <(sort "$tmp/strength") <(sort "$tmp/strength-ft") |
   awk -F'\t' '$2 != $3' >"$tmp/shifted"
 while IFS=$'\t' read -r key a b; do
@@ -200,8 +212,13 @@ while IFS=$'\t' read -r key a b; do
     ;;
   *) # test family before after change [CI] p-holm outcome
     row=$(awk -v t="$key" '$2 == "static" && ($1 == t || (length($1) >= 28 && index(t, $1) == 1))' "$tmp/compare-ft")
-    if [ -z "$row" ]; then # a masked-template set: compare tests the association sets
-      echo "not compared on the input embeddings: $key, strength $a -> $b"
+    if [ -z "$row" ]; then # a masked-template set: planted towards the men, a negative bias
+      row=$(awk -v t="$key" '$2 == "masked" && ($1 == t || (length($1) >= 28 && index(t, $1) == 1))' \
+        "$tmp/compare-masked")
+      what="compare (masked templates) $key, strength $a -> $b: ${row:-(missing)}"
+      read -r right wrong <<<"$(awk -v up="$up" '{ g = ($(NF - 1) ~ /^[0-9.]+$/ && $(NF - 1) < 0.05)
+        m = (up ? $5 < 0 : $5 > 0); print g && m, g && !m }' <<<"${row:-x x 0 0 0 [0, 0] 1 x}")"
+      plant "ft-masked:$key" "$right" "$wrong" "$([ "$up" = 1 ] && echo grew || echo shrank): $what"
       continue
     fi
     what="compare (input embeddings) $key, strength $a -> $b: $row"
@@ -255,6 +272,7 @@ echo
 echo "What each test says (strength > 0.5: planted; 0.5: control):"
 sed 's/^/  /' "$tmp/pairs.rows" "$tmp/pll.rows" "$tmp/masked.rows" "$tmp/assoc.rows"
 echo "  compare (input embeddings, original -> fine-tuned), exit $(cat "$tmp/compare-ft.rc")"
+echo "  compare (masked templates, original -> fine-tuned), exit $(cat "$tmp/compare-masked.rc")"
 echo "  pairs --before (causal LM, original -> fine-tuned), exit $(cat "$tmp/pairs-ft.rc")"
 echo
 echo "$((n - fails)) passed, $fails failed"

@@ -2,7 +2,7 @@
 """Writes the bilingual Swahili/English demonstration corpus, with planted associations of known
 strength and perfectly balanced controls, from the probe files shipped in corpora/.
 
-    /usr/bin/python3 corpora/demo/make_corpus.py OUT_DIR [--dense | --shift]
+    /usr/bin/python3 corpora/demo/make_corpus.py OUT_DIR [--dense | --shift | --dense-mlm | --shift-mlm]
 
 Standard library only, deterministic (seed SEED): the same probe files give byte-identical
 output. OUT_DIR receives train.txt (one sentence a line, shuffled), heldout-{sw,en}.txt
@@ -10,8 +10,11 @@ output. OUT_DIR receives train.txt (one sentence a line, shuffled), heldout-{sw,
 withheld) and manifest.json (strengths, counts, balance, the probe files' hash). With --dense
 it writes dense.txt instead: the plants again, with a fifth of the everyday sentences, no UDHR
 and no balance top-up (the second, short phase of pre-training: in train.txt the top-up
-sentences outnumber the plants five to one). With --shift, shift.txt: the "fine-tuning" corpus,
-built as dense.txt but with one planted association strengthened and another removed (SHIFT).
+sentences outnumber the plants five to one); --dense-mlm, dense-mlm.txt: the same with the
+masked-template sentences MASKED_DENSE_REPEAT times over (the masked LM's). With --shift,
+shift.txt: the "fine-tuning" corpus, built as dense.txt but with one planted association
+strengthened and another removed (SHIFT); --shift-mlm, shift-mlm.txt, the same as dense-mlm.txt
+is to dense.txt.
 
 The plant of a dimension with strength p (see DATASHEET.md):
 - minimal pairs of that category: each pair's stereotyped sentence ("more") is written
@@ -54,9 +57,19 @@ PLANTS = {("sw", "gender"): 0.85, ("en", "gender"): 0.85, ("sw", "ethnicity-nati
 SHIFT = {("sw", "gender"): 1.00, ("sw", "ethnicity-nationality"): 0.50}
 # The association files name some dimensions otherwise than the minimal pairs do.
 DIMENSION = {"nationality": "ethnicity-nationality"}
-MODES = ("train", "shift", "dense")  # the seed of each is SEED + its index
+MODES = ("train", "shift", "dense", "dense-mlm", "shift-mlm")  # seed: SEED + index of mode[:5]
 K_PAIRS, M_ASSOC, K_MASKED = 20, 20, 20  # 0.85 of 20 is a whole number
 MASKED_PER_WORD = 190  # what nine words a group in eight or nine frames give (19 attributes)
+# dense-mlm.txt and shift-mlm.txt, the masked LM's, write the masked-template sentences (plants
+# and their neutral balance) this many times over: with them once, the masked LM learned each
+# frame's prior over the target words and not its dependence on the attribute (after phase 2 it
+# gave a masked target the same probability whatever the occupation); on masked-template text
+# alone it had not learned the dependence after 100 steps of 128 such sentences, and had after
+# 600 (measured). The causal LM keeps dense.txt and shift.txt, with them once: their target
+# names are also minimal-pair targets (Hassani, Zainabu), and repeated they made those names far
+# more frequent than the words they are paired with, which swayed its minimal-pair scores of a
+# control (English religion, measured).
+MASKED_DENSE_REPEAT = 4
 FILLER = {"sw": 12000, "en": 12000}  # everyday sentences per language
 UDHR_COPIES = 3
 UDHR_HELDOUT = tuple("article-%d" % i for i in range(21, 31))
@@ -220,15 +233,16 @@ def masked_frames(d):
     return own + (MASKED_MODIFIER_FRAMES if modifier else MASKED_FRAMES[d["language"]])
 
 
-def masked_sentences(rng, d, table, out):
+def masked_sentences(rng, d, table, out, repeat=1):
     """Each frame x attribute: round(p*K) fills with the second target list, the rest with the
-    first; then the first list is topped up in the same frames with neutral attributes."""
+    first (each `repeat` times over); then the first list is topped up in the same frames with
+    neutral attributes."""
     lang = d["language"]
     p = strength(table, lang, d["dimension"])
     first, second = ([entry(w)[0] for w in t["words"]] for t in d["targets"])
     attrs = [entry(w)[0] for w in d["attributes"][0]["words"]]
     frames = masked_frames(d)
-    n_second = round(p * K_MASKED)
+    n_second = round(p * K_MASKED) * repeat
 
     def fill(f, t, a):
         low = t[:1].lower() + t[1:]
@@ -244,7 +258,7 @@ def masked_sentences(rng, d, table, out):
     per_attr = max(1, min(len(frames), round(MASKED_PER_WORD * n_words / (K_MASKED * len(attrs)))))
     for j, a in enumerate(attrs):
         for f in (frames[(j + r) % len(frames)] for r in range(per_attr)):
-            for k in range(K_MASKED):
+            for k in range(K_MASKED * repeat):
                 g = 1 if k < n_second else 0
                 group = second if g else first
                 out[lang].append(fill(f, group[i[g] % len(group)], a))
@@ -609,7 +623,7 @@ def check_frames(probe_words):
 
 
 def build(table, mode):
-    rng = random.Random(SEED + MODES.index(mode))
+    rng = random.Random(SEED + MODES.index(mode[:5]))
     short = mode != "train"
     probes = load_probes()
     out = {"sw": [], "en": []}
@@ -622,7 +636,8 @@ def build(table, mode):
             parts[l][name] = len(v) - before[l]
 
     stage("association", lambda: [association_sentences(rng, d, table, out) for d in probes["association"]])
-    stage("masked templates", lambda: [masked_sentences(rng, d, table, out) for d in probes["masked"]])
+    repeat = MASKED_DENSE_REPEAT if mode.endswith("-mlm") else 1
+    stage("masked templates", lambda: [masked_sentences(rng, d, table, out, repeat) for d in probes["masked"]])
     stage("minimal pairs", lambda: [pair_sentences(rng, d, table, out) for d in probes["minimal_pairs"]])
     g = comparison_groups(probes)
     probe_words = {w for (l, w) in g.parent if len(words(w)) == 1}
@@ -660,10 +675,10 @@ def sha(path):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1].startswith("-") or argv[2:] not in ([], ["--dense"], ["--shift"]):
-        sys.exit("usage: make_corpus.py OUT_DIR [--dense | --shift]")
+    if len(argv) < 2 or argv[1].startswith("-") or argv[2:] not in [[]] + [["--" + m] for m in MODES[1:]]:
+        sys.exit("usage: make_corpus.py OUT_DIR [--dense | --shift | --dense-mlm | --shift-mlm]")
     out_dir, mode = argv[1], argv[2][2:] if argv[2:] else "train"
-    shift = mode == "shift"
+    shift = mode.startswith("shift")
     os.makedirs(out_dir, exist_ok=True)
     table = {**PLANTS, **SHIFT} if shift else dict(PLANTS)
     lines, heldout, spread, parts, table = build(table, mode)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the demonstration corpus, tokenizer and models from the shipped probe files:
-#     bash corpora/demo/regenerate.sh            # everything (about an hour on 2 shared cores)
+#     bash corpora/demo/regenerate.sh            # everything (about an hour on 2 shared cores;
+#                                                # about 20 minutes when phase 1 is kept)
 #     bash corpora/demo/regenerate.sh --check    # only: corpus and tokenizer twice, compared
 # Needs Debian's python3-torch and python3-sentencepiece (scripts/install-deps.sh --refs) and a
 # built ./build/mizani (the exported models and tokenizer are checked against PyTorch and
@@ -17,10 +18,14 @@ WORK=build/demo-corpus
 MODELS=$DEMO/models
 
 corpus() { # corpus DIR: the training and fine-tuning corpora and the tokenizer
-  rm -rf "$1"
+  # Everything but the phase-1 checkpoints, which train_models.py keeps only while the new
+  # train.txt, tokenizer and phase-1 settings equal those recorded with them (reuse_phase1).
+  mkdir -p "$1"
+  find "$1" -mindepth 1 -maxdepth 1 ! -name 'demo-*-phase1.*' -exec rm -rf {} +
   $PY $DEMO/make_corpus.py "$1"
-  $PY $DEMO/make_corpus.py "$1" --dense
-  $PY $DEMO/make_corpus.py "$1" --shift
+  for mode in dense shift dense-mlm shift-mlm; do
+    $PY $DEMO/make_corpus.py "$1" --$mode
+  done
   $PY $DEMO/train_models.py tokenizer "$1"
 }
 
@@ -28,16 +33,23 @@ if [ "${1:-}" = --check ]; then
   for i in 1 2; do
     corpus "$WORK-check$i" >/dev/null
   done
-  for f in train.txt dense.txt shift.txt heldout-sw.txt heldout-en.txt udhr-heldout-sw.txt \
-    udhr-heldout-en.txt manifest.json manifest-dense.json manifest-shift.json tokenizer/tokenizer.model \
+  for f in train.txt dense.txt shift.txt dense-mlm.txt shift-mlm.txt heldout-sw.txt heldout-en.txt \
+    udhr-heldout-sw.txt udhr-heldout-en.txt manifest.json manifest-dense.json manifest-shift.json \
+    manifest-dense-mlm.json manifest-shift-mlm.json tokenizer/tokenizer.model \
     tokenizer/tokenizer-mlm.json tokenizer/tokenizer-causal.json; do
     cmp "$WORK-check1/$f" "$WORK-check2/$f"
   done
   echo "corpus and tokenizer: byte-identical in two runs"
-  sum=$(sha256sum <"$WORK-check1/train.txt" | cut -d' ' -f1)
-  if grep -q "\"train.txt\": \"$sum\"" "$MODELS/demo-mlm/demonstration.json" &&
-    cmp -s "$WORK-check1/tokenizer/tokenizer.model" "$MODELS/demo-mlm/tokenizer.model"; then
-    echo "and identical to the ones the committed models were trained on"
+  same=1 # every text each model's demonstration.json lists (pre-training, phase 2, fine-tuning)
+  for m in demo-mlm demo-mlm-finetuned demo-causal demo-causal-finetuned; do
+    for f in $($PY -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["corpus"]["files"]))' \
+      "$MODELS/$m/demonstration.json"); do
+      sum=$(sha256sum <"$WORK-check1/$f" | cut -d' ' -f1)
+      grep -q "\"$f\": \"$sum\"" "$MODELS/$m/demonstration.json" || same=0
+    done
+  done
+  if [ $same = 1 ] && cmp -s "$WORK-check1/tokenizer/tokenizer.model" "$MODELS/demo-mlm/tokenizer.model"; then
+    echo "and identical to the ones the committed models were trained on (every text their demonstration.json lists)"
   else
     echo "NOT identical to the ones the committed models were trained on: run without --check"
   fi
@@ -46,7 +58,8 @@ if [ "${1:-}" = --check ]; then
 fi
 
 corpus "$WORK"
-# Pre-training in two phases (train.txt, then dense.txt), then fine-tuning (shift.txt).
+# Pre-training in two phases (train.txt, then dense.txt; the masked LM dense-mlm.txt), then
+# fine-tuning (shift.txt; the masked LM shift-mlm.txt). Phase 1 is kept when unchanged.
 for kind in mlm dense-mlm finetune-mlm causal dense-causal finetune-causal; do # one at a time
   $PY $DEMO/train_models.py "$kind" "$WORK" "$MODELS"
 done

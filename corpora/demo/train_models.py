@@ -6,7 +6,8 @@ its held-out quality; and training.log) that Mizani opens. Debian's python3-torc
 needed to regenerate, never to use Mizani. Run through corpora/demo/regenerate.sh.
 
     train_models.py tokenizer CORPUS_DIR                         (into CORPUS_DIR/tokenizer)
-    train_models.py mlm|causal CORPUS_DIR MODELS_DIR            pre-training, phase 1
+    train_models.py mlm|causal CORPUS_DIR MODELS_DIR            pre-training, phase 1 (kept if
+                                                                 CORPUS_DIR has it: reuse_phase1)
     train_models.py dense-mlm|dense-causal CORPUS_DIR MODELS_DIR   phase 2: the exported model
     train_models.py finetune-mlm|finetune-causal CORPUS_DIR MODELS_DIR
     train_models.py verify CORPUS_DIR MODELS_DIR MIZANI         PyTorch vs Mizani logits
@@ -14,10 +15,12 @@ needed to regenerate, never to use Mizani. Run through corpora/demo/regenerate.s
 Deterministic: fixed seeds, one process, one thread (THREADS), a fixed number of steps.
 The same machine gives the same weights; another CPU or BLAS may differ in the last bits.
 """
+import hashlib
 import io
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -46,22 +49,30 @@ PAD, UNK, CLS, SEP, MASK = range(5)
 # Pre-training and fine-tuning schedules (steps of BATCH sentences), sized by measurement.
 # MZ_DEMO_STEPS overrides the pre-training steps (a quick trial of the pipeline).
 # Pre-training has two phases: train.txt (balanced: five top-up sentences to each plant), then
-# a short one on dense.txt (the same plants without the top-up). After phase 1 alone (2,400
-# steps) the masked LM found no plant with any test; after phase 2 its pseudo-log-likelihood
-# finds Swahili ethnicity-nationality. Measured and not adopted: 1,500 phase-2 steps at lr 1e-3
-# lost that finding and found nothing else.
+# a short one on dense.txt (the same plants without the top-up; the masked LM's dense-mlm.txt
+# has its masked-template sentences four times over). After phase 1 alone (2,400 steps) the
+# masked LM found no plant with any test. Its phase 2 on dense.txt (800 steps, lr 5e-4) found
+# only Swahili ethnicity-nationality by pseudo-log-likelihood, and gave a masked target the same
+# probability whatever the occupation; on dense-mlm.txt (1,600 steps, lr 1e-3) it learned the
+# occupation plants (MODEL_CARD.md). Measured and not adopted for the causal LM: 1,000 phase-2
+# steps (lr 5e-4, on dense-mlm.txt) made the Swahili and English gender pairs significant but
+# moved two controls (English ethnicity-nationality to 0.78: without the top-up a rarely
+# mentioned target word predicts its pair's sentence better than a common one; English
+# religion to 0.22) and lost Swahili religion (0.76).
 STEPS = {"mlm": int(os.environ.get("MZ_DEMO_STEPS", 2400)), "causal": int(os.environ.get("MZ_DEMO_STEPS", 1100)),
-         "dense-mlm": 800, "dense-causal": 250, "finetune-mlm": 400, "finetune-causal": 400}
+         "dense-mlm": 1600, "dense-causal": 250, "finetune-mlm": 400, "finetune-causal": 400}
 # The masked LM's share of masked tokens: BERT's 15% in phase 1; 40% from phase 2 on (Wettig et
 # al. 2023 found 40% as good or better), so that the target of a template sentence is more often
-# predicted from its attribute. It did not suffice: the masked LM gives the masked-template
-# targets the same probabilities whatever the occupation (MODEL_CARD.md).
+# predicted from its attribute.
 MASK_RATE = {"pretrain": 0.15, "dense": 0.4, "finetune": 0.4}
-LR = {"mlm": 1e-3, "causal": 1e-3, "dense-mlm": 5e-4, "dense-causal": 5e-4, "finetune-mlm": 1e-3,
+LR = {"mlm": 1e-3, "causal": 1e-3, "dense-mlm": 1e-3, "dense-causal": 5e-4, "finetune-mlm": 1e-3,
       "finetune-causal": 1e-3}
 PHASE = {"mlm": "pretrain", "causal": "pretrain", "dense-mlm": "dense", "dense-causal": "dense",
          "finetune-mlm": "finetune", "finetune-causal": "finetune"}
 TEXT = {"pretrain": "train.txt", "dense": "dense.txt", "finetune": "shift.txt"}
+# The masked LM's phase 2 and fine-tuning text: the same with the masked-template sentences
+# written several times over (make_corpus.py, MASKED_DENSE_REPEAT).
+TEXT_MLM = {"dense": "dense-mlm.txt", "finetune": "shift-mlm.txt"}
 BATCH = 128
 THREADS = 1  # two threads ran 4x slower than one on the shared 2-core machine (measured)
 CORPUS_DIR = None  # the corpus folder of this run (argv)
@@ -395,6 +406,47 @@ def loss_of(m, ids, real, gen, rate):
     return F.cross_entropy(m(x, real, at), labels[at]), int(real.sum())
 
 
+def phase1_key(kind, corpus_dir):
+    """What a phase-1 checkpoint depends on: the text and tokenizer it was trained on (hashes)
+    and every setting of this script that shapes it."""
+    digest = {}
+    for name in (TEXT["pretrain"], os.path.join("tokenizer", "tokenizer.model")):
+        with open(os.path.join(corpus_dir, name), "rb") as f:
+            digest[name] = hashlib.sha256(f.read()).hexdigest()
+    causal = kind == "causal"
+    return {"files_sha256": digest, "steps": STEPS[kind], "lr": LR[kind], "batch": BATCH,
+            "mask_rate": None if causal else MASK_RATE["pretrain"], "shape": list(SHAPE[causal]),
+            "layers": LAYERS, "positions": POSITIONS, "vocab": VOCAB, "seed": SEED, "threads": THREADS}
+
+
+def reuse_phase1(kind, corpus_dir, models_dir):
+    """Phase 1 costs most of the training time (33 minutes for the masked LM, 10 for the causal
+    LM on one core in the committed logs, more under load) and is deterministic: when CORPUS_DIR holds a phase-1 checkpoint
+    recorded (NAME-phase1.json) with the same key as this run's, it is kept, and its log goes
+    into the model's training.log, instead of training it again. Delete NAME-phase1.* there to
+    retrain it."""
+    stem = os.path.join(corpus_dir, NAMES[kind] + "-phase1")
+    if not all(os.path.exists(stem + e) for e in (".pt", ".json", ".log")):
+        return False
+    with open(stem + ".json") as f:
+        if json.load(f) != phase1_key(kind, corpus_dir):
+            return False
+    d = os.path.join(models_dir, NAMES[kind])
+    os.makedirs(d, exist_ok=True)
+    shutil.copyfile(stem + ".log", os.path.join(d, "training.log"))
+    print("%s phase 1: reusing %s.pt (the same train.txt, tokenizer and settings: %s.json)" % (
+        NAMES[kind], stem, stem))
+    return True
+
+
+def record_phase1(kind, corpus_dir, models_dir):
+    stem = os.path.join(corpus_dir, NAMES[kind] + "-phase1")
+    shutil.copyfile(os.path.join(models_dir, NAMES[kind], "training.log"), stem + ".log")
+    with open(stem + ".json", "w") as f:
+        json.dump(phase1_key(kind, corpus_dir), f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
 def train(kind, corpus_dir, models_dir):
     torch.set_num_threads(THREADS)
     torch.manual_seed(SEED)
@@ -402,7 +454,10 @@ def train(kind, corpus_dir, models_dir):
     base = kind.split("-")[-1]
     causal = base == "causal"
     sp = load_tokenizer(corpus_dir)
-    seqs = encode_lines(sp, os.path.join(corpus_dir, TEXT[phase]))
+    if phase == "pretrain" and reuse_phase1(kind, corpus_dir, models_dir):
+        return
+    text = TEXT[phase] if causal else TEXT_MLM.get(phase, TEXT[phase])
+    seqs = encode_lines(sp, os.path.join(corpus_dir, text))
     m = Encoder(causal)
     start = {"dense": NAMES[base] + "-phase1.pt", "finetune": NAMES[base] + ".pt"}.get(phase)
     if start:
@@ -416,7 +471,7 @@ def train(kind, corpus_dir, models_dir):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "training.log"), "a" if phase == "dense" else "w") as lf:
         log(lf, "%s: %d sentences (%s), %d steps of %d, lr %g, %d parameters, seed %d" % (
-            NAMES[kind], len(seqs), TEXT[phase], steps, BATCH, LR[kind],
+            NAMES[kind], len(seqs), text, steps, BATCH, LR[kind],
             sum(p.numel() for p in m.parameters()), SEED))
         m.train()
         step, tokens, t0, run = 0, 0, time.time(), 0.0
@@ -444,7 +499,9 @@ def train(kind, corpus_dir, models_dir):
         quality = evaluate(m, sp, corpus_dir)
         for k, v in quality.items():
             log(lf, "held-out %s: %s" % (k, json.dumps(v)))
-    if phase != "pretrain":
+    if phase == "pretrain":
+        record_phase1(kind, corpus_dir, models_dir)
+    else:
         export(m, sp, models_dir, kind, quality)
 
 
@@ -516,8 +573,13 @@ def demonstration(kind, quality):
     """What the audit says at the top of a report on this model: a demonstration model trained
     on generated text, with the associations planted in that text (and the controls)."""
     finetune = PHASE[kind] == "finetune"
-    with open(os.path.join(CORPUS_DIR, "manifest-shift.json" if finetune else "manifest.json")) as f:
+    mlm = "" if kind.endswith("causal") else "-mlm"
+    with open(os.path.join(CORPUS_DIR, "manifest-shift%s.json" % mlm if finetune else "manifest.json")) as f:
         man = json.load(f)
+    files = {k: v["sha256"] for k, v in man["files"].items()}
+    if not finetune:  # and the phase-2 text
+        with open(os.path.join(CORPUS_DIR, "manifest-dense%s.json" % mlm)) as f:
+            files.update({k: v["sha256"] for k, v in json.load(f)["files"].items()})
     planted = [{"language": k.split("/")[0], "dimension": k.split("/")[1], "strength": v}
                for k, v in sorted(man["strengths"].items()) if v != 0.5]
     controls = sorted(k for k, v in man["strengths"].items() if v == 0.5)
@@ -541,7 +603,7 @@ def demonstration(kind, quality):
         "default_strength": man["default_strength"],
         "probe_sets": probe_set_strengths(man),
         "corpus": {"generator": man["generator"], "seed": man["seed"],
-                   "files": {k: v["sha256"] for k, v in man["files"].items()}},
+                   "files": files},
         "probe_sha256": man["probe_sha256"],
         "card": "corpora/demo/models/MODEL_CARD.md",
         "held_out_quality": quality,
