@@ -22,7 +22,7 @@ static const char *const seat_method =
     "which the permutation cannot see: such a test is run again on random-weight copies of the "
     "model (the null reference, 10 copies by default) and its p is the larger of the word-level "
     "p and the reference's (settings: null_reference). On null models SEAT's word-level p fell "
-    "below 0.05 in 6.0% of tests, and with the reference in 1.8% (the committed calibration "
+    "below 0.05 in 6.0% of tests, and as run by default in 2.1% (the committed calibration "
     "study).";
 static const char *const ceat_method =
     "CEAT (Guo and Caliskan 2021): every probe word is embedded in each of its contexts (its "
