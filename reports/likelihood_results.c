@@ -18,7 +18,8 @@ static const char *const pairs_method =
     "preference rate is the share of pairs whose more stereotypical sentence scores higher; 50% "
     "is no preference. Only pairs whose sentences have the same number of tokens are tested (a "
     "length difference sways every likelihood score); the others are counted and rated apart. "
-    "Pairs that swap the same two target words are one cluster: the interval is a cluster "
+    "Pairs that swap the same two target words, or whose tokens differ the same way, are one "
+    "cluster: the interval is a cluster "
     "bootstrap, p flips the sign of whole clusters, and Holm adjusts across categories. Where "
     "an English and a Swahili set correspond pair by pair, a paired sign-flip test over "
     "clusters asks whether the preference differs between the languages.";
