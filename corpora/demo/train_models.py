@@ -35,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "reference"))
 sys.path.insert(0, HERE)
 from make_models import write_safetensors  # noqa: E402  (the project's safetensors writer)
+from protobuf import field, read_varint  # noqa: E402  (.model files as protobuf fields)
 
 F = torch.nn.functional
 SEED = 20261129
@@ -189,33 +190,12 @@ def serialize(fields, pieces):
     for k, v in fields:
         if k == 1:
             continue
-        out += varint(k << 3 | 2) + varint(len(v)) + v
+        out += field(k, 2, v)
     body = b""
-    for piece, score, rest in pieces:
-        p = piece.encode("utf-8")
-        m = b"\x0a" + varint(len(p)) + p + b"\x15" + struct.pack("<f", score) + rest
-        body += b"\x0a" + varint(len(m)) + m
+    for piece, score, rest in pieces:  # ModelProto.pieces (1): piece (1), score (2), the rest
+        m = field(1, 2, piece.encode("utf-8")) + field(2, 5, struct.pack("<f", score)) + rest
+        body += field(1, 2, m)
     return body + out
-
-
-def read_varint(buf, i):
-    n = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, i
-
-
-def varint(n):
-    out = b""
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
 
 
 def tokenizer_json(sp, kind):

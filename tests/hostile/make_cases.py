@@ -13,8 +13,11 @@ import json
 import os
 import shutil
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "reference"))
+from protobuf import field, varint  # noqa: E402  (SentencePiece .model fields)
 OUT = os.path.join(HERE, "cases")
 GOLDEN = os.path.join(HERE, "..", "golden")
 FUZZ = os.path.join(HERE, "..", "fuzz", "corpus")
@@ -83,21 +86,6 @@ def legacy():
         write(name + "/merges.txt", merges)
     write("vocab-json-broken/vocab.json", '{"a": 0,\n "b": }\n')
     write("vocab-json-broken/merges.txt", "#version: 0.2\na b\n")
-
-
-def varint(n):
-    out = b""
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
-
-
-def field(num, wire, payload):
-    if wire == 2:
-        return varint(num << 3 | 2) + varint(len(payload)) + payload
-    return varint(num << 3 | wire) + payload
 
 
 def piece(text, score, kind):
