@@ -3,6 +3,7 @@
  * their statistics come from metrics/likelihood. */
 #include "mizani/alloc.h"
 #include "mizani/likelihood_run.h"
+#include "mizani/strmap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,15 +80,14 @@ static void count_tokens(mz_pair_score *out, const mz_minimal_pair *p, const sid
     out->count_mismatch = out->tokens_more != out->tokens_less;
 }
 
-/* FNV-1a over the unshared token ids of each side, in order, the sides kept apart. */
+/* The unshared token ids of each side, in order, the sides kept apart, hashed. */
 static void contrast(mz_pair_score *out, const side s[2]) {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = MZ_FNV1A_BASIS;
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; i < s[k].e.n; i++)
             if (!s[k].shared[i] && !s[k].e.special[i])
-                for (int b = 0; b < 4; b++)
-                    h = (h ^ (((uint32_t)s[k].e.ids[i] >> (8 * b)) & 0xff)) * 1099511628211ull;
-        h = (h ^ 0x100) * 1099511628211ull; /* the sides' boundary */
+                h = mz_fnv1a(h, &s[k].e.ids[i], sizeof s[k].e.ids[i]);
+        h = mz_fnv1a(h, "|", 1); /* the sides' boundary */
     }
     snprintf(out->contrast, sizeof out->contrast, "%016llx", (unsigned long long)h);
 }

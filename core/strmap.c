@@ -17,10 +17,15 @@ struct mz_strmap {
     size_t keys_len, keys_cap;
 };
 
+uint64_t mz_fnv1a(uint64_t h, const void *bytes, size_t n) {
+    const unsigned char *b = bytes;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 static uint64_t hash_of(const char *key, size_t len) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
+    uint64_t h = mz_fnv1a(MZ_FNV1A_BASIS, key, len);
     return h ? h : 1;
 }
 

@@ -4,6 +4,7 @@
 #define MIZANI_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,6 +21,11 @@ int mz_strmap_put(mz_strmap *m, const char *key, size_t len, size_t value, size_
 /* 1 and *value when found, 0 otherwise. */
 int mz_strmap_get(const mz_strmap *m, const char *key, size_t len, size_t *value);
 size_t mz_strmap_count(const mz_strmap *m);
+
+/* FNV-1a over n bytes, continuing from h (MZ_FNV1A_BASIS to start): the map's hash, for keys
+ * hashed piece by piece. */
+#define MZ_FNV1A_BASIS 0xcbf29ce484222325ULL
+uint64_t mz_fnv1a(uint64_t h, const void *bytes, size_t n);
 
 #ifdef __cplusplus
 }
