@@ -251,14 +251,12 @@ static mz_status ceat(audit *a, mz_progress *p, char *why, size_t n_why) {
                           .n_bootstrap = a->o->bootstrap};
     co.embed.pooling = MZ_POOL_MEAN; /* over the word's own subwords */
     co.embed.progress = NULL;
-    int computed = 0;
     if (!rc)
         rc = mz_ceat_suite(res, a->in->model, a->in->tokenizer, a->assoc, a->n_assoc, a->tpl,
                            a->n_tpl, &co, a->ctx);
-    computed = !rc;
     if (!rc) rc = references(a, res, &co);
     if (!rc) rc = mz_report_ceat(a->r, res, a->n_assoc, &co, a->copies.n, &a->o->rules);
-    if (computed) mz_suite_clear(res, sizeof *res, a->n_assoc);
+    mz_suite_clear(res, sizeof *res, a->n_assoc); /* a failed suite owns nothing */
     mz_free(res);
     return rc;
 }
