@@ -105,10 +105,11 @@ static size_t count_verdict(const json_t **f, size_t n, const char *v) {
 static void finding_row(md *m, const json_t *f, int say) {
     char *effect = mz_effect_text(f), *p = mz_pvalue_text(mz_jnum(f, "p_holm"));
     char *mde = mz_number_text(mz_jnum(f, "mde")), *says = say ? mz_finding_sentence(f) : NULL;
+    char *said = says ? esc_len(says, 400) : NULL; /* the whole sentence, not a cell's 80 */
     put_esc(m, "| %s ", mz_finding_title(f));
-    if (say) put_esc(m, "| %s ", says ? says : "");
-    if (say && !says) m->failed = 1;
-    mz_free(says);
+    if (say) put(m, "| %s ", said ? said : "");
+    if (say && !said) m->failed = 1;
+    mz_free(says), mz_free(said);
     put(m, "| %s ", mz_jstr(f, "family", ""));
     put_esc(m, "| %s ", mz_jstr(f, "language", ""));
     put_esc(m, "| %s ", effect ? effect : "");
