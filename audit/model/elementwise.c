@@ -63,21 +63,26 @@ void mz_gelu_forward(float *out, const float *inp, const float *bias, int N, int
         gelu_row(out + (size_t)n * F, inp + (size_t)n * F, bias, (size_t)F, tanh_approx);
 }
 
-MZ_CLONES void mz_softmax_rows(float *P, int L, int causal) {
+/* p[0..keys) turned into probabilities in place. */
+MZ_CLONES void mz_softmax_row(float *p, int keys) {
+    float mx = p[0], sum = 0.0f;
+#pragma omp simd reduction(max : mx)
+    for (int j = 0; j < keys; j++)
+        mx = p[j] > mx ? p[j] : mx;
+#pragma omp simd reduction(+ : sum)
+    for (int j = 0; j < keys; j++)
+        sum += p[j] = expf(p[j] - mx);
+    float inv = 1.0f / sum;
+#pragma omp simd
+    for (int j = 0; j < keys; j++)
+        p[j] *= inv;
+}
+
+void mz_softmax_rows(float *P, int L, int causal) {
     for (int i = 0; i < L; i++) {
         float *p = P + (size_t)i * L; /* [L] */
         int keys = causal ? i + 1 : L;
-        float mx = p[0], sum = 0.0f;
-#pragma omp simd reduction(max : mx)
-        for (int j = 0; j < keys; j++)
-            mx = p[j] > mx ? p[j] : mx;
-#pragma omp simd reduction(+ : sum)
-        for (int j = 0; j < keys; j++)
-            sum += p[j] = expf(p[j] - mx);
-        float inv = 1.0f / sum;
-#pragma omp simd
-        for (int j = 0; j < keys; j++)
-            p[j] *= inv;
+        mz_softmax_row(p, keys);
         for (int j = keys; j < L; j++)
             p[j] = 0.0f;
     }

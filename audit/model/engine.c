@@ -165,15 +165,84 @@ static mz_status layer(mz_run *r, mz_activations *acts, int l, mz_ctx *ctx) {
     return check_finite(A->out, (size_t)N * C, "layer.%d.ffn.out", l, ctx);
 }
 
+/* dst[M,C] <- rows at[m] of src [N,C]. */
+static void gather_rows(float *dst, const float *src, const int *at, int M, int C) {
+    for (int m = 0; m < M; m++)
+        memcpy(dst + (size_t)m * C, src + (size_t)at[m] * C, (size_t)C * sizeof *dst);
+}
+
+/* The pass hands back nothing of the last block but the LM head's rows: no output of that
+ * layer, no last hidden state or pooling, no attention scaling, no caches for a backward pass. */
+static int head_rows_only(const mz_run *r, const mz_activations *acts) {
+    int L = r->m->cfg.n_layers;
+    if (!r->logits || !r->p.out_at || !r->p.M || r->keep || (r->attn_scale && r->attn_scale[L - 1]))
+        return 0;
+    for (int k = MZ_OUT_PROBS; k <= MZ_OUT_FFN_OUT; k++)
+        if (mz_act_slot(acts, (mz_out_kind)k, L - 1)) return 0;
+    for (int k = MZ_OUT_POOL_CLS; k <= MZ_OUT_POOLER; k++)
+        if (mz_act_slot(acts, (mz_out_kind)k, 0)) return 0;
+    return !mz_act_slot(acts, MZ_OUT_HIDDEN, L);
+}
+
+/* The last block for the M tokens the LM head reads (a masked LM's pseudo-likelihood flags one
+ * token a row): keys and values from every token, the rest of the block on those rows alone.
+ * Leaves the last hidden state of those rows (after a final norm) in head_in [M,C]. */
+static mz_status last_block_rows(mz_run *r, mz_ctx *ctx) {
+    const mz_model_config *c = &r->m->cfg;
+    const mz_block_recipe *b = &c->block;
+    int l = c->n_layers - 1, N = r->p.N, M = r->p.M, C = c->d_model, *at = r->p.out_at;
+    const mz_layer_weights *W = &r->m->w.layers[l];
+    layer_acts *A = &r->L[l];
+    int pre = b->norm_place == MZ_NORM_PRE, Ad = b->n_heads * b->head_dim,
+        KVd = b->n_kv_heads * b->head_dim, ldq = Ad, ldkv = KVd;
+    float eps = (float)b->norm_eps, *R = r->head_in, *q = A->qkv, *k, *v;
+    const float *x = A->in;
+    gather_rows(R, A->in, at, M, C); /* [M,C] the residual stream at the wanted rows */
+    if (pre) {                       /* keys and values need every token's norm 1 */
+        mz_layernorm_forward(A->ln1, A->ln1_mean, A->ln1_rstd, A->in, &W->ln1, eps, N, C);
+        x = A->ln1;
+    }
+    if (b->qkv_fused) { /* one product gives keys and values: queries come with them */
+        mz_matmul_forward(q, x, &W->q, 1, N);
+        ldq = ldkv = Ad + 2 * KVd, k = q + Ad, v = k + KVd;
+    } else {
+        k = q + (size_t)N * Ad, v = k + (size_t)N * KVd;
+        mz_matmul_forward(k, x, &W->k, 1, N);
+        mz_matmul_forward(v, x, &W->v, 1, N);
+        gather_rows(r->scratch, x, at, M, C);
+        mz_matmul_forward(q, r->scratch, &W->q, 1, M); /* [M,Ad] before k: M <= N */
+    }
+    mz_seqs seqs = {r->p.S, r->p.start, r->p.len, r->p.poff};
+    mz_attention_rows_forward(A->att, A->probs, q, ldq, b->qkv_fused ? at : NULL, k, v, ldkv, at, M,
+                              &seqs, b->n_heads, b->n_kv_heads, b->head_dim,
+                              b->mask == MZ_MASK_CAUSAL);
+    mz_matmul_forward(A->attn_out, A->att, &W->o, 0, M);
+    float *ffn_in = pre ? r->scratch : R; /* pre: norm 2 of the stream; post: the stream */
+    mz_residual_norm_forward(R, ffn_in, A->ln1_mean, A->ln1_rstd, R, A->attn_out, W->o.b,
+                             pre ? &W->ln2 : &W->ln1, eps, M, C);
+    mz_status rc = check_finite(R, (size_t)M * C, "layer.%d.attn.out", l, ctx);
+    if (rc) return rc;
+    mz_matmul_forward(A->ffh_pre, ffn_in, &W->ff1, 0, M);
+    mz_gelu_forward(A->ffh, A->ffh_pre, W->ff1.b, M, c->d_ff, b->ffn == MZ_FFN_GELU_TANH);
+    mz_matmul_forward(A->ffn_out, A->ffh, &W->ff2, 0, M);
+    if (pre)
+        mz_residual_forward(R, R, A->ffn_out, W->ff2.b, M, C);
+    else
+        mz_residual_norm_forward(R, R, A->ln2_mean, A->ln2_rstd, R, A->ffn_out, W->ff2.b, &W->ln2,
+                                 eps, M, C);
+    rc = check_finite(R, (size_t)M * C, "layer.%d.ffn.out", l, ctx);
+    if (!rc && b->final_norm)
+        mz_layernorm_forward(R, r->final_mean, r->final_rstd, R, &r->m->w.final_ln, eps, M, C);
+    return rc;
+}
+
 /* Logits for the rows asked for: MLM heads transform first; decoders project directly. */
-static mz_status lm_head(mz_run *r, mz_ctx *ctx) {
+static mz_status lm_head(mz_run *r, int rows_ready, mz_ctx *ctx) {
     const mz_model_config *c = &r->m->cfg;
     const mz_model_weights *w = &r->m->w;
     const packing *p = &r->p;
-    int M = p->M, C = c->d_model, E = w->decoder.in;
-    for (int i = 0; p->out_at && i < M; i++)
-        memcpy(r->head_in + (size_t)i * C, r->final + (size_t)p->out_at[i] * C,
-               (size_t)C * sizeof(float));
+    int M = p->M, E = w->decoder.in;
+    if (p->out_at && !rows_ready) gather_rows(r->head_in, r->final, p->out_at, M, c->d_model);
     const float *h = r->head_in;
     if (w->head_dense.w) {
         mz_matmul_forward(r->head_pre, h, &w->head_dense, 1, M);
@@ -231,9 +300,13 @@ static mz_status pool(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
 
 static mz_status forward(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
     const mz_model_config *c = &r->m->cfg;
-    int L = c->n_layers;
+    int L = c->n_layers, rows_only = head_rows_only(r, acts);
     mz_status rc = embed(r, acts, ctx);
     for (int l = 0; !rc && l < L; l++) {
+        if (rows_only && l == L - 1) {
+            rc = last_block_rows(r, ctx);
+            break;
+        }
         if ((rc = layer(r, acts, l, ctx))) break;
         if (l < L - 1) {
             emit(r, acts, MZ_OUT_HIDDEN, l + 1, r->L[l].out);
@@ -245,7 +318,7 @@ static mz_status forward(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
         emit(r, acts, MZ_OUT_HIDDEN, L, r->final);
     }
     if (!rc) rc = pool(r, acts, ctx);
-    if (!rc && r->logits && !(rc = lm_head(r, ctx))) emit_logits(r, acts);
+    if (!rc && r->logits && !(rc = lm_head(r, rows_only, ctx))) emit_logits(r, acts);
     return rc;
 }
 

@@ -141,6 +141,40 @@ void mz_attention_forward(float *out, float *probs, const float *q, const float 
     }
 }
 
+/* The sequence holding packed token n: the last one starting at or before n (an empty
+ * sequence starts where the next begins, so it is never the last such). */
+static int sequence_of(const mz_seqs *seqs, int n) {
+    int lo = 0, hi = seqs->S; /* the answer lies in [lo, hi) */
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (seqs->start[mid] <= n)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void mz_attention_rows_forward(float *out, float *probs, const float *q, int ldq, const int *q_row,
+                               const float *k, const float *v, int ldkv, const int *at, int M,
+                               const mz_seqs *seqs, int H, int KV, int d, int causal) {
+    int A = H * d, group = H / KV;
+    float inv_sqrt_d = 1.0f / sqrtf((float)d);
+#pragma omp parallel for schedule(dynamic)
+    for (int mh = 0; mh < M * H; mh++) {
+        int m = mh / H, h = mh % H, s = sequence_of(seqs, at[m]), L = seqs->len[s];
+        int r0 = seqs->start[s], i = at[m] - r0, keys = causal ? i + 1 : L;
+        size_t kv = (size_t)r0 * ldkv + (size_t)(h / group) * d;
+        float *p = probs + seqs->probs_off[s] + ((size_t)h * L + i) * L; /* [keys] */
+        const float *qm = q + (size_t)(q_row ? q_row[m] : m) * ldq + (size_t)h * d;
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, keys, d, inv_sqrt_d, k + kv, ldkv, qm, 1, 0.0f, p,
+                    1);
+        mz_softmax_row(p, keys);
+        cblas_sgemv(CblasRowMajor, CblasTrans, keys, d, 1.0f, v + kv, ldkv, p, 1, 0.0f,
+                    out + (size_t)m * A + (size_t)h * d, 1);
+    }
+}
+
 void mz_head_projection_forward(float *out, const float *v_h, int ldv, const mz_linear *o, int h,
                                 int d, int N) {
     int C = o->out, A = o->in;

@@ -40,6 +40,8 @@ void mz_gelu_grad_row(float *dx, const float *g, const float *x, const float *bi
 /* Each of the L rows of P [L,L] turned into probabilities in place; causal rows keep keys
  * 0..i and zero the rest (elementwise.c). */
 void mz_softmax_rows(float *P, int L, int causal);
+/* p[0..keys) turned into probabilities in place (elementwise.c). */
+void mz_softmax_row(float *p, int keys);
 /* proj[N,C] += bias[C] (bias may be NULL), then out[N,C] = x + proj; out may equal x. */
 void mz_residual_forward(float *out, const float *x, float *proj, const float *bias, int N, int C);
 
@@ -69,6 +71,15 @@ typedef struct mz_seqs {
 void mz_attention_forward(float *out, float *probs, const float *q, const float *k, const float *v,
                           int ldq, int ldkv, const mz_seqs *seqs, int H, int KV, int d, int causal,
                           const float *scale);
+
+/* The same attention for M query tokens alone (the last block when only the LM head's rows are
+ * wanted): query m is packed token at[m], its vector row q_row[m] of q (q_row NULL: row m);
+ * keys and values as above, from every token of its sequence. out [M,H*d]; each query's
+ * probabilities go where mz_attention_forward keeps that row (probs as above, other rows
+ * untouched). */
+void mz_attention_rows_forward(float *out, float *probs, const float *q, int ldq, const int *q_row,
+                               const float *k, const float *v, int ldkv, const int *at, int M,
+                               const mz_seqs *seqs, int H, int KV, int d, int causal);
 
 /* out[N,C] = v_h[N,d] (rows of stride ldv) times head h's slice of the output projection o
  * (its columns h*d..h*d+d-1): what head h adds to the attention output, before the bias. */
