@@ -378,7 +378,7 @@ mz_status mz_audit_run(mz_results *r, const mz_audit_inputs *in, const mz_audit_
     if (!rc) rc = stage(&a, MZ_AUDIT_CEAT, ceat, a.cache ? NULL : "contexts embedded");
     if (!rc && a.seat) rc = references(&a, NULL, NULL); /* CEAT's stage did not run */
     if (!rc) rc = stage(&a, MZ_AUDIT_PAIRS, pairs, "pairs");
-    if (!rc) rc = stage(&a, MZ_AUDIT_MASKED, masked, "attributes");
+    if (!rc) rc = stage(&a, MZ_AUDIT_MASKED, masked, "word-frame batches");
     if (!rc) rc = stage(&a, MZ_AUDIT_EXPLAIN, mz_audit_explain, "model rows");
     char first[768];
     if (!rc && !computed_findings(r, first, sizeof first))

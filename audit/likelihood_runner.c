@@ -175,20 +175,63 @@ mz_status mz_lik_aul(double *aul, double *aula, double *per_token, mz_lik_runner
     return rc;
 }
 
-mz_status mz_lik_masked_ratio(double *score, mz_lik_runner *r, const int32_t *ids, int n,
-                              const uint8_t *target, const uint8_t *attribute, int32_t mask_id,
-                              mz_ctx *ctx) {
-    int k = count_scored(target, n), M = 0;
-    *score = 0;
-    mz_status rc = reserve(r, 2 * (size_t)n, ctx);
-    for (int row = 0; !rc && row < 2; row++) /* 0: target masked; 1: attribute masked too */
-        for (int i = 0; i < n; i++) {
-            r->rows[row * n + i] = target[i] || (row && attribute[i]) ? mask_id : ids[i];
-            if (target[i]) r->flags[row * n + i] = 1, r->want[M++] = ids[i];
+/* Row a's prior (target and attribute masked) is row b's: the same length, target tokens and
+ * masked positions, and the same ids everywhere else. */
+static int same_prior(const mz_lik_template_row *a, const mz_lik_template_row *b) {
+    if (a->n != b->n) return 0;
+    for (int i = 0; i < a->n; i++) {
+        int ma = a->target[i] || a->attribute[i], mb = b->target[i] || b->attribute[i];
+        if (a->target[i] != b->target[i] || ma != mb) return 0;
+        if ((a->target[i] || !ma) && a->ids[i] != b->ids[i]) return 0;
+    }
+    return 1;
+}
+
+/* Writes row b of the batch [B,T]: the sentence with its target (and, for a prior, its
+ * attribute) masked, the target's tokens flagged; padding masked out. Returns the flag count. */
+static int put_row(mz_lik_runner *r, int b, int T, const mz_lik_template_row *x, int prior,
+                   int32_t mask_id, int M) {
+    int32_t *ids = r->rows + (size_t)b * T, *mask = r->mask + (size_t)b * T;
+    uint8_t *flags = r->flags + (size_t)b * T;
+    int k = 0;
+    for (int i = 0; i < T; i++) {
+        if (i >= x->n) {
+            ids[i] = 0, mask[i] = 0;
+            continue;
         }
-    if (!rc && k) rc = score_rows(r, 2, n, 2 * k, NULL, ctx);
-    for (int m = 0; !rc && m < k; m++)
-        *score += r->logp[m] - r->logp[k + m];
+        ids[i] = x->target[i] || (prior && x->attribute[i]) ? mask_id : x->ids[i];
+        if (x->target[i]) flags[i] = 1, r->want[M + k++] = x->ids[i];
+    }
+    return k;
+}
+
+mz_status mz_lik_masked_ratios(double *scores, mz_lik_runner *r, const mz_lik_template_row *rows,
+                               int count, int32_t mask_id, mz_ctx *ctx) {
+    int T = 1, P = 0, M = 0;
+    /* [count] each: the row's prior, its first flag, its flag count, and each prior's first */
+    int *prior = mz_malloc((size_t)(4 * count + 1) * sizeof *prior), *at = prior + count,
+        *k = at + count, *pat = k + count;
+    if (!prior) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (int i = 0; i < count; i++) {
+        T = rows[i].n > T ? rows[i].n : T;
+        int j = 0;
+        while (j < i && !same_prior(&rows[i], &rows[j]))
+            j++;
+        prior[i] = j < i ? prior[j] : P++;
+    }
+    mz_status rc = reserve(r, (size_t)(count + P) * T, ctx);
+    for (int i = 0; !rc && i < count; i++)
+        at[i] = M, M += k[i] = put_row(r, i, T, &rows[i], 0, mask_id, M);
+    for (int i = 0, p = 0; !rc && i < count; i++)
+        if (prior[i] == p) /* the first row with this prior writes it */
+            pat[p] = M, M += put_row(r, count + p, T, &rows[i], 1, mask_id, M), p++;
+    if (!rc && M) rc = score_rows(r, count + P, T, M, NULL, ctx);
+    for (int i = 0; !rc && i < count; i++) {
+        scores[i] = 0;
+        for (int m = 0; m < k[i]; m++)
+            scores[i] += r->logp[at[i] + m] - r->logp[pat[prior[i]] + m];
+    }
+    mz_free(prior);
     return rc;
 }
 

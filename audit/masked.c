@@ -112,9 +112,8 @@ static mz_status prepare_all(job *j, const mz_tokenizer *t, mz_ctx *ctx) {
     return rc;
 }
 
-/* Attribute a's cells [W, F], or why it is not computable. */
-static mz_status score_attribute(size_t a, mz_lik_runner *r, void *user, mz_ctx *ctx) {
-    job *j = user;
+/* Attribute a is computable when every sentence of it fits the model; else why not. */
+static void check_fits(job *j, size_t a) {
     mz_masked_attribute *x = &j->out->attributes[a];
     const sentence *s = j->s + a * j->W * j->F;
     for (size_t k = 0; k < j->W * j->F; k++)
@@ -126,15 +125,29 @@ static mz_status score_attribute(size_t a, mz_lik_runner *r, void *user, mz_ctx 
                      j->set->frame_ids && j->set->frame_ids[k % j->F] ? j->set->frame_ids[k % j->F]
                                                                       : "?",
                      s[k].n, j->fits);
-            return MZ_OK;
+            return;
         }
-    for (size_t k = 0; k < j->W * j->F; k++) {
-        mz_status rc = mz_lik_masked_ratio(&j->cell[a * j->W * j->F + k], r, s[k].ids, s[k].n,
-                                           s[k].tm, s[k].am, j->mask_id, ctx);
-        if (rc) return rc;
-    }
     x->computable = 1;
-    return MZ_OK;
+}
+
+/* Column k (= target word w, frame f): the cells of every computable attribute, in one batch. */
+static mz_status score_column(size_t k, mz_lik_runner *r, void *user, mz_ctx *ctx) {
+    job *j = user;
+    size_t A = j->out->n_attributes, WF = j->W * j->F;
+    mz_lik_template_row *rows = mz_malloc((A + 1) * sizeof *rows);
+    double *scores = mz_malloc((A + 1) * sizeof *scores);
+    int n = 0;
+    mz_status rc = rows && scores ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t a = 0; !rc && a < A; a++)
+        if (j->out->attributes[a].computable) {
+            const sentence *x = &j->s[a * WF + k];
+            rows[n++] = (mz_lik_template_row){x->ids, x->tm, x->am, x->n};
+        }
+    if (!rc) rc = mz_lik_masked_ratios(scores, r, rows, n, j->mask_id, ctx);
+    for (size_t a = 0, i = 0; !rc && a < A; a++)
+        if (j->out->attributes[a].computable) j->cell[a * WF + k] = scores[i++];
+    mz_free(rows), mz_free(scores);
+    return rc;
 }
 
 static mz_status check_model(const mz_model *m, const mz_tokenizer *t, const mz_probe_set *set,
@@ -177,7 +190,9 @@ mz_status mz_lik_masked(mz_masked_result *out, const mz_model *m, const mz_token
     for (size_t a = 0; !rc && a < A; a++)
         out->attributes[a].attribute = set->attributes[0].words[a].text;
     if (!rc) rc = prepare_all(&j, t, ctx);
-    if (!rc) rc = mz_lik_for_each(m, A, score_attribute, &j, progress, ctx);
+    for (size_t a = 0; !rc && a < A; a++)
+        check_fits(&j, a);
+    if (!rc) rc = mz_lik_for_each(m, j.W * j.F, score_column, &j, progress, ctx);
     for (size_t k = 0; j.s && k < A * j.W * j.F; k++)
         mz_free(j.s[k].ids), mz_free(j.s[k].tm), mz_free(j.s[k].am);
     mz_free(j.s);
@@ -212,6 +227,19 @@ static void difference(mz_masked_languages *l, const mz_masked_result *a, const 
     l->ci_lo = l->diff - z * se, l->ci_hi = l->diff + z * se;
 }
 
+/* Holm across the comparisons whose test can reach significance. */
+static mz_status languages_holm(mz_masked_suite *s, mz_ctx *ctx) {
+    double *p = mz_malloc((s->n_languages + 1) * sizeof *p);
+    if (!p) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < s->n_languages; i++)
+        p[i] = s->languages[i].inference.can_reach ? s->languages[i].p_value : NAN;
+    mz_status rc = mz_stats_holm_present(p, p, s->n_languages, ctx);
+    for (size_t i = 0; !rc && i < s->n_languages; i++)
+        s->languages[i].p_holm = p[i];
+    mz_free(p);
+    return rc;
+}
+
 mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_tokenizer *t,
                               mz_probe_set *const *sets, size_t n, uint32_t n_bootstrap,
                               double ci_level, unsigned long seed, mz_progress *progress,
@@ -226,9 +254,9 @@ mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_
         mz_masked_suite_free(out);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    uint64_t total = 0; /* the progress counts attributes */
+    uint64_t total = 0; /* the progress counts (target word, frame) batches */
     for (size_t i = 0; i < n; i++)
-        total += sets[i]->attributes[0].n;
+        total += (sets[i]->targets[0].n + sets[i]->targets[1].n) * sets[i]->n_frames;
     mz_progress_set_total(progress, total);
     mz_status rc = MZ_OK;
     for (size_t i = 0; !rc && i < n; i++, out->n = i) {
@@ -244,13 +272,16 @@ mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_
         out->p_holm[i] = out->results[i].n_computable ? out->results[i].p_value : NAN;
     if (!rc) rc = mz_stats_holm_present(out->p_holm, out->p_holm, n, ctx);
     for (size_t i = 0; !rc && i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
+        for (size_t j = i + 1; !rc && j < n; j++)
             if (out->results[i].n_computable && out->results[j].n_computable &&
                 mz_lik_masked_parallel(sets[i], sets[j])) {
                 mz_masked_languages *l = &out->languages[out->n_languages++];
                 l->a = i, l->b = j;
                 difference(l, &out->results[i], &out->results[j], ci_level);
+                rc = mz_lik_masked_languages_test(l, &out->results[i], &out->results[j], 0.05, seed,
+                                                  ctx);
             }
+    if (!rc) rc = languages_holm(out, ctx);
     if (rc) mz_masked_suite_free(out);
     return rc;
 }

@@ -42,7 +42,10 @@ static const char *const masked_method =
     "with a two-way bootstrap interval (target words within their group, and attributes), and "
     "a two-sided permutation test of target words between the groups within strata of equal "
     "token count. Where the same set exists in two languages, the difference of their mean "
-    "biases is shown with an interval from theirs (a description, not a test).";
+    "biases is tested the same way: each target word's mean in one language minus the word in "
+    "the same place of the other, permuted between the groups within strata of equal token "
+    "counts in both languages (Holm across such comparisons); its interval combines the two "
+    "sets' intervals (normal approximation).";
 static const char *const masked_citations[] = {
     "Kurita, Vyas, Pareek, Black and Tsvetkov (2019). Measuring bias in contextualized word "
     "representations. Workshop on Gender Bias in NLP."};
@@ -283,7 +286,7 @@ static void masked_finding(mz_results *r, mz_rnode *sec, const mz_probe_set *set
 }
 
 static void masked_difference(mz_results *r, mz_rnode *sec, const mz_masked_suite *s,
-                              const mz_masked_languages *l) {
+                              const mz_masked_languages *l, const mz_verdict_rules *rules) {
     const mz_probe_set *a = s->sets[l->a], *b = s->sets[l->b];
     char *id = mz_strf("%s-vs-%s/%s", b->language, a->language, a->id);
     char *title =
@@ -293,15 +296,17 @@ static void masked_difference(mz_results *r, mz_rnode *sec, const mz_masked_suit
         mz_finding f = mz_finding_init("masked", id);
         f.probe_set = a->id, f.language = lang, f.title = title, f.dimension = a->dimension;
         f.effect = "log_probability_ratio_difference";
+        f.alpha = rules->alpha, f.threshold = rules->log_ratio;
         f.estimate = l->diff;
         f.ci_lo = l->ci_lo, f.ci_hi = l->ci_hi, f.ci_level = s->ci_level;
+        f.p = l->p_value;
+        f.p_holm = l->inference.can_reach ? l->p_holm : NAN;
         f.units = MZ_UNITS_WORDS;
-        f.n_units = s->results[l->a].inference.n_units + s->results[l->b].inference.n_units;
+        f.n_units = l->inference.n_units;
+        f.mde = l->inference.mde;
         mz_rnode *fn = mz_results_finding(r, sec, &f);
-        comparison(r, fn, b->id, a->id);
-        mz_results_caveat(r, fn,
-                          "a difference of two independently estimated effects with an interval "
-                          "from theirs (normal approximation): a description, not a test");
+        mz_rnode *det = comparison(r, fn, b->id, a->id);
+        mz_results_inference(r, fn, det, &l->inference);
         mz_rn_array(r, fn, "items");
     } else if (!r->status)
         r->status = mz_fail(r->ctx, MZ_ERR_NOMEM, NULL, "out of memory");
@@ -322,6 +327,6 @@ mz_status mz_report_masked(mz_results *r, const mz_masked_suite *s, uint32_t n_b
         masked_finding(r, sec, s->sets[i], &s->results[i], s->reason[i], s->p_holm[i], &v);
     }
     for (size_t i = 0; i < s->n_languages && !r->status; i++)
-        masked_difference(r, sec, s, &s->languages[i]);
+        masked_difference(r, sec, s, &s->languages[i], &v);
     return r->status;
 }

@@ -126,8 +126,8 @@ static void languages(mz_page *p, xmlNodePtr sec, const json_t *root) {
                "Swahili and English findings sit side by side in the table above. Whether a bias "
                "differs between the languages is tested where the probe sets are parallel: the "
                "minimal pairs, translated pair by pair (a paired sign-flip test over clusters), "
-               "and the masked templates (the difference of the two sets' effects with an "
-               "interval from theirs: a description, not a test). The association tests of the "
+               "and the masked templates (target words paired across the languages and "
+               "permuted between the groups). The association tests of the "
                "two languages use word lists written for each language and are not compared.");
     const json_t **f = mz_calloc(n + 1, sizeof *f);
     if (!f) {

@@ -12,6 +12,8 @@
 # - fine-tuned vs original, as the regression gate compares them (mizani compare, pairs
 #   --before): a shifted plant in FOUND moves its way significantly (the strengthened Swahili
 #   occupation plant grows in the masked templates), none moves against its shift;
+# - the masked templates' Swahili-English test: equal plants in both languages are not flagged
+#   as a difference; the fine-tuned model's stronger Swahili plant is;
 # - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) puts the
 #   largest part of the two sentences' difference on the words that differ;
 # - mizani audit without --model audits the demonstration masked LM, and its report opens with
@@ -178,6 +180,31 @@ while read -r set bias holm; do
   judge "masked:$set" "${s:-?}" "$holm" "$(awk -v b="$bias" 'BEGIN { print -b }')" \
     "masked templates $set (strength ${s:-?}): bias $bias, Holm p $holm"
 done <"$tmp/masked.rows"
+
+# Swahili against English in the masked templates (parallel occupation sets, planted towards the
+# men): equal strengths in both languages must not be flagged as a difference; a plant stronger
+# in Swahili must be, with Swahili's bias the more negative. The original has one strength in
+# both; the fine-tuned masked LM strengthened the Swahili one.
+run masked-ft masked --model "$M/demo-mlm-finetuned" --probes "$P/masked"
+language_row() { # language_row OUTPUT: "difference holm-p" of the Swahili-minus-English line
+  awk '/^sw minus en \(occupations-gender-sw / { d = $0; sub(/.*mean bias /, "", d); split(d, x, " ")
+      diff = x[1] }
+    /^paired target words/ && diff != "" { h = $0; sub(/.*Holm p = /, "", h); sub(/;.*/, "", h)
+      print diff, h; exit }' "$1"
+}
+for v in "masked strength" "masked-ft strength-ft"; do
+  read -r out st <<<"$v"
+  sw=$(awk -F'\t' '$1 == "occupations-gender-sw" { print $2 }' "$tmp/$st")
+  en=$(awk -F'\t' '$1 == "occupations-gender-en" { print $2 }' "$tmp/$st")
+  read -r d h <<<"$(language_row "$tmp/$out")"
+  if [ "$sw" = "$en" ]; then
+    verdict "$(awk -v p="$h" 'BEGIN { print (p != "" && p >= 0.05) }')" \
+      "control not flagged: masked sw vs en ($out), strengths $sw and $en: difference $d, Holm p $h"
+  else
+    verdict "$(awk -v p="$h" -v d="$d" -v s="$sw" -v e="$en" 'BEGIN { print (p != "" && p < 0.05 && (s > e ? d < 0 : d > 0)) }')" \
+      "plant flagged: masked sw vs en ($out), strengths $sw and $en: difference $d, Holm p $h"
+  fi
+done
 
 # Association families, one line a test: "family test strength d holm|too-few".
 for f in seat ceat weat; do

@@ -35,13 +35,31 @@ static void print_table(FILE *o, const mz_probe_set *s, const mz_masked_result *
             r->n_computable, r->group_name[0], r->inference.n_units, p, r->inference.mde);
 }
 
+/* Does the bias differ between the languages? One line per parallel pair of sets. */
+static void print_languages(FILE *o, const mz_masked_suite *s) {
+    for (size_t i = 0; i < s->n_languages; i++) {
+        const mz_masked_languages *l = &s->languages[i];
+        const mz_probe_set *a = s->sets[l->a], *b = s->sets[l->b];
+        char p[16], holm[16];
+        mz_cli_p_text(p, sizeof p, l->p_value, &l->inference);
+        mz_cli_p_text(holm, sizeof holm, l->p_holm, &l->inference);
+        fprintf(o,
+                "\n%s minus %s (%s vs %s): mean bias %+.3f [95%% CI %+.3f, %+.3f]\npaired target "
+                "words permuted between the groups (%zu movable): p = %s, Holm p = %s; mde %.3f\n",
+                b->language, a->language, b->id, a->id, l->diff, l->ci_lo, l->ci_hi,
+                l->inference.n_units, p, holm, l->inference.mde);
+    }
+}
+
 static const char *MASKED_NOTE =
     "\nbias: how much more the attribute raises the probability of the first group's words than\n"
     "the second's (log ratio against the attribute masked, Kurita et al. 2019); 0: no lean.\n"
     "Target words and attributes both vary between replications: the interval resamples\n"
     "both (target words within their group), and p (two-sided) permutes the target words\n"
     "between the groups among words of equal token count, so that tokenization alone\n"
-    "cannot make a group look favoured.\n";
+    "cannot make a group look favoured. Where a set exists in two languages, each target\n"
+    "word's mean in one minus the word in the same place of the other is permuted the same\n"
+    "way (within strata of equal token counts in both), asking whether the bias differs.\n";
 
 static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     const char *model, *tok = mz_cli_get(args, "tokenizer"), *spec = mz_cli_get(args, "probes");
@@ -56,7 +74,8 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
     mz_masked_suite s = {0};
     rc = mz_cli_open_model(cli, model, tok, &m, &t);
     if (!rc) rc = mz_cli_load_probe_sets(cli, spec ? spec : "default", MZ_PROBE_MASKED, &sets, &n);
-    mz_progress *p = rc ? NULL : mz_cli_progress(cli, "attributes scored", 0); /* total: suite */
+    mz_progress *p =
+        rc ? NULL : mz_cli_progress(cli, "word-frame batches scored", 0); /* total: suite */
     if (!rc)
         rc = mz_lik_masked_suite(&s, m, t, sets, n, (uint32_t)boot, 0.95, cli->seed, p, cli->ctx);
     mz_progress_free(p);
@@ -79,6 +98,7 @@ static mz_status masked_cmd(mz_cli *cli, const mz_cli_args *args) {
             else
                 fprintf(cli->out, "\n%s (%s): not computable: %s\n", sets[i]->id, sets[i]->language,
                         s.reason[i]);
+        print_languages(cli->out, &s);
         fputs(MASKED_NOTE, cli->out);
         mz_cli_inference_note(cli->out);
     }

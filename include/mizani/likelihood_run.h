@@ -47,13 +47,22 @@ mz_status mz_lik_causal(double *score, double *per_token, mz_lik_runner *r, cons
 mz_status mz_lik_aul(double *aul, double *aula, double *per_token, mz_lik_runner *r,
                      const int32_t *ids, int n, const uint8_t *scored, mz_ctx *ctx);
 
-/* Kurita et al. (2019)'s increased log probability of a target given an attribute: with the
- * target's tokens masked, log P(target | attribute present) - log P(target | attribute masked
- * too); multi-token spans use the sum of their tokens' log-probabilities. target[i] and
- * attribute[i] mark the two spans' tokens. One batch of two rows. */
-mz_status mz_lik_masked_ratio(double *score, mz_lik_runner *r, const int32_t *ids, int n,
-                              const uint8_t *target, const uint8_t *attribute, int32_t mask_id,
-                              mz_ctx *ctx);
+/* One sentence of a masked template: its ids and which tokens are the target's and the
+ * attribute's. */
+typedef struct mz_lik_template_row {
+    const int32_t *ids;
+    const uint8_t *target, *attribute;
+    int n;
+} mz_lik_template_row;
+
+/* Kurita et al. (2019)'s increased log probability of a target given an attribute, for each of
+ * `count` sentences: with the target's tokens masked, log P(target | attribute present) -
+ * log P(target | attribute masked too); multi-token spans use the sum of their tokens'
+ * log-probabilities. One batch: the sentences (one target word in one frame with each attribute,
+ * as the masked-template test passes them) share the prior rows they have in common, so the
+ * model runs full and no prior is computed twice. */
+mz_status mz_lik_masked_ratios(double *scores, mz_lik_runner *r, const mz_lik_template_row *rows,
+                               int count, int32_t mask_id, mz_ctx *ctx);
 
 /* The tokenizer's mask token ([MASK] or <mask>); -1 when it has none. */
 int32_t mz_lik_mask_id(const mz_tokenizer *t);
@@ -103,11 +112,8 @@ int mz_lik_masked_parallel(const mz_probe_set *a, const mz_probe_set *b);
 /* Masked templates over several probe sets: each scored (mz_lik_masked); a set none of whose
  * attributes fits the model keeps its reason and the others go on. For every two parallel sets
  * (mz_lik_masked_parallel), the difference of their mean biases (second minus first) with an
- * interval from theirs (a normal approximation: a description, not a calibrated test). */
-typedef struct mz_masked_languages {
-    size_t a, b;
-    double diff, ci_lo, ci_hi;
-} mz_masked_languages;
+ * interval from theirs (a normal approximation) and the permutation test of
+ * mz_lik_masked_languages_test, Holm-adjusted across those comparisons. */
 
 typedef struct mz_masked_suite {
     mz_probe_set *const *sets;

@@ -54,42 +54,72 @@ static void fill_grid(grid *g, mz_masked_result *r, const double *cell) {
     }
 }
 
-/* Two-sided permutation p of the word means: twice the smaller one-sided p. */
-static mz_status word_test(mz_masked_result *r, const int *first, unsigned long seed, mz_ctx *ctx) {
-    size_t W = r->n_words[0] + r->n_words[1];
+/* Two-sided permutation p of per-word values x [W] between the groups within strata: twice the
+ * smaller one-sided p; *perm keeps the upper side's result. */
+static mz_status word_test(double *p, mz_perm_result *perm, const double *x, const int *first,
+                           const int *strata, size_t W, unsigned long seed, mz_ctx *ctx) {
     double *neg = mz_malloc(W * sizeof *neg);
     if (!neg) return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t w = 0; w < W; w++)
-        neg[w] = -r->word_mean[w];
+        neg[w] = -x[w];
     mz_perm_options po = {.max_exact = 1000000, .n_resamples = 20000, .seed = seed};
     mz_perm_result lo;
-    mz_status rc = mz_stats_perm_strata(&r->perm, r->word_mean, first, r->word_tokens, W, &po, ctx);
-    if (!rc) rc = mz_stats_perm_strata(&lo, neg, first, r->word_tokens, W, &po, ctx);
-    if (!rc) r->p_value = fmin(1, 2 * fmin(r->perm.p_value, lo.p_value));
+    mz_status rc = mz_stats_perm_strata(perm, x, first, strata, W, &po, ctx);
+    if (!rc) rc = mz_stats_perm_strata(&lo, neg, first, strata, W, &po, ctx);
+    if (!rc) *p = fmin(1, 2 * fmin(perm->p_value, lo.p_value));
     mz_free(neg);
     return rc;
 }
 
 /* Units that can move (words in strata holding both groups), the pooled within-group spread
- * of word means, and from them the smallest detectable bias in log-probability units. */
-static void inference(mz_masked_result *r, const int *first, double alpha) {
-    size_t W = r->n_words[0] + r->n_words[1], mov[2] = {0, 0};
+ * of the per-word values x, and from them the smallest detectable difference in x's units. */
+static void inference(mz_inference *inf, const double *x, const int *first, const int *strata,
+                      const size_t n_words[2], double alpha) {
+    size_t W = n_words[0] + n_words[1], mov[2] = {0, 0};
     for (size_t w = 0; w < W; w++) {
         int both[2] = {0, 0};
         for (size_t v = 0; v < W; v++)
-            if (r->word_tokens[v] == r->word_tokens[w]) both[!first[v]] = 1;
+            if (strata[v] == strata[w]) both[!first[v]] = 1;
         if (both[0] && both[1]) mov[!first[w]]++;
     }
     double mean[2] = {0, 0}, ss = 0;
     for (size_t w = 0; w < W; w++)
-        mean[!first[w]] += r->word_mean[w] / (double)r->n_words[!first[w]];
+        mean[!first[w]] += x[w] / (double)n_words[!first[w]];
     for (size_t w = 0; w < W; w++)
-        ss += pow(r->word_mean[w] - mean[!first[w]], 2);
+        ss += pow(x[w] - mean[!first[w]], 2);
     double sd = W > 2 ? sqrt(ss / (double)(W - 2)) : NAN;
-    double arrangements = mz_stats_strata_arrangements(first, r->word_tokens, W);
-    mz_stats_inference_set(&r->inference, "target words", mov[0] + mov[1],
+    double arrangements = mz_stats_strata_arrangements(first, strata, W);
+    mz_stats_inference_set(inf, "target words", mov[0] + mov[1],
                            mz_stats_mde_two_groups(mov[0], mov[1], alpha, 2, 0.8) * sd,
                            fmin(1, 2 / arrangements), alpha);
+}
+
+static int *first_group(size_t n0, size_t W) {
+    int *first = mz_malloc((W + 1) * sizeof *first);
+    for (size_t w = 0; first && w < W; w++)
+        first[w] = w < n0;
+    return first;
+}
+
+mz_status mz_lik_masked_languages_test(mz_masked_languages *l, const mz_masked_result *a,
+                                       const mz_masked_result *b, double alpha, unsigned long seed,
+                                       mz_ctx *ctx) {
+    size_t W = a->n_words[0] + a->n_words[1];
+    l->p_value = NAN;
+    if (a->n_words[0] != b->n_words[0] || a->n_words[1] != b->n_words[1])
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two sets' groups differ in size");
+    double *d = mz_malloc((W + 1) * sizeof *d);
+    int *strata = mz_malloc((W + 1) * sizeof *strata), *first = first_group(a->n_words[0], W);
+    mz_status rc = d && strata && first ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    for (size_t w = 0; !rc && w < W; w++) {
+        d[w] = b->word_mean[w] - a->word_mean[w];
+        strata[w] = a->word_tokens[w] * 65536 + b->word_tokens[w];
+    }
+    if (!rc) inference(&l->inference, d, first, strata, a->n_words, alpha);
+    if (!rc && l->inference.can_reach)
+        rc = word_test(&l->p_value, &l->perm, d, first, strata, W, seed, ctx);
+    mz_free(d), mz_free(strata), mz_free(first);
+    return rc;
 }
 
 mz_status mz_lik_masked_summarise(mz_masked_result *r, const double *cell, uint32_t n_bootstrap,
@@ -102,17 +132,17 @@ mz_status mz_lik_masked_summarise(mz_masked_result *r, const double *cell, uint3
     r->mean_bias = 0, r->lean_first = 0, r->p_value = r->ci_lo = r->ci_hi = NAN;
     if (!g.n_attr || !g.n0 || !g.n1)
         return mz_fail(ctx, MZ_ERR_INPUT, NULL, "no attribute could be scored with both groups");
-    int *first = mz_malloc(W * sizeof *first);
+    int *first = first_group(g.n0, W);
     g.m = mz_malloc(g.n_attr * W * sizeof *g.m);
     if (!first || !g.m) {
         mz_free(first), mz_free(g.m);
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     }
-    for (size_t w = 0; w < W; w++)
-        first[w] = w < g.n0;
     fill_grid(&g, r, cell);
-    inference(r, first, alpha);
-    mz_status rc = r->inference.can_reach ? word_test(r, first, seed, ctx) : MZ_OK;
+    inference(&r->inference, r->word_mean, first, r->word_tokens, r->n_words, alpha);
+    mz_status rc = r->inference.can_reach ? word_test(&r->p_value, &r->perm, r->word_mean, first,
+                                                      r->word_tokens, W, seed, ctx)
+                                          : MZ_OK;
     if (!r->inference.can_reach) r->p_value = NAN;
     if (!rc && n_bootstrap && g.n0 > 1 && g.n1 > 1) {
         size_t strata[3] = {g.n0, g.n1, g.n_attr};

@@ -202,13 +202,22 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
 
 /* ---- Power: likelihood families, a shift planted in the null models' own scores ---------- */
 
+/* The masked-template set parallel to `set` in the other language. */
+static const mz_probe_set *parallel_masked(const study *s, const mz_probe_set *set) {
+    for (size_t i = 0; i < s->n_masked; i++)
+        if (mz_lik_masked_parallel(s->masked[i], set)) return s->masked[i];
+    return NULL;
+}
+
 /* Pairs: the more stereotypical side's score raised by size standard deviations of the tested
  * pairs' score differences; masked: the first group's sentence scores raised by size standard
- * deviations of all sentence scores. Each run a fresh null BERT. */
+ * deviations of all sentence scores, in English only, so that the Swahili-English test of the
+ * same model sees the same shift as a difference. Each run a fresh null BERT. */
 static void power_likelihood(FILE *o, const study *s, const double *sizes, const double *msizes,
                              int n_sizes, int runs, mz_ctx *ctx) {
-    int hp[16] = {0}, hm[16] = {0}, done = 0;
-    const mz_probe_set *pairs_en = s->pairs[0], *masked_en = s->masked[s->n_masked - 1];
+    int hp[16] = {0}, hm[16] = {0}, hl[16] = {0}, done = 0;
+    const mz_probe_set *pairs_en = s->pairs[0], *masked_en = s->masked[s->n_masked - 1],
+                       *masked_sw = parallel_masked(s, masked_en);
     for (int r = 0; r < runs; r++) {
         mz_model *m = NULL;
         mz_tokenizer *t = NULL;
@@ -217,9 +226,10 @@ static void power_likelihood(FILE *o, const study *s, const double *sizes, const
         mz_pairs_options_default(&po);
         po.n_bootstrap = 0, po.seed = (unsigned long)r, po.n_resamples = 2000;
         mz_pairs_result pr;
-        mz_masked_result mr;
-        int ok = !mz_lik_pairs(&pr, m, t, pairs_en, MZ_LIK_PLL, &po, NULL, ctx);
-        ok = ok && !mz_lik_masked(&mr, m, t, masked_en, 0, 0.95, (unsigned long)r, NULL, ctx);
+        mz_masked_result mr, ms;
+        int okp = masked_sw && !mz_lik_pairs(&pr, m, t, pairs_en, MZ_LIK_PLL, &po, NULL, ctx);
+        int okm = okp && !mz_lik_masked(&mr, m, t, masked_en, 0, 0.95, (unsigned long)r, NULL, ctx);
+        int ok = okm && !mz_lik_masked(&ms, m, t, masked_sw, 0, 0.95, (unsigned long)r, NULL, ctx);
         if (ok) {
             double d[512];
             size_t nd = 0;
@@ -243,20 +253,28 @@ static void power_likelihood(FILE *o, const study *s, const double *sizes, const
                     mr.cells[c] = orig[c] + ((c / F) % W < mr.n_words[0] ? msizes[k] * sdm : 0);
                 mz_lik_masked_summarise(&mr, mr.cells, 0, 0.95, 0.05, (unsigned long)r, ctx);
                 hm[k] += mr.p_value < 0.05;
+                mz_masked_languages l = {0};
+                mz_lik_masked_languages_test(&l, &ms, &mr, 0.05, (unsigned long)r, ctx);
+                hl[k] += l.p_value < 0.05;
             }
             mz_free(orig), mz_free(more);
             done++;
         }
-        if (ok) mz_pairs_result_free(&pr), mz_masked_result_free(&mr);
+        if (okp) mz_pairs_result_free(&pr);
+        if (okm) mz_masked_result_free(&mr);
+        if (ok) mz_masked_result_free(&ms);
         mz_tokenizer_free(t);
         mz_model_free(m);
     }
     for (int k = 0; k < n_sizes; k++)
         fprintf(o,
                 "pairs PLL (%s, all categories)\t%.3f\tsd of score differences\t%d\t%.3f\n"
-                "masked templates (%s)\t%.3f\tsd of target words' mean scores\t%d\t%.3f\n",
+                "masked templates (%s)\t%.3f\tsd of target words' mean scores\t%d\t%.3f\n"
+                "masked sw vs en (%s, shift in English only)\t%.3f\tsd of target words' mean "
+                "scores\t%d\t%.3f\n",
                 pairs_en->id, sizes[k], done, done ? (double)hp[k] / done : NAN, masked_en->id,
-                msizes[k], done, done ? (double)hm[k] / done : NAN);
+                msizes[k], done, done ? (double)hm[k] / done : NAN, masked_en->id, msizes[k], done,
+                done ? (double)hl[k] / done : NAN);
     fflush(o);
 }
 

@@ -14,8 +14,9 @@
 #include <string.h>
 
 const char *const family_names[F_COUNT] = {
-    "static WEAT",      "static RND", "SEAT words only", "CEAT words only", "SEAT",          "CEAT",
-    "masked templates", "pairs PLL",  "pairs AUL",       "pairs causal",    "pairs sw vs en"};
+    "static WEAT", "static RND", "SEAT words only",  "CEAT words only",
+    "SEAT",        "CEAT",       "masked templates", "masked sw vs en",
+    "pairs PLL",   "pairs AUL",  "pairs causal",     "pairs sw vs en"};
 
 static mz_status load(mz_probe_set ***sets, size_t *n, const char *corpora, mz_probe_kind kind,
                       mz_ctx *ctx) {
@@ -273,17 +274,30 @@ void study_print_sets(FILE *o, const study *s) {
     }
 }
 
+/* Every masked-template set; with `lang`, each two parallel sets compared. */
 static mz_status masked(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
                         tally *t, mz_ctx *ctx) {
-    run_ps r = {0};
+    run_ps r = {0}, rl = {0};
+    mz_masked_result x[8] = {0};
+    size_t n = s->n_masked < 8 ? s->n_masked : 8;
     mz_status rc = MZ_OK;
-    for (size_t i = 0; !rc && i < s->n_masked; i++) {
-        mz_masked_result x;
-        rc = mz_lik_masked(&x, m, tok, s->masked[i], 0, 0.95, seed, NULL, ctx);
-        if (!rc) add_p(&t[F_MASKED], &r, x.p_value, x.inference.can_reach);
-        if (!rc) mz_masked_result_free(&x);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = mz_lik_masked(&x[i], m, tok, s->masked[i], 0, 0.95, seed, NULL, ctx);
+        if (!rc && s->families[F_MASKED])
+            add_p(&t[F_MASKED], &r, x[i].p_value, x[i].inference.can_reach);
     }
-    return rc ? rc : close_run(&t[F_MASKED], &r, ctx);
+    if (!rc && s->families[F_MASKED]) rc = close_run(&t[F_MASKED], &r, ctx);
+    for (size_t i = 0; !rc && s->families[F_MASKED_LANG] && i < n; i++)
+        for (size_t j = i + 1; !rc && j < n; j++)
+            if (mz_lik_masked_parallel(s->masked[i], s->masked[j])) {
+                mz_masked_languages l = {0};
+                rc = mz_lik_masked_languages_test(&l, &x[i], &x[j], 0.05, seed, ctx);
+                if (!rc) add_p(&t[F_MASKED_LANG], &rl, l.p_value, l.inference.can_reach);
+            }
+    if (!rc && s->families[F_MASKED_LANG]) rc = close_run(&t[F_MASKED_LANG], &rl, ctx);
+    for (size_t i = 0; i < n; i++)
+        mz_masked_result_free(&x[i]);
+    return rc;
 }
 
 /* Both languages' pairs with one method; with `lang`, the two compared. */
@@ -323,7 +337,8 @@ static mz_status encoder_families(study *s, unsigned long seed, tally *t, mz_ctx
     if (!rc && (s->families[F_SEAT] || s->families[F_CEAT] || s->families[F_SEAT_REF] ||
                 s->families[F_CEAT_REF]))
         rc = suites(s, m, tok, seed, t, ctx);
-    if (!rc && s->families[F_MASKED]) rc = masked(s, m, tok, seed, t, ctx);
+    if (!rc && (s->families[F_MASKED] || s->families[F_MASKED_LANG]))
+        rc = masked(s, m, tok, seed, t, ctx);
     if (!rc && (s->families[F_PLL] || s->families[F_LANG]))
         rc = pairs(s, m, tok, MZ_LIK_PLL, seed, &t[F_PLL], s->families[F_LANG] ? &t[F_LANG] : NULL,
                    ctx);

@@ -10,18 +10,19 @@
 #include "mizani/weat_units.h"
 
 typedef enum family {
-    F_WEAT,     /* static WEAT on Gaussian vectors, permutation over words */
-    F_RND,      /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
-    F_SEAT,     /* SEAT, words as units alone (--null-reference 0) */
-    F_CEAT,     /* CEAT, words as units alone */
-    F_SEAT_REF, /* SEAT as run by default: a test whose target words share tokens with other
-                 * words gets its null reference from random copies (other replications' models) */
-    F_CEAT_REF, /* CEAT as run by default, the same */
-    F_MASKED,   /* masked templates, target words permuted */
-    F_PLL,      /* minimal pairs, pseudo-log-likelihood, target clusters */
-    F_AUL,      /* minimal pairs, all-unmasked likelihood */
-    F_CAUSAL,   /* minimal pairs, GPT-2 log-likelihood */
-    F_LANG,     /* minimal pairs, Swahili vs English (paired) */
+    F_WEAT,        /* static WEAT on Gaussian vectors, permutation over words */
+    F_RND,         /* RND (WEFE) on Gaussian vectors, S = X, permutation of attribute labels */
+    F_SEAT,        /* SEAT, words as units alone (--null-reference 0) */
+    F_CEAT,        /* CEAT, words as units alone */
+    F_SEAT_REF,    /* SEAT as run by default: a test whose target words share tokens with other
+                    * words gets its null reference from random copies (other replications' models) */
+    F_CEAT_REF,    /* CEAT as run by default, the same */
+    F_MASKED,      /* masked templates, target words permuted */
+    F_MASKED_LANG, /* masked templates, Swahili vs English (paired words permuted) */
+    F_PLL,         /* minimal pairs, pseudo-log-likelihood, target clusters */
+    F_AUL,         /* minimal pairs, all-unmasked likelihood */
+    F_CAUSAL,      /* minimal pairs, GPT-2 log-likelihood */
+    F_LANG,        /* minimal pairs, Swahili vs English (paired) */
     F_COUNT
 } family;
 
