@@ -208,6 +208,7 @@ static int put_row(mz_lik_runner *r, int b, int T, const mz_lik_template_row *x,
 mz_status mz_lik_masked_ratios(double *scores, mz_lik_runner *r, const mz_lik_template_row *rows,
                                int count, int32_t mask_id, mz_ctx *ctx) {
     int T = 1, P = 0, M = 0;
+    if (count <= 0) return MZ_OK;
     /* [count] each: the row's prior, its first flag, its flag count, and each prior's first */
     int *prior = mz_malloc((size_t)(4 * count + 1) * sizeof *prior), *at = prior + count,
         *k = at + count, *pat = k + count;

@@ -5,7 +5,6 @@
 #include "mizani/likelihood_run.h"
 #include "mizani/stats.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,7 +142,7 @@ static mz_status score_column(size_t k, mz_lik_runner *r, void *user, mz_ctx *ct
             const sentence *x = &j->s[a * WF + k];
             rows[n++] = (mz_lik_template_row){x->ids, x->tm, x->am, x->n};
         }
-    if (!rc) rc = mz_lik_masked_ratios(scores, r, rows, n, j->mask_id, ctx);
+    if (!rc && n) rc = mz_lik_masked_ratios(scores, r, rows, n, j->mask_id, ctx);
     for (size_t a = 0, i = 0; !rc && a < A; a++)
         if (j->out->attributes[a].computable) j->cell[a * WF + k] = scores[i++];
     mz_free(rows), mz_free(scores);
@@ -217,16 +216,6 @@ int mz_lik_masked_parallel(const mz_probe_set *a, const mz_probe_set *b) {
            a->targets[0].n == b->targets[0].n && a->targets[1].n == b->targets[1].n;
 }
 
-/* The difference of two parallel sets' mean biases, its interval from theirs. */
-static void difference(mz_masked_languages *l, const mz_masked_result *a, const mz_masked_result *b,
-                       double level) {
-    double z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
-    double sa = (a->ci_hi - a->ci_lo) / (2 * z), sb = (b->ci_hi - b->ci_lo) / (2 * z);
-    double se = sqrt(sa * sa + sb * sb);
-    l->diff = b->mean_bias - a->mean_bias;
-    l->ci_lo = l->diff - z * se, l->ci_hi = l->diff + z * se;
-}
-
 /* Holm across the comparisons whose test can reach significance. */
 static mz_status languages_holm(mz_masked_suite *s, mz_ctx *ctx) {
     double *p = mz_malloc((s->n_languages + 1) * sizeof *p);
@@ -277,9 +266,8 @@ mz_status mz_lik_masked_suite(mz_masked_suite *out, const mz_model *m, const mz_
                 mz_lik_masked_parallel(sets[i], sets[j])) {
                 mz_masked_languages *l = &out->languages[out->n_languages++];
                 l->a = i, l->b = j;
-                difference(l, &out->results[i], &out->results[j], ci_level);
-                rc = mz_lik_masked_languages_test(l, &out->results[i], &out->results[j], 0.05, seed,
-                                                  ctx);
+                rc = mz_lik_masked_languages_test(l, &out->results[i], &out->results[j],
+                                                  n_bootstrap, ci_level, 0.05, seed, ctx);
             }
     if (!rc) rc = languages_holm(out, ctx);
     if (rc) mz_masked_suite_free(out);

@@ -42,10 +42,10 @@ static const char *const masked_method =
     "with a two-way bootstrap interval (target words within their group, and attributes), and "
     "a two-sided permutation test of target words between the groups within strata of equal "
     "token count. Where the same set exists in two languages, the difference of their mean "
-    "biases is tested the same way: each target word's mean in one language minus the word in "
-    "the same place of the other, permuted between the groups within strata of equal token "
-    "counts in both languages (Holm across such comparisons); its interval combines the two "
-    "sets' intervals (normal approximation).";
+    "biases is tested the same way, over the attributes computable in both: each target word's "
+    "mean in one language minus the word in the same place of the other, permuted between the "
+    "groups within strata of equal token counts in both languages (Holm across such "
+    "comparisons); its interval resamples these paired words within their groups.";
 static const char *const masked_citations[] = {
     "Kurita, Vyas, Pareek, Black and Tsvetkov (2019). Measuring bias in contextualized word "
     "representations. Workshop on Gender Bias in NLP."};
@@ -297,16 +297,25 @@ static void masked_difference(mz_results *r, mz_rnode *sec, const mz_masked_suit
         f.probe_set = a->id, f.language = lang, f.title = title, f.dimension = a->dimension;
         f.effect = "log_probability_ratio_difference";
         f.alpha = rules->alpha, f.threshold = rules->log_ratio;
+        f.status = l->n_common ? MZ_FINDING_COMPUTED : MZ_FINDING_NOT_COMPUTABLE;
+        f.reason = l->n_common ? NULL : "no attribute is computable in both languages";
         f.estimate = l->diff;
-        f.ci_lo = l->ci_lo, f.ci_hi = l->ci_hi, f.ci_level = s->ci_level;
+        f.ci_lo = l->ci_lo, f.ci_hi = l->ci_hi, f.ci_level = isfinite(l->ci_lo) ? s->ci_level : 0;
         f.p = l->p_value;
-        f.p_holm = l->inference.can_reach ? l->p_holm : NAN;
+        f.p_holm = l->p_holm;
         f.units = MZ_UNITS_WORDS;
         f.n_units = l->inference.n_units;
         f.mde = l->inference.mde;
         mz_rnode *fn = mz_results_finding(r, sec, &f);
         mz_rnode *det = comparison(r, fn, b->id, a->id);
+        mz_rn_int(r, det, "attributes_compared", (long long)l->n_common);
         mz_results_inference(r, fn, det, &l->inference);
+        size_t A = s->results[l->a].n_attributes;
+        if (l->n_common && l->n_common < A)
+            mz_results_caveat(r, fn,
+                              "compared over the %zu of %zu attributes computable in both "
+                              "languages",
+                              l->n_common, A);
         mz_rn_array(r, fn, "items");
     } else if (!r->status)
         r->status = mz_fail(r->ctx, MZ_ERR_NOMEM, NULL, "out of memory");

@@ -41,6 +41,11 @@ static void print_languages(FILE *o, const mz_masked_suite *s) {
         const mz_masked_languages *l = &s->languages[i];
         const mz_probe_set *a = s->sets[l->a], *b = s->sets[l->b];
         char p[16], holm[16];
+        if (!l->n_common) {
+            fprintf(o, "\n%s minus %s: no attribute is computable in both\n", b->language,
+                    a->language);
+            continue;
+        }
         mz_cli_p_text(p, sizeof p, l->p_value, &l->inference);
         mz_cli_p_text(holm, sizeof holm, l->p_holm, &l->inference);
         fprintf(o,

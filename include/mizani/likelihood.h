@@ -179,23 +179,28 @@ mz_status mz_lik_masked_summarise(mz_masked_result *r, const double *cell, uint3
 void mz_masked_result_free(mz_masked_result *r);
 
 /* Two parallel masked-template sets (one test in two languages: the same groups of as many
- * target words, in the same order) compared. */
+ * target words, the same attributes, in the same order) compared. */
 typedef struct mz_masked_languages {
     size_t a, b;               /* the two sets (in a suite) */
-    double diff, ci_lo, ci_hi; /* b's mean bias minus a's, interval from theirs */
+    size_t n_common;           /* attributes computable in both: the comparison's */
+    double diff, ci_lo, ci_hi; /* b's mean bias minus a's over those attributes; interval */
     mz_inference inference;    /* units: target words; mde in log-probability units */
     mz_perm_result perm;
     double p_value; /* two-sided; NAN when the design cannot reach alpha */
     double p_holm;  /* across a suite's comparisons */
 } mz_masked_languages;
 
-/* Does the bias differ between the languages? Each target word's mean in b minus the word in
- * the same place of a: the groups' means of these differences differ by exactly b's mean bias
- * minus a's, whichever words are paired, and the test permutes the paired words between the
- * groups within strata of equal token counts in both languages (as mz_lik_masked_summarise
- * within one). Fills l->inference, l->perm and l->p_value. */
+/* Does the bias differ between the languages? Over the attributes computable in both sets (an
+ * attribute whose sentences fit in one language only would mix attribute make-up with
+ * language), each target word's mean in b minus the word in the same place of a: the groups'
+ * means of these differences differ by exactly b's mean bias minus a's over those attributes,
+ * whichever words are paired. The test permutes the paired words between the groups within
+ * strata of equal token counts in both languages (as mz_lik_masked_summarise within one); the
+ * interval resamples the paired words within their groups (n_bootstrap 0: none), attributes
+ * held fixed as the test holds them. No attribute in common: diff and p NAN. */
 mz_status mz_lik_masked_languages_test(mz_masked_languages *l, const mz_masked_result *a,
-                                       const mz_masked_result *b, double alpha, unsigned long seed,
+                                       const mz_masked_result *b, uint32_t n_bootstrap,
+                                       double ci_level, double alpha, unsigned long seed,
                                        mz_ctx *ctx);
 
 #ifdef __cplusplus

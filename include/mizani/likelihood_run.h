@@ -111,9 +111,9 @@ int mz_lik_masked_parallel(const mz_probe_set *a, const mz_probe_set *b);
 
 /* Masked templates over several probe sets: each scored (mz_lik_masked); a set none of whose
  * attributes fits the model keeps its reason and the others go on. For every two parallel sets
- * (mz_lik_masked_parallel), the difference of their mean biases (second minus first) with an
- * interval from theirs (a normal approximation) and the permutation test of
- * mz_lik_masked_languages_test, Holm-adjusted across those comparisons. */
+ * (mz_lik_masked_parallel), the difference of their mean biases (second minus first) with the
+ * interval and permutation test of mz_lik_masked_languages_test, Holm-adjusted across those
+ * comparisons. */
 
 typedef struct mz_masked_suite {
     mz_probe_set *const *sets;

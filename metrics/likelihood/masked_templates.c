@@ -101,24 +101,66 @@ static int *first_group(size_t n0, size_t W) {
     return first;
 }
 
+/* Word w's mean over frames and the attributes computable in both sets, in set r. */
+static double common_mean(const mz_masked_result *r, const mz_masked_result *other, size_t w,
+                          size_t n_common) {
+    size_t W = r->n_words[0] + r->n_words[1], F = r->n_frames;
+    double sum = 0;
+    for (size_t a = 0; a < r->n_attributes; a++)
+        if (r->attributes[a].computable && other->attributes[a].computable)
+            for (size_t f = 0; f < F; f++)
+                sum += r->cells[(a * W + w) * F + f] / (double)(F * n_common);
+    return sum;
+}
+
+typedef struct paired {
+    const double *d;
+    size_t n0, n1;
+} paired;
+
+/* The first group's mean of the resampled paired differences minus the second's. */
+static double resampled_difference(const size_t *idx, void *data, void *scratch) {
+    const paired *x = data;
+    double m0 = 0, m1 = 0;
+    (void)scratch;
+    for (size_t i = 0; i < x->n0; i++)
+        m0 += x->d[idx[i]] / (double)x->n0;
+    for (size_t i = 0; i < x->n1; i++)
+        m1 += x->d[idx[x->n0 + i]] / (double)x->n1;
+    return m0 - m1;
+}
+
 mz_status mz_lik_masked_languages_test(mz_masked_languages *l, const mz_masked_result *a,
-                                       const mz_masked_result *b, double alpha, unsigned long seed,
+                                       const mz_masked_result *b, uint32_t n_bootstrap,
+                                       double ci_level, double alpha, unsigned long seed,
                                        mz_ctx *ctx) {
-    size_t W = a->n_words[0] + a->n_words[1];
-    l->p_value = NAN;
-    if (a->n_words[0] != b->n_words[0] || a->n_words[1] != b->n_words[1])
-        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two sets' groups differ in size");
+    size_t W = a->n_words[0] + a->n_words[1], n0 = a->n_words[0], n1 = a->n_words[1];
+    l->p_value = l->diff = l->ci_lo = l->ci_hi = NAN, l->n_common = 0;
+    if (n0 != b->n_words[0] || n1 != b->n_words[1] || a->n_attributes != b->n_attributes)
+        return mz_fail(ctx, MZ_ERR_INPUT, NULL, "the two sets' groups or attributes differ");
+    for (size_t k = 0; k < a->n_attributes; k++)
+        l->n_common += a->attributes[k].computable && b->attributes[k].computable;
+    if (!l->n_common || !n0 || !n1) return MZ_OK; /* nothing to compare: no p */
     double *d = mz_malloc((W + 1) * sizeof *d);
-    int *strata = mz_malloc((W + 1) * sizeof *strata), *first = first_group(a->n_words[0], W);
+    int *strata = mz_malloc((W + 1) * sizeof *strata), *first = first_group(n0, W);
     mz_status rc = d && strata && first ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t w = 0; !rc && w < W; w++) {
-        d[w] = b->word_mean[w] - a->word_mean[w];
+        d[w] = common_mean(b, a, w, l->n_common) - common_mean(a, b, w, l->n_common);
         strata[w] = a->word_tokens[w] * 65536 + b->word_tokens[w];
     }
+    paired x = {d, n0, n1};
+    size_t groups[2] = {n0, n1}, *all = mz_malloc((W + 1) * sizeof *all);
+    for (size_t w = 0; all && w < W; w++)
+        all[w] = w;
+    if (!rc && !all) rc = mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
+    if (!rc) l->diff = resampled_difference(all, &x, NULL);
     if (!rc) inference(&l->inference, d, first, strata, a->n_words, alpha);
     if (!rc && l->inference.can_reach)
         rc = word_test(&l->p_value, &l->perm, d, first, strata, W, seed, ctx);
-    mz_free(d), mz_free(strata), mz_free(first);
+    if (!rc && n_bootstrap && n0 > 1 && n1 > 1)
+        rc = mz_stats_bootstrap_ci(&l->ci_lo, &l->ci_hi, resampled_difference, &x, 0, groups, 2,
+                                   n_bootstrap, ci_level, seed, ctx);
+    mz_free(d), mz_free(strata), mz_free(first), mz_free(all);
     return rc;
 }
 

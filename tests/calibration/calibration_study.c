@@ -202,34 +202,41 @@ static void power_contextual(FILE *o, const study *s, const mz_probe_set *set, c
 
 /* ---- Power: likelihood families, a shift planted in the null models' own scores ---------- */
 
-/* The masked-template set parallel to `set` in the other language. */
-static const mz_probe_set *parallel_masked(const study *s, const mz_probe_set *set) {
+/* A Swahili masked-template set that has an English twin (*en), else NULL. */
+static const mz_probe_set *swahili_masked(const study *s, const mz_probe_set **en) {
     for (size_t i = 0; i < s->n_masked; i++)
-        if (mz_lik_masked_parallel(s->masked[i], set)) return s->masked[i];
+        for (size_t j = 0; j < s->n_masked; j++)
+            if (s->masked[i]->language && !strcmp(s->masked[i]->language, "sw") &&
+                mz_lik_masked_parallel(s->masked[i], s->masked[j]))
+                return *en = s->masked[j], s->masked[i];
     return NULL;
 }
 
 /* Pairs: the more stereotypical side's score raised by size standard deviations of the tested
  * pairs' score differences; masked: the first group's sentence scores raised by size standard
- * deviations of all sentence scores, in English only, so that the Swahili-English test of the
+ * deviations of all sentence scores, in Swahili only, so that the Swahili-English test of the
  * same model sees the same shift as a difference. Each run a fresh null BERT. */
 static void power_likelihood(FILE *o, const study *s, const double *sizes, const double *msizes,
                              int n_sizes, int runs, mz_ctx *ctx) {
     int hp[16] = {0}, hm[16] = {0}, hl[16] = {0}, done = 0;
-    const mz_probe_set *pairs_en = s->pairs[0], *masked_en = s->masked[s->n_masked - 1],
-                       *masked_sw = parallel_masked(s, masked_en);
+    const mz_probe_set *pairs_en = s->pairs[0], *masked_en = NULL,
+                       *masked_sw = swahili_masked(s, &masked_en);
+    if (!masked_sw) {
+        fprintf(o, "no Swahili masked-template set with an English twin: no likelihood power\n");
+        return;
+    }
     for (int r = 0; r < runs; r++) {
         mz_model *m = NULL;
         mz_tokenizer *t = NULL;
-        if (planted_model(&m, &t, s, masked_en, 0, 9000 + (unsigned long)r, ctx)) break;
+        if (planted_model(&m, &t, s, masked_sw, 0, 9000 + (unsigned long)r, ctx)) break;
         mz_pairs_options po;
         mz_pairs_options_default(&po);
         po.n_bootstrap = 0, po.seed = (unsigned long)r, po.n_resamples = 2000;
         mz_pairs_result pr;
         mz_masked_result mr, ms;
         int okp = masked_sw && !mz_lik_pairs(&pr, m, t, pairs_en, MZ_LIK_PLL, &po, NULL, ctx);
-        int okm = okp && !mz_lik_masked(&mr, m, t, masked_en, 0, 0.95, (unsigned long)r, NULL, ctx);
-        int ok = okm && !mz_lik_masked(&ms, m, t, masked_sw, 0, 0.95, (unsigned long)r, NULL, ctx);
+        int okm = okp && !mz_lik_masked(&mr, m, t, masked_sw, 0, 0.95, (unsigned long)r, NULL, ctx);
+        int ok = okm && !mz_lik_masked(&ms, m, t, masked_en, 0, 0.95, (unsigned long)r, NULL, ctx);
         if (ok) {
             double d[512];
             size_t nd = 0;
@@ -254,7 +261,7 @@ static void power_likelihood(FILE *o, const study *s, const double *sizes, const
                 mz_lik_masked_summarise(&mr, mr.cells, 0, 0.95, 0.05, (unsigned long)r, ctx);
                 hm[k] += mr.p_value < 0.05;
                 mz_masked_languages l = {0};
-                mz_lik_masked_languages_test(&l, &ms, &mr, 0.05, (unsigned long)r, ctx);
+                mz_lik_masked_languages_test(&l, &ms, &mr, 0, 0.95, 0.05, (unsigned long)r, ctx);
                 hl[k] += l.p_value < 0.05;
             }
             mz_free(orig), mz_free(more);
@@ -270,10 +277,10 @@ static void power_likelihood(FILE *o, const study *s, const double *sizes, const
         fprintf(o,
                 "pairs PLL (%s, all categories)\t%.3f\tsd of score differences\t%d\t%.3f\n"
                 "masked templates (%s)\t%.3f\tsd of target words' mean scores\t%d\t%.3f\n"
-                "masked sw vs en (%s, shift in English only)\t%.3f\tsd of target words' mean "
+                "masked sw vs en (%s, shift in Swahili only)\t%.3f\tsd of target words' mean "
                 "scores\t%d\t%.3f\n",
-                pairs_en->id, sizes[k], done, done ? (double)hp[k] / done : NAN, masked_en->id,
-                msizes[k], done, done ? (double)hm[k] / done : NAN, masked_en->id, msizes[k], done,
+                pairs_en->id, sizes[k], done, done ? (double)hp[k] / done : NAN, masked_sw->id,
+                msizes[k], done, done ? (double)hm[k] / done : NAN, masked_sw->id, msizes[k], done,
                 done ? (double)hl[k] / done : NAN);
     fflush(o);
 }

@@ -278,9 +278,9 @@ void study_print_sets(FILE *o, const study *s) {
 static mz_status masked(const study *s, mz_model *m, const mz_tokenizer *tok, unsigned long seed,
                         tally *t, mz_ctx *ctx) {
     run_ps r = {0}, rl = {0};
-    mz_masked_result x[8] = {0};
-    size_t n = s->n_masked < 8 ? s->n_masked : 8;
-    mz_status rc = MZ_OK;
+    size_t n = s->n_masked;
+    mz_masked_result *x = mz_calloc(n + 1, sizeof *x);
+    mz_status rc = x ? MZ_OK : mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         rc = mz_lik_masked(&x[i], m, tok, s->masked[i], 0, 0.95, seed, NULL, ctx);
         if (!rc && s->families[F_MASKED])
@@ -291,12 +291,13 @@ static mz_status masked(const study *s, mz_model *m, const mz_tokenizer *tok, un
         for (size_t j = i + 1; !rc && j < n; j++)
             if (mz_lik_masked_parallel(s->masked[i], s->masked[j])) {
                 mz_masked_languages l = {0};
-                rc = mz_lik_masked_languages_test(&l, &x[i], &x[j], 0.05, seed, ctx);
+                rc = mz_lik_masked_languages_test(&l, &x[i], &x[j], 0, 0.95, 0.05, seed, ctx);
                 if (!rc) add_p(&t[F_MASKED_LANG], &rl, l.p_value, l.inference.can_reach);
             }
     if (!rc && s->families[F_MASKED_LANG]) rc = close_run(&t[F_MASKED_LANG], &rl, ctx);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; x && i < n; i++)
         mz_masked_result_free(&x[i]);
+    mz_free(x);
     return rc;
 }
 
