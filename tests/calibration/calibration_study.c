@@ -16,6 +16,7 @@
 #include "mizani/seat.h"
 #include "null_model.h"
 
+#include <errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
@@ -310,6 +311,11 @@ static const mz_probe_set *testable_set(const study *s, mz_ctx *ctx) {
     return found;
 }
 
+static int cannot_write(const char *path) {
+    fprintf(stderr, "calibration_study: cannot write %s: %s\n", path, strerror(errno));
+    return 4;
+}
+
 int main(int argc, char **argv) {
     int runs = 200, power_runs = 40;
     const char *out = "calibration/results";
@@ -320,11 +326,15 @@ int main(int argc, char **argv) {
             power_runs = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--out"))
             out = argv[i + 1];
+    char dir[] = "/tmp/mizani-study-XXXXXX", path[4096];
+    snprintf(path, sizeof path, "%s/power.tsv", out); /* before the hour of work, not after */
+    FILE *probe = fopen(path, "a");
+    if (!probe) return cannot_write(path);
+    fclose(probe);
     mz_ctx *ctx = mz_ctx_new();
     mz_init(ctx);
     mz_set_threads(1);
-    char dir[] = "/tmp/mizani-study-XXXXXX", path[4096];
-    if (!mkdtemp(dir)) return 4;
+    if (!mkdtemp(dir)) return cannot_write(dir);
     study s;
     study_defaults(&s, 64, dir, 2000);
     if (study_load(&s, "../corpora", ctx)) {
@@ -346,7 +356,7 @@ int main(int argc, char **argv) {
     }
     snprintf(path, sizeof path, "%s/calibration.txt", out);
     FILE *o = fopen(path, runs ? "w" : "a"); /* --runs 0: power alone, the tally kept */
-    if (!o) return 4;
+    if (!o) return cannot_write(path);
     if (runs) {
         fprintf(o,
                 "%d null replications (%.0f s on 1 thread); bound: binomial 99%% upper bound at "
@@ -360,7 +370,7 @@ int main(int argc, char **argv) {
     tally_print(stdout, t);
     snprintf(path, sizeof path, "%s/power.tsv", out);
     o = fopen(path, "w");
-    if (!o) return 4;
+    if (!o) return cannot_write(path);
     fprintf(o, "family\tplanted size\tsize unit\truns\tpower (p < 0.05)\n");
     static const double stat_sizes[] = {0, 0.05, 0.1, 0.15, 0.2, 0.3};
     for (int k = 0; k < 6; k++)
