@@ -195,6 +195,9 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
     f->hi = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1)) : NAN;
     f->level = jnum(e, "level");
     f->p_holm = jnum(j, "p_holm");
+    const char *cmp = jstr(json_object_get(j, "details"), "comparison");
+    if (cmp && !strcmp(cmp, "languages")) /* no items of its own: the sets are compared apart */
+        f->unpairable = "a comparison of two languages: the gate compares each language's set";
     mz_status rc = MZ_OK;
     if (family == MZ_CMP_MASKED && masked_cells(f, j, ctx, &rc)) return MZ_OK;
     if (rc) return rc;
@@ -219,7 +222,7 @@ static mz_status read_finding(mz_checkpoint *cp, const json_t *j, int family, mz
 }
 
 /* "SET/all", the overall finding of the set itself (not a language comparison that names the
- * set, "sw-vs-en/all", which is a description). */
+ * set, "sw-vs-en/all"). */
 static int set_overall(const cmp_finding *f) {
     size_t n = strlen(f->probe_set);
     return !strncmp(f->id, f->probe_set, n) && !strcmp(f->id + n, "/all");
