@@ -62,7 +62,23 @@ static void check_output_flags(const mz_model *m, mz_ctx *ctx) {
     for (int i = 0; lc && i < 3; i++)
         CHECK_NEAR(max_diff(lc + (size_t)i * V, get(a, "logits") + (size_t)rows[i] * V, (size_t)V),
                    0, 0);
-    mz_activations_free(a), mz_activations_free(b), mz_activations_free(c);
+    /* an empty sequence between the two (a row of padding) changes no flagged row */
+    int32_t ids3[18] = {0}, mask3[18] = {0};
+    uint8_t out3[18] = {0};
+    memcpy(ids3, IDS, 6 * sizeof *ids3), memcpy(ids3 + 12, IDS + 6, 6 * sizeof *ids3);
+    memcpy(mask3, MASK, 6 * sizeof *mask3), memcpy(mask3 + 12, MASK + 6, 6 * sizeof *mask3);
+    out3[2] = out3[12] = out3[15] = 1; /* the full batch's tokens 2, 6 and 9 */
+    mz_model_batch gap = {.B = 3, .T = 6, .ids = ids3, .mask = mask3, .outputs = out3};
+    mz_activations *g = NULL;
+    CHECK_INT(mz_model_run(&g, m, &gap, want, 1, ctx), MZ_OK);
+    const float *lg = g ? mz_activations_get(g, "logits", NULL, NULL) : NULL;
+    static const int rows_gap[3] = {2, 6, 9};
+    CHECK(lg != NULL);
+    for (int i = 0; lg && i < 3; i++)
+        CHECK_NEAR(
+            max_diff(lg + (size_t)i * V, get(a, "logits") + (size_t)rows_gap[i] * V, (size_t)V), 0,
+            1e-5);
+    mz_activations_free(a), mz_activations_free(b), mz_activations_free(c), mz_activations_free(g);
 }
 
 /* The rows of the embedding matrix given as embeddings reproduce the pass from ids. */
