@@ -11,8 +11,7 @@ static mz_status shared_sets(mz_probe_set ***out, size_t *k, const mz_suite_ref 
     if (!(*out = mz_malloc((n + 1) * sizeof **out)))
         return mz_fail(ctx, MZ_ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        const mz_suite_entry *e =
-            (const mz_suite_entry *)((char *)part->results + i * part->stride);
+        const mz_suite_entry *e = mz_suite_entry_at(part->results, part->stride, i);
         if (e->shared_pieces) (*out)[(*k)++] = (mz_probe_set *)e->set;
     }
     return MZ_OK;

@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+const mz_suite_entry *mz_suite_entry_at(const void *results, size_t stride, size_t i) {
+    return (const mz_suite_entry *)((const char *)results + i * stride);
+}
+
 static mz_suite_entry *entry(void *results, size_t stride, size_t i) {
-    return (mz_suite_entry *)((char *)results + i * stride);
+    return (mz_suite_entry *)mz_suite_entry_at(results, stride, i);
 }
 
 /* Holm across the tests with a p-value (NAN: not computed, or cannot reach significance). */

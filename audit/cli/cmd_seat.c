@@ -73,7 +73,7 @@ static void print_reference_note(FILE *o, const void *results, size_t stride, si
                                  size_t copies) {
     size_t shared = 0;
     for (size_t i = 0; i < n; i++) {
-        const mz_suite_entry *e = (const mz_suite_entry *)((const char *)results + i * stride);
+        const mz_suite_entry *e = mz_suite_entry_at(results, stride, i);
         if (!e->computed || !e->shared_pieces) continue;
         fprintf(o, "%s%s", shared++ ? ", " : "\nwords sharing tokens: ", e->set->id);
     }
@@ -192,7 +192,7 @@ static mz_status fill_frames(mz_cli *cli, inputs *in) {
 /* A suite in which no test could be computed has nothing to report and no all-clear to give. */
 static mz_status none_computed(mz_cli *cli, const void *res, size_t stride, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (((const mz_suite_entry *)((const char *)res + i * stride))->computed) return MZ_OK;
+        if (mz_suite_entry_at(res, stride, i)->computed) return MZ_OK;
     const mz_suite_entry *first = res;
     return mz_fail(cli->ctx, MZ_ERR_INPUT, NULL,
                    "none of the %zu tests could be computed; the first, '%s': %s", n,

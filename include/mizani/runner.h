@@ -126,6 +126,8 @@ mz_status mz_suite_run(void *results, size_t stride, mz_probe_set *const *sets, 
                        const mz_tokenizer *t, mz_suite_test test, void *user, mz_ctx *ctx);
 /* Frees what the n entries own (their per-item scores); the array itself is the caller's. */
 void mz_suite_clear(void *results, size_t stride, size_t n);
+/* Entry i of results lying `stride` bytes apart. */
+const mz_suite_entry *mz_suite_entry_at(const void *results, size_t stride, size_t i);
 
 /* A suite's part in a null reference: its n results on the model, `stride` bytes apart;
  * run(scratch, sets, k, copy, cache, user) runs the suite on k of its sets on a random copy
