@@ -17,8 +17,10 @@ strengthened and another removed (SHIFT); --shift-mlm, shift-mlm.txt, the same a
 is to dense.txt.
 
 The plant of a dimension with strength p (see DATASHEET.md):
-- minimal pairs of that category: each pair's stereotyped sentence ("more") is written
-  round(p*K) times and its other sentence ("less") K - round(p*K) times;
+- minimal pairs of that category: each distinct stereotyped sentence ("more") is written
+  round(p*K) times and each distinct other sentence ("less") K - round(p*K) times, once however
+  many pairs share it, so that in every pair the stereotyped side is exactly the share p of the
+  lines that hold one of its two sentences (checked in the written text: pair_balance);
 - association probe sets of that dimension: each word of the first target list co-occurs with
   words of the first attribute list in round(p*M) of its M sentences and with the second list
   in the rest (the second target list the other way round);
@@ -273,13 +275,50 @@ def masked_sentences(rng, d, table, out, repeat=1):
         out[lang].append(fill(f, group[k % len(group)], a))
 
 
-def pair_sentences(rng, d, table, out):
-    """K sentences a pair, round(p*K) of them its stereotyped side, each alone or in a context."""
-    lang = d["language"]
-    for pr in d["pairs"]:
+def pair_counts(d, table):
+    """Each distinct sentence of a minimal-pair file and how many times it is written: round(p*K)
+    as a pair's stereotyped side, K - round(p*K) as its other side. A sentence shared by several
+    pairs is written once at that count (once a pair, it outnumbered its partners); one that two
+    pairs want at different counts cannot be balanced for both, so it stops the generator."""
+    lang, counts = d["language"], {}
+    for i, pr in enumerate(d["pairs"]):
         n_more = round(strength(table, lang, pr["category"]) * K_PAIRS)
-        for s in [pr["more"]] * n_more + [pr["less"]] * (K_PAIRS - n_more):
+        for s, n in ((pr["more"], n_more), (pr["less"], K_PAIRS - n_more)):
+            if counts.setdefault(s, n) != n:
+                sys.exit("make_corpus.py: %s, pair %d (%s): the sentence %r is wanted %d times here "
+                         "and %d times by another pair: no count keeps both pairs at their strength"
+                         % (d["_path"], i, pr["category"], s, n, counts[s]))
+    return counts
+
+
+def pair_sentences(rng, d, table, out):
+    """Each distinct sentence its pair_counts times, each copy alone or in a context."""
+    lang = d["language"]
+    for s, n in pair_counts(d, table).items():  # first appearance order: deterministic
+        for _ in range(n):
             out[lang].append(rng.choice(PAIR_CONTEXTS[lang]).replace("{s}", s))
+
+
+def pair_balance(probes, table, lines):
+    """Measured in the written text: for each pair, the share of its stereotyped sentence among
+    the lines that are one of its two sentences (alone or in a context), against the planted
+    strength p. Per language and category: pairs, p, mean and max |share - p|."""
+    n_line = collections.Counter(lines)
+    result = {}
+    for d in probes["minimal_pairs"]:
+        lang = d["language"]
+        seen = lambda s: sum(n_line[c.replace("{s}", s)] for c in PAIR_CONTEXTS[lang])
+        by_cat = collections.defaultdict(list)
+        for pr in d["pairs"]:
+            p = strength(table, lang, pr["category"])
+            more, less = seen(pr["more"]), seen(pr["less"])
+            by_cat[pr["category"]].append((p, abs(more / max(1, more + less) - p)))
+        for c, v in sorted(by_cat.items()):
+            dev = [e for _, e in v]
+            result["%s/%s" % (lang, c)] = {"pairs": len(v), "p": v[0][0],
+                                           "mean_abs_deviation": sum(dev) / len(dev),
+                                           "max_abs_deviation": max(dev)}
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,6 +721,14 @@ def main(argv):
     os.makedirs(out_dir, exist_ok=True)
     table = {**PLANTS, **SHIFT} if shift else dict(PLANTS)
     lines, heldout, spread, parts, table = build(table, mode)
+    balance = pair_balance(load_probes(), table, lines)
+    for k, v in balance.items():
+        print("%s: minimal pairs %s: %d pairs, p %.2f, |share - p| mean %.4f, max %.4f" % (
+            mode + ".txt", k, v["pairs"], v["p"], v["mean_abs_deviation"], v["max_abs_deviation"]))
+    off = [k for k, v in balance.items() if v["max_abs_deviation"] > 0]
+    if off:  # before anything is written: a corpus whose pairs are not at their strength is wrong
+        sys.exit("make_corpus.py: %s: minimal pairs not at their planted strength in %s"
+                 % (mode + ".txt", ", ".join(off)))
     added = sum(p.get("balance top-up", 0) for p in parts.values())
     files = {}
     name = mode + ".txt"
@@ -704,6 +751,7 @@ def main(argv):
         "files": {fn: {"sha256": sha(os.path.join(out_dir, fn)), "lines": len(v),
                        "words": sum(len(words(s)) for s in v)} for fn, v in sorted(files.items())},
         "sentences_by_part": parts,
+        "minimal_pair_balance": balance,
         "groups_not_balanced": unbalanced if mode == "train" else "all: no balance top-up here",
     }
     with open(os.path.join(out_dir, "manifest%s.json" % ("" if mode == "train" else "-" + mode)), "w") as f:
