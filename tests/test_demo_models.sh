@@ -24,9 +24,9 @@ mz=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 M=${MZ_DEMO_MODELS:-$root/corpora/demo/models} # another folder: a regenerated set, before committing it
 # The plants each test is measured to find (test:probe-set[:category]), asserted as found.
-FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality causal:minimal-pairs-sw:religion
+FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality
   pll:minimal-pairs-sw:ethnicity-nationality masked:occupations-gender-sw masked:occupations-gender-en
-  ft-masked:occupations-gender-sw"}
+  seat:weat10-en weat:weat10-en ft-masked:occupations-gender-sw ft-causal:minimal-pairs-sw:gender"}
 FOUND=$(echo $FOUND)
 fails=0
 n=0
@@ -210,7 +210,8 @@ done
 # Association families, one line a test: "family test strength d holm|too-few".
 for f in seat ceat weat; do
   awk -v f=$f -v S="$tmp/strength" 'BEGIN { while ((getline l < S) > 0) { split(l, x, "\t"); s[x[1]] = x[2] } }
-    ($2 == "sw" || $2 == "en") && ($1 in s) { d = (f == "weat" ? $(NF - 4) : $(NF - 5))
+    ($2 == "sw" || $2 == "en") && ($1 in s) { if ($NF == "*") NF-- # WEAT marks a finding
+      d = (f == "weat" ? $(NF - 4) : $(NF - 5))
       if ($NF == "few") d = (f == "weat" ? $(NF - 6) : $(NF - 7))
       printf "%s %s %s %s %s\n", f, $1, s[$1], d, ($NF == "few" ? "too-few" : $NF) }' "$tmp/$f"
 done >"$tmp/assoc.rows"
