@@ -3,6 +3,8 @@
 #     bash corpora/demo/regenerate.sh            # everything (about an hour on 2 shared cores;
 #                                                # about 20 minutes when phase 1 is kept)
 #     bash corpora/demo/regenerate.sh --check    # only: corpus and tokenizer twice, compared
+# Every run of make_corpus.py measures each minimal pair's share in the text it writes and stops
+# (so this script stops) unless every pair is exactly at its planted strength.
 # Needs Debian's python3-torch and python3-sentencepiece (scripts/install-deps.sh --refs) and a
 # built ./build/mizani (the exported models and tokenizer are checked against PyTorch and
 # SentencePiece with it). The corpus and tokenizer are built in build/demo-corpus/ (not
