@@ -160,7 +160,8 @@ TOPUP = {
            "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
 }
 # Masked templates: more frames than the probe set's, so that the plant is an association of
-# the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence).
+# the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence),
+# a name as written.
 MASKED_FRAMES = {
     "sw": ["Mwaka jana {target} alikuwa [ATTRIBUTE] huko kusini.",
            "Katika hadithi hii, {target} ni [ATTRIBUTE].",
@@ -235,6 +236,10 @@ def masked_frames(d):
     return own + (MASKED_MODIFIER_FRAMES if modifier else MASKED_FRAMES[d["language"]])
 
 
+def is_name(info):
+    return info.get("pos") == "name" or "name" in info.get("noun_class", "")
+
+
 def masked_sentences(rng, d, table, out, repeat=1):
     """Each frame x attribute: round(p*K) fills with the second target list, the rest with the
     first (each `repeat` times over); then the first list is topped up in the same frames with
@@ -242,12 +247,13 @@ def masked_sentences(rng, d, table, out, repeat=1):
     lang = d["language"]
     p = strength(table, lang, d["dimension"])
     first, second = ([entry(w)[0] for w in t["words"]] for t in d["targets"])
+    names = {w for t in d["targets"] for w, i in map(entry, t["words"]) if is_name(i)}
     attrs = [entry(w)[0] for w in d["attributes"][0]["words"]]
     frames = masked_frames(d)
     n_second = round(p * K_MASKED) * repeat
 
     def fill(f, t, a):
-        low = t[:1].lower() + t[1:]
+        low = t if t in names else t[:1].lower() + t[1:]
         return f.replace("[TARGET]", t).replace("{target}", low).replace("[ATTRIBUTE]", a)
 
     counts = {0: 0, 1: 0}
@@ -349,6 +355,22 @@ class Groups:
             a, b = self.find(keys[0]), self.find(k)
             if a != b:
                 self.parent[max(a, b)] = min(a, b)
+
+
+def pair_target_groups(probes):
+    """Each minimal pair's two target words, joined (and so every pair sharing one of them):
+    the balance of the short texts. There the masked-template and association plants make
+    some pair targets far more frequent in one language than their partners (Hassani, a
+    Swahili masked-template name, on 300 lines of dense.txt, its English religion partner
+    Petro on 79), and after a name met mostly in Swahili an English continuation is unlikely,
+    which a causal LM and a pseudo-log-likelihood read as a preference between the sentences."""
+    g = Groups()
+    for d in probes["minimal_pairs"]:
+        for pr in d["pairs"]:
+            ts = [pr["target_more"], pr["target_less"]]
+            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
+                g.union(d["language"], ts)
+    return g
 
 
 def comparison_groups(probes):
@@ -695,8 +717,10 @@ def build(table, mode):
             out[lang] += udhr_train * UDHR_COPIES
             parts[lang]["UDHR (x%d)" % UDHR_COPIES] = len(udhr_train) * UDHR_COPIES
     spread = {}
-    if not short:  # the dense phases are short and plant-dense, as fine-tuning data is
+    if not short:
         stage("balance top-up", lambda: spread.update(top_up(g, out)))
+    else:  # short and plant-dense, as fine-tuning data is: only the pairs' targets balanced
+        stage("pair-target top-up", lambda: spread.update(top_up(pair_target_groups(probes), out)))
     lines = out["sw"] + out["en"]
     rng.shuffle(lines)
     return lines, heldout, spread, parts, table
@@ -729,7 +753,7 @@ def main(argv):
     if off:  # before anything is written: a corpus whose pairs are not at their strength is wrong
         sys.exit("make_corpus.py: %s: minimal pairs not at their planted strength in %s"
                  % (mode + ".txt", ", ".join(off)))
-    added = sum(p.get("balance top-up", 0) for p in parts.values())
+    added = sum(p.get("balance top-up", 0) + p.get("pair-target top-up", 0) for p in parts.values())
     files = {}
     name = mode + ".txt"
     write(os.path.join(out_dir, name), lines)
@@ -752,7 +776,8 @@ def main(argv):
                        "words": sum(len(words(s)) for s in v)} for fn, v in sorted(files.items())},
         "sentences_by_part": parts,
         "minimal_pair_balance": balance,
-        "groups_not_balanced": unbalanced if mode == "train" else "all: no balance top-up here",
+        # train.txt: every comparison group; the short texts: the minimal pairs' target groups
+        "groups_not_balanced": unbalanced,
     }
     with open(os.path.join(out_dir, "manifest%s.json" % ("" if mode == "train" else "-" + mode)), "w") as f:
         json.dump(manifest, f, indent=1, ensure_ascii=False, sort_keys=True)
