@@ -159,7 +159,8 @@ mz_status mz_cli_require(mz_cli *cli, const mz_cli_args *args, const char *cmd_n
 #define HELP_WIDTH  100
 
 /* Help text from column HELP_INDENT (the cursor is there), wrapped at spaces to HELP_WIDTH
- * columns; every line, the text's own continuation lines included, starts at the indent. */
+ * columns, every line starting at the indent. A newline in the text is a space: the sources
+ * break their strings where an editor wraps them, and kept as breaks they left short lines. */
 static void print_wrapped(FILE *out, const char *text) {
     int col = HELP_INDENT;
     for (const char *p = text; *p;) {
@@ -170,7 +171,6 @@ static void print_wrapped(FILE *out, const char *text) {
             fputc(' ', out), col++;
         fwrite(p, 1, word, out), col += (int)word;
         p += word;
-        if (*p == '\n') fprintf(out, "\n%*s", HELP_INDENT, ""), col = HELP_INDENT;
         if (*p) p++;
     }
     fputc('\n', out);
