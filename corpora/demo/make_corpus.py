@@ -81,6 +81,7 @@ HELDOUT_FRACTION = 0.02
 # the balance (the datasheet says so); both pair categories that use them are controls.
 FUNCTION_WORDS = {"sw": {"na", "bila"}, "en": {"with", "without", "can", "cannot"}}
 WORD = re.compile(r"[\w'-]+")
+TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 
 
 def words(s):
@@ -158,6 +159,20 @@ TOPUP = {
            "Tuliandika neno {w} daftarini.", "Neno {w} lina maana gani?"],
     "en": ["The word {w} is written on the board.", "The teacher said the word {w} aloud.",
            "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
+}
+# Top-up frames for minimal-pair targets: the word first, as the pairs put it, and followed by
+# a colon, not by the pair's next word. A pair scores the sentence's words after the target, so
+# after a name its language matters: the Swahili religion plant writes "Khadija ni gaidi." 17
+# times where "Magreti ni gaidi." is written 3, the English religion control writes "Khadija is
+# a terrorist." and "Magreti is a terrorist." 10 times each, and a model then finds English after
+# "Khadija" less likely than after "Magreti" (2-4 nats, measured), which reads as a preference in
+# the English control. Topped up here, each name starts as many lines in each language as its
+# partner does, and the next word is neither language's pair verb.
+TOPUP_INITIAL = {
+    "sw": ["{W}: neno lililoandikwa ubaoni.", "{W}: neno alilolitamka msomaji kwa sauti.",
+           "{W}: neno tuliloliandika daftarini.", "{W}: neno hili lina maana gani?"],
+    "en": ["{W}: a word written on the board.", "{W}: a word the teacher said aloud.",
+           "{W}: a word we wrote in the notebook.", "{W}: what does this word mean?"],
 }
 # Masked templates: more frames than the probe set's, so that the plant is an association of
 # the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence),
@@ -399,7 +414,8 @@ def comparison_groups(probes):
 class Counter:
     """Occurrences of every entry, case-insensitively, as the longest entry that matches at each
     place: "The man" counts for "the man", not also for "man" (otherwise topping up one would
-    raise the other's group without end)."""
+    raise the other's group without end); and, apart, those followed by a word of the sentence
+    (not by punctuation or the end)."""
 
     def __init__(self, g):
         self.key = {}
@@ -407,49 +423,65 @@ class Counter:
             self.key[(lang, tuple(words(w)))] = (lang, w)
         self.ns = {l: sorted({len(t) for (l2, t) in self.key if l2 == l}, reverse=True)
                    for l in ("sw", "en")}
-        self.counts = collections.Counter()
+        self.counts, self.followed = collections.Counter(), collections.Counter()
 
     def add(self, lang, s):
-        ws, i = words(s), 0
+        toks = TOKEN.findall(s.lower())
+        at = [j for j, t in enumerate(toks) if WORD.fullmatch(t)]  # each word's place in toks
+        ws, i = [toks[j] for j in at], 0
         while i < len(ws):
             for n in self.ns[lang]:
                 k = self.key.get((lang, tuple(ws[i:i + n])))
                 if k:
                     self.counts[k] += 1
+                    self.followed[k] += i + n < len(ws) and at[i + n] == at[i + n - 1] + 1
                     i += n
                     break
             else:
                 i += 1
 
 
-def top_up(g, sentences, rounds=8):
-    """Adds mention sentences until each group's words are equally frequent. Adding a phrase
-    can raise another entry's count (the man -> man), so it repeats; the residual spread is
-    recorded in the manifest."""
+def top_up(g, sentences, frames_of, measure="counts", rounds=8):
+    """Adds mention sentences (frames_of(lang, key)) until each group's words are equally
+    frequent (measure "counts"), or equally often followed by a word ("followed"). Adding a
+    phrase can raise another entry's count (the man -> man), so it repeats; the residual spread
+    is recorded in the manifest."""
     c = Counter(g)
     for lang, lines in sentences.items():
         for s in lines:
             c.add(lang, s)
+    n_of = getattr(c, measure)
     added = collections.Counter()
     for _ in range(rounds):
         best = collections.defaultdict(int)
         for k in g.parent:
-            best[g.find(k)] = max(best[g.find(k)], c.counts[k])
-        todo = [(k, best[g.find(k)] - c.counts[k]) for k in sorted(g.parent) if c.counts[k] < best[g.find(k)]]
+            best[g.find(k)] = max(best[g.find(k)], n_of[k])
+        todo = [(k, best[g.find(k)] - n_of[k]) for k in sorted(g.parent) if n_of[k] < best[g.find(k)]]
         if not todo:
             break
         for (lang, key), deficit in todo:
-            frames = TOPUP[lang]
+            frames, w = frames_of(lang, key), g.form[(lang, key)]
             for i in range(deficit):
-                s = frames[(added[(lang, key)] + i) % len(frames)].replace("{w}", g.form[(lang, key)])
+                s = frames[(added[(lang, key)] + i) % len(frames)].replace("{w}", w).replace("{W}", cap(w))
                 sentences[lang].append(s)
                 c.add(lang, s)
             added[(lang, key)] += deficit
     spread = collections.defaultdict(lambda: [1 << 60, 0])
     for k in g.parent:
         s = spread[g.find(k)]
-        s[0], s[1] = min(s[0], c.counts[k]), max(s[1], c.counts[k])
+        s[0], s[1] = min(s[0], n_of[k]), max(s[1], n_of[k])
     return {"%s:%s" % (l, g.form[(l, w)]): v for (l, w), v in spread.items()}
+
+
+def balance(g, pg, sentences, short):
+    """The minimal pairs' targets first: equally often followed by a word of each language (a
+    pair scores the words after its target; TOPUP frames follow the word with one), then every
+    group (only the pairs' in the short texts) equally frequent, a pair target topped up with
+    TOPUP_INITIAL frames (a colon after it). Returns the spread of the second balance."""
+    top_up(pg, sentences, lambda lang, key: TOPUP[lang], "followed")
+    pair_keys = set(pg.parent)
+    frames_of = lambda lang, key: TOPUP_INITIAL[lang] if (lang, key) in pair_keys else TOPUP[lang]
+    return top_up(pg if short else g, sentences, frames_of)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -673,7 +705,8 @@ def probe_word_forms(probes):
 
 def check_frames(probe_words):
     """A frame's own words must not be probe words, or every use would shift a balance."""
-    frames = [f for fs in list(ASSOC.values()) + list(TOPUP.values()) + list(NEUTRAL_ATTR.values())
+    frames = [f for fs in list(ASSOC.values()) + list(TOPUP.values()) + list(TOPUP_INITIAL.values())
+              + list(NEUTRAL_ATTR.values())
               + list(MASKED_FRAMES.values()) + list(PAIR_CONTEXTS.values()) for f in fs]
     frames += ASSOC_ANY_EN + MASKED_MODIFIER_FRAMES
     for f in frames:
@@ -700,7 +733,7 @@ def build(table, mode):
     repeat = MASKED_DENSE_REPEAT if mode.endswith("-mlm") else 1
     stage("masked templates", lambda: [masked_sentences(rng, d, table, out, repeat) for d in probes["masked"]])
     stage("minimal pairs", lambda: [pair_sentences(rng, d, table, out) for d in probes["minimal_pairs"]])
-    g = comparison_groups(probes)
+    g, pg = comparison_groups(probes), pair_target_groups(probes)
     probe_words = {w for (l, w) in g.parent if len(words(w)) == 1}
     probe_phrases = {" ".join(words(w)) for (l, w) in g.parent if len(words(w)) > 1}
     check_frames(probe_words)
@@ -717,10 +750,9 @@ def build(table, mode):
             out[lang] += udhr_train * UDHR_COPIES
             parts[lang]["UDHR (x%d)" % UDHR_COPIES] = len(udhr_train) * UDHR_COPIES
     spread = {}
-    if not short:
-        stage("balance top-up", lambda: spread.update(top_up(g, out)))
-    else:  # short and plant-dense, as fine-tuning data is: only the pairs' targets balanced
-        stage("pair-target top-up", lambda: spread.update(top_up(pair_target_groups(probes), out)))
+    # the short texts are plant-dense, as fine-tuning data is: only the pairs' targets balanced
+    stage("pair-target top-up" if short else "balance top-up",
+          lambda: spread.update(balance(g, pg, out, short)))
     lines = out["sw"] + out["en"]
     rng.shuffle(lines)
     return lines, heldout, spread, parts, table
