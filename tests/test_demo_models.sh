@@ -14,8 +14,8 @@
 #   occupation plant grows in the masked templates), none moves against its shift;
 # - the masked templates' Swahili-English test flags the fine-tuned model's stronger Swahili
 #   plant (equal plants are reported);
-# - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) puts the
-#   largest part of the two sentences' difference on the words that differ;
+# - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) is complete
+#   (asserted) and says where the largest part of the two sentences' difference lies (reported);
 # - mizani audit without --model audits the demonstration masked LM, and its report opens with
 #   the model's notice (what it is, what was planted).
 set -u
