@@ -40,8 +40,10 @@ static int asks_help(int argc, char **argv) {
 }
 
 /* The one line of an error: control characters in it (a pattern or a name from a file) are
- * escaped, so that the message stays one line whatever the input held. */
-static void print_error(FILE *err, const char *cmd, const char *message) {
+ * escaped, so that the message stays one line whatever the input held. The output is flushed
+ * first: with both streams on one pipe, the line would otherwise land inside a table. */
+static void print_error(FILE *out, FILE *err, const char *cmd, const char *message) {
+    fflush(out);
     fprintf(err, "mizani %s: error: ", cmd);
     for (const unsigned char *p = (const unsigned char *)message; *p; p++)
         if (*p < 0x20 || *p == 0x7F)
@@ -73,7 +75,7 @@ int mz_cli_run(const mz_cli_command *cmd, int argc, char **argv, FILE *out, FILE
         mz_progress_set_default_style(cli.quiet ? MZ_PROGRESS_QUIET : MZ_PROGRESS_AUTO);
         rc = cmd->run(&cli, &args);
     }
-    if (rc) print_error(err, cmd->name, mz_ctx_message(cli.ctx));
+    if (rc) print_error(out, err, cmd->name, mz_ctx_message(cli.ctx));
     fflush(out);
     mz_free(args.positional);
     mz_ctx_free(cli.ctx);
