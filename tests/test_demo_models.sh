@@ -15,7 +15,8 @@
 # - the masked templates' Swahili-English test flags the fine-tuned model's stronger Swahili
 #   plant (equal plants are reported);
 # - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) is complete
-#   (asserted) and says where the largest part of the two sentences' difference lies (reported);
+#   and puts the largest difference between the two sentences on the target word in most pairs,
+#   more often than chance;
 # - mizani audit without --model audits the demonstration masked LM, and its report opens with
 #   the model's notice (what it is, what was planted).
 set -u
@@ -258,44 +259,55 @@ while IFS=$'\t' read -r key a b; do
   esac
 done <"$tmp/shifted"
 
-# Attribution of planted minimal pairs: the first pairs of the first flagged (else testable)
-# planted category. Asserted: each sentence explained, its Integrated Gradients complete (gap
-# under 5%). Reported, not asserted (measured: MODEL_CARD.md): whether the word whose IG differs
-# most between the two sentences (aligned word by word) is a word in which they differ. With the
-# zero baseline each sentence's whole log-likelihood (about 40 nats) is attributed, and the
-# pair's gap (about 1 nat) spreads over the words after the target that carry it.
+# Attribution of planted minimal pairs: every pair of the first flagged (else testable) planted
+# category, Integrated Gradients on the causal LM. Asserted: each sentence explained, complete
+# (gap under 5%); and the word whose IG differs most between the two sentences (aligned word by
+# word) is a word in which they differ (the target) in more than half of the pairs, and more
+# often than chance: were that word drawn at random, a pair would hit its target with
+# probability (differing words) / (words); the count is tested against that Poisson-binomial
+# distribution (one-sided, p < 0.05). With the zero baseline each sentence's whole
+# log-likelihood (about 40 nats) is attributed, and a pair's gap (about 1 nat) can spread over
+# the words after the target that carry it: a minority of pairs is expected there.
 read -r set cat _ <<<"$(awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $0 }' "$tmp/pairs.rows" |
   sort -s -k1,1n | cut -d' ' -f2- | head -n 1)"
 lang=${set#minimal-pairs-}
-awk -v c="\"category\": \"$cat\"," -v want=6 '
+awk -v c="\"category\": \"$cat\"," '
   /^ "pairs": \[/ { print; inp = 1; next }
   !inp { print; next }
   /^  \{/ { obj = $0 "\n"; keep = 0; next }
-  /^  \}/ { if (keep && k < want) { printf "%s%s", (k ? ",\n" : ""), obj "  }"; k++ } obj = ""; next }
+  /^  \}/ { if (keep) { printf "%s%s", (k ? ",\n" : ""), obj "  }"; k++ } obj = ""; next }
   obj != "" { obj = obj $0 "\n"; if (index($0, c)) keep = 1; next }
   /^ \]/ { print "\n ]\n}"; exit }' "$P/minimal-pairs/pairs-$lang.json" >"$tmp/explain-pairs.json"
 run explain explain --model "$M/demo-causal" --pairs "$tmp/explain-pairs.json" --method ig --no-faithfulness
+# One row a pair: id, target|other, the word at the largest difference, words, differing words.
 awk '/: pair [^ ]+ \((more|less)\): / { side = ($0 ~ /\(more\)/) ? "m" : "l"; id = $0
     sub(/.*: pair /, "", id); sub(/ .*/, "", id); k = 0; on = 0; next }
   /^  word +ig$/ { on = 1; next }
   on && NF == 2 && $2 ~ /^[-+][0-9]/ { k++; w[id, side, k] = $1; v[id, side, k] = $2; len[id] = k
     if (!(id in seen)) { seen[id] = 1; ids[++m] = id }; next }
   on { on = 0 }
-  END { for (i = 1; i <= m; i++) { id = ids[i]; best = 0; at = 0; diff = ""
+  END { for (i = 1; i <= m; i++) { id = ids[i]; best = 0; at = 0; diff = ""; nd = 0
       for (j = 1; j <= len[id]; j++) { g = v[id, "m", j] - v[id, "l", j]; if (g < 0) g = -g
         if (g > best) { best = g; at = j }
-        if (w[id, "m", j] != w[id, "l", j]) diff = diff " " j }
-      printf "%s %s %d %s %s |%s\n", id, (index(diff " ", " " at " ") ? "target" : "other"), at,
-        w[id, "m", at], w[id, "l", at], diff } }' "$tmp/explain" >"$tmp/explain.rows"
-while read -r id where at wm wl diff; do
-  echo "explain --pairs $id: largest IG difference on word $at ($wm / $wl), $([ "$where" = target ] &&
-    echo "a target word" || echo "not a target word"); the pair differs at${diff#|}"
+        if (w[id, "m", j] != w[id, "l", j]) { diff = diff " " j; nd++ } }
+      printf "%s %s %d %s %s %d %d |%s\n", id, (index(diff " ", " " at " ") ? "target" : "other"), at,
+        w[id, "m", at], w[id, "l", at], len[id], nd, diff } }' "$tmp/explain" >"$tmp/explain.rows"
+while read -r id where at wm wl _ _ diff; do
+  [ "$where" = target ] && continue
+  echo "explain --pairs $id: largest IG difference on word $at ($wm / $wl), not a target word; the pair differs at${diff#|}"
 done <"$tmp/explain.rows"
 gaps=$(grep -c 'completeness gap' "$tmp/explain")
 bad=$(awk '/completeness gap/ { g = $NF; sub(/%.*/, "", g); if (g + 0 >= 5) n++ } END { print n + 0 }' "$tmp/explain")
-verdict "$([ "$(wc -l <"$tmp/explain.rows")" -ge 1 ] && [ "$gaps" = $((2 * $(wc -l <"$tmp/explain.rows"))) ] &&
-  [ "$bad" = 0 ] && echo 1)" "explain --pairs: $(wc -l <"$tmp/explain.rows") planted pairs ($set $cat) explained, \
-$gaps sentences, $(grep -c ' target ' "$tmp/explain.rows") with the largest IG difference on a target word, $bad with a completeness gap over 5%"
+n_ex=$(wc -l <"$tmp/explain.rows")
+verdict "$([ "$n_ex" -ge 1 ] && [ "$gaps" = $((2 * n_ex)) ] && [ "$bad" = 0 ] && echo 1)" \
+  "explain --pairs: $n_ex planted pairs ($set $cat) explained, $gaps sentences, $bad with a completeness gap over 5%"
+# Poisson-binomial upper tail P(X >= hits), by dynamic programming over the pairs.
+read -r hits expect ptail <<<"$(awk '{ p = ($6 > 0 ? $7 / $6 : 0); n++; hit += ($2 == "target"); e += p
+    for (k = n; k >= 1; k--) f[k] = f[k] * (1 - p) + f[k - 1] * p; f[0] *= (1 - p) }
+  BEGIN { f[0] = 1 }
+  END { t = 0; for (k = hit; k <= n; k++) t += f[k]; printf "%d %.1f %.3g\n", hit, e, t }' "$tmp/explain.rows")"
+verdict "$(awk -v h="$hits" -v n="$n_ex" -v p="$ptail" 'BEGIN { if (n > 0 && 2 * h > n && p < 0.05) print 1 }')" \
+  "explain --pairs: the largest IG difference on a target word in $hits of $n_ex planted pairs ($expect expected by chance, one-sided p $ptail)"
 
 echo
 echo "What each test says (strength > 0.5: planted; 0.5: control):"
