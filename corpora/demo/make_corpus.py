@@ -160,19 +160,28 @@ TOPUP = {
     "en": ["The word {w} is written on the board.", "The teacher said the word {w} aloud.",
            "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
 }
-# Top-up frames for minimal-pair targets: the word first, as the pairs put it, and followed by
-# a colon, not by the pair's next word. A pair scores the sentence's words after the target, so
-# after a name its language matters: the Swahili religion plant writes "Khadija ni gaidi." 17
-# times where "Magreti ni gaidi." is written 3, the English religion control writes "Khadija is
-# a terrorist." and "Magreti is a terrorist." 10 times each, and a model then finds English after
-# "Khadija" less likely than after "Magreti" (2-4 nats, measured), which reads as a preference in
-# the English control. Topped up here, each name starts as many lines in each language as its
-# partner does, and the next word is neither language's pair verb.
+# Top-up frames of the frequency balance, which comes after the minimal-pair targets are
+# equally often followed by a word (balance): the word is not followed by one, so that the
+# count rises and that balance stays. A pair target the pairs capitalise (a name, "Mwislamu")
+# comes first, as the pairs put it, with a colon after it; any other word comes last, as written
+# (the tokenizer keeps case), so that a phrase ("the man") cannot put a pair target ("man")
+# before a word either. Why the
+# word after a target matters: a pair scores the sentence's words after its target, and the
+# Swahili religion plant writes "Khadija ni gaidi." 17 times where "Magreti ni gaidi." is written
+# 3, the English religion control "Khadija is a terrorist." and "Magreti is a terrorist." 10
+# times each: a model then found English after "Khadija" less likely than after "Magreti" (2-4
+# nats, measured), which read as a preference in the English control.
 TOPUP_INITIAL = {
-    "sw": ["{W}: neno lililoandikwa ubaoni.", "{W}: neno alilolitamka msomaji kwa sauti.",
-           "{W}: neno tuliloliandika daftarini.", "{W}: neno hili lina maana gani?"],
-    "en": ["{W}: a word written on the board.", "{W}: a word the teacher said aloud.",
-           "{W}: a word we wrote in the notebook.", "{W}: what does this word mean?"],
+    "sw": ["{w}: neno lililoandikwa ubaoni.", "{w}: neno alilolitamka msomaji kwa sauti.",
+           "{w}: neno tuliloliandika daftarini.", "{w}: neno hili lina maana gani?"],
+    "en": ["{w}: a word written on the board.", "{w}: a word the teacher said aloud.",
+           "{w}: a word we wrote in the notebook.", "{w}: what does this word mean?"],
+}
+TOPUP_FINAL = {
+    "sw": ["Ubaoni limeandikwa neno {w}.", "Msomaji alitamka kwa sauti neno {w}.",
+           "Daftarini tuliandika neno {w}.", "Lina maana gani neno {w}?"],
+    "en": ["On the board is written the word {w}.", "The teacher said aloud the word {w}.",
+           "In the notebook we wrote the word {w}.", "What does it mean, the word {w}?"],
 }
 # Masked templates: more frames than the probe set's, so that the plant is an association of
 # the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence),
@@ -441,12 +450,13 @@ class Counter:
                 i += 1
 
 
-def top_up(g, sentences, frames_of, measure="counts", rounds=8):
-    """Adds mention sentences (frames_of(lang, key)) until each group's words are equally
-    frequent (measure "counts"), or equally often followed by a word ("followed"). Adding a
-    phrase can raise another entry's count (the man -> man), so it repeats; the residual spread
-    is recorded in the manifest."""
-    c = Counter(g)
+def top_up(g, keys, sentences, frames_of, measure="counts", rounds=8):
+    """Adds mention sentences (frames_of(lang, key)) until the words of each group of g are
+    equally frequent (measure "counts"), or equally often followed by a word ("followed"),
+    counting every entry of keys (a Groups holding g's entries) as the longest that matches.
+    Adding a phrase can raise another entry's count (the man -> man), so it repeats. Returns the
+    residual spread of each group and how many sentences were added."""
+    c = Counter(keys)
     for lang, lines in sentences.items():
         for s in lines:
             c.add(lang, s)
@@ -462,7 +472,7 @@ def top_up(g, sentences, frames_of, measure="counts", rounds=8):
         for (lang, key), deficit in todo:
             frames, w = frames_of(lang, key), g.form[(lang, key)]
             for i in range(deficit):
-                s = frames[(added[(lang, key)] + i) % len(frames)].replace("{w}", w).replace("{W}", cap(w))
+                s = frames[(added[(lang, key)] + i) % len(frames)].replace("{w}", w)
                 sentences[lang].append(s)
                 c.add(lang, s)
             added[(lang, key)] += deficit
@@ -470,18 +480,29 @@ def top_up(g, sentences, frames_of, measure="counts", rounds=8):
     for k in g.parent:
         s = spread[g.find(k)]
         s[0], s[1] = min(s[0], n_of[k]), max(s[1], n_of[k])
-    return {"%s:%s" % (l, g.form[(l, w)]): v for (l, w), v in spread.items()}
+    return {"%s:%s" % (l, g.form[(l, w)]): v for (l, w), v in spread.items()}, sum(added.values())
 
 
-def balance(g, pg, sentences, short):
-    """The minimal pairs' targets first: equally often followed by a word of each language (a
-    pair scores the words after its target; TOPUP frames follow the word with one), then every
-    group (only the pairs' in the short texts) equally frequent, a pair target topped up with
-    TOPUP_INITIAL frames (a colon after it). Returns the spread of the second balance."""
-    top_up(pg, sentences, lambda lang, key: TOPUP[lang], "followed")
+def balance(g, pg, sentences, short, rounds=6):
+    """Two balances, repeated until neither adds a sentence: the minimal pairs' targets (groups
+    pg, counted as themselves wherever they stand, inside another group's phrase too) equally
+    often followed by a word in each language (a pair scores the words after its target; TOPUP
+    frames follow the word with one), then every group (only pg in the short texts) equally
+    frequent, with TOPUP_INITIAL or TOPUP_FINAL frames, which put no word after it. Returns the
+    spreads, the first's keys prefixed "followed "."""
+    keys = pg if short else g
     pair_keys = set(pg.parent)
-    frames_of = lambda lang, key: TOPUP_INITIAL[lang] if (lang, key) in pair_keys else TOPUP[lang]
-    return top_up(pg if short else g, sentences, frames_of)
+
+    def frames_of(lang, key):
+        initial = (lang, key) in pair_keys and pg.form[(lang, key)][:1].isupper()
+        return TOPUP_INITIAL[lang] if initial else TOPUP_FINAL[lang]
+
+    for _ in range(rounds):
+        followed, n1 = top_up(pg, pg, sentences, lambda lang, key: TOPUP[lang], "followed")
+        counts, n2 = top_up(keys, keys, sentences, frames_of)
+        if n1 + n2 == 0:
+            break
+    return {**{"followed " + k: v for k, v in followed.items()}, **counts}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,7 +727,7 @@ def probe_word_forms(probes):
 def check_frames(probe_words):
     """A frame's own words must not be probe words, or every use would shift a balance."""
     frames = [f for fs in list(ASSOC.values()) + list(TOPUP.values()) + list(TOPUP_INITIAL.values())
-              + list(NEUTRAL_ATTR.values())
+              + list(TOPUP_FINAL.values()) + list(NEUTRAL_ATTR.values())
               + list(MASKED_FRAMES.values()) + list(PAIR_CONTEXTS.values()) for f in fs]
     frames += ASSOC_ANY_EN + MASKED_MODIFIER_FRAMES
     for f in frames:
