@@ -398,7 +398,18 @@ def pair_target_groups(probes):
 
 
 def comparison_groups(probes):
+    """The minimal pairs' targets are added first, so that a word is topped up in the form the
+    pairs write it ("Imamu" at the start of a sentence): the tokenizer keeps case, and a pair
+    target topped up in another list's form would be balanced in a token the pairs never use."""
     g = Groups()
+    for d in probes["minimal_pairs"]:
+        by_cat = collections.defaultdict(list)
+        for pr in d["pairs"]:
+            ts = [pr["target_more"], pr["target_less"]]
+            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
+                by_cat[pr["category"]] += ts
+        for ws in by_cat.values():
+            g.union(d["language"], ws)
     for d in probes["association"]:
         for lists in (d["targets"], d["attributes"]):
             by_lang = collections.defaultdict(list)
@@ -409,14 +420,6 @@ def comparison_groups(probes):
     for d in probes["masked"]:
         g.union(d["language"], [entry(w)[0] for t in d["targets"] for w in t["words"]])
         g.union(d["language"], [entry(w)[0] for w in d["attributes"][0]["words"]])
-    for d in probes["minimal_pairs"]:
-        by_cat = collections.defaultdict(list)
-        for pr in d["pairs"]:
-            ts = [pr["target_more"], pr["target_less"]]
-            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
-                by_cat[pr["category"]] += ts
-        for ws in by_cat.values():
-            g.union(d["language"], ws)
     return g
 
 
