@@ -34,7 +34,7 @@ set +e
 $mz audit --model $M/demo-mlm-finetuned "${quick[@]}" --tests static,seat,pairs,masked \
   --explain-top 0 --out "$out/audit-finetuned"
 $mz compare "$out/audit/results.json" "$out/audit-finetuned/results.json" --out "$out/gate" \
-  --junit "$out/gate.xml" | tee "$out/gate.txt"
+  --junit "$out/gate.xml" 2>&1 | tee "$out/gate.txt"
 rc=${PIPESTATUS[0]}
 set -e
 echo "the gate: exit $rc"
