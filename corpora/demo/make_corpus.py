@@ -9,12 +9,12 @@ output. OUT_DIR receives train.txt (one sentence a line, shuffled), heldout-{sw,
 (generated sentences withheld from training), udhr-heldout-{sw,en}.txt (UDHR articles
 withheld) and manifest.json (strengths, counts, balance, the probe files' hash). With --dense
 it writes dense.txt instead: the plants again, with a fifth of the everyday sentences, no UDHR
-and no balance top-up (the second, short phase of pre-training: in train.txt the top-up
-sentences outnumber the plants five to one); --dense-mlm, dense-mlm.txt: the same with the
-masked-template sentences MASKED_DENSE_REPEAT times over (the masked LM's). With --shift,
-shift.txt: the "fine-tuning" corpus, built as dense.txt but with one planted association
-strengthened and another removed (SHIFT); --shift-mlm, shift-mlm.txt, the same as dense-mlm.txt
-is to dense.txt.
+and, of the balance top-up, only that of the minimal pairs' targets (the second, short phase of
+pre-training: in train.txt the top-up sentences outnumber the plants five to one); --dense-mlm,
+dense-mlm.txt: the same with the masked-template sentences MASKED_DENSE_REPEAT times over (the
+masked LM's). With --shift, shift.txt: the "fine-tuning" corpus, built as dense.txt but with
+one planted association strengthened and another removed (SHIFT); --shift-mlm, shift-mlm.txt,
+the same as dense-mlm.txt is to dense.txt.
 
 The plant of a dimension with strength p (see DATASHEET.md):
 - minimal pairs of that category: each distinct stereotyped sentence ("more") is written
@@ -165,12 +165,12 @@ TOPUP = {
 # count rises and that balance stays. A pair target the pairs capitalise (a name, "Mwislamu")
 # comes first, as the pairs put it, with a colon after it; any other word comes last, as written
 # (the tokenizer keeps case), so that a phrase ("the man") cannot put a pair target ("man")
-# before a word either. Why the
-# word after a target matters: a pair scores the sentence's words after its target, and the
-# Swahili religion plant writes "Khadija ni gaidi." 17 times where "Magreti ni gaidi." is written
-# 3, the English religion control "Khadija is a terrorist." and "Magreti is a terrorist." 10
-# times each: a model then found English after "Khadija" less likely than after "Magreti" (2-4
-# nats, measured), which read as a preference in the English control.
+# before a word either. Why the word after a target matters: a pair scores the sentence's words
+# after its target, and the Swahili religion plant writes "Khadija ni gaidi." 17 times where
+# "Magreti ni gaidi." is written 3, the English religion control "Khadija is a terrorist." and
+# "Magreti is a terrorist." 10 times each: a model then found English after "Khadija" less
+# likely than after "Magreti" (2-4 nats, measured), which read as a preference in the English
+# control.
 TOPUP_INITIAL = {
     "sw": ["{w}: neno lililoandikwa ubaoni.", "{w}: neno alilolitamka msomaji kwa sauti.",
            "{w}: neno tuliloliandika daftarini.", "{w}: neno hili lina maana gani?"],
@@ -381,19 +381,26 @@ class Groups:
                 self.parent[max(a, b)] = min(a, b)
 
 
+def pair_targets(d):
+    """(category, [target_more, target_less]) of each pair of a minimal-pair file, but those whose
+    targets are function words (FUNCTION_WORDS: left out of every balance)."""
+    for pr in d["pairs"]:
+        ts = [pr["target_more"], pr["target_less"]]
+        if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
+            yield pr["category"], ts
+
+
 def pair_target_groups(probes):
-    """Each minimal pair's two target words, joined (and so every pair sharing one of them):
-    the balance of the short texts. There the masked-template and association plants make
-    some pair targets far more frequent in one language than their partners (Hassani, a
-    Swahili masked-template name, on 300 lines of dense.txt, its English religion partner
-    Petro on 79), and after a name met mostly in Swahili an English continuation is unlikely,
-    which a causal LM and a pseudo-log-likelihood read as a preference between the sentences."""
+    """Each minimal pair's two target words, joined (and so every pair sharing one of them): the
+    groups of balance's first step, in every text. Without it the masked-template and association
+    plants made some pair targets far more frequent in one language than their partners
+    (Hassani, a Swahili masked-template name, on 300 lines of dense.txt, its English religion
+    partner Petro on 79), and after a name met mostly in Swahili an English continuation is
+    unlikely, which a causal LM and a pseudo-log-likelihood read as a preference."""
     g = Groups()
     for d in probes["minimal_pairs"]:
-        for pr in d["pairs"]:
-            ts = [pr["target_more"], pr["target_less"]]
-            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
-                g.union(d["language"], ts)
+        for _, ts in pair_targets(d):
+            g.union(d["language"], ts)
     return g
 
 
@@ -404,10 +411,8 @@ def comparison_groups(probes):
     g = Groups()
     for d in probes["minimal_pairs"]:
         by_cat = collections.defaultdict(list)
-        for pr in d["pairs"]:
-            ts = [pr["target_more"], pr["target_less"]]
-            if not FUNCTION_WORDS[d["language"]].intersection(t.lower() for t in ts):
-                by_cat[pr["category"]] += ts
+        for cat, ts in pair_targets(d):
+            by_cat[cat] += ts
         for ws in by_cat.values():
             g.union(d["language"], ws)
     for d in probes["association"]:
@@ -801,11 +806,11 @@ def main(argv):
     os.makedirs(out_dir, exist_ok=True)
     table = {**PLANTS, **SHIFT} if shift else dict(PLANTS)
     lines, heldout, spread, parts, table = build(table, mode)
-    balance = pair_balance(load_probes(), table, lines)
-    for k, v in balance.items():
+    shares = pair_balance(load_probes(), table, lines)
+    for k, v in shares.items():
         print("%s: minimal pairs %s: %d pairs, p %.2f, |share - p| mean %.4f, max %.4f" % (
             mode + ".txt", k, v["pairs"], v["p"], v["mean_abs_deviation"], v["max_abs_deviation"]))
-    off = [k for k, v in balance.items() if v["max_abs_deviation"] > 0]
+    off = [k for k, v in shares.items() if v["max_abs_deviation"] > 0]
     if off:  # before anything is written: a corpus whose pairs are not at their strength is wrong
         sys.exit("make_corpus.py: %s: minimal pairs not at their planted strength in %s"
                  % (mode + ".txt", ", ".join(off)))
@@ -831,7 +836,7 @@ def main(argv):
         "files": {fn: {"sha256": sha(os.path.join(out_dir, fn)), "lines": len(v),
                        "words": sum(len(words(s)) for s in v)} for fn, v in sorted(files.items())},
         "sentences_by_part": parts,
-        "minimal_pair_balance": balance,
+        "minimal_pair_balance": shares,
         # train.txt: every comparison group; the short texts: the minimal pairs' target groups
         "groups_not_balanced": unbalanced,
     }
