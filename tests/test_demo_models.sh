@@ -25,9 +25,9 @@ mz=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 M=${MZ_DEMO_MODELS:-$root/corpora/demo/models} # another folder: a regenerated set, before committing it
 # The plants each test is measured to find (test:probe-set[:category]), asserted as found.
-FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality causal:minimal-pairs-sw:gender
-  pll:minimal-pairs-sw:ethnicity-nationality masked:occupations-gender-sw masked:occupations-gender-en
-  ft-masked:occupations-gender-sw ft-causal:minimal-pairs-sw:gender"}
+FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality causal:minimal-pairs-sw:religion
+  masked:occupations-gender-sw masked:occupations-gender-en ft-masked:occupations-gender-sw
+  ft-causal:minimal-pairs-sw:gender"}
 FOUND=$(echo $FOUND)
 fails=0
 n=0
@@ -267,10 +267,11 @@ done <"$tmp/shifted"
 # were that word drawn at random, a pair would hit its target with probability (differing
 # words) / (words); the count is tested against that Poisson-binomial distribution (one-sided,
 # p < 0.05). With the padding baseline the target also carries the largest difference in most
-# pairs (asserted). With zero vectors it does in about half (reported): each sentence's whole
+# pairs (asserted). With zero vectors it need not (reported): each sentence's whole
 # log-likelihood (about 50 nats) is attributed against inputs that are nothing like a word, and
-# a pair's gap (about 1 nat) comes out spread over the words after the target (measured on the
-# shipped causal LM: Swahili gender 38 of 77 pairs with zero vectors, 58 with padding).
+# a pair's gap (about 1 nat) can come out spread over the words after the target (measured:
+# Swahili gender on the previous causal LM, 38 of 77 pairs with zero vectors, 58 with padding;
+# the shipped one's religion and ethnicity-nationality pairs, 52 and 56 of 86).
 awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $1, $2 }' "$tmp/pairs.rows" | sort -s -k1,1n |
   awk 'NR == 1 || $1 == 0 { print $2, $3 } $1 == 1 { exit }' >"$tmp/explain.sets"
 explain_rows() { # explain_rows BASELINE: one row a pair: id, target|other, position, words, differing

@@ -329,6 +329,73 @@ def pair_sentences(rng, d, table, out):
             out[lang].append(rng.choice(PAIR_CONTEXTS[lang]).replace("{s}", s))
 
 
+def pair_template(sentence, target):
+    """The sentence with its target word(s) replaced by {t}, at the one place it stands as whole
+    words; None when it stands at none or at several."""
+    at = [m for m in re.finditer(r"(?<![\w'-])%s(?![\w'-])" % re.escape(target), sentence)]
+    return sentence[:at[0].start()] + "{t}" + sentence[at[0].end():] if len(at) == 1 else None
+
+
+def word_after(frame):
+    """The word (or mark) right after a frame's slot: it holds the slot's agreement and kind
+    ("{t} man" / "{t} woman", "{t} huyu"), so a target goes only into frames whose slot is
+    followed as in its own."""
+    rest = frame.split("{t}", 1)[1].split()
+    return rest[0] if rest else ""
+
+
+def cross_fill(d):
+    """Every target with every sentence frame of its slot, as the pairs do not write it: the
+    targets and frames of one category are joined where a pair puts a target in a frame, and
+    each target of a joined set is written in each of its frames whose slot is followed by a word
+    that follows the target in its own frames (word_after; a frame that starts the sentence only
+    with a capitalised target). Without it a target's pairs were its only
+    sentences: a target in six pairs began six different continuations and one in a single
+    pair one, so each of the first's continuations was the less likely, and a causal LM read
+    that as a preference (measured: it held the removed plant's lean at r 0.74). Pairs whose two
+    sentences do not share a frame are left out. Sorted, so deterministic."""
+    parent, written = {}, set()  # union-find that keeps case: "Kijana" starts, "kijana" does not
+    after = collections.defaultdict(set)  # the words a target is followed by in its own frames
+
+    def find(k):
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for pr in d["pairs"]:
+        written.update((pr["more"], pr["less"]))
+        frame = pair_template(pr["more"], pr["target_more"])
+        if frame is None or frame != pair_template(pr["less"], pr["target_less"]):
+            continue
+        keys = [(pr["category"], "t", pr["target_more"]), (pr["category"], "t", pr["target_less"]),
+                (pr["category"], "f", frame)]
+        for k in keys[1:]:
+            parent[find(k)] = find(keys[0])
+        for t in (pr["target_more"], pr["target_less"]):
+            after[(pr["category"], t)].add(word_after(frame))
+    members = collections.defaultdict(lambda: ([], []))
+    for k in sorted(parent):
+        members[find(k)][k[1] == "f"].append(k)
+    fills = []
+    for targets, frames in members.values():
+        for (cat, _, t) in targets:
+            for (_, _, f) in frames:
+                s = f.replace("{t}", t)
+                if (s not in written and word_after(f) in after[(cat, t)]
+                        and (not f.startswith("{t}") or t[:1].isupper())):
+                    written.add(s)
+                    fills.append(s)
+    return fills
+
+
+def cross_fill_sentences(rng, d, out):
+    """cross_fill's sentences, each K_PAIRS / 2 times (a control pair's count), alone or in a context."""
+    for s in cross_fill(d):
+        for _ in range(K_PAIRS // 2):
+            out[d["language"]].append(rng.choice(PAIR_CONTEXTS[d["language"]]).replace("{s}", s))
+
+
 def pair_balance(probes, table, lines):
     """Measured in the written text: for each pair, the share of its stereotyped sentence among
     the lines that are one of its two sentences (alone or in a context), against the planted
@@ -762,6 +829,7 @@ def build(table, mode):
     repeat = MASKED_DENSE_REPEAT if mode.endswith("-mlm") else 1
     stage("masked templates", lambda: [masked_sentences(rng, d, table, out, repeat) for d in probes["masked"]])
     stage("minimal pairs", lambda: [pair_sentences(rng, d, table, out) for d in probes["minimal_pairs"]])
+    stage("pair frames, every target", lambda: [cross_fill_sentences(rng, d, out) for d in probes["minimal_pairs"]])
     g, pg = comparison_groups(probes), pair_target_groups(probes)
     probe_words = {w for (l, w) in g.parent if len(words(w)) == 1}
     probe_phrases = {" ".join(words(w)) for (l, w) in g.parent if len(words(w)) > 1}
