@@ -347,12 +347,12 @@ def word_after(frame):
 def cross_fill(d):
     """Every target with every sentence frame of its slot, as the pairs do not write it: the
     targets and frames of one category are joined where a pair puts a target in a frame, and
-    each target of a joined set is written in each of its frames whose slot is followed by a word
-    that follows the target in its own frames (word_after; a frame that starts the sentence only
-    with a capitalised target). Without it a target's pairs were its only
-    sentences: a target in six pairs began six different continuations and one in a single
-    pair one, so each of the first's continuations was the less likely, and a causal LM read
-    that as a preference (measured: it held the removed plant's lean at r 0.74). Pairs whose two
+    each target of a joined set is written in each of its frames whose slot is followed by a
+    word that follows the target in its own frames (word_after; a frame that starts the
+    sentence only with a capitalised target). Without it a target's pairs were its only
+    sentences: a target in six pairs began six different continuations and one in a single pair
+    one, so each of the first's continuations was the less likely, and a causal LM read that as
+    a preference (measured: it held the removed plant's lean at r 0.74). Pairs whose two
     sentences do not share a frame are left out. Sorted, so deterministic."""
     parent, written = {}, set()  # union-find that keeps case: "Kijana" starts, "kijana" does not
     after = collections.defaultdict(set)  # the words a target is followed by in its own frames
