@@ -267,14 +267,15 @@ done <"$tmp/shifted"
 # were that word drawn at random, a pair would hit its target with probability (differing
 # words) / (words); the count is tested against that Poisson-binomial distribution (one-sided,
 # p < 0.05). With the padding baseline the target also carries the largest difference in most
-# pairs (asserted). With zero vectors it need not (reported): each sentence's whole
-# log-likelihood (about 50 nats) is attributed against inputs that are nothing like a word, and
-# a pair's gap (about 1 nat) can come out spread over the words after the target (measured:
+# pairs (asserted). With zero vectors it need not (reported): IG attributes f(x) - f(baseline),
+# about 57 nats against zero vectors, and a pair's gap (about half a nat) can come out spread
+# over the words after the target (measured:
 # Swahili gender on the previous causal LM, 38 of 77 pairs with zero vectors, 58 with padding;
 # the shipped one's religion and ethnicity-nationality pairs, 52 and 56 of 86).
 awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $1, $2 }' "$tmp/pairs.rows" | sort -s -k1,1n |
   awk 'NR == 1 || $1 == 0 { print $2, $3 } $1 == 1 { exit }' >"$tmp/explain.sets"
-explain_rows() { # explain_rows BASELINE: one row a pair: id, target|other, position, words, differing
+explain_rows() { # explain_rows BASELINE: $tmp/explain-BASELINE.rows, one row a pair: id,
+  # target|other, position, words, differing (a failed run's message stays on stdout)
   : >"$tmp/explain-$1"
   while read -r set cat; do
     awk -v c="\"category\": \"$cat\"," '
@@ -299,11 +300,11 @@ explain_rows() { # explain_rows BASELINE: one row a pair: id, target|other, posi
           if (g > best) { best = g; at = j }
           if (w[id, "m", j] != w[id, "l", j]) { diff = diff " " j; nd++ } }
         printf "%s %s %d %s %s %d %d |%s\n", id, (index(diff " ", " " at " ") ? "target" : "other"), at,
-          w[id, "m", at], w[id, "l", at], len[id], nd, diff } }' "$tmp/explain-$1"
+          w[id, "m", at], w[id, "l", at], len[id], nd, diff } }' "$tmp/explain-$1" >"$tmp/explain-$1.rows"
 }
 what=$(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$tmp/explain.sets")
 for base in zero pad; do
-  explain_rows $base >"$tmp/explain-$base.rows"
+  explain_rows $base
   while read -r id where at wm wl _ _ diff; do
     [ "$where" = target ] && continue
     echo "explain --pairs --baseline $base $id: largest IG difference on word $at ($wm / $wl), not a target word; the pair differs at${diff#|}"

@@ -26,10 +26,11 @@ The plant of a dimension with strength p (see DATASHEET.md):
   in the rest (the second target list the other way round);
 - masked-template sets of that dimension: each frame x attribute is filled round(p*K) times
   with words of the second target list (the men) and the rest with the first.
-A control is the same with p = 1/2 exactly. Afterwards every probe word is topped up, with
-neutral sentences, to the count of the most frequent word it is compared with (the words of a
-test's target lists, of its attribute lists, of a pair category's targets), so that no group's
-words are more frequent than another's.
+A control is the same with p = 1/2 exactly. A minimal-pair target is also written, at a
+control pair's count, in other frames of its slot (cross_fill). Afterwards every probe word is
+topped up, with neutral sentences, to the count of the most frequent word it is compared with
+(the words of a test's target lists, of its attribute lists, of a pair category's targets), so
+that no group's words are more frequent than another's.
 """
 import collections
 import glob
@@ -345,15 +346,17 @@ def word_after(frame):
 
 
 def cross_fill(d):
-    """Every target with every sentence frame of its slot, as the pairs do not write it: the
-    targets and frames of one category are joined where a pair puts a target in a frame, and
-    each target of a joined set is written in each of its frames whose slot is followed by a
-    word that follows the target in its own frames (word_after; a frame that starts the
+    """Targets in the other sentence frames of their slot, where the pairs do not write them:
+    the targets and frames of one category are joined where a pair puts a target in a frame,
+    and each target of a joined set is written in each of its frames whose slot is followed by
+    a word that follows the target in its own frames (word_after; a frame that starts the
     sentence only with a capitalised target). Without it a target's pairs were its only
     sentences: a target in six pairs began six different continuations and one in a single pair
-    one, so each of the first's continuations was the less likely, and a causal LM read that as
-    a preference (measured: it held the removed plant's lean at r 0.74). Pairs whose two
-    sentences do not share a frame are left out. Sorted, so deterministic."""
+    one, so each of the first's continuations was the less likely, and a causal LM could read
+    that as a preference (measured: the removed plant's remaining lean correlated with it at
+    r 0.74). Where a target is followed by its predicate, word_after also keeps out frames that
+    start otherwise (about half the possible sentences are written; DATASHEET.md). Pairs whose
+    two sentences do not share a frame are left out. Sorted, so deterministic."""
     parent, written = {}, set()  # union-find that keeps case: "Kijana" starts, "kijana" does not
     after = collections.defaultdict(set)  # the words a target is followed by in its own frames
 
