@@ -193,8 +193,8 @@ static mz_status run_audit(mz_cli *cli, const mz_cli_args *args, audit_cmd *a) {
     mz_audit_inputs in = {a->m, a->model, a->t, a->sets, a->n_sets};
     struct sigaction sa = {0}, old;
     sa.sa_handler = on_sigint;
-    sa.sa_flags =
-        SA_RESTART; /* a read or write under way finishes; the audit stops at its next item */
+    /* A read or write under way finishes; the audit stops at its next item. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     mz_status rc = mz_cli_results_new(&r, cli, "audit", args);
