@@ -322,12 +322,16 @@ def pair_counts(d, table):
     return counts
 
 
+def in_contexts(rng, lang, s, n, out):
+    """n copies of a pair sentence, each alone or in a context (PAIR_CONTEXTS)."""
+    for _ in range(n):
+        out[lang].append(rng.choice(PAIR_CONTEXTS[lang]).replace("{s}", s))
+
+
 def pair_sentences(rng, d, table, out):
     """Each distinct sentence its pair_counts times, each copy alone or in a context."""
-    lang = d["language"]
     for s, n in pair_counts(d, table).items():  # first appearance order: deterministic
-        for _ in range(n):
-            out[lang].append(rng.choice(PAIR_CONTEXTS[lang]).replace("{s}", s))
+        in_contexts(rng, d["language"], s, n, out)
 
 
 def pair_template(sentence, target):
@@ -357,33 +361,23 @@ def cross_fill(d):
     r 0.74). Where a target is followed by its predicate, word_after also keeps out frames that
     start otherwise (about half the possible sentences are written; DATASHEET.md). Pairs whose
     two sentences do not share a frame are left out. Sorted, so deterministic."""
-    parent, written = {}, set()  # union-find that keeps case: "Kijana" starts, "kijana" does not
+    g, written = Groups(fold=False), set()  # case kept: "Kijana" starts, "kijana" does not
     after = collections.defaultdict(set)  # the words a target is followed by in its own frames
-
-    def find(k):
-        while parent.setdefault(k, k) != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
     for pr in d["pairs"]:
         written.update((pr["more"], pr["less"]))
         frame = pair_template(pr["more"], pr["target_more"])
         if frame is None or frame != pair_template(pr["less"], pr["target_less"]):
             continue
-        keys = [(pr["category"], "t", pr["target_more"]), (pr["category"], "t", pr["target_less"]),
-                (pr["category"], "f", frame)]
-        for k in keys[1:]:
-            parent[find(k)] = find(keys[0])
+        g.union(pr["category"], ["t:" + pr["target_more"], "t:" + pr["target_less"], "f:" + frame])
         for t in (pr["target_more"], pr["target_less"]):
             after[(pr["category"], t)].add(word_after(frame))
     members = collections.defaultdict(lambda: ([], []))
-    for k in sorted(parent):
-        members[find(k)][k[1] == "f"].append(k)
+    for cat, key in sorted(g.parent):
+        members[g.find((cat, key))][key.startswith("f:")].append((cat, key[2:]))
     fills = []
     for targets, frames in members.values():
-        for (cat, _, t) in targets:
-            for (_, _, f) in frames:
+        for (cat, t) in targets:
+            for (_, f) in frames:
                 s = f.replace("{t}", t)
                 if (s not in written and word_after(f) in after[(cat, t)]
                         and (not f.startswith("{t}") or t[:1].isupper())):
@@ -395,8 +389,7 @@ def cross_fill(d):
 def cross_fill_sentences(rng, d, out):
     """cross_fill's sentences, each K_PAIRS / 2 times (a control pair's count), alone or in a context."""
     for s in cross_fill(d):
-        for _ in range(K_PAIRS // 2):
-            out[d["language"]].append(rng.choice(PAIR_CONTEXTS[d["language"]]).replace("{s}", s))
+        in_contexts(rng, d["language"], s, K_PAIRS // 2, out)
 
 
 def pair_balance(probes, table, lines):
@@ -426,13 +419,14 @@ def pair_balance(probes, table, lines):
 
 
 class Groups:
-    """Union-find over probe entries (lower-cased), per language."""
+    """Union-find over probe entries, per language (or another first key), lower-cased unless
+    fold is false."""
 
-    def __init__(self):
-        self.parent, self.form = {}, {}
+    def __init__(self, fold=True):
+        self.parent, self.form, self.fold = {}, {}, fold
 
     def add(self, lang, w):
-        key = (lang, w.lower())
+        key = (lang, w.lower() if self.fold else w)
         self.parent.setdefault(key, key)
         self.form.setdefault(key, w)
         return key
