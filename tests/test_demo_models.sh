@@ -269,26 +269,29 @@ done <"$tmp/shifted"
 # p < 0.05). With the padding baseline the target also carries the largest difference in most
 # pairs (asserted). With zero vectors it need not (reported): IG attributes f(x) - f(baseline),
 # about 57 nats against zero vectors, and a pair's gap (about half a nat) can come out spread
-# over the words after the target (measured:
-# Swahili gender on the previous causal LM, 38 of 77 pairs with zero vectors, 58 with padding;
-# the shipped one's religion and ethnicity-nationality pairs, 52 and 56 of 86).
+# over the words after the target (measured: Swahili gender on the previous causal LM, 38 of 77
+# pairs with zero vectors, 58 with padding; the shipped one's religion and
+# ethnicity-nationality pairs, 52 and 56 of 86).
 awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $1, $2 }' "$tmp/pairs.rows" | sort -s -k1,1n |
   awk 'NR == 1 || $1 == 0 { print $2, $3 } $1 == 1 { exit }' >"$tmp/explain.sets"
+k=0
+while read -r set cat; do # each category's pairs in a file of their own: explain-pairs-K.json
+  k=$((k + 1))
+  awk -v c="\"category\": \"$cat\"," '
+    /^ "pairs": \[/ { print; inp = 1; next }
+    !inp { print; next }
+    /^  \{/ { obj = $0 "\n"; keep = 0; next }
+    /^  \}/ { if (keep) { printf "%s%s", (k ? ",\n" : ""), obj "  }"; k++ } obj = ""; next }
+    obj != "" { obj = obj $0 "\n"; if (index($0, c)) keep = 1; next }
+    /^ \]/ { print "\n ]\n}"; exit }' "$P/minimal-pairs/pairs-${set#minimal-pairs-}.json" >"$tmp/explain-pairs-$k.json"
+done <"$tmp/explain.sets"
 explain_rows() { # explain_rows BASELINE: $tmp/explain-BASELINE.rows, one row a pair: id,
   # target|other, position, words, differing (a failed run's message stays on stdout)
   : >"$tmp/explain-$1"
-  while read -r set cat; do
-    awk -v c="\"category\": \"$cat\"," '
-      /^ "pairs": \[/ { print; inp = 1; next }
-      !inp { print; next }
-      /^  \{/ { obj = $0 "\n"; keep = 0; next }
-      /^  \}/ { if (keep) { printf "%s%s", (k ? ",\n" : ""), obj "  }"; k++ } obj = ""; next }
-      obj != "" { obj = obj $0 "\n"; if (index($0, c)) keep = 1; next }
-      /^ \]/ { print "\n ]\n}"; exit }' "$P/minimal-pairs/pairs-${set#minimal-pairs-}.json" >"$tmp/explain-pairs.json"
-    run explain explain --model "$M/demo-causal" --pairs "$tmp/explain-pairs.json" --method ig \
-      --baseline "$1" --no-faithfulness
+  for f in "$tmp"/explain-pairs-*.json; do
+    run explain explain --model "$M/demo-causal" --pairs "$f" --method ig --baseline "$1" --no-faithfulness
     cat "$tmp/explain" >>"$tmp/explain-$1"
-  done <"$tmp/explain.sets"
+  done
   awk '/: pair [^ ]+ \((more|less)\): / { side = ($0 ~ /\(more\)/) ? "m" : "l"; id = $0
       sub(/.*: pair /, "", id); sub(/ .*/, "", id); k = 0; on = 0; next }
     /^  word +ig$/ { on = 1; next }
