@@ -182,6 +182,7 @@ static mz_status fill_frames(audit *a, mz_progress *p) {
         rc = mz_embed_cache_fill(a->cache, a->in->model, a->in->tokenizer,
                                  (const char *const *)texts, n, &a->embed, a->ctx);
     }
+    a->embed.progress = NULL; /* the stage frees p */
     mz_templates_free(texts, n);
     return rc;
 }

@@ -28,7 +28,6 @@ void mz_set_threads(int threads) {
 #ifdef _OPENMP
     omp_set_num_threads(n);
 #endif
-    openblas_set_num_threads(n);
 }
 
 int mz_threads(void) {

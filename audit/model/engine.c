@@ -5,7 +5,6 @@
 #include "mizani/mizani.h"
 #include "run.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -298,7 +297,7 @@ static mz_status pool(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
     return pooler ? check_finite(pooler, (size_t)p->S * C, "pooled.pooler", 0, ctx) : MZ_OK;
 }
 
-static mz_status forward(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
+mz_status mz_run_pass(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
     const mz_model_config *c = &r->m->cfg;
     int L = c->n_layers, rows_only = head_rows_only(r, acts);
     mz_status rc = embed(r, acts, ctx);
@@ -319,12 +318,5 @@ static mz_status forward(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
     }
     if (!rc) rc = pool(r, acts, ctx);
     if (!rc && r->logits && !(rc = lm_head(r, rows_only, ctx))) emit_logits(r, acts);
-    return rc;
-}
-
-mz_status mz_run_pass(mz_run *r, mz_activations *acts, mz_ctx *ctx) {
-    openblas_set_num_threads(1); /* the engine's OpenMP threads split every product */
-    mz_status rc = forward(r, acts, ctx);
-    openblas_set_num_threads(mz_threads());
     return rc;
 }

@@ -288,11 +288,7 @@ mz_status mz_run_backward(mz_activations **out, mz_run *r, const mz_grad_seed *s
     mz_status rc = mz_act_new(&grads, &r->m->cfg, p->S, p->T, -1, ctx);
     for (int i = 0; !rc && i < n_want; i++)
         rc = mz_act_request(grads, want[i], 1, ctx);
-    if (!rc && p->N) {
-        openblas_set_num_threads(1); /* the engine's OpenMP threads split every product */
-        rc = backward(r, grads, seeds, n_seeds, ctx);
-        openblas_set_num_threads(mz_threads());
-    }
+    if (!rc && p->N) rc = backward(r, grads, seeds, n_seeds, ctx);
     if (rc)
         mz_activations_free(grads);
     else

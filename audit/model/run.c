@@ -3,10 +3,20 @@
 #include "run.h"
 #include "mizani/alloc.h"
 
+#include <cblas.h>
+#include <pthread.h>
 #include <string.h>
+
+/* OpenBLAS on one thread, set once for the process: the engine's own OpenMP threads split every
+ * product, and several runs pass at once on those threads. Setting it around each pass, as was
+ * done, wrote OpenBLAS's process-wide thread count while other threads were inside a product. */
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void blas_one_thread(void) { openblas_set_num_threads(1); }
 
 mz_status mz_run_new(mz_run **out, const mz_model *m, mz_ctx *ctx) {
     *out = NULL;
+    pthread_once(&blas_once, blas_one_thread);
     mz_run *r = mz_calloc(1, sizeof *r);
     int L = m->cfg.n_layers;
     if (r) r->L = mz_calloc((size_t)L, sizeof *r->L);

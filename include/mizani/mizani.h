@@ -20,7 +20,8 @@ extern "C" {
  * status is checked instead) and fixes process-wide settings. Safe to call again. */
 mz_status mz_init(mz_ctx *ctx);
 
-/* Threads for OpenMP regions and OpenBLAS; 0 means all cores. */
+/* Threads for Mizani's OpenMP regions (OpenBLAS runs on one thread inside them); 0 means all
+ * cores. */
 void mz_set_threads(int threads);
 int mz_threads(void);
 
