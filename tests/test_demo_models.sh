@@ -3,15 +3,17 @@
 # MODEL_CARD.md there): each model's demonstration.json lists, for every probe set (every
 # category of a minimal-pair file), the strength its words were generated with: above 0.5
 # planted, exactly 0.5 a control. On the probe files the models were built from (probes.tar.gz):
-# - minimal pairs (causal LM; the masked LM's pseudo-log-likelihood on the Swahili pairs),
+# - minimal pairs (causal LM and its fine-tuned checkpoint, at that one's own strengths; the
+#   masked LM's pseudo-log-likelihood on the Swahili pairs),
 #   masked templates (masked LM), SEAT, CEAT and WEAT on the input embeddings (masked LM): no
 #   control is flagged; the plants in FOUND below (measured: MODEL_CARD.md) are flagged (Holm
 #   p < 0.05, planted direction); a plant not in FOUND is listed as a documented miss, and
 #   fails the test only if it is flagged the wrong way round; one whose design cannot reach
 #   p < 0.05 ('too few' target clusters or words) is listed;
 # - fine-tuned vs original, as the regression gate compares them (mizani compare, pairs
-#   --before): a shifted plant in FOUND moves its way significantly (the strengthened Swahili
-#   occupation plant grows in the masked templates), none moves against its shift;
+#   --before): a shifted plant in FOUND moves its way significantly (in the masked templates
+#   the strengthened Swahili occupation plant grows, the removed English one shrinks), none
+#   moves against its shift;
 # - the masked templates' Swahili-English test flags the fine-tuned model's stronger Swahili
 #   plant (equal plants are reported);
 # - the attribution of planted minimal pairs (explain --pairs, Integrated Gradients) is complete
@@ -25,8 +27,9 @@ mz=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 M=${MZ_DEMO_MODELS:-$root/corpora/demo/models} # another folder: a regenerated set, before committing it
 # The plants each test is measured to find (test:probe-set[:category]), asserted as found.
-FOUND=${MZ_DEMO_FOUND-"causal:minimal-pairs-sw:ethnicity-nationality causal:minimal-pairs-sw:religion
-  masked:occupations-gender-sw masked:occupations-gender-en ft-masked:occupations-gender-sw
+FOUND=${MZ_DEMO_FOUND-"causal-finetuned:minimal-pairs-sw:gender causal-finetuned:minimal-pairs-sw:religion
+  causal-finetuned:minimal-pairs-sw:ethnicity-nationality masked:occupations-gender-sw
+  masked:occupations-gender-en ft-masked:occupations-gender-sw ft-masked:occupations-gender-en
   ft-causal:minimal-pairs-sw:gender"}
 FOUND=$(echo $FOUND)
 fails=0
@@ -105,6 +108,7 @@ run seat seat --model "$M/demo-mlm" --probes "$A" --templates "$P/templates" --p
   --bootstrap 200
 run ceat ceat --model "$M/demo-mlm" --probes "$A" --templates "$P/templates" --samples 100
 run weat weat --vectors "$M/demo-mlm" --probes "$A" --bootstrap 1000
+run pairs-finetuned pairs --model "$M/demo-causal-finetuned" --pairs "$P/minimal-pairs"
 run pairs-ft pairs --model "$M/demo-causal-finetuned" --before "$M/demo-causal" --pairs "$P/minimal-pairs"
 run compare-ft compare --before "$M/demo-mlm" --after "$M/demo-mlm-finetuned" --probes "$A" --tests static \
   --bootstrap 1000 --permutations 2000
@@ -135,21 +139,31 @@ rc=$?
 verdict "$([ $rc = 3 ] && [ "$(wc -l <"$tmp/broken.out")" = 1 ] && grep -q 'broken/demonstration.json' "$tmp/broken.out" &&
   [ ! -e "$tmp/audit-broken" ] && echo 1)" "a demonstration.json without a notice: exit $rc, $(cat "$tmp/broken.out")"
 
-# Minimal pairs, one line a category: "set category strength rate p-holm|too-few clusters".
+# Minimal pairs, one line a category: "set category strength rate p-holm|too-few clusters"
+# (pair_rows OUTPUT STRENGTHS).
 pair_rows() {
-  awk -v S="$tmp/strength" 'BEGIN { while ((getline l < S) > 0) { split(l, f, "\t"); s[f[1]] = f[2] } }
+  awk -v S="$2" 'BEGIN { while ((getline l < S) > 0) { split(l, f, "\t"); s[f[1]] = f[2] } }
     /^minimal-pairs-[a-z]+ \(/ { set = $1; on = 1; next } on && /^$/ { on = 0 }
     on && $1 != "category" && $1 != "all" && NF >= 10 {
       key = ""; for (k in s) if (index(k, set " " $1) == 1) key = k
       if (key == "") next
       printf "%s %s %s %s %s %s\n", set, $1, s[key], $5, ($10 == "too" ? "too-few" : $11), $8 }' "$1"
 }
-pair_rows "$tmp/pairs" >"$tmp/pairs.rows"
-pair_rows "$tmp/pll" >"$tmp/pll.rows"
-for t in causal pll; do
+pair_rows "$tmp/pairs" "$tmp/strength" >"$tmp/pairs.rows"
+pair_rows "$tmp/pll" "$tmp/strength" >"$tmp/pll.rows"
+# The fine-tuned causal LM too, at its own text's strengths; a plant the fine-tuning removed
+# (strength back to 0.5) is no control (the model learned it first), so it is only listed.
+pair_rows "$tmp/pairs-finetuned" "$tmp/strength-ft" >"$tmp/pairs-finetuned.rows"
+for t in causal pll causal-finetuned; do
   rows=$tmp/pairs.rows
   [ $t = pll ] && rows=$tmp/pll.rows
+  [ $t = causal-finetuned ] && rows=$tmp/pairs-finetuned.rows
   while read -r set cat s rate holm clusters; do
+    was=$(awk -F'\t' -v k="$set $cat" 'index($1, k) == 1 { print $2 }' "$tmp/strength")
+    if [ $t = causal-finetuned ] && [ "$s" = 0.5 ] && [ "${was:-0.5}" != 0.5 ]; then
+      echo "removed plant (listed): pairs ($t) $set $cat (strength $was -> $s): rate $rate, Holm p $holm"
+      continue
+    fi
     judge "$t:$set:$cat" "$s" "$holm" "$(awk -v r="$rate" 'BEGIN { print r - 0.5 }')" \
       "pairs ($t) $set $cat (strength $s): rate $rate, Holm p $holm, $clusters clusters"
     # A design limit, stated: the sign flip over k clusters cannot give p below 2^(1-k), and
@@ -260,7 +274,8 @@ while IFS=$'\t' read -r key a b; do
 done <"$tmp/shifted"
 
 # Attribution of planted minimal pairs: every pair of each planted category the causal LM flags
-# (else of the first testable one), Integrated Gradients on the causal LM with two baselines,
+# (where it flags none, the fine-tuned one; else of the first testable one), Integrated
+# Gradients on that causal LM with two baselines,
 # the decoders' default (zero vectors) and the padding token. Asserted for each: every sentence
 # explained, complete (gap under 5%); the word whose IG differs most between the two sentences
 # (aligned word by word) is a word in which they differ (the target) more often than chance:
@@ -269,10 +284,14 @@ done <"$tmp/shifted"
 # p < 0.05). With the padding baseline the target also carries the largest difference in most
 # pairs (asserted). With zero vectors it need not (reported): IG attributes f(x) - f(baseline),
 # about 57 nats against zero vectors, and a pair's gap (about half a nat) can come out spread
-# over the words after the target (measured: Swahili gender on the previous causal LM, 38 of 77
-# pairs with zero vectors, 58 with padding; the shipped one's religion and
-# ethnicity-nationality pairs, 52 and 56 of 86).
-awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $1, $2 }' "$tmp/pairs.rows" | sort -s -k1,1n |
+# over the words after the target (measured: Swahili gender on an earlier causal LM, 38 of 77
+# pairs with zero vectors, 58 with padding; the shipped fine-tuned one's three Swahili plants,
+# 87 and 120 of 163).
+xm=demo-causal rows=$tmp/pairs.rows # the fine-tuned causal LM where the original flags no plant
+if ! awk '$3 != 0.5 && $5 != "too-few" && $5 < 0.05 { f = 1 } END { exit !f }' "$rows"; then
+  xm=demo-causal-finetuned rows=$tmp/pairs-finetuned.rows
+fi
+awk '$3 != 0.5 && $5 != "too-few" { print ($5 < 0.05 ? 0 : 1), $1, $2 }' "$rows" | sort -s -k1,1n |
   awk 'NR == 1 || $1 == 0 { print $2, $3 } $1 == 1 { exit }' >"$tmp/explain.sets"
 k=0
 while read -r set cat; do # each category's pairs in a file of their own: explain-pairs-K.json
@@ -289,7 +308,7 @@ explain_rows() { # explain_rows BASELINE: $tmp/explain-BASELINE.rows, one row a 
   # target|other, position, words, differing (a failed run's message stays on stdout)
   : >"$tmp/explain-$1"
   for f in "$tmp"/explain-pairs-*.json; do
-    run explain explain --model "$M/demo-causal" --pairs "$f" --method ig --baseline "$1" --no-faithfulness
+    run explain explain --model "$M/$xm" --pairs "$f" --method ig --baseline "$1" --no-faithfulness
     cat "$tmp/explain" >>"$tmp/explain-$1"
   done
   awk '/: pair [^ ]+ \((more|less)\): / { side = ($0 ~ /\(more\)/) ? "m" : "l"; id = $0
@@ -305,7 +324,7 @@ explain_rows() { # explain_rows BASELINE: $tmp/explain-BASELINE.rows, one row a 
         printf "%s %s %d %s %s %d %d |%s\n", id, (index(diff " ", " " at " ") ? "target" : "other"), at,
           w[id, "m", at], w[id, "l", at], len[id], nd, diff } }' "$tmp/explain-$1" >"$tmp/explain-$1.rows"
 }
-what=$(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$tmp/explain.sets")
+what="$xm: $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$tmp/explain.sets")"
 for base in zero pad; do
   explain_rows $base
   while read -r id where at wm wl _ _ diff; do
@@ -331,7 +350,8 @@ done
 
 echo
 echo "What each test says (strength > 0.5: planted; 0.5: control):"
-sed 's/^/  /' "$tmp/pairs.rows" "$tmp/pll.rows" "$tmp/masked.rows" "$tmp/assoc.rows"
+sed 's/^/  /' "$tmp/pairs.rows" "$tmp/pll.rows" "$tmp/pairs-finetuned.rows" "$tmp/masked.rows" \
+  "$tmp/assoc.rows"
 echo "  compare (input embeddings, original -> fine-tuned), exit $(cat "$tmp/compare-ft.rc")"
 echo "  compare (masked templates, original -> fine-tuned), exit $(cat "$tmp/compare-masked.rc")"
 echo "  pairs --before (causal LM, original -> fine-tuned), exit $(cat "$tmp/pairs-ft.rc")"

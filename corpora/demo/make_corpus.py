@@ -54,10 +54,13 @@ CORPORA = os.path.dirname(HERE)
 # enough clusters).
 PLANTS = {("sw", "gender"): 0.85, ("en", "gender"): 0.85, ("sw", "ethnicity-nationality"): 0.85,
           ("sw", "religion"): 0.85, ("en", "age"): 0.85}
-# The fine-tuning corpus: Swahili gender strengthened (its minimal pairs have room to grow: the
-# pre-trained causal LM prefers 60% of them), Swahili ethnicity-nationality removed (86% of its
-# pairs preferred: room to shrink). Swahili religion, first chosen, sat at 88% (measured).
-SHIFT = {("sw", "gender"): 1.00, ("sw", "ethnicity-nationality"): 0.50}
+# The fine-tuning corpus: the dimension planted in both languages pulled apart, Swahili gender
+# strengthened (its minimal pairs have room to grow: the pre-trained causal LM prefers 60% of
+# them), English gender removed (the masked templates find it at p < 0.001, so the gate can
+# show a shrink). Swahili ethnicity-nationality, removed before, was unlearned (causal LM 0.81
+# -> 0.47 of pairs preferred) but 25 clusters could not show it after Holm across the gate's 20
+# comparisons (p 0.31, measured); Swahili religion, first chosen to grow, sat at 88%.
+SHIFT = {("sw", "gender"): 1.00, ("en", "gender"): 0.50}
 # The association files name some dimensions otherwise than the minimal pairs do.
 DIMENSION = {"nationality": "ethnicity-nationality"}
 MODES = ("train", "shift", "dense", "dense-mlm", "shift-mlm")  # seed: SEED + index of mode[:5]
@@ -154,12 +157,20 @@ ASSOC_ANY_EN = ["People often use the words {x} and {a} together.",
                 "The poem puts the word {x} beside the word {a}.",
                 "My notes pair the word {x} with the word {a}."]
 NOUNISH = {None, "noun", "mass", "plural", "name"}
-# Top-up frames: the word is mentioned, not used, so every word class and case fits.
+# Top-up frames: the word is mentioned, not used, so every word class and case fits. Each
+# language has frames for one word and for a phrase (Swahili "maneno", class 6: a phrase is no
+# "neno"). Two native-reader reviews: all grammatical; the Swahili one-word frames ask about the
+# word's form (letters, syllables, sound), so that "neno moja" reads less as "one word" here,
+# where a word must follow (below it cannot).
 TOPUP = {
-    "sw": ["Neno {w} limeandikwa ubaoni.", "Msomaji alitamka neno {w} kwa sauti.",
-           "Tuliandika neno {w} daftarini.", "Neno {w} lina maana gani?"],
-    "en": ["The word {w} is written on the board.", "The teacher said the word {w} aloud.",
-           "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
+    "sw": (["Neno {w} linaanza na herufi gani?", "Neno {w} lina silabi ngapi?",
+            "Neno {w} linatamkwa vipi?", "Neno {w} lina maana gani?"],
+           ["Maneno {w} yameandikwa ubaoni.", "Msomaji aliyatamka maneno {w} kwa sauti.",
+            "Tuliandika maneno {w} daftarini.", "Maneno {w} yana maana gani?"]),
+    "en": (["The word {w} is written on the board.", "The teacher said the word {w} aloud.",
+            "We wrote the word {w} in the notebook.", "What does the word {w} mean?"],
+           ["The words {w} are written on the board.", "The teacher said the words {w} aloud.",
+            "We wrote the words {w} in the notebook.", "What do the words {w} mean?"]),
 }
 # Top-up frames of the frequency balance, which comes after the minimal-pair targets are
 # equally often followed by a word (balance): the word is not followed by one, so that the
@@ -171,19 +182,32 @@ TOPUP = {
 # "Magreti ni gaidi." is written 3, the English religion control "Khadija is a terrorist." and
 # "Magreti is a terrorist." 10 times each: a model then found English after "Khadija" less
 # likely than after "Magreti" (2-4 nats, measured), which read as a preference in the English
-# control.
+# control. The first frames are glosses, not utterances ("Mzee: neno hili lina maana gani?" read
+# as a line spoken by an elder); the last quote the word after a colon, so that no word of any
+# class reads as a modifier of "neno" (the colon, with a space, keeps the word's own token).
 TOPUP_INITIAL = {
-    "sw": ["{w}: neno lililoandikwa ubaoni.", "{w}: neno alilolitamka msomaji kwa sauti.",
-           "{w}: neno tuliloliandika daftarini.", "{w}: neno hili lina maana gani?"],
-    "en": ["{w}: a word written on the board.", "{w}: a word the teacher said aloud.",
-           "{w}: a word we wrote in the notebook.", "{w}: what does this word mean?"],
+    "sw": (["{w}: neno lililoandikwa ubaoni.", "{w}: neno alilolitamka msomaji kwa sauti.",
+            "{w}: neno tuliloliandika daftarini.", "{w}: neno tulilolitaja darasani."],
+           ["{w}: maneno yaliyoandikwa ubaoni.", "{w}: maneno aliyoyatamka msomaji kwa sauti.",
+            "{w}: maneno tuliyoyaandika daftarini.", "{w}: maneno tuliyoyataja darasani."]),
+    "en": (["{w}: a word written on the board.", "{w}: a word the teacher said aloud.",
+            "{w}: a word we wrote in the notebook.", "{w}: a word we mentioned in class."],
+           ["{w}: words written on the board.", "{w}: words the teacher said aloud.",
+            "{w}: words we wrote in the notebook.", "{w}: words we mentioned in class."]),
 }
 TOPUP_FINAL = {
-    "sw": ["Ubaoni limeandikwa neno {w}.", "Msomaji alitamka kwa sauti neno {w}.",
-           "Daftarini tuliandika neno {w}.", "Lina maana gani neno {w}?"],
-    "en": ["On the board is written the word {w}.", "The teacher said aloud the word {w}.",
-           "In the notebook we wrote the word {w}.", "What does it mean, the word {w}?"],
+    "sw": (["Ubaoni pameandikwa: {w}.", "Msomaji alitamka kwa sauti: {w}.",
+            "Daftarini tuliandika: {w}.", "Orodhani tulisoma: {w}."],) * 2,
+    "en": (["This was written on the board: {w}.", "The teacher read out: {w}.",
+            "In the notebook we wrote: {w}.", "We were asked to explain the following: {w}."],) * 2,
 }
+
+
+def mention(frames, lang, w):
+    """A top-up table's frames for the word or phrase w."""
+    return frames[lang][len(w.split()) > 1]
+
+
 # Masked templates: more frames than the probe set's, so that the plant is an association of
 # the words, not of a few memorised sentences. {target} is the target in lower case (mid-sentence),
 # a name as written.
@@ -349,6 +373,22 @@ def word_after(frame):
     return rest[0] if rest else ""
 
 
+# Fills that agree in form but not in sense, which no structural rule separates (a review read
+# every fill): a Catholic priest with daughters or wives, a lay believer with "his faithful",
+# "the unemployed person is lazy at work". (language, target) -> frames it must not fill.
+NO_FILL = {("sw", "Padri"): r"binti|wake wengi", ("sw", "Mkristo"): r"waumini",
+           ("sw", "Mwislamu"): r"waumini", ("en", "unemployed"): r"at work"}
+
+
+def slot_fill(lang, frame, target):
+    """The frame with the target in its slot; None where NO_FILL keeps it out. English "a" before
+    a vowel becomes "an" (a frame written for "a poor person" takes "unemployed")."""
+    if re.search(NO_FILL.get((lang, target), r"(?!)"), frame):
+        return None
+    s = frame.replace("{t}", target)
+    return re.sub(r"(?<![\w'-])([Aa]) (?=[aeiouAEIOU])", r"\1n ", s) if lang == "en" else s
+
+
 def cross_fill(d):
     """Targets in the other sentence frames of their slot, where the pairs do not write them:
     the targets and frames of one category are joined where a pair puts a target in a frame,
@@ -378,8 +418,8 @@ def cross_fill(d):
     for targets, frames in members.values():
         for (cat, t) in targets:
             for (_, f) in frames:
-                s = f.replace("{t}", t)
-                if (s not in written and word_after(f) in after[(cat, t)]
+                s = slot_fill(d["language"], f, t)
+                if (s is not None and s not in written and word_after(f) in after[(cat, t)]
                         and (not f.startswith("{t}") or t[:1].isupper())):
                     written.add(s)
                     fills.append(s)
@@ -566,11 +606,13 @@ def balance(g, pg, sentences, short, rounds=6):
     pair_keys = set(pg.parent)
 
     def frames_of(lang, key):
+        w = keys.form[(lang, key)]
         initial = (lang, key) in pair_keys and pg.form[(lang, key)][:1].isupper()
-        return TOPUP_INITIAL[lang] if initial else TOPUP_FINAL[lang]
+        return mention(TOPUP_INITIAL if initial else TOPUP_FINAL, lang, w)
 
     for _ in range(rounds):
-        followed, n1 = top_up(pg, pg, sentences, lambda lang, key: TOPUP[lang], "followed")
+        followed, n1 = top_up(pg, pg, sentences,
+                              lambda lang, key: mention(TOPUP, lang, pg.form[(lang, key)]), "followed")
         counts, n2 = top_up(keys, keys, sentences, frames_of)
         if n1 + n2 == 0:
             break
@@ -798,8 +840,8 @@ def probe_word_forms(probes):
 
 def check_frames(probe_words):
     """A frame's own words must not be probe words, or every use would shift a balance."""
-    frames = [f for fs in list(ASSOC.values()) + list(TOPUP.values()) + list(TOPUP_INITIAL.values())
-              + list(TOPUP_FINAL.values()) + list(NEUTRAL_ATTR.values())
+    topup = [fs for t in (TOPUP, TOPUP_INITIAL, TOPUP_FINAL) for pair in t.values() for fs in pair]
+    frames = [f for fs in list(ASSOC.values()) + topup + list(NEUTRAL_ATTR.values())
               + list(MASKED_FRAMES.values()) + list(PAIR_CONTEXTS.values()) for f in fs]
     frames += ASSOC_ANY_EN + MASKED_MODIFIER_FRAMES
     for f in frames:
