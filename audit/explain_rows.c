@@ -165,7 +165,9 @@ mz_status xrun(const xjob *j, xrow *rows, size_t n, xmode mode, int layer, xrow_
         size_t k = 1, tokens = (size_t)rows[i].T; /* at least one row, then up to the budget */
         while (i + k < n && tokens + (size_t)rows[i + k].T <= (size_t)j->o->max_tokens)
             tokens += (size_t)rows[i + k++].T;
-        rc = run_chunk(j, rows + i, k, mode, layer, done, user);
+        rc = mz_interrupted() /* a chunk can take seconds: Ctrl-C stops at the next */
+                 ? mz_fail(j->ctx, MZ_ERR_INTERRUPTED, NULL, "interrupted")
+                 : run_chunk(j, rows + i, k, mode, layer, done, user);
         if (j->o->progress) mz_progress_add(j->o->progress, k);
         i += k;
     }

@@ -10,6 +10,7 @@
 #include "mizani/report.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -168,6 +169,55 @@ static void on_sigint(int sig) {
     mz_interrupt();
 }
 
+/* Ctrl-C must never land on a thread that runs the engine. The kernel writes a handler's frame
+ * (about 3 KB with the AVX-512 state) just below the interrupted thread's stack pointer, and
+ * oneDNN's JIT SGEMM kernel points that at a heap workspace while it runs (K above 84): a
+ * SIGINT landing there overwrote the heap below it (glibc's "corrupted size vs. prev_size", or
+ * a libgomp team in a hang). So the audit's threads block SIGINT, and this thread of its own
+ * takes it; OpenBLAS's server threads, made before main, may still take it through on_sigint,
+ * on a stack of their own. */
+static void *take_sigint(void *set) {
+    int sig;
+    while (!sigwait(set, &sig))
+        mz_interrupt();
+    return NULL;
+}
+
+/* SIGINT blocked (how = SIG_BLOCK) or let through again (SIG_UNBLOCK) in this thread and in the
+ * OpenMP threads made so far; threads made later inherit their maker's mask. */
+static void mask_sigint(int how, const sigset_t *set) {
+    pthread_sigmask(how, set, NULL);
+#pragma omp parallel
+    pthread_sigmask(how, set, NULL);
+}
+
+typedef struct sigint_guard {
+    struct sigaction old;
+    sigset_t set;
+    pthread_t taker;
+    int blocked, taking; /* blocked: by the caller already, and left so */
+} sigint_guard;
+
+static void sigint_take(sigint_guard *g) {
+    struct sigaction sa = {.sa_handler = on_sigint};
+    sa.sa_flags = SA_RESTART; /* a read or write under way finishes */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &g->old);
+    sigset_t was;
+    sigemptyset(&g->set);
+    sigaddset(&g->set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, NULL, &was);
+    g->blocked = sigismember(&was, SIGINT) == 1;
+    if (!g->blocked) mask_sigint(SIG_BLOCK, &g->set);
+    g->taking = !g->blocked && !pthread_create(&g->taker, NULL, take_sigint, &g->set);
+}
+
+static void sigint_release(sigint_guard *g) {
+    if (g->taking) pthread_cancel(g->taker), pthread_join(g->taker, NULL);
+    if (!g->blocked) mask_sigint(SIG_UNBLOCK, &g->set);
+    sigaction(SIGINT, &g->old, NULL);
+}
+
 /* The verdicts in one line on standard output, and where the report is. */
 static void summary(mz_cli *cli, const mz_results *r, const char *out) {
     size_t count[4] = {0}, i;
@@ -191,19 +241,15 @@ static void summary(mz_cli *cli, const mz_results *r, const char *out) {
 static mz_status run_audit(mz_cli *cli, const mz_cli_args *args, audit_cmd *a) {
     mz_results *r = NULL;
     mz_audit_inputs in = {a->m, a->model, a->t, a->sets, a->n_sets};
-    struct sigaction sa = {0}, old;
-    sa.sa_handler = on_sigint;
-    /* A read or write under way finishes; the audit stops at its next item. */
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    sigint_guard g; /* the audit stops at its next item */
+    sigint_take(&g);
     mz_status rc = mz_cli_results_new(&r, cli, "audit", args);
     const char *config = mz_cli_get(args, "config");
     if (!rc && config) rc = mz_results_file_identity(r, mz_results_run(r), "config_file", config);
     if (!rc) rc = mz_audit_run(r, &in, &a->o, cli->ctx);
     if (!rc && mz_interrupted()) rc = mz_fail(cli->ctx, MZ_ERR_INTERRUPTED, NULL, "interrupted");
     if (!rc) rc = mz_cli_write_audit(cli, r, a->out, a->figures);
-    sigaction(SIGINT, &old, NULL);
+    sigint_release(&g);
     if (rc == MZ_ERR_INTERRUPTED)
         mz_fail(cli->ctx, rc, NULL, "interrupted: nothing was written to %s", a->out);
     if (!rc) summary(cli, r, a->out);

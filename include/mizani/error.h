@@ -77,8 +77,10 @@ const char *mz_ctx_cause(const mz_ctx *ctx);     /* the message without location
 const char *mz_ctx_message(mz_ctx *ctx);
 
 const char *mz_status_name(mz_status status);
-/* Asks every long job to stop at its next item (async-signal-safe: a SIGINT handler calls it);
- * jobs then fail with MZ_ERR_INTERRUPTED. */
+/* Asks every long job to stop at its next item (async-signal-safe); jobs then fail with
+ * MZ_ERR_INTERRUPTED. Take the signal on a thread that never runs the engine (sigwait, as
+ * `mizani audit` does): oneDNN's SGEMM moves the stack pointer onto a heap workspace, so a
+ * handler run on an engine thread has its frame written over the heap. */
 void mz_interrupt(void);
 int mz_interrupted(void);
 int mz_status_exit_code(mz_status status);
