@@ -19,6 +19,9 @@ mz_status mz_init(mz_ctx *ctx) {
     (void)ctx;
     /* GSL's default handler calls abort(); Mizani checks every GSL status instead. */
     gsl_set_error_handler_off();
+    /* OpenBLAS on one thread (as mz_run_new also makes it): Mizani's OpenMP threads split the
+     * work, and GSL's few BLAS calls are small. */
+    openblas_set_num_threads(1);
     return MZ_OK;
 }
 

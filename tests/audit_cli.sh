@@ -84,7 +84,8 @@ no_folder "$tmp/n1"
   >"$tmp/i1.out" 2>"$tmp/i1.err" &
 pid=$!
 for _ in $(seq 1 1200); do # until the model runs (the SEAT stage has started); a loaded
-  # machine can take far longer than 10 s, and a signal before the handler is set kills outright
+  # machine can take far longer than 10 s, and a signal sent before the handler is set is
+  # ignored (a script's background job starts with SIGINT ignored): the audit would run on
   grep -q "audit: static done" "$tmp/i1.err" 2>/dev/null && break
   sleep 0.1
 done

@@ -195,26 +195,32 @@ typedef struct sigint_guard {
     struct sigaction old;
     sigset_t set;
     pthread_t taker;
-    int blocked, taking; /* blocked: by the caller already, and left so */
+    int blocked, taking; /* blocked: by the caller already */
 } sigint_guard;
 
+/* A caller that blocks SIGINT keeps it so, and no handler is set (a thread it left open could
+ * take it on an engine stack). Without a taker thread the threads are let through again, as a
+ * lost Ctrl-C would let the audit run on. */
 static void sigint_take(sigint_guard *g) {
-    struct sigaction sa = {.sa_handler = on_sigint};
-    sa.sa_flags = SA_RESTART; /* a read or write under way finishes */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &g->old);
     sigset_t was;
     sigemptyset(&g->set);
     sigaddset(&g->set, SIGINT);
     pthread_sigmask(SIG_BLOCK, NULL, &was);
     g->blocked = sigismember(&was, SIGINT) == 1;
-    if (!g->blocked) mask_sigint(SIG_BLOCK, &g->set);
-    g->taking = !g->blocked && !pthread_create(&g->taker, NULL, take_sigint, &g->set);
+    if (g->blocked) return;
+    struct sigaction sa = {.sa_handler = on_sigint};
+    sa.sa_flags = SA_RESTART; /* a read or write under way finishes */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &g->old);
+    mask_sigint(SIG_BLOCK, &g->set);
+    g->taking = !pthread_create(&g->taker, NULL, take_sigint, &g->set);
+    if (!g->taking) mask_sigint(SIG_UNBLOCK, &g->set);
 }
 
 static void sigint_release(sigint_guard *g) {
+    if (g->blocked) return;
     if (g->taking) pthread_cancel(g->taker), pthread_join(g->taker, NULL);
-    if (!g->blocked) mask_sigint(SIG_UNBLOCK, &g->set);
+    mask_sigint(SIG_UNBLOCK, &g->set);
     sigaction(SIGINT, &g->old, NULL);
 }
 
