@@ -57,6 +57,8 @@ if [ ! -s "$tmp/strength" ]; then
   echo "FAIL: no probe_sets in $M/demo-mlm/demonstration.json"
   exit 1
 fi
+strengths demo-causal >"$tmp/strength-causal"
+strengths demo-causal-finetuned >"$tmp/strength-causal-ft"
 
 run() { # run NAME ARGS...: the command's text output in $tmp/NAME, its exit code in $tmp/NAME.rc
   local name=$1
@@ -99,6 +101,10 @@ verdict() { # verdict OK DESCRIPTION: count and print one check
     echo "FAIL: $2"
   fi
 }
+
+# The checks below read the masked LMs' strengths for the causal LMs too: one corpus, asserted.
+verdict "$(cmp -s "$tmp/strength" "$tmp/strength-causal" && cmp -s "$tmp/strength-ft" "$tmp/strength-causal-ft" &&
+  echo 1)" "the causal LMs were built at the masked LMs' strengths (their demonstration.json)"
 
 A="$P/weat-en,$P/weat-sw"
 run pairs pairs --model "$M/demo-causal" --pairs "$P/minimal-pairs"
